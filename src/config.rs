@@ -1,0 +1,261 @@
+//! `duban.toml`: every setting with a documented default (templates/duban.toml).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::period::Period;
+
+/// Which card rules to apply (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preset {
+    /// 红黄蓝牌 (seed 002), the default.
+    #[default]
+    #[value(name = "red-yellow-blue")]
+    RedYellowBlue,
+    /// 黄橙红牌 (seed 000).
+    #[value(name = "yellow-orange-red")]
+    YellowOrangeRed,
+}
+
+impl Preset {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Preset::RedYellowBlue => "red-yellow-blue",
+            Preset::YellowOrangeRed => "yellow-orange-red",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedYellowBlue {
+    pub blue_lag: f64,
+    pub yellow_planned: f64,
+    pub red_lag: f64,
+    pub red_lowered: f64,
+    pub red_repeat_periods: u32,
+}
+
+impl Default for RedYellowBlue {
+    fn default() -> Self {
+        RedYellowBlue {
+            blue_lag: 10.0,
+            yellow_planned: 20.0,
+            red_lag: 30.0,
+            red_lowered: 5.0,
+            red_repeat_periods: 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct YellowOrangeRed {
+    pub orange_lag: f64,
+    pub red_orange_count: u32,
+    pub yellow_form_errors: u32,
+}
+
+impl Default for YellowOrangeRed {
+    fn default() -> Self {
+        YellowOrangeRed {
+            orange_lag: 15.0,
+            red_orange_count: 2,
+            yellow_form_errors: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rules {
+    pub red_yellow_blue: RedYellowBlue,
+    pub yellow_orange_red: YellowOrangeRed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScoreWeights {
+    pub progress: f64,
+    pub completion: f64,
+    pub reporting: f64,
+    pub quality: f64,
+    pub deduct_red: f64,
+    pub deduct_orange: f64,
+    pub deduct_yellow: f64,
+    pub deduct_blue: f64,
+    pub evaluation_share: f64,
+    pub eval_self: f64,
+    pub eval_team: f64,
+    pub eval_public: f64,
+    pub eval_leader: f64,
+}
+
+impl Default for ScoreWeights {
+    fn default() -> Self {
+        ScoreWeights {
+            progress: 40.0,
+            completion: 20.0,
+            reporting: 20.0,
+            quality: 20.0,
+            deduct_red: 10.0,
+            deduct_orange: 6.0,
+            deduct_yellow: 3.0,
+            deduct_blue: 1.0,
+            evaluation_share: 0.0,
+            eval_self: 0.1,
+            eval_team: 0.3,
+            eval_public: 0.3,
+            eval_leader: 0.3,
+        }
+    }
+}
+
+/// Resource limits that keep a hostile or broken file from taking the batch down.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    pub max_file_bytes: u64,
+    pub max_cells: u64,
+    pub max_rows: u32,
+    pub max_inflated_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 50 * 1024 * 1024,
+            max_cells: 5_000_000,
+            max_rows: 100_000,
+            max_inflated_bytes: 500 * 1024 * 1024,
+        }
+    }
+}
+
+/// The whole configuration. Paths are resolved against `base_dir`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub period: Option<Period>,
+    pub as_of: Option<NaiveDate>,
+    pub report_deadline: Option<NaiveDate>,
+    pub deadline_days: u32,
+    pub ledger: Option<PathBuf>,
+    pub returns: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub preset: Preset,
+    pub near_deadline_days: u32,
+    pub default_working_days: u32,
+    pub holidays: Vec<NaiveDate>,
+    pub workdays: Vec<NaiveDate>,
+    pub rules: Rules,
+    pub score: ScoreWeights,
+    pub limits: Limits,
+    /// Folder the config file is in (not read from the file).
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            period: None,
+            as_of: None,
+            report_deadline: None,
+            deadline_days: 5,
+            ledger: None,
+            returns: None,
+            out: None,
+            preset: Preset::default(),
+            near_deadline_days: 7,
+            default_working_days: 5,
+            holidays: Vec::new(),
+            workdays: Vec::new(),
+            rules: Rules::default(),
+            score: ScoreWeights::default(),
+            limits: Limits::default(),
+            base_dir: PathBuf::from("."),
+        }
+    }
+}
+
+impl Config {
+    /// Parse a config from TOML text.
+    pub fn from_toml(text: &str, base_dir: &Path) -> Result<Config> {
+        let mut c: Config = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        c.base_dir = base_dir.to_path_buf();
+        Ok(c)
+    }
+
+    /// Load `path`; its folder becomes the base for relative paths.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("无法读取配置文件 {}", path.display()))?;
+        let base = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        Config::from_toml(&text, &base)
+            .with_context(|| format!("配置文件 {} 格式有误", path.display()))
+    }
+
+    /// Resolve a path from the config against its folder.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base_dir.join(p)
+        }
+    }
+
+    /// The as-of date for a period: configured, else the period's last day.
+    pub fn as_of_for(&self, period: &Period) -> NaiveDate {
+        self.as_of.unwrap_or_else(|| period.end())
+    }
+
+    /// The reporting deadline for a period.
+    pub fn deadline_for(&self, period: &Period) -> NaiveDate {
+        self.report_deadline
+            .unwrap_or_else(|| period.end() + chrono::Duration::days(self.deadline_days as i64))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_template_parses_to_defaults() {
+        let c = Config::from_toml(crate::templates::DEFAULT_CONFIG_TOML, Path::new(".")).unwrap();
+        let d = Config::default();
+        assert_eq!(c.rules, d.rules);
+        assert_eq!(c.score, d.score);
+        assert_eq!(c.limits, d.limits);
+        assert_eq!(c.preset, Preset::RedYellowBlue);
+        assert_eq!(c.near_deadline_days, 7);
+        assert_eq!(c.ledger.as_deref(), Some(Path::new("台账.xlsx")));
+    }
+
+    #[test]
+    fn partial_config() {
+        let c = Config::from_toml(
+            "period = \"2023-Q1\"\npreset = \"yellow-orange-red\"\n[rules.red_yellow_blue]\nblue_lag = 12\n",
+            Path::new("/x"),
+        )
+        .unwrap();
+        assert_eq!(c.period, Some(Period::quarter(2023, 1)));
+        assert_eq!(c.preset, Preset::YellowOrangeRed);
+        assert_eq!(c.rules.red_yellow_blue.blue_lag, 12.0);
+        assert_eq!(c.rules.red_yellow_blue.red_lag, 30.0);
+        assert_eq!(c.resolve(Path::new("a.xlsx")), PathBuf::from("/x/a.xlsx"));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error() {
+        assert!(Config::from_toml("peroid = \"2023-03\"", Path::new(".")).is_err());
+    }
+}

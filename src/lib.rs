@@ -1,0 +1,21 @@
+//! duban (督办): read returned progress forms, check them cell by cell, merge
+//! them, compute planned progress, cards, scores and rankings, and write
+//! consolidated workbooks.
+//!
+//! Pipeline: [`ingest`] → [`validate`] → [`merge`] → [`score`] → [`report`].
+
+pub mod calendar;
+pub mod config;
+pub mod history;
+pub mod ingest;
+pub mod merge;
+pub mod model;
+pub mod period;
+pub mod pipeline;
+pub mod report;
+pub mod samples;
+pub mod score;
+pub mod templates;
+pub mod text;
+pub mod validate;
+pub mod value;

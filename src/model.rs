@@ -1,0 +1,541 @@
+//! Core domain types shared by every pipeline stage.
+//!
+//! The pipeline flows one way: `ingest` (raw sheets) → `validate` (typed rows +
+//! issues) → `merge` (one report per task, provenance kept) → `score` (plan,
+//! lag, cards, ranks) → `report` (workbooks, JSON, archive). Each stage owns its
+//! own output types; the ones every stage needs live here.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::text::{norm_id, norm_name};
+
+/// The four canonical statuses of a task (seed 002: 已完成、已落实、正在办理; plus 未启动).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Status {
+    #[serde(rename = "未启动")]
+    NotStarted,
+    #[serde(rename = "正在办理")]
+    InProgress,
+    #[serde(rename = "已落实")]
+    Implemented,
+    #[serde(rename = "已完成")]
+    Completed,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::NotStarted,
+        Status::InProgress,
+        Status::Implemented,
+        Status::Completed,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::NotStarted => "未启动",
+            Status::InProgress => "正在办理",
+            Status::Implemented => "已落实",
+            Status::Completed => "已完成",
+        }
+    }
+
+    /// 已完成 and 已落实 count as done (SPEC §4).
+    pub fn is_done(self) -> bool {
+        matches!(self, Status::Implemented | Status::Completed)
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Severity of a validation issue: `error` rejects the row or file, `warning` keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "提醒",
+        }
+    }
+}
+
+/// Warning cards (亮牌). Ordered by severity: `Red` is the most severe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Card {
+    Red,
+    Orange,
+    Yellow,
+    Blue,
+}
+
+impl Card {
+    /// Higher is more severe: red 4 > orange 3 > yellow 2 > blue 1.
+    pub fn severity(self) -> u8 {
+        match self {
+            Card::Red => 4,
+            Card::Orange => 3,
+            Card::Yellow => 2,
+            Card::Blue => 1,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Card::Red => "红牌",
+            Card::Orange => "橙牌",
+            Card::Yellow => "黄牌",
+            Card::Blue => "蓝牌",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Card::Red => "red",
+            Card::Orange => "orange",
+            Card::Yellow => "yellow",
+            Card::Blue => "blue",
+        }
+    }
+
+    /// The more severe of two optional cards.
+    pub fn max(a: Option<Card>, b: Option<Card>) -> Option<Card> {
+        match (a, b) {
+            (Some(x), Some(y)) => Some(if y.severity() > x.severity() { y } else { x }),
+            (x, None) => x,
+            (None, y) => y,
+        }
+    }
+}
+
+/// A milestone (节点) of a task: planned progress reached on a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub date: NaiveDate,
+    /// Planned progress in percent, 0–100.
+    pub planned: f64,
+}
+
+/// One task of the master ledger (台账).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// Normalised id (half-width, trimmed) — the join key.
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    /// 3, 4 or 5.
+    pub stars: u8,
+    pub leader: String,
+    /// Canonical name of the lead unit (牵头单位): it reports and is scored.
+    pub lead_unit: String,
+    /// Canonical names of cooperating units (listed, not scored).
+    pub coop_units: Vec<String>,
+    pub owner: String,
+    pub start: Option<NaiveDate>,
+    /// 完成时限 as written in the ledger (None when only 交办日期 is given).
+    pub deadline: Option<NaiveDate>,
+    pub assigned: Option<NaiveDate>,
+    pub requirements: String,
+    /// Sorted by date.
+    pub milestones: Vec<Milestone>,
+    /// 1-based row in the ledger's 台账 sheet.
+    pub ledger_row: u32,
+}
+
+/// A responsible unit (单位 sheet).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    pub name: String,
+    pub code: Option<String>,
+    pub category: String,
+    pub aliases: Vec<String>,
+    pub contact: String,
+    pub phone: String,
+}
+
+/// Seed 001's four evaluations of a unit (评价 sheet), 0–100 each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Evaluation {
+    pub unit: String,
+    pub self_eval: Option<f64>,
+    pub team: Option<f64>,
+    pub public: Option<f64>,
+    pub leader: Option<f64>,
+}
+
+/// The master ledger, with indexes for joins.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Ledger {
+    pub tasks: Vec<Task>,
+    pub units: Vec<Unit>,
+    pub evaluations: Vec<Evaluation>,
+    #[serde(skip)]
+    task_index: HashMap<String, usize>,
+    #[serde(skip)]
+    unit_index: HashMap<String, usize>,
+}
+
+impl Ledger {
+    pub fn new(tasks: Vec<Task>, units: Vec<Unit>, evaluations: Vec<Evaluation>) -> Self {
+        let mut l = Ledger {
+            tasks,
+            units,
+            evaluations,
+            task_index: HashMap::new(),
+            unit_index: HashMap::new(),
+        };
+        l.reindex();
+        l
+    }
+
+    /// Rebuild the id and name indexes (call after editing `tasks`/`units`).
+    pub fn reindex(&mut self) {
+        self.task_index = self
+            .tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (norm_id(&t.id), i))
+            .collect();
+        self.unit_index.clear();
+        for (i, u) in self.units.iter().enumerate() {
+            self.unit_index.insert(norm_name(&u.name), i);
+            if let Some(code) = &u.code {
+                if !code.trim().is_empty() {
+                    self.unit_index.entry(norm_name(code)).or_insert(i);
+                }
+            }
+            for a in &u.aliases {
+                self.unit_index.entry(norm_name(a)).or_insert(i);
+            }
+        }
+    }
+
+    /// Look a task up by id, in any spelling (`Ｔ０１－００１ ` finds `T01-001`).
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.task_index.get(&norm_id(id)).map(|&i| &self.tasks[i])
+    }
+
+    /// Resolve a unit by its exact name, code or alias (after normalisation).
+    pub fn unit(&self, name: &str) -> Option<&Unit> {
+        self.unit_index.get(&norm_name(name)).map(|&i| &self.units[i])
+    }
+
+    /// Find the unit named *inside* a longer text (a title, a file name, a
+    /// `填报单位：…` line). The longest matching name or alias wins, so
+    /// `区发改局` is not mistaken for a shorter alias contained in it.
+    pub fn find_unit_in(&self, text: &str) -> Option<&Unit> {
+        let hay = norm_name(text);
+        if hay.is_empty() {
+            return None;
+        }
+        let mut best: Option<(usize, usize)> = None; // (len, unit index)
+        for (key, &i) in &self.unit_index {
+            if key.chars().count() >= 2 && hay.contains(key.as_str()) {
+                let len = key.len();
+                match best {
+                    Some((bl, bi)) if bl > len || (bl == len && bi <= i) => {}
+                    _ => best = Some((len, i)),
+                }
+            }
+        }
+        best.map(|(_, i)| &self.units[i])
+    }
+
+    /// Tasks whose lead unit is `unit` (canonical name), in ledger order.
+    pub fn tasks_of<'a>(&'a self, unit: &'a str) -> impl Iterator<Item = &'a Task> + 'a {
+        self.tasks.iter().filter(move |t| t.lead_unit == unit)
+    }
+
+    pub fn evaluation(&self, unit: &str) -> Option<&Evaluation> {
+        self.evaluations.iter().find(|e| e.unit == unit)
+    }
+}
+
+/// Where a merged figure came from: enough to find the cell again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Provenance {
+    /// Path relative to the returns folder, with `/` separators.
+    pub file: String,
+    pub sheet: String,
+    /// 1-based sheet row.
+    pub row: u32,
+    pub sha256: String,
+}
+
+/// Stable issue codes (documented in README). Serialised as the SCREAMING_SNAKE name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IssueCode {
+    // ---- file level
+    /// Corrupt, truncated or otherwise unreadable file.
+    FileUnreadable,
+    /// Password-protected / encrypted.
+    FileEncrypted,
+    /// A web page (HTML) saved with a spreadsheet extension.
+    FileHtml,
+    /// Larger than the configured limits (bytes, cells, inflated size).
+    FileTooLarge,
+    /// No header row could be found: not a form.
+    FileNotForm,
+    /// The form names no known unit and its tasks do not point to one.
+    FileUnknownUnit,
+    /// Unit taken from task ownership (warning).
+    FileUnitGuessed,
+    /// The form is for another period.
+    FileWrongPeriod,
+    /// A form with no data rows.
+    FileEmpty,
+    /// An older submission of the same unit and period, superseded by a newer one.
+    FileSuperseded,
+    /// Returned after the reporting deadline.
+    FileLate,
+    /// Lock file (`~$…`) or not a spreadsheet: listed, not read.
+    FileIgnored,
+    // ---- header level
+    HeaderMissingColumn,
+    HeaderDuplicateColumn,
+    // ---- row level
+    RowUnknownTask,
+    RowNotAssigned,
+    RowMissingValue,
+    RowInvalidStatus,
+    RowInvalidPercent,
+    RowPercentOutOfRange,
+    RowStatusConflict,
+    RowInvalidDate,
+    RowAssignedAltered,
+    RowDuplicateTask,
+    RowProgressLowered,
+    RowTextUnchanged,
+    RowDelayReasonMissing,
+    RowMergedFill,
+    // ---- unit level
+    /// A due task missing from the unit's forms.
+    TaskNotReported,
+    /// A unit with due tasks sent no valid form at all.
+    UnitNotReported,
+}
+
+impl IssueCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueCode::FileUnreadable => "FILE_UNREADABLE",
+            IssueCode::FileEncrypted => "FILE_ENCRYPTED",
+            IssueCode::FileHtml => "FILE_HTML",
+            IssueCode::FileTooLarge => "FILE_TOO_LARGE",
+            IssueCode::FileNotForm => "FILE_NOT_FORM",
+            IssueCode::FileUnknownUnit => "FILE_UNKNOWN_UNIT",
+            IssueCode::FileUnitGuessed => "FILE_UNIT_GUESSED",
+            IssueCode::FileWrongPeriod => "FILE_WRONG_PERIOD",
+            IssueCode::FileEmpty => "FILE_EMPTY",
+            IssueCode::FileSuperseded => "FILE_SUPERSEDED",
+            IssueCode::FileLate => "FILE_LATE",
+            IssueCode::FileIgnored => "FILE_IGNORED",
+            IssueCode::HeaderMissingColumn => "HEADER_MISSING_COLUMN",
+            IssueCode::HeaderDuplicateColumn => "HEADER_DUPLICATE_COLUMN",
+            IssueCode::RowUnknownTask => "ROW_UNKNOWN_TASK",
+            IssueCode::RowNotAssigned => "ROW_NOT_ASSIGNED",
+            IssueCode::RowMissingValue => "ROW_MISSING_VALUE",
+            IssueCode::RowInvalidStatus => "ROW_INVALID_STATUS",
+            IssueCode::RowInvalidPercent => "ROW_INVALID_PERCENT",
+            IssueCode::RowPercentOutOfRange => "ROW_PERCENT_OUT_OF_RANGE",
+            IssueCode::RowStatusConflict => "ROW_STATUS_CONFLICT",
+            IssueCode::RowInvalidDate => "ROW_INVALID_DATE",
+            IssueCode::RowAssignedAltered => "ROW_ASSIGNED_ALTERED",
+            IssueCode::RowDuplicateTask => "ROW_DUPLICATE_TASK",
+            IssueCode::RowProgressLowered => "ROW_PROGRESS_LOWERED",
+            IssueCode::RowTextUnchanged => "ROW_TEXT_UNCHANGED",
+            IssueCode::RowDelayReasonMissing => "ROW_DELAY_REASON_MISSING",
+            IssueCode::RowMergedFill => "ROW_MERGED_FILL",
+            IssueCode::TaskNotReported => "TASK_NOT_REPORTED",
+            IssueCode::UnitNotReported => "UNIT_NOT_REPORTED",
+        }
+    }
+}
+
+impl std::fmt::Display for IssueCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One validation finding (SPEC §3, §9).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Issue {
+    /// Path relative to the returns folder; None for unit-level issues.
+    pub file: Option<String>,
+    pub sheet: Option<String>,
+    /// A1 reference; None for file-level issues.
+    pub cell: Option<String>,
+    pub unit: Option<String>,
+    pub task: Option<String>,
+    pub severity: Severity,
+    pub code: IssueCode,
+    /// Plain Chinese: what is wrong and what to fix.
+    pub message: String,
+    /// The original value as written, if any.
+    pub value: Option<String>,
+}
+
+impl Issue {
+    pub fn new(code: IssueCode, severity: Severity, message: impl Into<String>) -> Self {
+        Issue {
+            file: None,
+            sheet: None,
+            cell: None,
+            unit: None,
+            task: None,
+            severity,
+            code,
+            message: message.into(),
+            value: None,
+        }
+    }
+    pub fn error(code: IssueCode, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, message)
+    }
+    pub fn warning(code: IssueCode, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, message)
+    }
+    pub fn file(mut self, f: impl Into<String>) -> Self {
+        self.file = Some(f.into());
+        self
+    }
+    pub fn sheet(mut self, s: impl Into<String>) -> Self {
+        self.sheet = Some(s.into());
+        self
+    }
+    pub fn cell(mut self, c: impl Into<String>) -> Self {
+        self.cell = Some(c.into());
+        self
+    }
+    pub fn unit(mut self, u: impl Into<String>) -> Self {
+        self.unit = Some(u.into());
+        self
+    }
+    pub fn unit_opt(mut self, u: Option<&str>) -> Self {
+        self.unit = u.map(str::to_string);
+        self
+    }
+    pub fn task(mut self, t: impl Into<String>) -> Self {
+        self.task = Some(t.into());
+        self
+    }
+    pub fn value(mut self, v: impl Into<String>) -> Self {
+        let v = v.into();
+        self.value = if v.is_empty() { None } else { Some(v) };
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sort key that makes issue lists deterministic regardless of thread count or file order.
+pub fn issue_sort_key(i: &Issue) -> impl Ord + '_ {
+    (
+        i.file.as_deref().unwrap_or(""),
+        i.sheet.as_deref().unwrap_or(""),
+        i.cell.as_deref().map(a1_sort_key).unwrap_or((0, 0)),
+        i.code,
+        i.task.as_deref().unwrap_or(""),
+        i.unit.as_deref().unwrap_or(""),
+        i.message.as_str(),
+    )
+}
+
+/// (row, column) of an A1 reference, for ordering.
+pub fn a1_sort_key(a1: &str) -> (u32, u32) {
+    let mut col: u32 = 0;
+    let mut row: u32 = 0;
+    for c in a1.chars() {
+        if c.is_ascii_alphabetic() {
+            col = col * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1);
+        } else if let Some(d) = c.to_digit(10) {
+            row = row.saturating_mul(10).saturating_add(d);
+        }
+    }
+    (row, col)
+}
+
+/// A1 reference of a 0-based (row, col).
+pub fn a1(row: u32, col: u32) -> String {
+    let mut name = String::new();
+    let mut c = col + 1;
+    while c > 0 {
+        let rem = (c - 1) % 26;
+        name.insert(0, (b'A' + rem as u8) as char);
+        c = (c - 1) / 26;
+    }
+    format!("{}{}", name, row + 1)
+}
+
+/// Column letters of a 0-based column.
+pub fn col_name(col: u32) -> String {
+    let s = a1(0, col);
+    s.trim_end_matches('1').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_refs() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(6, 3), "D7");
+        assert_eq!(a1(0, 25), "Z1");
+        assert_eq!(a1(9, 26), "AA10");
+        assert_eq!(a1(0, 16383), "XFD1");
+        assert_eq!(col_name(27), "AB");
+        assert_eq!(a1_sort_key("AA10"), (10, 27));
+    }
+
+    #[test]
+    fn card_order() {
+        assert_eq!(Card::max(Some(Card::Blue), Some(Card::Red)), Some(Card::Red));
+        assert_eq!(Card::max(None, Some(Card::Yellow)), Some(Card::Yellow));
+        assert_eq!(
+            Card::max(Some(Card::Orange), Some(Card::Yellow)),
+            Some(Card::Orange)
+        );
+    }
+
+    #[test]
+    fn unit_lookup_prefers_longest() {
+        let u = |n: &str, a: &[&str]| Unit {
+            name: n.into(),
+            code: None,
+            category: "区直部门".into(),
+            aliases: a.iter().map(|s| s.to_string()).collect(),
+            contact: String::new(),
+            phone: String::new(),
+        };
+        let l = Ledger::new(
+            vec![],
+            vec![u("区发展和改革局", &["区发改局", "发改局"]), u("区财政局", &[])],
+            vec![],
+        );
+        assert_eq!(l.unit("区发改局").unwrap().name, "区发展和改革局");
+        assert_eq!(
+            l.find_unit_in("填报单位：区发改局　报送期次：2023年3月")
+                .unwrap()
+                .name,
+            "区发展和改革局"
+        );
+        assert_eq!(l.find_unit_in("区财政局-3月.xlsx").unwrap().name, "区财政局");
+        assert!(l.find_unit_in("某某单位").is_none());
+    }
+}

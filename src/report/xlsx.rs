@@ -1,0 +1,12 @@
+//! Shared workbook helpers: CJK-aware column widths, common formats, atomic save.
+
+use std::path::Path;
+
+use anyhow::Result;
+use rust_xlsxwriter::Workbook;
+
+/// Save `wb` to `path` atomically: write a temporary file in the same folder, then rename.
+pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<()> {
+    let _ = (wb, path);
+    todo!("report::xlsx::save_atomic")
+}

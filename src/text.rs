@@ -1,0 +1,142 @@
+//! Text normalisation shared by every stage: full-width → half-width, header
+//! names, task ids and unit names.
+
+/// Convert full-width ASCII variants (U+FF01–U+FF5E) and the ideographic space
+/// to their half-width forms. Other characters are kept.
+pub fn to_half_width(s: &str) -> String {
+    s.chars().map(half_width_char).collect()
+}
+
+pub fn half_width_char(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        // Common CJK punctuation that stands for an ASCII one in ids and numbers.
+        '—' | '–' | '‐' | '‑' | '−' => '-',
+        '。' => '.',
+        _ => c,
+    }
+}
+
+/// Is this character whitespace of any kind (incl. NBSP, ideographic space, zero-width)?
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{00A0}' | '\u{3000}' | '\u{200B}' | '\u{FEFF}')
+}
+
+/// Trim every kind of whitespace (incl. full-width and zero-width) from both ends.
+pub fn trim(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+/// Normalise a column header for matching (SPEC §2): trim, full-width →
+/// half-width, drop all spaces and line breaks, drop bracketed parts and
+/// units such as `(%)`, `（万元）`, `【必填】`, drop `*` markers and trailing colons,
+/// lower-case ASCII.
+pub fn norm_header(s: &str) -> String {
+    let half = to_half_width(s);
+    let mut out = String::with_capacity(half.len());
+    let mut depth = 0u32;
+    for c in half.chars() {
+        match c {
+            '(' | '[' | '【' | '〔' | '{' | '<' | '《' => depth += 1,
+            ')' | ']' | '】' | '〕' | '}' | '>' | '》' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            _ if is_space(c) => {}
+            '*' | ':' | '%' | '‰' | '#' | '、' | '_' => {}
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Normalise a task id: half-width, all whitespace removed, upper-case ASCII;
+/// a number stored as `12.0` becomes `12`.
+pub fn norm_id(s: &str) -> String {
+    let half = to_half_width(s);
+    let mut out: String = half
+        .chars()
+        .filter(|c| !is_space(*c))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if let Some(stripped) = out.strip_suffix(".0") {
+        if !stripped.is_empty() && stripped.chars().all(|c| c.is_ascii_digit()) {
+            out = stripped.to_string();
+        }
+    }
+    out
+}
+
+/// Normalise a unit name for lookups: half-width, spaces removed, ASCII lower-cased.
+pub fn norm_name(s: &str) -> String {
+    to_half_width(s)
+        .chars()
+        .filter(|c| !is_space(*c))
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+/// Normalise free text for comparison ("unchanged from last period"):
+/// half-width, whitespace collapsed away.
+pub fn norm_text(s: &str) -> String {
+    to_half_width(s).chars().filter(|c| !is_space(*c)).collect()
+}
+
+/// Split a list of names on `、,;，；` and line breaks, trimming each.
+pub fn split_list(s: &str) -> Vec<String> {
+    s.split(['、', ',', ';', '，', '；', '\n', '/', '／'])
+        .map(trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Display width of a string in terminal/spreadsheet columns (CJK = 2).
+pub fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn half_width() {
+        assert_eq!(to_half_width("Ｔ０１－００１"), "T01-001");
+        assert_eq!(to_half_width("６０％"), "60%");
+        assert_eq!(to_half_width("（％）"), "(%)");
+    }
+
+    #[test]
+    fn headers() {
+        assert_eq!(norm_header(" 完成进度（%） "), "完成进度");
+        assert_eq!(norm_header("完成进度(%)"), "完成进度");
+        assert_eq!(norm_header("完 成 时 限"), "完成时限");
+        assert_eq!(norm_header("*当前状态【必填】"), "当前状态");
+        assert_eq!(norm_header("Progress (%)"), "progress");
+        assert_eq!(norm_header("编号："), "编号");
+        assert_eq!(norm_header("进展\n情况"), "进展情况");
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(norm_id("Ｔ０１－００１ "), "T01-001");
+        assert_eq!(norm_id("t01-001"), "T01-001");
+        assert_eq!(norm_id("12.0"), "12");
+        assert_eq!(norm_id(" 1 2 "), "12");
+    }
+
+    #[test]
+    fn lists() {
+        assert_eq!(
+            split_list("区财政局、区住建局,区自然资源局；区交通局"),
+            vec!["区财政局", "区住建局", "区自然资源局", "区交通局"]
+        );
+        assert!(split_list(" 、 ").is_empty());
+    }
+
+    #[test]
+    fn widths() {
+        assert_eq!(display_width("区发改局"), 8);
+        assert_eq!(display_width("ab"), 2);
+    }
+}

@@ -1,0 +1,105 @@
+//! Stage 2 — validate (核查): identify each form's unit and period, type every
+//! cell, and check every row against the ledger (SPEC §3). Pure: no I/O.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::history::History;
+use crate::ingest::{Ingested, SourceFile};
+use crate::model::{Issue, Ledger, Provenance, Status};
+use crate::period::Period;
+
+/// A unit's accepted report on one task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Canonical task id (as in the ledger).
+    pub task: String,
+    /// Canonical unit name.
+    pub unit: String,
+    pub status: Status,
+    /// 0–100.
+    pub percent: f64,
+    pub progress: String,
+    pub problems: String,
+    pub next_steps: String,
+    pub expected: Option<NaiveDate>,
+    pub delay_reason: String,
+    pub filler: String,
+    pub phone: String,
+    pub head: String,
+    pub fill_date: Option<NaiveDate>,
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RowOutcome {
+    Accepted,
+    Rejected,
+    Superseded,
+}
+
+/// One data row after checking. Every row read ends here with an outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckedRow {
+    pub sheet: String,
+    /// 1-based sheet row.
+    pub row: u32,
+    /// Canonical task id when known, else the id as written (if any).
+    pub task: Option<String>,
+    pub outcome: RowOutcome,
+    /// Present when accepted (and kept when later superseded).
+    pub report: Option<Report>,
+    /// (header, original value) of every non-empty cell.
+    pub original: Vec<(String, String)>,
+    /// Chinese messages of the errors that rejected the row (empty if accepted).
+    pub reasons: Vec<String>,
+}
+
+/// Overall state of a file after validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileState {
+    /// Read and checked (rows may still be rejected individually).
+    Checked,
+    /// Rejected whole (unreadable, not a form, unknown unit, wrong period …): all rows rejected.
+    Rejected,
+    /// Not a spreadsheet or a lock file.
+    Ignored,
+}
+
+/// One returned file after validation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckedFile {
+    pub file: SourceFile,
+    pub state: FileState,
+    /// Canonical unit name, when identified.
+    pub unit: Option<String>,
+    /// The period the form says it is for (the run's period when it names none).
+    pub period: Option<Period>,
+    /// 填报日期 of the form (the latest found), used to order duplicates.
+    pub fill_date: Option<NaiveDate>,
+    /// Sheets read as forms.
+    pub sheets: Vec<String>,
+    pub rows: Vec<CheckedRow>,
+    /// File, header and row issues of this file.
+    pub issues: Vec<Issue>,
+}
+
+/// What validation needs to know besides the file.
+#[derive(Debug, Clone)]
+pub struct ValidateCtx<'a> {
+    pub ledger: &'a Ledger,
+    pub period: Period,
+    pub as_of: NaiveDate,
+    pub calendar: &'a Calendar,
+    pub near_deadline_days: u32,
+    pub history: &'a History,
+}
+
+/// Check one ingested file. Pure; never panics on any input.
+pub fn validate_file(ing: &Ingested, ctx: &ValidateCtx) -> CheckedFile {
+    let _ = (ing, ctx);
+    todo!("validate::validate_file")
+}
