@@ -4,10 +4,14 @@
 //!
 //! Pipeline: [`ingest`] → [`validate`] → [`merge`] → [`score`] → [`report`].
 
+pub mod app;
+pub mod archive;
 pub mod calendar;
+pub mod cli;
 pub mod config;
 pub mod history;
 pub mod ingest;
+pub mod json;
 pub mod merge;
 pub mod model;
 pub mod period;

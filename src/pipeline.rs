@@ -1,13 +1,23 @@
 //! The whole run: ledger + returns → checked, merged, scored results.
+//!
+//! This is the only place the pure stages are wired together; I/O happens
+//! before (ledger, returns, history) and after (report writers, archive).
 
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use rayon::prelude::*;
 
+use crate::calendar::Calendar;
 use crate::config::{Config, Preset};
-use crate::merge::Merged;
+use crate::history::History;
+use crate::ingest::{self, Ingested};
+use crate::merge::{self, MergeCtx, Merged};
 use crate::model::{Issue, Ledger};
 use crate::period::Period;
-use crate::score::Scored;
+use crate::score::{self, ScoreInput, Scored};
+use crate::validate::{self, CheckedFile, ValidateCtx};
 
 /// Everything a run computed; what the report writers and the JSON summary read.
 #[derive(Debug, Clone)]
@@ -28,8 +38,120 @@ pub struct RunResult {
     pub history_periods: Vec<Period>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RunInfo {
+/// Fully resolved inputs of a run (config merged with flags).
+#[derive(Debug, Clone)]
+pub struct RunInputs {
+    pub ledger: PathBuf,
+    pub returns: PathBuf,
     pub period: Period,
     pub as_of: NaiveDate,
+    pub report_deadline: NaiveDate,
+    pub config: Config,
+    pub history: History,
+}
+
+impl RunInputs {
+    pub fn calendar(&self) -> Calendar {
+        Calendar::new(
+            &self.config.holidays,
+            &self.config.workdays,
+            self.config.default_working_days,
+        )
+    }
+}
+
+/// Progress callbacks (a progress bar in the CLI; nothing in tests).
+pub trait Progress: Sync {
+    fn start(&self, _files: usize) {}
+    fn file_done(&self) {}
+    fn finish(&self) {}
+}
+
+/// No progress display.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// Read the ledger and every return, check, merge and score.
+pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult> {
+    let limits = &inputs.config.limits;
+    if !inputs.ledger.is_file() {
+        bail!(
+            "找不到台账文件 {}：请用 --ledger 指定重点工作台账（.xlsx），或运行 duban init 生成模板",
+            inputs.ledger.display()
+        );
+    }
+    if !inputs.returns.is_dir() {
+        bail!(
+            "找不到反馈表文件夹 {}：请用 --returns 指定存放各单位反馈表的文件夹",
+            inputs.returns.display()
+        );
+    }
+    let (ledger, ledger_issues) = ingest::read_ledger(&inputs.ledger, limits)
+        .with_context(|| format!("读取台账 {} 失败", inputs.ledger.display()))?;
+
+    let files = ingest::discover(&inputs.returns)
+        .with_context(|| format!("无法列出文件夹 {}", inputs.returns.display()))?;
+    progress.start(files.len());
+    let ingested: Vec<Ingested> =
+        ingest::ingest_all(&files, &inputs.returns, limits, &|| progress.file_done());
+    progress.finish();
+
+    let calendar = inputs.calendar();
+    let vctx = ValidateCtx {
+        ledger: &ledger,
+        period: inputs.period,
+        as_of: inputs.as_of,
+        calendar: &calendar,
+        near_deadline_days: inputs.config.near_deadline_days,
+        history: &inputs.history,
+    };
+    let checked: Vec<CheckedFile> = ingested
+        .par_iter()
+        .map(|i| validate::validate_file(i, &vctx))
+        .collect();
+    drop(ingested);
+
+    let merged = merge::merge(
+        checked,
+        &MergeCtx {
+            ledger: &ledger,
+            period: inputs.period,
+            report_deadline: inputs.report_deadline,
+        },
+    );
+    let scored = score::score(&ScoreInput {
+        ledger: &ledger,
+        period: inputs.period,
+        as_of: inputs.as_of,
+        config: &inputs.config,
+        calendar: &calendar,
+        merged: &merged,
+        history: &inputs.history,
+    });
+
+    Ok(RunResult {
+        period: inputs.period,
+        as_of: inputs.as_of,
+        report_deadline: inputs.report_deadline,
+        preset: inputs.config.preset,
+        ledger_file: inputs
+            .ledger
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        config: inputs.config.clone(),
+        ledger,
+        ledger_issues,
+        merged,
+        scored,
+        history_periods: inputs.history.periods.iter().map(|p| p.period).collect(),
+    })
+}
+
+/// Relative display of a path under `root` (for messages).
+pub fn rel_display(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }

@@ -10,3 +10,9 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<()> {
     let _ = (wb, path);
     todo!("report::xlsx::save_atomic")
 }
+
+/// A unit name made safe as a file name.
+pub fn safe_file_name(name: &str) -> String {
+    let _ = name;
+    todo!("report::xlsx::safe_file_name")
+}

@@ -1,0 +1,256 @@
+//! 归档: `archive/<period>/` in the output folder — a byte-identical copy of
+//! every received file, a manifest with SHA-256 and outcome per file, the
+//! outputs of the run and its machine-readable results, which later runs read
+//! back as history.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::history::{History, PeriodSnapshot, TaskSnap, UnitSnap};
+use crate::merge::FileOutcome;
+use crate::period::Period;
+use crate::pipeline::RunResult;
+
+pub const ARCHIVE_DIR: &str = "archive";
+pub const RESULTS_FILE: &str = "results.json";
+pub const MANIFEST_FILE: &str = "manifest.json";
+pub const SUMMARY_FILE: &str = "summary.json";
+pub const CHECKSUMS_FILE: &str = "SHA256SUMS";
+pub const RECEIVED_DIR: &str = "received";
+pub const OUTPUTS_DIR: &str = "outputs";
+
+/// `<out>/archive/<period>`.
+pub fn period_dir(out: &Path, period: &Period) -> PathBuf {
+    out.join(ARCHIVE_DIR).join(period.to_string())
+}
+
+/// Has this period been archived already?
+pub fn exists(out: &Path, period: &Period) -> bool {
+    period_dir(out, period).join(RESULTS_FILE).is_file()
+}
+
+/// One received file in the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+    pub unit: Option<String>,
+    pub outcome: FileOutcome,
+    pub rows_read: u32,
+    pub accepted: u32,
+    pub rejected: u32,
+    pub superseded: u32,
+    pub late: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub period: String,
+    pub as_of: String,
+    pub files: Vec<ManifestEntry>,
+    /// Outputs of the run, relative to the output folder, with their SHA-256.
+    pub outputs: Vec<(String, String)>,
+}
+
+/// What a later run needs of this one.
+pub fn snapshot(r: &RunResult) -> PeriodSnapshot {
+    PeriodSnapshot {
+        period: r.period,
+        as_of: r.as_of,
+        tasks: r
+            .scored
+            .tasks
+            .iter()
+            .map(|t| TaskSnap {
+                id: t.id.clone(),
+                unit: t.unit.clone(),
+                status: t.status,
+                actual: t.actual,
+                progress: t
+                    .report
+                    .as_ref()
+                    .map(|rep| rep.progress.clone())
+                    .unwrap_or_default(),
+                card: t.card,
+            })
+            .collect(),
+        units: r
+            .scored
+            .units
+            .iter()
+            .map(|u| UnitSnap {
+                name: u.name.clone(),
+                category: u.category.clone(),
+                score: u.score,
+                rank: u.rank,
+                card: u.card,
+            })
+            .collect(),
+    }
+}
+
+/// Read every archived period before `current` (same kind: months with
+/// months, weeks with weeks), oldest first. Unreadable archives are skipped
+/// and reported in the returned warnings.
+pub fn load_history(out: &Path, current: &Period) -> (History, Vec<String>) {
+    let mut warnings = Vec::new();
+    let mut periods = Vec::new();
+    let dir = out.join(ARCHIVE_DIR);
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return (History::default(), warnings);
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Ok(p) = name.parse::<Period>() else {
+            continue;
+        };
+        if p.kind != current.kind || p >= *current {
+            continue;
+        }
+        let path = e.path().join(RESULTS_FILE);
+        match fs::read_to_string(&path)
+            .map_err(anyhow::Error::from)
+            .and_then(|s| serde_json::from_str::<PeriodSnapshot>(&s).map_err(Into::into))
+        {
+            Ok(snap) => periods.push(snap),
+            Err(err) => warnings.push(format!(
+                "历史归档 {} 无法读取，已跳过（{err}）",
+                path.display()
+            )),
+        }
+    }
+    periods.sort_by(|a, b| a.period.cmp(&b.period));
+    (History { periods }, warnings)
+}
+
+/// Write `archive/<period>/` atomically: build it in a temporary folder
+/// beside it and rename into place. Refuses to replace an existing period
+/// unless `force`.
+pub fn write_archive(
+    r: &RunResult,
+    out: &Path,
+    outputs: &[PathBuf],
+    summary_json: &str,
+    force: bool,
+) -> Result<PathBuf> {
+    let final_dir = period_dir(out, &r.period);
+    if final_dir.exists() && !force {
+        bail!(
+            "{} 已有 {} 期的归档，为防止覆盖已停止。确需重新生成请加 --force",
+            final_dir.display(),
+            r.period
+        );
+    }
+    let parent = out.join(ARCHIVE_DIR);
+    fs::create_dir_all(&parent).with_context(|| format!("无法创建 {}", parent.display()))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{}-", r.period))
+        .tempdir_in(&parent)
+        .with_context(|| format!("无法在 {} 中创建临时文件夹", parent.display()))?;
+    let tmp_path = tmp.path().to_path_buf();
+
+    // Received files, byte for byte.
+    let mut sums = String::new();
+    let mut entries = Vec::with_capacity(r.merged.files.len());
+    for f in &r.merged.files {
+        let dest = tmp_path.join(RECEIVED_DIR).join(&f.file.rel);
+        if let Some(p) = dest.parent() {
+            fs::create_dir_all(p)?;
+        }
+        fs::copy(&f.file.abs, &dest)
+            .with_context(|| format!("归档时无法复制 {}", f.file.abs.display()))?;
+        sums.push_str(&format!(
+            "{}  {}/{}\n",
+            f.file.sha256, RECEIVED_DIR, f.file.rel
+        ));
+        entries.push(ManifestEntry {
+            path: f.file.rel.clone(),
+            sha256: f.file.sha256.clone(),
+            size: f.file.size,
+            unit: f.unit.clone(),
+            outcome: f.outcome,
+            rows_read: f.rows_read,
+            accepted: f.accepted,
+            rejected: f.rejected,
+            superseded: f.superseded,
+            late: f.late,
+        });
+    }
+
+    // Outputs of this run.
+    let mut out_list = Vec::new();
+    for o in outputs {
+        let rel = o.strip_prefix(out).unwrap_or(o);
+        let dest = tmp_path.join(OUTPUTS_DIR).join(rel);
+        if let Some(p) = dest.parent() {
+            fs::create_dir_all(p)?;
+        }
+        fs::copy(o, &dest).with_context(|| format!("归档时无法复制 {}", o.display()))?;
+        let sha = sha256_file(&dest)?;
+        let rel_s = rel.to_string_lossy().replace('\\', "/");
+        sums.push_str(&format!("{sha}  {OUTPUTS_DIR}/{rel_s}\n"));
+        out_list.push((rel_s, sha));
+    }
+
+    let manifest = Manifest {
+        period: r.period.to_string(),
+        as_of: r.as_of.to_string(),
+        files: entries,
+        outputs: out_list,
+    };
+    write_text(
+        &tmp_path.join(MANIFEST_FILE),
+        &(serde_json::to_string_pretty(&manifest)? + "\n"),
+    )?;
+    write_text(
+        &tmp_path.join(RESULTS_FILE),
+        &(serde_json::to_string_pretty(&snapshot(r))? + "\n"),
+    )?;
+    write_text(&tmp_path.join(SUMMARY_FILE), summary_json)?;
+    write_text(&tmp_path.join(CHECKSUMS_FILE), &sums)?;
+
+    // Swap into place.
+    let tmp_path = tmp.keep();
+    if final_dir.exists() {
+        let old = parent.join(format!(".{}-old-{}", r.period, std::process::id()));
+        fs::rename(&final_dir, &old)
+            .with_context(|| format!("无法替换旧归档 {}", final_dir.display()))?;
+        fs::rename(&tmp_path, &final_dir)?;
+        fs::remove_dir_all(&old).ok();
+    } else {
+        fs::rename(&tmp_path, &final_dir)
+            .with_context(|| format!("无法写入归档 {}", final_dir.display()))?;
+    }
+    Ok(final_dir)
+}
+
+/// Write a text file atomically (temporary file in the same folder + rename).
+pub fn write_text(path: &Path, text: &str) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("无法在 {} 中写入", dir.display()))?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all().ok();
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("无法写入 {}", path.display()))?;
+    Ok(())
+}
+
+pub fn sha256_file(path: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut f = fs::File::open(path)?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h)?;
+    Ok(hex(&h.finalize()))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

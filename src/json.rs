@@ -1,0 +1,185 @@
+//! The machine-readable summary (`--json`, SPEC §9). A public contract:
+//! fields are only ever added, never renamed or removed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::merge::{FileOutcome, Totals};
+use crate::model::{Card, Issue, Status};
+use crate::pipeline::RunResult;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub period: String,
+    pub as_of: String,
+    pub report_deadline: String,
+    pub preset: String,
+    pub totals: Totals,
+    pub files: Vec<FileEntry>,
+    pub issues: Vec<Issue>,
+    pub tasks: Vec<TaskEntry>,
+    pub units: Vec<UnitEntry>,
+    /// Problems in the ledger itself (not part of the returns' issues).
+    pub ledger_issues: Vec<Issue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Relative to `--returns`.
+    pub path: String,
+    pub unit: Option<String>,
+    pub outcome: FileOutcome,
+    /// Rows read from the file.
+    pub rows: u32,
+    pub accepted: u32,
+    pub rejected: u32,
+    pub superseded: u32,
+    pub late: bool,
+    pub superseded_by: Option<String>,
+    pub sha256: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskEntry {
+    pub id: String,
+    pub title: String,
+    pub unit: String,
+    pub leader: String,
+    pub stars: u8,
+    pub due: bool,
+    pub reported: bool,
+    pub status: Option<Status>,
+    pub actual: Option<f64>,
+    pub planned: f64,
+    pub lag: Option<f64>,
+    pub deadline: Option<String>,
+    pub overdue: bool,
+    pub near_deadline: bool,
+    pub card: Option<Card>,
+    pub reasons: Vec<String>,
+    /// Where the reported figures came from.
+    pub source: Option<Source>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    pub sheet: String,
+    pub row: u32,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitEntry {
+    pub name: String,
+    pub category: String,
+    pub score: f64,
+    pub rank: u32,
+    pub rank_change: Option<i32>,
+    pub top3: bool,
+    pub bottom3: bool,
+    pub card: Option<Card>,
+    pub reasons: Vec<String>,
+    pub reported: bool,
+    pub late: bool,
+    pub due: u32,
+    pub missing: Vec<String>,
+}
+
+/// Round a figure for the summary (2 decimals, as shown in the workbook).
+fn r2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+impl Summary {
+    pub fn from_run(r: &RunResult) -> Summary {
+        let files = r
+            .merged
+            .files
+            .iter()
+            .map(|f| FileEntry {
+                path: f.file.rel.clone(),
+                unit: f.unit.clone(),
+                outcome: f.outcome,
+                rows: f.rows_read,
+                accepted: f.accepted,
+                rejected: f.rejected,
+                superseded: f.superseded,
+                late: f.late,
+                superseded_by: f.superseded_by.clone(),
+                sha256: f.file.sha256.clone(),
+                size: f.file.size,
+            })
+            .collect();
+        let tasks = r
+            .scored
+            .tasks
+            .iter()
+            .map(|t| TaskEntry {
+                id: t.id.clone(),
+                title: t.title.clone(),
+                unit: t.unit.clone(),
+                leader: t.leader.clone(),
+                stars: t.stars,
+                due: t.due,
+                reported: t.reported,
+                status: t.status,
+                actual: t.actual.map(r2),
+                planned: r2(t.planned),
+                lag: t.lag.map(r2),
+                deadline: t.deadline.map(|d| d.to_string()),
+                overdue: t.overdue,
+                near_deadline: t.near_deadline,
+                card: t.card,
+                reasons: t.reasons.clone(),
+                source: t.report.as_ref().map(|rep| Source {
+                    file: rep.provenance.file.clone(),
+                    sheet: rep.provenance.sheet.clone(),
+                    row: rep.provenance.row,
+                    sha256: rep.provenance.sha256.clone(),
+                }),
+            })
+            .collect();
+        let units = r
+            .scored
+            .units
+            .iter()
+            .map(|u| {
+                let sub = r.merged.submissions.get(&u.name);
+                UnitEntry {
+                    name: u.name.clone(),
+                    category: u.category.clone(),
+                    score: u.score,
+                    rank: u.rank,
+                    rank_change: u.rank_change,
+                    top3: u.top3,
+                    bottom3: u.bottom3,
+                    card: u.card,
+                    reasons: u.reasons.clone(),
+                    reported: u.reported,
+                    late: u.late,
+                    due: u.due,
+                    missing: sub.map(|s| s.missing.clone()).unwrap_or_default(),
+                }
+            })
+            .collect();
+        Summary {
+            period: r.period.to_string(),
+            as_of: r.as_of.to_string(),
+            report_deadline: r.report_deadline.to_string(),
+            preset: r.preset.as_str().to_string(),
+            totals: r.merged.totals,
+            files,
+            issues: r.merged.issues.clone(),
+            tasks,
+            units,
+            ledger_issues: r.ledger_issues.clone(),
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("summary serialises");
+        s.push('\n');
+        s
+    }
+}
