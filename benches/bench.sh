@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# duban performance benchmark (issue 6). Generates the workloads with
+# `duban samples`, then times whole processes with /usr/bin/time and prints
+# medians: wall time, throughput, peak memory, the ratio against a read-only
+# calamine pass on one thread, and (with --python) against the equivalent
+# pandas/openpyxl script in benches/compare.py.
+#
+#   benches/bench.sh                 # both workloads, 3 runs each
+#   benches/bench.sh --quick         # 1,000 × 50 only, 3 runs
+#   benches/bench.sh --python        # also time benches/compare.py (pip install pandas openpyxl)
+#   RUNS=5 benches/bench.sh
+#
+# Performance is measured here, never asserted in `cargo test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-3}
+QUICK=0
+PYTHON=0
+for a in "$@"; do
+  case "$a" in
+    --quick) QUICK=1 ;;
+    --python) PYTHON=1 ;;
+    *) echo "unknown option $a" >&2; exit 2 ;;
+  esac
+done
+
+cargo build --release --quiet --bin duban --example read_only
+BIN=$PWD/target/release/duban
+READ=$PWD/target/release/examples/read_only
+WORK=${BENCH_DIR:-$PWD/target/bench}
+mkdir -p "$WORK"
+
+# time_cmd OUTFILE cmd… : appends "seconds maxrss_kb" of one run to OUTFILE
+time_cmd() {
+  local outfile=$1; shift
+  /usr/bin/time -f "%e %M" -o "$WORK/.t" "$@" >/dev/null 2>"$WORK/.err" || {
+    echo "command failed: $*" >&2; cat "$WORK/.err" >&2; exit 1; }
+  tail -n 1 "$WORK/.t" >>"$outfile"
+}
+
+# median of column $2 in file $1
+median() { sort -g -k"$2","$2" "$1" | awk -v c="$2" '{a[NR]=$c} END {print a[int((NR+1)/2)]}'; }
+
+workload() {
+  local name=$1 units=$2 tasks=$3
+  local dir=$WORK/$name
+  if [ ! -f "$dir/台账.xlsx" ]; then
+    echo "== generating $name: $units forms, $tasks tasks" >&2
+    "$BIN" --quiet samples --out "$dir" --units "$units" --tasks "$tasks" --messy 0 --seed 1 --force
+  fi
+  local forms rows
+  forms=$(find "$dir/returns" -type f | wc -l)
+  rows=$tasks
+  rm -f "$WORK"/$name.*.times
+  for i in $(seq "$RUNS"); do
+    rm -rf "$dir/out2" "$dir/out1"
+    time_cmd "$WORK/$name.t2.times" "$BIN" --quiet --threads 2 run --config "$dir/duban.toml" --out "$dir/out2"
+    time_cmd "$WORK/$name.t1.times" "$BIN" --quiet --threads 1 run --config "$dir/duban.toml" --out "$dir/out1"
+    time_cmd "$WORK/$name.read.times" "$READ" "$dir/returns"
+    if [ "$PYTHON" = 1 ]; then
+      time_cmd "$WORK/$name.py.times" python3 benches/compare.py "$dir/台账.xlsx" "$dir/returns" 2023-03-31 "$dir/py.xlsx"
+    fi
+  done
+  # Same output byte for byte at 1 and 2 threads.
+  local same=yes
+  if ! diff -r -q "$dir/out1" "$dir/out2" >/dev/null; then same=NO; fi
+  local t2 t1 tr m2
+  t2=$(median "$WORK/$name.t2.times" 1); t1=$(median "$WORK/$name.t1.times" 1)
+  tr=$(median "$WORK/$name.read.times" 1); m2=$(median "$WORK/$name.t2.times" 2)
+  printf '%s\n' "workload $name: $forms files, $rows rows ($RUNS runs, medians)"
+  printf '  duban run, 2 threads   %8.2f s  %8.0f forms/s  %9.0f rows/s  peak %6.1f MB\n' \
+    "$t2" "$(echo "$forms / $t2" | bc -l)" "$(echo "$rows / $t2" | bc -l)" "$(echo "$m2 / 1024" | bc -l)"
+  printf '  duban run, 1 thread    %8.2f s  peak %6.1f MB\n' "$t1" "$(echo "$(median "$WORK/$name.t1.times" 2) / 1024" | bc -l)"
+  printf '  read-only calamine, 1 thread %6.2f s  → duban (2 threads) is %.2f× the read-only pass\n' "$tr" "$(echo "$t2 / $tr" | bc -l)"
+  if [ "$PYTHON" = 1 ]; then
+    local tp
+    tp=$(median "$WORK/$name.py.times" 1)
+    printf '  python (pandas+openpyxl)   %8.2f s  → duban is %.1f× faster\n' "$tp" "$(echo "$tp / $t2" | bc -l)"
+  fi
+  printf '  same output at 1 and 2 threads: %s\n' "$same"
+  echo "$name $t2" >>"$WORK/.linear"
+}
+
+rm -f "$WORK/.linear"
+workload w1000x50 1000 50000
+if [ "$QUICK" = 0 ]; then
+  workload w10000x20 10000 200000
+  a=$(awk '$1=="w1000x50"{print $2}' "$WORK/.linear")
+  b=$(awk '$1=="w10000x20"{print $2}' "$WORK/.linear")
+  printf 'scaling: 10× the forms took %.2f× the time (target ≤ 10.5×)\n' "$(echo "$b / $a" | bc -l)"
+fi

@@ -1,0 +1,44 @@
+//! Baseline for the benchmark: read every cell of every workbook in a folder
+//! with calamine on one thread, doing nothing else. `duban run` is measured
+//! against this (target: within 4×).
+//!
+//!     cargo run --release --example read_only -- <returns-dir>
+
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook_auto, Data, Reader};
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("read_dir")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+fn main() {
+    let dir = std::env::args().nth(1).expect("usage: read_only <dir>");
+    let mut files = Vec::new();
+    walk(Path::new(&dir), &mut files);
+    let (mut cells, mut read) = (0u64, 0u64);
+    for f in &files {
+        let Ok(mut wb) = open_workbook_auto(f) else {
+            continue;
+        };
+        read += 1;
+        for name in wb.sheet_names().to_vec() {
+            if let Ok(range) = wb.worksheet_range(&name) {
+                cells += range.used_cells().filter(|(_, _, c)| !matches!(c, Data::Empty)).count() as u64;
+            }
+        }
+    }
+    println!("{read} workbooks, {cells} cells");
+}

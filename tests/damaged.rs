@@ -1,0 +1,167 @@
+//! Reliability under bad input (issue 7): a folder of well over 100 damaged
+//! copies of real forms beside good ones. duban must exit 0, list every file
+//! with an outcome, accept the good forms and reconcile the row totals.
+
+mod common;
+
+use std::io::Write;
+
+use common::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+
+fn good_forms(w: &Workdir) -> Vec<(String, Vec<u8>)> {
+    let src = w.path("src");
+    let mut out = Vec::new();
+    let f = fagai_form();
+    f.write(&src.join("区发改局-3月.xlsx"));
+    out.push(("区发改局-3月.xlsx".to_string(), std::fs::read(src.join("区发改局-3月.xlsx")).unwrap()));
+    let f = Form::new("区财政局").row(Form::ok_row("CZ-001", "盘活存量资金", "2023-09-30", 30.0));
+    f.write(&src.join("区财政局-3月.xlsx"));
+    out.push(("区财政局-3月.xlsx".to_string(), std::fs::read(src.join("区财政局-3月.xlsx")).unwrap()));
+    if let Some(xls) = soffice_convert(&src.join("区发改局-3月.xlsx"), "xls", &src) {
+        out.push(("区发改局-3月.xls".to_string(), std::fs::read(xls).unwrap()));
+    }
+    if let Some(ods) = soffice_convert(&src.join("区财政局-3月.xlsx"), "ods", &src) {
+        out.push(("区财政局-3月.ods".to_string(), std::fs::read(ods).unwrap()));
+    }
+    out
+}
+
+fn put(path: &std::path::Path, bytes: &[u8]) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// An xlsx with a stray value at XFD1048576 (its used range is the whole grid).
+fn huge_range(path: &std::path::Path) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("推进表").unwrap();
+    ws.write_string(0, 0, "区住建局重点工作推进情况反馈表").unwrap();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    let r = Form::ok_row("ZJ-001", "老旧小区改造12个", "2023-11-30", 20.0);
+    for (c, v) in r.iter().enumerate() {
+        match v {
+            V::S(s) => {
+                ws.write_string(2, c as u16, *s).unwrap();
+            }
+            V::Str(s) => {
+                ws.write_string(2, c as u16, s).unwrap();
+            }
+            V::N(n) => {
+                ws.write_number(2, c as u16, *n).unwrap();
+            }
+            _ => {}
+        }
+    }
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    wb.save(path).unwrap();
+}
+
+/// A zip whose one member inflates far beyond the configured limit.
+fn inflating(path: &std::path::Path, bytes: usize) {
+    let f = std::fs::File::create(path).unwrap();
+    let mut z = zip::ZipWriter::new(f);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("[Content_Types].xml", opts).unwrap();
+    z.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
+    z.start_file("xl/workbook.xml", opts).unwrap();
+    z.write_all(b"<workbook/>").unwrap();
+    z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..(bytes >> 20) {
+        z.write_all(&chunk).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+#[test]
+fn a_folder_of_damaged_files_never_stops_the_batch() {
+    let w = Workdir::new();
+    w.ledger();
+    let returns = w.returns();
+    let goods = good_forms(&w);
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let mut n = 0;
+    for (name, bytes) in &goods {
+        put(&returns.join(format!("good/{name}")), bytes);
+        let (stem, ext) = name.rsplit_once('.').unwrap();
+        // Truncated at random points.
+        for i in 0..15 {
+            let cut = rng.random_range(0..bytes.len());
+            put(&returns.join(format!("cut/{stem}-{i}.{ext}")), &bytes[..cut]);
+            n += 1;
+        }
+        // Bytes flipped anywhere.
+        for i in 0..15 {
+            let mut b = bytes.clone();
+            for _ in 0..rng.random_range(1..20) {
+                let at = rng.random_range(0..b.len());
+                b[at] ^= rng.random_range(1..=255u8);
+            }
+            put(&returns.join(format!("flip/{stem}-{i}.{ext}")), &b);
+            n += 1;
+        }
+    }
+    let odd = returns.join("odd");
+    std::fs::create_dir_all(&odd).unwrap();
+    std::fs::write(odd.join("zero.xlsx"), b"").unwrap();
+    let mut noise = vec![0u8; 4096];
+    rng.fill(&mut noise[..]);
+    std::fs::write(odd.join("noise.xlsx"), &noise).unwrap();
+    std::fs::write(odd.join("noise.xls"), &noise).unwrap();
+    std::fs::write(odd.join("page.xls"), "<!DOCTYPE html><html><table><tr><td>编号</td></tr></table></html>").unwrap();
+    huge_range(&odd.join("区住建局-3月.xlsx"));
+    inflating(&odd.join("bomb.xlsx"), 64 << 20);
+    n += 6;
+    assert!(n >= 100, "only {n} damaged files");
+
+    // A low inflate limit (configurable) makes the bomb refuse quickly.
+    std::fs::write(
+        w.path("duban.toml"),
+        "[limits]\nmax_inflated_bytes = 16777216\n",
+    )
+    .unwrap();
+    let out = duban()
+        .args(["check", "--period", "2023-03", "--as-of", "2023-03-31", "--json", "-", "--quiet", "--config"])
+        .arg(w.path("duban.toml"))
+        .arg("--ledger")
+        .arg(w.path("台账.xlsx"))
+        .arg("--returns")
+        .arg(&returns)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "duban must not fail on bad input: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), n + goods.len(), "every file is listed");
+    for f in files {
+        let o = f["outcome"].as_str().unwrap();
+        assert!(["accepted", "rejected", "superseded", "ignored"].contains(&o), "{f}");
+    }
+    for (name, _) in &goods {
+        let fe = file_entry(&v, &format!("good/{name}"));
+        assert_ne!(fe["outcome"], "rejected", "good form rejected: {fe}");
+    }
+    assert_eq!(file_entry(&v, "odd/bomb.xlsx")["outcome"], "rejected");
+    let bomb: Vec<&Value> = v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["file"] == "odd/bomb.xlsx")
+        .collect();
+    assert!(bomb.iter().any(|i| i["code"] == "FILE_TOO_LARGE"), "{bomb:#?}");
+    // The stray cell at XFD1048576 does not stop the form being read.
+    let huge = file_entry(&v, "odd/区住建局-3月.xlsx");
+    assert_eq!(huge["rows"], 1, "{huge}");
+    assert_eq!(file_entry(&v, "odd/page.xls")["outcome"], "rejected");
+    assert_reconciles(&v);
+}

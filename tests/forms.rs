@@ -1,0 +1,275 @@
+//! `duban forms` and `duban init` (交办): forms go out, are filled in by
+//! another program typing only into the unlocked cells, and come back clean.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook_auto, Data, Reader};
+use common::*;
+use serde_json::Value;
+
+fn forms(w: &Workdir, period: &str) -> Vec<PathBuf> {
+    w.ledger();
+    let out = duban()
+        .args(["forms", "--period", period, "--ledger"])
+        .arg(w.path("台账.xlsx"))
+        .arg("--out")
+        .arg(w.path("forms"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut v: Vec<PathBuf> = std::fs::read_dir(w.path("forms"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Fill every answer cell of a form with openpyxl, as a unit would.
+fn fill_with_openpyxl(src: &Path, dest: &Path, percent: u32) -> Option<()> {
+    let script = format!(
+        r#"
+import openpyxl, datetime
+wb = openpyxl.load_workbook({src:?})
+ws = wb.worksheets[0]
+hdr = None
+for row in ws.iter_rows(min_row=1, max_row=15):
+    for c in row:
+        if isinstance(c.value, str) and c.value.strip() == "编号":
+            hdr = c.row
+    if hdr: break
+assert hdr, "no header"
+cols = {{}}
+for c in ws[hdr]:
+    if isinstance(c.value, str):
+        cols[c.value.split("（")[0].split("(")[0].strip()] = c.column
+r = hdr + 1
+filled = 0
+while True:
+    idv = ws.cell(r, cols["编号"]).value
+    if idv is None or str(idv).startswith("填表说明"):
+        break
+    def put(name, value):
+        if name in cols:
+            cell = ws.cell(r, cols[name])
+            assert not cell.protection.locked, f"{{name}} is locked"
+            cell.value = value
+    put("当前状态", "正在办理")
+    put("完成进度", {percent})
+    put("进展情况", "按计划推进，本月完成阶段目标")
+    put("存在问题", "无")
+    put("下步措施", "继续推进")
+    put("预计完成日期", datetime.datetime(2023, 12, 31))
+    put("延期说明", "受审批进度影响，已书面报告")
+    put("填报人", "张三")
+    put("联系电话", "13800000000")
+    put("单位主要负责人", "王局长")
+    put("填报日期", datetime.datetime(2023, 3, 30))
+    filled += 1
+    r += 1
+assert filled > 0
+# signature block below the table, if the form has one
+for row in ws.iter_rows(min_row=r, max_row=r + 15):
+    for c in row:
+        if isinstance(c.value, str) and c.value.strip().rstrip("：:") in ("填报人", "联系电话", "单位主要负责人", "填报日期"):
+            pass
+wb.save({dest:?})
+"#
+    );
+    python_openpyxl(&script)
+}
+
+fn check_json(w: &Workdir, returns: &Path) -> Value {
+    let out = duban()
+        .args(["check", "--period", "2023-03", "--as-of", "2023-03-31", "--json", "-", "--quiet", "--ledger"])
+        .arg(w.path("台账.xlsx"))
+        .arg("--returns")
+        .arg(returns)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn one_form_per_unit_with_its_due_tasks() {
+    let w = Workdir::new();
+    let files = forms(&w, "2023-03");
+    assert_eq!(files.len(), UNITS.len(), "{files:?}");
+    let f = files
+        .iter()
+        .find(|p| p.to_string_lossy().contains("区发展和改革局"))
+        .unwrap();
+    let mut wb = open_workbook_auto(f).unwrap();
+    let first = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&first).unwrap();
+    let text: Vec<String> = range
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(text.iter().any(|t| t.contains("区发展和改革局重点工作推进情况反馈表")));
+    assert!(text.iter().any(|t| t.contains("填报单位") && t.contains("2023年3月")));
+    for id in ["ZF-001", "ZF-002", "ZF-003"] {
+        assert!(text.iter().any(|t| t == id), "{id} missing");
+    }
+    assert!(!text.iter().any(|t| t == "CZ-001"));
+    // Hidden metadata.
+    let meta = wb.worksheet_range("_duban").unwrap();
+    let cells: Vec<String> = meta
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(cells.contains(&"区发展和改革局".to_string()), "{cells:?}");
+    assert!(cells.contains(&"2023-03".to_string()), "{cells:?}");
+}
+
+#[test]
+fn in_a_month_without_quarterly_tasks_fewer_tasks_are_due() {
+    let w = Workdir::new();
+    let files = forms(&w, "2023-04");
+    let f = files
+        .iter()
+        .find(|p| p.to_string_lossy().contains("区发展和改革局"))
+        .unwrap();
+    let mut wb = open_workbook_auto(f).unwrap();
+    let first = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&first).unwrap();
+    let has = |id: &str| range.rows().any(|r| r.iter().any(|c| matches!(c, Data::String(s) if s == id)));
+    assert!(has("ZF-001") && has("ZF-002"));
+    assert!(!has("ZF-003"), "a 3★ task reports quarterly, not in April");
+}
+
+#[test]
+fn assigned_cells_locked_answers_unlocked_dropdowns_protection() {
+    let w = Workdir::new();
+    let files = forms(&w, "2023-03");
+    let f = files
+        .iter()
+        .find(|p| p.to_string_lossy().contains("区发展和改革局"))
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(f).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    assert!(xml.contains("<sheetProtection"), "sheet not protected");
+    assert!(!xml.contains("password="), "protection must have no password");
+    assert!(xml.contains("<dataValidation"), "no dropdowns");
+    assert!(xml.contains("未启动,正在办理,已落实,已完成") || xml.contains("未启动"), "no status list");
+    assert!(xml.contains("paperSize=\"9\""), "not A4");
+    assert!(xml.contains("orientation=\"landscape\""), "not landscape");
+}
+
+#[test]
+fn filled_by_openpyxl_comes_back_with_zero_errors() {
+    let w = Workdir::new();
+    let files = forms(&w, "2023-03");
+    let returns = w.path("returns");
+    for f in &files {
+        let dest = returns.join(f.file_name().unwrap());
+        std::fs::create_dir_all(&returns).unwrap();
+        if fill_with_openpyxl(f, &dest, 50).is_none() {
+            return;
+        }
+    }
+    let v = check_json(&w, &returns);
+    let errors: Vec<&Value> = v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(v["totals"]["accepted"].as_u64().unwrap() as usize, TASKS.len());
+    assert_eq!(v["totals"]["rejected"], 0);
+    for t in v["tasks"].as_array().unwrap() {
+        assert_eq!(t["actual"], 50.0, "{t}");
+    }
+}
+
+#[test]
+fn renamed_form_is_identified_by_its_metadata() {
+    let w = Workdir::new();
+    let files = forms(&w, "2023-03");
+    let f = files
+        .iter()
+        .find(|p| p.to_string_lossy().contains("区财政局"))
+        .unwrap();
+    let returns = w.path("returns");
+    std::fs::create_dir_all(&returns).unwrap();
+    if fill_with_openpyxl(f, &returns.join("新建文件(2).xlsx"), 30).is_none() {
+        return;
+    }
+    let v = check_json(&w, &returns);
+    let fe = file_entry(&v, "新建文件(2).xlsx");
+    assert_eq!(fe["unit"], "区财政局");
+    assert_eq!(fe["outcome"], "accepted");
+    assert!(issues_with(&v, "FILE_UNIT_GUESSED").is_empty());
+}
+
+#[test]
+fn edited_assigned_title_is_flagged() {
+    let w = Workdir::new();
+    let files = forms(&w, "2023-03");
+    let f = files
+        .iter()
+        .find(|p| p.to_string_lossy().contains("区财政局"))
+        .unwrap();
+    let returns = w.path("returns");
+    std::fs::create_dir_all(&returns).unwrap();
+    let filled = w.path("filled.xlsx");
+    if fill_with_openpyxl(f, &filled, 30).is_none() {
+        return;
+    }
+    // A unit that removes the protection and edits the task title.
+    let script = format!(
+        r#"
+import openpyxl
+wb = openpyxl.load_workbook({filled:?})
+ws = wb.worksheets[0]
+ws.protection.sheet = False
+for row in ws.iter_rows():
+    for c in row:
+        if c.value == "盘活存量资金":
+            c.value = "盘活存量资金（调整后）"
+wb.save({dest:?})
+"#,
+        dest = returns.join("区财政局.xlsx")
+    );
+    python_openpyxl(&script).unwrap();
+    let v = check_json(&w, &returns);
+    let i = one_issue(&v, "ROW_ASSIGNED_ALTERED");
+    assert_eq!(i["task"], "CZ-001");
+    assert_eq!(i["severity"], "warning");
+}
+
+#[test]
+fn init_makes_a_working_folder() {
+    let w = Workdir::new();
+    let dir = w.path("督办2023");
+    let out = duban().arg("init").arg(&dir).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.join("台账.xlsx").is_file());
+    assert!(dir.join("duban.toml").is_file());
+    assert!(dir.join("returns").is_dir());
+    let wb = open_workbook_auto(dir.join("台账.xlsx")).unwrap();
+    let names = wb.sheet_names().to_vec();
+    for s in ["台账", "节点", "单位", "评价"] {
+        assert!(names.contains(&s.to_string()), "{names:?}");
+    }
+    // The example ledger is readable by forms, with no flags, inside the folder.
+    let out = duban()
+        .current_dir(&dir)
+        .args(["forms"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A second init refuses to overwrite.
+    let again = duban().arg("init").arg(&dir).output().unwrap();
+    assert!(!again.status.success());
+}

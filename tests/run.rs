@@ -1,0 +1,266 @@
+//! `duban run` end to end: outputs, archive, history across two periods,
+//! refusal to overwrite, determinism, and a real spreadsheet program opening
+//! what duban writes.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Data, Reader};
+use common::*;
+use serde_json::Value;
+
+fn run(w: &Workdir, returns: &Path, period: &str, as_of: &str, extra: &[&str]) -> Value {
+    let out = duban()
+        .arg("run")
+        .arg("--ledger")
+        .arg(w.path("台账.xlsx"))
+        .arg("--returns")
+        .arg(returns)
+        .args(["--period", period, "--as-of", as_of, "--json", "-", "--quiet"])
+        .arg("--out")
+        .arg(w.path("out"))
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "duban run failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn sheet_rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn march(w: &Workdir) -> std::path::PathBuf {
+    w.ledger();
+    let dir = w.path("returns-03");
+    fagai_form().write(&dir.join("区发改局-3月.xlsx"));
+    Form::new("区财政局")
+        .row(Form::ok_row("CZ-001", "盘活存量资金", "2023-09-30", 30.0))
+        .write(&dir.join("区财政局-3月.xlsx"));
+    dir
+}
+
+#[test]
+fn run_writes_every_output() {
+    let w = Workdir::new();
+    let returns = march(&w);
+    let v = run(&w, &returns, "2023-03", "2023-03-31", &[]);
+    assert_reconciles(&v);
+    let summary = w.path("out/汇总_2023-03.xlsx");
+    assert!(summary.exists());
+    let wb = open_workbook_auto(&summary).unwrap();
+    let names: Vec<String> = wb.sheet_names().to_vec();
+    assert_eq!(
+        names,
+        [
+            "总览", "台账汇总", "亮牌预警", "单位排名", "领导分管", "报送情况", "校验问题",
+            "退回明细", "督办提示"
+        ]
+    );
+    // 台账汇总 lists every task of the ledger.
+    let rows = sheet_rows(&summary, "台账汇总");
+    for (id, ..) in TASKS {
+        assert!(
+            rows.iter().any(|r| r.iter().any(|c| c == id)),
+            "{id} missing from 台账汇总"
+        );
+    }
+    // Notices for units with something to hear; next period's forms; archive.
+    assert!(w.path("out/反馈").is_dir());
+    assert!(std::fs::read_dir(w.path("out/反馈")).unwrap().count() > 0);
+    assert!(w.path("out/下期表单").is_dir());
+    let arch = w.path("out/archive/2023-03");
+    for f in ["manifest.json", "results.json", "summary.json", "SHA256SUMS"] {
+        assert!(arch.join(f).is_file(), "archive lacks {f}");
+    }
+    // Received files are archived byte for byte.
+    let orig = std::fs::read(returns.join("区发改局-3月.xlsx")).unwrap();
+    let copy = std::fs::read(arch.join("received/区发改局-3月.xlsx")).unwrap();
+    assert_eq!(orig, copy);
+    // The archived summary is the JSON printed.
+    let archived: Value =
+        serde_json::from_str(&std::fs::read_to_string(arch.join("summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(archived, v);
+    // Every unit of the ledger is scored and ranked.
+    assert_eq!(v["units"].as_array().unwrap().len(), UNITS.len());
+    // Input files are never modified.
+    assert_eq!(
+        std::fs::read(returns.join("区发改局-3月.xlsx")).unwrap(),
+        orig
+    );
+}
+
+#[test]
+fn archived_period_is_not_overwritten_without_force() {
+    let w = Workdir::new();
+    let returns = march(&w);
+    run(&w, &returns, "2023-03", "2023-03-31", &[]);
+    let before = std::fs::read(w.path("out/archive/2023-03/manifest.json")).unwrap();
+    let out = duban()
+        .arg("run")
+        .arg("--ledger")
+        .arg(w.path("台账.xlsx"))
+        .arg("--returns")
+        .arg(&returns)
+        .args(["--period", "2023-03", "--quiet", "--out"])
+        .arg(w.path("out"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a second run must be refused");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(
+        std::fs::read(w.path("out/archive/2023-03/manifest.json")).unwrap(),
+        before
+    );
+    // With --force it is replaced.
+    run(&w, &returns, "2023-03", "2023-03-31", &["--force"]);
+}
+
+#[test]
+fn two_periods_catch_lowered_progress() {
+    let w = Workdir::new();
+    let returns = march(&w);
+    let march_v = run(&w, &returns, "2023-03", "2023-03-31", &[]);
+    let march_manifest = std::fs::read(w.path("out/archive/2023-03/manifest.json")).unwrap();
+
+    // April: 发改 lowers ZF-001 from 40% to 20% and copies last month's text.
+    let april = w.path("returns-04");
+    let mut f = Form::new("区发展和改革局");
+    f.title = Some("区发展和改革局重点工作推进情况反馈表（2023年4月）".into());
+    f.unit_line = Some("填报单位：区发展和改革局　报送期次：2023年4月".into());
+    let mut r1 = Form::ok_row("ZF-001", "推进重点项目建设", "2023-06-30", 20.0);
+    r1[13] = V::S("2023-04-28");
+    let mut r2 = Form::ok_row("ZF-002", "优化营商环境专项行动", "2023-12-31", 45.0);
+    r2[13] = V::S("2023-04-28");
+    r2[5] = V::S("营商环境专项行动第二阶段已启动");
+    f = f.row(r1).row(r2);
+    f.write(&april.join("区发改局-4月.xlsx"));
+    let v = run(&w, &april, "2023-04", "2023-04-30", &[]);
+
+    let lowered = one_issue(&v, "ROW_PROGRESS_LOWERED");
+    assert_eq!(lowered["task"], "ZF-001");
+    assert_eq!(lowered["severity"], "warning");
+    assert_eq!(lowered["cell"], "E4");
+    let msg = lowered["message"].as_str().unwrap();
+    assert!(msg.contains("40") && msg.contains("20"), "{msg}");
+    let unchanged = one_issue(&v, "ROW_TEXT_UNCHANGED");
+    assert_eq!(unchanged["task"], "ZF-001");
+
+    let t = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "ZF-001")
+        .unwrap();
+    assert_eq!(t["card"], "red", "{t}");
+    let reasons = t["reasons"].to_string();
+    assert!(reasons.contains("40") && reasons.contains("20"), "{reasons}");
+
+    // Rank change is known in April.
+    assert!(v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| !u["rank_change"].is_null()));
+    // March's archive is intact.
+    assert_eq!(
+        std::fs::read(w.path("out/archive/2023-03/manifest.json")).unwrap(),
+        march_manifest
+    );
+    assert!(w.path("out/archive/2023-04/results.json").is_file());
+    assert_eq!(march_v["period"], "2023-03");
+}
+
+fn tree_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut m = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                m.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    m
+}
+
+#[test]
+fn same_output_for_any_thread_count_and_file_order() {
+    let w = Workdir::new();
+    w.ledger();
+    let gen = duban()
+        .args(["samples", "--units", "12", "--tasks", "60", "--messy", "0.5", "--seed", "11", "--out"])
+        .arg(w.path("s"))
+        .output()
+        .unwrap();
+    assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
+
+    // A copy of the returns with the files in a different on-disk order
+    // (created in reverse order).
+    let src = w.path("s/returns");
+    let copy = w.path("s2/returns");
+    let mut files: Vec<_> = tree_bytes(&src).into_iter().collect();
+    files.reverse();
+    for (rel, bytes) in files {
+        let p = copy.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+
+    let mut outs = Vec::new();
+    for (threads, returns, out) in [("1", &src, "o1"), ("2", &src, "o2"), ("2", &copy, "o3")] {
+        let o = duban()
+            .args(["--threads", threads, "--quiet", "run", "--period", "2023-03", "--ledger"])
+            .arg(w.path("s/台账.xlsx"))
+            .arg("--returns")
+            .arg(returns)
+            .arg("--out")
+            .arg(w.path(out))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        outs.push(tree_bytes(&w.path(out)));
+    }
+    assert_eq!(outs[0].keys().collect::<Vec<_>>(), outs[1].keys().collect::<Vec<_>>());
+    for (k, v) in &outs[0] {
+        assert!(outs[1][k] == *v, "{k} differs between 1 and 2 threads");
+        assert!(outs[2][k] == *v, "{k} differs with another file order");
+    }
+}
+
+#[test]
+fn libreoffice_opens_the_consolidated_workbook() {
+    let w = Workdir::new();
+    let returns = march(&w);
+    run(&w, &returns, "2023-03", "2023-03-31", &[]);
+    let Some(csv) = soffice_convert(&w.path("out/汇总_2023-03.xlsx"), "csv", &w.path("lo")) else {
+        return;
+    };
+    let text = std::fs::read_to_string(csv).unwrap();
+    assert!(text.contains("2023"), "{text}");
+}
