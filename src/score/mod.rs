@@ -122,7 +122,9 @@ pub struct UnitResult {
     pub parts: ScoreParts,
     /// 0–100, rounded to 2 decimals once at the end.
     pub score: f64,
-    /// Competition rank within the category (1, 2, 2, 4).
+    /// Competition rank within the category (1, 2, 2, 4), on the 2-decimal
+    /// score. 0 = not ranked: the unit leads no task this period's ledger
+    /// (it only cooperates), so there is nothing to score it on.
     pub rank: u32,
     pub prev_rank: Option<u32>,
     /// prev_rank − rank (positive = moved up).
@@ -338,8 +340,12 @@ fn unit_results(input: &ScoreInput, tasks: &[TaskResult]) -> Vec<UnitResult> {
     names.extend(extra.into_iter().map(|n| (n, NO_CATEGORY.to_string())));
 
     let mut out: Vec<(UnitResult, f64)> = Vec::with_capacity(names.len());
+    let mut by_unit: BTreeMap<&str, Vec<&TaskResult>> = BTreeMap::new();
+    for t in tasks {
+        by_unit.entry(t.unit.as_str()).or_default().push(t);
+    }
     for (name, category) in names {
-        let mine: Vec<&TaskResult> = tasks.iter().filter(|t| t.unit == name).collect();
+        let mine: Vec<&TaskResult> = by_unit.get(name.as_str()).cloned().unwrap_or_default();
         let sub = input.merged.submissions.get(&name);
         let reported = sub.is_some_and(|s| s.reported);
         let late = reported && sub.is_some_and(|s| s.late);
@@ -461,7 +467,9 @@ fn unit_results(input: &ScoreInput, tasks: &[TaskResult]) -> Vec<UnitResult> {
     // Rank within category on the 2-decimal score the clerk sees.
     let mut by_cat: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, u) in units.iter().enumerate() {
-        by_cat.entry(u.category.clone()).or_default().push(i);
+        if u.tasks > 0 {
+            by_cat.entry(u.category.clone()).or_default().push(i);
+        }
     }
     for idx in by_cat.values() {
         let scores: Vec<f64> = idx.iter().map(|&i| units[i].score).collect();
@@ -475,9 +483,11 @@ fn unit_results(input: &ScoreInput, tasks: &[TaskResult]) -> Vec<UnitResult> {
             u.rank_change = u.prev_rank.map(|p| p as i32 - r as i32);
         }
     }
+    // Category, then rank (unranked last), then name.
     units.sort_by(|a, b| {
-        (a.category.as_str(), a.rank, a.name.as_str()).cmp(&(
+        (a.category.as_str(), a.rank == 0, a.rank, a.name.as_str()).cmp(&(
             b.category.as_str(),
+            b.rank == 0,
             b.rank,
             b.name.as_str(),
         ))

@@ -696,21 +696,25 @@ fn ranking_fixture() -> Fixture {
     // Each unit has one 5★ task, planned 50% on 03-31 (03-01 … 04-30).
     let names = ["甲", "乙", "丙", "丁", "戊"];
     let actuals = [50.0, 45.0, 45.0, 40.0, 20.0];
-    let tasks = names
+    let mut tasks: Vec<Task> = names
         .iter()
         .enumerate()
         .map(|(i, n)| task(&format!("T{i}"), 5, n, d(2023, 3, 1), d(2023, 4, 30)))
         .collect();
     let mut units: Vec<Unit> = names.iter().map(|n| unit(n, "乡镇街道")).collect();
     units.push(unit("己", ""));
-    let reports = names
+    units.push(unit("庚", "乡镇街道"));
+    tasks.push(task("T9", 3, "己", d(2023, 3, 1), d(2023, 4, 30)));
+    let reports: Vec<Report> = names
         .iter()
         .zip(actuals)
         .enumerate()
         .map(|(i, (n, a))| report(&format!("T{i}"), n, Status::InProgress, a))
+        .chain([report("T9", "己", Status::InProgress, 50.0)])
         .collect();
     let subs = names
         .iter()
+        .chain(&["己"])
         .map(|n| submission(n, true, false, 0, 0))
         .collect();
     let mut f = Fixture::new(tasks, units, merged(reports, subs));
@@ -750,6 +754,8 @@ fn ranking_within_category_with_history() {
             ("乡镇街道", "乙", 96.0, 2, true, false),
             ("乡镇街道", "丁", 92.0, 4, false, true),
             ("乡镇街道", "戊", 66.0, 5, false, true),
+            // Leads no task: listed, not ranked.
+            ("乡镇街道", "庚", 100.0, 0, false, false),
             ("未分类", "己", 100.0, 1, true, false),
         ]
     );
