@@ -1,6 +1,31 @@
 //! The card rules engine (亮牌). Each rule is a plain function returning the
 //! card it fires and a Chinese reason with the figures; a task's (or unit's)
 //! card is the most severe fired, and every fired reason is kept.
+//!
+//! `red-yellow-blue` (default, seed 002; `[rules.red_yellow_blue]`), per task:
+//!
+//! | card | rule | default |
+//! |---|---|---|
+//! | red | not done and lag ≥ `red_lag` | 30 |
+//! | red | past deadline and not done | — |
+//! | red | percent lowered by more than `red_lowered` points against the last reported one | 5 |
+//! | red | carded this period and in each of the last `red_repeat_periods` − 1 history periods, with no gain since the first of them | 3 |
+//! | yellow | status 未启动 and planned ≥ `yellow_planned` | 20 |
+//! | blue | not done, started (正在办理 or percent > 0) and lag > `blue_lag` | 10 |
+//!
+//! `yellow-orange-red` (seed 000; `[rules.yellow_orange_red]`):
+//!
+//! | card | of | rule | default |
+//! |---|---|---|---|
+//! | orange | task | not done and lag > `orange_lag` | 15 |
+//! | orange | task | past deadline and not done | — |
+//! | yellow | unit | due tasks and no accepted form | — |
+//! | yellow | unit | its accepted form came after the reporting deadline | — |
+//! | yellow | unit | reported, but some due tasks missing | — |
+//! | yellow | unit | ≥ `yellow_form_errors` error issues in its forms (0 disables) | 1 |
+//! | red | unit | orange this period, and orange periods this calendar year (earlier snapshots of the same year with unit card orange or red, plus this one) ≥ `red_orange_count` | 2 |
+//!
+//! A unit's card is the most severe of its tasks' cards and its own.
 
 use chrono::NaiveDate;
 

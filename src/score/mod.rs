@@ -1,5 +1,70 @@
 //! Stage 4 — score (考核评价): planned progress (序时进度), lag, cards (亮牌),
-//! unit scores and rankings, per-leader figures and reminders. Pure: no I/O.
+//! unit scores and rankings, per-leader figures and reminders. Pure: no I/O,
+//! deterministic (same inputs, same output).
+//!
+//! # Per task
+//!
+//! * `planned` — see [`plan::planned_progress`]; `lag = planned − actual`
+//!   (None without an accepted report this period).
+//! * `done` — status 已完成/已落实 this period; a task not reported this period
+//!   keeps the last status history has for it (a 3★ task finished last quarter
+//!   stays done in the months between reports).
+//! * `overdue` — not done and deadline < as-of; `near_deadline` — not done and
+//!   0 ≤ days left ≤ `near_deadline_days` (7).
+//! * `prev_actual` — the most recent earlier percent history has for the task.
+//! * A due task with no accepted report gets no card from missing data; its
+//!   `reasons` say `本期应报未报`, it scores 0 in the progress component and
+//!   lowers the reporting component (under `yellow-orange-red` it also makes
+//!   its unit yellow). Past its deadline it is still red/orange for overdue.
+//!
+//! # Cards — see [`cards`]
+//!
+//! # Unit score (0–100)
+//!
+//! Four components, each 0–100:
+//!
+//! * **progress** — star-weighted mean (weight 3/4/5) over the unit's lead
+//!   tasks of: 100 if done; `min(100, actual / planned × 100)` if reported
+//!   (100 when planned is 0); 0 if due and not reported; tasks neither due nor
+//!   reported are left out. 100 when no task counts.
+//! * **completion** — `100 × done / tasks whose deadline is before the as-of
+//!   date`; 100 when there is none.
+//! * **reporting** — 100 when nothing is due; else (100 on time, 60 late, 0 no
+//!   accepted form) × reported due tasks / due tasks.
+//! * **quality** — `max(0, 100 − 10 × error issues − 2 × warnings)` of the
+//!   unit's forms; 0 when it had due tasks and no accepted form.
+//!
+//! `base = Σ wᵢ·componentᵢ / Σ wᵢ` with `[score]` weights progress 40,
+//! completion 20, reporting 20, quality 20 (normalised; negative → 0).
+//! `deduction` = Σ over its tasks' cards + its own card (red 10, orange 6,
+//! yellow 3, blue 1). `s = clamp(base − deduction, 0, 100)`.
+//! With `evaluation_share` = k > 0 and the unit on the 评价 sheet:
+//! `s = (1 − k)·s + k·E`, E = mean of the evaluations present weighted by
+//! eval_self 0.1, eval_team 0.3, eval_public 0.3, eval_leader 0.3
+//! (renormalised over those present). Full precision throughout; the score is
+//! rounded once to 2 decimals at the end.
+//!
+//! # Ranking
+//!
+//! Within category (`未分类` when blank), on the 2-decimal score the clerk sees:
+//! competition ranking (1, 2, 2, 4). Top three: rank ≤ 3. Bottom three (seed
+//! 002: called in): 1 + the number of units scoring strictly lower ≤ 3, so all
+//! units tied at the boundary are marked; only in categories of more than 3
+//! units and never a top-three unit. Units leading no task are listed with
+//! rank 0 (unranked). `rank_change = prev_rank − rank` (positive = up), from
+//! the last history snapshot.
+//!
+//! # Leaders (蓝红双色标注, seed 004)
+//!
+//! Red when any of the leader's tasks is red-carded or overdue; blue when none
+//! is carded, behind plan (lag > 0, not done), overdue or due-but-unreported;
+//! otherwise unmarked.
+//!
+//! # Reminders (督办提示)
+//!
+//! Overdue tasks, near-deadline tasks, and every due, not-done task by star
+//! cadence (5★随时调度, 4★按月提示, 3★按季度提示); sorted overdue, near,
+//! cadence, then deadline (none last), then id.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

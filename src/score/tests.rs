@@ -1050,3 +1050,89 @@ fn done_last_period_stays_done_and_prev_actual() {
     assert_eq!(r.prev_actual, Some(100.0));
     assert_eq!(r.card, None);
 }
+
+#[test]
+fn history_feeds_lowered_and_repeat_end_to_end() {
+    // Planned 50% on 03-31; reported 40% (lag 10: no blue by itself).
+    let tasks = vec![
+        task("T1", 4, "A", d(2023, 3, 1), d(2023, 4, 30)),
+        task("T2", 4, "A", d(2023, 3, 1), d(2023, 4, 30)),
+    ];
+    let m = merged(
+        vec![
+            report("T1", "A", Status::InProgress, 40.0),
+            report("T2", "A", Status::InProgress, 35.0),
+        ],
+        vec![submission("A", true, false, 0, 0)],
+    );
+    let mut f = Fixture::new(tasks, vec![unit("A", "区直部门")], m);
+    f.history = History {
+        periods: vec![
+            snap(
+                Period::month(2023, 1),
+                vec![
+                    tsnap("T1", "A", Some(30.0), None),
+                    tsnap("T2", "A", Some(35.0), Some(Card::Blue)),
+                ],
+                vec![],
+            ),
+            snap(
+                Period::month(2023, 2),
+                vec![
+                    tsnap("T1", "A", Some(47.0), None),
+                    tsnap("T2", "A", None, Some(Card::Blue)),
+                ],
+                vec![],
+            ),
+        ],
+    };
+    let s = f.run();
+    let t1 = &s.tasks[0];
+    assert_eq!(t1.prev_actual, Some(47.0));
+    assert_eq!(t1.card, Some(Card::Red));
+    assert_eq!(
+        t1.reasons,
+        vec!["完成进度由上期47%降至40%，下降7个百分点（>5，疑似谎报进度）".to_string()]
+    );
+    let t2 = &s.tasks[1];
+    // Last known percent is January's 35 (February's was not reported).
+    assert_eq!(t2.prev_actual, Some(35.0));
+    assert_eq!(
+        t2.reasons,
+        vec![
+            "已启动但进度缓慢：序时进度50%，实际35%，滞后15个百分点（>10）".to_string(),
+            "连续3期亮牌且进度无提升（35%→35%，多次督办无果）".to_string(),
+        ]
+    );
+    assert_eq!(t2.card, Some(Card::Red));
+    // Repeat periods configured to 4: history too short, blue only.
+    f.config.rules.red_yellow_blue.red_repeat_periods = 4;
+    assert_eq!(f.run().tasks[1].card, Some(Card::Blue));
+}
+
+#[test]
+fn near_deadline_window() {
+    let tasks = vec![
+        task("T1", 5, "A", d(2023, 3, 1), d(2023, 4, 7)),
+        task("T2", 5, "A", d(2023, 3, 1), d(2023, 4, 8)),
+        task("T3", 5, "A", d(2023, 3, 1), d(2023, 4, 7)),
+    ];
+    let m = merged(
+        vec![
+            report("T1", "A", Status::InProgress, 90.0),
+            report("T2", "A", Status::InProgress, 90.0),
+            report("T3", "A", Status::Completed, 100.0),
+        ],
+        vec![submission("A", true, false, 0, 0)],
+    );
+    let s = Fixture::new(tasks, vec![unit("A", "区直部门")], m).run();
+    let got: Vec<(Option<i64>, bool)> = s
+        .tasks
+        .iter()
+        .map(|t| (t.days_left, t.near_deadline))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(Some(7), true), (Some(8), false), (Some(7), false)]
+    );
+}
