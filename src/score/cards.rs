@@ -30,7 +30,7 @@
 use chrono::NaiveDate;
 
 use crate::config::{RedYellowBlue, YellowOrangeRed};
-use crate::history::History;
+use crate::history::TaskSnap;
 use crate::merge::Submission;
 use crate::model::{Card, Status};
 use crate::period::Period;
@@ -48,7 +48,9 @@ pub struct TaskFacts<'a> {
     pub deadline: Option<NaiveDate>,
     pub days_left: Option<i64>,
     pub prev_actual: Option<f64>,
-    pub history: &'a History,
+    /// The task in each earlier period, newest first (None where that
+    /// period's snapshot does not list it).
+    pub past: Vec<Option<&'a TaskSnap>>,
 }
 
 /// A fired rule: the card and why.
@@ -191,15 +193,10 @@ pub const RYB_RULES: [TaskRule<RedYellowBlue>; 5] = [
 /// its percent in the oldest of those N − 1 periods (missing = 0).
 pub fn ryb_red_repeat(f: &TaskFacts, c: &RedYellowBlue, carded_now: bool) -> Option<Fired> {
     let n = c.red_repeat_periods as usize;
-    if n < 2 || !carded_now || f.history.periods.len() < n - 1 {
+    if n < 2 || !carded_now || f.past.len() < n - 1 {
         return None;
     }
-    let window: Vec<_> = f
-        .history
-        .newest_first()
-        .take(n - 1)
-        .map(|p| p.task(f.id))
-        .collect();
+    let window = &f.past[..n - 1];
     if !window
         .iter()
         .all(|t| matches!(t, Some(s) if s.card.is_some()))
@@ -269,7 +266,8 @@ pub struct UnitFacts<'a> {
     pub submission: Option<&'a Submission>,
     /// At least one of its tasks got orange this period.
     pub orange_now: bool,
-    pub history: &'a History,
+    /// (year of the period, the unit's card) of each earlier period, newest first.
+    pub past_cards: Vec<(i32, Option<Card>)>,
 }
 
 impl UnitFacts<'_> {
@@ -333,12 +331,11 @@ pub fn yor_red_orange_count(u: &UnitFacts, c: &YellowOrangeRed) -> Option<Fired>
         return None;
     }
     let earlier = u
-        .history
-        .periods
+        .past_cards
         .iter()
-        .filter(|p| p.period.year == u.period.year)
-        .filter_map(|p| p.unit(u.name))
-        .filter(|s| matches!(s.card, Some(Card::Orange | Card::Red)))
+        .filter(|(year, card)| {
+            *year == u.period.year && matches!(card, Some(Card::Orange | Card::Red))
+        })
         .count() as u32;
     let count = earlier + 1;
     (count >= c.red_orange_count.max(1)).then(|| {

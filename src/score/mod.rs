@@ -71,7 +71,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::config::Config;
-use crate::history::History;
+use crate::history::{History, TaskSnap, UnitSnap};
 use crate::merge::Merged;
 use crate::model::{Card, Ledger, Status, Task};
 use crate::period::Period;
@@ -83,7 +83,7 @@ pub mod rank;
 
 pub use plan::planned_progress;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::Preset;
 use cards::{Fired, TaskFacts, UnitFacts};
@@ -277,15 +277,56 @@ pub const NO_LEADER: &str = "未明确牵头领导";
 /// Note on a due task nobody reported (not a card: no figures to judge).
 pub const NOT_REPORTED: &str = "本期应报未报";
 
+/// Earlier periods indexed by task id and unit name, newest first, so the
+/// history rules stay linear in the number of tasks.
+struct HistIndex<'a> {
+    tasks: Vec<HashMap<&'a str, &'a TaskSnap>>,
+    units: Vec<HashMap<&'a str, &'a UnitSnap>>,
+    years: Vec<i32>,
+}
+
+impl<'a> HistIndex<'a> {
+    fn new(h: &'a History) -> Self {
+        HistIndex {
+            tasks: h
+                .newest_first()
+                .map(|p| p.tasks.iter().map(|t| (t.id.as_str(), t)).collect())
+                .collect(),
+            units: h
+                .newest_first()
+                .map(|p| p.units.iter().map(|u| (u.name.as_str(), u)).collect())
+                .collect(),
+            years: h.newest_first().map(|p| p.period.year).collect(),
+        }
+    }
+
+    fn task(&self, id: &str) -> Vec<Option<&'a TaskSnap>> {
+        self.tasks.iter().map(|m| m.get(id).copied()).collect()
+    }
+
+    fn unit_cards(&self, name: &str) -> Vec<(i32, Option<Card>)> {
+        self.units
+            .iter()
+            .zip(&self.years)
+            .map(|(m, &y)| (y, m.get(name).and_then(|u| u.card)))
+            .collect()
+    }
+
+    fn prev_rank(&self, name: &str) -> Option<u32> {
+        self.units.first()?.get(name).map(|u| u.rank)
+    }
+}
+
 /// Score the period. Pure and deterministic.
 pub fn score(input: &ScoreInput) -> Scored {
+    let hist = HistIndex::new(input.history);
     let tasks: Vec<TaskResult> = input
         .ledger
         .tasks
         .iter()
-        .map(|t| task_result(input, t))
+        .map(|t| task_result(input, &hist, t))
         .collect();
-    let units = unit_results(input, &tasks);
+    let units = unit_results(input, &hist, &tasks);
     let leaders = leader_results(&tasks);
     let reminders = reminders(&tasks);
     Scored {
@@ -296,7 +337,7 @@ pub fn score(input: &ScoreInput) -> Scored {
     }
 }
 
-fn task_result(input: &ScoreInput, t: &Task) -> TaskResult {
+fn task_result(input: &ScoreInput, hist: &HistIndex, t: &Task) -> TaskResult {
     let cfg = input.config;
     let cal = input.calendar;
     let as_of = input.as_of;
@@ -308,18 +349,16 @@ fn task_result(input: &ScoreInput, t: &Task) -> TaskResult {
     let lag = actual.map(|a| planned - a);
     // Done: this period's status; a task not reported this period keeps the
     // last status it was reported with (a 3★ task finished last quarter stays done).
+    let past = hist.task(&t.id);
     let done = match status {
         Some(s) => s.is_done(),
-        None => input
-            .history
-            .newest_first()
-            .find_map(|p| p.task(&t.id).and_then(|s| s.status))
+        None => past
+            .iter()
+            .flatten()
+            .find_map(|s| s.status)
             .is_some_and(Status::is_done),
     };
-    let prev_actual = input
-        .history
-        .newest_first()
-        .find_map(|p| p.task(&t.id).and_then(|s| s.actual));
+    let prev_actual = past.iter().flatten().find_map(|s| s.actual);
     let days_left = deadline.map(|d| (d - as_of).num_days());
     let overdue = !done && days_left.is_some_and(|d| d < 0);
     let near_deadline =
@@ -336,7 +375,7 @@ fn task_result(input: &ScoreInput, t: &Task) -> TaskResult {
         deadline,
         days_left,
         prev_actual,
-        history: input.history,
+        past,
     };
     let fired: Vec<Fired> = match cfg.preset {
         Preset::RedYellowBlue => cards::ryb_task(&facts, &cfg.rules.red_yellow_blue),
@@ -386,7 +425,7 @@ fn category_of(c: &str) -> String {
     }
 }
 
-fn unit_results(input: &ScoreInput, tasks: &[TaskResult]) -> Vec<UnitResult> {
+fn unit_results(input: &ScoreInput, hist: &HistIndex, tasks: &[TaskResult]) -> Vec<UnitResult> {
     let cfg = input.config;
     let w = &cfg.score;
     // Every unit of the 单位 sheet, plus lead units only named by tasks.
@@ -444,7 +483,7 @@ fn unit_results(input: &ScoreInput, tasks: &[TaskResult]) -> Vec<UnitResult> {
                     missing: missing.clone(),
                     submission: sub,
                     orange_now: mine.iter().any(|t| t.card == Some(Card::Orange)),
-                    history: input.history,
+                    past_cards: hist.unit_cards(&name),
                 };
                 cards::run_unit_rules(&facts, &cfg.rules.yellow_orange_red, &cards::YOR_UNIT_RULES)
             }
@@ -491,11 +530,7 @@ fn unit_results(input: &ScoreInput, tasks: &[TaskResult]) -> Vec<UnitResult> {
         if let Some(ev) = evaluation {
             exact = (1.0 - share) * exact + share * ev;
         }
-        let prev_rank = input
-            .history
-            .last()
-            .and_then(|p| p.unit(&name))
-            .map(|u| u.rank);
+        let prev_rank = hist.prev_rank(&name);
         out.push((
             UnitResult {
                 name: name.clone(),

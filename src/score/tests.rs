@@ -159,7 +159,7 @@ fn facts<'a>(h: &'a History) -> TaskFacts<'a> {
         deadline: Some(d(2023, 12, 31)),
         days_left: Some(100),
         prev_actual: None,
-        history: h,
+        past: h.newest_first().map(|p| p.task("T1")).collect(),
     }
 }
 
@@ -462,7 +462,10 @@ fn ufacts<'a>(h: &'a History, sub: Option<&'a Submission>) -> UnitFacts<'a> {
         missing: vec![],
         submission: sub,
         orange_now: false,
-        history: h,
+        past_cards: h
+            .newest_first()
+            .map(|p| (p.period.year, p.unit("A").and_then(|u| u.card)))
+            .collect(),
     }
 }
 
@@ -1135,4 +1138,69 @@ fn near_deadline_window() {
         got,
         vec![(Some(7), true), (Some(8), false), (Some(7), false)]
     );
+}
+
+#[test]
+fn larger_input_is_fast_and_deterministic() {
+    let n_units = 300;
+    let units: Vec<Unit> = (0..n_units)
+        .map(|i| {
+            unit(
+                &format!("单位{i:03}"),
+                if i % 2 == 0 {
+                    "乡镇街道"
+                } else {
+                    "区直部门"
+                },
+            )
+        })
+        .collect();
+    let tasks: Vec<Task> = (0..6000)
+        .map(|i| {
+            task(
+                &format!("T{i:05}"),
+                3 + (i % 3) as u8,
+                &format!("单位{:03}", i % n_units),
+                d(2023, 1, 1),
+                d(2023, 3 + (i % 10) as u32, 15),
+            )
+        })
+        .collect();
+    let reports: Vec<Report> = tasks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 7 != 0)
+        .map(|(i, t)| report(&t.id, &t.lead_unit, Status::InProgress, (i % 100) as f64))
+        .collect();
+    let subs: Vec<Submission> = units
+        .iter()
+        .map(|u| submission(&u.name, true, false, 0, 0))
+        .collect();
+    let mut f = Fixture::new(tasks, units, merged(reports, subs));
+    f.history = History {
+        periods: (1..=2)
+            .map(|m| {
+                snap(
+                    Period::month(2023, m),
+                    f.ledger
+                        .tasks
+                        .iter()
+                        .map(|t| tsnap(&t.id, &t.lead_unit, Some(10.0), Some(Card::Blue)))
+                        .collect(),
+                    f.ledger
+                        .units
+                        .iter()
+                        .enumerate()
+                        .map(|(i, u)| usnap(&u.name, i as u32 + 1, None))
+                        .collect(),
+                )
+            })
+            .collect(),
+    };
+    let start = std::time::Instant::now();
+    let a = f.run();
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+    assert_eq!(a.tasks.len(), 6000);
+    assert_eq!(a.units.len(), 300);
+    assert_eq!(a, f.run());
 }
