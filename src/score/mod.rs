@@ -1,0 +1,754 @@
+//! Stage 4 — score (考核评价): planned progress (序时进度), lag, cards (亮牌),
+//! unit scores and rankings, per-leader figures and reminders. Pure: no I/O,
+//! deterministic (same inputs, same output).
+//!
+//! # Per task
+//!
+//! * `planned` — see [`plan::planned_progress`]; `lag = planned − actual`
+//!   (None without an accepted report this period).
+//! * `done` — status 已完成/已落实 this period; a task not reported this period
+//!   keeps the last status history has for it (a 3★ task finished last quarter
+//!   stays done in the months between reports).
+//! * `overdue` — not done and deadline < as-of; `near_deadline` — not done and
+//!   0 ≤ days left ≤ `near_deadline_days` (7).
+//! * `prev_actual` — the most recent earlier percent history has for the task.
+//! * A due task with no accepted report gets no card from missing data; its
+//!   `reasons` say `本期应报未报`, it scores 0 in the progress component and
+//!   lowers the reporting component (under `yellow-orange-red` it also makes
+//!   its unit yellow). Past its deadline it is still red/orange for overdue.
+//!
+//! # Cards — see [`cards`]
+//!
+//! # Unit score (0–100)
+//!
+//! Four components, each 0–100:
+//!
+//! * **progress** — star-weighted mean (weight 3/4/5) over the unit's lead
+//!   tasks of: 100 if done; `min(100, actual / planned × 100)` if reported
+//!   (100 when planned is 0); 0 if due and not reported; tasks neither due nor
+//!   reported are left out. 100 when no task counts.
+//! * **completion** — `100 × done / tasks whose deadline is before the as-of
+//!   date`; 100 when there is none.
+//! * **reporting** — 100 when nothing is due; else (100 on time, 60 late, 0 no
+//!   accepted form) × reported due tasks / due tasks.
+//! * **quality** — `max(0, 100 − 10 × error issues − 2 × warnings)` of the
+//!   unit's forms; 0 when it had due tasks and no accepted form.
+//!
+//! `base = Σ wᵢ·componentᵢ / Σ wᵢ` with `[score]` weights progress 40,
+//! completion 20, reporting 20, quality 20 (normalised; negative → 0).
+//! `deduction` = Σ over its tasks' cards + its own card (red 10, orange 6,
+//! yellow 3, blue 1). `s = clamp(base − deduction, 0, 100)`.
+//! With `evaluation_share` = k > 0 and the unit on the 评价 sheet:
+//! `s = (1 − k)·s + k·E`, E = mean of the evaluations present weighted by
+//! eval_self 0.1, eval_team 0.3, eval_public 0.3, eval_leader 0.3
+//! (renormalised over those present). Full precision throughout; the score is
+//! rounded once to 2 decimals at the end.
+//!
+//! # Ranking
+//!
+//! Within category (`未分类` when blank), on the 2-decimal score the clerk sees:
+//! competition ranking (1, 2, 2, 4). Top three: rank ≤ 3. Bottom three (seed
+//! 002: called in): 1 + the number of units scoring strictly lower ≤ 3, so all
+//! units tied at the boundary are marked; only in categories of more than 3
+//! units and never a top-three unit. Units leading no task are listed with
+//! rank 0 (unranked). `rank_change = prev_rank − rank` (positive = up), from
+//! the last history snapshot.
+//!
+//! # Leaders (蓝红双色标注, seed 004)
+//!
+//! Red when any of the leader's tasks is red-carded or overdue; blue when none
+//! is carded, behind plan (lag > 0, not done), overdue or due-but-unreported;
+//! otherwise unmarked.
+//!
+//! # Reminders (督办提示)
+//!
+//! Overdue tasks, near-deadline tasks, and every due, not-done task by star
+//! cadence (5★随时调度, 4★按月提示, 3★按季度提示); sorted overdue, near,
+//! cadence, then deadline (none last), then id.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::config::Config;
+use crate::history::{History, TaskSnap, UnitSnap};
+use crate::merge::Merged;
+use crate::model::{Card, Ledger, Status, Task};
+use crate::period::Period;
+use crate::validate::Report;
+
+pub mod cards;
+pub mod plan;
+pub mod rank;
+
+pub use plan::planned_progress;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::config::Preset;
+use cards::{Fired, TaskFacts, UnitFacts};
+use rank::ProgressItem;
+
+/// One task's result for the period (a row of 台账汇总 and of JSON `tasks`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskResult {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    pub stars: u8,
+    pub leader: String,
+    /// Lead unit (牵头单位): reports and is scored.
+    pub unit: String,
+    pub coop_units: Vec<String>,
+    pub owner: String,
+    pub start: Option<NaiveDate>,
+    /// Effective deadline (完成时限, or 交办日期 + 5 working days).
+    pub deadline: Option<NaiveDate>,
+    /// True when the deadline was derived from 交办日期.
+    pub deadline_derived: bool,
+    /// Expected in this period's forms (star cadence).
+    pub due: bool,
+    /// A valid report was accepted this period.
+    pub reported: bool,
+    /// Latest valid status: this period's report, else None.
+    pub status: Option<Status>,
+    /// Reported percent, None when nothing valid was reported.
+    pub actual: Option<f64>,
+    /// Planned progress at the as-of date, 0–100.
+    pub planned: f64,
+    /// planned − actual in points (None without an actual).
+    pub lag: Option<f64>,
+    pub done: bool,
+    pub overdue: bool,
+    pub near_deadline: bool,
+    /// Days from the as-of date to the deadline (negative when past).
+    pub days_left: Option<i64>,
+    /// Percent reported in the previous period, if any.
+    pub prev_actual: Option<f64>,
+    pub card: Option<Card>,
+    /// Chinese reasons with the figures that fired each card rule.
+    pub reasons: Vec<String>,
+    pub report: Option<Report>,
+}
+
+/// Count of cards by color.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CardCounts {
+    pub red: u32,
+    pub orange: u32,
+    pub yellow: u32,
+    pub blue: u32,
+}
+
+impl CardCounts {
+    pub fn add(&mut self, c: Option<Card>) {
+        match c {
+            Some(Card::Red) => self.red += 1,
+            Some(Card::Orange) => self.orange += 1,
+            Some(Card::Yellow) => self.yellow += 1,
+            Some(Card::Blue) => self.blue += 1,
+            None => {}
+        }
+    }
+    pub fn total(&self) -> u32 {
+        self.red + self.orange + self.yellow + self.blue
+    }
+}
+
+/// The components of a unit's score, each 0–100 before weighting.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct ScoreParts {
+    pub progress: f64,
+    pub completion: f64,
+    pub reporting: f64,
+    pub quality: f64,
+    /// Weighted sum of the four components (0–100).
+    pub base: f64,
+    /// Points deducted for cards.
+    pub deduction: f64,
+    /// Weighted average of the 评价 sheet's evaluations, when used.
+    pub evaluation: Option<f64>,
+}
+
+/// One unit's result (a row of 单位排名 and of JSON `units`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitResult {
+    pub name: String,
+    pub category: String,
+    /// Tasks the unit leads.
+    pub tasks: u32,
+    /// Of which due this period.
+    pub due: u32,
+    pub done: u32,
+    /// Tasks behind plan (lag > 0, not done).
+    pub behind: u32,
+    pub reported: bool,
+    pub late: bool,
+    pub parts: ScoreParts,
+    /// 0–100, rounded to 2 decimals once at the end.
+    pub score: f64,
+    /// Competition rank within the category (1, 2, 2, 4), on the 2-decimal
+    /// score. 0 = not ranked: the unit leads no task this period's ledger
+    /// (it only cooperates), so there is nothing to score it on.
+    pub rank: u32,
+    pub prev_rank: Option<u32>,
+    /// prev_rank − rank (positive = moved up).
+    pub rank_change: Option<i32>,
+    pub top3: bool,
+    pub bottom3: bool,
+    /// The most severe of its tasks' cards and its own.
+    pub card: Option<Card>,
+    /// Reasons for the unit's own card (late/missing reports, form errors, orange twice …).
+    pub reasons: Vec<String>,
+    pub cards: CardCounts,
+}
+
+/// 蓝红双色标注 of a lead leader (seed 004).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LeaderMark {
+    Red,
+    Blue,
+}
+
+/// Per lead leader (领导分管, 督事督人).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeaderResult {
+    pub name: String,
+    pub units: Vec<String>,
+    pub tasks: u32,
+    pub done: u32,
+    pub behind: u32,
+    pub overdue: u32,
+    pub cards: CardCounts,
+    pub mark: Option<LeaderMark>,
+    pub mark_reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderKind {
+    /// Due to report this period by star cadence (提示管理).
+    Cadence,
+    NearDeadline,
+    Overdue,
+}
+
+/// One line of 督办提示.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reminder {
+    pub kind: ReminderKind,
+    pub task: String,
+    pub title: String,
+    pub unit: String,
+    pub leader: String,
+    pub stars: u8,
+    pub deadline: Option<NaiveDate>,
+    pub days_left: Option<i64>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Scored {
+    /// In ledger order.
+    pub tasks: Vec<TaskResult>,
+    /// Sorted by category, then rank, then name.
+    pub units: Vec<UnitResult>,
+    /// Sorted by name.
+    pub leaders: Vec<LeaderResult>,
+    /// Overdue first, then near deadline, then cadence; by deadline, then id.
+    pub reminders: Vec<Reminder>,
+}
+
+pub struct ScoreInput<'a> {
+    pub ledger: &'a Ledger,
+    pub period: Period,
+    pub as_of: NaiveDate,
+    pub config: &'a Config,
+    pub calendar: &'a Calendar,
+    pub merged: &'a Merged,
+    pub history: &'a History,
+}
+
+/// Category of units with none given.
+pub const NO_CATEGORY: &str = "未分类";
+/// Leader name used when a task names none.
+pub const NO_LEADER: &str = "未明确牵头领导";
+/// Note on a due task nobody reported (not a card: no figures to judge).
+pub const NOT_REPORTED: &str = "本期应报未报";
+
+/// Earlier periods indexed by task id and unit name, newest first, so the
+/// history rules stay linear in the number of tasks.
+struct HistIndex<'a> {
+    tasks: Vec<HashMap<&'a str, &'a TaskSnap>>,
+    units: Vec<HashMap<&'a str, &'a UnitSnap>>,
+    years: Vec<i32>,
+}
+
+impl<'a> HistIndex<'a> {
+    fn new(h: &'a History) -> Self {
+        HistIndex {
+            tasks: h
+                .newest_first()
+                .map(|p| p.tasks.iter().map(|t| (t.id.as_str(), t)).collect())
+                .collect(),
+            units: h
+                .newest_first()
+                .map(|p| p.units.iter().map(|u| (u.name.as_str(), u)).collect())
+                .collect(),
+            years: h.newest_first().map(|p| p.period.year).collect(),
+        }
+    }
+
+    fn task(&self, id: &str) -> Vec<Option<&'a TaskSnap>> {
+        self.tasks.iter().map(|m| m.get(id).copied()).collect()
+    }
+
+    fn unit_cards(&self, name: &str) -> Vec<(i32, Option<Card>)> {
+        self.units
+            .iter()
+            .zip(&self.years)
+            .map(|(m, &y)| (y, m.get(name).and_then(|u| u.card)))
+            .collect()
+    }
+
+    fn prev_rank(&self, name: &str) -> Option<u32> {
+        self.units.first()?.get(name).map(|u| u.rank)
+    }
+}
+
+/// Score the period. Pure and deterministic.
+pub fn score(input: &ScoreInput) -> Scored {
+    let hist = HistIndex::new(input.history);
+    let tasks: Vec<TaskResult> = input
+        .ledger
+        .tasks
+        .iter()
+        .map(|t| task_result(input, &hist, t))
+        .collect();
+    let units = unit_results(input, &hist, &tasks);
+    let leaders = leader_results(&tasks);
+    let reminders = reminders(&tasks);
+    Scored {
+        tasks,
+        units,
+        leaders,
+        reminders,
+    }
+}
+
+fn task_result(input: &ScoreInput, hist: &HistIndex, t: &Task) -> TaskResult {
+    let cfg = input.config;
+    let cal = input.calendar;
+    let as_of = input.as_of;
+    let report = input.merged.reports.get(&t.id);
+    let status = report.map(|r| r.status);
+    let actual = report.map(|r| r.percent);
+    let deadline = cal.effective_deadline(t);
+    let planned = planned_progress(t, cal, as_of);
+    let lag = actual.map(|a| planned - a);
+    // Done: this period's status; a task not reported this period keeps the
+    // last status it was reported with (a 3★ task finished last quarter stays done).
+    let past = hist.task(&t.id);
+    let done = match status {
+        Some(s) => s.is_done(),
+        None => past
+            .iter()
+            .flatten()
+            .find_map(|s| s.status)
+            .is_some_and(Status::is_done),
+    };
+    let prev_actual = past.iter().flatten().find_map(|s| s.actual);
+    let days_left = deadline.map(|d| (d - as_of).num_days());
+    let overdue = !done && days_left.is_some_and(|d| d < 0);
+    let near_deadline =
+        !done && days_left.is_some_and(|d| (0..=i64::from(cfg.near_deadline_days)).contains(&d));
+    let due = input.period.is_due(t.stars);
+    let facts = TaskFacts {
+        id: &t.id,
+        status,
+        actual,
+        planned,
+        lag,
+        done,
+        overdue,
+        deadline,
+        days_left,
+        prev_actual,
+        past,
+    };
+    let fired: Vec<Fired> = match cfg.preset {
+        Preset::RedYellowBlue => cards::ryb_task(&facts, &cfg.rules.red_yellow_blue),
+        Preset::YellowOrangeRed => {
+            cards::run_task_rules(&facts, &cfg.rules.yellow_orange_red, &cards::YOR_TASK_RULES)
+        }
+    };
+    let card = cards::most_severe(&fired);
+    let mut reasons: Vec<String> = fired.into_iter().map(|f| f.1).collect();
+    if due && report.is_none() && !done {
+        reasons.push(NOT_REPORTED.to_string());
+    }
+    TaskResult {
+        id: t.id.clone(),
+        title: t.title.clone(),
+        source: t.source.clone(),
+        stars: t.stars,
+        leader: t.leader.clone(),
+        unit: t.lead_unit.clone(),
+        coop_units: t.coop_units.clone(),
+        owner: t.owner.clone(),
+        start: cal.effective_start(t),
+        deadline,
+        deadline_derived: t.deadline.is_none() && deadline.is_some(),
+        due,
+        reported: report.is_some(),
+        status,
+        actual,
+        planned,
+        lag,
+        done,
+        overdue,
+        near_deadline,
+        days_left,
+        prev_actual,
+        card,
+        reasons,
+        report: report.cloned(),
+    }
+}
+
+fn category_of(c: &str) -> String {
+    if c.trim().is_empty() {
+        NO_CATEGORY.to_string()
+    } else {
+        c.trim().to_string()
+    }
+}
+
+fn unit_results(input: &ScoreInput, hist: &HistIndex, tasks: &[TaskResult]) -> Vec<UnitResult> {
+    let cfg = input.config;
+    let w = &cfg.score;
+    // Every unit of the 单位 sheet, plus lead units only named by tasks.
+    let mut names: Vec<(String, String)> = input
+        .ledger
+        .units
+        .iter()
+        .map(|u| (u.name.clone(), category_of(&u.category)))
+        .collect();
+    let known: BTreeSet<String> = names.iter().map(|n| n.0.clone()).collect();
+    let extra: BTreeSet<String> = tasks
+        .iter()
+        .filter(|t| !t.unit.is_empty() && !known.contains(&t.unit))
+        .map(|t| t.unit.clone())
+        .collect();
+    names.extend(extra.into_iter().map(|n| (n, NO_CATEGORY.to_string())));
+
+    let mut out: Vec<(UnitResult, f64)> = Vec::with_capacity(names.len());
+    let mut by_unit: BTreeMap<&str, Vec<&TaskResult>> = BTreeMap::new();
+    for t in tasks {
+        by_unit.entry(t.unit.as_str()).or_default().push(t);
+    }
+    for (name, category) in names {
+        let mine: Vec<&TaskResult> = by_unit.get(name.as_str()).cloned().unwrap_or_default();
+        let sub = input.merged.submissions.get(&name);
+        let reported = sub.is_some_and(|s| s.reported);
+        let late = reported && sub.is_some_and(|s| s.late);
+        let due = mine.iter().filter(|t| t.due).count() as u32;
+        let reported_due = mine.iter().filter(|t| t.due && t.reported).count() as u32;
+        let missing: Vec<String> = mine
+            .iter()
+            .filter(|t| t.due && !t.reported && !t.done)
+            .map(|t| t.id.clone())
+            .collect();
+        let done = mine.iter().filter(|t| t.done).count() as u32;
+        let behind = mine
+            .iter()
+            .filter(|t| !t.done && t.lag.is_some_and(|l| l > 0.0))
+            .count() as u32;
+        let mut counts = CardCounts::default();
+        let mut task_card = None;
+        let mut deduction = 0.0;
+        for t in &mine {
+            counts.add(t.card);
+            task_card = Card::max(task_card, t.card);
+            deduction += rank::deduction(w, t.card);
+        }
+        let own: Vec<Fired> = match cfg.preset {
+            Preset::RedYellowBlue => Vec::new(),
+            Preset::YellowOrangeRed => {
+                let facts = UnitFacts {
+                    name: &name,
+                    period: input.period,
+                    due,
+                    missing: missing.clone(),
+                    submission: sub,
+                    orange_now: mine.iter().any(|t| t.card == Some(Card::Orange)),
+                    past_cards: hist.unit_cards(&name),
+                };
+                cards::run_unit_rules(&facts, &cfg.rules.yellow_orange_red, &cards::YOR_UNIT_RULES)
+            }
+        };
+        let own_card = cards::most_severe(&own);
+        deduction += rank::deduction(w, own_card);
+
+        let items: Vec<ProgressItem> = mine
+            .iter()
+            .map(|t| ProgressItem {
+                stars: t.stars,
+                done: t.done,
+                due: t.due,
+                actual: t.actual,
+                planned: t.planned,
+            })
+            .collect();
+        let progress = rank::progress_component(&items);
+        let past: Vec<&&TaskResult> = mine
+            .iter()
+            .filter(|t| t.days_left.is_some_and(|d| d < 0))
+            .collect();
+        let completion = rank::completion_component(
+            past.len() as u32,
+            past.iter().filter(|t| t.done).count() as u32,
+        );
+        let reporting = rank::reporting_component(due, reported_due, reported, late);
+        let quality = rank::quality_component(
+            sub.map_or(0, |s| s.errors),
+            sub.map_or(0, |s| s.warnings),
+            due > 0 && !reported,
+        );
+        let base = rank::base_score(w, progress, completion, reporting, quality);
+        let mut exact = (base - deduction).clamp(0.0, 100.0);
+        let share = w.evaluation_share.clamp(0.0, 1.0);
+        let evaluation = if share > 0.0 {
+            input
+                .ledger
+                .evaluation(&name)
+                .and_then(|e| rank::evaluation_average(w, e))
+        } else {
+            None
+        };
+        if let Some(ev) = evaluation {
+            exact = (1.0 - share) * exact + share * ev;
+        }
+        let prev_rank = hist.prev_rank(&name);
+        out.push((
+            UnitResult {
+                name: name.clone(),
+                category,
+                tasks: mine.len() as u32,
+                due,
+                done,
+                behind,
+                reported,
+                late,
+                parts: ScoreParts {
+                    progress,
+                    completion,
+                    reporting,
+                    quality,
+                    base,
+                    deduction,
+                    evaluation,
+                },
+                score: rank::round2(exact),
+                rank: 0,
+                prev_rank,
+                rank_change: None,
+                top3: false,
+                bottom3: false,
+                card: Card::max(task_card, own_card),
+                reasons: own.into_iter().map(|f| f.1).collect(),
+                cards: counts,
+            },
+            exact,
+        ));
+    }
+    let mut units: Vec<UnitResult> = out.into_iter().map(|u| u.0).collect();
+    // Rank within category on the 2-decimal score the clerk sees.
+    let mut by_cat: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, u) in units.iter().enumerate() {
+        if u.tasks > 0 {
+            by_cat.entry(u.category.clone()).or_default().push(i);
+        }
+    }
+    for idx in by_cat.values() {
+        let scores: Vec<f64> = idx.iter().map(|&i| units[i].score).collect();
+        let ranks = rank::competition_ranks(&scores);
+        let marks = rank::top_bottom(&scores, &ranks);
+        for ((&i, r), (top, bottom)) in idx.iter().zip(ranks).zip(marks) {
+            let u = &mut units[i];
+            u.rank = r;
+            u.top3 = top;
+            u.bottom3 = bottom;
+            u.rank_change = u.prev_rank.map(|p| p as i32 - r as i32);
+        }
+    }
+    // Category, then rank (unranked last), then name.
+    units.sort_by(|a, b| {
+        (a.category.as_str(), a.rank == 0, a.rank, a.name.as_str()).cmp(&(
+            b.category.as_str(),
+            b.rank == 0,
+            b.rank,
+            b.name.as_str(),
+        ))
+    });
+    units
+}
+
+fn leader_results(tasks: &[TaskResult]) -> Vec<LeaderResult> {
+    let mut groups: BTreeMap<String, Vec<&TaskResult>> = BTreeMap::new();
+    for t in tasks {
+        let name = if t.leader.trim().is_empty() {
+            NO_LEADER.to_string()
+        } else {
+            t.leader.trim().to_string()
+        };
+        groups.entry(name).or_default().push(t);
+    }
+    groups
+        .into_iter()
+        .map(|(name, ts)| {
+            let mut cards = CardCounts::default();
+            for t in &ts {
+                cards.add(t.card);
+            }
+            let units: Vec<String> = ts
+                .iter()
+                .map(|t| t.unit.clone())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let done = ts.iter().filter(|t| t.done).count() as u32;
+            let behind = ts
+                .iter()
+                .filter(|t| !t.done && t.lag.is_some_and(|l| l > 0.0))
+                .count() as u32;
+            let overdue = ts.iter().filter(|t| t.overdue).count() as u32;
+            let unreported = ts
+                .iter()
+                .filter(|t| t.due && !t.reported && !t.done)
+                .count() as u32;
+            let (mark, mark_reason) =
+                leader_mark(ts.len() as u32, cards, behind, overdue, unreported);
+            LeaderResult {
+                name,
+                units,
+                tasks: ts.len() as u32,
+                done,
+                behind,
+                overdue,
+                cards,
+                mark,
+                mark_reason,
+            }
+        })
+        .collect()
+}
+
+/// 蓝红双色标注 (seed 004): red when any of the leader's tasks is red-carded or
+/// overdue; blue when none is carded, behind plan, overdue or due-but-unreported
+/// (everything on plan); otherwise unmarked.
+fn leader_mark(
+    tasks: u32,
+    cards: CardCounts,
+    behind: u32,
+    overdue: u32,
+    unreported: u32,
+) -> (Option<LeaderMark>, String) {
+    if cards.red > 0 || overdue > 0 {
+        let mut parts = Vec::new();
+        if cards.red > 0 {
+            parts.push(format!("红牌事项{}项", cards.red));
+        }
+        if overdue > 0 {
+            parts.push(format!("超期未完成{}项", overdue));
+        }
+        return (
+            Some(LeaderMark::Red),
+            format!("分管事项中{}", parts.join("、")),
+        );
+    }
+    if tasks > 0 && cards.total() == 0 && behind == 0 && unreported == 0 {
+        return (
+            Some(LeaderMark::Blue),
+            format!("分管事项{}项均按序时进度推进，无亮牌", tasks),
+        );
+    }
+    let mut parts = Vec::new();
+    if cards.total() > 0 {
+        parts.push(format!("亮牌{}项", cards.total()));
+    }
+    if behind > 0 {
+        parts.push(format!("滞后{}项", behind));
+    }
+    if unreported > 0 {
+        parts.push(format!("应报未报{}项", unreported));
+    }
+    (None, parts.join("、"))
+}
+
+fn cadence_note(stars: u8) -> &'static str {
+    match stars {
+        s if s >= 5 => "5★随时调度，本期须报送进展",
+        4 => "4★按月提示，本期须报送进展",
+        _ => "3★按季度提示，本期须报送进展",
+    }
+}
+
+fn reminders(tasks: &[TaskResult]) -> Vec<Reminder> {
+    let mut out = Vec::new();
+    for t in tasks {
+        let mk = |kind, note: String| Reminder {
+            kind,
+            task: t.id.clone(),
+            title: t.title.clone(),
+            unit: t.unit.clone(),
+            leader: t.leader.clone(),
+            stars: t.stars,
+            deadline: t.deadline,
+            days_left: t.days_left,
+            note,
+        };
+        if t.overdue {
+            out.push(mk(
+                ReminderKind::Overdue,
+                format!("已超过完成时限{}天仍未完成", -t.days_left.unwrap_or(0)),
+            ));
+        }
+        if t.near_deadline {
+            let d = t.days_left.unwrap_or(0);
+            let note = if d == 0 {
+                "今日到期，请督促按时完成".to_string()
+            } else {
+                format!("距完成时限还有{}天", d)
+            };
+            out.push(mk(ReminderKind::NearDeadline, note));
+        }
+        if t.due && !t.done {
+            out.push(mk(ReminderKind::Cadence, cadence_note(t.stars).to_string()));
+        }
+    }
+    let order = |k: ReminderKind| match k {
+        ReminderKind::Overdue => 0,
+        ReminderKind::NearDeadline => 1,
+        ReminderKind::Cadence => 2,
+    };
+    out.sort_by(|a, b| {
+        (
+            order(a.kind),
+            a.deadline.is_none(),
+            a.deadline,
+            a.task.as_str(),
+        )
+            .cmp(&(
+                order(b.kind),
+                b.deadline.is_none(),
+                b.deadline,
+                b.task.as_str(),
+            ))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests;
