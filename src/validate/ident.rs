@@ -32,7 +32,8 @@ pub const PERIOD_LABELS: [&str; 7] = [
     "所属期",
 ];
 /// Labels introducing the fill date.
-pub const FILL_DATE_LABELS: [&str; 5] = ["填报日期", "填表日期", "报送日期", "填报时间", "日期"];
+/// (A bare `日期` is not enough: `报送截止日期：…` is not a fill date.)
+pub const FILL_DATE_LABELS: [&str; 4] = ["填报日期", "填表日期", "报送日期", "填报时间"];
 
 /// The text following `label` on `line` when the label is followed (after an
 /// optional bracketed remark such as `（盖章）`) by a colon or a space. The
@@ -144,6 +145,10 @@ fn is_cn_numeral(c: char) -> bool {
     )
 }
 
+fn is_range_sep(c: char) -> bool {
+    matches!(c, '-' | '~' | '至' | '到')
+}
+
 /// End of the ASCII digit run starting at `i`.
 fn digit_run_end(s: &[char], i: usize) -> usize {
     let mut j = i;
@@ -192,6 +197,14 @@ fn number_marker(s: &[char], k: usize, year: i32, year_given: bool) -> Option<Pe
     }
     let n = number_of(s, start, k)?;
     let cn = !s[start].is_ascii_digit();
+    // A cumulative range (`1-3月`, `1至3月`, `1月至3月`) is read as its last month.
+    let range_end = |from: usize| -> Option<Period> {
+        if from < s.len() && is_range_sep(s[from]) {
+            number_marker(s, from + 1, year, year_given)
+        } else {
+            None
+        }
+    };
     match s[k] {
         '月' => {
             let after = k + 1;
@@ -200,8 +213,12 @@ fn number_marker(s: &[char], k: usize, year: i32, year_given: bool) -> Option<Pe
             {
                 return None;
             }
+            if let Some(p) = range_end(after) {
+                return Some(p);
+            }
             (1..=12).contains(&n).then(|| Period::month(year, n))
         }
+        c if is_range_sep(c) => range_end(k),
         '季' => (1..=4).contains(&n).then(|| Period::quarter(year, n)),
         '周' if di || year_given => (1..=53)
             .contains(&n)
@@ -359,6 +376,14 @@ mod tests {
         assert_eq!(p("第12周"), Some(Period::week(2023, 12)));
         assert_eq!(p("2023-W12"), Some(Period::week(2023, 12)));
         assert_eq!(p("十二月"), Some(Period::month(2023, 12)));
+        assert_eq!(p("2023年1-3月重点工作"), m3_());
+        assert_eq!(p("2023年1月至3月"), m3_());
+        assert_eq!(p("1—3月进展"), m3_());
+        assert_eq!(p("1~3月"), m3_());
+    }
+
+    fn m3_() -> Option<Period> {
+        Some(Period::month(2023, 3))
     }
 
     #[test]
@@ -376,6 +401,8 @@ mod tests {
             "2023年度重点工作",
             "3个月",
             "区发改局v2",
+            "2023年3-15",
+            "3-15",
         ] {
             assert_eq!(p(s), None, "{s}");
         }
@@ -407,6 +434,7 @@ mod tests {
             NaiveDate::from_ymd_opt(2023, 3, 30)
         );
         assert_eq!(fill_date_on_line("联系电话：13812345678", 2023), None);
+        assert_eq!(fill_date_on_line("报送截止日期：2023年4月3日", 2023), None);
         assert_eq!(file_stem("a/b/区发改局-3月.xlsx"), "区发改局-3月");
         assert_eq!(file_stem("x.y.xls"), "x.y");
     }

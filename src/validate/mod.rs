@@ -167,7 +167,8 @@ enum UnitSource {
 
 /// Identify the unit (SPEC §2 order): hidden metadata; a `填报单位：…` line
 /// above the header; the title (other preamble lines); the file name; the
-/// lines below the data; finally the single lead unit owning every known task id.
+/// lines below the data; the enclosing folders; finally the single lead unit
+/// owning every known task id.
 fn identify_unit<'l>(
     forms: &[RawForm],
     rel: &str,
@@ -198,6 +199,13 @@ fn identify_unit<'l>(
             forms.iter().flat_map(|f| &f.footer).find_map(|l| {
                 ident::unit_on_labelled_line(ledger, l).or_else(|| ledger.find_unit_in(l))
             })
+        })
+        // Last resort before task ownership: the folder the clerk filed it in
+        // (`区发改局/反馈表.xlsx`), innermost folder first.
+        .or_else(|| {
+            rel.rsplit('/')
+                .skip(1)
+                .find_map(|dir| ledger.find_unit_in(dir))
         });
     if let Some(u) = named {
         return Some((u, UnitSource::Named));

@@ -88,6 +88,15 @@ fn unit_from_file_name() {
 }
 
 #[test]
+fn unit_from_folder_before_task_ownership() {
+    let env = Env::new();
+    let f = form("Sheet1", &["重点工作推进情况表"], vec![good(3, "ZF-004")]);
+    let out = env.check(&forms_file("区财政局/3月/反馈表.xlsx", vec![f]));
+    assert_eq!(out.unit.as_deref(), Some(CZJ));
+    assert!(out.issues.is_empty(), "{:#?}", out.issues);
+}
+
+#[test]
 fn unit_from_footer() {
     let env = Env::new();
     let mut f = form("Sheet1", &["重点工作推进情况表"], vec![good(3, "ZF-004")]);
