@@ -158,21 +158,18 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
             superseded_by[i] = Some(winner);
             let w = &files[winner];
             let old = &files[i];
-            let when = match (
-                w.fill_date,
-                old.fill_date,
-                w.file.modified,
-                old.file.modified,
-            ) {
-                (Some(a), b, _, _) if Some(a) != b => format!(
-                    "其填报日期{}晚于本表的{}",
+            let when = match (newness(w).0, newness(old).0) {
+                (Some(a), b) if Some(a) != b => format!(
+                    "其日期{}晚于本表的{}",
                     ymd(a),
-                    b.map(ymd).unwrap_or_else(|| "（未填）".to_string())
+                    b.map(ymd).unwrap_or_else(|| "（无日期）".to_string())
                 ),
-                (_, _, Some(a), b) if Some(a) != b => {
-                    format!("其文件时间{}晚于本表", a.format("%Y-%m-%d %H:%M"))
-                }
-                _ => "两份报表的填报日期和文件时间相同，按文件名取排在后面的一份".to_string(),
+                _ => match w.file.modified {
+                    Some(m) if Some(m) != old.file.modified => {
+                        format!("其文件时间{}晚于本表", m.format("%Y-%m-%d %H:%M"))
+                    }
+                    _ => "两份报表日期相同，按文件名取排在后面的一份".to_string(),
+                },
             };
             issues.push(
                 Issue::warning(
@@ -251,6 +248,7 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
                             reports.insert(rep.task.clone(), rep.clone());
                             report_owner.insert(rep.task.clone(), records.len());
                         }
+                        (RowOutcome::Superseded, _) => rec.superseded += 1,
                         _ => {
                             rec.rejected += 1;
                             rejected.push(RejectedRow {
@@ -466,9 +464,16 @@ fn initial_outcome(f: &CheckedFile) -> FileOutcome {
     }
 }
 
-/// Which of two submissions is newer: 填报日期, then file time, then path.
+/// Which of two submissions is newer: its date (填报日期, or the file's
+/// modification date when it has none — the same date the late rule uses),
+/// then the file time, then the path. A total order, so the winner never
+/// depends on input order.
 fn newness(f: &CheckedFile) -> (Option<NaiveDate>, Option<chrono::NaiveDateTime>, &str) {
-    (f.fill_date, f.file.modified, f.file.rel.as_str())
+    (
+        f.fill_date.or(f.file.modified.map(|m| m.date())),
+        f.file.modified,
+        f.file.rel.as_str(),
+    )
 }
 
 fn provenance_key(r: &Report) -> (&str, &str, u32) {

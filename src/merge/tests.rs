@@ -231,6 +231,31 @@ fn then_by_file_time_then_by_path() {
 }
 
 #[test]
+fn a_file_without_fill_date_is_dated_by_its_file_time() {
+    let env = Env::new();
+    let l = ledger();
+    let dated = with_dates(
+        fgw_file(&env, "b.xlsx", all_fgw_rows()),
+        Some(d(2023, 3, 28)),
+        Some(dt(2023, 3, 28, 9)),
+    );
+    let undated = with_dates(
+        fgw_file(&env, "a.xlsx", all_fgw_rows()),
+        None,
+        Some(dt(2023, 3, 31, 9)),
+    );
+    let m = merge(vec![dated, undated], &mctx(&l));
+    assert_eq!(rec(&m, "a.xlsx").outcome, FileOutcome::Accepted);
+    assert_eq!(rec(&m, "b.xlsx").superseded_by.as_deref(), Some("a.xlsx"));
+    let i = codes_of(&m, C::FileSuperseded)[0];
+    assert!(
+        i.message.contains("其日期2023-03-31晚于本表的2023-03-28"),
+        "{}",
+        i.message
+    );
+}
+
+#[test]
 fn a_rejected_newer_file_does_not_supersede() {
     let env = Env::new();
     let l = ledger();
