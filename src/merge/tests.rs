@@ -461,3 +461,123 @@ fn issues_are_sorted_and_complete() {
         .iter()
         .all(|r| r.reasons.iter().all(|s| !s.is_empty())));
 }
+
+mod props {
+    use super::*;
+    use crate::model::Provenance;
+    use crate::model::Status;
+    use crate::validate::{FileState, Report};
+    use proptest::prelude::*;
+
+    /// (state, unit, rows as (accepted?, task index), fill day, mtime day)
+    type FileSpec = (u8, u8, Vec<(bool, u8)>, Option<u32>, Option<u32>);
+
+    fn build(i: usize, spec: &FileSpec) -> CheckedFile {
+        let (state, unit, rows, fill, mtime) = spec;
+        let units = [FGW, CZJ, ZJJ, TJJ];
+        let unit = units.get(*unit as usize).map(|u| u.to_string());
+        let state = match state % 3 {
+            0 => FileState::Checked,
+            1 => FileState::Rejected,
+            _ => FileState::Ignored,
+        };
+        let rel = format!("f{i:02}.xlsx");
+        let mut file = src(&rel);
+        file.modified = mtime.map(|day| dt(2023, 3, day, 8));
+        let rows = if state == FileState::Ignored {
+            &[][..]
+        } else {
+            &rows[..]
+        };
+        let rows = rows
+            .iter()
+            .enumerate()
+            .map(|(r, (ok, task))| {
+                let accepted = *ok && state == FileState::Checked && unit.is_some();
+                let id = format!("ZF-00{}", task % 4 + 1);
+                CheckedRow {
+                    sheet: "S".into(),
+                    row: r as u32 + 4,
+                    task: Some(id.clone()),
+                    outcome: if accepted {
+                        RowOutcome::Accepted
+                    } else {
+                        RowOutcome::Rejected
+                    },
+                    report: accepted.then(|| Report {
+                        task: id,
+                        unit: unit.clone().unwrap_or_default(),
+                        status: Status::InProgress,
+                        percent: 50.0,
+                        progress: "x".into(),
+                        problems: String::new(),
+                        next_steps: String::new(),
+                        expected: None,
+                        delay_reason: String::new(),
+                        filler: String::new(),
+                        phone: String::new(),
+                        head: String::new(),
+                        fill_date: None,
+                        provenance: Provenance {
+                            file: rel.clone(),
+                            sheet: "S".into(),
+                            row: r as u32 + 4,
+                            sha256: String::new(),
+                        },
+                    }),
+                    original: vec![],
+                    reasons: if accepted { vec![] } else { vec!["错".into()] },
+                }
+            })
+            .collect();
+        CheckedFile {
+            file,
+            state,
+            unit,
+            period: Some(Period::month(2023, 3)),
+            fill_date: fill.map(|day| d(2023, 3, day)),
+            sheets: vec!["S".into()],
+            rows,
+            issues: vec![],
+        }
+    }
+
+    fn spec() -> impl Strategy<Value = FileSpec> {
+        (
+            0u8..3,
+            0u8..5,
+            proptest::collection::vec((any::<bool>(), 0u8..6), 0..6),
+            proptest::option::of(1u32..29),
+            proptest::option::of(1u32..29),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn conservation_and_order_independence(
+            specs in proptest::collection::vec(spec(), 0..8),
+            rot in 0usize..8,
+        ) {
+            let l = ledger();
+            let files: Vec<CheckedFile> = specs.iter().enumerate().map(|(i, s)| build(i, s)).collect();
+            let m = merge(files.clone(), &mctx(&l));
+            assert_conserved(&m);
+            // One accepted file per unit at most.
+            for s in m.submissions.values() {
+                prop_assert!(s.files.len() <= 1);
+            }
+            let mut shuffled = files;
+            if !shuffled.is_empty() {
+                let k = rot % shuffled.len();
+                shuffled.rotate_left(k);
+                shuffled.reverse();
+            }
+            let m2 = merge(shuffled, &mctx(&l));
+            prop_assert_eq!(
+                serde_json::to_string(&m).unwrap(),
+                serde_json::to_string(&m2).unwrap()
+            );
+        }
+    }
+}
