@@ -749,3 +749,108 @@ fn odd_input_never_panics() {
     let out = env.check(&forms_file("", vec![f.clone(), f]));
     assert_eq!(out.rows.len(), 6);
 }
+
+mod props {
+    use super::*;
+    use crate::ingest::RawCell;
+    use proptest::prelude::*;
+
+    const CHARS: &[char] = &[
+        '0', '1', '3', '9', '2', '-', '.', '/', '%', '％', '年', '月', '日', '季', '度', '第',
+        '周', '一', '三', '十', '区', '发', '改', '局', '财', '政', '：', ':', '　', ' ', 'Q', 'W',
+        'Z', 'F', '已', '完', '成', '未', '启', '动', '填', '报', '单', '位', '期', '次', '(', ')',
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(CHARS), 0..14)
+            .prop_map(|v| v.into_iter().collect())
+    }
+
+    fn value() -> impl Strategy<Value = CellValue> {
+        prop_oneof![
+            Just(CellValue::Empty),
+            text().prop_map(CellValue::Text),
+            any::<f64>().prop_map(CellValue::Number),
+            (-2.0f64..3.0).prop_map(CellValue::Percent),
+            (0.0f64..150.0).prop_map(CellValue::Number),
+            proptest::sample::select(vec![
+                "ZF-001",
+                "ZF-002",
+                "ZF-004",
+                "ZF-007",
+                "已完成",
+                "正在办理",
+                "未启动"
+            ])
+            .prop_map(|s| CellValue::Text(s.into())),
+        ]
+    }
+
+    fn raw_row() -> impl Strategy<Value = RawRow> {
+        (
+            0u32..40,
+            proptest::collection::vec(
+                (
+                    0usize..KEYS.len(),
+                    value(),
+                    proptest::option::of((0u32..40, 0u32..20)),
+                ),
+                0..10,
+            ),
+        )
+            .prop_map(|(r, cells)| {
+                let mut row = RawRow {
+                    row: r,
+                    ..RawRow::default()
+                };
+                for (k, v, m) in cells {
+                    row.original.push((KEYS[k].into(), v.display()));
+                    row.cells.insert(
+                        KEYS[k].into(),
+                        RawCell {
+                            col: k as u32,
+                            value: v,
+                            merged_from: m,
+                        },
+                    );
+                }
+                row
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn any_form_is_checked_without_panic(
+            preamble in proptest::collection::vec(text(), 0..3),
+            footer in proptest::collection::vec(text(), 0..2),
+            rows in proptest::collection::vec(raw_row(), 0..8),
+            name in text(),
+            history in any::<bool>(),
+        ) {
+            let env = if history { Env::with_history() } else { Env::new() };
+            let mut f = form("S", &[], rows.clone());
+            f.preamble = preamble;
+            f.footer = footer;
+            let out = env.check(&forms_file(&format!("{name}.xlsx"), vec![f]));
+            prop_assert_eq!(out.rows.len(), rows.len());
+            for r in &out.rows {
+                prop_assert_eq!(r.outcome == RowOutcome::Accepted, r.report.is_some());
+                prop_assert_eq!(r.outcome == RowOutcome::Rejected, !r.reasons.is_empty());
+                if let Some(rep) = &r.report {
+                    prop_assert!((0.0..=100.0).contains(&rep.percent));
+                    prop_assert_eq!(Some(rep.unit.as_str()), out.unit.as_deref());
+                }
+            }
+            // Errors on a checked file always reject something.
+            if out.state == FileState::Rejected {
+                prop_assert!(out.rows.iter().all(|r| r.outcome == RowOutcome::Rejected));
+            }
+            let rel = format!("{name}.xlsx");
+            for i in &out.issues {
+                prop_assert!(!i.message.is_empty());
+                prop_assert_eq!(i.file.as_deref(), Some(rel.as_str()));
+            }
+        }
+    }
+}
