@@ -355,6 +355,11 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
             }
         }
     }
+    // (unit, task) of every row sent back, to tell "missing" from "rejected".
+    let rejected_tasks: BTreeSet<(&str, &str)> = rejected
+        .iter()
+        .filter_map(|r| Some((r.unit.as_deref()?, r.task.as_deref()?)))
+        .collect();
     let mut submissions: BTreeMap<String, Submission> = BTreeMap::new();
     let mut unit_issues: Vec<Issue> = Vec::new();
     for unit in &ctx.ledger.units {
@@ -397,16 +402,21 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
                     .task(id)
                     .map(|t| (t.title.as_str(), t.stars))
                     .unwrap_or(("", 0));
-                unit_issues.push(
-                    Issue::warning(
-                        IssueCode::TaskNotReported,
-                        format!(
-                            "任务{id}（{title}，{stars}星）本期应报送，但报表中没有这项任务的有效进展，请补报"
-                        ),
+                let sent_back = rejected_tasks.contains(&(name.as_str(), id.as_str()));
+                let msg = if sent_back {
+                    format!(
+                        "任务{id}（{title}，{stars}星）本期应报送，报表中这项任务的填报有错误已退回（见退回明细），请改正后补报"
                     )
-                    .file(file.clone())
-                    .unit(name.clone())
-                    .task(id.clone()),
+                } else {
+                    format!(
+                        "任务{id}（{title}，{stars}星）本期应报送，但报表中没有这项任务，请补报"
+                    )
+                };
+                unit_issues.push(
+                    Issue::warning(IssueCode::TaskNotReported, msg)
+                        .file(file.clone())
+                        .unit(name.clone())
+                        .task(id.clone()),
                 );
             }
         } else if !s.due.is_empty() {

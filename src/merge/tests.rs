@@ -355,7 +355,11 @@ fn late_files_by_fill_date_or_file_time() {
 fn missing_tasks_and_units() {
     let env = Env::new();
     let l = ledger();
-    let fgw = fgw_file(&env, "发改.xlsx", vec![good(3, "ZF-001")]);
+    let fgw = fgw_file(
+        &env,
+        "发改.xlsx",
+        vec![good(3, "ZF-001"), set(good(4, "ZF-003"), "status", t("?"))],
+    );
     let czj_bad = env.check(&forms_file(
         "财政.xlsx",
         vec![form(
@@ -377,6 +381,12 @@ fn missing_tasks_and_units() {
             .collect::<Vec<_>>(),
         vec!["ZF-002", "ZF-003"]
     );
+    assert!(
+        v[0].message.contains("报表中没有这项任务"),
+        "{}",
+        v[0].message
+    );
+    assert!(v[1].message.contains("已退回"), "{}", v[1].message);
     assert!(v.iter().all(|i| i.file.as_deref() == Some("发改.xlsx")
         && i.cell.is_none()
         && i.unit.as_deref() == Some(FGW)
