@@ -224,6 +224,27 @@ fn identify_unit<'l>(
     }
 }
 
+/// The unit as written after a 填报单位 label (or in the metadata), when it
+/// could not be resolved: shown to the clerk so an alias can be added.
+fn written_unit(forms: &[RawForm]) -> Option<String> {
+    forms
+        .iter()
+        .filter_map(|f| f.meta.as_ref())
+        .map(|m| crate::text::trim(&m.unit).to_string())
+        .find(|u| !u.is_empty())
+        .or_else(|| {
+            forms
+                .iter()
+                .flat_map(|f| f.preamble.iter().chain(&f.footer))
+                .find_map(|l| {
+                    ident::UNIT_LABELS
+                        .iter()
+                        .find_map(|label| ident::labelled_rest(l, label))
+                })
+                .map(|rest| ident::first_token(&rest).to_string())
+        })
+}
+
 /// Identify the period: metadata; a `报送期次：…` line; a period in the title
 /// (preamble lines other than instructions); the file name. None when the
 /// form names none (it is then taken to be for the run's period).
@@ -326,9 +347,19 @@ impl<'a> FileChecker<'a> {
                 }
             }
             None => {
-                let msg = "无法确定本表的填报单位：表头上方、标题、文件名中都没有台账“单位”表中的单位名称，表中任务编号也不能对应到同一个牵头单位。请在表头上方写明“填报单位：单位全称”，或使用下发的表单重新填报".to_string();
+                let written = written_unit(self.forms);
+                let msg = match &written {
+                    Some(w) => format!(
+                        "无法确定本表的填报单位：表中填写的单位“{}”不是台账“单位”表中的单位名称或别名，表中任务编号也不能对应到同一个牵头单位。请填写单位全称后重新报送（如确是同一单位，可在台账“单位”表的“别名”列中补充该名称）",
+                        short(w)
+                    ),
+                    None => "无法确定本表的填报单位：表头上方、标题、文件名中都没有台账“单位”表中的单位名称，表中任务编号也不能对应到同一个牵头单位。请在表头上方写明“填报单位：单位全称”，或使用下发的表单重新填报".to_string(),
+                };
                 file_errors.push(msg.clone());
-                let i = self.file_issue(Issue::error(IssueCode::FileUnknownUnit, msg));
+                let i = self.file_issue(
+                    Issue::error(IssueCode::FileUnknownUnit, msg)
+                        .value(written.unwrap_or_default()),
+                );
                 self.issues.push(i);
             }
         }
@@ -435,10 +466,10 @@ impl<'a> FileChecker<'a> {
         for dup in &form.duplicate_columns {
             let first = form
                 .column(&dup.key)
-                .map(|c| format!("第{}列（{}）", col_name(c.col.min(u32::MAX - 1)), c.header))
+                .map(|c| format!("{}列（{}）", col_name(c.col.min(u32::MAX - 1)), c.header))
                 .unwrap_or_else(|| "前面的同名列".to_string());
             let msg = format!(
-                "“{}”列重复出现，已采用{}的内容，本列（第{}列）未读取；请删除重复的列",
+                "“{}”列重复出现，已采用{}的内容，本列（{}列）未读取；请删除重复的列",
                 col_cn(&dup.key),
                 first,
                 col_name(dup.col.min(u32::MAX - 1))

@@ -167,6 +167,17 @@ fn unknown_unit_rejects_every_row() {
         assert!(r.report.is_none());
     }
     assert_eq!(out.rows[1].task.as_deref(), Some("ZF-004"));
+    // A unit written but not in the ledger is quoted so an alias can be added.
+    let f = form(
+        "Sheet1",
+        &["填报单位：发展改革委　报送期次：2023年3月"],
+        vec![good(3, "XX-1")],
+    );
+    let out = env.check(&forms_file("x.xlsx", vec![f]));
+    let i = only(&out, C::FileUnknownUnit);
+    assert_eq!(i.value.as_deref(), Some("发展改革委"));
+    assert!(i.message.contains("“发展改革委”"), "{}", i.message);
+    assert!(i.message.contains("别名"), "{}", i.message);
     // No known task at all: unknown too.
     let f = form("Sheet1", &[], vec![good(3, "XX-1")]);
     let out = env.check(&forms_file("x.xlsx", vec![f]));
@@ -303,7 +314,10 @@ fn duplicate_column_warns_with_its_header_cell() {
     assert_eq!(i.severity, Severity::Warning);
     assert_eq!(i.cell.as_deref(), Some("P3"));
     assert_eq!(i.value.as_deref(), Some("进度"));
-    assert!(i.message.contains("“完成进度”列重复出现"), "{}", i.message);
+    assert_eq!(
+        i.message,
+        "“完成进度”列重复出现，已采用E列（完成进度）的内容，本列（P列）未读取；请删除重复的列"
+    );
     assert_eq!(out.rows[0].outcome, RowOutcome::Accepted);
 }
 
