@@ -1,0 +1,593 @@
+use super::*;
+use crate::ingest::Ingested;
+use crate::model::{IssueCode as C, Severity};
+use crate::validate::testkit::*;
+use crate::validate::CheckedRow;
+
+fn mctx(ledger: &Ledger) -> MergeCtx<'_> {
+    MergeCtx {
+        ledger,
+        period: Period::month(2023, 3),
+        report_deadline: d(2023, 4, 3),
+    }
+}
+
+/// A checked 发改 file named by its 填报单位 line.
+fn fgw_file(env: &Env, rel: &str, rows: Vec<crate::ingest::RawRow>) -> CheckedFile {
+    env.check(&forms_file(
+        rel,
+        vec![form("推进表", &["填报单位：区发改局"], rows)],
+    ))
+}
+
+fn all_fgw_rows() -> Vec<crate::ingest::RawRow> {
+    vec![good(3, "ZF-001"), good(4, "ZF-002"), good(5, "ZF-003")]
+}
+
+fn with_dates(
+    mut f: CheckedFile,
+    fill: Option<NaiveDate>,
+    modified: Option<chrono::NaiveDateTime>,
+) -> CheckedFile {
+    f.fill_date = fill;
+    f.file.modified = modified;
+    f
+}
+
+fn rec<'a>(m: &'a Merged, rel: &str) -> &'a FileRecord {
+    m.files.iter().find(|f| f.file.rel == rel).unwrap()
+}
+
+fn codes_of(m: &Merged, code: C) -> Vec<&Issue> {
+    m.issues.iter().filter(|i| i.code == code).collect()
+}
+
+fn assert_conserved(m: &Merged) {
+    let t = m.totals;
+    assert_eq!(t.rows_read, t.accepted + t.rejected + t.superseded, "{t:?}");
+    let sum = |g: fn(&FileRecord) -> u32| m.files.iter().map(g).sum::<u32>();
+    assert_eq!(t.rows_read, sum(|f| f.rows_read));
+    assert_eq!(t.accepted, sum(|f| f.accepted));
+    assert_eq!(t.rejected, sum(|f| f.rejected));
+    assert_eq!(t.superseded, sum(|f| f.superseded));
+    for f in &m.files {
+        assert_eq!(
+            f.rows_read,
+            f.accepted + f.rejected + f.superseded,
+            "{}",
+            f.file.rel
+        );
+    }
+    assert_eq!(t.accepted as usize, m.reports.len());
+    assert_eq!(t.rejected as usize, m.rejected.len());
+    assert_eq!(t.files as usize, m.files.len());
+}
+
+/// A mixed batch: superseded file with a rejected row, unknown-unit file,
+/// ignored and unreadable files, and a clean 财政 file.
+fn batch(env: &Env) -> Vec<CheckedFile> {
+    let old = with_dates(
+        fgw_file(
+            env,
+            "发改/旧.xlsx",
+            vec![
+                good(3, "ZF-001"),
+                good(4, "ZF-002"),
+                set(good(5, "ZF-003"), "percent", t("过半")),
+            ],
+        ),
+        Some(d(2023, 3, 30)),
+        Some(dt(2023, 4, 1, 9)),
+    );
+    let new = with_dates(
+        fgw_file(
+            env,
+            "发改/新.xlsx",
+            vec![good(3, "ZF-001"), good(4, "ZF-002")],
+        ),
+        Some(d(2023, 3, 31)),
+        Some(dt(2023, 3, 31, 9)),
+    );
+    let unknown = env.check(&forms_file(
+        "不明.xlsx",
+        vec![form(
+            "Sheet1",
+            &[],
+            vec![good(3, "ZF-001"), good(4, "ZF-004")],
+        )],
+    ));
+    let ignored = env.check(&Ingested::Ignored {
+        file: src("~$锁.xlsx"),
+        issue: Issue::warning(C::FileIgnored, "锁定文件，未读取"),
+    });
+    let failed = env.check(&Ingested::Failed {
+        file: src("坏.xls"),
+        issue: Issue::error(C::FileUnreadable, "文件已损坏"),
+    });
+    let czj = env.check(&forms_file(
+        "区财政局.xlsx",
+        vec![form(
+            "推进表",
+            &["填报单位：区财政局"],
+            vec![good(3, "ZF-004")],
+        )],
+    ));
+    vec![old, new, unknown, ignored, failed, czj]
+}
+
+#[test]
+fn rows_are_conserved_across_every_outcome() {
+    let env = Env::new();
+    let l = ledger();
+    let m = merge(batch(&env), &mctx(&l));
+    assert_conserved(&m);
+    assert_eq!(
+        m.totals,
+        Totals {
+            files: 6,
+            rows_read: 8,
+            accepted: 3,
+            rejected: 2,
+            superseded: 3,
+        }
+    );
+    let rels: Vec<_> = m.files.iter().map(|f| f.file.rel.as_str()).collect();
+    assert_eq!(
+        rels,
+        vec![
+            "~$锁.xlsx",
+            "不明.xlsx",
+            "区财政局.xlsx",
+            "发改/新.xlsx",
+            "发改/旧.xlsx",
+            "坏.xls"
+        ]
+    );
+    use FileOutcome::*;
+    let outcomes: Vec<_> = m.files.iter().map(|f| f.outcome).collect();
+    assert_eq!(
+        outcomes,
+        vec![Ignored, Rejected, Accepted, Accepted, Superseded, Rejected]
+    );
+    let old = rec(&m, "发改/旧.xlsx");
+    assert_eq!(
+        (old.rows_read, old.accepted, old.rejected, old.superseded),
+        (3, 0, 0, 3)
+    );
+    assert_eq!(old.superseded_by.as_deref(), Some("发改/新.xlsx"));
+    // The rejected row of the superseded file is not sent back.
+    assert!(m.rejected.iter().all(|r| r.file == "不明.xlsx"));
+    assert_eq!(m.rejected[1].task.as_deref(), Some("ZF-004"));
+    assert!(!m.rejected[0].original.is_empty());
+    assert!(m.rejected[0].reasons[0].contains("无法确定本表的填报单位"));
+    assert_eq!(
+        rec(&m, "不明.xlsx").error.as_deref(),
+        Some(m.rejected[0].reasons[0].as_str())
+    );
+    assert_eq!(rec(&m, "坏.xls").error.as_deref(), Some("文件已损坏"));
+    // Reports come from the newer file.
+    assert_eq!(m.reports["ZF-001"].provenance.file, "发改/新.xlsx");
+    assert_eq!(m.reports["ZF-004"].provenance.file, "区财政局.xlsx");
+    assert!(!m.reports.contains_key("ZF-003"));
+}
+
+#[test]
+fn older_submission_is_superseded_by_fill_date() {
+    let env = Env::new();
+    let l = ledger();
+    // "a" sorts first but has the later 填报日期 and the older file time.
+    let a = with_dates(
+        fgw_file(&env, "a.xlsx", all_fgw_rows()),
+        Some(d(2023, 3, 31)),
+        Some(dt(2023, 3, 1, 8)),
+    );
+    let b = with_dates(
+        fgw_file(&env, "b.xlsx", all_fgw_rows()),
+        Some(d(2023, 3, 29)),
+        Some(dt(2023, 3, 31, 8)),
+    );
+    let m = merge(vec![b, a], &mctx(&l));
+    assert_eq!(rec(&m, "a.xlsx").outcome, FileOutcome::Accepted);
+    assert_eq!(rec(&m, "b.xlsx").outcome, FileOutcome::Superseded);
+    assert_eq!(rec(&m, "b.xlsx").superseded_by.as_deref(), Some("a.xlsx"));
+    let v = codes_of(&m, C::FileSuperseded);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].file.as_deref(), Some("b.xlsx"));
+    assert_eq!(v[0].unit.as_deref(), Some(FGW));
+    assert_eq!(v[0].severity, Severity::Warning);
+    assert_eq!(v[0].cell, None);
+    assert!(v[0].message.contains("“a.xlsx”"), "{}", v[0].message);
+    assert!(v[0].message.contains("2023-03-31"), "{}", v[0].message);
+    let s = &m.submissions[FGW];
+    assert_eq!(s.files, vec!["a.xlsx".to_string()]);
+    assert_eq!(s.superseded_files, vec!["b.xlsx".to_string()]);
+    assert_eq!((s.rows_accepted, s.rows_rejected), (3, 0));
+    assert_conserved(&m);
+}
+
+#[test]
+fn then_by_file_time_then_by_path() {
+    let env = Env::new();
+    let l = ledger();
+    let a = with_dates(
+        fgw_file(&env, "a.xlsx", all_fgw_rows()),
+        None,
+        Some(dt(2023, 3, 31, 18)),
+    );
+    let b = with_dates(
+        fgw_file(&env, "b.xlsx", all_fgw_rows()),
+        None,
+        Some(dt(2023, 3, 31, 9)),
+    );
+    let m = merge(vec![a.clone(), b.clone()], &mctx(&l));
+    assert_eq!(rec(&m, "a.xlsx").outcome, FileOutcome::Accepted);
+    assert_eq!(rec(&m, "b.xlsx").superseded_by.as_deref(), Some("a.xlsx"));
+    // Same 填报日期 and file time: the later path wins, deterministically.
+    let a = with_dates(a, Some(d(2023, 3, 30)), Some(dt(2023, 3, 31, 9)));
+    let b = with_dates(b, Some(d(2023, 3, 30)), Some(dt(2023, 3, 31, 9)));
+    let m = merge(vec![b, a], &mctx(&l));
+    assert_eq!(rec(&m, "b.xlsx").outcome, FileOutcome::Accepted);
+    assert_eq!(rec(&m, "a.xlsx").outcome, FileOutcome::Superseded);
+}
+
+#[test]
+fn a_file_without_fill_date_is_dated_by_its_file_time() {
+    let env = Env::new();
+    let l = ledger();
+    let dated = with_dates(
+        fgw_file(&env, "b.xlsx", all_fgw_rows()),
+        Some(d(2023, 3, 28)),
+        Some(dt(2023, 3, 28, 9)),
+    );
+    let undated = with_dates(
+        fgw_file(&env, "a.xlsx", all_fgw_rows()),
+        None,
+        Some(dt(2023, 3, 31, 9)),
+    );
+    let m = merge(vec![dated, undated], &mctx(&l));
+    assert_eq!(rec(&m, "a.xlsx").outcome, FileOutcome::Accepted);
+    assert_eq!(rec(&m, "b.xlsx").superseded_by.as_deref(), Some("a.xlsx"));
+    let i = codes_of(&m, C::FileSuperseded)[0];
+    assert!(
+        i.message.contains("其日期2023-03-31晚于本表的2023-03-28"),
+        "{}",
+        i.message
+    );
+}
+
+#[test]
+fn a_rejected_newer_file_does_not_supersede() {
+    let env = Env::new();
+    let l = ledger();
+    let good_old = with_dates(
+        fgw_file(&env, "a.xlsx", all_fgw_rows()),
+        Some(d(2023, 3, 28)),
+        None,
+    );
+    let bad_new = with_dates(
+        fgw_file(
+            &env,
+            "b.xlsx",
+            vec![set(good(3, "ZF-001"), "status", t("?"))],
+        ),
+        Some(d(2023, 3, 31)),
+        None,
+    );
+    let m = merge(vec![good_old, bad_new], &mctx(&l));
+    assert_eq!(rec(&m, "a.xlsx").outcome, FileOutcome::Accepted);
+    assert_eq!(rec(&m, "b.xlsx").outcome, FileOutcome::Rejected);
+    assert!(codes_of(&m, C::FileSuperseded).is_empty());
+    assert_eq!(
+        m.submissions[FGW].rejected_files,
+        vec!["b.xlsx".to_string()]
+    );
+    assert_conserved(&m);
+}
+
+#[test]
+fn input_order_does_not_matter() {
+    let env = Env::new();
+    let l = ledger();
+    let files = batch(&env);
+    let base = serde_json::to_string(&merge(files.clone(), &mctx(&l))).unwrap();
+    let n = files.len();
+    for k in 1..n {
+        let mut v = files.clone();
+        v.rotate_left(k);
+        if k % 2 == 0 {
+            v.reverse();
+        }
+        let got = serde_json::to_string(&merge(v, &mctx(&l))).unwrap();
+        assert_eq!(got, base, "rotation {k}");
+    }
+}
+
+#[test]
+fn late_files_by_fill_date_or_file_time() {
+    let env = Env::new();
+    let l = ledger();
+    let late = with_dates(
+        fgw_file(&env, "发改.xlsx", all_fgw_rows()),
+        Some(d(2023, 4, 5)),
+        None,
+    );
+    let by_mtime = env.check(&forms_file(
+        "财政.xlsx",
+        vec![form(
+            "推进表",
+            &["填报单位：区财政局"],
+            vec![good(3, "ZF-004")],
+        )],
+    ));
+    let by_mtime = with_dates(by_mtime, None, Some(dt(2023, 4, 4, 8)));
+    let on_time = env.check(&forms_file(
+        "统计.xlsx",
+        vec![form(
+            "推进表",
+            &["填报单位：区统计局"],
+            vec![good(3, "ZF-009")],
+        )],
+    ));
+    let on_time = with_dates(on_time, Some(d(2023, 4, 3)), Some(dt(2023, 4, 9, 8)));
+    let m = merge(vec![late, by_mtime, on_time], &mctx(&l));
+    assert!(rec(&m, "发改.xlsx").late);
+    assert!(rec(&m, "财政.xlsx").late);
+    assert!(!rec(&m, "统计.xlsx").late);
+    let v = codes_of(&m, C::FileLate);
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0].file.as_deref(), Some("发改.xlsx"));
+    assert!(
+        v[0].message.contains("填报日期为2023-04-05"),
+        "{}",
+        v[0].message
+    );
+    assert!(v[0].message.contains("2023-04-03"));
+    assert!(
+        v[1].message.contains("文件修改日期为2023-04-04"),
+        "{}",
+        v[1].message
+    );
+    assert!(m.submissions[FGW].late);
+    assert!(!m.submissions[TJJ].late && m.submissions[TJJ].reported);
+}
+
+#[test]
+fn missing_tasks_and_units() {
+    let env = Env::new();
+    let l = ledger();
+    let fgw = fgw_file(
+        &env,
+        "发改.xlsx",
+        vec![good(3, "ZF-001"), set(good(4, "ZF-003"), "status", t("?"))],
+    );
+    let czj_bad = env.check(&forms_file(
+        "财政.xlsx",
+        vec![form(
+            "推进表",
+            &["填报单位：区财政局"],
+            vec![set(good(3, "ZF-004"), "percent", t("x"))],
+        )],
+    ));
+    let m = merge(vec![fgw, czj_bad], &mctx(&l));
+    let s = &m.submissions[FGW];
+    assert_eq!(s.due, vec!["ZF-001", "ZF-002", "ZF-003"]);
+    assert_eq!(s.missing, vec!["ZF-002", "ZF-003"]);
+    assert!(s.reported);
+    let v = codes_of(&m, C::TaskNotReported);
+    assert_eq!(v.len(), 2);
+    assert_eq!(
+        v.iter()
+            .map(|i| i.task.as_deref().unwrap())
+            .collect::<Vec<_>>(),
+        vec!["ZF-002", "ZF-003"]
+    );
+    assert!(
+        v[0].message.contains("报表中没有这项任务"),
+        "{}",
+        v[0].message
+    );
+    assert!(v[1].message.contains("已退回"), "{}", v[1].message);
+    assert!(v.iter().all(|i| i.file.as_deref() == Some("发改.xlsx")
+        && i.cell.is_none()
+        && i.unit.as_deref() == Some(FGW)
+        && i.severity == Severity::Warning));
+    let v = codes_of(&m, C::UnitNotReported);
+    let units: Vec<_> = v.iter().map(|i| i.unit.as_deref().unwrap()).collect();
+    assert_eq!(units.len(), 3);
+    for u in [CZJ, ZJJ, TJJ] {
+        assert!(units.contains(&u), "{u}");
+    }
+    assert!(v
+        .iter()
+        .all(|i| i.is_error() && i.file.is_none() && i.task.is_none()));
+    let czj = v.iter().find(|i| i.unit.as_deref() == Some(CZJ)).unwrap();
+    assert!(czj.message.contains("财政.xlsx"), "{}", czj.message);
+    // A unit without tasks is not chased.
+    let archive = &m.submissions["区档案局"];
+    assert!(archive.due.is_empty() && !archive.reported && archive.missing.is_empty());
+    assert_eq!(m.submissions.len(), 5);
+    // Form quality counts: 财政 has one row error (plus nothing else).
+    let s = &m.submissions[CZJ];
+    assert_eq!((s.errors, s.warnings, s.rows_rejected), (1, 0, 1));
+    assert_eq!(s.missing, vec!["ZF-004"]);
+}
+
+#[test]
+fn star_cadence_decides_what_is_due() {
+    let l = ledger();
+    let ctx = MergeCtx {
+        ledger: &l,
+        period: Period::month(2023, 2),
+        report_deadline: d(2023, 3, 3),
+    };
+    let m = merge(vec![], &ctx);
+    assert_eq!(m.submissions[FGW].due, vec!["ZF-001", "ZF-002"]);
+    assert!(m.submissions[TJJ].due.is_empty());
+    assert_eq!(codes_of(&m, C::UnitNotReported).len(), 3);
+    assert_eq!(m.totals, Totals::default());
+}
+
+#[test]
+fn a_task_reported_twice_keeps_the_later_row() {
+    let env = Env::new();
+    let l = ledger();
+    let mut f = fgw_file(&env, "发改.xlsx", all_fgw_rows());
+    // Forge a second accepted row for ZF-001 (validate would reject it).
+    let mut extra: CheckedRow = f.rows[0].clone();
+    extra.row = 9;
+    if let Some(r) = extra.report.as_mut() {
+        r.provenance.row = 9;
+        r.percent = 80.0;
+    }
+    f.rows.push(extra);
+    let m = merge(vec![f], &mctx(&l));
+    assert_eq!(m.reports["ZF-001"].percent, 80.0);
+    let r = rec(&m, "发改.xlsx");
+    assert_eq!(
+        (r.rows_read, r.accepted, r.rejected, r.superseded),
+        (4, 3, 0, 1)
+    );
+    assert_conserved(&m);
+}
+
+#[test]
+fn issues_are_sorted_and_complete() {
+    let env = Env::new();
+    let l = ledger();
+    let files = batch(&env);
+    let n_file_issues: usize = files.iter().map(|f| f.issues.len()).sum();
+    let m = merge(files, &mctx(&l));
+    let mut sorted = m.issues.clone();
+    sorted.sort_by(|a, b| crate::model::issue_sort_key(a).cmp(&crate::model::issue_sort_key(b)));
+    assert_eq!(sorted, m.issues);
+    // + 1 superseded, + 2 units not reported (住建, 统计), + 2 tasks missing (财政 none; 发改 ZF-003).
+    let extra = m.issues.len() - n_file_issues;
+    assert_eq!(codes_of(&m, C::FileSuperseded).len(), 1);
+    assert_eq!(codes_of(&m, C::UnitNotReported).len(), 2);
+    assert_eq!(codes_of(&m, C::TaskNotReported).len(), 1);
+    assert_eq!(extra, 4);
+    assert!(m
+        .rejected
+        .iter()
+        .all(|r| r.reasons.iter().all(|s| !s.is_empty())));
+}
+
+mod props {
+    use super::*;
+    use crate::model::Provenance;
+    use crate::model::Status;
+    use crate::validate::{FileState, Report};
+    use proptest::prelude::*;
+
+    /// (state, unit, rows as (accepted?, task index), fill day, mtime day)
+    type FileSpec = (u8, u8, Vec<(bool, u8)>, Option<u32>, Option<u32>);
+
+    fn build(i: usize, spec: &FileSpec) -> CheckedFile {
+        let (state, unit, rows, fill, mtime) = spec;
+        let units = [FGW, CZJ, ZJJ, TJJ];
+        let unit = units.get(*unit as usize).map(|u| u.to_string());
+        let state = match state % 3 {
+            0 => FileState::Checked,
+            1 => FileState::Rejected,
+            _ => FileState::Ignored,
+        };
+        let rel = format!("f{i:02}.xlsx");
+        let mut file = src(&rel);
+        file.modified = mtime.map(|day| dt(2023, 3, day, 8));
+        let rows = if state == FileState::Ignored {
+            &[][..]
+        } else {
+            &rows[..]
+        };
+        let rows = rows
+            .iter()
+            .enumerate()
+            .map(|(r, (ok, task))| {
+                let accepted = *ok && state == FileState::Checked && unit.is_some();
+                let id = format!("ZF-00{}", task % 4 + 1);
+                CheckedRow {
+                    sheet: "S".into(),
+                    row: r as u32 + 4,
+                    task: Some(id.clone()),
+                    outcome: if accepted {
+                        RowOutcome::Accepted
+                    } else {
+                        RowOutcome::Rejected
+                    },
+                    report: accepted.then(|| Report {
+                        task: id,
+                        unit: unit.clone().unwrap_or_default(),
+                        status: Status::InProgress,
+                        percent: 50.0,
+                        progress: "x".into(),
+                        problems: String::new(),
+                        next_steps: String::new(),
+                        expected: None,
+                        delay_reason: String::new(),
+                        filler: String::new(),
+                        phone: String::new(),
+                        head: String::new(),
+                        fill_date: None,
+                        provenance: Provenance {
+                            file: rel.clone(),
+                            sheet: "S".into(),
+                            row: r as u32 + 4,
+                            sha256: String::new(),
+                        },
+                    }),
+                    original: vec![],
+                    reasons: if accepted { vec![] } else { vec!["错".into()] },
+                }
+            })
+            .collect();
+        CheckedFile {
+            file,
+            state,
+            unit,
+            period: Some(Period::month(2023, 3)),
+            fill_date: fill.map(|day| d(2023, 3, day)),
+            sheets: vec!["S".into()],
+            rows,
+            issues: vec![],
+        }
+    }
+
+    fn spec() -> impl Strategy<Value = FileSpec> {
+        (
+            0u8..3,
+            0u8..5,
+            proptest::collection::vec((any::<bool>(), 0u8..6), 0..6),
+            proptest::option::of(1u32..29),
+            proptest::option::of(1u32..29),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn conservation_and_order_independence(
+            specs in proptest::collection::vec(spec(), 0..8),
+            rot in 0usize..8,
+        ) {
+            let l = ledger();
+            let files: Vec<CheckedFile> = specs.iter().enumerate().map(|(i, s)| build(i, s)).collect();
+            let m = merge(files.clone(), &mctx(&l));
+            assert_conserved(&m);
+            // One accepted file per unit at most.
+            for s in m.submissions.values() {
+                prop_assert!(s.files.len() <= 1);
+            }
+            let mut shuffled = files;
+            if !shuffled.is_empty() {
+                let k = rot % shuffled.len();
+                shuffled.rotate_left(k);
+                shuffled.reverse();
+            }
+            let m2 = merge(shuffled, &mctx(&l));
+            prop_assert_eq!(
+                serde_json::to_string(&m).unwrap(),
+                serde_json::to_string(&m2).unwrap()
+            );
+        }
+    }
+}

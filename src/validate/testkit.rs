@@ -1,0 +1,314 @@
+//! Literal ledgers, forms and files for the validate and merge tests.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::calendar::Calendar;
+use crate::history::{History, PeriodSnapshot, TaskSnap};
+use crate::ingest::{
+    FileFormat, FormMeta, Ingested, MatchedColumn, RawCell, RawForm, RawRow, SourceFile,
+};
+use crate::model::{Issue, IssueCode, Ledger, Status, Task, Unit};
+use crate::period::Period;
+use crate::validate::{validate_file, CheckedFile, ValidateCtx};
+use crate::value::CellValue;
+
+pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+pub fn dt(y: i32, m: u32, day: u32, h: u32) -> NaiveDateTime {
+    d(y, m, day).and_hms_opt(h, 0, 0).unwrap()
+}
+
+pub fn t(s: &str) -> CellValue {
+    CellValue::Text(s.to_string())
+}
+
+pub fn n(x: f64) -> CellValue {
+    CellValue::Number(x)
+}
+
+pub const FGW: &str = "区发展和改革局";
+pub const CZJ: &str = "区财政局";
+pub const ZJJ: &str = "区住房和城乡建设局";
+pub const TJJ: &str = "区统计局";
+
+fn unit(name: &str, aliases: &[&str], category: &str) -> Unit {
+    Unit {
+        name: name.into(),
+        code: None,
+        category: category.into(),
+        aliases: aliases.iter().map(|s| s.to_string()).collect(),
+        contact: String::new(),
+        phone: String::new(),
+    }
+}
+
+pub fn task(id: &str, title: &str, lead: &str, stars: u8, deadline: Option<NaiveDate>) -> Task {
+    Task {
+        id: id.into(),
+        title: title.into(),
+        source: "政府工作报告".into(),
+        stars,
+        leader: "张副区长".into(),
+        lead_unit: lead.into(),
+        coop_units: vec![],
+        owner: String::new(),
+        start: Some(d(2023, 1, 1)),
+        deadline,
+        assigned: Some(d(2023, 1, 1)),
+        requirements: String::new(),
+        milestones: vec![],
+        ledger_row: 0,
+    }
+}
+
+/// Units: 区发展和改革局 (alias 区发改局), 区财政局, 区住房和城乡建设局 (alias 区住建局),
+/// 区统计局, 区档案局 (no tasks).
+///
+/// Tasks (period 2023-03, as of 2023-03-31):
+/// - ZF-001 发改 4★ due 2023-12-31; ZF-002 发改 5★ due 2023-09-30; ZF-003 发改 3★ due 2023-06-30
+/// - ZF-004 财政 4★ due 2023-12-31 (发改 cooperates)
+/// - ZF-006 住建 4★ due 2023-04-05 (near); ZF-007 住建 5★ due 2023-03-20 (overdue);
+///   ZF-008 住建 4★ no deadline, assigned 2023-03-20 → 2023-03-27 (overdue, seed 003)
+/// - ZF-009 统计 3★ due 2023-12-31
+pub fn ledger() -> Ledger {
+    let mut tasks = vec![
+        task("ZF-001", "推进重点项目建设", FGW, 4, Some(d(2023, 12, 31))),
+        task("ZF-002", "优化营商环境", FGW, 5, Some(d(2023, 9, 30))),
+        task("ZF-003", "编制产业规划", FGW, 3, Some(d(2023, 6, 30))),
+        task("ZF-004", "盘活存量资产", CZJ, 4, Some(d(2023, 12, 31))),
+        task("ZF-006", "老旧小区改造", ZJJ, 4, Some(d(2023, 4, 5))),
+        task("ZF-007", "保障房交付", ZJJ, 5, Some(d(2023, 3, 20))),
+        task("ZF-008", "处理群众来信", ZJJ, 4, None),
+        task("ZF-009", "统计普查", TJJ, 3, Some(d(2023, 12, 31))),
+    ];
+    tasks[3].coop_units = vec![FGW.into()];
+    tasks[6].assigned = Some(d(2023, 3, 20));
+    Ledger::new(
+        tasks,
+        vec![
+            unit(FGW, &["区发改局"], "区直部门"),
+            unit(CZJ, &[], "区直部门"),
+            unit(ZJJ, &["区住建局"], "区直部门"),
+            unit(TJJ, &[], "区直部门"),
+            unit("区档案局", &[], "区直部门"),
+        ],
+        vec![],
+    )
+}
+
+/// Standard column layout: A 编号 … N 填报日期.
+pub const KEYS: [&str; 14] = [
+    "id",
+    "title",
+    "deadline",
+    "status",
+    "percent",
+    "progress",
+    "problems",
+    "next_steps",
+    "expected",
+    "delay_reason",
+    "filler",
+    "phone",
+    "head",
+    "fill_date",
+];
+
+pub fn col(key: &str) -> u32 {
+    KEYS.iter().position(|k| *k == key).unwrap() as u32
+}
+
+pub fn columns() -> Vec<MatchedColumn> {
+    KEYS.iter()
+        .enumerate()
+        .map(|(i, k)| MatchedColumn {
+            key: k.to_string(),
+            col: i as u32,
+            header: crate::templates::templates().form.name(k).to_string(),
+        })
+        .collect()
+}
+
+/// Header on 0-based row 2 (sheet row 3); data from sheet row 4.
+pub const HEADER_ROW: u32 = 2;
+
+/// A data row at 0-based `row` with the given cells (empty values skipped).
+pub fn row(r: u32, vals: &[(&str, CellValue)]) -> RawRow {
+    let mut out = RawRow {
+        row: r,
+        ..RawRow::default()
+    };
+    for (k, v) in vals {
+        if v.is_empty() {
+            continue;
+        }
+        out.cells.insert(
+            k.to_string(),
+            RawCell {
+                col: col(k),
+                value: v.clone(),
+                merged_from: None,
+            },
+        );
+        out.original.push((
+            crate::templates::templates().form.name(k).to_string(),
+            v.display(),
+        ));
+    }
+    out
+}
+
+/// A clean row for a ledger task (title and deadline copied, 正在办理 60%).
+pub fn good(r: u32, id: &str) -> RawRow {
+    let l = ledger();
+    let tk = l.task(id);
+    let title = tk.map(|t| t.title.clone()).unwrap_or_default();
+    let deadline = tk
+        .and_then(|t| t.deadline)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    row(
+        r,
+        &[
+            ("id", t(id)),
+            ("title", t(&title)),
+            ("deadline", t(&deadline)),
+            ("status", t("正在办理")),
+            ("percent", n(60.0)),
+            ("progress", t("按计划推进")),
+            ("filler", t("张三")),
+        ],
+    )
+}
+
+/// Replace (or remove, with Empty) one cell of a row.
+pub fn set(mut r: RawRow, key: &str, v: CellValue) -> RawRow {
+    let header = crate::templates::templates().form.name(key).to_string();
+    r.original.retain(|(h, _)| *h != header);
+    if !v.is_empty() {
+        r.original.push((header, v.display()));
+    }
+    if v.is_empty() {
+        r.cells.remove(key);
+    } else {
+        r.cells.insert(
+            key.to_string(),
+            RawCell {
+                col: col(key),
+                value: v,
+                merged_from: None,
+            },
+        );
+    }
+    r
+}
+
+pub fn form(sheet: &str, preamble: &[&str], rows: Vec<RawRow>) -> RawForm {
+    RawForm {
+        sheet: sheet.into(),
+        meta: None,
+        preamble: preamble.iter().map(|s| s.to_string()).collect(),
+        footer: vec![],
+        header_row: HEADER_ROW,
+        header_first_row: HEADER_ROW,
+        columns: columns(),
+        duplicate_columns: vec![],
+        missing_required: vec![],
+        rows,
+    }
+}
+
+pub fn with_meta(mut f: RawForm, unit: &str, period: &str) -> RawForm {
+    f.meta = Some(FormMeta {
+        unit: unit.into(),
+        period: period.into(),
+        version: crate::ingest::FORM_VERSION.into(),
+        generated: String::new(),
+    });
+    f
+}
+
+pub fn src(rel: &str) -> SourceFile {
+    SourceFile {
+        abs: std::path::PathBuf::from("/returns").join(rel),
+        rel: rel.into(),
+        size: 1000,
+        sha256: format!("sha-{rel}"),
+        modified: Some(dt(2023, 3, 30, 9)),
+        format: FileFormat::Xlsx,
+    }
+}
+
+pub fn forms_file(rel: &str, forms: Vec<RawForm>) -> Ingested {
+    Ingested::Forms {
+        file: src(rel),
+        forms,
+    }
+}
+
+/// Everything a validation context borrows.
+pub struct Env {
+    pub ledger: Ledger,
+    pub calendar: Calendar,
+    pub history: History,
+    pub period: Period,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            ledger: ledger(),
+            calendar: Calendar::new(&[], &[], 5),
+            history: History::default(),
+            period: Period::month(2023, 3),
+        }
+    }
+
+    /// History where ZF-001 was at 70% with "已完成立项" last period.
+    pub fn with_history() -> Env {
+        let mut e = Env::new();
+        e.history = History {
+            periods: vec![PeriodSnapshot {
+                period: Period::month(2023, 2),
+                as_of: d(2023, 2, 28),
+                tasks: vec![TaskSnap {
+                    id: "ZF-001".into(),
+                    unit: FGW.into(),
+                    status: Some(Status::InProgress),
+                    actual: Some(70.0),
+                    progress: "已完成立项".into(),
+                    card: None,
+                }],
+                units: vec![],
+            }],
+        };
+        e
+    }
+
+    pub fn ctx(&self) -> ValidateCtx<'_> {
+        ValidateCtx {
+            ledger: &self.ledger,
+            period: self.period,
+            as_of: d(2023, 3, 31),
+            calendar: &self.calendar,
+            near_deadline_days: 7,
+            history: &self.history,
+        }
+    }
+
+    pub fn check(&self, ing: &Ingested) -> CheckedFile {
+        validate_file(ing, &self.ctx())
+    }
+}
+
+/// Issues of one code.
+pub fn of(f: &CheckedFile, code: IssueCode) -> Vec<&Issue> {
+    f.issues.iter().filter(|i| i.code == code).collect()
+}
+
+/// Codes of every issue, in order.
+pub fn codes(f: &CheckedFile) -> Vec<IssueCode> {
+    f.issues.iter().map(|i| i.code).collect()
+}
