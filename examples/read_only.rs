@@ -36,7 +36,10 @@ fn main() {
         read += 1;
         for name in wb.sheet_names().to_vec() {
             if let Ok(range) = wb.worksheet_range(&name) {
-                cells += range.used_cells().filter(|(_, _, c)| !matches!(c, Data::Empty)).count() as u64;
+                cells += range
+                    .used_cells()
+                    .filter(|(_, _, c)| !matches!(c, Data::Empty))
+                    .count() as u64;
             }
         }
     }

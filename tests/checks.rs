@@ -109,7 +109,8 @@ fn status_contradicts_percent() {
     f.write(&w.returns().join("区发改局-3月.xlsx"));
     let v = check(&w, &[]);
     let i = one_issue(&v, "ROW_STATUS_CONFLICT");
-    assert_issue(i, "error", Some("E4"), Some("ZF-001"));
+    assert_issue(i, "error", Some("D4"), Some("ZF-001"));
+    assert_eq!(i["value"], "已完成，40%");
     assert_eq!(v["totals"]["rejected"], 1);
 }
 
@@ -159,7 +160,12 @@ fn unknown_task_and_task_of_another_unit() {
 #[test]
 fn same_task_twice_in_one_form() {
     let w = Workdir::new();
-    let f = fagai_form().row(Form::ok_row("ZF-001", "推进重点项目建设", "2023-06-30", 45.0));
+    let f = fagai_form().row(Form::ok_row(
+        "ZF-001",
+        "推进重点项目建设",
+        "2023-06-30",
+        45.0,
+    ));
     f.write(&w.returns().join("区发改局-3月.xlsx"));
     let v = check(&w, &[]);
     let i = one_issue(&v, "ROW_DUPLICATE_TASK");
@@ -266,8 +272,10 @@ fn not_a_form() {
     let p = w.returns().join("会议纪要.xlsx");
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    ws.write_string(0, 0, "关于召开重点工作推进会的通知").unwrap();
-    ws.write_string(2, 0, "各单位：定于3月20日召开会议。").unwrap();
+    ws.write_string(0, 0, "关于召开重点工作推进会的通知")
+        .unwrap();
+    ws.write_string(2, 0, "各单位：定于3月20日召开会议。")
+        .unwrap();
     wb.save(&p).unwrap();
     let v = check(&w, &[]);
     let i = one_issue(&v, "FILE_NOT_FORM");
@@ -376,7 +384,10 @@ fn newer_submission_supersedes_older() {
     let old_e = file_entry(&v, "区发改局-3月.xlsx");
     assert_eq!(old_e["outcome"], "superseded");
     assert_eq!(old_e["superseded"], 3);
-    assert_eq!(file_entry(&v, "区发改局-3月(修改版).xlsx")["outcome"], "accepted");
+    assert_eq!(
+        file_entry(&v, "区发改局-3月(修改版).xlsx")["outcome"],
+        "accepted"
+    );
     let i = one_issue(&v, "FILE_SUPERSEDED");
     assert_eq!(i["file"], "区发改局-3月.xlsx");
     assert_eq!(v["totals"]["superseded"], 3);
@@ -432,8 +443,16 @@ fn truncated_and_random_files_are_unreadable_not_fatal() {
     let good = w.returns().join("区发改局-3月.xlsx");
     fagai_form().write(&good);
     let bytes = std::fs::read(&good).unwrap();
-    std::fs::write(w.returns().join("区财政局-3月.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
-    std::fs::write(w.returns().join("太保镇.xls"), b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1garbage").unwrap();
+    std::fs::write(
+        w.returns().join("区财政局-3月.xlsx"),
+        &bytes[..bytes.len() / 2],
+    )
+    .unwrap();
+    std::fs::write(
+        w.returns().join("太保镇.xls"),
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1garbage",
+    )
+    .unwrap();
     std::fs::write(w.returns().join("东风街道.xlsx"), b"").unwrap();
     let v = check(&w, &[]);
     for f in ["区财政局-3月.xlsx", "太保镇.xls"] {
@@ -445,10 +464,7 @@ fn truncated_and_random_files_are_unreadable_not_fatal() {
             "{f}: {is:#?}"
         );
     }
-    assert_eq!(
-        file_issues(&v, "东风街道.xlsx")[0]["code"],
-        "FILE_EMPTY"
-    );
+    assert_eq!(file_issues(&v, "东风街道.xlsx")[0]["code"], "FILE_EMPTY");
     assert_eq!(file_entry(&v, "区发改局-3月.xlsx")["outcome"], "accepted");
     assert_reconciles(&v);
 }
@@ -494,7 +510,11 @@ fn encrypted_file_says_password() {
         .args(["-c", &script])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = check(&w, &[]);
     let i = one_issue(&v, "FILE_ENCRYPTED");
     assert_issue(i, "error", None, None);
@@ -505,7 +525,8 @@ fn encrypted_file_says_password() {
 fn errors_of_one_file_do_not_touch_another() {
     let w = Workdir::new();
     fagai_form().write(&w.returns().join("区发改局-3月.xlsx"));
-    let mut bad = Form::new("区财政局").row(Form::ok_row("CZ-001", "盘活存量资金", "2023-09-30", 50.0));
+    let mut bad =
+        Form::new("区财政局").row(Form::ok_row("CZ-001", "盘活存量资金", "2023-09-30", 50.0));
     bad.rows[0][3] = V::S("差不多");
     bad.write(&w.returns().join("区财政局-3月.xlsx"));
     let v = check(&w, &[]);

@@ -20,7 +20,17 @@ fn help_lists_every_command() {
     }
     let out = duban().args(["run", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    for flag in ["--ledger", "--returns", "--period", "--as-of", "--config", "--out", "--preset", "--json", "--force"] {
+    for flag in [
+        "--ledger",
+        "--returns",
+        "--period",
+        "--as-of",
+        "--config",
+        "--out",
+        "--preset",
+        "--json",
+        "--force",
+    ] {
         assert!(text.contains(flag), "run --help lacks {flag}");
     }
 }
@@ -38,7 +48,10 @@ fn missing_ledger_is_a_clear_error() {
         .arg(w.path("out"))
         .assert()
         .failure()
-        .stderr(predicate::str::contains("找不到台账文件").and(predicate::str::contains("没有这个文件.xlsx")));
+        .stderr(
+            predicate::str::contains("找不到台账文件")
+                .and(predicate::str::contains("没有这个文件.xlsx")),
+        );
 }
 
 #[test]
@@ -72,7 +85,10 @@ fn validation_issues_are_results_not_failures() {
         .arg(w.returns())
         .assert()
         .success()
-        .stdout(predicate::str::contains("ROW_INVALID_STATUS").and(predicate::str::contains("核对无误")));
+        .stdout(
+            predicate::str::contains("ROW_INVALID_STATUS")
+                .and(predicate::str::contains("核对无误")),
+        );
 }
 
 #[test]
@@ -87,11 +103,17 @@ fn config_supplies_flags_and_flags_win() {
     .unwrap();
     // The config says February; the flag says March and wins.
     let out = duban()
-        .args(["check", "--json", "-", "--quiet", "--period", "2023-03", "--config"])
+        .args([
+            "check", "--json", "-", "--quiet", "--period", "2023-03", "--config",
+        ])
         .arg(w.path("duban.toml"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["period"], "2023-03");
     assert_eq!(v["totals"]["accepted"], 3);

@@ -16,10 +16,16 @@ fn good_forms(w: &Workdir) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let f = fagai_form();
     f.write(&src.join("区发改局-3月.xlsx"));
-    out.push(("区发改局-3月.xlsx".to_string(), std::fs::read(src.join("区发改局-3月.xlsx")).unwrap()));
+    out.push((
+        "区发改局-3月.xlsx".to_string(),
+        std::fs::read(src.join("区发改局-3月.xlsx")).unwrap(),
+    ));
     let f = Form::new("区财政局").row(Form::ok_row("CZ-001", "盘活存量资金", "2023-09-30", 30.0));
     f.write(&src.join("区财政局-3月.xlsx"));
-    out.push(("区财政局-3月.xlsx".to_string(), std::fs::read(src.join("区财政局-3月.xlsx")).unwrap()));
+    out.push((
+        "区财政局-3月.xlsx".to_string(),
+        std::fs::read(src.join("区财政局-3月.xlsx")).unwrap(),
+    ));
     if let Some(xls) = soffice_convert(&src.join("区发改局-3月.xlsx"), "xls", &src) {
         out.push(("区发改局-3月.xls".to_string(), std::fs::read(xls).unwrap()));
     }
@@ -38,7 +44,8 @@ fn put(path: &std::path::Path, bytes: &[u8]) {
 fn huge_range(path: &std::path::Path) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet().set_name("推进表").unwrap();
-    ws.write_string(0, 0, "区住建局重点工作推进情况反馈表").unwrap();
+    ws.write_string(0, 0, "区住建局重点工作推进情况反馈表")
+        .unwrap();
     for (c, h) in HEADER.iter().enumerate() {
         ws.write_string(1, c as u16, *h).unwrap();
     }
@@ -93,7 +100,10 @@ fn a_folder_of_damaged_files_never_stops_the_batch() {
         // Truncated at random points.
         for i in 0..15 {
             let cut = rng.random_range(0..bytes.len());
-            put(&returns.join(format!("cut/{stem}-{i}.{ext}")), &bytes[..cut]);
+            put(
+                &returns.join(format!("cut/{stem}-{i}.{ext}")),
+                &bytes[..cut],
+            );
             n += 1;
         }
         // Bytes flipped anywhere.
@@ -114,7 +124,11 @@ fn a_folder_of_damaged_files_never_stops_the_batch() {
     rng.fill(&mut noise[..]);
     std::fs::write(odd.join("noise.xlsx"), &noise).unwrap();
     std::fs::write(odd.join("noise.xls"), &noise).unwrap();
-    std::fs::write(odd.join("page.xls"), "<!DOCTYPE html><html><table><tr><td>编号</td></tr></table></html>").unwrap();
+    std::fs::write(
+        odd.join("page.xls"),
+        "<!DOCTYPE html><html><table><tr><td>编号</td></tr></table></html>",
+    )
+    .unwrap();
     huge_range(&odd.join("区住建局-3月.xlsx"));
     inflating(&odd.join("bomb.xlsx"), 64 << 20);
     n += 6;
@@ -127,7 +141,17 @@ fn a_folder_of_damaged_files_never_stops_the_batch() {
     )
     .unwrap();
     let out = duban()
-        .args(["check", "--period", "2023-03", "--as-of", "2023-03-31", "--json", "-", "--quiet", "--config"])
+        .args([
+            "check",
+            "--period",
+            "2023-03",
+            "--as-of",
+            "2023-03-31",
+            "--json",
+            "-",
+            "--quiet",
+            "--config",
+        ])
         .arg(w.path("duban.toml"))
         .arg("--ledger")
         .arg(w.path("台账.xlsx"))
@@ -145,7 +169,10 @@ fn a_folder_of_damaged_files_never_stops_the_batch() {
     assert_eq!(files.len(), n + goods.len(), "every file is listed");
     for f in files {
         let o = f["outcome"].as_str().unwrap();
-        assert!(["accepted", "rejected", "superseded", "ignored"].contains(&o), "{f}");
+        assert!(
+            ["accepted", "rejected", "superseded", "ignored"].contains(&o),
+            "{f}"
+        );
     }
     for (name, _) in &goods {
         let fe = file_entry(&v, &format!("good/{name}"));
@@ -158,7 +185,10 @@ fn a_folder_of_damaged_files_never_stops_the_batch() {
         .iter()
         .filter(|i| i["file"] == "odd/bomb.xlsx")
         .collect();
-    assert!(bomb.iter().any(|i| i["code"] == "FILE_TOO_LARGE"), "{bomb:#?}");
+    assert!(
+        bomb.iter().any(|i| i["code"] == "FILE_TOO_LARGE"),
+        "{bomb:#?}"
+    );
     // The stray cell at XFD1048576 does not stop the form being read.
     let huge = file_entry(&v, "odd/区住建局-3月.xlsx");
     assert_eq!(huge["rows"], 1, "{huge}");

@@ -97,8 +97,19 @@ fn header_aliases_english_and_title_rows() {
     let w = Workdir::new();
     let mut f = fagai_form();
     f.header = [
-        "Task ID", "Title", "Deadline", "Status", "Progress (%)", "Progress notes", "Problems",
-        "Next steps", "Expected completion", "Delay reason", "Reporter", "Phone", "Head",
+        "Task ID",
+        "Title",
+        "Deadline",
+        "Status",
+        "Progress (%)",
+        "Progress notes",
+        "Problems",
+        "Next steps",
+        "Expected completion",
+        "Delay reason",
+        "Reporter",
+        "Phone",
+        "Head",
         "Report date",
     ]
     .iter()
@@ -207,7 +218,10 @@ fn csv_utf8_bom_and_gbk() {
     let v = check(&w, &[]);
     assert!(errors(&v).is_empty(), "{:#?}", errors(&v));
     assert_eq!(task(&v, "ZJ-001")["actual"], 35.0);
-    assert_eq!(file_entry(&v, "区住建局-3月.csv")["unit"], "区住房和城乡建设局");
+    assert_eq!(
+        file_entry(&v, "区住建局-3月.csv")["unit"],
+        "区住房和城乡建设局"
+    );
 
     let w = Workdir::new();
     let text = csv_text();

@@ -19,7 +19,11 @@ fn forms(w: &Workdir, period: &str) -> Vec<PathBuf> {
         .arg(w.path("forms"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut v: Vec<PathBuf> = std::fs::read_dir(w.path("forms"))
         .unwrap()
         .flatten()
@@ -85,13 +89,27 @@ wb.save({dest:?})
 
 fn check_json(w: &Workdir, returns: &Path) -> Value {
     let out = duban()
-        .args(["check", "--period", "2023-03", "--as-of", "2023-03-31", "--json", "-", "--quiet", "--ledger"])
+        .args([
+            "check",
+            "--period",
+            "2023-03",
+            "--as-of",
+            "2023-03-31",
+            "--json",
+            "-",
+            "--quiet",
+            "--ledger",
+        ])
         .arg(w.path("台账.xlsx"))
         .arg("--returns")
         .arg(returns)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -111,8 +129,12 @@ fn one_form_per_unit_with_its_due_tasks() {
         .rows()
         .flat_map(|r| r.iter().map(|c| c.to_string()))
         .collect();
-    assert!(text.iter().any(|t| t.contains("区发展和改革局重点工作推进情况反馈表")));
-    assert!(text.iter().any(|t| t.contains("填报单位") && t.contains("2023年3月")));
+    assert!(text
+        .iter()
+        .any(|t| t.contains("区发展和改革局重点工作推进情况反馈表")));
+    assert!(text
+        .iter()
+        .any(|t| t.contains("填报单位") && t.contains("2023年3月")));
     for id in ["ZF-001", "ZF-002", "ZF-003"] {
         assert!(text.iter().any(|t| t == id), "{id} missing");
     }
@@ -138,7 +160,11 @@ fn in_a_month_without_quarterly_tasks_fewer_tasks_are_due() {
     let mut wb = open_workbook_auto(f).unwrap();
     let first = wb.sheet_names()[0].clone();
     let range = wb.worksheet_range(&first).unwrap();
-    let has = |id: &str| range.rows().any(|r| r.iter().any(|c| matches!(c, Data::String(s) if s == id)));
+    let has = |id: &str| {
+        range
+            .rows()
+            .any(|r| r.iter().any(|c| matches!(c, Data::String(s) if s == id)))
+    };
     assert!(has("ZF-001") && has("ZF-002"));
     assert!(!has("ZF-003"), "a 3★ task reports quarterly, not in April");
 }
@@ -158,9 +184,15 @@ fn assigned_cells_locked_answers_unlocked_dropdowns_protection() {
         .read_to_string(&mut xml)
         .unwrap();
     assert!(xml.contains("<sheetProtection"), "sheet not protected");
-    assert!(!xml.contains("password="), "protection must have no password");
+    assert!(
+        !xml.contains("password="),
+        "protection must have no password"
+    );
     assert!(xml.contains("<dataValidation"), "no dropdowns");
-    assert!(xml.contains("未启动,正在办理,已落实,已完成") || xml.contains("未启动"), "no status list");
+    assert!(
+        xml.contains("未启动,正在办理,已落实,已完成") || xml.contains("未启动"),
+        "no status list"
+    );
     assert!(xml.contains("paperSize=\"9\""), "not A4");
     assert!(xml.contains("orientation=\"landscape\""), "not landscape");
 }
@@ -185,7 +217,10 @@ fn filled_by_openpyxl_comes_back_with_zero_errors() {
         .filter(|i| i["severity"] == "error")
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    assert_eq!(v["totals"]["accepted"].as_u64().unwrap() as usize, TASKS.len());
+    assert_eq!(
+        v["totals"]["accepted"].as_u64().unwrap() as usize,
+        TASKS.len()
+    );
     assert_eq!(v["totals"]["rejected"], 0);
     for t in v["tasks"].as_array().unwrap() {
         assert_eq!(t["actual"], 50.0, "{t}");
@@ -253,7 +288,11 @@ fn init_makes_a_working_folder() {
     let w = Workdir::new();
     let dir = w.path("督办2023");
     let out = duban().arg("init").arg(&dir).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(dir.join("台账.xlsx").is_file());
     assert!(dir.join("duban.toml").is_file());
     assert!(dir.join("returns").is_dir());
@@ -263,12 +302,12 @@ fn init_makes_a_working_folder() {
         assert!(names.contains(&s.to_string()), "{names:?}");
     }
     // The example ledger is readable by forms, with no flags, inside the folder.
-    let out = duban()
-        .current_dir(&dir)
-        .args(["forms"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = duban().current_dir(&dir).args(["forms"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // A second init refuses to overwrite.
     let again = duban().arg("init").arg(&dir).output().unwrap();
     assert!(!again.status.success());

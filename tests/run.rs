@@ -18,7 +18,9 @@ fn run(w: &Workdir, returns: &Path, period: &str, as_of: &str, extra: &[&str]) -
         .arg(w.path("台账.xlsx"))
         .arg("--returns")
         .arg(returns)
-        .args(["--period", period, "--as-of", as_of, "--json", "-", "--quiet"])
+        .args([
+            "--period", period, "--as-of", as_of, "--json", "-", "--quiet",
+        ])
         .arg("--out")
         .arg(w.path("out"))
         .args(extra)
@@ -72,8 +74,15 @@ fn run_writes_every_output() {
     assert_eq!(
         names,
         [
-            "总览", "台账汇总", "亮牌预警", "单位排名", "领导分管", "报送情况", "校验问题",
-            "退回明细", "督办提示"
+            "总览",
+            "台账汇总",
+            "亮牌预警",
+            "单位排名",
+            "领导分管",
+            "报送情况",
+            "校验问题",
+            "退回明细",
+            "督办提示"
         ]
     );
     // 台账汇总 lists every task of the ledger.
@@ -89,7 +98,12 @@ fn run_writes_every_output() {
     assert!(std::fs::read_dir(w.path("out/反馈")).unwrap().count() > 0);
     assert!(w.path("out/下期表单").is_dir());
     let arch = w.path("out/archive/2023-03");
-    for f in ["manifest.json", "results.json", "summary.json", "SHA256SUMS"] {
+    for f in [
+        "manifest.json",
+        "results.json",
+        "summary.json",
+        "SHA256SUMS",
+    ] {
         assert!(arch.join(f).is_file(), "archive lacks {f}");
     }
     // Received files are archived byte for byte.
@@ -98,8 +112,7 @@ fn run_writes_every_output() {
     assert_eq!(orig, copy);
     // The archived summary is the JSON printed.
     let archived: Value =
-        serde_json::from_str(&std::fs::read_to_string(arch.join("summary.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(arch.join("summary.json")).unwrap()).unwrap();
     assert_eq!(archived, v);
     // Every unit of the ledger is scored and ranked.
     assert_eq!(v["units"].as_array().unwrap().len(), UNITS.len());
@@ -175,7 +188,10 @@ fn two_periods_catch_lowered_progress() {
         .unwrap();
     assert_eq!(t["card"], "red", "{t}");
     let reasons = t["reasons"].to_string();
-    assert!(reasons.contains("40") && reasons.contains("20"), "{reasons}");
+    assert!(
+        reasons.contains("40") && reasons.contains("20"),
+        "{reasons}"
+    );
 
     // Rank change is known in April.
     assert!(v["units"]
@@ -214,11 +230,17 @@ fn same_output_for_any_thread_count_and_file_order() {
     let w = Workdir::new();
     w.ledger();
     let gen = duban()
-        .args(["samples", "--units", "12", "--tasks", "60", "--messy", "0.5", "--seed", "11", "--out"])
+        .args([
+            "samples", "--units", "12", "--tasks", "60", "--messy", "0.5", "--seed", "11", "--out",
+        ])
         .arg(w.path("s"))
         .output()
         .unwrap();
-    assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
+    assert!(
+        gen.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gen.stderr)
+    );
 
     // A copy of the returns with the files in a different on-disk order
     // (created in reverse order).
@@ -235,7 +257,15 @@ fn same_output_for_any_thread_count_and_file_order() {
     let mut outs = Vec::new();
     for (threads, returns, out) in [("1", &src, "o1"), ("2", &src, "o2"), ("2", &copy, "o3")] {
         let o = duban()
-            .args(["--threads", threads, "--quiet", "run", "--period", "2023-03", "--ledger"])
+            .args([
+                "--threads",
+                threads,
+                "--quiet",
+                "run",
+                "--period",
+                "2023-03",
+                "--ledger",
+            ])
             .arg(w.path("s/台账.xlsx"))
             .arg("--returns")
             .arg(returns)
@@ -246,7 +276,10 @@ fn same_output_for_any_thread_count_and_file_order() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         outs.push(tree_bytes(&w.path(out)));
     }
-    assert_eq!(outs[0].keys().collect::<Vec<_>>(), outs[1].keys().collect::<Vec<_>>());
+    assert_eq!(
+        outs[0].keys().collect::<Vec<_>>(),
+        outs[1].keys().collect::<Vec<_>>()
+    );
     for (k, v) in &outs[0] {
         assert!(outs[1][k] == *v, "{k} differs between 1 and 2 threads");
         assert!(outs[2][k] == *v, "{k} differs with another file order");
@@ -258,7 +291,8 @@ fn libreoffice_opens_the_consolidated_workbook() {
     let w = Workdir::new();
     let returns = march(&w);
     run(&w, &returns, "2023-03", "2023-03-31", &[]);
-    let Some(csv) = soffice_convert(&w.path("out/汇总_2023-03.xlsx"), "csv", &w.path("lo")) else {
+    let Some(csv) = soffice_convert(&w.path("out/汇总_2023-03.xlsx"), "csv", &w.path("lo"))
+    else {
         return;
     };
     let text = std::fs::read_to_string(csv).unwrap();

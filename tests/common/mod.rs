@@ -62,7 +62,15 @@ pub fn check(w: &Workdir, extra: &[&str]) -> Value {
         .arg(&ledger)
         .arg("--returns")
         .arg(w.returns())
-        .args(["--period", "2023-03", "--as-of", "2023-03-31", "--json", "-", "--quiet"])
+        .args([
+            "--period",
+            "2023-03",
+            "--as-of",
+            "2023-03-31",
+            "--json",
+            "-",
+            "--quiet",
+        ])
         .args(extra);
     let out = cmd.output().expect("run duban");
     assert!(
@@ -71,12 +79,8 @@ pub fn check(w: &Workdir, extra: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr),
         String::from_utf8_lossy(&out.stdout)
     );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "bad JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("bad JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 /// Issues of a summary with the given code.
@@ -137,25 +141,96 @@ pub const UNITS: &[(&str, &str, &str)] = &[
 
 /// Tasks: (id, title, stars, leader, lead unit, start, deadline, assigned).
 pub const TASKS: &[(&str, &str, &str, &str, &str, &str, &str, &str)] = &[
-    ("ZF-001", "推进重点项目建设", "5", "李遥", "区发展和改革局", "2023-01-01", "2023-06-30", ""),
-    ("ZF-002", "优化营商环境专项行动", "4★", "李遥", "区发改局", "2023-01-01", "2023-12-31", ""),
-    ("ZF-003", "完成年度招商引资签约", "★★★", "任志超", "区发展和改革局", "2023-01-01", "2023-03-15", ""),
-    ("CZ-001", "盘活存量资金", "4", "刘洋", "区财政局", "2023-01-01", "2023-09-30", ""),
-    ("ZJ-001", "老旧小区改造12个", "5", "周建军", "区住建局", "2023-02-01", "2023-11-30", ""),
-    ("TB-001", "高标准农田建设2万亩", "四星", "闫强", "太保镇", "2023-01-01", "2023-10-31", ""),
-    ("DF-001", "背街小巷整治", "4", "赵锐", "东风街道", "", "", "2023-03-20"),
+    (
+        "ZF-001",
+        "推进重点项目建设",
+        "5",
+        "李遥",
+        "区发展和改革局",
+        "2023-01-01",
+        "2023-06-30",
+        "",
+    ),
+    (
+        "ZF-002",
+        "优化营商环境专项行动",
+        "4★",
+        "李遥",
+        "区发改局",
+        "2023-01-01",
+        "2023-12-31",
+        "",
+    ),
+    (
+        "ZF-003",
+        "完成年度招商引资签约",
+        "★★★",
+        "任志超",
+        "区发展和改革局",
+        "2023-01-01",
+        "2023-03-15",
+        "",
+    ),
+    (
+        "CZ-001",
+        "盘活存量资金",
+        "4",
+        "刘洋",
+        "区财政局",
+        "2023-01-01",
+        "2023-09-30",
+        "",
+    ),
+    (
+        "ZJ-001",
+        "老旧小区改造12个",
+        "5",
+        "周建军",
+        "区住建局",
+        "2023-02-01",
+        "2023-11-30",
+        "",
+    ),
+    (
+        "TB-001",
+        "高标准农田建设2万亩",
+        "四星",
+        "闫强",
+        "太保镇",
+        "2023-01-01",
+        "2023-10-31",
+        "",
+    ),
+    (
+        "DF-001",
+        "背街小巷整治",
+        "4",
+        "赵锐",
+        "东风街道",
+        "",
+        "",
+        "2023-03-20",
+    ),
 ];
 
 pub fn write_ledger(path: &Path) {
     let mut wb = Workbook::new();
-    wb.set_properties(&DocProperties::new().set_creation_datetime(
-        &ExcelDateTime::from_ymd(2023, 1, 1).unwrap(),
-    ));
+    wb.set_properties(
+        &DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2023, 1, 1).unwrap()),
+    );
     let ws = wb.add_worksheet().set_name("台账").unwrap();
     ws.merge_range(0, 0, 0, 9, "2023年区政府重点工作台账", &Format::new())
         .unwrap();
     let headers = [
-        "编号", "事项名称", "来源", "星级", "牵头领导", "牵头单位", "配合单位", "开始日期", "完成时限",
+        "编号",
+        "事项名称",
+        "来源",
+        "星级",
+        "牵头领导",
+        "牵头单位",
+        "配合单位",
+        "开始日期",
+        "完成时限",
         "交办日期",
     ];
     for (c, h) in headers.iter().enumerate() {
@@ -175,7 +250,10 @@ pub fn write_ledger(path: &Path) {
         ws.write_string(row, 9, t.7).unwrap();
     }
     let ws = wb.add_worksheet().set_name("单位").unwrap();
-    for (c, h) in ["单位名称", "类别", "别名", "联系人", "联系电话"].iter().enumerate() {
+    for (c, h) in ["单位名称", "类别", "别名", "联系人", "联系电话"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     for (r, u) in UNITS.iter().enumerate() {
@@ -223,8 +301,20 @@ impl From<&'static str> for V {
 
 /// The standard header of the test forms (columns A..N).
 pub const HEADER: [&str; 14] = [
-    "编号", "事项名称", "完成时限", "当前状态", "完成进度（%）", "进展情况", "存在问题", "下步措施",
-    "预计完成日期", "延期说明", "填报人", "联系电话", "单位主要负责人", "填报日期",
+    "编号",
+    "事项名称",
+    "完成时限",
+    "当前状态",
+    "完成进度（%）",
+    "进展情况",
+    "存在问题",
+    "下步措施",
+    "预计完成日期",
+    "延期说明",
+    "填报人",
+    "联系电话",
+    "单位主要负责人",
+    "填报日期",
 ];
 
 /// A form as a unit might write it. Defaults: a merged title in row 1, the
@@ -258,7 +348,12 @@ impl Form {
     }
 
     /// A valid row for a task: 正在办理, `pct`, with progress text.
-    pub fn ok_row(id: &'static str, title: &'static str, deadline: &'static str, pct: f64) -> Vec<V> {
+    pub fn ok_row(
+        id: &'static str,
+        title: &'static str,
+        deadline: &'static str,
+        pct: f64,
+    ) -> Vec<V> {
         vec![
             V::S(id),
             V::S(title),
@@ -292,9 +387,10 @@ impl Form {
             std::fs::create_dir_all(p).unwrap();
         }
         let mut wb = Workbook::new();
-        wb.set_properties(&DocProperties::new().set_creation_datetime(
-            &ExcelDateTime::from_ymd(2023, 3, 31).unwrap(),
-        ));
+        wb.set_properties(
+            &DocProperties::new()
+                .set_creation_datetime(&ExcelDateTime::from_ymd(2023, 3, 31).unwrap()),
+        );
         let pct = Format::new().set_num_format("0%");
         let date = Format::new().set_num_format("yyyy-mm-dd");
         let ws = wb.add_worksheet().set_name(&self.sheet).unwrap();
@@ -317,7 +413,11 @@ impl Form {
         for row in &self.rows {
             for (c, v) in row.iter().enumerate() {
                 let c = c as u16;
-                if self.merges.iter().any(|&(f, mc, l)| mc == c && r > f && r <= l) {
+                if self
+                    .merges
+                    .iter()
+                    .any(|&(f, mc, l)| mc == c && r > f && r <= l)
+                {
                     continue; // covered by a merge
                 }
                 match v {
@@ -378,8 +478,18 @@ impl Form {
 /// A complete valid March form for 区发展和改革局 (ZF-001, ZF-002, ZF-003 due).
 pub fn fagai_form() -> Form {
     Form::new("区发展和改革局")
-        .row(Form::ok_row("ZF-001", "推进重点项目建设", "2023-06-30", 40.0))
-        .row(Form::ok_row("ZF-002", "优化营商环境专项行动", "2023-12-31", 30.0))
+        .row(Form::ok_row(
+            "ZF-001",
+            "推进重点项目建设",
+            "2023-06-30",
+            40.0,
+        ))
+        .row(Form::ok_row(
+            "ZF-002",
+            "优化营商环境专项行动",
+            "2023-12-31",
+            30.0,
+        ))
         .row({
             let mut r = Form::ok_row("ZF-003", "完成年度招商引资签约", "2023-03-15", 80.0);
             r[9] = V::S("受疫情影响签约推迟，预计4月完成");
