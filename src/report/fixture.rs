@@ -135,7 +135,11 @@ pub fn big(n: usize) -> RunResult {
             status: s,
             percent: actual.unwrap_or(0.0),
             progress: format!("已完成前期手续第{}阶段", i % 4 + 1),
-            problems: if i % 3 == 0 { "资金缺口较大".into() } else { String::new() },
+            problems: if i % 3 == 0 {
+                "资金缺口较大".into()
+            } else {
+                String::new()
+            },
             next_steps: "加快推进".into(),
             expected: Some(deadline),
             delay_reason: String::new(),
@@ -189,6 +193,7 @@ pub fn big(n: usize) -> RunResult {
     // Files: one accepted per reporting unit, plus a superseded older file of
     // 区发改局 and a rejected (unreadable) one.
     let mut files = Vec::new();
+    #[allow(clippy::needless_range_loop)]
     for u in 0..4 {
         let accepted = results
             .iter()
@@ -272,15 +277,21 @@ pub fn big(n: usize) -> RunResult {
     ];
 
     let mut issues = vec![
-        Issue::error(IssueCode::FileUnreadable, "文件已损坏，无法打开，请重新保存后报送")
-            .file("坏文件.xlsx"),
-        Issue::error(IssueCode::RowUnknownTask, "编号“ZF-099”不在台账中，请核对编号")
-            .file(file_for(1))
-            .sheet("推进表")
-            .cell("B9")
-            .unit("区财政局")
-            .task("ZF-099")
-            .value("ZF-099"),
+        Issue::error(
+            IssueCode::FileUnreadable,
+            "文件已损坏，无法打开，请重新保存后报送",
+        )
+        .file("坏文件.xlsx"),
+        Issue::error(
+            IssueCode::RowUnknownTask,
+            "编号“ZF-099”不在台账中，请核对编号",
+        )
+        .file(file_for(1))
+        .sheet("推进表")
+        .cell("B9")
+        .unit("区财政局")
+        .task("ZF-099")
+        .value("ZF-099"),
         Issue::error(
             IssueCode::RowStatusConflict,
             "当前状态为“已完成”但完成进度为 40%，请核实",
@@ -291,25 +302,31 @@ pub fn big(n: usize) -> RunResult {
         .unit("区财政局")
         .task("ZF-002")
         .value("已完成"),
-        Issue::warning(IssueCode::RowTextUnchanged, "进展情况与上期相同，请如实更新")
-            .file(file_for(2))
-            .sheet("推进表")
-            .cell("I4")
-            .unit("区住建局")
-            .task("ZF-003")
-            .value("已完成前期手续第3阶段"),
+        Issue::warning(
+            IssueCode::RowTextUnchanged,
+            "进展情况与上期相同，请如实更新",
+        )
+        .file(file_for(2))
+        .sheet("推进表")
+        .cell("I4")
+        .unit("区住建局")
+        .task("ZF-003")
+        .value("已完成前期手续第3阶段"),
         Issue::warning(IssueCode::FileLate, "报送时间晚于截止日期 2023-04-05")
             .file(file_for(2))
             .unit("区住建局"),
-        Issue::warning(IssueCode::UnitNotReported, "河西街道本期未报送")
-            .unit("河西街道"),
+        Issue::warning(IssueCode::UnitNotReported, "河西街道本期未报送").unit("河西街道"),
     ];
     issues.sort_by(|a, b| crate::model::issue_sort_key(a).cmp(&crate::model::issue_sort_key(b)));
 
     let mut submissions = BTreeMap::new();
     for (ui, (name, _)) in UNITS.iter().enumerate() {
         let mine: Vec<&TaskResult> = results.iter().filter(|t| t.unit == *name).collect();
-        let due: Vec<String> = mine.iter().filter(|t| t.due).map(|t| t.id.clone()).collect();
+        let due: Vec<String> = mine
+            .iter()
+            .filter(|t| t.due)
+            .map(|t| t.id.clone())
+            .collect();
         let missing: Vec<String> = mine
             .iter()
             .filter(|t| t.due && !t.reported)
@@ -410,9 +427,8 @@ pub fn big(n: usize) -> RunResult {
             cards,
         });
     }
-    unit_results.sort_by(|a, b| {
-        (&a.category, a.rank, &a.name).cmp(&(&b.category, b.rank, &b.name))
-    });
+    unit_results
+        .sort_by(|a, b| (&a.category, a.rank, &a.name).cmp(&(&b.category, b.rank, &b.name)));
 
     let leaders = LEADERS
         .iter()

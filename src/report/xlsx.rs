@@ -45,9 +45,12 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<()> {
         .with_context(|| format!("无法在 {} 中创建临时文件", dir.display()))?;
     std::io::Write::write_all(&mut tmp, &buf)
         .with_context(|| format!("无法写入 {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("无法保存 {}（文件是否正被 Excel/WPS 打开？）", path.display()))?;
+    tmp.persist(path).map_err(|e| e.error).with_context(|| {
+        format!(
+            "无法保存 {}（文件是否正被 Excel/WPS 打开？）",
+            path.display()
+        )
+    })?;
     Ok(())
 }
 
@@ -192,7 +195,10 @@ impl Formats {
                 .set_background_color(Color::RGB(0xD9E1F2))
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter),
-            label: base.clone().set_bold().set_background_color(Color::RGB(0xF2F2F2)),
+            label: base
+                .clone()
+                .set_bold()
+                .set_background_color(Color::RGB(0xF2F2F2)),
             note: Format::new()
                 .set_font_name("宋体")
                 .set_font_size(10)
@@ -320,6 +326,17 @@ impl<'f> Sheet<'f> {
         fill: Fill,
     ) -> Result<(), XlsxError> {
         let f = self.fmts.cell(kind, fill);
+        self.put_fmt(row, col, v, f)
+    }
+
+    /// Write a body cell with an explicit format.
+    pub fn put_fmt<'v>(
+        &mut self,
+        row: u32,
+        col: u16,
+        v: impl Into<Val<'v>>,
+        f: &Format,
+    ) -> Result<(), XlsxError> {
         match v.into() {
             Val::Empty => {
                 self.ws.write_blank(row, col, f)?;
@@ -355,7 +372,11 @@ impl<'f> Sheet<'f> {
         for (c, h) in headers.iter().enumerate() {
             self.ws.write_string_with_format(row, c as u16, *h, f)?;
             let w = text_width(h);
-            let w = if w > 12.0 { (w / 2.0).ceil().max(12.0) } else { w };
+            let w = if w > 12.0 {
+                (w / 2.0).ceil().max(12.0)
+            } else {
+                w
+            };
             self.need(c as u16, w + 2.0);
         }
         Ok(())
@@ -433,8 +454,10 @@ mod tests {
     fn column_widths_are_capped_and_cjk_sized() {
         let fmts = Formats::new();
         let mut s = Sheet::new("表", &fmts).unwrap();
-        s.put(0, 0, "区发展和改革局", Kind::Text, Fill::None).unwrap();
-        s.put(0, 1, "长".repeat(100), Kind::Wrap, Fill::None).unwrap();
+        s.put(0, 0, "区发展和改革局", Kind::Text, Fill::None)
+            .unwrap();
+        s.put(0, 1, "长".repeat(100), Kind::Wrap, Fill::None)
+            .unwrap();
         s.put(0, 2, "a", Kind::Text, Fill::None).unwrap();
         assert_eq!(s.widths[0], 14.0);
         let mut ws = s.finish();
@@ -443,7 +466,10 @@ mod tests {
         wb.push_worksheet(ws);
         let buf = wb.save_to_buffer().unwrap();
         let xml = super::tests_support::sheet_xml(&buf, 1);
-        assert!(xml.contains(r#"width="15.7109375""#) || xml.contains("width=\"15"), "{xml}");
+        assert!(
+            xml.contains(r#"width="15.7109375""#) || xml.contains("width=\"15"),
+            "{xml}"
+        );
         assert!(xml.contains("width=\"60.7109375\""), "{xml}");
         assert!(xml.contains("width=\"6.7109375\""), "{xml}");
     }
@@ -461,6 +487,22 @@ pub(crate) mod tests_support {
         let mut s = String::new();
         f.read_to_string(&mut s).unwrap();
         s
+    }
+
+    /// A4 (paper 9), landscape, fit to one page wide (fitToWidth defaults to 1
+    /// and is omitted; height 0 = as many pages as needed), footer with page numbers.
+    pub fn assert_printable(xml: &str) {
+        let setup = xml
+            .split("<pageSetup ")
+            .nth(1)
+            .and_then(|s| s.split("/>").next())
+            .unwrap_or_else(|| panic!("no pageSetup"));
+        assert!(setup.contains(r#"paperSize="9""#), "{setup}");
+        assert!(setup.contains(r#"orientation="landscape""#), "{setup}");
+        assert!(setup.contains(r#"fitToHeight="0""#), "{setup}");
+        assert!(!setup.contains("fitToWidth") || setup.contains(r#"fitToWidth="1""#));
+        assert!(xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#));
+        assert!(xml.contains("&amp;P") && xml.contains("&amp;N"), "footer");
     }
 
     /// `xl/worksheets/sheet<n>.xml`.
