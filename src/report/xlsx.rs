@@ -368,8 +368,14 @@ impl<'f> Sheet<'f> {
 
     /// Write a header row; headers count toward widths (wrapped at two lines for long ones).
     pub fn header(&mut self, row: u32, headers: &[&str]) -> Result<(), XlsxError> {
+        self.header_at(row, 0, headers)
+    }
+
+    /// Write a header row starting at column `col0`.
+    pub fn header_at(&mut self, row: u32, col0: u16, headers: &[&str]) -> Result<(), XlsxError> {
         let f = &self.fmts.header;
-        for (c, h) in headers.iter().enumerate() {
+        for (i, h) in headers.iter().enumerate() {
+            let c = col0 as usize + i;
             self.ws.write_string_with_format(row, c as u16, *h, f)?;
             let w = text_width(h);
             let w = if w > 12.0 {
