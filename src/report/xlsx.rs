@@ -70,6 +70,22 @@ pub fn text_width(s: &str) -> f64 {
     s.lines().map(display_width).max().unwrap_or(0) as f64
 }
 
+/// Excel's limit on the characters of one cell.
+pub const CELL_MAX_CHARS: usize = 32_767;
+
+/// `s`, cut to fit one cell (with a note saying it was cut).
+pub fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+    const MARK: &str = "…（内容过长，已截断）";
+    // Excel counts UTF-16 units; stay well inside.
+    if s.len() <= CELL_MAX_CHARS || s.encode_utf16().count() <= CELL_MAX_CHARS {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let keep = CELL_MAX_CHARS - 2 * MARK.chars().count();
+    let mut out: String = s.chars().take(keep / 2).collect();
+    out.push_str(MARK);
+    std::borrow::Cow::Owned(out)
+}
+
 /// The kind of a body cell: decides number format and alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -342,12 +358,14 @@ impl<'f> Sheet<'f> {
                 self.ws.write_blank(row, col, f)?;
             }
             Val::Str(s) => {
-                self.need(col, text_width(s));
-                self.ws.write_string_with_format(row, col, s, f)?;
+                let s = clip(s);
+                self.need(col, text_width(&s));
+                self.ws.write_string_with_format(row, col, s.as_ref(), f)?;
             }
             Val::Owned(s) => {
+                let s = clip(&s);
                 self.need(col, text_width(&s));
-                self.ws.write_string_with_format(row, col, s, f)?;
+                self.ws.write_string_with_format(row, col, s.as_ref(), f)?;
             }
             Val::Num(n) => {
                 let n = if n.is_finite() { n } else { 0.0 };
@@ -432,6 +450,18 @@ pub fn print_setup(ws: &mut Worksheet) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_text_is_clipped_to_one_cell() {
+        let long = "区".repeat(40_000);
+        let c = clip(&long);
+        assert!(c.encode_utf16().count() <= CELL_MAX_CHARS);
+        assert!(c.ends_with("已截断）"));
+        assert_eq!(clip("短"), "短");
+        let fmts = Formats::new();
+        let mut s = Sheet::new("表", &fmts).unwrap();
+        s.put(0, 0, long.as_str(), Kind::Wrap, Fill::None).unwrap();
+    }
 
     #[test]
     fn widths_count_cjk_double() {
