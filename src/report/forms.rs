@@ -9,7 +9,7 @@
 //! form's identity (unit, period, version, generated) in columns A/B.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
@@ -18,10 +18,14 @@ use rust_xlsxwriter::{
     FormatBorder, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
-use super::xlsx::{print_setup, save_atomic, set_properties, Formats, Sheet, Val};
+use rayon::prelude::*;
+
+use super::xlsx::{print_setup, save_atomic, set_properties, Formats, Sheet, UniqueNames, Val};
+use crate::calendar::Calendar;
 use crate::ingest::{FORM_VERSION, META_KEYS, META_SHEET};
-use crate::model::{Status, Task, Unit};
+use crate::model::{Ledger, Status, Task, Unit};
 use crate::period::Period;
+use crate::pipeline::RunResult;
 use crate::templates::{templates, Columns};
 use crate::validate::Report;
 
@@ -39,6 +43,81 @@ pub struct FormSpec<'a> {
     pub report_deadline: NaiveDate,
     /// Written into the metadata sheet (keep deterministic: pass the as-of date, not now()).
     pub generated: String,
+}
+
+/// One form per unit with tasks due in `period` (units without any are left
+/// out), in ledger order. `prefill` holds last reports by task id (empty for
+/// fresh forms); `generated` goes into the metadata (pass a date, not now()).
+pub fn form_specs<'a>(
+    ledger: &'a Ledger,
+    period: Period,
+    cal: &Calendar,
+    prefill: &BTreeMap<String, Report>,
+    report_deadline: NaiveDate,
+    generated: &str,
+) -> Vec<FormSpec<'a>> {
+    ledger
+        .units
+        .iter()
+        .filter_map(|unit| {
+            let tasks: Vec<&Task> = ledger
+                .tasks_of(&unit.name)
+                .filter(|t| period.is_due(t.stars))
+                .collect();
+            if tasks.is_empty() {
+                return None;
+            }
+            Some(FormSpec {
+                unit,
+                period,
+                deadlines: tasks
+                    .iter()
+                    .filter_map(|t| cal.effective_deadline(t).map(|d| (t.id.clone(), d)))
+                    .collect(),
+                prefill: tasks
+                    .iter()
+                    .filter_map(|t| prefill.get(&t.id).map(|r| (t.id.clone(), r.clone())))
+                    .collect(),
+                tasks,
+                report_deadline,
+                generated: generated.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Write every form as `<dir>/<unit>.xlsx` (safe, distinct file names), in
+/// parallel; returns the paths in the order of `specs`.
+pub fn write_forms(specs: &[FormSpec], dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut names = UniqueNames::default();
+    let paths: Vec<PathBuf> = specs
+        .iter()
+        .map(|s| dir.join(names.xlsx(&s.unit.name)))
+        .collect();
+    specs
+        .par_iter()
+        .zip(paths.par_iter())
+        .try_for_each(|(s, p)| write_form(s, p))?;
+    Ok(paths)
+}
+
+/// Next period's forms (下期表单), pre-filled with this run's accepted reports.
+pub fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
+    let next = r.period.next();
+    let cal = Calendar::new(
+        &r.config.holidays,
+        &r.config.workdays,
+        r.config.default_working_days,
+    );
+    let specs = form_specs(
+        &r.ledger,
+        next,
+        &cal,
+        &r.merged.reports,
+        r.config.deadline_for(&next),
+        &r.as_of.to_string(),
+    );
+    write_forms(&specs, dir)
 }
 
 /// Name of the form's data sheet.
@@ -731,6 +810,43 @@ mod tests {
         spec.tasks.clear();
         let buf = build_form(&spec).unwrap().save_to_buffer().unwrap();
         assert!(!sheet_xml(&buf, 1).contains("<dataValidation "));
+    }
+
+    #[test]
+    fn next_period_forms_for_units_with_due_tasks() {
+        let r = fixture::fixture();
+        let dir = tempfile::tempdir().unwrap();
+        let paths = write_next_forms(&r, dir.path()).unwrap();
+        // April: 4★ and 5★ tasks are due (3★ report quarterly); every unit has some.
+        assert_eq!(paths.len(), 5);
+        let p = dir.path().join("区发改局.xlsx");
+        assert!(paths.contains(&p));
+        let mut wb = open_workbook_auto(&p).unwrap();
+        let range = wb.worksheet_range(FORM_SHEET).unwrap();
+        assert_eq!(
+            cell_str(&range, 1, 0),
+            "填报单位：区发改局　报送期次：2023年4月"
+        );
+        let due: Vec<&Task> = r
+            .ledger
+            .tasks_of("区发改局")
+            .filter(|t| t.stars >= 4)
+            .collect();
+        for (i, t) in due.iter().enumerate() {
+            let row = FORM_HEADER_ROW + 1 + i as u32;
+            assert_eq!(cell_str(&range, row, col_of("id") as u32), t.id);
+            if let Some(rep) = r.merged.reports.get(&t.id) {
+                assert_eq!(
+                    cell_str(&range, row, col_of("status") as u32),
+                    rep.status.label()
+                );
+            }
+        }
+        assert!(
+            cell_str(&range, FORM_HEADER_ROW + 1 + due.len() as u32 + 1, 0).starts_with("填表说明")
+        );
+        let meta = wb.worksheet_range(META_SHEET).unwrap();
+        assert_eq!(cell_str(&meta, 1, 1), "2023-04");
     }
 
     #[test]

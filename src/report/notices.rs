@@ -6,14 +6,15 @@
 //! [`RESUBMIT_WORKING_DAYS`] working days after the later of the reporting
 //! deadline and the as-of date (holidays and 调休 days from the config).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
-use super::xlsx::{save_atomic, set_properties, Fill, Formats, Kind, Sheet, Val};
+pub use super::xlsx::safe_file_name;
+use super::xlsx::{save_atomic, set_properties, Fill, Formats, Kind, Sheet, UniqueNames, Val};
 use crate::calendar::Calendar;
 use crate::merge::RejectedRow;
 use crate::model::{Card, Issue, IssueCode, Severity};
@@ -141,65 +142,14 @@ pub fn collect_notices(r: &RunResult) -> Vec<UnitNotice<'_>> {
     out
 }
 
-/// A file name safe on Windows, macOS and Linux: forbidden characters
-/// (`/ \ : * ? " < > |` and control characters) become `_`, `..` is broken up,
-/// leading dots/spaces and trailing dots/spaces are dropped, Windows reserved
-/// names (CON, PRN, AUX, NUL, COM1–9, LPT1–9) get a `_` prefix, and the name is
-/// cut to 80 characters. Never empty.
-pub fn safe_file_name(name: &str) -> String {
-    const MAX_CHARS: usize = 80;
-    let mut s: String = name
-        .chars()
-        .map(|c| match c {
-            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
-            c => c,
-        })
-        .collect();
-    let trim = |s: &str| s.trim_matches(['.', ' ', '\u{3000}']).to_string();
-    s = trim(&s);
-    while s.contains("..") {
-        s = s.replace("..", "_");
-    }
-    let mut s: String = trim(&s).chars().take(MAX_CHARS).collect();
-    while s.ends_with(['.', ' ']) {
-        s.pop();
-    }
-    if s.is_empty() {
-        return "未命名单位".to_string();
-    }
-    let stem = s
-        .split('.')
-        .next()
-        .unwrap_or("")
-        .trim_end()
-        .to_ascii_uppercase();
-    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.len() == 4
-            && stem.as_bytes()[3].is_ascii_digit()
-            && stem.as_bytes()[3] != b'0');
-    if reserved {
-        s.insert(0, '_');
-    }
-    s
-}
-
 /// Write one notice per unit that has something to hear; returns the files written.
 pub fn write_notices(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
     let fmts = Formats::new();
     let deadline = resubmit_deadline(r);
-    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut names = UniqueNames::default();
     let mut written = Vec::new();
     for n in collect_notices(r) {
-        let base = safe_file_name(n.unit);
-        let mut file = base.clone();
-        let mut k = 2;
-        while !used.insert(file.to_lowercase()) {
-            file = format!("{base}_{k}");
-            k += 1;
-        }
-        let path = dir.join(format!("{file}.xlsx"));
+        let path = dir.join(names.xlsx(n.unit));
         let mut wb = build_notice(r, &n, deadline, &fmts)
             .with_context(|| format!("生成反馈通知 {} 失败", path.display()))?;
         save_atomic(&mut wb, &path)?;
@@ -515,6 +465,7 @@ mod tests {
     use crate::report::fixture;
     use crate::report::xlsx::tests_support::{assert_printable, sheet_xml};
     use calamine::{open_workbook_auto, Reader};
+    use std::collections::BTreeSet;
 
     #[test]
     fn safe_names() {

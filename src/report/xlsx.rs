@@ -438,6 +438,70 @@ impl<'f> Sheet<'f> {
     }
 }
 
+/// A file name safe on Windows, macOS and Linux: forbidden characters
+/// (`/ \ : * ? " < > |` and control characters) become `_`, `..` is broken up,
+/// leading dots/spaces and trailing dots/spaces are dropped, Windows reserved
+/// names (CON, PRN, AUX, NUL, COM1–9, LPT1–9) get a `_` prefix, and the name is
+/// cut to 80 characters. Never empty.
+pub fn safe_file_name(name: &str) -> String {
+    const MAX_CHARS: usize = 80;
+    let mut s: String = name
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let trim = |s: &str| s.trim_matches(['.', ' ', '\u{3000}']).to_string();
+    s = trim(&s);
+    while s.contains("..") {
+        s = s.replace("..", "_");
+    }
+    let mut s: String = trim(&s).chars().take(MAX_CHARS).collect();
+    while s.ends_with(['.', ' ']) {
+        s.pop();
+    }
+    if s.is_empty() {
+        return "未命名单位".to_string();
+    }
+    let stem = s
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_ascii_uppercase();
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0');
+    if reserved {
+        s.insert(0, '_');
+    }
+    s
+}
+
+/// Hands out distinct, safe `<name>.xlsx` file names (case-insensitively
+/// distinct: `_2`, `_3` … appended on a clash).
+#[derive(Debug, Default)]
+pub struct UniqueNames {
+    used: std::collections::BTreeSet<String>,
+}
+
+impl UniqueNames {
+    pub fn xlsx(&mut self, name: &str) -> String {
+        let base = safe_file_name(name);
+        let mut file = base.clone();
+        let mut k = 2;
+        while !self.used.insert(file.to_lowercase()) {
+            file = format!("{base}_{k}");
+            k += 1;
+        }
+        format!("{file}.xlsx")
+    }
+}
+
 /// A4, landscape, one page wide, page numbers in the footer.
 pub fn print_setup(ws: &mut Worksheet) {
     ws.set_paper_size(9)
