@@ -1653,6 +1653,10 @@ mod tests {
     #[ignore]
     fn big_summary_50k() {
         let r = fixture::big(50_000);
+        let fmts = Formats::new();
+        let t = std::time::Instant::now();
+        ledger_summary(&r, &fmts).unwrap();
+        eprintln!("台账汇总 alone: {:?}", t.elapsed());
         let t = std::time::Instant::now();
         let mut wb = build_summary(&r).unwrap();
         let built = t.elapsed();

@@ -332,6 +332,16 @@ impl<'f> Sheet<'f> {
         }
     }
 
+    /// Make column `col` wide enough for `s`, skipping the measure when it
+    /// cannot matter (display width never exceeds the UTF-8 byte length).
+    fn need_text(&mut self, col: u16, s: &str) {
+        let cur = self.widths.get(col as usize).copied().unwrap_or(0.0);
+        if cur >= self.max || (s.len() as f64) <= cur {
+            return;
+        }
+        self.need(col, text_width(s));
+    }
+
     /// Write a body cell.
     pub fn put<'v>(
         &mut self,
@@ -359,12 +369,12 @@ impl<'f> Sheet<'f> {
             }
             Val::Str(s) => {
                 let s = clip(s);
-                self.need(col, text_width(&s));
+                self.need_text(col, &s);
                 self.ws.write_string_with_format(row, col, s.as_ref(), f)?;
             }
             Val::Owned(s) => {
                 let s = clip(&s);
-                self.need(col, text_width(&s));
+                self.need_text(col, &s);
                 self.ws.write_string_with_format(row, col, s.as_ref(), f)?;
             }
             Val::Num(n) => {
