@@ -195,7 +195,7 @@ fn notice_sheet(
     s.ws.merge_range(0, 0, 0, last, &notice_title(n.unit, r), &fmts.title)?;
     s.ws.set_row_height(0, 30)?;
     let intro = format!(
-        "{}：\n经核查，你单位报送的{}重点工作推进情况存在以下问题，请对照逐项整改，于 {} 前将修改后的反馈表重新报送督查室。",
+        "{}：\n经核查，你单位{}重点工作推进情况存在以下问题，请对照逐项整改，于 {} 前将修改后的反馈表重新报送督查室。",
         n.unit,
         r.period.label(),
         cn_date(deadline)
