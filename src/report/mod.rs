@@ -1,6 +1,23 @@
 //! Stage 5 — report: the consolidated workbook, per-unit notices, forms
 //! (交办 and next period's pre-filled), the blank ledger of `duban init`.
 //! Every workbook is written to a temporary name and renamed into place.
+//!
+//! Output layout under the output folder ([`write_all`]):
+//!
+//! ```text
+//! 汇总_<period>.xlsx      summary::write_summary   nine sheets, charts, printable
+//! 反馈/<unit>.xlsx        notices::write_notices   units with something to hear
+//! 下期表单/<unit>.xlsx    forms::write_next_forms  next period, pre-filled
+//! ```
+//!
+//! `duban forms` uses [`forms::form_specs`] + [`forms::write_forms`]; `duban
+//! init` uses [`forms::write_ledger_template`]. Conventions shared by every
+//! workbook ([`xlsx`]): percentages are points 0–100 shown as `75.0` under a
+//! `(%)` header; dates are real dates formatted `yyyy-mm-dd`; column widths
+//! count CJK characters double and are capped (long text wraps); A4
+//! landscape, one page wide, header rows repeated, page numbers in the
+//! footer; the document creation time is the as-of date, so the same inputs
+//! give byte-identical files. No formulas: every figure is a value.
 
 #[cfg(test)]
 pub(crate) mod fixture;

@@ -927,8 +927,9 @@ fn unit_ranking(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
     let cols = &RANK_COLS;
     let last = table(&mut s, 0, cols, &r.scored.units, |s, row, u| {
         let mark = match (u.top3, u.bottom3) {
-            (_, true) => "后三位（约谈）",
-            (true, _) => "前三位",
+            (true, true) => "前三位；后三位（约谈）",
+            (false, true) => "后三位（约谈）",
+            (true, false) => "前三位",
             _ => "",
         };
         let fill = if u.bottom3 {
@@ -1631,6 +1632,17 @@ mod tests {
         );
         assert!(sheet_xml(&buf, 2).contains("<autoFilter "));
         assert!(sheet_xml(&buf, 2).contains(r#"<pane ySplit="1""#));
+    }
+
+    #[test]
+    fn legend_follows_the_preset() {
+        let mut r = fixture::fixture();
+        let cards: Vec<Card> = card_legend(&r).into_iter().map(|x| x.0).collect();
+        assert_eq!(cards, vec![Card::Red, Card::Yellow, Card::Blue]);
+        r.preset = Preset::YellowOrangeRed;
+        let legend = card_legend(&r);
+        assert_eq!(legend[1].0, Card::Orange);
+        assert!(legend[1].1.contains("超过 15 个百分点"));
     }
 
     #[test]
