@@ -1,4 +1,4 @@
-//! 反馈/<unit>.xlsx: per-unit return notices (cards, rejected rows, missing reports).
+//! `反馈/<unit>.xlsx`: per-unit return notices (cards, rejected rows, missing reports).
 //!
 //! A unit gets a notice when it has something to hear: a card on it or on one
 //! of its tasks, rejected rows, due tasks it did not report, a late or missing

@@ -1,4 +1,4 @@
-//! 汇总_<period>.xlsx: 总览, 台账汇总, 亮牌预警, 单位排名, 领导分管, 报送情况,
+//! `汇总_<period>.xlsx`: 总览, 台账汇总, 亮牌预警, 单位排名, 领导分管, 报送情况,
 //! 校验问题, 退回明细, 督办提示.
 //!
 //! Each sheet is built on its own thread (`Worksheet::new()` + rayon) from
