@@ -303,161 +303,60 @@ fn overview(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
     let n = |x: u32| Val::Int(x as i64);
 
     section(&mut s, &mut row, "一、基本信息")?;
-    lv(
-        &mut s,
-        &mut row,
-        "报送期次",
-        Val::Owned(format!("{}（{}）", r.period.label(), r.period)),
-        Kind::Text,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "统计截止日期",
-        Val::Date(r.as_of),
-        Kind::Date,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "报送截止日期",
-        Val::Date(r.report_deadline),
-        Kind::Date,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "亮牌规则",
-        Val::Str(preset_label(r.preset)),
-        Kind::Text,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "台账文件",
-        Val::Str(&r.ledger_file),
-        Kind::Text,
-        Fill::None,
-    )?;
     let hist: Vec<String> = r.history_periods.iter().map(|p| p.label()).collect();
-    lv(
-        &mut s,
-        &mut row,
-        "历史期次",
-        Val::Owned(if hist.is_empty() {
-            "无".into()
-        } else {
-            hist.join("、")
-        }),
-        Kind::Wrap,
-        Fill::None,
-    )?;
+    let info: [(&str, Val, Kind); 6] = [
+        (
+            "报送期次",
+            Val::Owned(format!("{}（{}）", r.period.label(), r.period)),
+            Kind::Text,
+        ),
+        ("统计截止日期", Val::Date(r.as_of), Kind::Date),
+        ("报送截止日期", Val::Date(r.report_deadline), Kind::Date),
+        ("亮牌规则", Val::Str(preset_label(r.preset)), Kind::Text),
+        ("台账文件", Val::Str(&r.ledger_file), Kind::Text),
+        (
+            "历史期次",
+            Val::Owned(if hist.is_empty() {
+                "无".into()
+            } else {
+                hist.join("、")
+            }),
+            Kind::Wrap,
+        ),
+    ];
+    for (label, v, kind) in info {
+        lv(&mut s, &mut row, label, v, kind, Fill::None)?;
+    }
 
     section(&mut s, &mut row, "二、总体情况")?;
-    lv(
-        &mut s,
-        &mut row,
-        "责任单位数",
-        n(f.units),
-        Kind::Int,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "重点事项数",
-        n(f.tasks),
-        Kind::Int,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "本期应报事项数",
-        n(f.due),
-        Kind::Int,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "本期已报事项数",
-        n(f.reported),
-        Kind::Int,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "已完成（含已落实）",
-        n(f.done),
-        Kind::Int,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "已逾期未完成",
-        n(f.overdue),
-        Kind::Int,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "临近完成时限",
-        n(f.near),
-        Kind::Int,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "应报单位数",
-        n(f.units_due),
-        Kind::Int,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "已报单位数",
-        n(f.units_reported),
-        Kind::Int,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "逾期报送单位数",
-        n(f.units_late),
-        Kind::Int,
-        Fill::None,
-    )?;
     let missing = f.units_missing.len() as u32;
+    for (label, v) in [
+        ("责任单位数", f.units),
+        ("重点事项数", f.tasks),
+        ("本期应报事项数", f.due),
+        ("本期已报事项数", f.reported),
+        ("已完成（含已落实）", f.done),
+        ("已逾期未完成", f.overdue),
+        ("临近完成时限", f.near),
+        ("应报单位数", f.units_due),
+        ("已报单位数", f.units_reported),
+        ("逾期报送单位数", f.units_late),
+    ] {
+        lv(&mut s, &mut row, label, n(v), Kind::Int, Fill::None)?;
+    }
+    let fill = if missing > 0 { Fill::Alert } else { Fill::None };
     lv(
         &mut s,
         &mut row,
         "未报送单位数",
         n(missing),
         Kind::Int,
-        if missing > 0 { Fill::Alert } else { Fill::None },
+        fill,
     )?;
 
     section(&mut s, &mut row, "三、收到文件")?;
-    lv(
-        &mut s,
-        &mut row,
-        "文件总数",
-        n(r.merged.totals.files),
-        Kind::Int,
-        Fill::None,
-    )?;
-    for (label, count) in [
+    for (label, v) in [
+        ("文件总数", r.merged.totals.files),
         ("采用文件", f.files[FileOutcome::Accepted.label()]),
         (
             "被替代文件（已有新版本）",
@@ -469,7 +368,7 @@ fn overview(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
             f.files[FileOutcome::Ignored.label()],
         ),
     ] {
-        lv(&mut s, &mut row, label, n(count), Kind::Int, Fill::None)?;
+        lv(&mut s, &mut row, label, n(v), Kind::Int, Fill::None)?;
     }
 
     section(
@@ -478,57 +377,35 @@ fn overview(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
         "四、行数核对（读取行数 = 采用 + 退回 + 被替代）",
     )?;
     let t = r.merged.totals;
-    lv(
-        &mut s,
-        &mut row,
-        "读取行数",
-        n(t.rows_read),
-        Kind::Int,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "采用",
-        n(t.accepted),
-        Kind::Int,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "退回",
-        n(t.rejected),
-        Kind::Int,
-        Fill::None,
-    )?;
-    lv(
-        &mut s,
-        &mut row,
-        "被替代",
-        n(t.superseded),
-        Kind::Int,
-        Fill::None,
-    )?;
+    for (label, v) in [
+        ("读取行数", t.rows_read),
+        ("采用", t.accepted),
+        ("退回", t.rejected),
+        ("被替代", t.superseded),
+    ] {
+        lv(&mut s, &mut row, label, n(v), Kind::Int, Fill::None)?;
+    }
     let balanced = t.rows_read == t.accepted + t.rejected + t.superseded;
+    let check = format!(
+        "{} = {} + {} + {}　{}",
+        t.rows_read,
+        t.accepted,
+        t.rejected,
+        t.superseded,
+        if balanced {
+            "相符"
+        } else {
+            "不相符，请检查"
+        }
+    );
+    let fill = if balanced { Fill::Good } else { Fill::Alert };
     lv(
         &mut s,
         &mut row,
         "核对结果",
-        Val::Owned(format!(
-            "{} = {} + {} + {}　{}",
-            t.rows_read,
-            t.accepted,
-            t.rejected,
-            t.superseded,
-            if balanced {
-                "相符"
-            } else {
-                "不相符，请检查"
-            }
-        )),
+        Val::Owned(check),
         Kind::Text,
-        if balanced { Fill::Good } else { Fill::Alert },
+        fill,
     )?;
 
     section(&mut s, &mut row, "五、亮牌情况（事项）")?;
@@ -568,10 +445,11 @@ fn overview(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
         )?;
     }
     for (i, u) in f.units_missing.iter().enumerate() {
+        let label = (i + 1).to_string();
         lv(
             &mut s,
             &mut row,
-            &format!("{}", i + 1),
+            &label,
             Val::Str(u),
             Kind::Text,
             Fill::Alert,
