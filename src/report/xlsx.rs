@@ -19,12 +19,7 @@ pub const MAX_WIDTH: f64 = 60.0;
 
 /// Fill colours of the cards (clear, print-friendly tints).
 pub fn card_color(card: Card) -> Color {
-    match card {
-        Card::Red => Color::RGB(0xFFC7CE),
-        Card::Orange => Color::RGB(0xFFD8A8),
-        Card::Yellow => Color::RGB(0xFFF2CC),
-        Card::Blue => Color::RGB(0xDDEBF7),
-    }
+    Color::RGB(FILL_COLORS[Fill::Card(card).index()].unwrap_or(0xFFFFFF))
 }
 
 /// Save `wb` to `path` atomically: write a temporary file in the same folder, then rename.
@@ -535,6 +530,14 @@ mod tests {
         let fmts = Formats::new();
         let mut s = Sheet::new("表", &fmts).unwrap();
         s.put(0, 0, long.as_str(), Kind::Wrap, Fill::None).unwrap();
+    }
+
+    #[test]
+    fn card_fills_are_the_documented_colours() {
+        assert_eq!(card_color(Card::Red), Color::RGB(0xFFC7CE));
+        assert_eq!(card_color(Card::Orange), Color::RGB(0xFFD8A8));
+        assert_eq!(card_color(Card::Yellow), Color::RGB(0xFFF2CC));
+        assert_eq!(card_color(Card::Blue), Color::RGB(0xDDEBF7));
     }
 
     #[test]
