@@ -1,13 +1,627 @@
-//! 反馈/<unit>.xlsx: per-unit return notices (cards, rejected rows, missing reports).
+//! `反馈/<unit>.xlsx`: per-unit return notices (cards, rejected rows, missing reports).
+//!
+//! A unit gets a notice when it has something to hear: a card on it or on one
+//! of its tasks, rejected rows, due tasks it did not report, a late or missing
+//! return, or warnings on its forms. Resubmission is due
+//! [`RESUBMIT_WORKING_DAYS`] working days after the later of the reporting
+//! deadline and the as-of date (holidays and 调休 days from the config).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
+pub use super::xlsx::safe_file_name;
+use super::xlsx::{save_atomic, set_properties, Fill, Formats, Kind, Sheet, UniqueNames, Val};
+use crate::calendar::Calendar;
+use crate::merge::RejectedRow;
+use crate::model::{Card, Issue, IssueCode, Severity};
 use crate::pipeline::RunResult;
+use crate::score::TaskResult;
+
+/// Working days a unit has to resubmit after the notice.
+pub const RESUBMIT_WORKING_DAYS: u32 = 3;
+
+/// Sub-folder of the output folder holding the notices.
+pub const NOTICES_DIR: &str = "反馈";
+
+/// Resubmission deadline: 3 working days after max(reporting deadline, as-of).
+pub fn resubmit_deadline(r: &RunResult) -> NaiveDate {
+    let cal = Calendar::new(
+        &r.config.holidays,
+        &r.config.workdays,
+        r.config.default_working_days,
+    );
+    cal.add_working_days(r.report_deadline.max(r.as_of), RESUBMIT_WORKING_DAYS)
+}
+
+/// Everything one unit's notice says.
+#[derive(Debug, Clone, Default)]
+pub struct UnitNotice<'a> {
+    pub unit: &'a str,
+    /// The unit's own card and reasons (late/missing reports, form errors …).
+    pub unit_card: Option<(Card, &'a [String])>,
+    /// Carded tasks, most severe first.
+    pub cards: Vec<&'a TaskResult>,
+    pub rejected: Vec<&'a RejectedRow>,
+    /// Due tasks with no accepted report.
+    pub missing: Vec<&'a TaskResult>,
+    /// The unit sent no valid form although tasks were due.
+    pub not_reported: bool,
+    pub late: bool,
+    /// Warnings and file-level errors worth fixing.
+    pub other: Vec<&'a Issue>,
+}
+
+impl UnitNotice<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.unit_card.is_none()
+            && self.cards.is_empty()
+            && self.rejected.is_empty()
+            && self.missing.is_empty()
+            && !self.not_reported
+            && !self.late
+            && self.other.is_empty()
+    }
+}
+
+/// Issues covered elsewhere in the notice (or not the unit's business).
+fn worth_telling(i: &Issue) -> bool {
+    !matches!(
+        i.code,
+        IssueCode::FileSuperseded
+            | IssueCode::FileIgnored
+            | IssueCode::TaskNotReported
+            | IssueCode::UnitNotReported
+    ) && (i.severity == Severity::Warning || i.cell.is_none())
+}
+
+/// Collect the notice of every unit, in ledger order (units without anything to hear left out).
+pub fn collect_notices(r: &RunResult) -> Vec<UnitNotice<'_>> {
+    let mut tasks_of: BTreeMap<&str, Vec<&TaskResult>> = BTreeMap::new();
+    for t in &r.scored.tasks {
+        tasks_of.entry(t.unit.as_str()).or_default().push(t);
+    }
+    let by_id: BTreeMap<&str, &TaskResult> =
+        r.scored.tasks.iter().map(|t| (t.id.as_str(), t)).collect();
+    let mut out = Vec::new();
+    for u in &r.ledger.units {
+        let name = u.name.as_str();
+        let mine = tasks_of.get(name).map(Vec::as_slice).unwrap_or(&[]);
+        let mut cards: Vec<&TaskResult> =
+            mine.iter().copied().filter(|t| t.card.is_some()).collect();
+        cards.sort_by(|a, b| {
+            let sev = |t: &TaskResult| t.card.map(Card::severity).unwrap_or(0);
+            sev(b).cmp(&sev(a)).then_with(|| a.id.cmp(&b.id))
+        });
+        let ur = r.scored.units.iter().find(|x| x.name == name);
+        // The unit's own card: shown when it has reasons of its own.
+        let unit_card = ur.and_then(|x| match x.card {
+            Some(c) if !x.reasons.is_empty() => Some((c, x.reasons.as_slice())),
+            _ => None,
+        });
+        let sub = r.merged.submissions.get(name);
+        let missing: Vec<&TaskResult> = sub
+            .map(|s| {
+                s.missing
+                    .iter()
+                    .filter_map(|id| by_id.get(id.as_str()).copied())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let not_reported = sub.is_some_and(|s| !s.reported && !s.due.is_empty());
+        let late = sub.is_some_and(|s| s.late);
+        let rejected: Vec<&RejectedRow> = r
+            .merged
+            .rejected
+            .iter()
+            .filter(|x| x.unit.as_deref() == Some(name))
+            .collect();
+        let other: Vec<&Issue> = r
+            .merged
+            .issues
+            .iter()
+            .filter(|i| i.unit.as_deref() == Some(name) && worth_telling(i))
+            .collect();
+        let n = UnitNotice {
+            unit: name,
+            unit_card,
+            cards,
+            rejected,
+            missing,
+            not_reported,
+            late,
+            other,
+        };
+        if !n.is_empty() {
+            out.push(n);
+        }
+    }
+    out
+}
 
 /// Write one notice per unit that has something to hear; returns the files written.
 pub fn write_notices(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
-    let _ = (r, dir);
-    todo!("report::notices::write_notices")
+    let fmts = Formats::new();
+    let deadline = resubmit_deadline(r);
+    let mut names = UniqueNames::default();
+    let mut written = Vec::new();
+    for n in collect_notices(r) {
+        let path = dir.join(names.xlsx(n.unit));
+        let mut wb = build_notice(r, &n, deadline, &fmts)
+            .with_context(|| format!("生成反馈通知 {} 失败", path.display()))?;
+        save_atomic(&mut wb, &path)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Title of a unit's notice.
+pub fn notice_title(unit: &str, r: &RunResult) -> String {
+    format!("{unit}重点工作督办反馈通知（{}）", r.period.label())
+}
+
+const NCOLS: u16 = 8;
+
+fn cn_date(d: NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
+/// Build one unit's notice in memory.
+pub fn build_notice(
+    r: &RunResult,
+    n: &UnitNotice,
+    deadline: NaiveDate,
+    fmts: &Formats,
+) -> Result<Workbook, XlsxError> {
+    let ws = notice_sheet(r, n, deadline, fmts)?;
+    let mut wb = Workbook::new();
+    set_properties(&mut wb, &notice_title(n.unit, r), r.as_of);
+    wb.push_worksheet(ws);
+    Ok(wb)
+}
+
+fn notice_sheet(
+    r: &RunResult,
+    n: &UnitNotice,
+    deadline: NaiveDate,
+    fmts: &Formats,
+) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new("反馈通知", fmts)?;
+    s.width_bounds(6.0, 44.0);
+    let last = NCOLS - 1;
+    s.ws.merge_range(0, 0, 0, last, &notice_title(n.unit, r), &fmts.title)?;
+    s.ws.set_row_height(0, 30)?;
+    let intro = format!(
+        "{}：\n经核查，你单位{}重点工作推进情况存在以下问题，请对照逐项整改，于 {} 前将修改后的反馈表重新报送督查室。",
+        n.unit,
+        r.period.label(),
+        cn_date(deadline)
+    );
+    s.ws.merge_range(1, 0, 1, last, &intro, &fmts.note)?;
+    s.ws.set_row_height(1, 36)?;
+    let summary = format!(
+        "重新报送截止日期：{}　　亮牌事项 {} 项　退回 {} 行　未报送事项 {} 项　其他提醒 {} 条",
+        cn_date(deadline),
+        n.cards.len(),
+        n.rejected.len(),
+        n.missing.len(),
+        n.other.len()
+    );
+    s.ws.merge_range(2, 0, 2, last, &summary, &fmts.subtitle)?;
+
+    let mut row = 3u32;
+    let section = |s: &mut Sheet, row: &mut u32, title: &str| -> Result<(), XlsxError> {
+        *row += 2;
+        s.label(*row, 0, title, &fmts.section)
+    };
+    let none = |s: &mut Sheet, row: &mut u32| -> Result<(), XlsxError> {
+        *row += 1;
+        s.label(*row, 0, "（无）", &fmts.subtitle)
+    };
+
+    // 一、亮牌情况
+    section(&mut s, &mut row, "一、亮牌情况")?;
+    if n.cards.is_empty() && n.unit_card.is_none() {
+        none(&mut s, &mut row)?;
+    } else {
+        row += 1;
+        s.header(
+            row,
+            &[
+                "序号",
+                "编号",
+                "事项名称",
+                "亮牌",
+                "完成进度(%)",
+                "序时进度(%)",
+                "亮牌原因",
+                "整改要求",
+            ],
+        )?;
+        let mut i = 0;
+        if let Some((c, reasons)) = n.unit_card {
+            row += 1;
+            i += 1;
+            let fill = Fill::Card(c);
+            s.put(row, 0, Val::Int(i), Kind::Int, fill)?;
+            s.put(row, 1, Val::Str("—"), Kind::Center, fill)?;
+            s.put(row, 2, Val::Str("单位整体"), Kind::Wrap, fill)?;
+            s.put(row, 3, Val::Str(c.label()), Kind::Center, fill)?;
+            s.put(row, 4, Val::Empty, Kind::Num, fill)?;
+            s.put(row, 5, Val::Empty, Kind::Num, fill)?;
+            s.put(row, 6, Val::Owned(reasons.join("；")), Kind::Wrap, fill)?;
+            s.put(
+                row,
+                7,
+                Val::Str("按时、规范报送反馈表，提高材料质量"),
+                Kind::Wrap,
+                fill,
+            )?;
+        }
+        for t in &n.cards {
+            row += 1;
+            i += 1;
+            let fill = Fill::of(t.card);
+            s.put(row, 0, Val::Int(i), Kind::Int, fill)?;
+            s.put(row, 1, Val::Str(&t.id), Kind::Center, fill)?;
+            s.put(row, 2, Val::Str(&t.title), Kind::Wrap, fill)?;
+            s.put(
+                row,
+                3,
+                Val::Str(t.card.map(Card::label).unwrap_or("")),
+                Kind::Center,
+                fill,
+            )?;
+            s.put(row, 4, t.actual, Kind::Num, fill)?;
+            s.put(
+                row,
+                5,
+                Val::Num((t.planned * 10.0).round() / 10.0),
+                Kind::Num,
+                fill,
+            )?;
+            s.put(row, 6, Val::Owned(t.reasons.join("；")), Kind::Wrap, fill)?;
+            let todo = if t.overdue {
+                "已超过完成时限，请说明原因、填写延期说明并明确完成时间"
+            } else {
+                "请分析滞后原因，加大推进力度，确保按序时进度完成"
+            };
+            s.put(row, 7, Val::Str(todo), Kind::Wrap, fill)?;
+        }
+    }
+
+    // 二、退回重新办理
+    section(
+        &mut s,
+        &mut row,
+        "二、退回重新办理（以下各行未被采用，请修改后重新报送）",
+    )?;
+    if n.rejected.is_empty() {
+        none(&mut s, &mut row)?;
+    } else {
+        row += 1;
+        s.header(
+            row,
+            &[
+                "序号",
+                "文件",
+                "工作表",
+                "行号",
+                "编号",
+                "退回原因（请按此修改）",
+                "原填报内容",
+                "备注",
+            ],
+        )?;
+        for (i, x) in n.rejected.iter().enumerate() {
+            row += 1;
+            let f = Fill::None;
+            s.put(row, 0, Val::Int(i as i64 + 1), Kind::Int, f)?;
+            s.put(row, 1, Val::Str(&x.file), Kind::Wrap, f)?;
+            s.put(row, 2, Val::Str(&x.sheet), Kind::Text, f)?;
+            s.put(row, 3, Val::Int(x.row as i64), Kind::Int, f)?;
+            s.put(
+                row,
+                4,
+                x.task.as_ref().map(Val::from).unwrap_or(Val::Empty),
+                Kind::Center,
+                f,
+            )?;
+            s.put(
+                row,
+                5,
+                Val::Owned(x.reasons.join("；")),
+                Kind::Wrap,
+                Fill::Alert,
+            )?;
+            s.put(
+                row,
+                6,
+                Val::Owned(super::summary::original_text(&x.original)),
+                Kind::Wrap,
+                f,
+            )?;
+            s.put(row, 7, Val::Empty, Kind::Text, f)?;
+        }
+    }
+
+    // 三、未报送事项
+    section(&mut s, &mut row, "三、未报送事项")?;
+    if n.not_reported {
+        row += 1;
+        s.label(
+            row,
+            0,
+            &format!(
+                "你单位未在 {} 前报送{}反馈表，请尽快报送。",
+                cn_date(r.report_deadline),
+                r.period.label()
+            ),
+            &fmts.subtitle,
+        )?;
+    } else if n.late {
+        row += 1;
+        s.label(
+            row,
+            0,
+            &format!(
+                "你单位反馈表晚于报送截止日期（{}），请今后按时报送。",
+                cn_date(r.report_deadline)
+            ),
+            &fmts.subtitle,
+        )?;
+    }
+    if n.missing.is_empty() {
+        if !n.not_reported && !n.late {
+            none(&mut s, &mut row)?;
+        }
+    } else {
+        row += 1;
+        s.header(
+            row,
+            &[
+                "序号",
+                "编号",
+                "事项名称",
+                "星级",
+                "完成时限",
+                "牵头领导",
+                "说明",
+                "",
+            ],
+        )?;
+        for (i, t) in n.missing.iter().enumerate() {
+            row += 1;
+            let f = Fill::None;
+            s.put(row, 0, Val::Int(i as i64 + 1), Kind::Int, f)?;
+            s.put(row, 1, Val::Str(&t.id), Kind::Center, f)?;
+            s.put(row, 2, Val::Str(&t.title), Kind::Wrap, f)?;
+            s.put(row, 3, Val::Int(t.stars as i64), Kind::Int, f)?;
+            s.put(row, 4, t.deadline, Kind::Date, f)?;
+            s.put(row, 5, Val::Str(&t.leader), Kind::Text, f)?;
+            s.put(row, 6, Val::Str("本期应报未报，请补报"), Kind::Wrap, f)?;
+            s.put(row, 7, Val::Empty, Kind::Text, f)?;
+        }
+    }
+
+    // 四、其他提醒
+    section(&mut s, &mut row, "四、其他提醒（不影响采用，请核实改进）")?;
+    if n.other.is_empty() {
+        none(&mut s, &mut row)?;
+    } else {
+        row += 1;
+        s.header(
+            row,
+            &[
+                "序号",
+                "文件",
+                "工作表",
+                "单元格",
+                "编号",
+                "说明",
+                "原值",
+                "级别",
+            ],
+        )?;
+        for (i, x) in n.other.iter().enumerate() {
+            row += 1;
+            let f = if x.is_error() {
+                Fill::Alert
+            } else {
+                Fill::None
+            };
+            let o = |v: &Option<String>| v.clone().map(Val::Owned).unwrap_or(Val::Empty);
+            s.put(row, 0, Val::Int(i as i64 + 1), Kind::Int, f)?;
+            s.put(row, 1, o(&x.file), Kind::Wrap, f)?;
+            s.put(row, 2, o(&x.sheet), Kind::Text, f)?;
+            s.put(row, 3, o(&x.cell), Kind::Center, f)?;
+            s.put(row, 4, o(&x.task), Kind::Center, f)?;
+            s.put(row, 5, Val::Str(&x.message), Kind::Wrap, f)?;
+            s.put(row, 6, o(&x.value), Kind::Wrap, f)?;
+            s.put(row, 7, Val::Str(x.severity.label()), Kind::Center, f)?;
+        }
+    }
+
+    row += 3;
+    s.ws.merge_range(
+        row,
+        4,
+        row,
+        last,
+        &format!("督查室　{}", cn_date(r.as_of)),
+        &fmts.subtitle,
+    )?;
+    s.need(2, 30.0);
+    s.ws.set_repeat_rows(0, 0)?;
+    Ok(s.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+    use crate::report::xlsx::tests_support::{assert_printable, sheet_xml};
+    use calamine::{open_workbook_auto, Reader};
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn safe_names() {
+        assert_eq!(safe_file_name("区发改局"), "区发改局");
+        assert_eq!(
+            safe_file_name("a/b\\c:d*e?f\"g<h>i|j"),
+            "a_b_c_d_e_f_g_h_i_j"
+        );
+        assert_eq!(safe_file_name("../../etc/passwd"), "___etc_passwd");
+        assert_eq!(safe_file_name("a..b"), "a_b");
+        assert_eq!(safe_file_name(".hidden"), "hidden");
+        assert_eq!(safe_file_name("名称. "), "名称");
+        assert_eq!(safe_file_name("CON"), "_CON");
+        assert_eq!(safe_file_name("con.txt"), "_con.txt");
+        assert_eq!(safe_file_name("Lpt1"), "_Lpt1");
+        assert_eq!(safe_file_name("COM0"), "COM0");
+        assert_eq!(safe_file_name("CONSOLE"), "CONSOLE");
+        assert_eq!(safe_file_name(""), "未命名单位");
+        assert_eq!(safe_file_name("..."), "未命名单位");
+        assert_eq!(safe_file_name("a\u{0}b\nc"), "a_b_c");
+        assert_eq!(safe_file_name(&"局".repeat(300)).chars().count(), 80);
+        assert_eq!(safe_file_name("　区财政局　"), "区财政局");
+    }
+
+    #[test]
+    fn resubmission_is_three_working_days_after_deadline() {
+        let r = fixture::fixture();
+        // 2023-04-05 is a Wednesday → Mon 2023-04-10.
+        assert_eq!(resubmit_deadline(&r), fixture::d(2023, 4, 10));
+    }
+
+    #[test]
+    fn every_unit_with_news_gets_a_notice() {
+        let r = fixture::fixture();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join(NOTICES_DIR);
+        let paths = write_notices(&r, &out).unwrap();
+        let names: Vec<String> = paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+            .collect();
+        // Every fixture unit has a carded task; 河西街道 also reported nothing.
+        assert_eq!(names.len(), 5, "{names:?}");
+        assert!(names.contains(&"河西街道.xlsx".to_string()));
+
+        let p = out.join("区财政局.xlsx");
+        let mut wb = open_workbook_auto(&p).unwrap();
+        assert_eq!(wb.sheet_names(), vec!["反馈通知"]);
+        let range = wb.worksheet_range("反馈通知").unwrap();
+        let cells: Vec<String> = range.cells().map(|(_, _, v)| v.to_string()).collect();
+        assert_eq!(cells[0], "区财政局重点工作督办反馈通知（2023年3月）");
+        assert!(cells.iter().any(|c| c.contains("2023年4月10日")));
+        for x in r
+            .merged
+            .rejected
+            .iter()
+            .filter(|x| x.unit.as_deref() == Some("区财政局"))
+        {
+            assert!(cells.contains(&x.reasons.join("；")));
+            assert!(cells.contains(&super::super::summary::original_text(&x.original)));
+        }
+        for t in r
+            .scored
+            .tasks
+            .iter()
+            .filter(|t| t.unit == "区财政局" && t.card.is_some())
+        {
+            assert!(cells.contains(&t.id), "{}", t.id);
+        }
+        for h in ["一、亮牌情况", "三、未报送事项"] {
+            assert!(cells.iter().any(|c| c == h), "{h}");
+        }
+        assert!(cells.iter().any(|c| c.starts_with("二、退回重新办理")));
+        assert!(cells.iter().any(|c| c.starts_with("四、其他提醒")));
+        let buf = std::fs::read(&p).unwrap();
+        assert_printable(&sheet_xml(&buf, 1));
+
+        let mut wb = open_workbook_auto(out.join("河西街道.xlsx")).unwrap();
+        let range = wb.worksheet_range("反馈通知").unwrap();
+        let cells: Vec<String> = range.cells().map(|(_, _, v)| v.to_string()).collect();
+        assert!(cells.iter().any(|c| c.starts_with("你单位未在")));
+        assert!(
+            cells.iter().any(|c| c == "本期未报送"),
+            "unit's own card reason"
+        );
+    }
+
+    #[test]
+    fn quiet_unit_gets_no_notice_and_names_do_not_collide() {
+        let mut r = fixture::fixture();
+        for t in &mut r.scored.tasks {
+            t.card = None;
+        }
+        for u in &mut r.scored.units {
+            u.card = None;
+            u.reasons.clear();
+        }
+        r.merged.issues.clear();
+        r.merged.rejected.clear();
+        let notices = collect_notices(&r);
+        let units: Vec<&str> = notices.iter().map(|n| n.unit).collect();
+        // 区住建局 was late, 河西街道 did not report; 区发改局 and 城关镇 have nothing.
+        assert!(!units.contains(&"区发改局"), "{units:?}");
+        assert!(units.contains(&"河西街道"));
+        assert!(units.contains(&"区住建局"));
+
+        // Two units whose names sanitise alike get distinct files.
+        r.ledger.units[3].name = "城关镇/一".into();
+        r.ledger.units[4].name = "城关镇:一".into();
+        for s in r.merged.submissions.values_mut() {
+            s.late = true;
+        }
+        r.merged.submissions.insert(
+            "城关镇/一".into(),
+            crate::merge::Submission {
+                unit: "城关镇/一".into(),
+                late: true,
+                reported: true,
+                ..Default::default()
+            },
+        );
+        r.merged.submissions.insert(
+            "城关镇:一".into(),
+            crate::merge::Submission {
+                unit: "城关镇:一".into(),
+                late: true,
+                reported: true,
+                ..Default::default()
+            },
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let paths = write_notices(&r, dir.path()).unwrap();
+        let names: BTreeSet<String> = paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+            .collect();
+        assert!(
+            names.contains("城关镇_一.xlsx") && names.contains("城关镇_一_2.xlsx"),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn notices_are_deterministic() {
+        let r = fixture::fixture();
+        let fmts = Formats::new();
+        let n = &collect_notices(&r)[0];
+        let d = resubmit_deadline(&r);
+        let a = build_notice(&r, n, d, &fmts)
+            .unwrap()
+            .save_to_buffer()
+            .unwrap();
+        let b = build_notice(&r, n, d, &fmts)
+            .unwrap()
+            .save_to_buffer()
+            .unwrap();
+        assert_eq!(a, b);
+    }
 }

@@ -1,14 +1,1563 @@
-//! 汇总_<period>.xlsx: 总览, 台账汇总, 亮牌预警, 单位排名, 领导分管, 报送情况,
+//! `汇总_<period>.xlsx`: 总览, 台账汇总, 亮牌预警, 单位排名, 领导分管, 报送情况,
 //! 校验问题, 退回明细, 督办提示.
+//!
+//! Each sheet is built on its own thread (`Worksheet::new()` + rayon) from
+//! formats created once, then pushed in order. Every figure is written as a
+//! value (no formulas), so it reads back without recalculation. Percentages are
+//! points 0–100 shown with one decimal under a `(%)` header.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use rust_xlsxwriter::{
+    Chart, ChartFormat, ChartSolidFill, ChartType, Color, Workbook, Worksheet, XlsxError,
+};
 
+use super::xlsx::{save_atomic, set_properties, Fill, Formats, Kind, Sheet, Val};
+use crate::config::Preset;
+use crate::merge::FileOutcome;
+use crate::model::{Card, Severity};
 use crate::pipeline::RunResult;
+use crate::score::{CardCounts, LeaderMark, ReminderKind, TaskResult};
+
+/// Sheet names, in workbook order.
+pub const SHEETS: [&str; 9] = [
+    "总览",
+    "台账汇总",
+    "亮牌预警",
+    "单位排名",
+    "领导分管",
+    "报送情况",
+    "校验问题",
+    "退回明细",
+    "督办提示",
+];
+
+/// File name of the consolidated workbook of a run.
+pub fn summary_file_name(r: &RunResult) -> String {
+    format!("汇总_{}.xlsx", r.period)
+}
 
 /// Write the consolidated workbook.
 pub fn write_summary(r: &RunResult, path: &Path) -> Result<()> {
-    let _ = (r, path);
-    todo!("report::summary::write_summary")
+    let mut wb = build_summary(r).with_context(|| format!("生成汇总表 {} 失败", path.display()))?;
+    save_atomic(&mut wb, path)
+}
+
+type Builder = fn(&RunResult, &Formats) -> Result<Worksheet, XlsxError>;
+
+/// Build the consolidated workbook in memory (sheets built in parallel).
+pub fn build_summary(r: &RunResult) -> Result<Workbook, XlsxError> {
+    let fmts = Formats::new();
+    let builders: [Builder; 9] = [
+        overview,
+        ledger_summary,
+        card_alerts,
+        unit_ranking,
+        leaders,
+        submissions,
+        issues,
+        rejected_rows,
+        reminders,
+    ];
+    let sheets = builders
+        .par_iter()
+        .map(|b| b(r, &fmts))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut wb = Workbook::new();
+    set_properties(
+        &mut wb,
+        &format!("重点工作督办汇总（{}）", r.period.label()),
+        r.as_of,
+    );
+    for (i, mut ws) in sheets.into_iter().enumerate() {
+        if i == 0 {
+            ws.set_active(true);
+        }
+        wb.push_worksheet(ws);
+    }
+    Ok(wb)
+}
+
+// ------------------------------------------------------------------ shared bits
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "是"
+    } else {
+        "否"
+    }
+}
+
+fn card_label(c: Option<Card>) -> &'static str {
+    c.map(Card::label).unwrap_or("")
+}
+
+fn status_label(t: &TaskResult) -> &'static str {
+    t.status.map(|s| s.label()).unwrap_or("未报送")
+}
+
+/// Write a table: header at `header_row`, rows below, frozen header, filter,
+/// header repeated on every printed page.
+fn table<'f, R>(
+    s: &mut Sheet<'f>,
+    header_row: u32,
+    cols: &[(&str, Kind)],
+    rows: impl IntoIterator<Item = R>,
+    mut write: impl FnMut(&mut Sheet<'f>, u32, R) -> Result<(), XlsxError>,
+) -> Result<u32, XlsxError> {
+    let headers: Vec<&str> = cols.iter().map(|c| c.0).collect();
+    s.header(header_row, &headers)?;
+    let mut row = header_row;
+    for item in rows {
+        row += 1;
+        write(s, row, item)?;
+    }
+    s.table_chrome(header_row, cols.len() as u16, row)?;
+    Ok(row)
+}
+
+/// Write one row of `cols.len()` values with the column kinds and a row fill.
+fn put_row<'v>(
+    s: &mut Sheet,
+    row: u32,
+    cols: &[(&str, Kind)],
+    fill: Fill,
+    vals: impl IntoIterator<Item = Val<'v>>,
+) -> Result<(), XlsxError> {
+    for (c, v) in vals.into_iter().enumerate() {
+        let kind = cols.get(c).map(|x| x.1).unwrap_or(Kind::Text);
+        s.put(row, c as u16, v, kind, fill)?;
+    }
+    Ok(())
+}
+
+fn rank_change(ch: Option<i32>) -> String {
+    match ch {
+        Some(n) if n > 0 => format!("↑{n}"),
+        Some(n) if n < 0 => format!("↓{}", -n),
+        _ => "—".to_string(),
+    }
+}
+
+fn opt_str(v: &Option<String>) -> Val<'_> {
+    v.as_ref().map(Val::from).unwrap_or(Val::Empty)
+}
+
+fn opt_num(v: Option<f64>) -> Val<'static> {
+    v.map(Val::Num).unwrap_or(Val::Empty)
+}
+
+fn join(v: &[String], sep: &str) -> String {
+    v.join(sep)
+}
+
+/// Rules of the active preset, in words with the configured thresholds.
+pub fn card_legend(r: &RunResult) -> Vec<(Card, String)> {
+    match r.preset {
+        Preset::RedYellowBlue => {
+            let t = &r.config.rules.red_yellow_blue;
+            vec![
+                (
+                    Card::Red,
+                    format!(
+                        "滞后序时进度达 {} 个百分点及以上；或超过完成时限仍未完成；或完成进度较上期下降超过 {} 个百分点（谎报进度）；或连续 {} 期亮牌且进度无提升（多次督办无果）",
+                        t.red_lag, t.red_lowered, t.red_repeat_periods
+                    ),
+                ),
+                (
+                    Card::Yellow,
+                    format!("序时进度已达 {}%，事项仍未启动", t.yellow_planned),
+                ),
+                (
+                    Card::Blue,
+                    format!("已启动但滞后序时进度超过 {} 个百分点", t.blue_lag),
+                ),
+            ]
+        }
+        Preset::YellowOrangeRed => {
+            let t = &r.config.rules.yellow_orange_red;
+            vec![
+                (
+                    Card::Red,
+                    format!("本年度累计亮橙牌 {} 次及以上", t.red_orange_count),
+                ),
+                (
+                    Card::Orange,
+                    format!("工作进展缓慢，滞后序时进度超过 {} 个百分点", t.orange_lag),
+                ),
+                (
+                    Card::Yellow,
+                    "未按时报送或未报送，或报送材料有错误（材料不及时、质量不高、台账不规范）"
+                        .to_string(),
+                ),
+            ]
+        }
+    }
+}
+
+fn preset_label(p: Preset) -> &'static str {
+    match p {
+        Preset::RedYellowBlue => "红黄蓝牌（red-yellow-blue）",
+        Preset::YellowOrangeRed => "黄橙红牌（yellow-orange-red）",
+    }
+}
+
+/// Figures of the overview, computed once (also used by tests).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OverviewFigures {
+    pub units: u32,
+    pub tasks: u32,
+    pub due: u32,
+    pub reported: u32,
+    pub done: u32,
+    pub overdue: u32,
+    pub near: u32,
+    pub units_due: u32,
+    pub units_reported: u32,
+    pub units_late: u32,
+    pub units_missing: Vec<String>,
+    pub files: BTreeMap<&'static str, u32>,
+    pub cards: CardCounts,
+}
+
+pub fn overview_figures(r: &RunResult) -> OverviewFigures {
+    let t = &r.scored.tasks;
+    let mut f = OverviewFigures {
+        units: r.ledger.units.len() as u32,
+        tasks: t.len() as u32,
+        due: t.iter().filter(|x| x.due).count() as u32,
+        reported: t.iter().filter(|x| x.reported).count() as u32,
+        done: t.iter().filter(|x| x.done).count() as u32,
+        overdue: t.iter().filter(|x| x.overdue).count() as u32,
+        near: t.iter().filter(|x| x.near_deadline).count() as u32,
+        ..Default::default()
+    };
+    for x in t {
+        f.cards.add(x.card);
+    }
+    for s in r.merged.submissions.values() {
+        if !s.due.is_empty() {
+            f.units_due += 1;
+            if !s.reported {
+                f.units_missing.push(s.unit.clone());
+            }
+        }
+        if s.reported {
+            f.units_reported += 1;
+            if s.late {
+                f.units_late += 1;
+            }
+        }
+    }
+    for o in [
+        FileOutcome::Accepted,
+        FileOutcome::Superseded,
+        FileOutcome::Rejected,
+        FileOutcome::Ignored,
+    ] {
+        f.files.insert(
+            o.label(),
+            r.merged.files.iter().filter(|x| x.outcome == o).count() as u32,
+        );
+    }
+    f
+}
+
+// ------------------------------------------------------------------ 总览
+
+/// Chart colours of the cards (stronger than the row tints).
+fn chart_color(c: Card) -> Color {
+    match c {
+        Card::Red => Color::RGB(0xC00000),
+        Card::Orange => Color::RGB(0xED7D31),
+        Card::Yellow => Color::RGB(0xFFC000),
+        Card::Blue => Color::RGB(0x5B9BD5),
+    }
+}
+
+/// Units shown in the progress chart at most (the most lagging ones).
+const CHART_UNITS: usize = 30;
+
+fn overview(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
+    let name = SHEETS[0];
+    let mut s = Sheet::new(name, fmts)?;
+    let f = overview_figures(r);
+    let title = format!("重点工作督办汇总（{}）", r.period.label());
+    s.ws.merge_range(0, 0, 0, 3, &title, &fmts.title)?;
+    s.ws.set_row_height(0, 30)?;
+
+    let mut row = 1u32;
+    let lv = |s: &mut Sheet, row: &mut u32, label: &str, v: Val, kind: Kind, fill: Fill| {
+        *row += 1;
+        s.put_fmt(*row, 0, Val::Str(label), &fmts.label)?;
+        s.need(0, super::xlsx::text_width(label));
+        s.put(*row, 1, v, kind, fill)
+    };
+    let section = |s: &mut Sheet, row: &mut u32, text: &str| {
+        *row += 2;
+        s.label(*row, 0, text, &fmts.section)
+    };
+    let n = |x: u32| Val::Int(x as i64);
+
+    section(&mut s, &mut row, "一、基本信息")?;
+    let hist: Vec<String> = r.history_periods.iter().map(|p| p.label()).collect();
+    let info: [(&str, Val, Kind); 6] = [
+        (
+            "报送期次",
+            Val::Owned(format!("{}（{}）", r.period.label(), r.period)),
+            Kind::Text,
+        ),
+        ("统计截止日期", Val::Date(r.as_of), Kind::Date),
+        ("报送截止日期", Val::Date(r.report_deadline), Kind::Date),
+        ("亮牌规则", Val::Str(preset_label(r.preset)), Kind::Text),
+        ("台账文件", Val::Str(&r.ledger_file), Kind::Text),
+        (
+            "历史期次",
+            Val::Owned(if hist.is_empty() {
+                "无".into()
+            } else {
+                hist.join("、")
+            }),
+            Kind::Wrap,
+        ),
+    ];
+    for (label, v, kind) in info {
+        lv(&mut s, &mut row, label, v, kind, Fill::None)?;
+    }
+
+    section(&mut s, &mut row, "二、总体情况")?;
+    let missing = f.units_missing.len() as u32;
+    for (label, v) in [
+        ("责任单位数", f.units),
+        ("重点事项数", f.tasks),
+        ("本期应报事项数", f.due),
+        ("本期已报事项数", f.reported),
+        ("已完成（含已落实）", f.done),
+        ("已逾期未完成", f.overdue),
+        ("临近完成时限", f.near),
+        ("应报单位数", f.units_due),
+        ("已报单位数", f.units_reported),
+        ("逾期报送单位数", f.units_late),
+    ] {
+        lv(&mut s, &mut row, label, n(v), Kind::Int, Fill::None)?;
+    }
+    let fill = if missing > 0 { Fill::Alert } else { Fill::None };
+    lv(
+        &mut s,
+        &mut row,
+        "未报送单位数",
+        n(missing),
+        Kind::Int,
+        fill,
+    )?;
+
+    section(&mut s, &mut row, "三、收到文件")?;
+    for (label, v) in [
+        ("文件总数", r.merged.totals.files),
+        ("采用文件", f.files[FileOutcome::Accepted.label()]),
+        (
+            "被替代文件（已有新版本）",
+            f.files[FileOutcome::Superseded.label()],
+        ),
+        ("退回文件", f.files[FileOutcome::Rejected.label()]),
+        (
+            "忽略文件（非表格或临时文件）",
+            f.files[FileOutcome::Ignored.label()],
+        ),
+    ] {
+        lv(&mut s, &mut row, label, n(v), Kind::Int, Fill::None)?;
+    }
+
+    section(
+        &mut s,
+        &mut row,
+        "四、行数核对（读取行数 = 采用 + 退回 + 被替代）",
+    )?;
+    let t = r.merged.totals;
+    for (label, v) in [
+        ("读取行数", t.rows_read),
+        ("采用", t.accepted),
+        ("退回", t.rejected),
+        ("被替代", t.superseded),
+    ] {
+        lv(&mut s, &mut row, label, n(v), Kind::Int, Fill::None)?;
+    }
+    let balanced = t.rows_read == t.accepted + t.rejected + t.superseded;
+    let check = format!(
+        "{} = {} + {} + {}　{}",
+        t.rows_read,
+        t.accepted,
+        t.rejected,
+        t.superseded,
+        if balanced {
+            "相符"
+        } else {
+            "不相符，请检查"
+        }
+    );
+    let fill = if balanced { Fill::Good } else { Fill::Alert };
+    lv(
+        &mut s,
+        &mut row,
+        "核对结果",
+        Val::Owned(check),
+        Kind::Text,
+        fill,
+    )?;
+
+    section(&mut s, &mut row, "五、亮牌情况（事项）")?;
+    for (c, count) in [
+        (Card::Red, f.cards.red),
+        (Card::Orange, f.cards.orange),
+        (Card::Yellow, f.cards.yellow),
+        (Card::Blue, f.cards.blue),
+    ] {
+        lv(
+            &mut s,
+            &mut row,
+            c.label(),
+            n(count),
+            Kind::Int,
+            Fill::Card(c),
+        )?;
+    }
+    lv(
+        &mut s,
+        &mut row,
+        "合计",
+        n(f.cards.total()),
+        Kind::Int,
+        Fill::None,
+    )?;
+
+    section(&mut s, &mut row, "六、未报送单位")?;
+    if f.units_missing.is_empty() {
+        lv(
+            &mut s,
+            &mut row,
+            "（无）",
+            Val::Empty,
+            Kind::Text,
+            Fill::None,
+        )?;
+    }
+    for (i, u) in f.units_missing.iter().enumerate() {
+        let label = (i + 1).to_string();
+        lv(
+            &mut s,
+            &mut row,
+            &label,
+            Val::Str(u),
+            Kind::Text,
+            Fill::Alert,
+        )?;
+    }
+
+    section(&mut s, &mut row, "七、亮牌说明")?;
+    for (c, text) in card_legend(r) {
+        row += 1;
+        s.put(row, 0, Val::Str(c.label()), Kind::Center, Fill::Card(c))?;
+        s.put(row, 1, Val::Owned(text), Kind::Wrap, Fill::None)?;
+    }
+    s.need(1, 50.0);
+
+    // Chart data, as values, to the right: cards by category, progress by unit.
+    let c0: u16 = 3;
+    let mut by_cat: BTreeMap<&str, CardCounts> = BTreeMap::new();
+    let cat_of: BTreeMap<&str, &str> = r
+        .ledger
+        .units
+        .iter()
+        .map(|u| (u.name.as_str(), u.category.as_str()))
+        .chain(
+            r.scored
+                .units
+                .iter()
+                .map(|u| (u.name.as_str(), u.category.as_str())),
+        )
+        .collect();
+    for u in &r.scored.units {
+        by_cat.entry(u.category.as_str()).or_default();
+    }
+    for t in &r.scored.tasks {
+        let cat = cat_of.get(t.unit.as_str()).copied().unwrap_or("未分类");
+        by_cat.entry(cat).or_default().add(t.card);
+    }
+    let mut crow = 2u32;
+    s.label(crow, c0, "图表数据：各类别事项亮牌数", &fmts.section)?;
+    crow += 1;
+    let cards = [Card::Red, Card::Orange, Card::Yellow, Card::Blue];
+    s.header_at(crow, c0, &["类别", "红牌", "橙牌", "黄牌", "蓝牌"])?;
+    let cat_first = crow + 1;
+    for (cat, cc) in &by_cat {
+        crow += 1;
+        s.put(crow, c0, Val::Str(cat), Kind::Text, Fill::None)?;
+        for (i, v) in [cc.red, cc.orange, cc.yellow, cc.blue].iter().enumerate() {
+            s.put(
+                crow,
+                c0 + 1 + i as u16,
+                Val::Int(*v as i64),
+                Kind::Int,
+                Fill::None,
+            )?;
+        }
+    }
+    let cat_last = crow.max(cat_first);
+
+    // Planned vs actual by unit: averages over the unit's tasks (actual over
+    // tasks with a valid report); the most lagging units first.
+    // (planned sum, task count, actual sum, reported count) per unit.
+    let mut sums: BTreeMap<&str, (f64, u32, f64, u32)> = BTreeMap::new();
+    for t in &r.scored.tasks {
+        let e = sums.entry(t.unit.as_str()).or_default();
+        e.0 += t.planned;
+        e.1 += 1;
+        if let Some(a) = t.actual {
+            e.2 += a;
+            e.3 += 1;
+        }
+    }
+    let avg = |sum: f64, n: u32| if n == 0 { 0.0 } else { sum / n as f64 };
+    let mut prog: Vec<(&str, f64, f64)> = r
+        .scored
+        .units
+        .iter()
+        .map(|u| {
+            let (p, n, a, m) = sums.get(u.name.as_str()).copied().unwrap_or_default();
+            (u.name.as_str(), round1(avg(p, n)), round1(avg(a, m)))
+        })
+        .collect();
+    prog.sort_by(|a, b| {
+        (b.1 - b.2)
+            .total_cmp(&(a.1 - a.2))
+            .then_with(|| a.0.cmp(b.0))
+    });
+    crow += 2;
+    s.label(
+        crow,
+        c0,
+        "图表数据：各单位序时进度与实际进度（平均，%；滞后多者在前）",
+        &fmts.section,
+    )?;
+    crow += 1;
+    s.header_at(
+        crow,
+        c0,
+        &["单位", "序时进度(%)", "实际进度(%)", "滞后(个百分点)"],
+    )?;
+    let unit_first = crow + 1;
+    for (u, p, a) in &prog {
+        crow += 1;
+        s.put(crow, c0, Val::Str(u), Kind::Text, Fill::None)?;
+        s.put(crow, c0 + 1, Val::Num(*p), Kind::Num, Fill::None)?;
+        s.put(crow, c0 + 2, Val::Num(*a), Kind::Num, Fill::None)?;
+        s.put(crow, c0 + 3, Val::Num(round1(p - a)), Kind::Num, Fill::None)?;
+    }
+    let unit_last = unit_first + (prog.len().min(CHART_UNITS) as u32).max(1) - 1;
+
+    let chart_col = c0 + 5;
+    let mut ch = Chart::new(ChartType::ColumnStacked);
+    ch.title().set_name("各类别事项亮牌数");
+    for (i, c) in cards.iter().enumerate() {
+        let col = c0 + 1 + i as u16;
+        ch.add_series()
+            .set_name((name, cat_first - 1, col))
+            .set_categories((name, cat_first, c0, cat_last, c0))
+            .set_values((name, cat_first, col, cat_last, col))
+            .set_format(
+                ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(chart_color(*c))),
+            );
+    }
+    ch.y_axis().set_name("事项数");
+    ch.set_width(560).set_height(300);
+    s.ws.insert_chart(2, chart_col, &ch)?;
+
+    let mut ch = Chart::new(ChartType::Column);
+    let chart_title = if prog.len() > CHART_UNITS {
+        format!("序时进度与实际进度（滞后最多的 {CHART_UNITS} 个单位）")
+    } else {
+        "各单位序时进度与实际进度".to_string()
+    };
+    ch.title().set_name(&chart_title);
+    for (i, color) in [(1u16, 0xA5A5A5u32), (2, 0x4472C4)] {
+        ch.add_series()
+            .set_name((name, unit_first - 1, c0 + i))
+            .set_categories((name, unit_first, c0, unit_last, c0))
+            .set_values((name, unit_first, c0 + i, unit_last, c0 + i))
+            .set_format(
+                ChartFormat::new()
+                    .set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(color))),
+            );
+    }
+    ch.y_axis().set_name("进度（%）").set_min(0).set_max(100);
+    ch.set_width(720).set_height(340);
+    s.ws.insert_chart(19, chart_col, &ch)?;
+
+    s.ws.set_repeat_rows(0, 0)?;
+    Ok(s.finish())
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+// ------------------------------------------------------------------ 台账汇总
+
+const LEDGER_COLS: [(&str, Kind); 23] = [
+    ("编号", Kind::Text),
+    ("事项名称", Kind::Wrap),
+    ("来源", Kind::Text),
+    ("星级", Kind::Int),
+    ("牵头领导", Kind::Text),
+    ("牵头单位", Kind::Text),
+    ("配合单位", Kind::Wrap),
+    ("完成时限", Kind::Date),
+    ("本期应报", Kind::Center),
+    ("当前状态", Kind::Center),
+    ("完成进度(%)", Kind::Num),
+    ("序时进度(%)", Kind::Num),
+    ("滞后(个百分点)", Kind::Num),
+    ("亮牌", Kind::Center),
+    ("亮牌原因", Kind::Wrap),
+    ("进展情况", Kind::Wrap),
+    ("存在问题", Kind::Wrap),
+    ("下步措施", Kind::Wrap),
+    ("预计完成日期", Kind::Date),
+    ("延期说明", Kind::Wrap),
+    ("来源文件", Kind::Text),
+    ("工作表", Kind::Text),
+    ("行号", Kind::Int),
+];
+
+/// Column of a header in 台账汇总 (for tests and callers).
+pub fn ledger_col(header: &str) -> Option<u16> {
+    LEDGER_COLS
+        .iter()
+        .position(|c| c.0 == header)
+        .map(|c| c as u16)
+}
+
+fn ledger_summary(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[1], fmts)?;
+    s.width_bounds(6.0, 40.0);
+    let cols = &LEDGER_COLS;
+    table(&mut s, 0, cols, &r.scored.tasks, |s, row, t| {
+        let rep = t.report.as_ref();
+        let txt = |f: fn(&crate::validate::Report) -> &String| {
+            rep.map(|x| Val::Str(f(x))).unwrap_or(Val::Empty)
+        };
+        let coop = if t.coop_units.is_empty() {
+            Val::Empty
+        } else {
+            Val::Owned(join(&t.coop_units, "、"))
+        };
+        let reasons = if t.reasons.is_empty() {
+            Val::Empty
+        } else {
+            Val::Owned(join(&t.reasons, "；"))
+        };
+        put_row(
+            s,
+            row,
+            cols,
+            Fill::of(t.card),
+            [
+                Val::Str(&t.id),
+                Val::Str(&t.title),
+                Val::Str(&t.source),
+                Val::Int(t.stars as i64),
+                Val::Str(&t.leader),
+                Val::Str(&t.unit),
+                coop,
+                t.deadline.into(),
+                Val::Str(yes_no(t.due)),
+                Val::Str(status_label(t)),
+                opt_num(t.actual),
+                Val::Num(round1(t.planned)),
+                opt_num(t.lag.map(round1)),
+                Val::Str(card_label(t.card)),
+                reasons,
+                txt(|x| &x.progress),
+                txt(|x| &x.problems),
+                txt(|x| &x.next_steps),
+                rep.and_then(|x| x.expected).into(),
+                txt(|x| &x.delay_reason),
+                rep.map(|x| Val::Str(&x.provenance.file))
+                    .unwrap_or(Val::Empty),
+                rep.map(|x| Val::Str(&x.provenance.sheet))
+                    .unwrap_or(Val::Empty),
+                rep.map(|x| Val::Int(x.provenance.row as i64))
+                    .unwrap_or(Val::Empty),
+            ],
+        )
+    })?;
+    Ok(s.finish())
+}
+
+// ------------------------------------------------------------------ 亮牌预警
+
+const ALERT_COLS: [(&str, Kind); 15] = [
+    ("序号", Kind::Int),
+    ("亮牌", Kind::Center),
+    ("编号", Kind::Text),
+    ("事项名称", Kind::Wrap),
+    ("牵头单位", Kind::Text),
+    ("牵头领导", Kind::Text),
+    ("星级", Kind::Int),
+    ("完成时限", Kind::Date),
+    ("当前状态", Kind::Center),
+    ("完成进度(%)", Kind::Num),
+    ("序时进度(%)", Kind::Num),
+    ("滞后(个百分点)", Kind::Num),
+    ("亮牌原因", Kind::Wrap),
+    ("存在问题", Kind::Wrap),
+    ("下步措施", Kind::Wrap),
+];
+
+/// Carded tasks, most severe first, then the largest lag, then id.
+pub fn alert_order(r: &RunResult) -> Vec<&TaskResult> {
+    let mut v: Vec<&TaskResult> = r.scored.tasks.iter().filter(|t| t.card.is_some()).collect();
+    v.sort_by(|a, b| {
+        let sev = |t: &TaskResult| t.card.map(Card::severity).unwrap_or(0);
+        sev(b)
+            .cmp(&sev(a))
+            .then_with(|| {
+                b.lag
+                    .unwrap_or(f64::NEG_INFINITY)
+                    .total_cmp(&a.lag.unwrap_or(f64::NEG_INFINITY))
+            })
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    v
+}
+
+fn card_alerts(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[2], fmts)?;
+    s.width_bounds(6.0, 40.0);
+    let cols = &ALERT_COLS;
+    table(
+        &mut s,
+        0,
+        cols,
+        alert_order(r).into_iter().enumerate(),
+        |s, row, (i, t)| {
+            let rep = t.report.as_ref();
+            put_row(
+                s,
+                row,
+                cols,
+                Fill::of(t.card),
+                [
+                    Val::Int(i as i64 + 1),
+                    Val::Str(card_label(t.card)),
+                    Val::Str(&t.id),
+                    Val::Str(&t.title),
+                    Val::Str(&t.unit),
+                    Val::Str(&t.leader),
+                    Val::Int(t.stars as i64),
+                    t.deadline.into(),
+                    Val::Str(status_label(t)),
+                    opt_num(t.actual),
+                    Val::Num(round1(t.planned)),
+                    opt_num(t.lag.map(round1)),
+                    Val::Owned(join(&t.reasons, "；")),
+                    rep.map(|x| Val::Str(&x.problems)).unwrap_or(Val::Empty),
+                    rep.map(|x| Val::Str(&x.next_steps)).unwrap_or(Val::Empty),
+                ],
+            )
+        },
+    )?;
+    Ok(s.finish())
+}
+
+// ------------------------------------------------------------------ 单位排名
+
+const RANK_COLS: [(&str, Kind); 21] = [
+    ("类别", Kind::Text),
+    ("排名", Kind::Int),
+    ("单位", Kind::Text),
+    ("得分", Kind::Num),
+    ("进度得分", Kind::Num),
+    ("按期完成得分", Kind::Num),
+    ("按时报送得分", Kind::Num),
+    ("报送质量得分", Kind::Num),
+    ("加权基础分", Kind::Num),
+    ("亮牌扣分", Kind::Num),
+    ("评价得分", Kind::Num),
+    ("评价", Kind::Center),
+    ("上期排名", Kind::Int),
+    ("排名变化", Kind::Center),
+    ("亮牌", Kind::Center),
+    ("红牌数", Kind::Int),
+    ("橙牌数", Kind::Int),
+    ("黄牌数", Kind::Int),
+    ("蓝牌数", Kind::Int),
+    ("事项数(应报/完成/滞后)", Kind::Center),
+    ("单位亮牌原因", Kind::Wrap),
+];
+
+fn unit_ranking(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[3], fmts)?;
+    s.width_bounds(6.0, 40.0);
+    let cols = &RANK_COLS;
+    let last = table(&mut s, 0, cols, &r.scored.units, |s, row, u| {
+        let mark = match (u.top3, u.bottom3) {
+            (true, true) => "前三位；后三位（约谈）",
+            (false, true) => "后三位（约谈）",
+            (true, false) => "前三位",
+            _ => "",
+        };
+        let fill = if u.bottom3 {
+            Fill::Alert
+        } else if u.top3 {
+            Fill::Good
+        } else {
+            Fill::None
+        };
+        put_row(
+            s,
+            row,
+            cols,
+            fill,
+            [
+                Val::Str(&u.category),
+                Val::Int(u.rank as i64),
+                Val::Str(&u.name),
+                Val::Num(u.score),
+                Val::Num(round1(u.parts.progress)),
+                Val::Num(round1(u.parts.completion)),
+                Val::Num(round1(u.parts.reporting)),
+                Val::Num(round1(u.parts.quality)),
+                Val::Num(round1(u.parts.base)),
+                Val::Num(round1(u.parts.deduction)),
+                opt_num(u.parts.evaluation.map(round1)),
+                Val::Str(mark),
+                u.prev_rank
+                    .map(|x| Val::Int(x as i64))
+                    .unwrap_or(Val::Empty),
+                Val::Owned(rank_change(u.rank_change)),
+                Val::Str(card_label(u.card)),
+                Val::Int(u.cards.red as i64),
+                Val::Int(u.cards.orange as i64),
+                Val::Int(u.cards.yellow as i64),
+                Val::Int(u.cards.blue as i64),
+                Val::Owned(format!("{}/{}/{}", u.due, u.done, u.behind)),
+                Val::Owned(join(&u.reasons, "；")),
+            ],
+        )?;
+        // The card cell carries the card's own colour.
+        if let Some(c) = u.card {
+            s.put(row, 14, Val::Str(c.label()), Kind::Center, Fill::Card(c))?;
+        }
+        Ok(())
+    })?;
+    let note = "说明：排名在同一类别内进行，得分相同者并列（1、2、2、4）；每类后三位单位标红，由督查室约谈；排名变化 ↑ 表示上升、↓ 表示下降、— 表示持平或无上期。";
+    s.ws.merge_range(last + 2, 0, last + 2, 12, note, &fmts.note)?;
+    s.ws.set_row_height(last + 2, 32)?;
+    Ok(s.finish())
+}
+
+// ------------------------------------------------------------------ 领导分管
+
+const LEADER_COLS: [(&str, Kind); 14] = [
+    ("牵头领导", Kind::Text),
+    ("分管单位", Kind::Wrap),
+    ("事项数", Kind::Int),
+    ("已完成", Kind::Int),
+    ("完成率(%)", Kind::Num),
+    ("滞后", Kind::Int),
+    ("已逾期", Kind::Int),
+    ("红牌", Kind::Int),
+    ("橙牌", Kind::Int),
+    ("黄牌", Kind::Int),
+    ("蓝牌", Kind::Int),
+    ("亮牌合计", Kind::Int),
+    ("标注", Kind::Center),
+    ("标注原因", Kind::Wrap),
+];
+
+fn leaders(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[4], fmts)?;
+    s.width_bounds(6.0, 50.0);
+    let cols = &LEADER_COLS;
+    table(&mut s, 0, cols, &r.scored.leaders, |s, row, l| {
+        let rate = if l.tasks == 0 {
+            0.0
+        } else {
+            round1(l.done as f64 * 100.0 / l.tasks as f64)
+        };
+        put_row(
+            s,
+            row,
+            cols,
+            Fill::None,
+            [
+                Val::Str(&l.name),
+                Val::Owned(join(&l.units, "、")),
+                Val::Int(l.tasks as i64),
+                Val::Int(l.done as i64),
+                Val::Num(rate),
+                Val::Int(l.behind as i64),
+                Val::Int(l.overdue as i64),
+                Val::Int(l.cards.red as i64),
+                Val::Int(l.cards.orange as i64),
+                Val::Int(l.cards.yellow as i64),
+                Val::Int(l.cards.blue as i64),
+                Val::Int(l.cards.total() as i64),
+                Val::Empty,
+                Val::Str(&l.mark_reason),
+            ],
+        )?;
+        let (label, fill) = match l.mark {
+            Some(LeaderMark::Red) => ("红", Fill::Card(Card::Red)),
+            Some(LeaderMark::Blue) => ("蓝", Fill::Card(Card::Blue)),
+            None => ("", Fill::None),
+        };
+        s.put(row, 12, Val::Str(label), Kind::Center, fill)
+    })?;
+    Ok(s.finish())
+}
+
+// ------------------------------------------------------------------ 报送情况
+
+const SUBMISSION_COLS: [(&str, Kind); 14] = [
+    ("单位", Kind::Text),
+    ("类别", Kind::Text),
+    ("应报事项", Kind::Int),
+    ("已报事项", Kind::Int),
+    ("未报事项", Kind::Int),
+    ("未报事项编号", Kind::Wrap),
+    ("报送情况", Kind::Center),
+    ("采用文件", Kind::Wrap),
+    ("被替代文件", Kind::Wrap),
+    ("退回文件", Kind::Wrap),
+    ("错误数", Kind::Int),
+    ("提醒数", Kind::Int),
+    ("退回行数", Kind::Int),
+    ("文件 SHA-256", Kind::Wrap),
+];
+
+const FILE_COLS: [(&str, Kind); 15] = [
+    ("文件", Kind::Wrap),
+    ("单位", Kind::Text),
+    ("期次", Kind::Text),
+    ("填报日期", Kind::Date),
+    ("处理结果", Kind::Center),
+    ("读取行数", Kind::Int),
+    ("采用", Kind::Int),
+    ("退回", Kind::Int),
+    ("被替代", Kind::Int),
+    ("逾期报送", Kind::Center),
+    ("被以下文件替代", Kind::Wrap),
+    ("退回原因", Kind::Wrap),
+    ("SHA-256", Kind::Text),
+    ("大小(字节)", Kind::Int),
+    ("格式", Kind::Text),
+];
+
+/// 报送情况 of a unit in words.
+pub fn submission_state(due: usize, reported: bool, late: bool) -> &'static str {
+    match (due, reported, late) {
+        (0, false, _) => "无应报事项",
+        (_, false, _) => "未报送",
+        (_, true, true) => "逾期报送",
+        (_, true, false) => "按时报送",
+    }
+}
+
+fn submissions(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[5], fmts)?;
+    s.width_bounds(6.0, 48.0);
+    let cols = &SUBMISSION_COLS;
+    let cat_of: BTreeMap<&str, &str> = r
+        .ledger
+        .units
+        .iter()
+        .map(|u| (u.name.as_str(), u.category.as_str()))
+        .collect();
+    let sha_of: BTreeMap<&str, &str> = r
+        .merged
+        .files
+        .iter()
+        .map(|f| (f.file.rel.as_str(), f.file.sha256.as_str()))
+        .collect();
+    let last = table(
+        &mut s,
+        0,
+        cols,
+        r.merged.submissions.values(),
+        |s, row, sub| {
+            let state = submission_state(sub.due.len(), sub.reported, sub.late);
+            let fill = match state {
+                "未报送" => Fill::Alert,
+                "逾期报送" => Fill::Card(Card::Yellow),
+                _ => Fill::None,
+            };
+            let shas: Vec<String> = sub
+                .files
+                .iter()
+                .chain(&sub.superseded_files)
+                .chain(&sub.rejected_files)
+                .map(|f| format!("{}：{}", f, sha_of.get(f.as_str()).copied().unwrap_or("")))
+                .collect();
+            put_row(
+                s,
+                row,
+                cols,
+                fill,
+                [
+                    Val::Str(&sub.unit),
+                    Val::Str(cat_of.get(sub.unit.as_str()).copied().unwrap_or("")),
+                    Val::Int(sub.due.len() as i64),
+                    Val::Int(sub.rows_accepted as i64),
+                    Val::Int(sub.missing.len() as i64),
+                    Val::Owned(join(&sub.missing, "、")),
+                    Val::Str(state),
+                    Val::Owned(join(&sub.files, "\n")),
+                    Val::Owned(join(&sub.superseded_files, "\n")),
+                    Val::Owned(join(&sub.rejected_files, "\n")),
+                    Val::Int(sub.errors as i64),
+                    Val::Int(sub.warnings as i64),
+                    Val::Int(sub.rows_rejected as i64),
+                    Val::Owned(shas.join("\n")),
+                ],
+            )
+        },
+    )?;
+
+    // Second block: every received file.
+    let mut row = last + 2;
+    s.label(row, 0, "收到的全部文件", &fmts.section)?;
+    row += 1;
+    let headers: Vec<&str> = FILE_COLS.iter().map(|c| c.0).collect();
+    s.header(row, &headers)?;
+    for f in &r.merged.files {
+        row += 1;
+        let fill = match f.outcome {
+            FileOutcome::Rejected => Fill::Alert,
+            FileOutcome::Superseded => Fill::Card(Card::Blue),
+            _ => Fill::None,
+        };
+        put_row(
+            &mut s,
+            row,
+            &FILE_COLS,
+            fill,
+            [
+                Val::Str(&f.file.rel),
+                f.unit.as_ref().map(Val::from).unwrap_or(Val::Empty),
+                f.period
+                    .map(|p| Val::Owned(p.label()))
+                    .unwrap_or(Val::Empty),
+                f.fill_date.into(),
+                Val::Str(f.outcome.label()),
+                Val::Int(f.rows_read as i64),
+                Val::Int(f.accepted as i64),
+                Val::Int(f.rejected as i64),
+                Val::Int(f.superseded as i64),
+                Val::Str(if f.late { "是" } else { "" }),
+                f.superseded_by
+                    .as_ref()
+                    .map(Val::from)
+                    .unwrap_or(Val::Empty),
+                f.error.as_ref().map(Val::from).unwrap_or(Val::Empty),
+                Val::Str(&f.file.sha256),
+                Val::Int(f.file.size as i64),
+                Val::Owned(format!("{:?}", f.file.format).to_lowercase()),
+            ],
+        )?;
+    }
+    Ok(s.finish())
+}
+
+// ------------------------------------------------------------------ 校验问题
+
+const ISSUE_COLS: [(&str, Kind); 9] = [
+    ("文件", Kind::Wrap),
+    ("工作表", Kind::Text),
+    ("单元格", Kind::Center),
+    ("单位", Kind::Text),
+    ("编号", Kind::Text),
+    ("级别", Kind::Center),
+    ("代码", Kind::Text),
+    ("说明", Kind::Wrap),
+    ("原值", Kind::Wrap),
+];
+
+fn issues(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[6], fmts)?;
+    s.width_bounds(6.0, 50.0);
+    let cols = &ISSUE_COLS;
+    let all = r.ledger_issues.iter().chain(&r.merged.issues);
+    table(&mut s, 0, cols, all, |s, row, x| {
+        put_row(
+            s,
+            row,
+            cols,
+            if x.severity == Severity::Error {
+                Fill::Alert
+            } else {
+                Fill::None
+            },
+            [
+                opt_str(&x.file),
+                opt_str(&x.sheet),
+                opt_str(&x.cell),
+                opt_str(&x.unit),
+                opt_str(&x.task),
+                Val::Str(x.severity.label()),
+                Val::Str(x.code.as_str()),
+                Val::Str(&x.message),
+                opt_str(&x.value),
+            ],
+        )
+    })?;
+    Ok(s.finish())
+}
+
+// ------------------------------------------------------------------ 退回明细
+
+const REJECTED_COLS: [(&str, Kind); 8] = [
+    ("序号", Kind::Int),
+    ("文件", Kind::Wrap),
+    ("工作表", Kind::Text),
+    ("行号", Kind::Int),
+    ("单位", Kind::Text),
+    ("编号", Kind::Text),
+    ("退回原因", Kind::Wrap),
+    ("原始内容（表头：值）", Kind::Wrap),
+];
+
+/// `表头：值；表头：值` of a rejected row's original cells.
+pub fn original_text(original: &[(String, String)]) -> String {
+    original
+        .iter()
+        .map(|(h, v)| format!("{h}：{v}"))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+fn rejected_rows(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[7], fmts)?;
+    s.width_bounds(6.0, 60.0);
+    let cols = &REJECTED_COLS;
+    table(
+        &mut s,
+        0,
+        cols,
+        r.merged.rejected.iter().enumerate(),
+        |s, row, (i, x)| {
+            put_row(
+                s,
+                row,
+                cols,
+                Fill::None,
+                [
+                    Val::Int(i as i64 + 1),
+                    Val::Str(&x.file),
+                    Val::Str(&x.sheet),
+                    Val::Int(x.row as i64),
+                    x.unit.as_ref().map(Val::from).unwrap_or(Val::Empty),
+                    x.task.as_ref().map(Val::from).unwrap_or(Val::Empty),
+                    Val::Owned(join(&x.reasons, "；")),
+                    Val::Owned(original_text(&x.original)),
+                ],
+            )
+        },
+    )?;
+    Ok(s.finish())
+}
+
+// ------------------------------------------------------------------ 督办提示
+
+const REMINDER_COLS: [(&str, Kind); 10] = [
+    ("提示类别", Kind::Center),
+    ("编号", Kind::Text),
+    ("事项名称", Kind::Wrap),
+    ("星级", Kind::Int),
+    ("牵头领导", Kind::Text),
+    ("牵头单位", Kind::Text),
+    ("完成时限", Kind::Date),
+    ("剩余天数", Kind::Int),
+    ("时限情况", Kind::Center),
+    ("提示内容", Kind::Wrap),
+];
+
+pub fn reminder_label(k: ReminderKind) -> &'static str {
+    match k {
+        ReminderKind::Overdue => "已逾期",
+        ReminderKind::NearDeadline => "临近到期",
+        ReminderKind::Cadence => "本期应报",
+    }
+}
+
+fn reminders(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
+    let mut s = Sheet::new(SHEETS[8], fmts)?;
+    s.width_bounds(6.0, 50.0);
+    let cols = &REMINDER_COLS;
+    // Grouped: 已逾期, 临近到期, 本期应报 (stable within a group).
+    let mut list: Vec<_> = r.scored.reminders.iter().collect();
+    let group = |k: ReminderKind| match k {
+        ReminderKind::Overdue => 0,
+        ReminderKind::NearDeadline => 1,
+        ReminderKind::Cadence => 2,
+    };
+    list.sort_by_key(|x| group(x.kind));
+    table(&mut s, 0, cols, list, |s, row, x| {
+        let fill = match x.kind {
+            ReminderKind::Overdue => Fill::Alert,
+            ReminderKind::NearDeadline => Fill::Card(Card::Yellow),
+            ReminderKind::Cadence => Fill::None,
+        };
+        let when = match x.days_left {
+            Some(d) if d < 0 => Val::Owned(format!("逾期 {} 天", -d)),
+            Some(0) => Val::Str("今日到期"),
+            Some(d) => Val::Owned(format!("还剩 {d} 天")),
+            None => Val::Empty,
+        };
+        put_row(
+            s,
+            row,
+            cols,
+            fill,
+            [
+                Val::Str(reminder_label(x.kind)),
+                Val::Str(&x.task),
+                Val::Str(&x.title),
+                Val::Int(x.stars as i64),
+                Val::Str(&x.leader),
+                Val::Str(&x.unit),
+                x.deadline.into(),
+                x.days_left.map(Val::Int).unwrap_or(Val::Empty),
+                when,
+                Val::Str(&x.note),
+            ],
+        )
+    })?;
+    Ok(s.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+    use crate::report::xlsx::tests_support::{assert_printable, part, sheet_xml};
+    use calamine::{open_workbook, Data, DataType, Range, Reader, Xlsx};
+
+    fn written(r: &RunResult) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out").join(summary_file_name(r));
+        write_summary(r, &path).unwrap();
+        (dir, path)
+    }
+
+    fn s(range: &Range<Data>, row: u32, col: u32) -> String {
+        range
+            .get_value((row, col))
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    }
+
+    fn f(range: &Range<Data>, row: u32, col: u32) -> Option<f64> {
+        range.get_value((row, col)).and_then(|d| d.as_f64())
+    }
+
+    /// Value in column B next to a label in column A of 总览.
+    fn overview_value(range: &Range<Data>, label: &str) -> Option<f64> {
+        (0..range.end().unwrap().0)
+            .find(|&r| s(range, r, 0) == label)
+            .and_then(|r| f(range, r, 1))
+    }
+
+    fn fill_rgb(styles: &calamine::StyleRange, row: u32, col: u32) -> Option<(u8, u8, u8)> {
+        let st = styles.get((row, col))?;
+        let fill = st.fill.as_ref()?;
+        if !fill.is_visible() {
+            return None;
+        }
+        fill.get_color().map(|c| (c.red, c.green, c.blue))
+    }
+
+    #[test]
+    fn sheets_in_order_and_headers() {
+        let r = fixture::fixture();
+        let (_d, path) = written(&r);
+        assert!(path.ends_with("汇总_2023-03.xlsx"));
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        assert_eq!(wb.sheet_names(), SHEETS.to_vec());
+        let range = wb.worksheet_range("台账汇总").unwrap();
+        for (c, (h, _)) in LEDGER_COLS.iter().enumerate() {
+            assert_eq!(s(&range, 0, c as u32), *h);
+        }
+        assert_eq!(range.end().unwrap().0 as usize, r.scored.tasks.len());
+        for (i, t) in r.scored.tasks.iter().enumerate() {
+            let row = i as u32 + 1;
+            assert_eq!(s(&range, row, 0), t.id);
+            assert_eq!(
+                s(&range, row, ledger_col("牵头单位").unwrap() as u32),
+                t.unit
+            );
+            assert_eq!(
+                f(&range, row, ledger_col("序时进度(%)").unwrap() as u32),
+                Some(t.planned)
+            );
+            assert_eq!(
+                f(&range, row, ledger_col("完成进度(%)").unwrap() as u32),
+                t.actual
+            );
+            assert_eq!(
+                s(&range, row, ledger_col("亮牌").unwrap() as u32),
+                card_label(t.card)
+            );
+            let file = t
+                .report
+                .as_ref()
+                .map(|x| x.provenance.file.clone())
+                .unwrap_or_default();
+            assert_eq!(s(&range, row, ledger_col("来源文件").unwrap() as u32), file);
+        }
+        let deadline = range
+            .get_value((1, ledger_col("完成时限").unwrap() as u32))
+            .unwrap();
+        assert_eq!(deadline.as_date(), r.scored.tasks[0].deadline, "real dates");
+    }
+
+    #[test]
+    fn overview_figures_match_fixture() {
+        let r = fixture::fixture();
+        let (_d, path) = written(&r);
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        let o = wb.worksheet_range("总览").unwrap();
+        let t = r.merged.totals;
+        assert_eq!(t.rows_read, t.accepted + t.rejected + t.superseded);
+        assert_eq!(overview_value(&o, "读取行数"), Some(t.rows_read as f64));
+        assert_eq!(overview_value(&o, "采用"), Some(t.accepted as f64));
+        assert_eq!(overview_value(&o, "退回"), Some(t.rejected as f64));
+        assert_eq!(overview_value(&o, "被替代"), Some(t.superseded as f64));
+        assert_eq!(overview_value(&o, "重点事项数"), Some(12.0));
+        assert_eq!(overview_value(&o, "责任单位数"), Some(5.0));
+        assert_eq!(overview_value(&o, "红牌"), Some(2.0));
+        assert_eq!(overview_value(&o, "橙牌"), Some(1.0));
+        assert_eq!(overview_value(&o, "黄牌"), Some(2.0));
+        assert_eq!(overview_value(&o, "蓝牌"), Some(3.0));
+        assert_eq!(overview_value(&o, "被替代文件（已有新版本）"), Some(1.0));
+        assert_eq!(overview_value(&o, "退回文件"), Some(1.0));
+        assert_eq!(overview_value(&o, "采用文件"), Some(4.0));
+        assert_eq!(overview_value(&o, "未报送单位数"), Some(1.0));
+        let all: Vec<String> = o.cells().map(|(_, _, v)| v.to_string()).collect();
+        assert!(
+            all.iter().any(|x| x == "河西街道"),
+            "unit not reported listed"
+        );
+        assert!(all.iter().any(|x| x.contains("相符")));
+        assert!(
+            all.iter().any(|x| x.starts_with("滞后序时进度达 30")),
+            "legend"
+        );
+        // Two charts with cached values from cells.
+        let buf = std::fs::read(&path).unwrap();
+        let c1 = part(&buf, "xl/charts/chart1.xml");
+        let c2 = part(&buf, "xl/charts/chart2.xml");
+        assert!(c1.contains(r#"<c:grouping val="stacked"/>"#), "{c1}");
+        assert!(c1.contains("<c:f>总览!$D$5:$D$6</c:f>"), "{c1}");
+        // Cached values, so viewers that do not recalculate still draw the chart.
+        assert!(c1.contains("<c:v>区直部门</c:v>") && c1.contains("<c:numCache>"));
+        assert!(c2.contains("<c:barChart>") && c2.contains(r#"<c:grouping val="clustered"/>"#));
+    }
+
+    #[test]
+    fn carded_rows_are_filled_by_card() {
+        let r = fixture::fixture();
+        let (_d, path) = written(&r);
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        let styles = wb.worksheet_style("台账汇总").unwrap();
+        for (i, t) in r.scored.tasks.iter().enumerate() {
+            let row = i as u32 + 1;
+            let want = t.card.map(|c| match c {
+                Card::Red => (0xFF, 0xC7, 0xCE),
+                Card::Orange => (0xFF, 0xD8, 0xA8),
+                Card::Yellow => (0xFF, 0xF2, 0xCC),
+                Card::Blue => (0xDD, 0xEB, 0xF7),
+            });
+            assert_eq!(fill_rgb(&styles, row, 0), want, "row of {}", t.id);
+            assert_eq!(fill_rgb(&styles, row, 20), want, "whole row of {}", t.id);
+        }
+    }
+
+    #[test]
+    fn alerts_ranking_leaders_and_reminders() {
+        let r = fixture::fixture();
+        let (_d, path) = written(&r);
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+
+        let a = wb.worksheet_range("亮牌预警").unwrap();
+        let carded = r.scored.tasks.iter().filter(|t| t.card.is_some()).count();
+        assert_eq!(a.end().unwrap().0 as usize, carded);
+        let sev: Vec<u8> = (1..=carded as u32)
+            .map(|row| match s(&a, row, 1).as_str() {
+                "红牌" => 4,
+                "橙牌" => 3,
+                "黄牌" => 2,
+                "蓝牌" => 1,
+                x => panic!("{x}"),
+            })
+            .collect();
+        assert!(sev.windows(2).all(|w| w[0] >= w[1]), "{sev:?}");
+
+        let u = wb.worksheet_range("单位排名").unwrap();
+        let row_of = |name: &str| (1..=5).find(|&row| s(&u, row, 2) == name).unwrap();
+        let fg = row_of("区发改局");
+        assert_eq!(s(&u, fg, 13), "↑2");
+        assert_eq!(s(&u, fg, 11), "前三位");
+        assert_eq!(s(&u, row_of("区财政局"), 13), "↓1");
+        assert_eq!(s(&u, row_of("河西街道"), 11), "后三位（约谈）");
+        assert_eq!(s(&u, row_of("河西街道"), 20), "本期未报送");
+        assert_eq!(f(&u, row_of("城关镇"), 3), Some(67.5));
+        let styles = wb.worksheet_style("单位排名").unwrap();
+        assert_eq!(
+            fill_rgb(&styles, row_of("河西街道"), 2),
+            Some((0xFF, 0xC7, 0xCE))
+        );
+
+        let l = wb.worksheet_range("领导分管").unwrap();
+        let styles = wb.worksheet_style("领导分管").unwrap();
+        for (i, lr) in r.scored.leaders.iter().enumerate() {
+            let row = i as u32 + 1;
+            assert_eq!(s(&l, row, 0), lr.name);
+            assert_eq!(f(&l, row, 2), Some(lr.tasks as f64));
+            match lr.mark {
+                Some(LeaderMark::Red) => {
+                    assert_eq!(s(&l, row, 12), "红");
+                    assert_eq!(fill_rgb(&styles, row, 12), Some((0xFF, 0xC7, 0xCE)));
+                }
+                Some(LeaderMark::Blue) => {
+                    assert_eq!(s(&l, row, 12), "蓝");
+                    assert_eq!(fill_rgb(&styles, row, 12), Some((0xDD, 0xEB, 0xF7)));
+                }
+                None => assert_eq!(s(&l, row, 12), ""),
+            }
+        }
+
+        let m = wb.worksheet_range("督办提示").unwrap();
+        let kinds: Vec<String> = (1..=r.scored.reminders.len() as u32)
+            .map(|row| s(&m, row, 0))
+            .collect();
+        let order = |k: &str| {
+            ["已逾期", "临近到期", "本期应报"]
+                .iter()
+                .position(|x| *x == k)
+                .unwrap()
+        };
+        assert!(
+            kinds.windows(2).all(|w| order(&w[0]) <= order(&w[1])),
+            "{kinds:?}"
+        );
+        assert!(kinds.iter().any(|k| k == "已逾期"));
+    }
+
+    #[test]
+    fn submissions_issues_and_rejected_rows() {
+        let r = fixture::fixture();
+        let (_d, path) = written(&r);
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+
+        let sub = wb.worksheet_range("报送情况").unwrap();
+        let cells: Vec<String> = sub.cells().map(|(_, _, v)| v.to_string()).collect();
+        assert!(cells.iter().any(|x| x == "未报送"));
+        assert!(cells.iter().any(|x| x == "逾期报送"));
+        for fr in &r.merged.files {
+            assert!(cells.contains(&fr.file.sha256), "sha of {}", fr.file.rel);
+            assert!(cells.contains(&fr.file.rel));
+        }
+        assert!(cells.iter().any(|x| x == "已被新版本替代"));
+
+        let iss = wb.worksheet_range("校验问题").unwrap();
+        assert_eq!(iss.end().unwrap().0 as usize, r.merged.issues.len());
+        let styles = wb.worksheet_style("校验问题").unwrap();
+        for (i, x) in r.merged.issues.iter().enumerate() {
+            let row = i as u32 + 1;
+            assert_eq!(s(&iss, row, 6), x.code.as_str());
+            assert_eq!(s(&iss, row, 5), x.severity.label());
+            let red = fill_rgb(&styles, row, 7) == Some((0xFF, 0xC7, 0xCE));
+            assert_eq!(red, x.is_error(), "errors highlighted");
+        }
+
+        let rej = wb.worksheet_range("退回明细").unwrap();
+        assert_eq!(rej.end().unwrap().0 as usize, r.merged.rejected.len());
+        assert_eq!(s(&rej, 1, 3), "9");
+        assert_eq!(
+            s(&rej, 1, 7),
+            "编号：ZF-099；当前状态：正在办理；完成进度（%）：50"
+        );
+        assert!(s(&rej, 2, 6).contains("已完成"));
+    }
+
+    #[test]
+    fn every_sheet_is_printable() {
+        let r = fixture::fixture();
+        let buf = build_summary(&r).unwrap().save_to_buffer().unwrap();
+        for n in 1..=SHEETS.len() {
+            assert_printable(&sheet_xml(&buf, n));
+        }
+        let wbx = part(&buf, "xl/workbook.xml");
+        assert_eq!(
+            wbx.matches("_xlnm.Print_Titles").count(),
+            SHEETS.len(),
+            "{wbx}"
+        );
+        assert!(sheet_xml(&buf, 2).contains("<autoFilter "));
+        assert!(sheet_xml(&buf, 2).contains(r#"<pane ySplit="1""#));
+    }
+
+    #[test]
+    fn legend_follows_the_preset() {
+        let mut r = fixture::fixture();
+        let cards: Vec<Card> = card_legend(&r).into_iter().map(|x| x.0).collect();
+        assert_eq!(cards, vec![Card::Red, Card::Yellow, Card::Blue]);
+        r.preset = Preset::YellowOrangeRed;
+        let legend = card_legend(&r);
+        assert_eq!(legend[1].0, Card::Orange);
+        assert!(legend[1].1.contains("超过 15 个百分点"));
+    }
+
+    #[test]
+    fn byte_identical_when_written_twice() {
+        let r = fixture::fixture();
+        let (_d1, p1) = written(&r);
+        let (_d2, p2) = written(&r);
+        let (a, b) = (std::fs::read(p1).unwrap(), std::fs::read(p2).unwrap());
+        assert_eq!(a, b);
+        // The creation time is the as-of date, never the clock.
+        let core = part(&a, "docProps/core.xml");
+        assert!(core.contains(">2023-03-31T00:00:00Z<"), "{core}");
+    }
+
+    #[test]
+    fn empty_run_still_writes() {
+        let mut r = fixture::fixture();
+        r.scored = Default::default();
+        r.merged = Default::default();
+        let buf = build_summary(&r).unwrap().save_to_buffer().unwrap();
+        assert!(!buf.is_empty());
+    }
+
+    /// `cargo test -- --ignored big_summary --nocapture`: timing on 50,000 tasks.
+    #[test]
+    #[ignore]
+    fn big_summary_50k() {
+        let r = fixture::big(50_000);
+        let fmts = Formats::new();
+        let t = std::time::Instant::now();
+        ledger_summary(&r, &fmts).unwrap();
+        eprintln!("台账汇总 alone: {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let mut wb = build_summary(&r).unwrap();
+        let built = t.elapsed();
+        let dir = tempfile::tempdir().unwrap();
+        save_atomic(&mut wb, &dir.path().join("big.xlsx")).unwrap();
+        eprintln!("50k tasks: built {built:?}, total {:?}", t.elapsed());
+    }
 }

@@ -1,14 +1,627 @@
-//! Shared workbook helpers: CJK-aware column widths, common formats, atomic save.
+//! Shared workbook helpers: CJK-aware column widths, common formats, print
+//! setup, deterministic document properties and atomic save.
 
 use std::path::Path;
 
-use anyhow::Result;
-use rust_xlsxwriter::Workbook;
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{
+    Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::model::Card;
+use crate::text::display_width;
+
+/// Narrowest column, in character widths.
+pub const MIN_WIDTH: f64 = 6.0;
+/// Widest column: longer text wraps.
+pub const MAX_WIDTH: f64 = 60.0;
+
+/// Fill colours of the cards (clear, print-friendly tints).
+pub fn card_color(card: Card) -> Color {
+    Color::RGB(FILL_COLORS[Fill::Card(card).index()].unwrap_or(0xFFFFFF))
+}
 
 /// Save `wb` to `path` atomically: write a temporary file in the same folder, then rename.
+/// Parent folders are created as needed.
 pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<()> {
-    let _ = (wb, path);
-    todo!("report::xlsx::save_atomic")
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
+    let buf = wb
+        .save_to_buffer()
+        .with_context(|| format!("无法生成工作簿 {}", path.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".duban-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .with_context(|| format!("无法在 {} 中创建临时文件", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, &buf)
+        .with_context(|| format!("无法写入 {}", path.display()))?;
+    tmp.persist(path).map_err(|e| e.error).with_context(|| {
+        format!(
+            "无法保存 {}（文件是否正被 Excel/WPS 打开？）",
+            path.display()
+        )
+    })?;
+    Ok(())
+}
+
+/// Fixed document properties so the same inputs give byte-identical files.
+pub fn set_properties(wb: &mut Workbook, title: &str, as_of: NaiveDate) {
+    let created = as_of.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let props = DocProperties::new()
+        .set_title(title)
+        .set_author("duban 督办")
+        .set_company("督查室")
+        .set_creation_datetime(&created);
+    wb.set_properties(&props);
+}
+
+/// Width in Excel character units needed to show `s` (widest line; CJK counts 2).
+pub fn text_width(s: &str) -> f64 {
+    s.lines().map(display_width).max().unwrap_or(0) as f64
+}
+
+/// Excel's limit on the characters of one cell.
+pub const CELL_MAX_CHARS: usize = 32_767;
+
+/// `s`, cut to fit one cell (with a note saying it was cut).
+pub fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+    const MARK: &str = "…（内容过长，已截断）";
+    // Excel counts UTF-16 units; stay well inside.
+    if s.len() <= CELL_MAX_CHARS || s.encode_utf16().count() <= CELL_MAX_CHARS {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let keep = CELL_MAX_CHARS - 2 * MARK.chars().count();
+    let mut out: String = s.chars().take(keep / 2).collect();
+    out.push_str(MARK);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The kind of a body cell: decides number format and alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Short text, left, no wrap.
+    Text,
+    /// Long text, wrapped, top-aligned.
+    Wrap,
+    /// Centered short text (status, card, marks).
+    Center,
+    /// Whole number.
+    Int,
+    /// One decimal (percent points, scores, lag).
+    Num,
+    /// `yyyy-mm-dd` date.
+    Date,
+}
+
+const KINDS: [Kind; 6] = [
+    Kind::Text,
+    Kind::Wrap,
+    Kind::Center,
+    Kind::Int,
+    Kind::Num,
+    Kind::Date,
+];
+
+/// A row fill: none, a card colour, or a highlight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fill {
+    None,
+    Card(Card),
+    /// Errors and bottom-three rows (light red, same as a red card).
+    Alert,
+    /// Top-three rows (light green).
+    Good,
+}
+
+impl Fill {
+    fn index(self) -> usize {
+        match self {
+            Fill::None => 0,
+            Fill::Card(Card::Red) | Fill::Alert => 1,
+            Fill::Card(Card::Orange) => 2,
+            Fill::Card(Card::Yellow) => 3,
+            Fill::Card(Card::Blue) => 4,
+            Fill::Good => 5,
+        }
+    }
+
+    pub fn of(card: Option<Card>) -> Fill {
+        card.map(Fill::Card).unwrap_or(Fill::None)
+    }
+}
+
+const FILL_COLORS: [Option<u32>; 6] = [
+    None,
+    Some(0xFFC7CE),
+    Some(0xFFD8A8),
+    Some(0xFFF2CC),
+    Some(0xDDEBF7),
+    Some(0xE2EFDA),
+];
+
+/// Every format a duban workbook uses, created once and shared (also across threads).
+#[derive(Debug, Clone)]
+pub struct Formats {
+    pub title: Format,
+    pub subtitle: Format,
+    pub header: Format,
+    pub label: Format,
+    pub note: Format,
+    pub section: Format,
+    body: Vec<[Format; 6]>,
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Formats {
+    pub fn new() -> Formats {
+        let base = Format::new()
+            .set_font_name("宋体")
+            .set_font_size(11)
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
+        let body = KINDS
+            .iter()
+            .map(|&k| {
+                let f = match k {
+                    Kind::Text => base.clone(),
+                    Kind::Wrap => base.clone().set_text_wrap(),
+                    Kind::Center => base.clone().set_align(FormatAlign::Center),
+                    Kind::Int => base.clone().set_num_format("0"),
+                    Kind::Num => base.clone().set_num_format("0.0"),
+                    Kind::Date => base
+                        .clone()
+                        .set_num_format("yyyy-mm-dd")
+                        .set_align(FormatAlign::Center),
+                };
+                std::array::from_fn(|i| match FILL_COLORS[i] {
+                    Some(c) => f.clone().set_background_color(Color::RGB(c)),
+                    None => f.clone(),
+                })
+            })
+            .collect();
+        Formats {
+            title: Format::new()
+                .set_font_name("黑体")
+                .set_font_size(16)
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            subtitle: Format::new().set_font_name("宋体").set_font_size(11),
+            header: Format::new()
+                .set_font_name("黑体")
+                .set_font_size(11)
+                .set_bold()
+                .set_text_wrap()
+                .set_border(FormatBorder::Thin)
+                .set_background_color(Color::RGB(0xD9E1F2))
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            label: base
+                .clone()
+                .set_bold()
+                .set_background_color(Color::RGB(0xF2F2F2)),
+            note: Format::new()
+                .set_font_name("宋体")
+                .set_font_size(10)
+                .set_font_color(Color::RGB(0x595959))
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            section: Format::new()
+                .set_font_name("黑体")
+                .set_font_size(12)
+                .set_bold(),
+            body,
+        }
+    }
+
+    /// The body format of a cell kind with a row fill.
+    pub fn cell(&self, kind: Kind, fill: Fill) -> &Format {
+        let k = KINDS.iter().position(|&x| x == kind).unwrap_or(0);
+        &self.body[k][fill.index()]
+    }
+}
+
+/// A value for one body cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val<'a> {
+    Empty,
+    Str(&'a str),
+    Owned(String),
+    Num(f64),
+    Int(i64),
+    Date(NaiveDate),
+}
+
+impl<'a> From<&'a str> for Val<'a> {
+    fn from(s: &'a str) -> Self {
+        Val::Str(s)
+    }
+}
+impl<'a> From<&'a String> for Val<'a> {
+    fn from(s: &'a String) -> Self {
+        Val::Str(s)
+    }
+}
+impl From<String> for Val<'_> {
+    fn from(s: String) -> Self {
+        Val::Owned(s)
+    }
+}
+impl From<f64> for Val<'_> {
+    fn from(n: f64) -> Self {
+        Val::Num(n)
+    }
+}
+impl From<u32> for Val<'_> {
+    fn from(n: u32) -> Self {
+        Val::Int(n as i64)
+    }
+}
+impl From<u8> for Val<'_> {
+    fn from(n: u8) -> Self {
+        Val::Int(n as i64)
+    }
+}
+impl From<i64> for Val<'_> {
+    fn from(n: i64) -> Self {
+        Val::Int(n)
+    }
+}
+impl From<NaiveDate> for Val<'_> {
+    fn from(d: NaiveDate) -> Self {
+        Val::Date(d)
+    }
+}
+impl<'a, T: Into<Val<'a>>> From<Option<T>> for Val<'a> {
+    fn from(o: Option<T>) -> Self {
+        o.map(Into::into).unwrap_or(Val::Empty)
+    }
+}
+
+/// A worksheet being written, tracking the width each column needs.
+pub struct Sheet<'f> {
+    pub ws: Worksheet,
+    pub fmts: &'f Formats,
+    widths: Vec<f64>,
+    min: f64,
+    max: f64,
+}
+
+impl<'f> Sheet<'f> {
+    pub fn new(name: &str, fmts: &'f Formats) -> Result<Sheet<'f>, XlsxError> {
+        let mut ws = Worksheet::new();
+        ws.set_name(name)?;
+        Ok(Sheet {
+            ws,
+            fmts,
+            widths: Vec::new(),
+            min: MIN_WIDTH,
+            max: MAX_WIDTH,
+        })
+    }
+
+    /// Change the width bounds applied by [`Sheet::finish`].
+    pub fn width_bounds(&mut self, min: f64, max: f64) {
+        self.min = min;
+        self.max = max;
+    }
+
+    /// Make column `col` at least `w` wide.
+    pub fn need(&mut self, col: u16, w: f64) {
+        let c = col as usize;
+        if self.widths.len() <= c {
+            self.widths.resize(c + 1, 0.0);
+        }
+        if w > self.widths[c] {
+            self.widths[c] = w;
+        }
+    }
+
+    /// Make column `col` wide enough for `s`, skipping the measure when it
+    /// cannot matter (display width never exceeds the UTF-8 byte length).
+    fn need_text(&mut self, col: u16, s: &str) {
+        let cur = self.widths.get(col as usize).copied().unwrap_or(0.0);
+        if cur >= self.max || (s.len() as f64) <= cur {
+            return;
+        }
+        self.need(col, text_width(s));
+    }
+
+    /// Write a body cell.
+    pub fn put<'v>(
+        &mut self,
+        row: u32,
+        col: u16,
+        v: impl Into<Val<'v>>,
+        kind: Kind,
+        fill: Fill,
+    ) -> Result<(), XlsxError> {
+        let f = self.fmts.cell(kind, fill);
+        self.put_fmt(row, col, v, f)
+    }
+
+    /// Write a body cell with an explicit format.
+    pub fn put_fmt<'v>(
+        &mut self,
+        row: u32,
+        col: u16,
+        v: impl Into<Val<'v>>,
+        f: &Format,
+    ) -> Result<(), XlsxError> {
+        match v.into() {
+            Val::Empty => {
+                self.ws.write_blank(row, col, f)?;
+            }
+            Val::Str(s) => {
+                let s = clip(s);
+                self.need_text(col, &s);
+                self.ws.write_string_with_format(row, col, s.as_ref(), f)?;
+            }
+            Val::Owned(s) => {
+                let s = clip(&s);
+                self.need_text(col, &s);
+                self.ws.write_string_with_format(row, col, s.as_ref(), f)?;
+            }
+            Val::Num(n) => {
+                let n = if n.is_finite() { n } else { 0.0 };
+                self.need(col, 7.0);
+                self.ws.write_number_with_format(row, col, n, f)?;
+            }
+            Val::Int(n) => {
+                self.need(col, (n.to_string().len() + 1) as f64);
+                self.ws.write_number_with_format(row, col, n as f64, f)?;
+            }
+            Val::Date(d) => {
+                self.need(col, 11.0);
+                self.ws.write_date_with_format(row, col, d, f)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Write a header row; headers count toward widths (wrapped at two lines for long ones).
+    pub fn header(&mut self, row: u32, headers: &[&str]) -> Result<(), XlsxError> {
+        self.header_at(row, 0, headers)
+    }
+
+    /// Write a header row starting at column `col0`.
+    pub fn header_at(&mut self, row: u32, col0: u16, headers: &[&str]) -> Result<(), XlsxError> {
+        let f = &self.fmts.header;
+        for (i, h) in headers.iter().enumerate() {
+            let c = col0 as usize + i;
+            self.ws.write_string_with_format(row, c as u16, *h, f)?;
+            let w = text_width(h);
+            let w = if w > 12.0 {
+                (w / 2.0).ceil().max(12.0)
+            } else {
+                w
+            };
+            self.need(c as u16, w + 2.0);
+        }
+        Ok(())
+    }
+
+    /// Write a plain (label) string that does not count toward the widths.
+    pub fn label(&mut self, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
+        self.ws.write_string_with_format(row, col, s, f)?;
+        Ok(())
+    }
+
+    /// A table: frozen header, autofilter over the data, repeated header row when printed.
+    pub fn table_chrome(
+        &mut self,
+        header_row: u32,
+        ncols: u16,
+        last_row: u32,
+    ) -> Result<(), XlsxError> {
+        let last_col = ncols.saturating_sub(1);
+        self.ws.set_freeze_panes(header_row + 1, 0)?;
+        self.ws
+            .autofilter(header_row, 0, last_row.max(header_row), last_col)?;
+        self.ws.set_repeat_rows(0, header_row)?;
+        Ok(())
+    }
+
+    /// Apply the column widths (capped) and A4 landscape, fit-to-width print setup.
+    pub fn finish(mut self) -> Worksheet {
+        for (c, w) in self.widths.iter().enumerate() {
+            let w = (w + 1.0).clamp(self.min, self.max);
+            let _ = self.ws.set_column_width(c as u16, w);
+        }
+        print_setup(&mut self.ws);
+        self.ws
+    }
+}
+
+/// A file name safe on Windows, macOS and Linux: forbidden characters
+/// (`/ \ : * ? " < > |` and control characters) become `_`, `..` is broken up,
+/// leading dots/spaces and trailing dots/spaces are dropped, Windows reserved
+/// names (CON, PRN, AUX, NUL, COM1–9, LPT1–9) get a `_` prefix, and the name is
+/// cut to 80 characters. Never empty.
+pub fn safe_file_name(name: &str) -> String {
+    const MAX_CHARS: usize = 80;
+    let mut s: String = name
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    let trim = |s: &str| s.trim_matches(['.', ' ', '\u{3000}']).to_string();
+    s = trim(&s);
+    while s.contains("..") {
+        s = s.replace("..", "_");
+    }
+    let mut s: String = trim(&s).chars().take(MAX_CHARS).collect();
+    while s.ends_with(['.', ' ']) {
+        s.pop();
+    }
+    if s.is_empty() {
+        return "未命名单位".to_string();
+    }
+    let stem = s
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_ascii_uppercase();
+    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0');
+    if reserved {
+        s.insert(0, '_');
+    }
+    s
+}
+
+/// Hands out distinct, safe `<name>.xlsx` file names (case-insensitively
+/// distinct: `_2`, `_3` … appended on a clash).
+#[derive(Debug, Default)]
+pub struct UniqueNames {
+    used: std::collections::BTreeSet<String>,
+}
+
+impl UniqueNames {
+    pub fn xlsx(&mut self, name: &str) -> String {
+        let base = safe_file_name(name);
+        let mut file = base.clone();
+        let mut k = 2;
+        while !self.used.insert(file.to_lowercase()) {
+            file = format!("{base}_{k}");
+            k += 1;
+        }
+        format!("{file}.xlsx")
+    }
+}
+
+/// A4, landscape, one page wide, page numbers in the footer.
+pub fn print_setup(ws: &mut Worksheet) {
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_print_center_horizontally(true)
+        .set_footer("&C第 &P 页，共 &N 页");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_clipped_to_one_cell() {
+        let long = "区".repeat(40_000);
+        let c = clip(&long);
+        assert!(c.encode_utf16().count() <= CELL_MAX_CHARS);
+        assert!(c.ends_with("已截断）"));
+        assert_eq!(clip("短"), "短");
+        let fmts = Formats::new();
+        let mut s = Sheet::new("表", &fmts).unwrap();
+        s.put(0, 0, long.as_str(), Kind::Wrap, Fill::None).unwrap();
+    }
+
+    #[test]
+    fn card_fills_are_the_documented_colours() {
+        assert_eq!(card_color(Card::Red), Color::RGB(0xFFC7CE));
+        assert_eq!(card_color(Card::Orange), Color::RGB(0xFFD8A8));
+        assert_eq!(card_color(Card::Yellow), Color::RGB(0xFFF2CC));
+        assert_eq!(card_color(Card::Blue), Color::RGB(0xDDEBF7));
+    }
+
+    #[test]
+    fn widths_count_cjk_double() {
+        assert_eq!(text_width("区发改局"), 8.0);
+        assert_eq!(text_width("ab\n区发改局重点"), 12.0);
+        assert_eq!(text_width(""), 0.0);
+    }
+
+    #[test]
+    fn save_creates_dirs_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/测试.xlsx");
+        let mut wb = Workbook::new();
+        wb.add_worksheet().write_string(0, 0, "你好").unwrap();
+        set_properties(&mut wb, "t", NaiveDate::from_ymd_opt(2023, 3, 31).unwrap());
+        save_atomic(&mut wb, &path).unwrap();
+        assert!(path.exists());
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        assert_eq!(names, vec!["测试.xlsx".to_string()]);
+    }
+
+    #[test]
+    fn column_widths_are_capped_and_cjk_sized() {
+        let fmts = Formats::new();
+        let mut s = Sheet::new("表", &fmts).unwrap();
+        s.put(0, 0, "区发展和改革局", Kind::Text, Fill::None)
+            .unwrap();
+        s.put(0, 1, "长".repeat(100), Kind::Wrap, Fill::None)
+            .unwrap();
+        s.put(0, 2, "a", Kind::Text, Fill::None).unwrap();
+        assert_eq!(s.widths[0], 14.0);
+        let mut ws = s.finish();
+        let mut wb = Workbook::new();
+        ws.set_name("表").unwrap();
+        wb.push_worksheet(ws);
+        let buf = wb.save_to_buffer().unwrap();
+        let xml = super::tests_support::sheet_xml(&buf, 1);
+        assert!(
+            xml.contains(r#"width="15.7109375""#) || xml.contains("width=\"15"),
+            "{xml}"
+        );
+        assert!(xml.contains("width=\"60.7109375\""), "{xml}");
+        assert!(xml.contains("width=\"6.7109375\""), "{xml}");
+    }
+}
+
+/// Helpers for tests that look inside the written xlsx packages.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use std::io::Read;
+
+    /// The text of one part of an xlsx package.
+    pub fn part(buf: &[u8], name: &str) -> String {
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(buf)).unwrap();
+        let mut f = z.by_name(name).unwrap_or_else(|_| panic!("no part {name}"));
+        let mut s = String::new();
+        f.read_to_string(&mut s).unwrap();
+        s
+    }
+
+    /// A4 (paper 9), landscape, fit to one page wide (fitToWidth defaults to 1
+    /// and is omitted; height 0 = as many pages as needed), footer with page numbers.
+    pub fn assert_printable(xml: &str) {
+        let setup = xml
+            .split("<pageSetup ")
+            .nth(1)
+            .and_then(|s| s.split("/>").next())
+            .unwrap_or_else(|| panic!("no pageSetup"));
+        assert!(setup.contains(r#"paperSize="9""#), "{setup}");
+        assert!(setup.contains(r#"orientation="landscape""#), "{setup}");
+        assert!(setup.contains(r#"fitToHeight="0""#), "{setup}");
+        assert!(!setup.contains("fitToWidth") || setup.contains(r#"fitToWidth="1""#));
+        assert!(xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#));
+        assert!(xml.contains("&amp;P") && xml.contains("&amp;N"), "footer");
+    }
+
+    /// `xl/worksheets/sheet<n>.xml`.
+    pub fn sheet_xml(buf: &[u8], n: usize) -> String {
+        part(buf, &format!("xl/worksheets/sheet{n}.xml"))
+    }
 }
 
 /// A unit name made safe as a file name.
