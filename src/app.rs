@@ -25,15 +25,6 @@ use crate::pipeline::{self, Progress, RunInputs, RunResult};
 use crate::report;
 use crate::samples;
 
-/// Folder names inside the output folder.
-pub const NOTICES_DIR: &str = "反馈";
-pub const NEXT_FORMS_DIR: &str = "下期表单";
-
-/// Name of the consolidated workbook for a period.
-pub fn summary_file_name(period: &Period) -> String {
-    format!("汇总_{period}.xlsx")
-}
-
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -219,23 +210,16 @@ fn cmd_run(a: &RunArgs, ui: &Ui) -> Result<()> {
     let r = pipeline::execute(&inputs, &bar)?;
 
     fs::create_dir_all(&out).with_context(|| format!("无法创建输出文件夹 {}", out.display()))?;
-    let mut outputs = Vec::new();
-
-    let summary_path = out.join(summary_file_name(&r.period));
-    report::summary::write_summary(&r, &summary_path)
-        .with_context(|| format!("写入 {} 失败", summary_path.display()))?;
-    outputs.push(summary_path);
-
-    let notices_dir = out.join(NOTICES_DIR);
+    let notices_dir = out.join(report::notices::NOTICES_DIR);
+    let next_dir = out.join(report::NEXT_FORMS_DIR);
+    // Last run's notices and forms would otherwise linger beside this run's.
     clear_xlsx(&notices_dir)?;
-    outputs.extend(
-        report::notices::write_notices(&r, &notices_dir)
-            .with_context(|| format!("写入退回通知 {} 失败", notices_dir.display()))?,
-    );
-
-    let next_dir = out.join(NEXT_FORMS_DIR);
     clear_xlsx(&next_dir)?;
-    outputs.extend(write_next_forms(&r, &next_dir)?);
+    let written = report::write_all(&r, &out)
+        .with_context(|| format!("写入输出文件夹 {} 失败", out.display()))?;
+    let mut outputs = vec![written.summary.clone()];
+    outputs.extend(written.notices.iter().cloned());
+    outputs.extend(written.next_forms.iter().cloned());
 
     let summary = Summary::from_run(&r);
     let json_text = summary.to_json();
@@ -246,63 +230,10 @@ fn cmd_run(a: &RunArgs, ui: &Ui) -> Result<()> {
     let archived = archive::write_archive(&r, &out, &outputs, &json_text, a.force)?;
 
     if !ui.quiet {
-        let mut shown: Vec<PathBuf> = outputs.iter().take(1).cloned().collect();
-        shown.push(notices_dir);
-        shown.push(next_dir);
-        shown.push(archived);
+        let shown = vec![written.summary, notices_dir, next_dir, archived];
         print_summary(&r, &shown, to_stdout);
     }
     Ok(())
-}
-
-/// Next period's forms, pre-filled with what each unit reported.
-fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
-    let next = r.period.next();
-    let cal = Calendar::new(
-        &r.config.holidays,
-        &r.config.workdays,
-        r.config.default_working_days,
-    );
-    // The configured deadline belongs to this period; the next one follows the default rule.
-    let next_deadline = next.end() + chrono::Duration::days(r.config.deadline_days as i64);
-    let mut written = Vec::new();
-    for unit in &r.ledger.units {
-        let tasks: Vec<_> = r
-            .ledger
-            .tasks_of(&unit.name)
-            .filter(|t| next.is_due(t.stars))
-            .collect();
-        if tasks.is_empty() {
-            continue;
-        }
-        let deadlines = tasks
-            .iter()
-            .filter_map(|t| cal.effective_deadline(t).map(|d| (t.id.clone(), d)))
-            .collect();
-        let prefill = tasks
-            .iter()
-            .filter_map(|t| {
-                r.merged
-                    .reports
-                    .get(&t.id)
-                    .map(|rep| (t.id.clone(), rep.clone()))
-            })
-            .collect();
-        let spec = report::forms::FormSpec {
-            unit,
-            period: next,
-            tasks,
-            deadlines,
-            prefill,
-            report_deadline: next_deadline,
-            generated: r.as_of.to_string(),
-        };
-        let path = dir.join(format!("{}.xlsx", report::xlsx::safe_file_name(&unit.name)));
-        report::forms::write_form(&spec, &path)
-            .with_context(|| format!("写入下期表单 {} 失败", path.display()))?;
-        written.push(path);
-    }
-    Ok(written)
 }
 
 /// Remove the workbooks a previous run left in an output sub-folder.
@@ -364,39 +295,23 @@ fn cmd_forms(a: &FormsArgs, ui: &Ui) -> Result<()> {
         .unwrap_or_else(|| period.start())
         .to_string();
     fs::create_dir_all(&out).with_context(|| format!("无法创建输出文件夹 {}", out.display()))?;
-    let mut written = 0;
-    let mut without = Vec::new();
-    for unit in &ledger.units {
-        let tasks: Vec<_> = ledger
-            .tasks_of(&unit.name)
-            .filter(|t| period.is_due(t.stars))
-            .collect();
-        if tasks.is_empty() {
-            without.push(unit.name.clone());
-            continue;
-        }
-        let deadlines = tasks
-            .iter()
-            .filter_map(|t| cal.effective_deadline(t).map(|d| (t.id.clone(), d)))
-            .collect();
-        let spec = report::forms::FormSpec {
-            unit,
-            period,
-            tasks,
-            deadlines,
-            prefill: Default::default(),
-            report_deadline: deadline,
-            generated: generated.clone(),
-        };
-        let path = out.join(format!(
-            "{}-{}.xlsx",
-            report::xlsx::safe_file_name(&unit.name),
-            period.label()
-        ));
-        report::forms::write_form(&spec, &path)
-            .with_context(|| format!("写入表单 {} 失败", path.display()))?;
-        written += 1;
-    }
+    let specs = report::forms::form_specs(
+        &ledger,
+        period,
+        &cal,
+        &Default::default(),
+        deadline,
+        &generated,
+    );
+    let written = report::forms::write_forms(&specs, &out)
+        .with_context(|| format!("写入表单到 {} 失败", out.display()))?
+        .len();
+    let without: Vec<String> = ledger
+        .units
+        .iter()
+        .filter(|u| !specs.iter().any(|s| s.unit.name == u.name))
+        .map(|u| u.name.clone())
+        .collect();
     if !ui.quiet {
         let bold = Style::new().bold();
         println!(

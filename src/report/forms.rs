@@ -114,7 +114,8 @@ pub fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
         next,
         &cal,
         &r.merged.reports,
-        r.config.deadline_for(&next),
+        // A configured report_deadline belongs to this period; the next follows the default rule.
+        next.end() + chrono::Duration::days(r.config.deadline_days as i64),
         &r.as_of.to_string(),
     );
     write_forms(&specs, dir)

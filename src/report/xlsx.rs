@@ -623,9 +623,3 @@ pub(crate) mod tests_support {
         part(buf, &format!("xl/worksheets/sheet{n}.xml"))
     }
 }
-
-/// A unit name made safe as a file name.
-pub fn safe_file_name(name: &str) -> String {
-    let _ = name;
-    todo!("report::xlsx::safe_file_name")
-}
