@@ -74,12 +74,15 @@ fn match_row(grid: &Grid, cols: &Columns, row: u32, upper: Option<u32>) -> Heade
     for c in colset {
         let lower = cell_text(grid, row, c);
         let upper_text = upper.map(|u| cell_text(grid, u, c)).unwrap_or_default();
+        // A split heading (预计 over 完成时间) is read joined first; a group
+        // heading over sub-headings (完成情况 over 完成进度) then falls back
+        // to the sub-heading alone.
         let mut tries: Vec<String> = Vec::with_capacity(3);
-        if !lower.is_empty() {
-            tries.push(lower.clone());
-        }
         if !upper_text.is_empty() && !lower.is_empty() && upper_text != lower {
             tries.push(format!("{upper_text}{lower}"));
+        }
+        if !lower.is_empty() {
+            tries.push(lower.clone());
         }
         if !upper_text.is_empty() && (lower.is_empty() || upper_text == lower) {
             tries.push(upper_text.clone());
@@ -112,14 +115,33 @@ fn match_row(grid: &Grid, cols: &Columns, row: u32, upper: Option<u32>) -> Heade
     h
 }
 
-/// Does the row above look like the upper half of a two-row header: a
-/// merged cell (group heading) spanning several columns or down into `row`?
+/// Does the row above look like the upper half of a two-row header? Either
+/// a header cell is merged down from it into `row` (编号 spanning both rows),
+/// or it holds a merged group heading narrower than the header row (a title
+/// or a `填报单位：…` line merged across the whole width is not one).
 fn upper_is_group_row(grid: &Grid, upper: u32, row: u32) -> bool {
-    grid.row(upper)
+    if grid
+        .row(row)
         .any(|(_, cell)| matches!(cell.merged_from, Some((r, _)) if r == upper))
-        || grid
-            .row(row)
-            .any(|(_, cell)| matches!(cell.merged_from, Some((r, _)) if r == upper))
+    {
+        return true;
+    }
+    let lower_cols: Vec<u32> = grid.row(row).map(|(c, _)| c).collect();
+    let (Some(&first), Some(&last)) = (lower_cols.first(), lower_cols.last()) else {
+        return false;
+    };
+    let mut spans: BTreeMap<(u32, u32), (u32, u32)> = BTreeMap::new(); // origin → (min col, max col)
+    for (c, cell) in grid.row(upper) {
+        if let Some(origin @ (r, oc)) = cell.merged_from {
+            if r == upper {
+                let e = spans.entry(origin).or_insert((oc, c));
+                e.1 = e.1.max(c);
+            }
+        }
+    }
+    spans
+        .values()
+        .any(|&(lo, hi)| hi > lo && (lo > first || hi < last))
 }
 
 /// Find the header in the first rows: a row with ≥2 matched columns, one of
@@ -307,6 +329,119 @@ mod tests {
         assert!(is_note("审核人：李四"));
         assert!(!is_note("备注"));
         assert!(!is_note("ZF-001"));
+    }
+
+    fn grid(rows: &[&[&str]], merges: &[((u32, u32), (u32, u32))]) -> Grid {
+        let mut g = Grid::default();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                g.set(r as u32, c as u32, CellValue::text(v));
+            }
+        }
+        let dims: Vec<_> = merges
+            .iter()
+            .map(|&(a, b)| calamine::Dimensions::new(a, b))
+            .collect();
+        g.apply_merges(&dims, 10_000);
+        g
+    }
+
+    fn found(h: &Header) -> Vec<(&str, u32, &str)> {
+        h.columns
+            .iter()
+            .map(|c| (c.key.as_str(), c.col, c.header.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn full_width_title_and_unit_line_are_not_header_rows() {
+        let g = grid(
+            &[
+                &["区发改局重点工作推进情况表"],
+                &["填报单位：区发改局　报送期次：2023年3月"],
+                &["编号", "当前状态", "完成进度", "进展情况", "存在问题"],
+                &["ZF-001", "进行中", "50", "x", ""],
+            ],
+            &[((0, 0), (0, 4)), ((1, 0), (1, 4))],
+        );
+        let h = find_header(&g, &templates().form, "id").unwrap();
+        assert_eq!((h.first_row, h.row), (2, 2));
+        assert_eq!(
+            preamble(&g, &h),
+            vec![
+                "区发改局重点工作推进情况表".to_string(),
+                "填报单位：区发改局　报送期次：2023年3月".to_string()
+            ]
+        );
+    }
+
+    #[test]
+    fn split_and_grouped_headings_are_joined() {
+        // 本期进展 is a group heading (no column of its own) over 当前状态 and
+        // 完成进度; 预计/完成时间 and 延期/说明 only make sense joined.
+        let g = grid(
+            &[
+                &["", "", "本期进展", "", "预计", "延期"],
+                &[
+                    "编号",
+                    "进展情况",
+                    "当前状态",
+                    "完成进度(%)",
+                    "完成时间",
+                    "说明",
+                ],
+                &["ZF-001", "x", "进行中", "50", "2023-05-01", ""],
+            ],
+            &[((0, 2), (0, 3))],
+        );
+        let h = find_header(&g, &templates().form, "id").unwrap();
+        assert_eq!((h.first_row, h.row), (0, 1));
+        assert_eq!(
+            found(&h),
+            vec![
+                ("id", 0, "编号"),
+                ("progress", 1, "进展情况"),
+                ("status", 2, "当前状态"),
+                ("percent", 3, "完成进度(%)"),
+                ("expected", 4, "预计完成时间"),
+                ("delay_reason", 5, "延期说明"),
+            ]
+        );
+        let (rows, footer) = extract_rows(&g, &h);
+        assert_eq!(rows.len(), 1);
+        assert!(footer.is_empty());
+        assert_eq!(
+            rows[0].original[3],
+            ("完成进度(%)".to_string(), "50".to_string())
+        );
+    }
+
+    #[test]
+    fn group_heading_that_is_a_column_name_yields_to_sub_headings() {
+        let g = grid(
+            &[
+                &["编号", "当前状态", "完成情况", ""],
+                &["", "", "完成进度（%）", "进展情况"],
+                &["ZF-001", "进行中", "50", "x"],
+            ],
+            &[((0, 0), (1, 0)), ((0, 1), (1, 1)), ((0, 2), (0, 3))],
+        );
+        let h = find_header(&g, &templates().form, "id").unwrap();
+        assert_eq!((h.first_row, h.row), (0, 1));
+        assert_eq!(
+            found(&h),
+            vec![
+                ("id", 0, "编号"),
+                ("status", 1, "当前状态"),
+                ("percent", 2, "完成进度（%）"),
+                ("progress", 3, "进展情况"),
+            ]
+        );
+        assert!(h.duplicates.is_empty());
+        // The header's vertical merges are never filled into data rows.
+        let (rows, _) = extract_rows(&g, &h);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].get("id").unwrap().merged_from, None);
     }
 
     #[test]
