@@ -16,6 +16,9 @@ use crate::value::CellValue;
 /// Largest column index a spreadsheet can have (XFD).
 const MAX_COL: u32 = 16_383;
 
+/// Largest dense grid (cells) a legacy .xls sheet may ask calamine to allocate.
+const XLS_MAX_GRID: u64 = 2_000_000;
+
 /// One stored cell.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct GridCell {
@@ -147,6 +150,19 @@ pub(crate) fn read_workbook(
         FileFormat::Xlsx | FileFormat::Xlsm => read_xlsx(bytes, limits),
         FileFormat::Xlsb => read_xlsb(bytes, limits),
         FileFormat::Xls => {
+            // calamine builds each sheet as a dense grid on open: measure first.
+            let cap = limits.max_cells.min(XLS_MAX_GRID);
+            if let Some(e) = super::ole::xls_extents(bytes)
+                .unwrap_or_default()
+                .into_iter()
+                .find(|e| e.area() > cap)
+            {
+                return Err(ReadError::TooLarge(format!(
+                    "已用区域从 {} 延伸到 {}，范围过大",
+                    super::header::a1(e.min_row, e.min_col),
+                    super::header::a1(e.max_row, e.max_col)
+                )));
+            }
             let mut opts = XlsOptions::default();
             opts.force_codepage = codepage;
             let wb = Xls::new_with_options(Cursor::new(bytes), opts).map_err(|e| match e {

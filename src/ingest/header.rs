@@ -331,7 +331,10 @@ mod tests {
         assert!(!is_note("ZF-001"));
     }
 
-    fn grid(rows: &[&[&str]], merges: &[((u32, u32), (u32, u32))]) -> Grid {
+    /// A merged area: (top-left, bottom-right), 0-based (row, col).
+    type Area = ((u32, u32), (u32, u32));
+
+    fn grid(rows: &[&[&str]], merges: &[Area]) -> Grid {
         let mut g = Grid::default();
         for (r, row) in rows.iter().enumerate() {
             for (c, v) in row.iter().enumerate() {

@@ -941,6 +941,16 @@ fn legacy_xls_and_ods_via_libreoffice() {
         let f = &forms(&r)[0];
         if format == FileFormat::Xls {
             check_messy(f, percent_kept);
+            let extents = ole::xls_extents(&std::fs::read(&p).unwrap()).unwrap();
+            assert_eq!(
+                extents,
+                vec![ole::Extent {
+                    min_row: 0,
+                    max_row: 10,
+                    min_col: 0,
+                    max_col: 10
+                }]
+            );
         } else {
             // calamine reads no merged regions from .ods: only the origin cell holds the value.
             assert_eq!(f.rows.len(), 3);
@@ -951,4 +961,44 @@ fn legacy_xls_and_ods_via_libreoffice() {
             );
         }
     }
+}
+
+#[test]
+fn stray_cell_in_legacy_xls_via_libreoffice() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["编号", "当前状态", "完成进度", "进展情况"]
+        .iter()
+        .enumerate()
+    {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    ws.write(1, 0, "ZF-001").unwrap();
+    ws.write(65535, 255, "stray").unwrap();
+    let src = dir.path().join("stray.xlsx");
+    save(&mut wb, &src);
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let Some(p) = soffice_convert(&src, "xls", &out) else {
+        return;
+    };
+    let hwm = || {
+        std::fs::read_to_string("/proc/self/status")
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().to_string()))
+    };
+    let before = hwm();
+    let start = Instant::now();
+    let r = ingest_file(&p, &out, &limits());
+    eprintln!(
+        "xls stray cell: peak memory {before:?} -> {:?} in {:?}",
+        hwm(),
+        start.elapsed()
+    );
+    let e = failed(&r);
+    assert_eq!(e.code, IssueCode::FileTooLarge);
+    assert!(e.message.contains("IV65536"), "{}", e.message);
+    assert!(start.elapsed() < Duration::from_secs(5));
 }

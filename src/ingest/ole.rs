@@ -1,0 +1,200 @@
+//! A minimal, bounds-checked reader of OLE compound files (legacy .xls),
+//! only to measure each sheet's used area before calamine materialises it.
+//!
+//! calamine's `Xls` builds every sheet as a dense grid when it opens the file,
+//! so one stray cell at IV65536 costs about a gigabyte. Scanning the BIFF
+//! records first lets such a file be refused with a clear message instead.
+
+/// Bounding box of the value cells of one worksheet (0-based, inclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Extent {
+    pub min_row: u32,
+    pub max_row: u32,
+    pub min_col: u32,
+    pub max_col: u32,
+}
+
+impl Extent {
+    /// Cells of the dense grid calamine would allocate.
+    pub fn area(&self) -> u64 {
+        u64::from(self.max_row - self.min_row + 1) * u64::from(self.max_col - self.min_col + 1)
+    }
+}
+
+const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+const MAX_REGULAR: u32 = 0xFFFF_FFFA;
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+struct Cfb<'a> {
+    bytes: &'a [u8],
+    shift: u32,
+    fat: Vec<u32>,
+}
+
+impl<'a> Cfb<'a> {
+    fn parse(bytes: &'a [u8]) -> Option<Self> {
+        let shift = u32::from(u16_at(bytes, 0x1E)?);
+        if !(7..=16).contains(&shift) {
+            return None;
+        }
+        let mut cfb = Cfb {
+            bytes,
+            shift,
+            fat: Vec::new(),
+        };
+        let per_sector = (1usize << shift) / 4;
+        let n_fat = u32_at(bytes, 0x2C)? as usize;
+        let mut fat_sectors: Vec<u32> = (0..n_fat.min(109))
+            .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
+            .collect();
+        let mut difat = u32_at(bytes, 0x44)?;
+        let mut guard = 0;
+        while difat <= MAX_REGULAR && fat_sectors.len() < n_fat && guard < 10_000 {
+            let s = cfb.sector(difat)?;
+            for i in 0..per_sector - 1 {
+                fat_sectors.push(u32_at(s, 4 * i)?);
+            }
+            difat = u32_at(s, 4 * (per_sector - 1))?;
+            guard += 1;
+        }
+        fat_sectors.truncate(n_fat);
+        let mut fat = Vec::with_capacity(fat_sectors.len() * per_sector);
+        for fs in fat_sectors {
+            let s = cfb.sector(fs)?;
+            fat.extend((0..per_sector).filter_map(|i| u32_at(s, 4 * i)));
+        }
+        cfb.fat = fat;
+        Some(cfb)
+    }
+
+    fn sector(&self, n: u32) -> Option<&'a [u8]> {
+        let size = 1usize << self.shift;
+        let start = (n as usize).checked_add(1)?.checked_mul(size)?;
+        self.bytes.get(start..start.checked_add(size)?)
+    }
+
+    /// Follow a FAT chain, concatenating its sectors (loops and bad links end it).
+    fn chain(&self, start: u32, limit: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut s = start;
+        let mut steps = 0;
+        while s <= MAX_REGULAR && out.len() < limit && steps <= self.fat.len() {
+            let Some(data) = self.sector(s) else { break };
+            out.extend_from_slice(data);
+            s = self.fat.get(s as usize).copied().unwrap_or(END_OF_CHAIN);
+            steps += 1;
+        }
+        out.truncate(limit);
+        out
+    }
+
+    /// The bytes of the stream named `name` (first match in the directory).
+    fn stream(&self, name: &str) -> Option<Vec<u8>> {
+        let first_dir = u32_at(self.bytes, 0x30)?;
+        let dir = self.chain(first_dir, usize::MAX / 2);
+        let entries: Vec<&[u8]> = dir.chunks_exact(128).collect();
+        let root = entries.first()?;
+        let entry_name = |e: &[u8]| {
+            let len = (u16_at(e, 64).unwrap_or(0) as usize).min(64);
+            let units: Vec<u16> = (0..len.saturating_sub(2) / 2)
+                .filter_map(|i| u16_at(e, 2 * i))
+                .collect();
+            String::from_utf16_lossy(&units)
+        };
+        let e = entries
+            .iter()
+            .find(|e| e.get(66) == Some(&2) && entry_name(e).eq_ignore_ascii_case(name))?;
+        let start = u32_at(e, 116)?;
+        let size = u32_at(e, 120)? as usize;
+        let cutoff = u32_at(self.bytes, 0x38).unwrap_or(4096) as usize;
+        if size >= cutoff {
+            return Some(self.chain(start, size));
+        }
+        // Small stream: it lives in the mini stream, in 64-byte mini sectors.
+        let mini_shift = u32::from(u16_at(self.bytes, 0x20)?);
+        if !(2..=12).contains(&mini_shift) {
+            return None;
+        }
+        let mini_size = 1usize << mini_shift;
+        let root_size = u32_at(root, 120)? as usize;
+        let mini_stream = self.chain(u32_at(root, 116)?, root_size);
+        let minifat_bytes = self.chain(u32_at(self.bytes, 0x3C)?, usize::MAX / 2);
+        let minifat: Vec<u32> = (0..minifat_bytes.len() / 4)
+            .filter_map(|i| u32_at(&minifat_bytes, 4 * i))
+            .collect();
+        let mut out = Vec::with_capacity(size);
+        let mut s = start;
+        let mut steps = 0;
+        while s <= MAX_REGULAR && out.len() < size && steps <= minifat.len() {
+            let at = (s as usize).checked_mul(mini_size)?;
+            out.extend_from_slice(mini_stream.get(at..at + mini_size)?);
+            s = minifat.get(s as usize).copied().unwrap_or(END_OF_CHAIN);
+            steps += 1;
+        }
+        out.truncate(size);
+        Some(out)
+    }
+}
+
+/// Value-cell extents of every worksheet of a legacy .xls, or None when the
+/// container cannot be walked (calamine then reports the damage).
+pub(crate) fn xls_extents(bytes: &[u8]) -> Option<Vec<Extent>> {
+    let cfb = Cfb::parse(bytes)?;
+    let wb = cfb.stream("Workbook").or_else(|| cfb.stream("Book"))?;
+    let mut out = Vec::new();
+    let mut current: Option<Extent> = None;
+    let mut in_sheet = false;
+    let mut pos = 0usize;
+    while let (Some(typ), Some(len)) = (u16_at(&wb, pos), u16_at(&wb, pos + 2)) {
+        let Some(data) = wb.get(pos + 4..pos + 4 + len as usize) else {
+            break;
+        };
+        pos += 4 + len as usize;
+        match typ {
+            0x0809 => {
+                // BOF: 0x0010 starts a worksheet substream.
+                in_sheet = u16_at(data, 2) == Some(0x0010);
+                current = None;
+            }
+            0x000A => {
+                if let Some(e) = current.take() {
+                    out.push(e);
+                }
+                in_sheet = false;
+            }
+            0x0006 | 0x00FD | 0x0203 | 0x027E | 0x0205 | 0x0204 | 0x00D6 | 0x00BD if in_sheet => {
+                let (Some(row), Some(col)) = (u16_at(data, 0), u16_at(data, 2)) else {
+                    continue;
+                };
+                let last_col = if typ == 0x00BD {
+                    u16_at(data, data.len().saturating_sub(2)).unwrap_or(col)
+                } else {
+                    col
+                };
+                let (row, col, last_col) = (u32::from(row), u32::from(col), u32::from(last_col));
+                let e = current.get_or_insert(Extent {
+                    min_row: row,
+                    max_row: row,
+                    min_col: col,
+                    max_col: col,
+                });
+                e.min_row = e.min_row.min(row);
+                e.max_row = e.max_row.max(row);
+                e.min_col = e.min_col.min(col);
+                e.max_col = e.max_col.max(last_col.max(col));
+            }
+            _ => {}
+        }
+    }
+    if let Some(e) = current {
+        out.push(e);
+    }
+    Some(out)
+}
