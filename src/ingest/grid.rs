@@ -16,8 +16,16 @@ use crate::value::CellValue;
 /// Largest column index a spreadsheet can have (XFD).
 const MAX_COL: u32 = 16_383;
 
-/// Largest dense grid (cells) a legacy .xls sheet may ask calamine to allocate.
-const XLS_MAX_GRID: u64 = 2_000_000;
+/// Largest dense grid (cells) a legacy .xls or .ods sheet may make calamine allocate.
+const DENSE_MAX_GRID: u64 = 2_000_000;
+
+fn too_wide(e: &super::ole::Extent) -> ReadError {
+    ReadError::TooLarge(format!(
+        "已用区域从 {} 延伸到 {}，范围过大",
+        super::header::a1(e.min_row, e.min_col),
+        super::header::a1(e.max_row, e.max_col)
+    ))
+}
 
 /// One stored cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -151,17 +159,13 @@ pub(crate) fn read_workbook(
         FileFormat::Xlsb => read_xlsb(bytes, limits),
         FileFormat::Xls => {
             // calamine builds each sheet as a dense grid on open: measure first.
-            let cap = limits.max_cells.min(XLS_MAX_GRID);
+            let cap = limits.max_cells.min(DENSE_MAX_GRID);
             if let Some(e) = super::ole::xls_extents(bytes)
                 .unwrap_or_default()
                 .into_iter()
                 .find(|e| e.area() > cap)
             {
-                return Err(ReadError::TooLarge(format!(
-                    "已用区域从 {} 延伸到 {}，范围过大",
-                    super::header::a1(e.min_row, e.min_col),
-                    super::header::a1(e.max_row, e.max_col)
-                )));
+                return Err(too_wide(&e));
             }
             let mut opts = XlsOptions::default();
             opts.force_codepage = codepage;
@@ -174,8 +178,24 @@ pub(crate) fn read_workbook(
             })
         }
         FileFormat::Ods => {
+            // calamine expands repeated rows/columns densely on open: measure first.
+            let tables = super::ods::scan(bytes, limits.max_inflated_bytes).unwrap_or_default();
+            let cap = limits.max_cells.min(DENSE_MAX_GRID);
+            if let Some(e) = tables
+                .iter()
+                .filter_map(|t| t.extent)
+                .find(|e| e.area() > cap)
+            {
+                return Err(too_wide(&e));
+            }
             let wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(ReadError::from_msg)?;
-            read_ranges(wb, limits, |_, _| Vec::new())
+            read_ranges(wb, limits, |_, name| {
+                tables
+                    .iter()
+                    .find(|t| t.name == name)
+                    .map(|t| t.merges.clone())
+                    .unwrap_or_default()
+            })
         }
         FileFormat::Csv => super::csv::read_csv(bytes, limits).map(|g| vec![g]),
         FileFormat::Html | FileFormat::Encrypted | FileFormat::Other => {

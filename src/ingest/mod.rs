@@ -9,6 +9,7 @@ mod csv;
 mod grid;
 mod header;
 mod ledger;
+mod ods;
 mod ole;
 mod sniff;
 #[cfg(test)]
