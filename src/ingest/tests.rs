@@ -1004,3 +1004,41 @@ fn stray_cell_in_legacy_xls_via_libreoffice() {
     assert_eq!(e.code, IssueCode::FileTooLarge);
     assert!(e.message.contains("IV65536"), "{}", e.message);
 }
+
+#[test]
+fn macro_enabled_workbook_is_xlsm_and_read() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let src = messy_xlsx(dir.path(), "a.xlsx");
+    let bytes = std::fs::read(&src).unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut out);
+        for i in 0..zin.len() {
+            w.raw_copy_file(zin.by_index_raw(i).unwrap()).unwrap();
+        }
+        w.start_file("xl/vbaProject.bin", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(b"not really vba").unwrap();
+        w.finish().unwrap();
+    }
+    let p = dir.path().join("宏.xlsm");
+    std::fs::write(&p, out.into_inner()).unwrap();
+    let r = ingest_file(&p, dir.path(), &limits());
+    assert_eq!(r.file().format, FileFormat::Xlsm);
+    check_messy(&forms(&r)[0], true);
+}
+
+#[test]
+fn workbook_with_only_empty_sheets_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    wb.add_worksheet();
+    wb.add_worksheet();
+    let p = dir.path().join("blank.xlsx");
+    save(&mut wb, &p);
+    let e = failed(&ingest_file(&p, dir.path(), &limits())).clone();
+    assert_eq!(e.code, IssueCode::FileEmpty);
+    assert_eq!(e.severity, Severity::Error);
+}
