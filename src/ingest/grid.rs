@@ -70,6 +70,20 @@ impl Grid {
             .map(|(&(_, c), cell)| (c, cell))
     }
 
+    /// Numbers in these cells (or merged from them) are percent-formatted.
+    pub fn mark_percent(&mut self, cells: &std::collections::HashSet<(u32, u32)>) {
+        if cells.is_empty() {
+            return;
+        }
+        for (pos, cell) in self.cells.iter_mut() {
+            if let CellValue::Number(n) = cell.value {
+                if cells.contains(pos) || cell.merged_from.is_some_and(|o| cells.contains(&o)) {
+                    cell.value = CellValue::Percent(n);
+                }
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.cells.is_empty()
     }
@@ -159,10 +173,11 @@ pub(crate) fn read_workbook(
         FileFormat::Xlsb => read_xlsb(bytes, limits),
         FileFormat::Xls => {
             // calamine builds each sheet as a dense grid on open: measure first.
+            let scan = super::ole::xls_scan(bytes).unwrap_or_default();
             let cap = limits.max_cells.min(DENSE_MAX_GRID);
-            if let Some(e) = super::ole::xls_extents(bytes)
-                .unwrap_or_default()
-                .into_iter()
+            if let Some(e) = scan
+                .iter()
+                .filter_map(|s| s.extent)
                 .find(|e| e.area() > cap)
             {
                 return Err(too_wide(&e));
@@ -173,9 +188,15 @@ pub(crate) fn read_workbook(
                 calamine::XlsError::Password => ReadError::Password,
                 other => ReadError::from_msg(other),
             })?;
-            read_ranges(wb, limits, |wb, name| {
+            let mut sheets = read_ranges(wb, limits, |wb, name| {
                 wb.merge_cells_by_sheet_name(name).unwrap_or_default()
-            })
+            })?;
+            for sheet in &mut sheets {
+                if let Some(found) = scan.iter().find(|s| s.name.as_deref() == Some(&sheet.name)) {
+                    sheet.grid.mark_percent(&found.percent_cells);
+                }
+            }
+            Ok(sheets)
         }
         FileFormat::Ods => {
             // calamine expands repeated rows/columns densely on open: measure first.
@@ -189,13 +210,19 @@ pub(crate) fn read_workbook(
                 return Err(too_wide(&e));
             }
             let wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(ReadError::from_msg)?;
-            read_ranges(wb, limits, |_, name| {
+            let mut sheets = read_ranges(wb, limits, |_, name| {
                 tables
                     .iter()
                     .find(|t| t.name == name)
                     .map(|t| t.merges.clone())
                     .unwrap_or_default()
-            })
+            })?;
+            for sheet in &mut sheets {
+                if let Some(t) = tables.iter().find(|t| t.name == sheet.name) {
+                    sheet.grid.mark_percent(&t.percent_cells);
+                }
+            }
+            Ok(sheets)
         }
         FileFormat::Csv => super::csv::read_csv(bytes, limits).map(|g| vec![g]),
         FileFormat::Html | FileFormat::Encrypted | FileFormat::Other => {

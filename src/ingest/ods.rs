@@ -3,6 +3,7 @@
 //! dense grid on open, so a stray cell far away must be caught first) and its
 //! merged areas (calamine does not report them for .ods).
 
+use std::collections::HashSet;
 use std::io::{Cursor, Read};
 
 use calamine::Dimensions;
@@ -15,6 +16,8 @@ pub(crate) struct OdsTable {
     pub name: String,
     pub extent: Option<Extent>,
     pub merges: Vec<Dimensions>,
+    /// Cells whose value type is `percentage` (calamine reads them as plain floats).
+    pub percent_cells: HashSet<(u32, u32)>,
 }
 
 fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
@@ -110,6 +113,15 @@ pub(crate) fn scan_xml(xml: &str) -> Vec<OdsTable> {
                     e.min_col = e.min_col.min(col);
                     e.max_col = e.max_col.max(last_col);
                 }
+                if attr(tag, "office:value-type") == Some("percentage")
+                    && row_repeat * col_repeat <= 1024
+                {
+                    for r in row..row.saturating_add(row_repeat) {
+                        for c in col..col.saturating_add(col_repeat) {
+                            t.percent_cells.insert((r, c));
+                        }
+                    }
+                }
                 if name == "table:table-cell" {
                     let rs = num_attr(tag, "table:number-rows-spanned");
                     let cs = num_attr(tag, "table:number-columns-spanned");
@@ -137,7 +149,7 @@ mod tests {
         let xml = r#"<office:spreadsheet><table:table table:name="A&amp;B">
 <table:table-column table:number-columns-repeated="3"/>
 <table:table-row><table:table-cell table:number-columns-spanned="2" table:number-rows-spanned="1" office:value-type="string"><text:p>标题</text:p></table:table-cell><table:covered-table-cell/><table:table-cell/></table:table-row>
-<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="3"/></table:table-row>
+<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="3"/><table:table-cell office:value-type="percentage" office:value="0.6"><text:p>60%</text:p></table:table-cell></table:table-row>
 <table:table-row><table:table-cell table:number-columns-repeated="5"/><table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>
 </table:table><table:table table:name="Empty"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384"/></table:table-row></table:table></office:spreadsheet>"#;
         let t = scan_xml(xml);
@@ -153,6 +165,8 @@ mod tests {
             })
         );
         assert_eq!(t[0].merges, vec![Dimensions::new((0, 0), (0, 1))]);
+        assert_eq!(t[0].percent_cells.len(), 1000);
+        assert!(t[0].percent_cells.contains(&(1000, 3)));
         assert_eq!(t[1].extent, None);
     }
 }

@@ -4,6 +4,10 @@
 //! calamine's `Xls` builds every sheet as a dense grid when it opens the file,
 //! so one stray cell at IV65536 costs about a gigabyte. Scanning the BIFF
 //! records first lets such a file be refused with a clear message instead.
+//! The same walk finds percent-formatted number cells, whose format calamine
+//! does not report for .xls.
+
+use std::collections::{HashMap, HashSet};
 
 /// Bounding box of the value cells of one worksheet (0-based, inclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,16 +147,73 @@ impl<'a> Cfb<'a> {
     }
 }
 
-/// Value-cell extents of every worksheet of a legacy .xls, or None when the
-/// container cannot be walked (calamine then reports the damage).
-pub(crate) fn xls_extents(bytes: &[u8]) -> Option<Vec<Extent>> {
+/// What the BIFF records say about one worksheet.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct XlsSheet {
+    /// From the BOUNDSHEET record pointing at this substream (BIFF8 names).
+    pub name: Option<String>,
+    /// Bounding box of the value cells.
+    pub extent: Option<Extent>,
+    /// Number cells whose format is a percent format (calamine drops formats).
+    pub percent_cells: HashSet<(u32, u32)>,
+}
+
+/// A BIFF8 short Unicode string: cch (u8), flags (u8), characters.
+fn short_string(data: &[u8]) -> Option<String> {
+    let cch = *data.first()? as usize;
+    let flags = *data.get(1)?;
+    let body = data.get(2..)?;
+    if flags & 1 == 1 {
+        let units: Vec<u16> = (0..cch).filter_map(|i| u16_at(body, 2 * i)).collect();
+        Some(String::from_utf16_lossy(&units))
+    } else {
+        Some(body.iter().take(cch).map(|&b| char::from(b)).collect())
+    }
+}
+
+/// A BIFF8 Unicode string with a 16-bit length: cch (u16), flags (u8), characters.
+fn long_string(data: &[u8]) -> Option<String> {
+    let cch = u16_at(data, 0)? as usize;
+    let flags = *data.get(2)?;
+    let body = data.get(3..)?;
+    if flags & 1 == 1 {
+        let units: Vec<u16> = (0..cch).filter_map(|i| u16_at(body, 2 * i)).collect();
+        Some(String::from_utf16_lossy(&units))
+    } else {
+        Some(body.iter().take(cch).map(|&b| char::from(b)).collect())
+    }
+}
+
+/// Is this number format code a percent format (a `%` outside quotes)?
+fn is_percent_code(code: &str) -> bool {
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in code.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            '%' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Walk the BIFF records of a legacy .xls: every worksheet's value extent and
+/// percent-formatted cells. None when the container cannot be walked
+/// (calamine then reports the damage).
+pub(crate) fn xls_scan(bytes: &[u8]) -> Option<Vec<XlsSheet>> {
     let cfb = Cfb::parse(bytes)?;
     let wb = cfb.stream("Workbook").or_else(|| cfb.stream("Book"))?;
     let mut out = Vec::new();
-    let mut current: Option<Extent> = None;
-    let mut in_sheet = false;
+    let mut current: Option<XlsSheet> = None;
+    let mut sheet_names: HashMap<u32, String> = HashMap::new();
+    let mut percent_formats: HashSet<u16> = [9u16, 10].into_iter().collect();
+    let mut xf_percent: Vec<bool> = Vec::new();
     let mut pos = 0usize;
     while let (Some(typ), Some(len)) = (u16_at(&wb, pos), u16_at(&wb, pos + 2)) {
+        let start = pos;
         let Some(data) = wb.get(pos + 4..pos + 4 + len as usize) else {
             break;
         };
@@ -160,26 +221,74 @@ pub(crate) fn xls_extents(bytes: &[u8]) -> Option<Vec<Extent>> {
         match typ {
             0x0809 => {
                 // BOF: 0x0010 starts a worksheet substream.
-                in_sheet = u16_at(data, 2) == Some(0x0010);
-                current = None;
+                if let Some(sheet) = current.take() {
+                    out.push(sheet);
+                }
+                if u16_at(data, 2) == Some(0x0010) {
+                    current = Some(XlsSheet {
+                        name: u32::try_from(start)
+                            .ok()
+                            .and_then(|s| sheet_names.get(&s).cloned()),
+                        ..Default::default()
+                    });
+                }
             }
             0x000A => {
-                if let Some(e) = current.take() {
-                    out.push(e);
+                if let Some(sheet) = current.take() {
+                    out.push(sheet);
                 }
-                in_sheet = false;
             }
-            0x0006 | 0x00FD | 0x0203 | 0x027E | 0x0205 | 0x0204 | 0x00D6 | 0x00BD if in_sheet => {
+            0x0085 => {
+                // BOUNDSHEET8: stream offset of the sheet's BOF, then its name.
+                if let (Some(at), Some(name)) =
+                    (u32_at(data, 0), data.get(6..).and_then(short_string))
+                {
+                    sheet_names.insert(at, name);
+                }
+            }
+            0x041E => {
+                if let (Some(ifmt), Some(code)) =
+                    (u16_at(data, 0), data.get(2..).and_then(long_string))
+                {
+                    if is_percent_code(&code) {
+                        percent_formats.insert(ifmt);
+                    }
+                }
+            }
+            0x00E0 if current.is_none() => {
+                let ifmt = u16_at(data, 2).unwrap_or(0);
+                xf_percent.push(percent_formats.contains(&ifmt));
+            }
+            0x0006 | 0x00FD | 0x0203 | 0x027E | 0x0205 | 0x0204 | 0x00D6 | 0x00BD => {
+                let Some(sheet) = current.as_mut() else {
+                    continue;
+                };
                 let (Some(row), Some(col)) = (u16_at(data, 0), u16_at(data, 2)) else {
                     continue;
                 };
-                let last_col = if typ == 0x00BD {
-                    u16_at(data, data.len().saturating_sub(2)).unwrap_or(col)
-                } else {
-                    col
+                let (row, col) = (u32::from(row), u32::from(col));
+                let is_pct = |ixfe: Option<u16>| {
+                    ixfe.and_then(|i| xf_percent.get(i as usize).copied())
+                        .unwrap_or(false)
                 };
-                let (row, col, last_col) = (u32::from(row), u32::from(col), u32::from(last_col));
-                let e = current.get_or_insert(Extent {
+                let mut last_col = col;
+                match typ {
+                    0x00BD => {
+                        // MULRK: (ixfe, rk) pairs from col to the last column.
+                        last_col =
+                            u32::from(u16_at(data, data.len().saturating_sub(2)).unwrap_or(0));
+                        for (i, c) in (col..=last_col.max(col)).enumerate() {
+                            if is_pct(u16_at(data, 4 + 6 * i)) {
+                                sheet.percent_cells.insert((row, c));
+                            }
+                        }
+                    }
+                    0x0006 | 0x0203 | 0x027E if is_pct(u16_at(data, 4)) => {
+                        sheet.percent_cells.insert((row, col));
+                    }
+                    _ => {}
+                }
+                let e = sheet.extent.get_or_insert(Extent {
                     min_row: row,
                     max_row: row,
                     min_col: col,
@@ -193,8 +302,30 @@ pub(crate) fn xls_extents(bytes: &[u8]) -> Option<Vec<Extent>> {
             _ => {}
         }
     }
-    if let Some(e) = current {
-        out.push(e);
+    if let Some(sheet) = current {
+        out.push(sheet);
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_codes() {
+        assert!(is_percent_code("0%"));
+        assert!(is_percent_code("0.00%"));
+        assert!(!is_percent_code("0.00\\%"));
+        assert!(!is_percent_code("0\"%\""));
+        assert!(!is_percent_code("yyyy年m月d日"));
+    }
+
+    #[test]
+    fn strings() {
+        assert_eq!(short_string(&[2, 0, b'a', b'b']).as_deref(), Some("ab"));
+        assert_eq!(short_string(&[1, 1, 0x30, 0x75]).as_deref(), Some("田"));
+        assert_eq!(long_string(&[2, 0, 0, b'0', b'%']).as_deref(), Some("0%"));
+        assert_eq!(short_string(&[]), None);
+    }
 }

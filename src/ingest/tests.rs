@@ -930,8 +930,8 @@ fn legacy_xls_and_ods_via_libreoffice() {
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
     for (ext, format, percent_kept) in [
-        ("xls", FileFormat::Xls, false),
-        ("ods", FileFormat::Ods, false),
+        ("xls", FileFormat::Xls, true),
+        ("ods", FileFormat::Ods, true),
     ] {
         let Some(p) = soffice_convert(&src, ext, &out) else {
             return;
@@ -941,15 +941,23 @@ fn legacy_xls_and_ods_via_libreoffice() {
         let f = &forms(&r)[0];
         check_messy(f, percent_kept);
         if format == FileFormat::Xls {
-            let extents = ole::xls_extents(&std::fs::read(&p).unwrap()).unwrap();
+            let scan = ole::xls_scan(&std::fs::read(&p).unwrap()).unwrap();
+            assert_eq!(scan.len(), 1);
+            assert_eq!(scan[0].name.as_deref(), Some("推进表"));
             assert_eq!(
-                extents,
-                vec![ole::Extent {
+                scan[0].percent_cells,
+                [(4u32, 5u32)]
+                    .into_iter()
+                    .collect::<std::collections::HashSet<_>>()
+            );
+            assert_eq!(
+                scan[0].extent,
+                Some(ole::Extent {
                     min_row: 0,
                     max_row: 10,
                     min_col: 0,
                     max_col: 10
-                }]
+                })
             );
         }
     }
@@ -1018,8 +1026,11 @@ fn macro_enabled_workbook_is_xlsm_and_read() {
         for i in 0..zin.len() {
             w.raw_copy_file(zin.by_index_raw(i).unwrap()).unwrap();
         }
-        w.start_file("xl/vbaProject.bin", zip::write::SimpleFileOptions::default())
-            .unwrap();
+        w.start_file(
+            "xl/vbaProject.bin",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
         w.write_all(b"not really vba").unwrap();
         w.finish().unwrap();
     }
