@@ -54,7 +54,8 @@ impl<'a> Cfb<'a> {
             fat: Vec::new(),
         };
         let per_sector = (1usize << shift) / 4;
-        let n_fat = u32_at(bytes, 0x2C)? as usize;
+        // Never trust declared counts beyond what the file can hold.
+        let n_fat = (u32_at(bytes, 0x2C)? as usize).min(bytes.len() >> shift);
         let mut fat_sectors: Vec<u32> = (0..n_fat.min(109))
             .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
             .collect();
@@ -69,7 +70,7 @@ impl<'a> Cfb<'a> {
             guard += 1;
         }
         fat_sectors.truncate(n_fat);
-        let mut fat = Vec::with_capacity(fat_sectors.len() * per_sector);
+        let mut fat = Vec::new();
         for fs in fat_sectors {
             let s = cfb.sector(fs)?;
             fat.extend((0..per_sector).filter_map(|i| u32_at(s, 4 * i)));
@@ -86,6 +87,8 @@ impl<'a> Cfb<'a> {
 
     /// Follow a FAT chain, concatenating its sectors (loops and bad links end it).
     fn chain(&self, start: u32, limit: usize) -> Vec<u8> {
+        // A chain can never be longer than the file: a cyclic FAT stops here.
+        let limit = limit.min(self.bytes.len());
         let mut out = Vec::new();
         let mut s = start;
         let mut steps = 0;
@@ -311,6 +314,27 @@ pub(crate) fn xls_scan(bytes: &[u8]) -> Option<Vec<XlsSheet>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hostile_headers_do_not_allocate_or_loop() {
+        // Claims 4 billion FAT sectors and a FAT chain that loops on itself.
+        let mut b = vec![0u8; 512 * 4];
+        b[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+        b[0x1E] = 9;
+        b[0x2C..0x30].copy_from_slice(&u32::MAX.to_le_bytes());
+        b[0x30..0x34].copy_from_slice(&1u32.to_le_bytes()); // directory at sector 1
+        b[0x44..0x48].copy_from_slice(&0u32.to_le_bytes()); // DIFAT at sector 0
+        for i in 0..109 {
+            b[0x4C + 4 * i..0x50 + 4 * i].copy_from_slice(&0u32.to_le_bytes());
+        }
+        // sector 0 (FAT): every sector points to sector 1, which points to itself
+        for i in 0..128 {
+            b[512 + 4 * i..516 + 4 * i].copy_from_slice(&1u32.to_le_bytes());
+        }
+        let cfb = Cfb::parse(&b).unwrap();
+        assert!(cfb.chain(1, usize::MAX).len() <= b.len());
+        assert_eq!(xls_scan(&b).map(|s| s.len()), None);
+    }
 
     #[test]
     fn percent_codes() {
