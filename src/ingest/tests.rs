@@ -1053,3 +1053,68 @@ fn workbook_with_only_empty_sheets_is_empty() {
     assert_eq!(e.code, IssueCode::FileEmpty);
     assert_eq!(e.severity, Severity::Error);
 }
+
+/// Deterministic byte flips: every outcome is a result, never a panic, and a
+/// damaged container is reported as unreadable rather than silently empty.
+fn flip_variants(bytes: &[u8], n: usize) -> Vec<Vec<u8>> {
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize
+    };
+    (0..n)
+        .map(|_| {
+            let mut v = bytes.to_vec();
+            for _ in 0..8 {
+                let at = next() % v.len();
+                v[at] ^= 0xFF;
+            }
+            v
+        })
+        .collect()
+}
+
+fn assert_no_panic_on_flips(src: &Path, ext: &str, n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(src).unwrap();
+    for (i, v) in flip_variants(&bytes, n).into_iter().enumerate() {
+        let p = dir.path().join(format!("f{i}.{ext}"));
+        std::fs::write(&p, &v).unwrap();
+        match ingest_file(&p, dir.path(), &limits()) {
+            Ingested::Forms { .. } => {}
+            Ingested::Failed { issue, .. } => assert!(
+                matches!(
+                    issue.code,
+                    IssueCode::FileUnreadable
+                        | IssueCode::FileNotForm
+                        | IssueCode::FileEmpty
+                        | IssueCode::FileTooLarge
+                        | IssueCode::FileEncrypted
+                ),
+                "{issue:?}"
+            ),
+            Ingested::Ignored { issue, .. } => panic!("a flipped workbook was ignored: {issue:?}"),
+        }
+    }
+}
+
+#[test]
+fn flipped_bytes_never_panic_xlsx() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = messy_xlsx(dir.path(), "m.xlsx");
+    assert_no_panic_on_flips(&src, "xlsx", 150);
+}
+
+#[test]
+fn flipped_bytes_never_panic_xls_and_ods() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = messy_xlsx(dir.path(), "m.xlsx");
+    for ext in ["xls", "ods"] {
+        let Some(p) = soffice_convert(&src, ext, dir.path()) else {
+            return;
+        };
+        assert_no_panic_on_flips(&p, ext, 150);
+    }
+}
