@@ -35,10 +35,13 @@ pub(crate) fn sniff(bytes: &[u8], ext: &str, max_inflated: u64) -> Sniffed {
         return Sniffed::Empty;
     }
     if bytes.starts_with(&OLE_MAGIC[..4]) {
-        return if ole_is_encrypted(bytes) {
+        // OLE also holds .doc, .ppt, Thumbs.db…: only a workbook stream makes it .xls.
+        return if ole_has(bytes, &["EncryptedPackage", "EncryptionInfo"]) {
             Sniffed::Format(FileFormat::Encrypted)
-        } else {
+        } else if ole_has(bytes, &["Workbook", "Book"]) {
             Sniffed::Format(FileFormat::Xls)
+        } else {
+            Sniffed::Format(FileFormat::Other)
         };
     }
     if bytes.starts_with(&ZIP_MAGIC) {
@@ -53,16 +56,14 @@ pub(crate) fn sniff(bytes: &[u8], ext: &str, max_inflated: u64) -> Sniffed {
     Sniffed::Format(FileFormat::Other)
 }
 
-/// An OLE compound file whose directory names `EncryptedPackage` or
-/// `EncryptionInfo` (UTF-16LE) is a password-protected OOXML workbook.
-fn ole_is_encrypted(bytes: &[u8]) -> bool {
-    fn utf16(s: &str) -> Vec<u8> {
-        s.encode_utf16().flat_map(u16::to_le_bytes).collect()
-    }
-    let needles = [utf16("EncryptedPackage"), utf16("EncryptionInfo")];
-    needles
-        .iter()
-        .any(|n| bytes.windows(n.len()).any(|w| w == n.as_slice()))
+/// Does an OLE compound file name any of these streams (UTF-16LE in its
+/// directory)? `EncryptedPackage`/`EncryptionInfo` mean a password-protected
+/// OOXML workbook; `Workbook`/`Book` a legacy .xls.
+fn ole_has(bytes: &[u8], names: &[&str]) -> bool {
+    names.iter().any(|name| {
+        let needle: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+    })
 }
 
 fn sniff_zip(bytes: &[u8], max_inflated: u64) -> Sniffed {
@@ -156,6 +157,8 @@ mod tests {
         );
         let mut ole = OLE_MAGIC.to_vec();
         ole.extend_from_slice(&[0u8; 100]);
+        assert_eq!(sniff(&ole, "xls", 1000), Sniffed::Format(FileFormat::Other));
+        ole.extend("Workbook".encode_utf16().flat_map(u16::to_le_bytes));
         assert_eq!(sniff(&ole, "xls", 1000), Sniffed::Format(FileFormat::Xls));
         ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
         assert_eq!(

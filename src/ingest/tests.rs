@@ -423,6 +423,12 @@ fn broken_and_foreign_files_get_clear_issues() {
             v.extend((0..2000u32).map(|i| (i * 7 % 251) as u8));
             v
         }),
+        ("olewb.xls", {
+            let mut v = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+            v.extend((0..2000u32).map(|i| (i * 7 % 251) as u8));
+            v.extend("Workbook".encode_utf16().flat_map(u16::to_le_bytes));
+            v
+        }),
         ("locked.xlsx", {
             let mut v = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
             v.extend([0u8; 512]);
@@ -449,8 +455,14 @@ fn broken_and_foreign_files_get_clear_issues() {
     assert_eq!(e.code, IssueCode::FileHtml);
     assert!(e.message.contains("另存为"), "{}", e.message);
     let r = ingest_file(&root.join("ole.xls"), root, &limits());
-    assert_eq!(r.file().format, FileFormat::Xls);
+    assert_eq!(r.file().format, FileFormat::Other);
     assert_eq!(failed(&r).code, IssueCode::FileUnreadable);
+    // An OLE file that does name a workbook stream but is junk inside.
+    let r = ingest_file(&root.join("olewb.xls"), root, &limits());
+    assert_eq!(r.file().format, FileFormat::Xls);
+    let e = failed(&r);
+    assert_eq!(e.code, IssueCode::FileUnreadable);
+    assert!(e.message.contains("损坏"), "{}", e.message);
     let r = ingest_file(&root.join("locked.xlsx"), root, &limits());
     assert_eq!(r.file().format, FileFormat::Encrypted);
     let e = failed(&r);
@@ -467,6 +479,9 @@ fn lock_files_and_non_spreadsheets_are_ignored() {
     std::fs::write(root.join(".~lock.a.xlsx#"), b"x").unwrap();
     std::fs::write(root.join("说明.txt"), "编号,当前状态\n".as_bytes()).unwrap();
     std::fs::write(root.join("page.html"), "<html></html>".as_bytes()).unwrap();
+    let mut thumbs = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    thumbs.extend("Catalog".encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(root.join("Thumbs.db"), &thumbs).unwrap();
     // A real workbook with a wrong extension is read.
     let real = messy_xlsx(root, "x.xlsx");
     std::fs::rename(&real, root.join("表格.dat")).unwrap();
@@ -482,6 +497,8 @@ fn lock_files_and_non_spreadsheets_are_ignored() {
     let i = ignored(&ingest_file(&root.join("说明.txt"), root, &limits())).clone();
     assert!(i.message.contains("不是电子表格文件"), "{}", i.message);
     ignored(&ingest_file(&root.join("page.html"), root, &limits()));
+    let r = ingest_file(&root.join("Thumbs.db"), root, &limits());
+    assert!(ignored(&r).message.contains("不是电子表格文件"));
     let r = ingest_file(&root.join("表格.dat"), root, &limits());
     assert_eq!(r.file().format, FileFormat::Xlsx);
     assert_eq!(forms(&r)[0].rows.len(), 3);
