@@ -290,7 +290,7 @@ pub(crate) fn extract_rows(grid: &Grid, header: &Header) -> (Vec<RawRow>, Vec<St
 
 /// `A`, `B`, …, `AA` for a 0-based column.
 pub(crate) fn col_letter(col: u32) -> String {
-    let mut n = col + 1;
+    let mut n = u64::from(col) + 1;
     let mut s = Vec::new();
     while n > 0 {
         let rem = (n - 1) % 26;
@@ -303,7 +303,7 @@ pub(crate) fn col_letter(col: u32) -> String {
 
 /// A1 reference of a 0-based (row, col).
 pub(crate) fn a1(row: u32, col: u32) -> String {
-    format!("{}{}", col_letter(col), row + 1)
+    format!("{}{}", col_letter(col), u64::from(row) + 1)
 }
 
 #[cfg(test)]
@@ -318,6 +318,7 @@ mod tests {
         assert_eq!(col_letter(25), "Z");
         assert_eq!(col_letter(26), "AA");
         assert_eq!(col_letter(16_383), "XFD");
+        assert_eq!(a1(u32::MAX, 0), "A4294967296");
     }
 
     #[test]

@@ -4,6 +4,15 @@
 //!
 //! Nothing here panics on a bad file: every parse runs under `catch_unwind`
 //! and any failure becomes a file-level [`Issue`].
+//!
+//! - `sniff`: the real format from the first bytes; zip-bomb guard.
+//! - `grid`: every sheet as a sparse grid (xlsx/xlsb streamed, row-capped),
+//!   merged areas copied with their origin, percent formats.
+//! - `ole`, `ods`: light scans of .xls BIFF records and .ods `content.xml`
+//!   (used area before calamine allocates a dense grid; percent cells; .ods merges).
+//! - `csv`: UTF-8/GB18030 text with a sniffed delimiter.
+//! - `header`: header search (one or two rows), data rows, notes and footer.
+//! - `ledger`: the master ledger's 台账/节点/单位/评价 sheets.
 
 mod csv;
 mod grid;
