@@ -4,15 +4,40 @@
 //!
 //! Nothing here panics on a bad file: every parse runs under `catch_unwind`
 //! and any failure becomes a file-level [`Issue`].
+//!
+//! - `sniff`: the real format from the first bytes; zip-bomb guard.
+//! - `grid`: every sheet as a sparse grid (xlsx/xlsb streamed, row-capped),
+//!   merged areas copied with their origin, percent formats.
+//! - `ole`, `ods`: light scans of .xls BIFF records and .ods `content.xml`
+//!   (used area before calamine allocates a dense grid; percent cells; .ods merges).
+//! - `csv`: UTF-8/GB18030 text with a sniffed delimiter.
+//! - `header`: header search (one or two rows), data rows, notes and footer.
+//! - `ledger`: the master ledger's 台账/节点/单位/评价 sheets.
 
-use std::collections::BTreeMap;
+mod csv;
+mod grid;
+mod header;
+mod ledger;
+mod ods;
+mod ole;
+mod sniff;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
-use crate::model::{Issue, Ledger};
+use crate::model::{Issue, IssueCode, Ledger};
+use crate::templates::templates;
 use crate::value::CellValue;
 
 /// Name of the (very hidden) sheet in which `duban forms` stores the form's identity.
@@ -159,15 +184,324 @@ impl Ingested {
 }
 
 /// Every file under `returns`, recursively, sorted by relative path.
+/// Symlinked folders are followed once (no loops).
 pub fn discover(returns: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let _ = returns;
-    todo!("ingest::discover")
+    use anyhow::Context;
+    let meta = std::fs::metadata(returns)
+        .with_context(|| format!("无法打开报送文件夹 {}，请确认路径正确", returns.display()))?;
+    if !meta.is_dir() {
+        anyhow::bail!(
+            "{} 不是文件夹，请指定存放各单位报送表格的文件夹",
+            returns.display()
+        );
+    }
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stack = vec![returns.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let canon = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+        if !seen.insert(canon) {
+            continue;
+        }
+        let entries =
+            std::fs::read_dir(&dir).with_context(|| format!("无法读取文件夹 {}", dir.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            // `metadata` follows symlinks; a dangling link is skipped.
+            let Ok(m) = std::fs::metadata(&path) else {
+                continue;
+            };
+            if m.is_dir() {
+                stack.push(path);
+            } else if m.is_file() {
+                out.push(path);
+            }
+        }
+    }
+    out.sort_by_cached_key(|p| rel_path(p, returns));
+    Ok(out)
+}
+
+/// `path` relative to `root`, `/`-separated (the file name when outside `root`).
+fn rel_path(path: &Path, root: &Path) -> String {
+    match path.strip_prefix(root) {
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => file_name(path),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// SHA-256 of a file, streamed (for files too large to read whole).
+fn hash_file(path: &Path) -> Option<String> {
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Some(hex(&h.finalize()))
+}
+
+fn source_file(path: &Path, root: &Path) -> SourceFile {
+    let meta = std::fs::metadata(path).ok();
+    SourceFile {
+        abs: path.to_path_buf(),
+        rel: rel_path(path, root),
+        size: meta.as_ref().map_or(0, |m| m.len()),
+        sha256: String::new(),
+        modified: meta
+            .and_then(|m| m.modified().ok())
+            .map(|t| chrono::DateTime::<chrono::Local>::from(t).naive_local()),
+        format: FileFormat::Other,
+    }
+}
+
+/// A file-level problem: code and plain-Chinese message.
+type Problem = (IssueCode, String);
+
+const MSG_DAMAGED: &str =
+    "文件已损坏或不完整，无法读取。请在 Excel/WPS 中打开确认内容无误后重新保存，再报送一次。";
+const MSG_ENCRYPTED: &str = "文件设置了打开密码，无法读取。请取消密码后另存一份再报送。";
+const MSG_HTML: &str =
+    "这是网页文件另存为的表格，请在 Excel/WPS 中打开后“另存为”Excel 工作簿(.xlsx)再报送";
+const MSG_NOT_FORM: &str = "未找到表头（应含“编号”“当前状态”“完成进度”等列），请使用下发的模板填报";
+const MSG_EMPTY: &str = "文件是空的，没有任何内容。请确认填报后重新保存再报送。";
+
+fn mb(n: u64) -> String {
+    crate::value::fmt_number((n as f64 / 1_048_576.0 * 10.0).round() / 10.0)
+}
+
+fn read_error_problem(e: grid::ReadError) -> Problem {
+    match e {
+        grid::ReadError::Password => (IssueCode::FileEncrypted, MSG_ENCRYPTED.to_string()),
+        grid::ReadError::TooLarge(detail) => (
+            IssueCode::FileTooLarge,
+            format!("表格内容过多（{detail}），未读取。请删除多余的行、列和工作表后另存再报送。"),
+        ),
+        grid::ReadError::Damaged(_) => (IssueCode::FileUnreadable, MSG_DAMAGED.to_string()),
+    }
 }
 
 /// Read one file. Never panics; never writes to the file.
 pub fn ingest_file(path: &Path, returns_root: &Path, limits: &Limits) -> Ingested {
-    let _ = (path, returns_root, limits);
-    todo!("ingest::ingest_file")
+    let mut file = source_file(path, returns_root);
+    let name = file_name(path);
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let ignored = |mut file: SourceFile, msg: &str| {
+        if file.sha256.is_empty() {
+            file.sha256 = hash_file(path).unwrap_or_default();
+        }
+        let issue = Issue::warning(IssueCode::FileIgnored, msg).file(file.rel.clone());
+        Ingested::Ignored { file, issue }
+    };
+    let failed = |file: SourceFile, (code, msg): Problem| {
+        let issue = Issue::error(code, msg).file(file.rel.clone());
+        Ingested::Failed { file, issue }
+    };
+
+    if name.starts_with("~$") || name.starts_with(".~lock") {
+        return ignored(
+            file,
+            "这是 Excel/WPS 打开文件时生成的临时锁定文件，不是报送的表格，未读取。",
+        );
+    }
+    if file.size > limits.max_file_bytes {
+        file.sha256 = hash_file(path).unwrap_or_default();
+        let msg = format!(
+            "文件过大（{} MB，上限 {} MB），未读取。请删除多余的工作表、图片和空白格式后另存再报送。",
+            mb(file.size),
+            mb(limits.max_file_bytes)
+        );
+        return failed(file, (IssueCode::FileTooLarge, msg));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(_) => {
+            let msg = "无法打开文件（可能正被其他程序占用或没有读取权限）。请关闭文件后重试，或重新报送一份。";
+            return failed(file, (IssueCode::FileUnreadable, msg.to_string()));
+        }
+    };
+    file.size = bytes.len() as u64;
+    file.sha256 = hex(&Sha256::digest(&bytes));
+
+    let is_sheet_ext = sniff::SPREADSHEET_EXTS.contains(&ext.as_str());
+    let sniffed = sniff::sniff(&bytes, &ext, limits.max_inflated_bytes);
+    let real_sheet = matches!(
+        sniffed,
+        sniff::Sniffed::Format(
+            FileFormat::Xlsx
+                | FileFormat::Xlsm
+                | FileFormat::Xls
+                | FileFormat::Xlsb
+                | FileFormat::Ods
+                | FileFormat::Encrypted
+        )
+    );
+    if !is_sheet_ext && !real_sheet {
+        if let sniff::Sniffed::Format(f) = sniffed {
+            file.format = f;
+        }
+        return ignored(file, "不是电子表格文件，未读取。");
+    }
+    let format = match sniffed {
+        sniff::Sniffed::Empty => {
+            return failed(
+                file,
+                (
+                    IssueCode::FileEmpty,
+                    "文件是空的（0 字节），请重新保存后再报送。".to_string(),
+                ),
+            )
+        }
+        sniff::Sniffed::Damaged => {
+            return failed(file, (IssueCode::FileUnreadable, MSG_DAMAGED.to_string()))
+        }
+        sniff::Sniffed::TooLarge { inflated } => {
+            let msg = format!(
+                "文件解压后过大（约 {} MB，上限 {} MB），可能含有大量空白格式或已损坏，未读取。请只保留填报表格，另存后再报送。",
+                mb(inflated),
+                mb(limits.max_inflated_bytes)
+            );
+            return failed(file, (IssueCode::FileTooLarge, msg));
+        }
+        sniff::Sniffed::Format(f) => f,
+    };
+    file.format = format;
+    match format {
+        FileFormat::Html => return failed(file, (IssueCode::FileHtml, MSG_HTML.to_string())),
+        FileFormat::Encrypted => {
+            return failed(file, (IssueCode::FileEncrypted, MSG_ENCRYPTED.to_string()))
+        }
+        FileFormat::Other => {
+            let msg = "文件内容不是可识别的电子表格（可能已损坏或扩展名不对）。请在 Excel/WPS 中打开后另存为 Excel 工作簿(.xlsx)再报送。";
+            return failed(file, (IssueCode::FileUnreadable, msg.to_string()));
+        }
+        _ => {}
+    }
+    match catch_unwind(AssertUnwindSafe(|| parse_forms(&bytes, format, limits))) {
+        Ok(Ok(forms)) => Ingested::Forms { file, forms },
+        Ok(Err(problem)) => failed(file, problem),
+        Err(_) => failed(file, (IssueCode::FileUnreadable, MSG_DAMAGED.to_string())),
+    }
+}
+
+/// Read the key/value pairs of the metadata sheet.
+fn read_meta(grid: &grid::Grid) -> FormMeta {
+    let mut meta = FormMeta::default();
+    let Some(last) = grid.max_row() else {
+        return meta;
+    };
+    for r in 0..=last.min(100) {
+        let key = grid.value(r, 0).as_text();
+        let val = grid.value(r, 1).as_text();
+        match key.as_str() {
+            "unit" => meta.unit = val,
+            "period" => meta.period = val,
+            "version" => meta.version = val,
+            "generated" => meta.generated = val,
+            _ => {}
+        }
+    }
+    meta
+}
+
+/// Every form sheet of a workbook already split into grids.
+fn forms_from_sheets(sheets: &[grid::SheetGrid]) -> Vec<RawForm> {
+    let meta = sheets
+        .iter()
+        .find(|s| s.name == META_SHEET)
+        .map(|s| read_meta(&s.grid))
+        .filter(|m| !m.unit.is_empty() || !m.period.is_empty());
+    let cols = &templates().form;
+    let mut forms = Vec::new();
+    for sheet in sheets {
+        if sheet.name == META_SHEET || sheet.grid.is_empty() {
+            continue;
+        }
+        let Some(h) = header::find_header(&sheet.grid, cols, "id") else {
+            continue;
+        };
+        let (rows, footer) = header::extract_rows(&sheet.grid, &h);
+        forms.push(RawForm {
+            sheet: sheet.name.clone(),
+            meta: meta.clone(),
+            preamble: header::preamble(&sheet.grid, &h),
+            footer,
+            header_row: h.row,
+            header_first_row: h.first_row,
+            missing_required: h.missing_required(cols),
+            columns: h.columns,
+            duplicate_columns: h.duplicates,
+            rows,
+        });
+    }
+    forms
+}
+
+fn garbled(sheets: &[grid::SheetGrid]) -> bool {
+    sheets.iter().any(|s| {
+        (0..=s.grid.max_row().unwrap_or(0).min(header::HEADER_SCAN_ROWS)).any(|r| {
+            s.grid
+                .row(r)
+                .any(|(_, c)| matches!(&c.value, CellValue::Text(t) if t.contains('\u{FFFD}')))
+        })
+    })
+}
+
+/// Read the sheets of a workbook, retrying a legacy .xls with the Chinese
+/// code page (936) when its text comes out garbled or no header is found.
+fn read_sheets(
+    bytes: &[u8],
+    format: FileFormat,
+    limits: &Limits,
+    usable: impl Fn(&[grid::SheetGrid]) -> bool,
+) -> Result<Vec<grid::SheetGrid>, Problem> {
+    let sheets = grid::read_workbook(bytes, format, limits, None).map_err(read_error_problem)?;
+    if format == FileFormat::Xls && (garbled(&sheets) || !usable(&sheets)) {
+        if let Ok(retry) = grid::read_workbook(bytes, format, limits, Some(936)) {
+            if usable(&retry) && !garbled(&retry) {
+                return Ok(retry);
+            }
+        }
+    }
+    Ok(sheets)
+}
+
+fn parse_forms(bytes: &[u8], format: FileFormat, limits: &Limits) -> Result<Vec<RawForm>, Problem> {
+    let sheets = read_sheets(bytes, format, limits, |s| !forms_from_sheets(s).is_empty())?;
+    let forms = forms_from_sheets(&sheets);
+    if !forms.is_empty() {
+        return Ok(forms);
+    }
+    if sheets.iter().all(|s| s.grid.is_empty()) {
+        Err((IssueCode::FileEmpty, MSG_EMPTY.to_string()))
+    } else {
+        Err((IssueCode::FileNotForm, MSG_NOT_FORM.to_string()))
+    }
 }
 
 /// Read every file in parallel (rayon); result sorted by relative path.
@@ -178,14 +512,22 @@ pub fn ingest_all(
     limits: &Limits,
     on_file: &(dyn Fn() + Sync),
 ) -> Vec<Ingested> {
-    let _ = (files, returns_root, limits, on_file);
-    todo!("ingest::ingest_all")
+    let mut out: Vec<Ingested> = files
+        .par_iter()
+        .map(|p| {
+            let r = ingest_file(p, returns_root, limits);
+            on_file();
+            r
+        })
+        .collect();
+    out.sort_by(|a, b| a.file().rel.cmp(&b.file().rel));
+    out
 }
 
 /// Read the master ledger (台账, 节点, 单位, 评价 sheets). Problems in the
 /// ledger are returned as issues (file = the ledger's file name); a ledger
-/// that cannot be read at all, or lacks the 台账 or 单位 sheet, is an error.
+/// that cannot be read at all, or lacks the 台账 sheet, is an error. A ledger
+/// without a 单位 sheet gets its units from the 牵头单位 column (warning).
 pub fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledger, Vec<Issue>)> {
-    let _ = (path, limits);
-    todo!("ingest::read_ledger")
+    ledger::read_ledger(path, limits)
 }

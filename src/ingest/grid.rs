@@ -1,0 +1,467 @@
+//! Reading a workbook's sheets into sparse grids, whatever the format.
+//!
+//! Cells are stored sparsely so that a stray cell at XFD1048576 or formatting
+//! down to the last row never allocates a huge grid; reading stops at
+//! `Limits::max_rows` rows.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetVisible, Xls, XlsOptions, Xlsb, Xlsx};
+
+use super::FileFormat;
+use crate::config::Limits;
+use crate::value::CellValue;
+
+/// Largest column index a spreadsheet can have (XFD).
+const MAX_COL: u32 = 16_383;
+
+/// Largest dense grid (cells) a legacy .xls or .ods sheet may make calamine allocate.
+const DENSE_MAX_GRID: u64 = 2_000_000;
+
+fn too_wide(e: &super::ole::Extent) -> ReadError {
+    ReadError::TooLarge(format!(
+        "已用区域从 {} 延伸到 {}，范围过大",
+        super::header::a1(e.min_row, e.min_col),
+        super::header::a1(e.max_row, e.max_col)
+    ))
+}
+
+/// One stored cell.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct GridCell {
+    pub value: CellValue,
+    /// Origin (row, col) when copied from the top-left cell of a merged area.
+    pub merged_from: Option<(u32, u32)>,
+}
+
+/// A sheet's non-empty cells, keyed by (row, col), 0-based.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Grid {
+    cells: BTreeMap<(u32, u32), GridCell>,
+}
+
+impl Grid {
+    pub fn set(&mut self, row: u32, col: u32, value: CellValue) {
+        if !value.is_empty() {
+            self.cells.insert(
+                (row, col),
+                GridCell {
+                    value,
+                    merged_from: None,
+                },
+            );
+        }
+    }
+
+    pub fn get(&self, row: u32, col: u32) -> Option<&GridCell> {
+        self.cells.get(&(row, col))
+    }
+
+    pub fn value(&self, row: u32, col: u32) -> &CellValue {
+        static EMPTY: CellValue = CellValue::Empty;
+        self.get(row, col).map(|c| &c.value).unwrap_or(&EMPTY)
+    }
+
+    /// The non-empty cells of a row, in column order.
+    pub fn row(&self, row: u32) -> impl Iterator<Item = (u32, &GridCell)> + '_ {
+        self.cells
+            .range((row, 0)..=(row, u32::MAX))
+            .map(|(&(_, c), cell)| (c, cell))
+    }
+
+    /// Numbers in these cells (or merged from them) are percent-formatted.
+    pub fn mark_percent(&mut self, cells: &std::collections::HashSet<(u32, u32)>) {
+        if cells.is_empty() {
+            return;
+        }
+        for (pos, cell) in self.cells.iter_mut() {
+            if let CellValue::Number(n) = cell.value {
+                if cells.contains(pos) || cell.merged_from.is_some_and(|o| cells.contains(&o)) {
+                    cell.value = CellValue::Percent(n);
+                }
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    pub fn max_row(&self) -> Option<u32> {
+        self.cells.keys().next_back().map(|&(r, _)| r)
+    }
+
+    fn max_col(&self) -> Option<u32> {
+        self.cells.keys().map(|&(_, c)| c).max()
+    }
+
+    /// Copy each merged area's top-left value to every cell of the area
+    /// (within the used cells' bounding box, at most `budget` copies).
+    pub fn apply_merges(&mut self, merges: &[Dimensions], budget: u64) {
+        let (Some(max_r), Some(max_c)) = (self.max_row(), self.max_col()) else {
+            return;
+        };
+        let mut left = budget;
+        for m in merges {
+            let (r0, c0) = m.start;
+            let (r1, c1) = (m.end.0.min(max_r), m.end.1.min(max_c));
+            let Some(origin) = self.get(r0, c0).map(|c| c.value.clone()) else {
+                continue;
+            };
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    if (r, c) == (r0, c0) {
+                        continue;
+                    }
+                    if left == 0 {
+                        return;
+                    }
+                    left -= 1;
+                    self.cells.entry((r, c)).or_insert_with(|| GridCell {
+                        value: origin.clone(),
+                        merged_from: Some((r0, c0)),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// One sheet as read.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SheetGrid {
+    pub name: String,
+    pub grid: Grid,
+    pub hidden: bool,
+    /// Reading stopped at `max_rows`.
+    pub truncated: bool,
+}
+
+/// Why a workbook could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ReadError {
+    Password,
+    TooLarge(String),
+    Damaged(String),
+}
+
+impl ReadError {
+    fn from_msg(e: impl std::fmt::Display) -> Self {
+        let s = e.to_string();
+        if s.to_ascii_lowercase().contains("password") {
+            ReadError::Password
+        } else {
+            ReadError::Damaged(s)
+        }
+    }
+}
+
+/// Read every sheet of a workbook already in memory.
+pub(crate) fn read_workbook(
+    bytes: &[u8],
+    format: FileFormat,
+    limits: &Limits,
+    codepage: Option<u16>,
+) -> Result<Vec<SheetGrid>, ReadError> {
+    match format {
+        FileFormat::Xlsx | FileFormat::Xlsm => read_xlsx(bytes, limits),
+        FileFormat::Xlsb => read_xlsb(bytes, limits),
+        FileFormat::Xls => {
+            // calamine builds each sheet as a dense grid on open: measure first.
+            let scan = super::ole::xls_scan(bytes).unwrap_or_default();
+            let cap = limits.max_cells.min(DENSE_MAX_GRID);
+            if let Some(e) = scan
+                .iter()
+                .filter_map(|s| s.extent)
+                .find(|e| e.area() > cap)
+            {
+                return Err(too_wide(&e));
+            }
+            let mut opts = XlsOptions::default();
+            opts.force_codepage = codepage;
+            let wb = Xls::new_with_options(Cursor::new(bytes), opts).map_err(|e| match e {
+                calamine::XlsError::Password => ReadError::Password,
+                other => ReadError::from_msg(other),
+            })?;
+            let mut sheets = read_ranges(wb, limits, |wb, name| {
+                wb.merge_cells_by_sheet_name(name).unwrap_or_default()
+            })?;
+            for sheet in &mut sheets {
+                if let Some(found) = scan.iter().find(|s| s.name.as_deref() == Some(&sheet.name)) {
+                    sheet.grid.mark_percent(&found.percent_cells);
+                }
+            }
+            Ok(sheets)
+        }
+        FileFormat::Ods => {
+            // calamine expands repeated rows/columns densely on open: measure first.
+            let tables = super::ods::scan(bytes, limits.max_inflated_bytes).unwrap_or_default();
+            let cap = limits.max_cells.min(DENSE_MAX_GRID);
+            if let Some(e) = tables
+                .iter()
+                .filter_map(|t| t.extent)
+                .find(|e| e.area() > cap)
+            {
+                return Err(too_wide(&e));
+            }
+            let wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(ReadError::from_msg)?;
+            let mut sheets = read_ranges(wb, limits, |_, name| {
+                tables
+                    .iter()
+                    .find(|t| t.name == name)
+                    .map(|t| t.merges.clone())
+                    .unwrap_or_default()
+            })?;
+            for sheet in &mut sheets {
+                if let Some(t) = tables.iter().find(|t| t.name == sheet.name) {
+                    sheet.grid.mark_percent(&t.percent_cells);
+                }
+            }
+            Ok(sheets)
+        }
+        FileFormat::Csv => super::csv::read_csv(bytes, limits).map(|g| vec![g]),
+        FileFormat::Html | FileFormat::Encrypted | FileFormat::Other => {
+            Err(ReadError::Damaged(format!("{format:?}")))
+        }
+    }
+}
+
+fn is_hidden(v: SheetVisible) -> bool {
+    !matches!(v, SheetVisible::Visible)
+}
+
+fn cell_budget(limits: &Limits, n: usize) -> Result<(), ReadError> {
+    if n as u64 > limits.max_cells {
+        Err(ReadError::TooLarge(format!(
+            "单元格超过 {} 个",
+            limits.max_cells
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError> {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsxError::Password => ReadError::Password,
+        other => ReadError::from_msg(other),
+    })?;
+    let metas: Vec<(String, bool)> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), is_hidden(s.visible)))
+        .collect();
+    let mut out = Vec::with_capacity(metas.len());
+    let mut total = 0usize;
+    for (name, hidden) in metas {
+        let mut grid = Grid::default();
+        let mut truncated = false;
+        {
+            let mut reader = wb
+                .worksheet_cells_reader(&name)
+                .map_err(ReadError::from_msg)?;
+            while let Some((cell, style_id)) = reader
+                .next_cell_with_style_id()
+                .map_err(ReadError::from_msg)?
+            {
+                let (r, c) = cell.get_position();
+                if r >= limits.max_rows {
+                    truncated = true;
+                    break;
+                }
+                if c > MAX_COL {
+                    continue;
+                }
+                let percent = reader
+                    .styles()
+                    .get(style_id)
+                    .and_then(|s| s.number_format.as_ref())
+                    .is_some_and(|f| {
+                        f.format_code.contains('%') || matches!(f.format_id, Some(9 | 10))
+                    });
+                grid.set(r, c, from_data_ref(cell.get_value(), percent));
+                cell_budget(limits, total + grid.len())?;
+            }
+        }
+        let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        grid.apply_merges(&merges, limits.max_cells);
+        total += grid.len();
+        out.push(SheetGrid {
+            name,
+            grid,
+            hidden,
+            truncated,
+        });
+    }
+    Ok(out)
+}
+
+fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError> {
+    let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsbError::Password => ReadError::Password,
+        other => ReadError::from_msg(other),
+    })?;
+    let metas: Vec<(String, bool)> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), is_hidden(s.visible)))
+        .collect();
+    let mut out = Vec::with_capacity(metas.len());
+    let mut total = 0usize;
+    for (name, hidden) in metas {
+        let mut grid = Grid::default();
+        let mut truncated = false;
+        let mut reader = wb
+            .worksheet_cells_reader(&name)
+            .map_err(ReadError::from_msg)?;
+        while let Some(cell) = reader.next_cell().map_err(ReadError::from_msg)? {
+            let (r, c) = cell.get_position();
+            if r >= limits.max_rows {
+                truncated = true;
+                break;
+            }
+            if c > MAX_COL {
+                continue;
+            }
+            grid.set(r, c, from_data_ref(cell.get_value(), false));
+            cell_budget(limits, total + grid.len())?;
+        }
+        total += grid.len();
+        out.push(SheetGrid {
+            name,
+            grid,
+            hidden,
+            truncated,
+        });
+    }
+    Ok(out)
+}
+
+/// Formats without a streaming reader: read each sheet's range and keep at
+/// most `max_rows` rows of it, sparsely.
+fn read_ranges<'b, R, F>(mut wb: R, limits: &Limits, merges: F) -> Result<Vec<SheetGrid>, ReadError>
+where
+    R: Reader<Cursor<&'b [u8]>>,
+    F: Fn(&R, &str) -> Vec<Dimensions>,
+{
+    let metas: Vec<(String, bool)> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), is_hidden(s.visible)))
+        .collect();
+    let mut out = Vec::with_capacity(metas.len());
+    let mut total = 0usize;
+    for (name, hidden) in metas {
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| ReadError::from_msg(format!("{e:?}")))?;
+        let mut grid = Grid::default();
+        let mut truncated = false;
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (dr, dc, v) in range.used_cells() {
+            let (r, c) = (r0.saturating_add(dr as u32), c0.saturating_add(dc as u32));
+            if r >= limits.max_rows {
+                truncated = true;
+                break;
+            }
+            if c > MAX_COL {
+                continue;
+            }
+            grid.set(r, c, from_data(v));
+            cell_budget(limits, total + grid.len())?;
+        }
+        drop(range);
+        let m = merges(&wb, &name);
+        grid.apply_merges(&m, limits.max_cells);
+        total += grid.len();
+        out.push(SheetGrid {
+            name,
+            grid,
+            hidden,
+            truncated,
+        });
+    }
+    Ok(out)
+}
+
+fn number(n: f64, percent: bool) -> CellValue {
+    if percent {
+        CellValue::Percent(n)
+    } else {
+        CellValue::Number(n)
+    }
+}
+
+fn date_iso(s: &str) -> CellValue {
+    use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+    if let Ok(dt) = s.parse::<NaiveDateTime>() {
+        return CellValue::Date(dt);
+    }
+    if let Ok(d) = s.parse::<NaiveDate>() {
+        return CellValue::Date(d.and_time(NaiveTime::MIN));
+    }
+    CellValue::text(s)
+}
+
+/// Convert a streamed calamine value.
+pub(crate) fn from_data_ref(v: &DataRef<'_>, percent: bool) -> CellValue {
+    match v {
+        DataRef::Int(i) => number(*i as f64, percent),
+        DataRef::Float(f) => number(*f, percent),
+        DataRef::String(s) => CellValue::text(s),
+        DataRef::SharedString(s) => CellValue::text(s),
+        DataRef::Bool(b) => CellValue::Bool(*b),
+        DataRef::DateTime(d) => match d.as_datetime() {
+            Some(dt) if !d.is_duration() => CellValue::Date(dt),
+            _ => CellValue::Number(d.as_f64()),
+        },
+        DataRef::DateTimeIso(s) => date_iso(s),
+        DataRef::DurationIso(s) => CellValue::text(s),
+        DataRef::Error(e) => CellValue::Error(e.to_string()),
+        DataRef::Empty => CellValue::Empty,
+    }
+}
+
+/// Convert a calamine value of a materialised range.
+pub(crate) fn from_data(v: &Data) -> CellValue {
+    match v {
+        Data::Int(i) => CellValue::Number(*i as f64),
+        Data::Float(f) => CellValue::Number(*f),
+        Data::String(s) => CellValue::text(s),
+        Data::Bool(b) => CellValue::Bool(*b),
+        Data::DateTime(d) => match d.as_datetime() {
+            Some(dt) if !d.is_duration() => CellValue::Date(dt),
+            _ => CellValue::Number(d.as_f64()),
+        },
+        Data::DateTimeIso(s) => date_iso(s),
+        Data::DurationIso(s) => CellValue::text(s),
+        Data::Error(e) => CellValue::Error(e.to_string()),
+        Data::Empty => CellValue::Empty,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_fill_within_used_box_only() {
+        let mut g = Grid::default();
+        g.set(0, 0, CellValue::text("a"));
+        g.set(3, 1, CellValue::text("b"));
+        // A merge reaching far beyond the used cells is clipped.
+        g.apply_merges(&[Dimensions::new((0, 0), (1_048_575, 16_383))], 1_000);
+        assert_eq!(g.len(), 8);
+        assert_eq!(g.get(2, 1).unwrap().merged_from, Some((0, 0)));
+        assert_eq!(g.get(3, 1).unwrap().value, CellValue::text("b"));
+        assert_eq!(g.get(3, 1).unwrap().merged_from, None);
+    }
+}

@@ -1,0 +1,473 @@
+//! Header search (one or two rows, merged group headings) and data-row
+//! extraction, shared by returned forms and the ledger's sheets.
+
+use std::collections::BTreeMap;
+
+use super::grid::Grid;
+use super::{MatchedColumn, RawCell, RawRow};
+use crate::templates::Columns;
+use crate::text::{to_half_width, trim};
+use crate::value::CellValue;
+
+/// Rows scanned from the top of a sheet for the header.
+pub(crate) const HEADER_SCAN_ROWS: u32 = 30;
+
+/// Text that starts a trailing note row: it and everything below are not data.
+const NOTE_PREFIXES: [&str; 16] = [
+    "填表说明",
+    "填报说明",
+    "说明:",
+    "备注:",
+    "注:",
+    "注1",
+    "注 :",
+    "填报人:",
+    "填表人:",
+    "审核人",
+    "单位负责人:",
+    "单位主要负责人:",
+    "主要负责人:",
+    "填报单位",
+    "填报日期:",
+    "联系电话:",
+];
+
+/// A header found in a sheet.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Header {
+    /// The lower (or only) header row.
+    pub row: u32,
+    /// The upper header row (== row for a one-row header).
+    pub first_row: u32,
+    pub columns: Vec<MatchedColumn>,
+    pub duplicates: Vec<MatchedColumn>,
+    /// Header text of every non-empty header column, matched or not.
+    pub texts: BTreeMap<u32, String>,
+}
+
+impl Header {
+    pub fn missing_required(&self, cols: &Columns) -> Vec<String> {
+        cols.required()
+            .filter(|d| !self.columns.iter().any(|c| c.key == d.key))
+            .map(|d| d.key.clone())
+            .collect()
+    }
+}
+
+fn cell_text(grid: &Grid, row: u32, col: u32) -> String {
+    trim(&grid.value(row, col).display()).to_string()
+}
+
+/// Match one header row, optionally joined with the row above it.
+fn match_row(grid: &Grid, cols: &Columns, row: u32, upper: Option<u32>) -> Header {
+    let mut colset: Vec<u32> = grid.row(row).map(|(c, _)| c).collect();
+    if let Some(u) = upper {
+        colset.extend(grid.row(u).map(|(c, _)| c));
+        colset.sort_unstable();
+        colset.dedup();
+    }
+    let mut h = Header {
+        row,
+        first_row: upper.unwrap_or(row),
+        ..Default::default()
+    };
+    for c in colset {
+        let lower = cell_text(grid, row, c);
+        let upper_text = upper.map(|u| cell_text(grid, u, c)).unwrap_or_default();
+        // A split heading (预计 over 完成时间) is read joined first; a group
+        // heading over sub-headings (完成情况 over 完成进度) then falls back
+        // to the sub-heading alone.
+        let mut tries: Vec<String> = Vec::with_capacity(3);
+        if !upper_text.is_empty() && !lower.is_empty() && upper_text != lower {
+            tries.push(format!("{upper_text}{lower}"));
+        }
+        if !lower.is_empty() {
+            tries.push(lower.clone());
+        }
+        if !upper_text.is_empty() && (lower.is_empty() || upper_text == lower) {
+            tries.push(upper_text.clone());
+        }
+        let display = if lower.is_empty() {
+            upper_text.clone()
+        } else {
+            lower.clone()
+        };
+        if display.is_empty() {
+            continue;
+        }
+        h.texts.insert(c, display.clone());
+        let found = tries
+            .iter()
+            .find_map(|t| cols.match_header(t).map(|d| (d.key.clone(), t.clone())));
+        if let Some((key, text)) = found {
+            let m = MatchedColumn {
+                key,
+                col: c,
+                header: text,
+            };
+            if h.columns.iter().any(|x| x.key == m.key) {
+                h.duplicates.push(m);
+            } else {
+                h.columns.push(m);
+            }
+        }
+    }
+    h
+}
+
+/// Does the row above look like the upper half of a two-row header? Either
+/// a header cell is merged down from it into `row` (编号 spanning both rows),
+/// or it holds a merged group heading narrower than the header row (a title
+/// or a `填报单位：…` line merged across the whole width is not one).
+fn upper_is_group_row(grid: &Grid, upper: u32, row: u32) -> bool {
+    if grid
+        .row(row)
+        .any(|(_, cell)| matches!(cell.merged_from, Some((r, _)) if r == upper))
+    {
+        return true;
+    }
+    let lower_cols: Vec<u32> = grid.row(row).map(|(c, _)| c).collect();
+    let (Some(&first), Some(&last)) = (lower_cols.first(), lower_cols.last()) else {
+        return false;
+    };
+    let mut spans: BTreeMap<(u32, u32), (u32, u32)> = BTreeMap::new(); // origin → (min col, max col)
+    for (c, cell) in grid.row(upper) {
+        if let Some(origin @ (r, oc)) = cell.merged_from {
+            if r == upper {
+                let e = spans.entry(origin).or_insert((oc, c));
+                e.1 = e.1.max(c);
+            }
+        }
+    }
+    spans
+        .values()
+        .any(|&(lo, hi)| hi > lo && (lo > first || hi < last))
+}
+
+/// Find the header in the first rows: a row with ≥2 matched columns, one of
+/// them `key_col`; the candidate with most matches wins.
+pub(crate) fn find_header(grid: &Grid, cols: &Columns, key_col: &str) -> Option<Header> {
+    let last = grid.max_row()?.min(HEADER_SCAN_ROWS - 1);
+    let mut best: Option<Header> = None;
+    for row in 0..=last {
+        let single = match_row(grid, cols, row, None);
+        let mut cand = single;
+        if row > 0 {
+            let joined = match_row(grid, cols, row, Some(row - 1));
+            let better = joined.columns.len() > cand.columns.len()
+                || (joined.columns.len() == cand.columns.len()
+                    && !joined.columns.is_empty()
+                    && upper_is_group_row(grid, row - 1, row));
+            if better {
+                cand = joined;
+            }
+        }
+        if cand.columns.len() < 2 || !cand.columns.iter().any(|c| c.key == key_col) {
+            continue;
+        }
+        let replace = match &best {
+            None => true,
+            Some(b) => {
+                cand.columns.len() > b.columns.len()
+                    || (cand.columns.len() == b.columns.len() && cand.first_row == b.row)
+            }
+        };
+        if replace {
+            best = Some(cand);
+        }
+    }
+    best
+}
+
+/// Is this the start of a note / signature block?
+pub(crate) fn is_note(text: &str) -> bool {
+    let t: String = to_half_width(text)
+        .chars()
+        .filter(|c| !crate::text::is_space(*c))
+        .collect();
+    NOTE_PREFIXES.iter().any(|p| {
+        let p: String = p.chars().filter(|c| *c != ' ').collect();
+        t.starts_with(&p)
+    })
+}
+
+/// Text of a whole row, cells joined with a full-width space.
+pub(crate) fn row_text(grid: &Grid, row: u32) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for (_, cell) in grid.row(row) {
+        if cell.merged_from.is_some() {
+            continue; // a merged title or note counts once
+        }
+        let t = trim(&cell.value.display()).to_string();
+        if !t.is_empty() && parts.last() != Some(&t) {
+            parts.push(t);
+        }
+    }
+    parts.join("\u{3000}")
+}
+
+/// Non-empty rows above the header, as text lines.
+pub(crate) fn preamble(grid: &Grid, header: &Header) -> Vec<String> {
+    (0..header.first_row)
+        .map(|r| row_text(grid, r))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Data rows below the header and the footer lines (notes, signatures).
+pub(crate) fn extract_rows(grid: &Grid, header: &Header) -> (Vec<RawRow>, Vec<String>) {
+    let mut rows = Vec::new();
+    let mut footer = Vec::new();
+    let Some(max_row) = grid.max_row() else {
+        return (rows, footer);
+    };
+    let mut in_footer = false;
+    for r in header.row.saturating_add(1)..=max_row {
+        // A merged area reaching down from the header is not data.
+        let own = |cell: &super::grid::GridCell| {
+            !cell.merged_from.is_some_and(|(orow, _)| orow <= header.row)
+        };
+        if !in_footer {
+            let first = grid
+                .row(r)
+                .find(|(_, c)| own(c) && !matches!(c.merged_from, Some((orow, _)) if orow != r));
+            if let Some((_, c)) = first {
+                if let CellValue::Text(t) = &c.value {
+                    in_footer = is_note(t);
+                }
+            }
+        }
+        if in_footer {
+            let t = row_text(grid, r);
+            if !t.is_empty() {
+                footer.push(t);
+            }
+            continue;
+        }
+        let mut raw = RawRow {
+            row: r,
+            ..Default::default()
+        };
+        let mut has_data = false;
+        for m in &header.columns {
+            let cell = grid.get(r, m.col).filter(|c| own(c));
+            let rc = match cell {
+                Some(c) => {
+                    if c.merged_from.is_none() && m.key != "seq" && !c.value.is_empty() {
+                        has_data = true;
+                    }
+                    RawCell {
+                        col: m.col,
+                        value: c.value.clone(),
+                        merged_from: c.merged_from,
+                    }
+                }
+                None => RawCell {
+                    col: m.col,
+                    ..Default::default()
+                },
+            };
+            raw.cells.insert(m.key.clone(), rc);
+        }
+        if !has_data {
+            continue;
+        }
+        for (c, cell) in grid.row(r) {
+            if !own(cell) || cell.value.is_empty() {
+                continue;
+            }
+            let head = header
+                .texts
+                .get(&c)
+                .cloned()
+                .unwrap_or_else(|| col_letter(c));
+            raw.original.push((head, cell.value.display()));
+        }
+        rows.push(raw);
+    }
+    (rows, footer)
+}
+
+/// `A`, `B`, …, `AA` for a 0-based column.
+pub(crate) fn col_letter(col: u32) -> String {
+    let mut n = u64::from(col) + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        s.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// A1 reference of a 0-based (row, col).
+pub(crate) fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", col_letter(col), u64::from(row) + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::templates::templates;
+
+    #[test]
+    fn a1_refs() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(6, 3), "D7");
+        assert_eq!(col_letter(25), "Z");
+        assert_eq!(col_letter(26), "AA");
+        assert_eq!(col_letter(16_383), "XFD");
+        assert_eq!(a1(u32::MAX, 0), "A4294967296");
+    }
+
+    #[test]
+    fn notes_are_recognised() {
+        assert!(is_note("填表说明：1. 进度填数字"));
+        assert!(is_note("注：本表由各单位填写"));
+        assert!(is_note("备注：无"));
+        assert!(is_note("填报人：张三"));
+        assert!(is_note("审核人：李四"));
+        assert!(!is_note("备注"));
+        assert!(!is_note("ZF-001"));
+    }
+
+    /// A merged area: (top-left, bottom-right), 0-based (row, col).
+    type Area = ((u32, u32), (u32, u32));
+
+    fn grid(rows: &[&[&str]], merges: &[Area]) -> Grid {
+        let mut g = Grid::default();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                g.set(r as u32, c as u32, CellValue::text(v));
+            }
+        }
+        let dims: Vec<_> = merges
+            .iter()
+            .map(|&(a, b)| calamine::Dimensions::new(a, b))
+            .collect();
+        g.apply_merges(&dims, 10_000);
+        g
+    }
+
+    fn found(h: &Header) -> Vec<(&str, u32, &str)> {
+        h.columns
+            .iter()
+            .map(|c| (c.key.as_str(), c.col, c.header.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn full_width_title_and_unit_line_are_not_header_rows() {
+        let g = grid(
+            &[
+                &["区发改局重点工作推进情况表"],
+                &["填报单位：区发改局　报送期次：2023年3月"],
+                &["编号", "当前状态", "完成进度", "进展情况", "存在问题"],
+                &["ZF-001", "进行中", "50", "x", ""],
+            ],
+            &[((0, 0), (0, 4)), ((1, 0), (1, 4))],
+        );
+        let h = find_header(&g, &templates().form, "id").unwrap();
+        assert_eq!((h.first_row, h.row), (2, 2));
+        assert_eq!(
+            preamble(&g, &h),
+            vec![
+                "区发改局重点工作推进情况表".to_string(),
+                "填报单位：区发改局　报送期次：2023年3月".to_string()
+            ]
+        );
+    }
+
+    #[test]
+    fn split_and_grouped_headings_are_joined() {
+        // 本期进展 is a group heading (no column of its own) over 当前状态 and
+        // 完成进度; 预计/完成时间 and 延期/说明 only make sense joined.
+        let g = grid(
+            &[
+                &["", "", "本期进展", "", "预计", "延期"],
+                &[
+                    "编号",
+                    "进展情况",
+                    "当前状态",
+                    "完成进度(%)",
+                    "完成时间",
+                    "说明",
+                ],
+                &["ZF-001", "x", "进行中", "50", "2023-05-01", ""],
+            ],
+            &[((0, 2), (0, 3))],
+        );
+        let h = find_header(&g, &templates().form, "id").unwrap();
+        assert_eq!((h.first_row, h.row), (0, 1));
+        assert_eq!(
+            found(&h),
+            vec![
+                ("id", 0, "编号"),
+                ("progress", 1, "进展情况"),
+                ("status", 2, "当前状态"),
+                ("percent", 3, "完成进度(%)"),
+                ("expected", 4, "预计完成时间"),
+                ("delay_reason", 5, "延期说明"),
+            ]
+        );
+        let (rows, footer) = extract_rows(&g, &h);
+        assert_eq!(rows.len(), 1);
+        assert!(footer.is_empty());
+        assert_eq!(
+            rows[0].original[3],
+            ("完成进度(%)".to_string(), "50".to_string())
+        );
+    }
+
+    #[test]
+    fn group_heading_that_is_a_column_name_yields_to_sub_headings() {
+        let g = grid(
+            &[
+                &["编号", "当前状态", "完成情况", ""],
+                &["", "", "完成进度（%）", "进展情况"],
+                &["ZF-001", "进行中", "50", "x"],
+            ],
+            &[((0, 0), (1, 0)), ((0, 1), (1, 1)), ((0, 2), (0, 3))],
+        );
+        let h = find_header(&g, &templates().form, "id").unwrap();
+        assert_eq!((h.first_row, h.row), (0, 1));
+        assert_eq!(
+            found(&h),
+            vec![
+                ("id", 0, "编号"),
+                ("status", 1, "当前状态"),
+                ("percent", 2, "完成进度（%）"),
+                ("progress", 3, "进展情况"),
+            ]
+        );
+        assert!(h.duplicates.is_empty());
+        // The header's vertical merges are never filled into data rows.
+        let (rows, _) = extract_rows(&g, &h);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].get("id").unwrap().merged_from, None);
+    }
+
+    #[test]
+    fn one_row_header_with_seq_and_duplicate() {
+        let mut g = Grid::default();
+        for (c, h) in ["序号", "编号", "当前状态", "进度(%)", "完成比例", "杂项"]
+            .iter()
+            .enumerate()
+        {
+            g.set(2, c as u32, CellValue::text(h));
+        }
+        g.set(0, 0, CellValue::text("标题"));
+        let h = find_header(&g, &templates().form, "id").unwrap();
+        assert_eq!(h.row, 2);
+        assert_eq!(h.first_row, 2);
+        let keys: Vec<_> = h.columns.iter().map(|c| (c.key.as_str(), c.col)).collect();
+        assert_eq!(
+            keys,
+            vec![("seq", 0), ("id", 1), ("status", 2), ("percent", 3)]
+        );
+        assert_eq!(h.duplicates.len(), 1);
+        assert_eq!(h.duplicates[0].col, 4);
+        assert_eq!(h.texts.get(&5).map(String::as_str), Some("杂项"));
+    }
+}

@@ -1,0 +1,559 @@
+//! The master ledger workbook: 台账 (tasks), 节点 (milestones), 单位 (units)
+//! and 评价 (evaluations) sheets.
+
+use std::collections::{HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context};
+use chrono::Datelike;
+
+use super::grid::SheetGrid;
+use super::header::{self, a1, Header};
+use super::sniff::{self, Sniffed};
+use super::{FileFormat, RawRow};
+use crate::config::Limits;
+use crate::model::{Evaluation, Issue, IssueCode, Ledger, Milestone, Task, Unit};
+use crate::templates::{templates, Columns};
+use crate::text::{norm_header, norm_id, norm_name, split_list, to_half_width, trim};
+use crate::value::{parse_date, parse_percent, parse_score, parse_stars, CellValue};
+
+/// Which ledger table a sheet holds, from its (normalised) name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Tasks,
+    Milestones,
+    Units,
+    Evaluations,
+}
+
+fn role_of(sheet_name: &str) -> Option<Role> {
+    let n = norm_header(sheet_name);
+    if n.contains("评价") || n.contains("测评") {
+        Some(Role::Evaluations)
+    } else if n.contains("节点") {
+        Some(Role::Milestones)
+    } else if n.contains("台账") || n.contains("任务") || n.contains("事项") {
+        Some(Role::Tasks)
+    } else if n.contains("单位") || n.contains("部门") {
+        Some(Role::Units)
+    } else {
+        None
+    }
+}
+
+/// A located table: its sheet, header and data rows.
+struct Table<'a> {
+    sheet: &'a SheetGrid,
+    header: Header,
+    rows: Vec<RawRow>,
+}
+
+impl Table<'_> {
+    fn cell(&self, row: &RawRow, key: &str) -> Option<String> {
+        row.get(key).map(|c| a1(row.row, c.col))
+    }
+}
+
+fn text(row: &RawRow, key: &str) -> String {
+    row.value(key).as_text()
+}
+
+fn find_table<'a>(sheet: &'a SheetGrid, cols: &Columns, key: &str) -> Option<Table<'a>> {
+    let header = header::find_header(&sheet.grid, cols, key)?;
+    let (rows, _) = header::extract_rows(&sheet.grid, &header);
+    Some(Table {
+        sheet,
+        header,
+        rows,
+    })
+}
+
+/// Collects ledger issues with the ledger's file name.
+struct Issues {
+    file: String,
+    list: Vec<Issue>,
+}
+
+impl Issues {
+    fn warn(
+        &mut self,
+        code: IssueCode,
+        sheet: &str,
+        cell: Option<String>,
+        msg: String,
+        value: &str,
+    ) {
+        let mut i = Issue::warning(code, msg)
+            .file(self.file.clone())
+            .sheet(sheet)
+            .value(value);
+        i.cell = cell;
+        self.list.push(i);
+    }
+}
+
+fn load_sheets(path: &Path, name: &str, limits: &Limits) -> anyhow::Result<Vec<SheetGrid>> {
+    let bytes = std::fs::read(path).with_context(|| {
+        format!(
+            "无法打开台账文件 {}，请确认路径正确、文件没有被其他程序占用",
+            path.display()
+        )
+    })?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        bail!(
+            "台账文件 {name} 过大（超过上限 {} 字节），请删除多余内容后另存再试",
+            limits.max_file_bytes
+        );
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let format = match sniff::sniff(&bytes, &ext, limits.max_inflated_bytes) {
+        Sniffed::Empty => bail!("台账文件 {name} 是空文件（0 字节），请重新保存台账后再试"),
+        Sniffed::Damaged => bail!("台账文件 {name} 已损坏或不完整，请在 Excel/WPS 中打开确认后重新保存再试"),
+        Sniffed::TooLarge { .. } => bail!("台账文件 {name} 解压后过大，可能含有大量空白格式，请只保留台账内容后另存再试"),
+        Sniffed::Format(FileFormat::Encrypted) => bail!("台账文件 {name} 设置了打开密码，无法读取。请取消密码后另存一份再试"),
+        Sniffed::Format(FileFormat::Html) => bail!("台账文件 {name} 是网页文件另存为的表格，请在 Excel/WPS 中打开后“另存为”Excel 工作簿(.xlsx)再试"),
+        Sniffed::Format(FileFormat::Other) => bail!("台账文件 {name} 不是可识别的电子表格，请另存为 Excel 工作簿(.xlsx)再试"),
+        Sniffed::Format(f) => f,
+    };
+    let usable = |s: &[SheetGrid]| {
+        s.iter()
+            .any(|sh| header::find_header(&sh.grid, &templates().ledger_tasks, "id").is_some())
+    };
+    match catch_unwind(AssertUnwindSafe(|| {
+        super::read_sheets(&bytes, format, limits, usable)
+    })) {
+        Ok(Ok(sheets)) => Ok(sheets),
+        Ok(Err((_, msg))) => Err(anyhow!("台账文件 {name} 无法读取：{msg}")),
+        Err(_) => Err(anyhow!(
+            "台账文件 {name} 已损坏，无法读取。请在 Excel/WPS 中打开确认后重新保存再试"
+        )),
+    }
+}
+
+pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledger, Vec<Issue>)> {
+    let name = super::file_name(path);
+    let sheets = load_sheets(path, &name, limits)?;
+    let t = templates();
+    let mut issues = Issues {
+        file: name.clone(),
+        list: Vec::new(),
+    };
+
+    let by_role = |role: Role| {
+        sheets
+            .iter()
+            .filter(move |s| role_of(&s.name) == Some(role))
+    };
+    // 台账: the named sheet, else any sheet whose header reads as a task list.
+    let tasks_table = by_role(Role::Tasks)
+        .find_map(|s| find_table(s, &t.ledger_tasks, "id"))
+        .or_else(|| {
+            sheets
+                .iter()
+                .filter(|s| role_of(&s.name).is_none())
+                .filter_map(|s| find_table(s, &t.ledger_tasks, "id"))
+                .find(|tb| tb.header.columns.iter().any(|c| c.key == "lead_unit"))
+        })
+        .ok_or_else(|| {
+            anyhow!(
+                "台账文件 {name} 中没有找到“台账”工作表（或其表头）。请保留名为“台账”的工作表，表头应含“编号”“事项名称”“牵头单位”等列"
+            )
+        })?;
+    let missing = tasks_table.header.missing_required(&t.ledger_tasks);
+    if !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|k| t.ledger_tasks.name(k)).collect();
+        bail!(
+            "台账文件 {name} 的“{}”工作表缺少必需的列：{}。请补上这些列后再试",
+            tasks_table.sheet.name,
+            names.join("、")
+        );
+    }
+
+    let default_year = default_year(&tasks_table);
+
+    // 单位
+    let units_table = by_role(Role::Units).find_map(|s| find_table(s, &t.ledger_units, "name"));
+    let mut units = match &units_table {
+        Some(tb) => read_units(tb, &mut issues),
+        None => Vec::new(),
+    };
+
+    let mut tasks = read_tasks(&tasks_table, default_year, &mut issues);
+
+    if units_table.is_none() {
+        let mut seen = HashSet::new();
+        for task in &tasks {
+            let unit = task.lead_unit.trim();
+            if !unit.is_empty() && seen.insert(norm_name(unit)) {
+                units.push(Unit {
+                    name: unit.to_string(),
+                    code: None,
+                    category: "未分类".to_string(),
+                    aliases: Vec::new(),
+                    contact: String::new(),
+                    phone: String::new(),
+                });
+            }
+        }
+        issues.list.push(
+            Issue::warning(
+                IssueCode::FileUnknownUnit,
+                "台账中没有“单位”工作表，已按“牵头单位”列生成单位名单（类别均为“未分类”）。如需按类别排名，请补充“单位”工作表（单位名称、类别、别名）。",
+            )
+            .file(name.clone()),
+        );
+    }
+
+    resolve_units(&mut tasks, &units, &tasks_table, &mut issues);
+
+    // 节点
+    if let Some(tb) =
+        by_role(Role::Milestones).find_map(|s| find_table(s, &t.ledger_milestones, "id"))
+    {
+        read_milestones(&tb, &mut tasks, default_year, &mut issues);
+    }
+    for task in &mut tasks {
+        task.milestones.sort_by_key(|m| m.date);
+    }
+
+    // 评价
+    let evaluations = match by_role(Role::Evaluations)
+        .find_map(|s| find_table(s, &t.ledger_evaluations, "unit"))
+    {
+        Some(tb) => read_evaluations(&tb, &units, &mut issues),
+        None => Vec::new(),
+    };
+
+    Ok((Ledger::new(tasks, units, evaluations), issues.list))
+}
+
+/// The year of the first full date in the task sheet, else the current year.
+fn default_year(tb: &Table<'_>) -> i32 {
+    tb.rows
+        .iter()
+        .flat_map(|r| ["deadline", "start", "assigned"].map(|k| r.value(k).clone()))
+        .find_map(|v| parse_date(&v, 1900))
+        .map(|d| d.year())
+        .unwrap_or_else(|| chrono::Local::now().year())
+}
+
+fn read_units(tb: &Table<'_>, issues: &mut Issues) -> Vec<Unit> {
+    let sheet = tb.sheet.name.as_str();
+    let mut units: Vec<Unit> = Vec::new();
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for row in &tb.rows {
+        let name = text(row, "name");
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.get(&norm_name(&name)) {
+            issues.warn(
+                IssueCode::FileUnknownUnit,
+                sheet,
+                tb.cell(row, "name"),
+                format!("单位“{name}”重复（第 {first} 行已有），已忽略本行。请删除重复的单位。"),
+                &name,
+            );
+            continue;
+        }
+        seen.insert(norm_name(&name), row.row + 1);
+        let code = text(row, "code");
+        let category = text(row, "category");
+        units.push(Unit {
+            name,
+            code: (!code.is_empty()).then_some(code),
+            category: if category.is_empty() {
+                "未分类".to_string()
+            } else {
+                category
+            },
+            aliases: split_list(&text(row, "aliases")),
+            contact: text(row, "contact"),
+            phone: text(row, "phone"),
+        });
+    }
+    units
+}
+
+fn read_date(
+    row: &RawRow,
+    key: &str,
+    year: i32,
+    tb: &Table<'_>,
+    what: &str,
+    issues: &mut Issues,
+) -> Option<chrono::NaiveDate> {
+    let v = row.value(key);
+    if v.is_empty() {
+        return None;
+    }
+    let d = parse_date(v, year);
+    if d.is_none() {
+        issues.warn(
+            IssueCode::RowInvalidDate,
+            &tb.sheet.name,
+            tb.cell(row, key),
+            format!("{what}“{}”不是有效日期，已按未填写处理。请写成 2023-03-15 或 2023年3月15日 这样的日期。", v.display()),
+            &v.display(),
+        );
+    }
+    d
+}
+
+fn read_tasks(tb: &Table<'_>, year: i32, issues: &mut Issues) -> Vec<Task> {
+    let sheet = tb.sheet.name.as_str();
+    let mut tasks: Vec<Task> = Vec::new();
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for row in &tb.rows {
+        let line = row.row + 1;
+        let id = to_half_width(trim(&text(row, "id"))).trim().to_string();
+        if id.is_empty() {
+            issues.warn(
+                IssueCode::RowMissingValue,
+                sheet,
+                tb.cell(row, "id"),
+                format!("台账第 {line} 行没有编号，已跳过。请为该任务补填编号。"),
+                "",
+            );
+            continue;
+        }
+        if let Some(first) = seen.get(&norm_id(&id)) {
+            issues.warn(
+                IssueCode::RowDuplicateTask,
+                sheet,
+                tb.cell(row, "id"),
+                format!("编号“{id}”在台账中重复（第 {first} 行已有），已忽略本行。请为每项任务使用唯一编号。"),
+                &id,
+            );
+            continue;
+        }
+        seen.insert(norm_id(&id), line);
+        let title = text(row, "title");
+        if title.is_empty() {
+            issues.warn(
+                IssueCode::RowMissingValue,
+                sheet,
+                tb.cell(row, "title"),
+                format!("任务 {id} 没有填写事项名称，请补填。"),
+                "",
+            );
+        }
+        let stars_v = row.value("stars");
+        let stars = match parse_stars(stars_v).filter(|s| (3..=5).contains(s)) {
+            Some(s) => s,
+            None => {
+                let msg = if stars_v.is_empty() {
+                    format!("任务 {id} 没有填写星级，按 3 星处理。请填写 3、4 或 5 星。")
+                } else {
+                    format!(
+                        "任务 {id} 的星级“{}”无法识别，按 3 星处理。请填写 3、4 或 5 星（如 3、3★、★★★、三星）。",
+                        stars_v.display()
+                    )
+                };
+                issues.warn(
+                    IssueCode::RowMissingValue,
+                    sheet,
+                    tb.cell(row, "stars"),
+                    msg,
+                    &stars_v.display(),
+                );
+                3
+            }
+        };
+        let lead_unit = text(row, "lead_unit");
+        if lead_unit.is_empty() {
+            issues.warn(
+                IssueCode::RowMissingValue,
+                sheet,
+                tb.cell(row, "lead_unit"),
+                format!("任务 {id} 没有填写牵头单位，该任务无人报送和考核。请补填牵头单位。"),
+                "",
+            );
+        }
+        let start = read_date(row, "start", year, tb, "开始日期", issues);
+        let deadline = read_date(row, "deadline", year, tb, "完成时限", issues);
+        let assigned = read_date(row, "assigned", year, tb, "交办日期", issues);
+        tasks.push(Task {
+            id,
+            title,
+            source: text(row, "source"),
+            stars,
+            leader: text(row, "leader"),
+            lead_unit,
+            coop_units: split_list(&text(row, "coop_units")),
+            owner: text(row, "owner"),
+            start,
+            deadline,
+            assigned,
+            requirements: text(row, "requirements"),
+            milestones: Vec::new(),
+            ledger_row: line,
+        });
+    }
+    tasks
+}
+
+/// Replace lead and cooperating unit names by the canonical 单位 names.
+fn resolve_units(tasks: &mut [Task], units: &[Unit], tb: &Table<'_>, issues: &mut Issues) {
+    let idx = Ledger::new(Vec::new(), units.to_vec(), Vec::new());
+    let resolve = |name: &str| {
+        idx.unit(name)
+            .or_else(|| idx.find_unit_in(name))
+            .map(|u| u.name.clone())
+    };
+    let col = tb
+        .header
+        .columns
+        .iter()
+        .find(|c| c.key == "lead_unit")
+        .map(|c| c.col);
+    for task in tasks.iter_mut() {
+        if task.lead_unit.is_empty() {
+            continue;
+        }
+        match resolve(&task.lead_unit) {
+            Some(n) => task.lead_unit = n,
+            None => issues.warn(
+                IssueCode::FileUnknownUnit,
+                &tb.sheet.name,
+                col.map(|c| a1(task.ledger_row - 1, c)),
+                format!(
+                    "任务 {} 的牵头单位“{}”不在“单位”工作表中，按原文保留。请核对单位名称或在“单位”工作表中补充（可填别名）。",
+                    task.id, task.lead_unit
+                ),
+                &task.lead_unit.clone(),
+            ),
+        }
+        task.coop_units = task
+            .coop_units
+            .iter()
+            .map(|c| resolve(c).unwrap_or_else(|| c.clone()))
+            .collect();
+    }
+}
+
+fn read_milestones(tb: &Table<'_>, tasks: &mut [Task], year: i32, issues: &mut Issues) {
+    let sheet = tb.sheet.name.as_str();
+    let index: HashMap<String, usize> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (norm_id(&t.id), i))
+        .collect();
+    for row in &tb.rows {
+        let id = text(row, "id");
+        let Some(&ti) = index.get(&norm_id(&id)) else {
+            issues.warn(
+                IssueCode::RowUnknownTask,
+                sheet,
+                tb.cell(row, "id"),
+                format!("节点表中的编号“{id}”在台账中不存在，已忽略。请核对编号。"),
+                &id,
+            );
+            continue;
+        };
+        let date = read_date(row, "date", year, tb, "节点日期", issues);
+        let planned_v = row.value("planned");
+        let planned = parse_percent(planned_v).ok();
+        if planned.is_none() {
+            issues.warn(
+                IssueCode::RowInvalidPercent,
+                sheet,
+                tb.cell(row, "planned"),
+                format!(
+                    "任务 {id} 的计划进度“{}”无效，该节点已忽略。请填写 0–100 的数字（如 60 或 60%）。",
+                    planned_v.display()
+                ),
+                &planned_v.display(),
+            );
+        }
+        if let (Some(date), Some(planned)) = (date, planned) {
+            tasks[ti].milestones.push(Milestone { date, planned });
+        } else if date.is_none() && row.value("date").is_empty() {
+            issues.warn(
+                IssueCode::RowMissingValue,
+                sheet,
+                tb.cell(row, "date"),
+                format!("任务 {id} 的节点没有填写日期，该节点已忽略。"),
+                "",
+            );
+        }
+    }
+}
+
+fn read_evaluations(tb: &Table<'_>, units: &[Unit], issues: &mut Issues) -> Vec<Evaluation> {
+    let sheet = tb.sheet.name.as_str();
+    let idx = Ledger::new(Vec::new(), units.to_vec(), Vec::new());
+    let mut out = Vec::new();
+    for row in &tb.rows {
+        let written = text(row, "unit");
+        if written.is_empty() {
+            continue;
+        }
+        let unit = match idx.unit(&written) {
+            Some(u) => u.name.clone(),
+            None => {
+                issues.warn(
+                    IssueCode::FileUnknownUnit,
+                    sheet,
+                    tb.cell(row, "unit"),
+                    format!(
+                        "评价表中的单位“{written}”不在“单位”工作表中，按原文保留。请核对单位名称。"
+                    ),
+                    &written,
+                );
+                written.clone()
+            }
+        };
+        let mut score = |key: &str, what: &str| {
+            let v: &CellValue = row.value(key);
+            if v.is_empty() {
+                return None;
+            }
+            let s = parse_score(v);
+            if s.is_none() {
+                issues.warn(
+                    IssueCode::RowInvalidPercent,
+                    sheet,
+                    tb.cell(row, key),
+                    format!(
+                        "{unit}的{what}“{}”无效，已按未评价处理。请填写 0–100 的分数。",
+                        v.display()
+                    ),
+                    &v.display(),
+                );
+            }
+            s
+        };
+        let self_eval = score("self", "自评");
+        let team = score("team", "专班评价");
+        let public = score("public", "群众评价");
+        let leader = score("leader", "领导评价");
+        out.push(Evaluation {
+            unit,
+            self_eval,
+            team,
+            public,
+            leader,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_roles() {
+        assert_eq!(role_of("台账"), Some(Role::Tasks));
+        assert_eq!(role_of("重点工作台账"), Some(Role::Tasks));
+        assert_eq!(role_of("节点"), Some(Role::Milestones));
+        assert_eq!(role_of("单位名单"), Some(Role::Units));
+        assert_eq!(role_of("单位评价"), Some(Role::Evaluations));
+        assert_eq!(role_of("Sheet1"), None);
+    }
+}

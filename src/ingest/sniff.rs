@@ -1,0 +1,194 @@
+//! Format sniffing from a file's first bytes (never from its extension), and
+//! the zip-bomb guard that runs before any zip container is parsed.
+
+use std::io::{Cursor, Read};
+
+use super::FileFormat;
+
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const ZIP_MAGIC: [u8; 4] = [b'P', b'K', 0x03, 0x04];
+const ODS_MIME: &str = "application/vnd.oasis.opendocument.spreadsheet";
+
+/// Extensions that name a spreadsheet (lower-case, no dot).
+pub(crate) const SPREADSHEET_EXTS: [&str; 14] = [
+    "xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "et", "ett", "wps", "xlt", "xltx", "xltm", "ots",
+    "dps",
+];
+
+/// What the first bytes say, before any spreadsheet parser runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Sniffed {
+    Empty,
+    Format(FileFormat),
+    /// A zip whose members inflate to more than the limit (declared sizes).
+    TooLarge {
+        inflated: u64,
+    },
+    /// A container that cannot even be opened (truncated zip, …).
+    Damaged,
+}
+
+/// Sniff the real format of `bytes`. `ext` is the lower-case extension, only
+/// used to tell a CSV text file from any other text file.
+pub(crate) fn sniff(bytes: &[u8], ext: &str, max_inflated: u64) -> Sniffed {
+    if bytes.is_empty() {
+        return Sniffed::Empty;
+    }
+    if bytes.starts_with(&OLE_MAGIC[..4]) {
+        // OLE also holds .doc, .ppt, Thumbs.db…: only a workbook stream makes it .xls.
+        return if ole_has(bytes, &["EncryptedPackage", "EncryptionInfo"]) {
+            Sniffed::Format(FileFormat::Encrypted)
+        } else if ole_has(bytes, &["Workbook", "Book"]) {
+            Sniffed::Format(FileFormat::Xls)
+        } else {
+            Sniffed::Format(FileFormat::Other)
+        };
+    }
+    if bytes.starts_with(&ZIP_MAGIC) {
+        return sniff_zip(bytes, max_inflated);
+    }
+    if looks_like_html(bytes) {
+        return Sniffed::Format(FileFormat::Html);
+    }
+    if ext == "csv" {
+        return Sniffed::Format(FileFormat::Csv);
+    }
+    Sniffed::Format(FileFormat::Other)
+}
+
+/// Does an OLE compound file name any of these streams (UTF-16LE in its
+/// directory)? `EncryptedPackage`/`EncryptionInfo` mean a password-protected
+/// OOXML workbook; `Workbook`/`Book` a legacy .xls.
+fn ole_has(bytes: &[u8], names: &[&str]) -> bool {
+    names.iter().any(|name| {
+        let needle: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+    })
+}
+
+fn sniff_zip(bytes: &[u8], max_inflated: u64) -> Sniffed {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Sniffed::Damaged;
+    };
+    let mut inflated: u64 = 0;
+    let mut names = Vec::with_capacity(zip.len());
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index_raw(i) else {
+            return Sniffed::Damaged;
+        };
+        inflated = inflated.saturating_add(f.size());
+        names.push(f.name().to_string());
+    }
+    if inflated > max_inflated {
+        return Sniffed::TooLarge { inflated };
+    }
+    let has = |n: &str| names.iter().any(|m| m.eq_ignore_ascii_case(n));
+    if has("xl/workbook.xml") {
+        let macro_enabled = has("xl/vbaProject.bin") || content_types_say_macro(&mut zip);
+        return Sniffed::Format(if macro_enabled {
+            FileFormat::Xlsm
+        } else {
+            FileFormat::Xlsx
+        });
+    }
+    if has("xl/workbook.bin") {
+        return Sniffed::Format(FileFormat::Xlsb);
+    }
+    if has("mimetype") {
+        if let Ok(mut f) = zip.by_name("mimetype") {
+            let mut s = String::new();
+            let _ = f.by_ref().take(200).read_to_string(&mut s);
+            if s.trim() == ODS_MIME {
+                return Sniffed::Format(FileFormat::Ods);
+            }
+        }
+    }
+    Sniffed::Format(FileFormat::Other)
+}
+
+fn content_types_say_macro(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> bool {
+    let Ok(f) = zip.by_name("[Content_Types].xml") else {
+        return false;
+    };
+    let mut s = String::new();
+    let _ = f.take(1 << 20).read_to_string(&mut s);
+    s.contains("macroEnabled")
+}
+
+/// `<html`, `<!DOCTYPE html`, `<table` (after a BOM and whitespace,
+/// case-insensitive), or an HTML-ish start with `<html` soon after.
+pub(crate) fn looks_like_html(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    let head = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(head);
+    let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let t = text.trim_start();
+    if ["<html", "<!doctype html", "<table"]
+        .iter()
+        .any(|p| t.starts_with(p))
+    {
+        return true;
+    }
+    (t.starts_with("<meta") || t.starts_with("<head") || t.starts_with("<!--"))
+        && (t.contains("<html") || t.contains("<table"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_magic_bytes() {
+        assert_eq!(sniff(b"", "xlsx", 1000), Sniffed::Empty);
+        assert_eq!(
+            sniff(b"\xEF\xBB\xBF  <!DOCTYPE HTML><html>", "xls", 1000),
+            Sniffed::Format(FileFormat::Html)
+        );
+        assert_eq!(
+            sniff(b"\n<TABLE border=1>", "xls", 1000),
+            Sniffed::Format(FileFormat::Html)
+        );
+        assert_eq!(
+            sniff(b"a,b\n1,2", "csv", 1000),
+            Sniffed::Format(FileFormat::Csv)
+        );
+        assert_eq!(
+            sniff(b"a,b\n1,2", "txt", 1000),
+            Sniffed::Format(FileFormat::Other)
+        );
+        let mut ole = OLE_MAGIC.to_vec();
+        ole.extend_from_slice(&[0u8; 100]);
+        assert_eq!(sniff(&ole, "xls", 1000), Sniffed::Format(FileFormat::Other));
+        ole.extend("Workbook".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(sniff(&ole, "xls", 1000), Sniffed::Format(FileFormat::Xls));
+        ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(
+            sniff(&ole, "xlsx", 1000),
+            Sniffed::Format(FileFormat::Encrypted)
+        );
+        assert_eq!(sniff(b"PK\x03\x04garbage", "xlsx", 1000), Sniffed::Damaged);
+    }
+
+    #[test]
+    fn zip_bomb_is_caught_from_declared_sizes() {
+        use std::io::Write;
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            w.start_file("xl/workbook.xml", opts).unwrap();
+            w.write_all(&vec![b'a'; 200_000]).unwrap();
+            w.finish().unwrap();
+        }
+        let bytes = buf.into_inner();
+        assert!(bytes.len() < 10_000);
+        assert_eq!(
+            sniff(&bytes, "xlsx", 100_000),
+            Sniffed::TooLarge { inflated: 200_000 }
+        );
+        assert_eq!(
+            sniff(&bytes, "xlsx", 1_000_000),
+            Sniffed::Format(FileFormat::Xlsx)
+        );
+    }
+}
