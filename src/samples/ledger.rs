@@ -522,7 +522,7 @@ pub fn write(data: &Data, opts: &SampleOptions, path: &Path) -> Result<()> {
         ws.write_string_with_format(r, 7, &t.owner, &f.cell)?;
         for (c, d) in [(8u16, t.start), (9, t.deadline), (10, Some(t.assigned))] {
             match d {
-                Some(d) => ws.write_date_with_format(r, c, &d, &f.date)?,
+                Some(d) => ws.write_date_with_format(r, c, d, &f.date)?,
                 None => ws.write_blank(r, c, &f.cell)?,
             };
         }

@@ -294,6 +294,9 @@ fn report(t: &TaskRec, as_of: NaiveDate, rng: &mut ChaCha8Rng) -> Report {
     };
     let pct = if pct >= 100.0 {
         100.0
+    } else if behind && planned > 10.0 {
+        // Behind, but started.
+        pct.clamp(5.0, 95.0)
     } else {
         pct.clamp(0.0, 95.0)
     };
@@ -768,6 +771,10 @@ fn unit_files(
         let mut f = emit(&doc, root, p.dir, &p.file_name, p, &unit.name, &opts.period)?;
         f.late = late;
         out.push(f);
+    }
+    // The current form itself is not the wrong-period one.
+    for f in &mut out {
+        f.kinds.retain(|k| *k != MessyKind::WrongPeriod);
     }
     if p.has(MessyKind::WrongPeriod) && !p.prev_due.is_empty() {
         // Last period's form sent again (clean otherwise).
