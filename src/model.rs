@@ -229,7 +229,9 @@ impl Ledger {
 
     /// Resolve a unit by its exact name, code or alias (after normalisation).
     pub fn unit(&self, name: &str) -> Option<&Unit> {
-        self.unit_index.get(&norm_name(name)).map(|&i| &self.units[i])
+        self.unit_index
+            .get(&norm_name(name))
+            .map(|&i| &self.units[i])
     }
 
     /// Find the unit named *inside* a longer text (a title, a file name, a
@@ -505,7 +507,10 @@ mod tests {
 
     #[test]
     fn card_order() {
-        assert_eq!(Card::max(Some(Card::Blue), Some(Card::Red)), Some(Card::Red));
+        assert_eq!(
+            Card::max(Some(Card::Blue), Some(Card::Red)),
+            Some(Card::Red)
+        );
         assert_eq!(Card::max(None, Some(Card::Yellow)), Some(Card::Yellow));
         assert_eq!(
             Card::max(Some(Card::Orange), Some(Card::Yellow)),
@@ -525,7 +530,10 @@ mod tests {
         };
         let l = Ledger::new(
             vec![],
-            vec![u("区发展和改革局", &["区发改局", "发改局"]), u("区财政局", &[])],
+            vec![
+                u("区发展和改革局", &["区发改局", "发改局"]),
+                u("区财政局", &[]),
+            ],
             vec![],
         );
         assert_eq!(l.unit("区发改局").unwrap().name, "区发展和改革局");
@@ -535,7 +543,10 @@ mod tests {
                 .name,
             "区发展和改革局"
         );
-        assert_eq!(l.find_unit_in("区财政局-3月.xlsx").unwrap().name, "区财政局");
+        assert_eq!(
+            l.find_unit_in("区财政局-3月.xlsx").unwrap().name,
+            "区财政局"
+        );
         assert!(l.find_unit_in("某某单位").is_none());
     }
 }

@@ -216,7 +216,8 @@ impl Period {
         }
         if let Some(i) = rest.find('周') {
             let w = cn_number(&rest[..i])?;
-            if (1..=53).contains(&w) && NaiveDate::from_isoywd_opt(year, w, Weekday::Mon).is_some() {
+            if (1..=53).contains(&w) && NaiveDate::from_isoywd_opt(year, w, Weekday::Mon).is_some()
+            {
                 return Some(Period::week(year, w));
             }
             return None;
@@ -385,8 +386,14 @@ mod tests {
     fn parse_and_display() {
         assert_eq!("2023-03".parse::<Period>().unwrap(), Period::month(2023, 3));
         assert_eq!("2023-3".parse::<Period>().unwrap(), Period::month(2023, 3));
-        assert_eq!("2023-Q1".parse::<Period>().unwrap(), Period::quarter(2023, 1));
-        assert_eq!("2023-w12".parse::<Period>().unwrap(), Period::week(2023, 12));
+        assert_eq!(
+            "2023-Q1".parse::<Period>().unwrap(),
+            Period::quarter(2023, 1)
+        );
+        assert_eq!(
+            "2023-w12".parse::<Period>().unwrap(),
+            Period::week(2023, 12)
+        );
         assert_eq!(Period::month(2023, 3).to_string(), "2023-03");
         assert_eq!(Period::week(2023, 2).to_string(), "2023-W02");
         assert!("2023-13".parse::<Period>().is_err());
@@ -416,7 +423,10 @@ mod tests {
             Period::parse_loose("2023年3月", 2000),
             Some(Period::month(2023, 3))
         );
-        assert_eq!(Period::parse_loose("3月", 2023), Some(Period::month(2023, 3)));
+        assert_eq!(
+            Period::parse_loose("3月", 2023),
+            Some(Period::month(2023, 3))
+        );
         assert_eq!(
             Period::parse_loose("2023年第一季度", 2000),
             Some(Period::quarter(2023, 1))
@@ -433,14 +443,21 @@ mod tests {
             Period::parse_loose("十二月", 2023),
             Some(Period::month(2023, 12))
         );
-        assert_eq!(Period::parse_loose("2023-04", 2000), Some(Period::month(2023, 4)));
+        assert_eq!(
+            Period::parse_loose("2023-04", 2000),
+            Some(Period::month(2023, 4))
+        );
         assert_eq!(Period::parse_loose("下周", 2023), None);
     }
 
     #[test]
     fn cadence() {
         // 5★ every period
-        for p in [Period::month(2023, 1), Period::week(2023, 5), Period::quarter(2023, 2)] {
+        for p in [
+            Period::month(2023, 1),
+            Period::week(2023, 5),
+            Period::quarter(2023, 2),
+        ] {
             assert!(p.is_due(5));
         }
         // 4★ monthly

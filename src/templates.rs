@@ -124,7 +124,10 @@ mod tests {
         assert_eq!(t.form.match_header("序号").unwrap().key, "seq");
         assert_eq!(t.form.match_header("编 号").unwrap().key, "id");
         assert!(t.form.match_header("无关列").is_none());
-        assert_eq!(t.ledger_tasks.match_header("牵头单位").unwrap().key, "lead_unit");
+        assert_eq!(
+            t.ledger_tasks.match_header("牵头单位").unwrap().key,
+            "lead_unit"
+        );
         assert_eq!(t.form.name("status"), "当前状态");
     }
 
@@ -143,7 +146,11 @@ mod tests {
                 for n in std::iter::once(&d.name).chain(d.aliases.iter()) {
                     let k = norm_header(n);
                     if let Some(prev) = seen.insert(k.clone(), &d.key) {
-                        assert_eq!(prev, d.key, "alias {n:?} ({k}) names both {prev} and {}", d.key);
+                        assert_eq!(
+                            prev, d.key,
+                            "alias {n:?} ({k}) names both {prev} and {}",
+                            d.key
+                        );
                     }
                 }
             }

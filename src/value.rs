@@ -181,15 +181,18 @@ pub fn parse_date_text(s: &str, default_year: i32) -> Option<NaiveDate> {
         .filter(|p| !p.is_empty())
         .collect();
     // Reject stray letters or other text ("下月底", "2023-03-15左右").
-    let allowed = |c: char| c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | '年' | '月' | '日' | '号');
+    let allowed =
+        |c: char| c.is_ascii_digit() || matches!(c, '-' | '/' | '.' | '年' | '月' | '日' | '号');
     if !t.chars().all(allowed) {
         return None;
     }
     match parts.as_slice() {
         [y, m, d] if y.len() == 4 => valid_ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
-        [y, m, d] if y.len() == 2 && t.contains('年') => {
-            valid_ymd(2000 + y.parse::<i32>().ok()?, m.parse().ok()?, d.parse().ok()?)
-        }
+        [y, m, d] if y.len() == 2 && t.contains('年') => valid_ymd(
+            2000 + y.parse::<i32>().ok()?,
+            m.parse().ok()?,
+            d.parse().ok()?,
+        ),
         [m, d] if m.len() <= 2 && d.len() <= 2 => {
             valid_ymd(default_year, m.parse().ok()?, d.parse().ok()?)
         }
@@ -219,8 +222,8 @@ pub fn parse_status(s: &str) -> Option<Status> {
         | "实施中" | "正在实施" | "已启动" | "持续推进" | "有序推进" | "在建" | "基本完成"
         | "inprogress" | "in_progress" | "ongoing" => Status::InProgress,
         "已落实" | "落实" | "已办理" | "已落地" | "implemented" => Status::Implemented,
-        "已完成" | "完成" | "已办结" | "办结" | "已结办" | "全部完成" | "已经完成" | "completed"
-        | "complete" | "done" => Status::Completed,
+        "已完成" | "完成" | "已办结" | "办结" | "已结办" | "全部完成" | "已经完成"
+        | "completed" | "complete" | "done" => Status::Completed,
         _ => return None,
     })
 }
@@ -326,7 +329,10 @@ mod tests {
         }
         assert_eq!(parse_date(&CellValue::Number(45000.0), 2000), want);
         assert_eq!(
-            parse_date(&CellValue::Date(d(2023, 3, 15).and_hms_opt(0, 0, 0).unwrap()), 2000),
+            parse_date(
+                &CellValue::Date(d(2023, 3, 15).and_hms_opt(0, 0, 0).unwrap()),
+                2000
+            ),
             want
         );
         assert_eq!(parse_date(&t("2023-02-30"), 2023), None);
@@ -350,7 +356,15 @@ mod tests {
 
     #[test]
     fn stars() {
-        for (s, n) in [("3", 3), ("3★", 3), ("★★★", 3), ("三星", 3), ("4星", 4), ("5星级", 5), ("☆☆☆☆", 4)] {
+        for (s, n) in [
+            ("3", 3),
+            ("3★", 3),
+            ("★★★", 3),
+            ("三星", 3),
+            ("4星", 4),
+            ("5星级", 5),
+            ("☆☆☆☆", 4),
+        ] {
             assert_eq!(parse_stars(&t(s)), Some(n), "{s}");
         }
         assert_eq!(parse_stars(&CellValue::Number(5.0)), Some(5));

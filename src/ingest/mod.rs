@@ -138,7 +138,10 @@ impl RawForm {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Ingested {
     /// One or more sheets that look like forms (usually one).
-    Forms { file: SourceFile, forms: Vec<RawForm> },
+    Forms {
+        file: SourceFile,
+        forms: Vec<RawForm>,
+    },
     /// Could not be read as a form: the file-level error issue says why.
     Failed { file: SourceFile, issue: Issue },
     /// Lock file or not a spreadsheet: listed, not read (`FILE_IGNORED` warning).
@@ -148,7 +151,9 @@ pub enum Ingested {
 impl Ingested {
     pub fn file(&self) -> &SourceFile {
         match self {
-            Ingested::Forms { file, .. } | Ingested::Failed { file, .. } | Ingested::Ignored { file, .. } => file,
+            Ingested::Forms { file, .. }
+            | Ingested::Failed { file, .. }
+            | Ingested::Ignored { file, .. } => file,
         }
     }
 }

@@ -57,6 +57,8 @@ fn same_seed_same_bytes_other_seed_differs() {
         tempfile::tempdir().unwrap(),
     );
     let sa = generate(&opts(30, 300, 0.3, 7), a.path()).unwrap();
+    // A second later: a clock read anywhere (e.g. a workbook's creation time) would show.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     generate(&opts(30, 300, 0.3, 7), b.path()).unwrap();
     generate(&opts(30, 300, 0.3, 8), c.path()).unwrap();
     let (ha, hb, hc) = (
