@@ -245,9 +245,34 @@ fn make_tasks(
     let as_of = opts.as_of();
     let year = opts.period.year;
     let source_total: u32 = vocab::SOURCES.iter().map(|s| s.2).sum();
+    // Each unit draws titles from a shuffled deck: its domain's, then common ones.
+    let mut deck: Vec<(&'static str, u32, u32)> = Vec::new();
+    let mut deck_unit = usize::MAX;
+    let mut drawn = 0usize;
     let mut tasks: Vec<(usize, TaskRec)> = owners
         .into_iter()
         .map(|u| {
+            if u != deck_unit {
+                let mut own = vocab::titles(units[u].domain).to_vec();
+                own.shuffle(rng);
+                let mut common = vocab::COMMON.to_vec();
+                common.shuffle(rng);
+                own.extend(common);
+                deck = own;
+                deck_unit = u;
+                drawn = 0;
+            }
+            let (tpl, lo, hi) = deck[drawn % deck.len()];
+            let round = drawn / deck.len();
+            drawn += 1;
+            let mut title = if hi > 0 {
+                tpl.replace("{n}", &rng.random_range(lo..=hi).to_string())
+            } else {
+                tpl.to_string()
+            };
+            if round > 0 {
+                title = format!("{title}（{}期）", round + 1);
+            }
             let mut x = rng.random_range(0..source_total);
             let mut src = 0;
             for (k, s) in vocab::SOURCES.iter().enumerate() {
@@ -257,7 +282,7 @@ fn make_tasks(
                 }
                 x -= s.2;
             }
-            let t = make_task(u, src, units, n_leaders, year, as_of, rng);
+            let t = make_task(u, src, title, units, n_leaders, year, as_of, rng);
             (src, t)
         })
         .collect();
@@ -278,9 +303,11 @@ fn make_tasks(
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn make_task(
     u: usize,
     src: usize,
+    title: String,
     units: &[UnitRec],
     n_leaders: usize,
     year: i32,
@@ -288,18 +315,11 @@ fn make_task(
     rng: &mut ChaCha8Rng,
 ) -> TaskRec {
     let unit = &units[u];
-    let mut source = vocab::SOURCES[src].0;
-    let title = match source {
+    let source = vocab::SOURCES[src].0;
+    let mut title = match source {
         "人大建议" => format!("办理关于{}的建议", pick(rng, vocab::TOPICS)),
         "政协提案" => format!("办理关于{}的提案", pick(rng, vocab::TOPICS)),
-        _ => {
-            let (tpl, lo, hi) = *pick(rng, vocab::titles(unit.domain));
-            if hi > 0 {
-                tpl.replace("{n}", &rng.random_range(lo..=hi).to_string())
-            } else {
-                tpl.to_string()
-            }
-        }
+        _ => title,
     };
     let stars = match rng.random_range(0..100) {
         0..45 => 3,
@@ -341,13 +361,11 @@ fn make_task(
     let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
     let latest_assign = (as_of - days(7)).max(year_start - days(60));
     let r = rng.random_range(0..100);
-    let (start, deadline, assigned) = if r < 4 {
-        // A 交办 task with only 交办日期: due 5 working days later (seed 003).
-        source = if rng.random_bool(0.5) {
-            "领导批示"
-        } else {
-            "上级交办"
-        };
+    let quick = matches!(source, "领导批示" | "上级交办") && r < 15;
+    let (start, deadline, assigned) = if quick {
+        // A 交办 item with only 交办日期: due 5 working days later (seed 003).
+        let x = *pick(rng, vocab::COMPLAINTS);
+        title = pick(rng, vocab::QUICK).replace("{x}", x);
         let assigned = as_of - days(rng.random_range(2..20));
         (None, None, assigned)
     } else {
@@ -357,8 +375,9 @@ fn make_task(
             // Already past.
             start + days(rng.random_range(30..(as_of - start).num_days()))
         } else {
-            let horizon = (year_end(year) - as_of).num_days().max(30) + 45;
-            let d = as_of + days(rng.random_range(10..horizon));
+            // Spread over the rest of the year (年底前); into next year only from December.
+            let horizon = (year_end(year) - as_of).num_days().max(30);
+            let d = as_of + days(rng.random_range(10..=horizon));
             let d = if rng.random_bool(0.6) {
                 month_end(d)
             } else {

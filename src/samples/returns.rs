@@ -527,7 +527,10 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.shuffle(rng);
     let mut next_row = order.into_iter();
-    for &k in &p.row_errors {
+    // Edits first, on the original rows; then the rows that are added.
+    let (edits, adds): (Vec<RowErrorKind>, Vec<RowErrorKind>) =
+        p.row_errors.iter().partition(|k| k.edits_row());
+    for k in edits.into_iter().chain(adds) {
         let mut edit = |rows: &mut Vec<Row>, f: &dyn Fn(&mut Row)| {
             if let Some(i) = next_row.next() {
                 f(&mut rows[i]);

@@ -280,8 +280,14 @@ fn clean_return_reads_back() {
 
 #[test]
 fn every_messy_kind_appears_at_a_realistic_size() {
+    for seed in [2023, 1, 99] {
+        every_messy_kind(seed);
+    }
+}
+
+fn every_messy_kind(seed: u64) {
     let dir = tempfile::tempdir().unwrap();
-    let s = generate(&opts(20, 200, 1.0, 2023), dir.path()).unwrap();
+    let s = generate(&opts(20, 200, 1.0, seed), dir.path()).unwrap();
     let kinds: BTreeSet<MessyKind> = s
         .returns
         .iter()
@@ -339,6 +345,13 @@ fn every_messy_kind_appears_at_a_realistic_size() {
         .filter(|f| f.format == "xlsx" && !f.row_errors.is_empty())
     {
         let rows = sheet(&root.join(&f.path), "推进表");
+        let distinct: BTreeSet<u32> = f.row_errors.iter().map(|e| e.row).collect();
+        assert_eq!(
+            distinct.len(),
+            f.row_errors.len(),
+            "one error per row: {:?}",
+            f.row_errors
+        );
         for e in &f.row_errors {
             let row = &rows[e.row as usize - 1];
             let id = crate::text::norm_id(&e.task);
