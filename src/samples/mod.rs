@@ -274,9 +274,14 @@ pub fn generate(opts: &SampleOptions, out: &Path) -> Result<SampleSummary> {
     std::fs::create_dir_all(out).with_context(|| format!("无法创建文件夹 {}", out.display()))?;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let data = ledger::build(opts, &mut rng);
-    ledger::write(&data, opts, &out.join("台账.xlsx"))?;
     let plan = returns::plan(&data, opts, &mut rng);
-    let mut files = returns::write_all(&data, &plan, opts, &out.join("returns"))?;
+    // The ledger is one big workbook: write it while the returns are written.
+    let (ledger, files) = rayon::join(
+        || ledger::write(&data, opts, &out.join("台账.xlsx")),
+        || returns::write_all(&data, &plan, opts, &out.join("returns")),
+    );
+    ledger?;
+    let mut files = files?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
     let summary = SampleSummary {

@@ -1,7 +1,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto, Data, DataType, Reader};
 use sha2::{Digest, Sha256};
 
 use super::*;
@@ -35,6 +35,7 @@ fn hash_tree(dir: &Path) -> BTreeMap<String, String> {
 
 fn text(d: &Data) -> String {
     match d {
+        Data::DateTime(_) => d.as_date().unwrap().to_string(),
         Data::String(s) => s.clone(),
         Data::Float(f) => crate::value::fmt_number(*f),
         Data::Int(i) => i.to_string(),
@@ -266,6 +267,11 @@ fn clean_return_reads_back() {
             "{r:?}"
         );
         assert!(!r[7].is_empty(), "进展情况 filled");
+        // Past or near its deadline and not done: a 延期说明 is given.
+        let deadline = NaiveDate::parse_from_str(&r[4], "%Y-%m-%d").unwrap();
+        if !status.is_done() && deadline <= NaiveDate::from_ymd_opt(2023, 4, 7).unwrap() {
+            assert!(!r[11].is_empty(), "延期说明 for {r:?}");
+        }
     }
     let meta = sheet(&path, crate::ingest::META_SHEET);
     let meta: BTreeMap<&str, &str> = meta
@@ -443,4 +449,36 @@ fn dump_sample() {
     let t = std::time::Instant::now();
     let s = generate(&opts(units, tasks, messy, 2023), Path::new(&out)).unwrap();
     eprintln!("{} files in {:?}", s.files, t.elapsed());
+}
+
+#[test]
+fn weeks_quarters_and_year_ends_work() {
+    let cases = [
+        (Period::week(2023, 12), "2023年第12周"),
+        (Period::quarter(2023, 1), "2023年第1季度"),
+        (Period::month(2023, 1), "2023年1月"),
+        (Period::month(2023, 12), "2023年12月"),
+    ];
+    for (p, label) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let mut o = opts(15, 120, 0.5, 6);
+        o.period = p;
+        let s = generate(&o, dir.path()).unwrap();
+        let current: Vec<&SampleFile> = s
+            .returns
+            .iter()
+            .filter(|f| f.period.as_deref() == Some(&p.to_string()))
+            .collect();
+        assert!(!current.is_empty(), "{p}");
+        for f in current.iter().filter(|f| f.format == "xlsx") {
+            let rows = sheet(&dir.path().join("returns").join(&f.path), "推进表");
+            assert!(
+                rows[0][0].ends_with(&format!("（{label}）")),
+                "{}",
+                rows[0][0]
+            );
+        }
+        let cfg = std::fs::read_to_string(dir.path().join("duban.toml")).unwrap();
+        assert!(cfg.contains(&format!("period = \"{p}\"")));
+    }
 }
