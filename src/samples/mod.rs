@@ -272,6 +272,7 @@ pub fn generate(opts: &SampleOptions, out: &Path) -> Result<SampleSummary> {
         "--messy 应在 0 到 1 之间（例如 0.2）"
     );
     std::fs::create_dir_all(out).with_context(|| format!("无法创建文件夹 {}", out.display()))?;
+    clear_previous(out)?;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let data = ledger::build(opts, &mut rng);
     let plan = returns::plan(&data, opts, &mut rng);
@@ -314,6 +315,53 @@ pub fn generate(opts: &SampleOptions, out: &Path) -> Result<SampleSummary> {
     let json = serde_json::to_string_pretty(&summary)?;
     form::write_file(&out.join("samples_manifest.json"), json.as_bytes())?;
     Ok(summary)
+}
+
+/// Remove the returns an earlier `duban samples` run wrote into `out` (as
+/// listed in its manifest, nothing else), so that a rerun gives exactly the
+/// new data set. Any other file in `out/returns` stops the run before
+/// anything is removed.
+fn clear_previous(out: &Path) -> Result<()> {
+    let returns = out.join("returns");
+    if !returns.exists() {
+        return Ok(());
+    }
+    let listed: std::collections::HashSet<std::path::PathBuf> =
+        std::fs::read_to_string(out.join("samples_manifest.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<SampleSummary>(&t).ok())
+            .map(|old| old.returns.iter().map(|f| returns.join(&f.path)).collect())
+            .unwrap_or_default();
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    let mut stack = vec![returns.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).with_context(|| format!("无法读取 {}", dir.display()))?
+        {
+            let p = e?.path();
+            if p.is_dir() {
+                stack.push(p.clone());
+                dirs.push(p);
+            } else {
+                anyhow::ensure!(
+                    listed.contains(&p),
+                    "{} 中已有其他文件（{}）：请换一个输出文件夹，或先清空它",
+                    returns.display(),
+                    p.display()
+                );
+                files.push(p);
+            }
+        }
+    }
+    for p in files {
+        std::fs::remove_file(&p).with_context(|| format!("无法删除上次生成的 {}", p.display()))?;
+    }
+    // Deepest first; a folder that is not empty is kept.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for d in dirs {
+        let _ = std::fs::remove_dir(d);
+    }
+    Ok(())
 }
 
 /// A sub-seed for item `i` (splitmix64 of seed and index).

@@ -482,3 +482,22 @@ fn weeks_quarters_and_year_ends_work() {
         assert!(cfg.contains(&format!("period = \"{p}\"")));
     }
 }
+
+#[test]
+fn rerun_replaces_its_own_files_and_keeps_foreign_ones() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    generate(&opts(12, 60, 0.5, 1), a.path()).unwrap();
+    generate(&opts(12, 60, 0.5, 2), a.path()).unwrap();
+    generate(&opts(12, 60, 0.5, 2), b.path()).unwrap();
+    assert_eq!(hash_tree(a.path()), hash_tree(b.path()));
+    // A file the generator did not write is never deleted: the run stops instead.
+    std::fs::write(a.path().join("returns/单位自报.xlsx"), b"x").unwrap();
+    assert!(generate(&opts(12, 60, 0.5, 3), a.path()).is_err());
+    assert!(a.path().join("returns/单位自报.xlsx").exists());
+    std::fs::remove_file(a.path().join("returns/单位自报.xlsx")).unwrap();
+    assert_eq!(
+        hash_tree(a.path()),
+        hash_tree(b.path()),
+        "nothing removed before the refusal"
+    );
+}
