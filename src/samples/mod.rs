@@ -147,6 +147,21 @@ const EXTRA: [MessyKind; 8] = [
     MessyKind::LateReturn,
 ];
 
+impl MessyKind {
+    /// The issue a checker should report for a file of this kind, if any
+    /// (the other kinds must be read without an issue).
+    pub fn expected_code(self) -> Option<IssueCode> {
+        Some(match self {
+            MessyKind::UnitByTaskIdsOnly => IssueCode::FileUnitGuessed,
+            MessyKind::MergedProblems => IssueCode::RowMergedFill,
+            MessyKind::WrongPeriod => IssueCode::FileWrongPeriod,
+            MessyKind::LateReturn => IssueCode::FileLate,
+            MessyKind::LockFile | MessyKind::NotSpreadsheet => IssueCode::FileIgnored,
+            _ => return None,
+        })
+    }
+}
+
 /// Deliberate row errors and the issue each should raise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -240,6 +255,28 @@ pub struct SampleFile {
     /// 填报日期 after the reporting deadline.
     pub late: bool,
     pub fill_date: Option<NaiveDate>,
+    /// Issue codes a checker should report for this file (at least these):
+    /// from its kinds, its row errors, and `FILE_SUPERSEDED` for an older submission.
+    #[serde(default)]
+    pub expected: Vec<IssueCode>,
+}
+
+impl SampleFile {
+    fn expected_codes(&self) -> Vec<IssueCode> {
+        let mut v: Vec<IssueCode> = self
+            .kinds
+            .iter()
+            .filter_map(|k| k.expected_code())
+            .filter(|c| *c != IssueCode::FileLate || self.late)
+            .chain(self.row_errors.iter().map(|e| e.code))
+            .collect();
+        if self.superseded {
+            v.push(IssueCode::FileSuperseded);
+        }
+        v.sort();
+        v.dedup();
+        v
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -284,6 +321,9 @@ pub fn generate(opts: &SampleOptions, out: &Path) -> Result<SampleSummary> {
     ledger?;
     let mut files = files?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    for f in &mut files {
+        f.expected = f.expected_codes();
+    }
 
     let summary = SampleSummary {
         units: data.units.len() as u32,

@@ -708,6 +708,7 @@ fn emit(
         superseded: false,
         late: false,
         fill_date: Some(doc.generated),
+        expected: Vec::new(),
     })
 }
 
@@ -766,18 +767,31 @@ fn unit_files(
             .unwrap_or((&p.file_name, "xlsx"));
         let newer = format!("{stem}(修改版).{ext}");
         let doc = build(&ctx, &reports, &mut rng);
-        let mut f = emit(&doc, root, p.dir, &newer, p, &unit.name, &opts.period)?;
-        f.late = late;
-        out.push(f);
+        out.push(emit(
+            &doc,
+            root,
+            p.dir,
+            &newer,
+            p,
+            &unit.name,
+            &opts.period,
+        )?);
     } else {
         let doc = build(&ctx, &reports, &mut rng);
-        let mut f = emit(&doc, root, p.dir, &p.file_name, p, &unit.name, &opts.period)?;
-        f.late = late;
-        out.push(f);
+        out.push(emit(
+            &doc,
+            root,
+            p.dir,
+            &p.file_name,
+            p,
+            &unit.name,
+            &opts.period,
+        )?);
     }
-    // The current form itself is not the wrong-period one.
     for f in &mut out {
+        // The current form itself is not the wrong-period one.
         f.kinds.retain(|k| *k != MessyKind::WrongPeriod);
+        f.late = f.fill_date.is_some_and(|d| d > deadline);
     }
     if p.has(MessyKind::WrongPeriod) && !p.prev_due.is_empty() {
         // Last period's form sent again (clean otherwise).
@@ -873,5 +887,6 @@ fn other_file(path: String, format: &str, kind: MessyKind) -> SampleFile {
         superseded: false,
         late: false,
         fill_date: None,
+        expected: Vec::new(),
     }
 }

@@ -308,6 +308,20 @@ fn every_messy_kind(seed: u64) {
     missing.dedup();
     assert!(missing.is_empty(), "missing kinds: {missing:?}");
     assert!(s.silent_unit.is_some());
+    let late = s
+        .returns
+        .iter()
+        .find(|f| f.kinds.contains(&MessyKind::LateReturn))
+        .unwrap();
+    assert!(late.late && late.expected.contains(&IssueCode::FileLate));
+    assert!(late.fill_date.unwrap() > s.report_deadline.unwrap());
+    let older = s.returns.iter().find(|f| f.superseded).unwrap();
+    assert!(older.expected.contains(&IssueCode::FileSuperseded));
+    for f in &s.returns {
+        for e in &f.row_errors {
+            assert!(f.expected.contains(&e.code));
+        }
+    }
     let errs: BTreeSet<RowErrorKind> = s
         .returns
         .iter()
