@@ -55,8 +55,10 @@ pub const STANDARD: [Col; 16] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HeaderStyle {
     Canonical,
-    /// Aliases from templates/columns.toml (进度, 状态, 工作进展 …).
+    /// Aliases from templates/columns.toml (状态, 完成比例, 工作进展 …).
     Alias,
+    /// Other aliases from templates/columns.toml (进度, 推进状态, 推进情况 …).
+    Alias2,
     English,
 }
 
@@ -101,6 +103,25 @@ impl Col {
                 Phone => "电话",
                 Head => "主要负责人签字",
                 FillDate => "填报时间",
+            },
+            HeaderStyle::Alias2 => match self {
+                Seq => "序",
+                Id => "事项编号",
+                Title => "工作任务",
+                Stars => "赋星",
+                Leader => "责任领导",
+                Deadline => "时限",
+                Status => "推进状态",
+                Percent => "进度",
+                Progress => "推进情况",
+                Problems => "问题",
+                NextSteps => "下步计划",
+                Expected => "预计完成",
+                Delay => "延期原因",
+                Filler => "报送人",
+                Phone => "手机",
+                Head => "单位负责人",
+                FillDate => "报送日期",
             },
             HeaderStyle::English => match self {
                 Seq => "No.",

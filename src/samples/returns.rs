@@ -475,7 +475,11 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
     let style = if p.has(MessyKind::EnglishHeaders) {
         HeaderStyle::English
     } else if p.has(MessyKind::AliasHeaders) {
-        HeaderStyle::Alias
+        if p.unit % 2 == 0 {
+            HeaderStyle::Alias
+        } else {
+            HeaderStyle::Alias2
+        }
     } else {
         HeaderStyle::Canonical
     };

@@ -154,6 +154,26 @@ fn ledger_counts_and_shape() {
     let nodes = sheet(&ledger, "节点");
     assert_eq!(nodes[0], ["编号", "节点日期", "计划进度(%)"]);
     assert!(nodes.len() > 10);
+    // Every ledger header is a known column of its sheet, none twice.
+    let t = crate::templates::templates();
+    for (cols, header) in [
+        (&t.ledger_tasks, &tasks[1]),
+        (&t.ledger_milestones, &nodes[0]),
+        (&t.ledger_units, &units[0]),
+        (&t.ledger_evaluations, &evals[0]),
+    ] {
+        let keys: BTreeSet<&str> = header
+            .iter()
+            .map(|h| {
+                cols.match_header(h)
+                    .unwrap_or_else(|| panic!("{h}"))
+                    .key
+                    .as_str()
+            })
+            .collect();
+        assert_eq!(keys.len(), header.len());
+        assert!(cols.required().all(|d| keys.contains(d.key.as_str())));
+    }
     let cfg = std::fs::read_to_string(dir.path().join("duban.toml")).unwrap();
     let c = crate::config::Config::from_toml(&cfg, dir.path()).unwrap();
     assert_eq!(c.period, Some(Period::month(2023, 3)));
@@ -514,4 +534,49 @@ fn rerun_replaces_its_own_files_and_keeps_foreign_ones() {
         hash_tree(b.path()),
         "nothing removed before the refusal"
     );
+}
+
+#[test]
+fn every_header_spelling_matches_its_column() {
+    use form::{Col, HeaderStyle};
+    let key = |c: Col| match c {
+        Col::Seq => "seq",
+        Col::Id => "id",
+        Col::Title => "title",
+        Col::Stars => "stars",
+        Col::Leader => "leader",
+        Col::Deadline => "deadline",
+        Col::Status => "status",
+        Col::Percent => "percent",
+        Col::Progress => "progress",
+        Col::Problems => "problems",
+        Col::NextSteps => "next_steps",
+        Col::Expected => "expected",
+        Col::Delay => "delay_reason",
+        Col::Filler => "filler",
+        Col::Phone => "phone",
+        Col::Head => "head",
+        Col::FillDate => "fill_date",
+    };
+    let cols = &crate::templates::templates().form;
+    let all = std::iter::once(Col::Seq).chain(form::STANDARD);
+    for style in [
+        HeaderStyle::Canonical,
+        HeaderStyle::Alias,
+        HeaderStyle::Alias2,
+        HeaderStyle::English,
+    ] {
+        for c in all.clone() {
+            let h = c.header(style);
+            let m = cols.match_header(h).map(|d| d.key.as_str());
+            assert_eq!(m, Some(key(c)), "{style:?} header {h}");
+        }
+    }
+    // The canonical spelling is the column's own name.
+    for c in form::STANDARD {
+        assert_eq!(
+            crate::text::norm_header(c.header(HeaderStyle::Canonical)),
+            crate::text::norm_header(cols.name(key(c)))
+        );
+    }
 }
