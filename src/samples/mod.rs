@@ -7,8 +7,25 @@
 //! written in parallel and are byte-identical at any thread count. No clock
 //! is read: workbook creation dates are dates of the sample's own calendar.
 //!
-//! What was made messy, and how, is returned in [`SampleSummary::returns`]
-//! and written to `<out>/samples_manifest.json` (never into `returns/`).
+//! Files written under `<out>`:
+//! - `台账.xlsx` — sheets 台账 (merged title row, then the header), 节点, 单位, 评价;
+//! - `returns/…` — one form per unit with tasks due this period (star cadence),
+//!   some in the sub-folders 邮件/, U盘/, 微信/;
+//! - `duban.toml` — period, as_of, report_deadline and paths, for `duban run --config`;
+//! - `samples_manifest.json` — the [`SampleSummary`]: every file under `returns/`
+//!   with its unit, period, format, row count, [`MessyKind`]s, deliberate
+//!   [`RowError`]s (kind, expected issue code, task, 1-based row), whether it is
+//!   superseded or late, and the issue codes a checker should report for it.
+//!
+//! With `messy = 0` every return is clean: the standard layout with the hidden
+//! `_duban` metadata sheet, canonical headers, canonical statuses, numeric
+//! percents and Excel dates, no row errors. With `messy > 0` that share of the
+//! reporting units (at least one) is messy: the first 19 get one primary kind
+//! each in a fixed order (so 20 units at `messy = 1` show every kind), all at
+//! random may get a combinable extra kind; one of them sends nothing
+//! ([`SampleSummary::silent_unit`]); a lock file and a `说明.txt` are added.
+//! A rerun into the same folder replaces the files its manifest lists and
+//! refuses to run if `returns/` holds anything else.
 
 mod form;
 mod ledger;
