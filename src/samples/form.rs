@@ -1,0 +1,406 @@
+//! A returned form as a small document (title lines, header, rows, merges),
+//! written either as an `.xlsx` workbook or as a CSV file.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::{NaiveDate, NaiveTime};
+use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook};
+
+use crate::ingest::{FORM_VERSION, META_KEYS, META_SHEET};
+
+/// Columns a return can have, in the standard order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Seq,
+    Id,
+    Title,
+    Stars,
+    Leader,
+    Deadline,
+    Status,
+    Percent,
+    Progress,
+    Problems,
+    NextSteps,
+    Expected,
+    Delay,
+    Filler,
+    Phone,
+    Head,
+    FillDate,
+}
+
+/// The standard column set of a duban form (no 序号).
+pub const STANDARD: [Col; 16] = [
+    Col::Id,
+    Col::Title,
+    Col::Stars,
+    Col::Leader,
+    Col::Deadline,
+    Col::Status,
+    Col::Percent,
+    Col::Progress,
+    Col::Problems,
+    Col::NextSteps,
+    Col::Expected,
+    Col::Delay,
+    Col::Filler,
+    Col::Phone,
+    Col::Head,
+    Col::FillDate,
+];
+
+/// How headers are spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderStyle {
+    Canonical,
+    /// Aliases from templates/columns.toml (状态, 完成比例, 工作进展 …).
+    Alias,
+    /// Other aliases from templates/columns.toml (进度, 推进状态, 推进情况 …).
+    Alias2,
+    English,
+}
+
+impl Col {
+    pub fn header(self, style: HeaderStyle) -> &'static str {
+        use Col::*;
+        match style {
+            HeaderStyle::Canonical => match self {
+                Seq => "序号",
+                Id => "编号",
+                Title => "事项名称",
+                Stars => "星级",
+                Leader => "牵头领导",
+                Deadline => "完成时限",
+                Status => "当前状态",
+                Percent => "完成进度（%）",
+                Progress => "进展情况",
+                Problems => "存在问题",
+                NextSteps => "下步措施",
+                Expected => "预计完成日期",
+                Delay => "延期说明",
+                Filler => "填报人",
+                Phone => "联系电话",
+                Head => "单位主要负责人",
+                FillDate => "填报日期",
+            },
+            HeaderStyle::Alias => match self {
+                Seq => "序号",
+                Id => "任务编号",
+                Title => "重点任务",
+                Stars => "赋星",
+                Leader => "分管领导",
+                Deadline => "完成时间",
+                Status => "状态",
+                Percent => "完成比例(%)",
+                Progress => "工作进展",
+                Problems => "存在的问题",
+                NextSteps => "下一步工作计划",
+                Expected => "预计完成时间",
+                Delay => "未完成原因",
+                Filler => "填表人",
+                Phone => "电话",
+                Head => "主要负责人签字",
+                FillDate => "填报时间",
+            },
+            HeaderStyle::Alias2 => match self {
+                Seq => "序",
+                Id => "事项编号",
+                Title => "工作任务",
+                Stars => "赋星",
+                Leader => "责任领导",
+                Deadline => "时限",
+                Status => "推进状态",
+                Percent => "进度",
+                Progress => "推进情况",
+                Problems => "问题",
+                NextSteps => "下步计划",
+                Expected => "预计完成",
+                Delay => "延期原因",
+                Filler => "报送人",
+                Phone => "手机",
+                Head => "单位负责人",
+                FillDate => "报送日期",
+            },
+            HeaderStyle::English => match self {
+                Seq => "No.",
+                Id => "Task ID",
+                Title => "Title",
+                Stars => "赋星",
+                Leader => "分管领导",
+                Deadline => "Deadline",
+                Status => "Status",
+                Percent => "Progress (%)",
+                Progress => "Details",
+                Problems => "Issues",
+                NextSteps => "Next steps",
+                Expected => "Expected completion",
+                Delay => "Reason for delay",
+                Filler => "Reporter",
+                Phone => "Phone",
+                Head => "Signed by",
+                FillDate => "Report date",
+            },
+        }
+    }
+
+    /// Display width in Excel column units.
+    fn width(self) -> f64 {
+        use Col::*;
+        match self {
+            Seq => 6.0,
+            Id => 11.0,
+            Title => 34.0,
+            Stars => 8.0,
+            Leader => 10.0,
+            Deadline | Expected | FillDate => 13.0,
+            Status => 10.0,
+            Percent => 10.0,
+            Progress => 40.0,
+            Problems | NextSteps | Delay => 28.0,
+            Filler | Head => 11.0,
+            Phone => 14.0,
+        }
+    }
+}
+
+/// One cell value as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    /// A fraction in a percent-formatted cell (0.6 shows as 60%).
+    Percent(f64),
+    Date(NaiveDate),
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    /// How the value reads in a CSV file.
+    fn csv_text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => crate::value::fmt_number(*n),
+            Cell::Percent(f) => format!("{}%", crate::value::fmt_number(f * 100.0)),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+/// A data row plus what it was made to demonstrate.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    /// Task id (canonical) the row is about, when any.
+    pub task: Option<String>,
+    /// A deliberate row error, by key (see `RowErrorKind`).
+    pub error: Option<super::RowErrorKind>,
+    /// A blank spacer row.
+    pub blank: bool,
+}
+
+/// A whole returned form.
+#[derive(Debug, Clone)]
+pub struct FormDoc {
+    pub sheet: String,
+    pub cols: Vec<Col>,
+    pub style: HeaderStyle,
+    pub title: Option<String>,
+    pub unit_line: Option<String>,
+    /// Group heading over 当前状态/完成进度/进展情况 (two-row header).
+    pub group: Option<String>,
+    pub rows: Vec<Row>,
+    /// Trailing note row (填表说明).
+    pub note: Option<String>,
+    /// Vertical merges in data rows: (first data index, last data index, column).
+    pub merges: Vec<(usize, usize, usize)>,
+    /// (unit, period) for the hidden metadata sheet.
+    pub meta: Option<(String, String)>,
+    /// Metadata "generated" value and the workbook creation date.
+    pub generated: NaiveDate,
+}
+
+impl FormDoc {
+    pub fn col(&self, c: Col) -> Option<usize> {
+        self.cols.iter().position(|x| *x == c)
+    }
+
+    /// 0-based sheet row of the (last) header row.
+    pub fn header_row(&self) -> u32 {
+        self.title.is_some() as u32 + self.unit_line.is_some() as u32 + self.group.is_some() as u32
+    }
+
+    /// 0-based sheet row of data row `i`.
+    pub fn data_row(&self, i: usize) -> u32 {
+        self.header_row() + 1 + i as u32
+    }
+
+    /// Render as xlsx bytes.
+    pub fn to_xlsx(&self) -> Result<Vec<u8>> {
+        let mut wb = Workbook::new();
+        let created = self
+            .generated
+            .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap());
+        wb.set_properties(
+            &DocProperties::new()
+                .set_author("duban samples")
+                .set_creation_datetime(&created),
+        );
+        let title_f = Format::new()
+            .set_bold()
+            .set_font_size(16)
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter);
+        let line_f = Format::new().set_align(FormatAlign::Left);
+        let head_f = Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_border(FormatBorder::Thin)
+            .set_background_color("#DDEBF7");
+        let cell_f = Format::new()
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter)
+            .set_border(FormatBorder::Thin);
+        let date_f = cell_f.clone().set_num_format("yyyy-mm-dd");
+        let pct_f = cell_f.clone().set_num_format("0%");
+        let note_f = Format::new().set_font_size(9).set_text_wrap();
+
+        let ws = wb.add_worksheet();
+        ws.set_name(&self.sheet)?;
+        let ncols = self.cols.len() as u16;
+        let last = ncols.saturating_sub(1);
+        for (c, col) in self.cols.iter().enumerate() {
+            ws.set_column_width(c as u16, col.width())?;
+        }
+        let mut r: u32 = 0;
+        if let Some(t) = &self.title {
+            ws.set_row_height(r, 30)?;
+            ws.merge_range(r, 0, r, last, t, &title_f)?;
+            r += 1;
+        }
+        if let Some(l) = &self.unit_line {
+            ws.merge_range(r, 0, r, last, l, &line_f)?;
+            r += 1;
+        }
+        if let Some(g) = &self.group {
+            let gcols: Vec<u16> = [Col::Status, Col::Percent, Col::Progress]
+                .iter()
+                .filter_map(|c| self.col(*c))
+                .map(|c| c as u16)
+                .collect();
+            let (g0, g1) = (gcols[0], gcols[gcols.len() - 1]);
+            for (c, col) in self.cols.iter().enumerate() {
+                let c = c as u16;
+                if c < g0 || c > g1 {
+                    ws.merge_range(r, c, r + 1, c, col.header(self.style), &head_f)?;
+                } else {
+                    ws.write_string_with_format(r + 1, c, col.header(self.style), &head_f)?;
+                }
+            }
+            if g1 > g0 {
+                ws.merge_range(r, g0, r, g1, g, &head_f)?;
+            } else {
+                ws.write_string_with_format(r, g0, g, &head_f)?;
+            }
+            r += 2;
+        } else {
+            for (c, col) in self.cols.iter().enumerate() {
+                ws.write_string_with_format(r, c as u16, col.header(self.style), &head_f)?;
+            }
+            r += 1;
+        }
+        ws.set_freeze_panes(r, 0)?;
+        let first_data = r;
+        for row in &self.rows {
+            if !row.blank {
+                for (c, cell) in row.cells.iter().enumerate() {
+                    let c = c as u16;
+                    match cell {
+                        Cell::Empty => ws.write_blank(r, c, &cell_f)?,
+                        Cell::Text(s) => ws.write_string_with_format(r, c, s, &cell_f)?,
+                        Cell::Number(n) => ws.write_number_with_format(r, c, *n, &cell_f)?,
+                        Cell::Percent(f) => ws.write_number_with_format(r, c, *f, &pct_f)?,
+                        Cell::Date(d) => ws.write_date_with_format(r, c, d, &date_f)?,
+                    };
+                }
+            }
+            r += 1;
+        }
+        for &(a, b, c) in &self.merges {
+            let (ra, rb) = (first_data + a as u32, first_data + b as u32);
+            let text = match &self.rows[a].cells[c] {
+                Cell::Text(s) => s.clone(),
+                other => other.csv_text(),
+            };
+            ws.merge_range(ra, c as u16, rb, c as u16, &text, &cell_f)?;
+        }
+        if let Some(n) = &self.note {
+            ws.merge_range(r, 0, r, last, n, &note_f)?;
+            ws.set_row_height(r, 45)?;
+        }
+        ws.set_landscape();
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
+
+        if let Some((unit, period)) = &self.meta {
+            let meta = wb.add_worksheet();
+            meta.set_name(META_SHEET)?;
+            let values = [
+                unit.as_str(),
+                period.as_str(),
+                FORM_VERSION,
+                &self.generated.format("%Y-%m-%d").to_string(),
+            ];
+            for (i, (k, v)) in META_KEYS.iter().zip(values).enumerate() {
+                meta.write_string(i as u32, 0, *k)?;
+                meta.write_string(i as u32, 1, v)?;
+            }
+            meta.set_very_hidden(true);
+        }
+        Ok(wb.save_to_buffer()?)
+    }
+
+    /// Render as CSV text (title lines, header, rows; no merges, no metadata).
+    pub fn to_csv(&self) -> Result<String> {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        if let Some(t) = &self.title {
+            w.write_record([t.as_str()])?;
+        }
+        if let Some(l) = &self.unit_line {
+            w.write_record([l.as_str()])?;
+        }
+        w.write_record(self.cols.iter().map(|c| c.header(self.style)))?;
+        for row in &self.rows {
+            if row.blank {
+                w.write_record(vec![""; self.cols.len()])?;
+            } else {
+                w.write_record(row.cells.iter().map(Cell::csv_text))?;
+            }
+        }
+        if let Some(n) = &self.note {
+            w.write_record([n.as_str()])?;
+        }
+        let bytes = w.into_inner().context("csv")?;
+        Ok(String::from_utf8(bytes)?)
+    }
+}
+
+/// Write bytes, creating the parent folder.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
+    }
+    std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+}

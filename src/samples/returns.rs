@@ -1,0 +1,896 @@
+//! The returned forms: which unit sends what (planned sequentially from the
+//! master RNG), and the files themselves (written in parallel, one RNG per unit).
+
+use std::path::Path;
+
+use anyhow::Result;
+use chrono::{Datelike, NaiveDate};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use super::form::{self, Cell, Col, FormDoc, HeaderStyle, Row, STANDARD};
+use super::ledger::{Data, TaskRec};
+use super::{
+    days, pick, short_label, sub_seed, vocab, MessyKind, RowError, RowErrorKind, SampleFile,
+    SampleOptions, EXTRA, PRIMARY,
+};
+use crate::model::Status;
+use crate::period::Period;
+
+/// What one reporting unit sends.
+pub struct UnitPlan {
+    pub unit: usize,
+    /// Due task indexes, ledger order.
+    pub due: Vec<usize>,
+    /// Sorted, deduplicated.
+    pub kinds: Vec<MessyKind>,
+    pub dir: &'static str,
+    pub file_name: String,
+    pub meta: bool,
+    pub row_errors: Vec<RowErrorKind>,
+    /// A task of another unit, for `RowErrorKind::OtherUnitTask`.
+    pub foreign: Option<usize>,
+    /// Tasks due last period (for `MessyKind::WrongPeriod`).
+    pub prev_due: Vec<usize>,
+}
+
+impl UnitPlan {
+    fn has(&self, k: MessyKind) -> bool {
+        self.kinds.contains(&k)
+    }
+    fn csv(&self) -> bool {
+        self.has(MessyKind::CsvUtf8Bom) || self.has(MessyKind::CsvGbk)
+    }
+}
+
+pub struct Plan {
+    pub due_units: u32,
+    pub silent: Option<usize>,
+    pub units: Vec<UnitPlan>,
+    /// Lock file: (dir, name) next to a unit's xlsx.
+    pub lock: Option<(&'static str, String, String)>,
+    pub note_file: bool,
+}
+
+const DIRS: [(&str, u32); 4] = [("", 50), ("邮件", 25), ("U盘", 15), ("微信", 10)];
+
+pub fn plan(data: &Data, opts: &SampleOptions, rng: &mut ChaCha8Rng) -> Plan {
+    let period = opts.period;
+    let prev = period.prev();
+    let due: Vec<Vec<usize>> = data
+        .by_unit
+        .iter()
+        .map(|ts| {
+            ts.iter()
+                .copied()
+                .filter(|&t| period.is_due(data.tasks[t].stars))
+                .collect()
+        })
+        .collect();
+    let reporting: Vec<usize> = (0..data.units.len())
+        .filter(|&u| !due[u].is_empty())
+        .collect();
+    let n_messy = if opts.messy > 0.0 && !reporting.is_empty() {
+        ((opts.messy * reporting.len() as f64).round() as usize).clamp(1, reporting.len())
+    } else {
+        0
+    };
+    let mut order = reporting.clone();
+    order.shuffle(rng);
+    let messy: Vec<usize> = order[..n_messy].to_vec();
+    let silent = (n_messy >= 2).then(|| messy[n_messy - 1]);
+
+    let mut kinds: Vec<Vec<MessyKind>> = vec![Vec::new(); data.units.len()];
+    for (k, &u) in messy.iter().enumerate() {
+        if Some(u) == silent {
+            continue;
+        }
+        let mut primary = PRIMARY[k % PRIMARY.len()];
+        if primary == MessyKind::MergedProblems && due[u].len() < 2 {
+            primary = MessyKind::DateFormats;
+        }
+        let prev_due = data.by_unit[u]
+            .iter()
+            .any(|&t| prev.is_due(data.tasks[t].stars));
+        if primary == MessyKind::WrongPeriod && !prev_due {
+            primary = MessyKind::StatusSynonyms;
+        }
+        let mut ks = vec![primary];
+        if rng.random_bool(0.5) {
+            let e = *pick(rng, &EXTRA);
+            let conflict = e == MessyKind::AliasHeaders && primary == MessyKind::EnglishHeaders;
+            if !conflict {
+                ks.push(e);
+            }
+        }
+        if primary != MessyKind::RowErrors && rng.random_bool(0.15) {
+            ks.push(MessyKind::RowErrors);
+        }
+        ks.sort();
+        ks.dedup();
+        kinds[u] = ks;
+    }
+
+    // Row errors: spread every kind over the files that have them.
+    let with_errors: Vec<usize> = messy
+        .iter()
+        .copied()
+        .filter(|&u| kinds[u].contains(&MessyKind::RowErrors))
+        .collect();
+    let per_file = RowErrorKind::ALL
+        .len()
+        .div_ceil(with_errors.len().max(1))
+        .max(1);
+    let mut errors: Vec<Vec<RowErrorKind>> = vec![Vec::new(); data.units.len()];
+    let mut foreign: Vec<Option<usize>> = vec![None; data.units.len()];
+    let mut counter = 0usize;
+    for &u in &with_errors {
+        let mut edits = 0;
+        let mut tries = 0;
+        while errors[u].len() < per_file && tries < RowErrorKind::ALL.len() {
+            let k = RowErrorKind::ALL[counter % RowErrorKind::ALL.len()];
+            counter += 1;
+            tries += 1;
+            if k.edits_row() {
+                if edits >= due[u].len() {
+                    continue;
+                }
+                edits += 1;
+            }
+            if k == RowErrorKind::OtherUnitTask {
+                if data.units.len() < 2 {
+                    continue;
+                }
+                let f = loop {
+                    let t = rng.random_range(0..data.tasks.len());
+                    if data.tasks[t].unit != u {
+                        break t;
+                    }
+                };
+                foreign[u] = Some(f);
+            }
+            errors[u].push(k);
+        }
+    }
+
+    let dir_total: u32 = DIRS.iter().map(|d| d.1).sum();
+    let short = short_label(&period);
+    let mut neutral = 0;
+    let mut units = Vec::new();
+    for &u in &reporting {
+        let mut x = rng.random_range(0..dir_total);
+        let mut dir = DIRS[0].0;
+        for d in DIRS {
+            if x < d.1 {
+                dir = d.0;
+                break;
+            }
+            x -= d.1;
+        }
+        if Some(u) == silent {
+            continue;
+        }
+        let ks = std::mem::take(&mut kinds[u]);
+        let csv = ks.contains(&MessyKind::CsvUtf8Bom) || ks.contains(&MessyKind::CsvGbk);
+        let ext = if csv { "csv" } else { "xlsx" };
+        let anonymous =
+            ks.contains(&MessyKind::UnitInTitleOnly) || ks.contains(&MessyKind::UnitByTaskIdsOnly);
+        let file_name = if anonymous {
+            neutral += 1;
+            let base = *pick(
+                rng,
+                &[
+                    "反馈表",
+                    "重点工作推进情况表",
+                    "新建 Microsoft Excel 工作表",
+                ],
+            );
+            format!("{base}({neutral}).{ext}")
+        } else {
+            format!("{}-{short}.{ext}", data.units[u].stem)
+        };
+        let identity_hidden = anonymous || ks.contains(&MessyKind::UnitInFileNameOnly);
+        let meta = if ks.is_empty() {
+            true
+        } else if identity_hidden || csv {
+            false
+        } else {
+            rng.random_bool(0.5)
+        };
+        let prev_due = if ks.contains(&MessyKind::WrongPeriod) {
+            data.by_unit[u]
+                .iter()
+                .copied()
+                .filter(|&t| prev.is_due(data.tasks[t].stars))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        units.push(UnitPlan {
+            unit: u,
+            due: due[u].clone(),
+            kinds: ks,
+            dir,
+            file_name,
+            meta,
+            row_errors: std::mem::take(&mut errors[u]),
+            foreign: foreign[u],
+            prev_due,
+        });
+    }
+    let lock = if n_messy > 0 {
+        units
+            .iter()
+            .find(|p| !p.csv() && !p.has(MessyKind::DuplicatePair))
+            .map(|p| {
+                (
+                    p.dir,
+                    format!("~${}", p.file_name),
+                    data.units[p.unit].contact.clone(),
+                )
+            })
+    } else {
+        None
+    };
+    Plan {
+        due_units: reporting.len() as u32,
+        silent,
+        units,
+        lock,
+        note_file: n_messy > 0,
+    }
+}
+
+/// What a unit reports for one task.
+#[derive(Debug, Clone)]
+struct Report {
+    status: Status,
+    pct: f64,
+    progress: String,
+    problems: String,
+    next: String,
+    expected: Option<NaiveDate>,
+    delay: String,
+}
+
+fn round5(x: f64) -> f64 {
+    (x / 5.0).round() * 5.0
+}
+
+fn report(t: &TaskRec, as_of: NaiveDate, rng: &mut ChaCha8Rng) -> Report {
+    let deadline = t.effective_deadline();
+    let planned = t.planned(as_of);
+    let start = t.effective_start();
+    let mut behind = false;
+    let pct = if deadline < as_of {
+        if rng.random_bool(0.75) {
+            100.0
+        } else {
+            behind = true;
+            round5(rng.random_range(40.0..90.0))
+        }
+    } else if start > as_of {
+        0.0
+    } else {
+        let r: f64 = rng.random();
+        if r < 0.07 && planned > 30.0 {
+            100.0
+        } else if r < 0.62 {
+            round5(planned + rng.random_range(-6.0..10.0))
+        } else if r < 0.86 {
+            behind = true;
+            round5(planned - rng.random_range(12.0..25.0))
+        } else if r < 0.94 && planned > 35.0 {
+            behind = true;
+            round5(planned - rng.random_range(30.0..50.0))
+        } else if planned < 40.0 {
+            0.0
+        } else {
+            behind = true;
+            round5(planned - rng.random_range(12.0..25.0))
+        }
+    };
+    let pct = if pct >= 100.0 {
+        100.0
+    } else if behind && planned > 10.0 {
+        // Behind, but started.
+        pct.clamp(5.0, 95.0)
+    } else {
+        pct.clamp(0.0, 95.0)
+    };
+    let status = if pct >= 100.0 {
+        if matches!(t.source, "领导批示" | "人大建议" | "政协提案" | "会议议定")
+            && rng.random_bool(0.3)
+        {
+            Status::Implemented
+        } else {
+            Status::Completed
+        }
+    } else if pct <= 0.0 {
+        Status::NotStarted
+    } else {
+        Status::InProgress
+    };
+    let progress = match status {
+        Status::NotStarted => pick(rng, vocab::NOT_STARTED).to_string(),
+        Status::Implemented | Status::Completed => pick(rng, vocab::DONE).to_string(),
+        Status::InProgress => {
+            let open = pick(rng, vocab::PROGRESS)
+                .replace("{k}", &rng.random_range(2..9).to_string())
+                .replace("{j}", &rng.random_range(3..20).to_string());
+            format!("{open}，完成年度目标的{pct}%。")
+        }
+    };
+    let done = status.is_done();
+    let problems = if done {
+        "无".to_string()
+    } else if behind || rng.random_bool(0.25) {
+        pick(rng, vocab::PROBLEMS).to_string()
+    } else if rng.random_bool(0.5) {
+        "无".to_string()
+    } else {
+        String::new()
+    };
+    let next = if done {
+        "巩固工作成效，建立长效机制".to_string()
+    } else {
+        pick(rng, vocab::NEXT_STEPS).to_string()
+    };
+    let near = deadline <= as_of + days(7);
+    let expected = if done {
+        let hi = (as_of.min(deadline) - start).num_days().max(1);
+        Some(start + days(rng.random_range(0..hi)))
+    } else if near || (behind && rng.random_bool(0.5)) {
+        Some(deadline.max(as_of) + days(rng.random_range(15..90)))
+    } else {
+        Some(deadline)
+    };
+    let delay = if !done && (near || expected > Some(deadline)) {
+        pick(rng, vocab::DELAY_REASONS).to_string()
+    } else {
+        String::new()
+    };
+    Report {
+        status,
+        pct,
+        progress,
+        problems,
+        next,
+        expected,
+        delay,
+    }
+}
+
+fn full_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '!'..='~' => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// How a date is written under `DateFormats`, rotating by `k`.
+fn date_cell(d: NaiveDate, messy: bool, k: usize, year: i32) -> Cell {
+    if !messy {
+        return Cell::Date(d);
+    }
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    match k % 4 {
+        0 => Cell::text(format!("{y}/{m}/{day}")),
+        1 => Cell::text(format!("{y}.{m}.{day}")),
+        2 => Cell::text(format!("{y}年{m}月{day}日")),
+        _ if y == year => Cell::text(format!("{m}月{day}日")),
+        _ => Cell::text(format!("{y}年{m}月{day}日")),
+    }
+}
+
+/// Everything a unit's form needs besides its rows.
+struct Ctx<'a> {
+    data: &'a Data,
+    plan: &'a UnitPlan,
+    period: Period,
+    fill_date: NaiveDate,
+}
+
+fn row_cells(ctx: &Ctx, doc_cols: &[Col], t: &TaskRec, rep: &Report, i: usize) -> Vec<Cell> {
+    let p = ctx.plan;
+    let unit = &ctx.data.units[p.unit];
+    let year = ctx.period.year;
+    let messy_dates = p.has(MessyKind::DateFormats);
+    doc_cols
+        .iter()
+        .map(|c| match c {
+            Col::Seq => Cell::Number((i + 1) as f64),
+            Col::Id => {
+                if p.has(MessyKind::IdFormats) {
+                    match i % 3 {
+                        0 if t.numeric => Cell::Number(t.id.parse().unwrap_or(0.0)),
+                        0 | 1 => Cell::text(format!("{} ", full_width(&t.id))),
+                        _ if t.numeric => Cell::text(full_width(&t.id)),
+                        _ => Cell::text(t.id.to_lowercase()),
+                    }
+                } else {
+                    Cell::text(&t.id)
+                }
+            }
+            Col::Title => Cell::text(&t.title),
+            Col::Stars => Cell::text("★".repeat(t.stars as usize)),
+            Col::Leader => Cell::text(ctx.data.leaders[t.leader]),
+            Col::Deadline => date_cell(t.effective_deadline(), messy_dates, i, year),
+            Col::Status => {
+                let s = if p.has(MessyKind::StatusSynonyms) {
+                    match rep.status {
+                        Status::NotStarted => ["未启动", "未开始"][i % 2],
+                        Status::InProgress => ["进行中", "推进中", "办理中"][i % 3],
+                        Status::Implemented => "已落实",
+                        Status::Completed => ["完成", "已办结"][i % 2],
+                    }
+                } else {
+                    rep.status.label()
+                };
+                Cell::text(s)
+            }
+            Col::Percent => {
+                let v = rep.pct;
+                if p.has(MessyKind::PercentFormats) {
+                    let n = crate::value::fmt_number(v);
+                    match i % 4 {
+                        0 => Cell::text(format!("{n}%")),
+                        1 => Cell::text(format!("{n}％")),
+                        2 => Cell::Percent(v / 100.0),
+                        _ => Cell::text(format!("{v:.1}")),
+                    }
+                } else {
+                    Cell::Number(v)
+                }
+            }
+            Col::Progress => Cell::text(&rep.progress),
+            Col::Problems => Cell::text(&rep.problems),
+            Col::NextSteps => Cell::text(&rep.next),
+            Col::Expected => match rep.expected {
+                Some(d) => date_cell(d, messy_dates, i + 1, year),
+                None => Cell::Empty,
+            },
+            Col::Delay => Cell::text(&rep.delay),
+            Col::Filler => Cell::text(&unit.contact),
+            Col::Phone => Cell::text(&unit.phone),
+            Col::Head => Cell::text(&unit.head),
+            Col::FillDate => date_cell(ctx.fill_date, messy_dates, i + 2, year),
+        })
+        .map(|c| match c {
+            Cell::Text(s) if s.is_empty() => Cell::Empty,
+            c => c,
+        })
+        .collect()
+}
+
+/// Build one form of `ctx.plan`'s unit for `tasks` (already reported).
+fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc {
+    let p = ctx.plan;
+    let unit = &ctx.data.units[p.unit];
+    let label = ctx.period.label();
+    let style = if p.has(MessyKind::EnglishHeaders) {
+        HeaderStyle::English
+    } else if p.has(MessyKind::AliasHeaders) {
+        if p.unit % 2 == 0 {
+            HeaderStyle::Alias
+        } else {
+            HeaderStyle::Alias2
+        }
+    } else {
+        HeaderStyle::Canonical
+    };
+    let mut cols: Vec<Col> = STANDARD
+        .iter()
+        .copied()
+        .filter(|c| style != HeaderStyle::English || !matches!(c, Col::Stars | Col::Leader))
+        .collect();
+    if p.has(MessyKind::SeqColumn) {
+        cols.insert(0, Col::Seq);
+    }
+    let generic = p.has(MessyKind::UnitInFileNameOnly) || p.has(MessyKind::UnitByTaskIdsOnly);
+    let title = if generic {
+        format!("重点工作推进情况反馈表（{label}）")
+    } else {
+        format!("{}重点工作推进情况反馈表（{label}）", unit.name)
+    };
+    let unit_line = (!generic && !p.has(MessyKind::UnitInTitleOnly))
+        .then(|| format!("填报单位：{}　报送期次：{label}", unit.name));
+    let colv = cols.clone();
+    let col = |c: Col| colv.iter().position(|x| *x == c).expect("column present");
+    let mut rows: Vec<Row> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, (t, rep))| Row {
+            cells: row_cells(ctx, &cols, &ctx.data.tasks[*t], rep, i),
+            task: Some(ctx.data.tasks[*t].id.clone()),
+            error: None,
+            blank: false,
+        })
+        .collect();
+    let ncols = cols.len();
+    let mut doc = FormDoc {
+        sheet: "推进表".to_string(),
+        style,
+        title: Some(title),
+        unit_line,
+        group: p
+            .has(MessyKind::TwoRowHeader)
+            .then(|| "本期进展情况".to_string()),
+        rows: Vec::new(),
+        note: None,
+        merges: Vec::new(),
+        meta: p.meta.then(|| (unit.name.clone(), ctx.period.to_string())),
+        generated: ctx.fill_date,
+        cols,
+    };
+    // Deliberate row errors, each on its own row where possible.
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.shuffle(rng);
+    let mut next_row = order.into_iter();
+    // Edits first, on the original rows; then the rows that are added.
+    let (edits, adds): (Vec<RowErrorKind>, Vec<RowErrorKind>) =
+        p.row_errors.iter().partition(|k| k.edits_row());
+    for k in edits.into_iter().chain(adds) {
+        let mut edit = |rows: &mut Vec<Row>, f: &dyn Fn(&mut Row)| {
+            if let Some(i) = next_row.next() {
+                f(&mut rows[i]);
+                rows[i].error = Some(k);
+            }
+        };
+        match k {
+            RowErrorKind::InvalidStatus => {
+                let c = col(Col::Status);
+                edit(&mut rows, &|r| r.cells[c] = Cell::text("差不多"));
+            }
+            RowErrorKind::PercentText => {
+                let c = col(Col::Percent);
+                edit(&mut rows, &|r| r.cells[c] = Cell::text("过半"));
+            }
+            RowErrorKind::PercentOver100 => {
+                let c = col(Col::Percent);
+                edit(&mut rows, &|r| r.cells[c] = Cell::Number(120.0));
+            }
+            RowErrorKind::DoneLowPercent => {
+                let (cs, cp) = (col(Col::Status), col(Col::Percent));
+                edit(&mut rows, &|r| {
+                    r.cells[cs] = Cell::text("已完成");
+                    r.cells[cp] = Cell::Number(40.0);
+                });
+            }
+            RowErrorKind::AlteredTitle => {
+                let c = col(Col::Title);
+                edit(&mut rows, &|r| {
+                    if let Cell::Text(s) = &r.cells[c] {
+                        r.cells[c] = Cell::text(format!("{s}等相关工作"));
+                    }
+                });
+            }
+            RowErrorKind::MissingProgress => {
+                let c = col(Col::Progress);
+                edit(&mut rows, &|r| r.cells[c] = Cell::Empty);
+            }
+            RowErrorKind::UnknownTask => {
+                let src = rng.random_range(0..rows.len());
+                let mut r = rows[src].clone();
+                let id = format!("LS-{:03}", rng.random_range(1..100));
+                r.cells[col(Col::Id)] = Cell::text(&id);
+                r.cells[col(Col::Title)] = Cell::text("临时交办事项");
+                r.task = Some(id);
+                r.error = Some(k);
+                rows.push(r);
+            }
+            RowErrorKind::OtherUnitTask => {
+                if let Some(f) = p.foreign {
+                    let t = &ctx.data.tasks[f];
+                    let as_of = ctx.period.end();
+                    let rep = report(t, as_of, rng);
+                    let n = rows.len();
+                    let mut cells = row_cells(ctx, &colv, t, &rep, n);
+                    if let Some(c) = colv.iter().position(|x| *x == Col::Seq) {
+                        cells[c] = Cell::Number((n + 1) as f64);
+                    }
+                    rows.push(Row {
+                        cells,
+                        task: Some(t.id.clone()),
+                        error: Some(k),
+                        blank: false,
+                    });
+                }
+            }
+            RowErrorKind::DuplicateRow => {
+                let src = rng.random_range(0..rows.len());
+                let mut r = rows[src].clone();
+                r.error = Some(k);
+                rows.insert(src + 1, r);
+            }
+        }
+    }
+
+    if p.has(MessyKind::BlankRowsAndNote) {
+        if rows.len() > 1 {
+            let at = rng.random_range(1..rows.len());
+            rows.insert(at, blank(ncols));
+        }
+        for _ in 0..rng.random_range(1..3) {
+            rows.push(blank(ncols));
+        }
+        doc.note = Some(
+            "填表说明：1.当前状态填写未启动、正在办理、已落实、已完成；2.完成进度填写0-100的数字；\
+             3.不能按期完成的须填写延期说明；4.请于每月末前报送区政府督查室。"
+                .to_string(),
+        );
+    }
+
+    if p.has(MessyKind::MergedProblems) && !p.csv() {
+        let c = col(Col::Problems);
+        // A run of 2–3 consecutive data rows without blanks or deliberate errors.
+        let want = rng.random_range(2..=3usize);
+        let ok = |r: &Row| !r.blank && r.error.is_none();
+        let mut found = None;
+        for len in (2..=want).rev() {
+            found = (0..rows.len().saturating_sub(len - 1))
+                .find(|&a| rows[a..a + len].iter().all(ok))
+                .map(|a| (a, a + len - 1));
+            if found.is_some() {
+                break;
+            }
+        }
+        if let Some((a, b)) = found {
+            rows[a].cells[c] = Cell::text(pick(rng, vocab::PROBLEMS).to_string());
+            for r in &mut rows[a + 1..=b] {
+                r.cells[c] = Cell::Empty;
+            }
+            doc.merges.push((a, b, c));
+        }
+    }
+    doc.rows = rows;
+    doc
+}
+
+fn blank(n: usize) -> Row {
+    Row {
+        cells: vec![Cell::Empty; n],
+        task: None,
+        error: None,
+        blank: true,
+    }
+}
+
+/// Write the doc under `returns/<dir>/<name>` and describe it.
+fn emit(
+    doc: &FormDoc,
+    root: &Path,
+    dir: &str,
+    name: &str,
+    plan: &UnitPlan,
+    unit: &str,
+    period: &Period,
+) -> Result<SampleFile> {
+    let rel = if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    };
+    let path = root.join(&rel);
+    let csv = plan.csv();
+    let bytes = if plan.has(MessyKind::CsvGbk) {
+        let text = doc.to_csv()?;
+        encoding_rs::GBK.encode(&text).0.into_owned()
+    } else if csv {
+        let mut b = "\u{feff}".as_bytes().to_vec();
+        b.extend(doc.to_csv()?.into_bytes());
+        b
+    } else {
+        doc.to_xlsx()?
+    };
+    form::write_file(&path, &bytes)?;
+    let row_errors = doc
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            r.error.map(|k| RowError {
+                kind: k,
+                code: k.code(),
+                task: r.task.clone().unwrap_or_default(),
+                row: doc.data_row(i) + 1,
+            })
+        })
+        .collect();
+    Ok(SampleFile {
+        path: rel,
+        unit: Some(unit.to_string()),
+        period: Some(period.to_string()),
+        format: if csv { "csv" } else { "xlsx" }.to_string(),
+        rows: doc.rows.iter().filter(|r| !r.blank).count() as u32,
+        kinds: plan.kinds.clone(),
+        row_errors,
+        superseded: false,
+        late: false,
+        fill_date: Some(doc.generated),
+        expected: Vec::new(),
+    })
+}
+
+fn unit_files(
+    data: &Data,
+    p: &UnitPlan,
+    opts: &SampleOptions,
+    root: &Path,
+) -> Result<Vec<SampleFile>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(opts.seed, p.unit as u64));
+    let unit = &data.units[p.unit];
+    let deadline = opts.report_deadline();
+    let late = p.has(MessyKind::LateReturn);
+    let fill_date = if late {
+        deadline + days(rng.random_range(1..=6))
+    } else {
+        deadline - days(rng.random_range(0..=6))
+    };
+    let as_of = opts.as_of();
+    let reports: Vec<(usize, Report)> = p
+        .due
+        .iter()
+        .map(|&t| (t, report(&data.tasks[t], as_of, &mut rng)))
+        .collect();
+    let ctx = Ctx {
+        data,
+        plan: p,
+        period: opts.period,
+        fill_date,
+    };
+    let mut out = Vec::new();
+    if p.has(MessyKind::DuplicatePair) {
+        // The first submission: earlier, a little less progress; superseded.
+        let older: Vec<(usize, Report)> = reports
+            .iter()
+            .map(|(t, r)| {
+                let mut r = r.clone();
+                if r.status == Status::InProgress && r.pct > 10.0 {
+                    r.pct -= 5.0;
+                    r.progress = format!("{}（初报）", r.progress);
+                }
+                (*t, r)
+            })
+            .collect();
+        let octx = Ctx {
+            fill_date: fill_date - days(rng.random_range(2..=4)),
+            ..ctx
+        };
+        let doc = build(&octx, &older, &mut rng);
+        let mut f = emit(&doc, root, p.dir, &p.file_name, p, &unit.name, &opts.period)?;
+        f.superseded = true;
+        out.push(f);
+        let (stem, ext) = p
+            .file_name
+            .rsplit_once('.')
+            .unwrap_or((&p.file_name, "xlsx"));
+        let newer = format!("{stem}(修改版).{ext}");
+        let doc = build(&ctx, &reports, &mut rng);
+        out.push(emit(
+            &doc,
+            root,
+            p.dir,
+            &newer,
+            p,
+            &unit.name,
+            &opts.period,
+        )?);
+    } else {
+        let doc = build(&ctx, &reports, &mut rng);
+        out.push(emit(
+            &doc,
+            root,
+            p.dir,
+            &p.file_name,
+            p,
+            &unit.name,
+            &opts.period,
+        )?);
+    }
+    for f in &mut out {
+        // The current form itself is not the wrong-period one.
+        f.kinds.retain(|k| *k != MessyKind::WrongPeriod);
+        f.late = f.fill_date.is_some_and(|d| d > deadline);
+    }
+    if p.has(MessyKind::WrongPeriod) && !p.prev_due.is_empty() {
+        // Last period's form sent again (clean otherwise).
+        let prev = opts.period.prev();
+        let prev_plan = UnitPlan {
+            unit: p.unit,
+            due: p.prev_due.clone(),
+            kinds: vec![MessyKind::WrongPeriod],
+            dir: p.dir,
+            file_name: format!("{}-{}.xlsx", unit.stem, short_label(&prev)),
+            meta: true,
+            row_errors: Vec::new(),
+            foreign: None,
+            prev_due: Vec::new(),
+        };
+        let reports: Vec<(usize, Report)> = prev_plan
+            .due
+            .iter()
+            .map(|&t| (t, report(&data.tasks[t], prev.end(), &mut rng)))
+            .collect();
+        let pctx = Ctx {
+            data,
+            plan: &prev_plan,
+            period: prev,
+            fill_date: prev.end() + days(rng.random_range(1..=4)),
+        };
+        let doc = build(&pctx, &reports, &mut rng);
+        out.push(emit(
+            &doc,
+            root,
+            prev_plan.dir,
+            &prev_plan.file_name,
+            &prev_plan,
+            &unit.name,
+            &prev,
+        )?);
+    }
+    Ok(out)
+}
+
+pub fn write_all(
+    data: &Data,
+    plan: &Plan,
+    opts: &SampleOptions,
+    root: &Path,
+) -> Result<Vec<SampleFile>> {
+    std::fs::create_dir_all(root)?;
+    let per_unit: Vec<Vec<SampleFile>> = plan
+        .units
+        .par_iter()
+        .map(|p| unit_files(data, p, opts, root))
+        .collect::<Result<_>>()?;
+    let mut files: Vec<SampleFile> = per_unit.into_iter().flatten().collect();
+    if let Some((dir, name, owner)) = &plan.lock {
+        // Excel's owner file: a length byte, the user name, padding — 165 bytes.
+        let mut bytes = vec![owner.chars().count() as u8];
+        bytes.extend(owner.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes.resize(165, 0x20);
+        let rel = if dir.is_empty() {
+            name.clone()
+        } else {
+            format!("{dir}/{name}")
+        };
+        form::write_file(&root.join(&rel), &bytes)?;
+        files.push(other_file(rel, "lock", MessyKind::LockFile));
+    }
+    if plan.note_file {
+        let text = format!(
+            "各单位：\r\n请于{}前将本单位{}重点工作推进情况反馈表报送区政府督查室，\
+             不能按期完成的事项须填写延期说明。\r\n区政府督查室\r\n",
+            opts.report_deadline().format("%Y年%-m月%-d日"),
+            opts.period.label()
+        );
+        form::write_file(&root.join("说明.txt"), text.as_bytes())?;
+        files.push(other_file(
+            "说明.txt".to_string(),
+            "text",
+            MessyKind::NotSpreadsheet,
+        ));
+    }
+    Ok(files)
+}
+
+fn other_file(path: String, format: &str, kind: MessyKind) -> SampleFile {
+    SampleFile {
+        path,
+        unit: None,
+        period: None,
+        format: format.to_string(),
+        rows: 0,
+        kinds: vec![kind],
+        row_errors: Vec::new(),
+        superseded: false,
+        late: false,
+        fill_date: None,
+        expected: Vec::new(),
+    }
+}
