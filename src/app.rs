@@ -394,6 +394,7 @@ fn cmd_samples(a: &SamplesArgs, ui: &Ui) -> Result<()> {
         messy: a.messy,
         seed: a.seed,
         period: a.period,
+        as_of: None,
     };
     let s = samples::generate(&opts, &a.out)?;
     if !ui.quiet {
