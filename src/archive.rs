@@ -124,7 +124,7 @@ pub fn load_history(out: &Path, current: &Period) -> (History, Vec<String>) {
             )),
         }
     }
-    periods.sort_by(|a, b| a.period.cmp(&b.period));
+    periods.sort_by_key(|p| p.period);
     (History { periods }, warnings)
 }
 

@@ -139,8 +139,19 @@ pub const UNITS: &[(&str, &str, &str)] = &[
     ("东风街道", "乡镇街道", "东风街道办事处"),
 ];
 
-/// Tasks: (id, title, stars, leader, lead unit, start, deadline, assigned).
-pub const TASKS: &[(&str, &str, &str, &str, &str, &str, &str, &str)] = &[
+/// A ledger row: (id, title, stars, leader, lead unit, start, deadline, assigned).
+pub type TaskRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+pub const TASKS: &[TaskRow] = &[
     (
         "ZF-001",
         "推进重点项目建设",
