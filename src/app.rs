@@ -482,19 +482,31 @@ fn print_summary(r: &RunResult, outputs: &[PathBuf], to_stderr: bool) {
     for task in &r.scored.tasks {
         cc.add(task.card);
     }
-    let (rs, os, ys, bs) = (
-        paint(Card::Red),
-        paint(Card::Orange),
-        paint(Card::Yellow),
-        paint(Card::Blue),
-    );
+    // Only the colors the preset uses: 红黄蓝 or 黄橙红.
+    let shown: &[(Card, u32)] = match r.preset {
+        crate::config::Preset::RedYellowBlue => &[
+            (Card::Red, cc.red),
+            (Card::Yellow, cc.yellow),
+            (Card::Blue, cc.blue),
+        ],
+        crate::config::Preset::YellowOrangeRed => &[
+            (Card::Red, cc.red),
+            (Card::Orange, cc.orange),
+            (Card::Yellow, cc.yellow),
+        ],
+    };
+    let cards: Vec<String> = shown
+        .iter()
+        .map(|&(c, n)| {
+            let st = paint(c);
+            format!("{st}{} {n}{st:#}", c.label())
+        })
+        .collect();
+    let units_carded = r.scored.units.iter().filter(|u| u.card.is_some()).count();
     out!(
         to_stderr,
-        "亮牌   {rs}红 {}{rs:#}  {os}橙 {}{os:#}  {ys}黄 {}{ys:#}  {bs}蓝 {}{bs:#}（事项）",
-        cc.red,
-        cc.orange,
-        cc.yellow,
-        cc.blue
+        "亮牌   事项：{}；单位亮牌 {units_carded} 个",
+        cards.join("  ")
     );
     let missing: Vec<&str> = r
         .merged

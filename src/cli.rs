@@ -22,132 +22,160 @@ const AFTER_HELP: &str = "示例:
   duban run --config samples/duban.toml        配置文件提供全部参数（命令行参数优先）
   duban samples --out demo --units 30 --tasks 200 --messy 0.2 --seed 7";
 
+/// Chinese section headings for every `--help`.
+const HELP_TEMPLATE: &str = "{about-with-newline}\n用法: {usage}\n\n{all-args}{after-help}";
+
 #[derive(Debug, Parser)]
-#[command(name = "duban", version, about = ABOUT, after_help = AFTER_HELP)]
+#[command(
+    name = "duban",
+    version,
+    about = ABOUT,
+    after_help = AFTER_HELP,
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    next_help_heading = "选项",
+    disable_help_subcommand = true,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 
-    /// Worker threads for reading files (default: all cores). Results are identical for any count.
+    /// 读取文件的线程数（默认：全部 CPU 核心）。线程数不影响结果
     #[arg(long, global = true, value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Print only errors (no progress bar, no summary).
+    /// 只输出错误（不显示进度条和结果摘要）
     #[arg(long, short, global = true)]
     pub quiet: bool,
+
+    /// 显示帮助
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true)]
+    help: Option<bool>,
+
+    /// 显示版本
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// 立项: create a working folder with a blank ledger, a commented duban.toml and returns/.
+    /// 立项：生成工作文件夹（台账模板、带说明的 duban.toml、returns/ 文件夹）
     Init(InitArgs),
-    /// 交办: write one fill-in form per unit for its tasks due in the period.
+    /// 交办：按星级频次为每个单位生成本期应报事项的反馈表
     Forms(FormsArgs),
-    /// 核查: check every returned form and list the issues (writes nothing but --json).
+    /// 核查：逐格检查各单位报回的反馈表并列出问题（除 --json 外不写任何文件）
     Check(CheckArgs),
-    /// Check, merge, card, score and rank; write the consolidated workbook, notices, next forms and the archive.
+    /// 核查、汇总、亮牌、评分排名，输出汇总工作簿、退回通知、下期表单并归档
     Run(RunArgs),
-    /// Generate a realistic, seeded data set (ledger + returns) for demos, tests and benchmarks.
+    /// 生成示例数据（台账 + 各单位反馈表，可指定规模与不规范比例），用于演示、测试和性能测试
     Samples(SamplesArgs),
 }
 
 /// Options shared by the commands that read a ledger.
 #[derive(Debug, Args, Clone, Default)]
 pub struct Common {
-    /// Config file (duban.toml). Default: ./duban.toml when present. Flags win over it.
+    /// 配置文件 duban.toml（默认：当前文件夹中的 duban.toml）。命令行参数优先于配置文件
     #[arg(long, short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Master ledger workbook (台账.xlsx).
+    /// 重点工作台账（台账.xlsx）
     #[arg(long, short = 'l', value_name = "FILE")]
     pub ledger: Option<PathBuf>,
 
-    /// Reporting period: 2023-03 (month), 2023-Q1 (quarter) or 2023-W12 (ISO week).
+    /// 报送期次：2023-03（月）、2023-Q1（季度）或 2023-W12（周）
     #[arg(long, short = 'p', value_name = "PERIOD", value_parser = parse_period)]
     pub period: Option<Period>,
 
-    /// As-of date for planned progress (default: last day of the period).
+    /// 统计截止日期，用于计算序时进度（默认：期次最后一天）
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
     pub as_of: Option<NaiveDate>,
 
-    /// Reporting deadline: forms filled after it are late (default: period end + 5 days).
+    /// 报送截止日期，晚于此日期填报的视为迟报（默认：期次结束后 5 天）
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
     pub due: Option<NaiveDate>,
 }
 
 #[derive(Debug, Args)]
+#[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
 pub struct InitArgs {
-    /// Folder to create (default: the current folder).
+    /// 要创建的文件夹（默认：当前文件夹）
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// Overwrite existing ledger/config files.
+    /// 覆盖已有的台账和配置文件
     #[arg(long)]
     pub force: bool,
 }
 
 #[derive(Debug, Args)]
+#[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
 pub struct FormsArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Output folder for the forms.
+    /// 表单输出文件夹（默认：下发表单）
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
+#[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
 pub struct CheckArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Folder of returned forms (searched recursively).
+    /// 各单位报回的反馈表所在文件夹（含子文件夹）
     #[arg(long, short = 'r', value_name = "DIR")]
     pub returns: Option<PathBuf>,
-    /// Write the machine-readable summary to this file ('-' for standard output).
+    /// 把机读结果（JSON）写入此文件；“-”表示输出到屏幕
     #[arg(long, value_name = "PATH")]
     pub json: Option<String>,
 }
 
 #[derive(Debug, Args)]
+#[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
 pub struct RunArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Folder of returned forms (searched recursively).
+    /// 各单位报回的反馈表所在文件夹（含子文件夹）
     #[arg(long, short = 'r', value_name = "DIR")]
     pub returns: Option<PathBuf>,
-    /// Output folder (workbooks, notices, next forms, archive/).
+    /// 输出文件夹（汇总工作簿、反馈/、下期表单/、archive/）
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Card rules: red-yellow-blue (红黄蓝牌, default) or yellow-orange-red (黄橙红牌).
+    /// 亮牌规则：red-yellow-blue（红黄蓝牌，默认）或 yellow-orange-red（黄橙红牌）
     #[arg(long, value_enum, value_name = "PRESET")]
     pub preset: Option<Preset>,
-    /// Write the machine-readable summary to this file ('-' for standard output).
+    /// 把机读结果（JSON）写入此文件；“-”表示输出到屏幕
     #[arg(long, value_name = "PATH")]
     pub json: Option<String>,
-    /// Replace an existing archive of the same period.
+    /// 覆盖同一期次已有的归档
     #[arg(long)]
     pub force: bool,
 }
 
 #[derive(Debug, Args)]
+#[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
 pub struct SamplesArgs {
-    /// Output folder (ledger, returns/, duban.toml).
+    /// 输出文件夹（台账.xlsx、returns/、duban.toml）
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
-    /// Number of units.
+    /// 单位数
     #[arg(long, default_value_t = 15)]
     pub units: u32,
-    /// Number of tasks in the ledger.
+    /// 台账任务数
     #[arg(long, default_value_t = 60)]
     pub tasks: u32,
-    /// Share of returns written in a messy way (0–1).
+    /// 格式不规范的反馈表所占比例（0–1）
     #[arg(long, default_value_t = 0.2)]
     pub messy: f64,
-    /// Random seed: the same seed gives the same files.
+    /// 随机种子：相同种子生成完全相同的文件
     #[arg(long, default_value_t = 2023)]
     pub seed: u64,
-    /// Period of the returns.
+    /// 反馈表的期次
     #[arg(long, default_value = "2023-03", value_parser = parse_period)]
     pub period: Period,
-    /// Replace the output folder's existing files.
+    /// 覆盖输出文件夹中已有的示例数据
     #[arg(long)]
     pub force: bool,
 }

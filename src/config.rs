@@ -12,11 +12,11 @@ use crate::period::Period;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Preset {
-    /// 红黄蓝牌 (seed 002), the default.
+    /// 红黄蓝牌（默认）
     #[default]
     #[value(name = "red-yellow-blue")]
     RedYellowBlue,
-    /// 黄橙红牌 (seed 000).
+    /// 黄橙红牌
     #[value(name = "yellow-orange-red")]
     YellowOrangeRed,
 }
