@@ -298,3 +298,126 @@ fn libreoffice_opens_the_consolidated_workbook() {
     let text = std::fs::read_to_string(csv).unwrap();
     assert!(text.contains("2023"), "{text}");
 }
+
+/// The value right of the first cell whose text is exactly `label` (总览 is a label/value layout).
+fn value_right_of(rows: &[Vec<String>], label: &str) -> String {
+    for r in rows {
+        if let Some(i) = r.iter().position(|c| c == label) {
+            if let Some(v) = r.get(i + 1) {
+                return v.clone();
+            }
+        }
+    }
+    panic!("no label {label:?} in 总览: {rows:?}");
+}
+
+#[test]
+fn overview_figures_match_the_json_and_carded_rows_are_colored() {
+    use calamine::Xlsx;
+    let w = Workdir::new();
+    let returns = march(&w);
+    let v = run(&w, &returns, "2023-03", "2023-03-31", &[]);
+    let path = w.path("out/汇总_2023-03.xlsx");
+    let overview = sheet_rows(&path, "总览");
+    let t = &v["totals"];
+    for (label, key) in [
+        ("读取行数", "rows_read"),
+        ("采用", "accepted"),
+        ("退回", "rejected"),
+        ("被替代", "superseded"),
+        ("文件总数", "files"),
+    ] {
+        assert_eq!(
+            value_right_of(&overview, label),
+            t[key].to_string(),
+            "总览 {label} differs from JSON totals.{key}"
+        );
+    }
+
+    // Carded tasks' rows in 台账汇总 carry their card's fill; uncarded rows have none.
+    let rows = sheet_rows(&path, "台账汇总");
+    let header = rows
+        .iter()
+        .position(|r| r.iter().any(|c| c == "编号"))
+        .unwrap();
+    let card_col = rows[header].iter().position(|c| c == "亮牌").unwrap();
+    let mut wb: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let range = wb.worksheet_range("台账汇总").unwrap();
+    let (r0, c0) = range.start().unwrap();
+    let styles = wb.worksheet_style("台账汇总").unwrap();
+    let fill_of = |row: usize| {
+        styles
+            .get((r0 + row as u32, c0))
+            .and_then(|s| s.fill.as_ref())
+            .and_then(|f| f.get_color())
+            .map(|c| c.to_argb() & 0x00FF_FFFF)
+    };
+    let mut by_card: BTreeMap<String, std::collections::BTreeSet<u32>> = BTreeMap::new();
+    let mut carded = 0;
+    for (i, r) in rows.iter().enumerate().skip(header + 1) {
+        let Some(card) = r.get(card_col) else {
+            continue;
+        };
+        if r.first().is_none_or(|id| id.is_empty()) {
+            continue;
+        }
+        let fill = fill_of(i);
+        if card.is_empty() {
+            assert!(
+                fill.is_none() || fill == Some(0xFFFFFF),
+                "uncarded row {} is filled {fill:x?}",
+                r[0]
+            );
+        } else {
+            carded += 1;
+            let f = fill.unwrap_or_else(|| panic!("carded row {} ({card}) has no fill", r[0]));
+            by_card.entry(card.clone()).or_default().insert(f);
+        }
+    }
+    assert!(carded > 0, "the March data should card some task");
+    // One fill per card color, and different colors for different cards.
+    let fills: Vec<u32> = by_card
+        .values()
+        .map(|s| {
+            assert_eq!(s.len(), 1, "{by_card:x?}");
+            *s.iter().next().unwrap()
+        })
+        .collect();
+    let distinct: std::collections::BTreeSet<_> = fills.iter().collect();
+    assert_eq!(distinct.len(), fills.len(), "{by_card:x?}");
+    // The JSON agrees on which tasks are carded.
+    let json_carded = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| !t["card"].is_null())
+        .count();
+    assert_eq!(carded, json_carded);
+
+    // Print settings: A4 landscape, fit to width, header rows repeated.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut wbxml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut wbxml)
+        .unwrap();
+    assert!(
+        wbxml.contains("_xlnm.Print_Titles"),
+        "no repeated header rows"
+    );
+    for i in 1..=9 {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name(&format!("xl/worksheets/sheet{i}.xml")).unwrap(),
+            &mut xml,
+        )
+        .unwrap();
+        assert!(xml.contains("paperSize=\"9\""), "sheet{i} not A4");
+        assert!(
+            xml.contains("orientation=\"landscape\""),
+            "sheet{i} not landscape"
+        );
+        assert!(
+            xml.contains("fitToWidth=\"1\"") || xml.contains("fitToPage=\"1\""),
+            "sheet{i} not fit to width"
+        );
+    }
+}
