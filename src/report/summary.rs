@@ -919,7 +919,17 @@ pub fn deduction_detail(w: &crate::config::ScoreWeights, u: &crate::score::UnitR
         + c.blue as f64 * w.deduct_blue;
     let own = u.parts.deduction - tasks;
     if own > 1e-9 {
-        terms.push(format!("单位亮牌{}", fig(own)));
+        // The unit's own card (yellow-orange-red): named when its deduction says which.
+        let own_card = [
+            (Card::Red, w.deduct_red),
+            (Card::Orange, w.deduct_orange),
+            (Card::Yellow, w.deduct_yellow),
+            (Card::Blue, w.deduct_blue),
+        ]
+        .iter()
+        .find(|c| (c.1 - own).abs() < 1e-9)
+        .map_or("亮牌", |c| c.0.label());
+        terms.push(format!("单位{own_card}{}", fig(own)));
     }
     if terms.is_empty() {
         "无亮牌，不扣分".to_string()
@@ -1724,6 +1734,44 @@ mod tests {
         assert!(text.iter().any(|t| t == "计分说明"));
         assert!(text.iter().any(|t| t.contains("进度得分×40")), "{text:?}");
         assert!(text.iter().any(|t| t.contains("红牌10分")), "{text:?}");
+    }
+
+    #[test]
+    fn deduction_detail_and_formula_with_literal_figures() {
+        let r = fixture::fixture();
+        let w = crate::config::ScoreWeights::default();
+        let mut u = r.scored.units[0].clone();
+        u.cards = CardCounts {
+            red: 1,
+            orange: 0,
+            yellow: 0,
+            blue: 2,
+        };
+        u.parts.deduction = 15.0; // 10 + 2×1 + the unit's own yellow card (3)
+        assert_eq!(
+            deduction_detail(&w, &u),
+            "红牌1项×10 + 蓝牌2项×1 + 单位黄牌3 = 15"
+        );
+        u.cards = CardCounts::default();
+        u.parts.deduction = 0.0;
+        assert_eq!(deduction_detail(&w, &u), "无亮牌，不扣分");
+
+        u.parts.progress = 74.975;
+        u.parts.completion = 100.0;
+        u.parts.reporting = 100.0;
+        u.parts.quality = 100.0;
+        u.parts.base = 89.99;
+        u.parts.deduction = 1.0;
+        u.parts.evaluation = None;
+        u.score = 88.99;
+        assert_eq!(
+            score_formula(&w, &u),
+            "基础分=(74.97×40+100.00×20+100.00×20+100.00×20)÷100=89.99\n得分=基础分−扣分=89.99−1=88.99"
+        );
+        u.parts.base = 5.0;
+        u.parts.deduction = 10.0;
+        u.score = 0.0;
+        assert!(score_formula(&w, &u).ends_with("得分=基础分−扣分=5.00−10=0.00（不低于0）"));
     }
 
     #[test]

@@ -489,11 +489,21 @@ impl<'f> Sheet<'f> {
         let mut lines: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
         for (row, col, ls) in &self.wraps {
             let w = final_w.get(*col as usize).copied().unwrap_or(8.43);
-            // 10% slack: symbols such as × − ÷ “” are drawn full-width by CJK fonts.
-            let room = ((w - 1.0) * 0.9).max(1.0);
+            // A line the column was sized for fits on one line; longer ones
+            // get 5% slack (symbols such as × − ÷ “” are drawn full-width by
+            // CJK fonts).
+            let fit = (w - 1.0).max(1.0);
+            let room = (fit * 0.95).max(1.0);
             let n: f64 = ls
                 .iter()
-                .map(|&lw| (lw as f64 / room).ceil().max(1.0))
+                .map(|&lw| {
+                    let lw = lw as f64;
+                    if lw <= fit {
+                        1.0
+                    } else {
+                        (lw / room).ceil().max(2.0)
+                    }
+                })
                 .sum();
             let e = lines.entry(*row).or_insert(1.0);
             *e = e.max(n);
