@@ -417,7 +417,7 @@ fn add_form_validations(ws: &mut Worksheet, first: u32, last: u32) -> Result<(),
 /// The `填表说明` text (one cell, several lines).
 pub fn form_instructions(spec: &FormSpec) -> String {
     let labels: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
-    [
+    let mut text = [
         "填表说明：".to_string(),
         "1. 灰色单元格（编号、事项名称、星级、牵头领导、完成时限）由督查室填写，请勿修改；浅黄色单元格由责任单位填写。"
             .to_string(),
@@ -434,7 +434,14 @@ pub fn form_instructions(spec: &FormSpec) -> String {
             spec.report_deadline.format("%Y年%-m月%-d日")
         ),
     ]
-    .join("\n")
+    .join("\n");
+    let prefilled = spec.tasks.iter().any(|t| spec.prefill.contains_key(&t.id));
+    if prefilled {
+        text.push_str(
+            "\n6. 浅黄色单元格已预填上期报送的内容，请逐项更新为本期情况（完成进度、进展情况、填报日期等），不要原样报回。",
+        );
+    }
+    text
 }
 
 fn meta_sheet(spec: &FormSpec) -> Result<Worksheet, XlsxError> {
@@ -828,6 +835,9 @@ mod tests {
         let xml = crate::report::xlsx::tests_support::sheet_xml(&buf, 1);
         assert!(xml.contains(r#"ht="45" customHeight="1""#), "{xml}");
         assert!(form_instructions(&spec).contains("浅黄色单元格由责任单位填写"));
+        assert!(!form_instructions(&spec).contains("已预填上期"));
+        let next = spec_of(&r, "区发改局", true);
+        assert!(form_instructions(&next).contains("6. 浅黄色单元格已预填上期报送的内容"));
     }
 
     #[test]

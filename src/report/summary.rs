@@ -1006,7 +1006,7 @@ pub fn score_legend(w: &crate::config::ScoreWeights) -> Vec<String> {
     ];
     if w.evaluation_share > 0.0 {
         v.push(format!(
-            "评价得分：评价表四项评价加权平均（自评{}、班子{}、群众{}、分管领导{}）；最终得分 = (1−{k})×(基础分−扣分) + {k}×评价得分。",
+            "评价得分：评价表四项评价的加权平均（自评{}、专班评价{}、群众评价{}、领导评价{}）；最终得分 = (1−{k})×(基础分−扣分) + {k}×评价得分。",
             fig(w.eval_self),
             fig(w.eval_team),
             fig(w.eval_public),
