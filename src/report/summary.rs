@@ -12,8 +12,8 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartFormat, ChartSolidFill, ChartType, Color, Workbook, Worksheet,
-    XlsxError,
+    Chart, ChartDataLabel, ChartFormat, ChartSolidFill, ChartType, Color, Note, Workbook,
+    Worksheet, XlsxError,
 };
 
 use super::xlsx::{save_atomic, set_properties, Fill, Formats, Kind, Sheet, Val};
@@ -83,7 +83,12 @@ pub fn build_summary(r: &RunResult) -> Result<Workbook, XlsxError> {
         if i == 0 {
             ws.set_active(true);
         }
-        ws.set_header(&page_header);
+        if i == 1 || i == 2 {
+            // 台账汇总 and 亮牌预警: rows are coloured by card.
+            ws.set_header(page_header.replace("&R", "&C行底色＝亮牌颜色（规则见《总览》）&R"));
+        } else {
+            ws.set_header(&page_header);
+        }
         wb.push_worksheet(ws);
     }
     Ok(wb)
@@ -160,6 +165,18 @@ fn opt_num(v: Option<f64>) -> Val<'static> {
 
 fn join(v: &[String], sep: &str) -> String {
     v.join(sep)
+}
+
+/// A note on the 亮牌 header cell: what the row colours mean, with the rules.
+fn card_note(r: &RunResult) -> Note {
+    let mut text = String::from("行底色即亮牌颜色：");
+    for (c, rule) in card_legend(r) {
+        text.push_str(&format!("\n{}：{}", c.label(), rule));
+    }
+    Note::new(text)
+        .add_author_prefix(false)
+        .set_width(360)
+        .set_height(160)
 }
 
 /// Rules of the active preset, in words with the configured thresholds.
@@ -760,6 +777,8 @@ fn ledger_summary(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError>
             ],
         )
     })?;
+    let card_col = ledger_col("亮牌").unwrap_or(13);
+    s.ws.insert_note(0, card_col, &card_note(r))?;
     Ok(s.finish())
 }
 
@@ -836,6 +855,7 @@ fn card_alerts(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
             )
         },
     )?;
+    s.ws.insert_note(0, 1, &card_note(r))?;
     Ok(s.finish())
 }
 
@@ -1103,16 +1123,16 @@ const LEADER_COLS: [(&str, Kind); 14] = [
     ("牵头领导", Kind::Text),
     ("分管单位", Kind::Wrap),
     ("事项数", Kind::Int),
-    ("已完成", Kind::Int),
+    ("已完成(项)", Kind::Int),
     ("完成率(%)", Kind::Num),
-    ("滞后", Kind::Int),
-    ("已逾期", Kind::Int),
-    ("红牌", Kind::Int),
-    ("橙牌", Kind::Int),
-    ("黄牌", Kind::Int),
-    ("蓝牌", Kind::Int),
-    ("亮牌合计", Kind::Int),
-    ("标注", Kind::Center),
+    ("滞后序时(项)", Kind::Int),
+    ("已逾期(项)", Kind::Int),
+    ("红牌(项)", Kind::Int),
+    ("橙牌(项)", Kind::Int),
+    ("黄牌(项)", Kind::Int),
+    ("蓝牌(项)", Kind::Int),
+    ("亮牌合计(项)", Kind::Int),
+    ("标注(蓝红)", Kind::Center),
     ("标注原因", Kind::Wrap),
 ];
 
@@ -1120,7 +1140,7 @@ fn leaders(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
     let mut s = Sheet::new(SHEETS[4], fmts)?;
     s.width_bounds(6.0, 50.0);
     let cols = &LEADER_COLS;
-    table(&mut s, 0, cols, &r.scored.leaders, |s, row, l| {
+    let last = table(&mut s, 0, cols, &r.scored.leaders, |s, row, l| {
         let rate = if l.tasks == 0 {
             0.0
         } else {
@@ -1155,6 +1175,10 @@ fn leaders(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
         };
         s.put(row, 12, Val::Str(label), Kind::Center, fill)
     })?;
+    let note = "说明：督事督人、蓝红双色标注——分管事项中有红牌事项或超期未完成事项的，标“红”；分管事项均无亮牌、无滞后序时、无逾期、无应报未报的，标“蓝”。滞后序时：未完成且完成进度低于序时进度的事项。";
+    let last_col = (LEADER_COLS.len() - 1) as u16;
+    s.ws.merge_range(last + 2, 0, last + 2, last_col, note, &fmts.note)?;
+    s.ws.set_row_height(last + 2, 30)?;
     Ok(s.finish())
 }
 
