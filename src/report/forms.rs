@@ -149,17 +149,17 @@ enum Look {
 const FORM_COLUMNS: [(&str, Col, Look, f64); 17] = [
     ("seq", Col::Assigned, Look::Center, 6.0),
     ("id", Col::Assigned, Look::Center, 10.0),
-    ("title", Col::Assigned, Look::Wrap, 24.0),
+    ("title", Col::Assigned, Look::Wrap, 22.0),
     ("stars", Col::Assigned, Look::Center, 6.0),
     ("leader", Col::Assigned, Look::Center, 10.0),
     ("deadline", Col::Assigned, Look::Date, 12.0),
     ("status", Col::Answer, Look::Center, 12.0),
     ("percent", Col::Answer, Look::Number, 10.0),
-    ("progress", Col::Answer, Look::Wrap, 36.0),
-    ("problems", Col::Answer, Look::Wrap, 24.0),
-    ("next_steps", Col::Answer, Look::Wrap, 24.0),
+    ("progress", Col::Answer, Look::Wrap, 30.0),
+    ("problems", Col::Answer, Look::Wrap, 20.0),
+    ("next_steps", Col::Answer, Look::Wrap, 20.0),
     ("expected", Col::Answer, Look::Date, 13.0),
-    ("delay_reason", Col::Answer, Look::Wrap, 20.0),
+    ("delay_reason", Col::Answer, Look::Wrap, 16.0),
     ("filler", Col::Answer, Look::Center, 10.0),
     ("phone", Col::Answer, Look::Text, 14.0),
     ("head", Col::Answer, Look::Center, 12.0),
@@ -176,7 +176,12 @@ fn form_header(key: &str) -> String {
     }
 }
 
-/// Body formats of the form: locked (grey) and unlocked (white), by look.
+/// Fill of the answer (unlocked) cells of a form.
+pub const ANSWER_FILL: u32 = 0xFFFDE7;
+/// Height of a form's task rows: room for three lines of handwriting-size text.
+const FORM_ROW_HEIGHT: f64 = 45.0;
+
+/// Body formats of the form: locked (grey) and unlocked (light yellow), by look.
 struct FormFormats {
     locked: [Format; 5],
     open: [Format; 5],
@@ -212,7 +217,11 @@ impl FormFormats {
             locked: looks
                 .clone()
                 .map(|f| f.set_background_color(Color::RGB(0xF2F2F2))),
-            open: looks.map(|f| f.set_unlocked()),
+            // Answer cells: a light yellow, so the unit sees at a glance where to type.
+            open: looks.map(|f| {
+                f.set_unlocked()
+                    .set_background_color(Color::RGB(ANSWER_FILL))
+            }),
         }
     }
 
@@ -266,6 +275,7 @@ pub fn build_form(spec: &FormSpec) -> Result<Workbook, XlsxError> {
     for (i, task) in spec.tasks.iter().enumerate() {
         let row = first + i as u32;
         let pre = spec.prefill.get(&task.id);
+        s.min_height(row, FORM_ROW_HEIGHT);
         for (c, &(key, who, look, _)) in FORM_COLUMNS.iter().enumerate() {
             let v: Val = match key {
                 "seq" => Val::Int(i as i64 + 1),
@@ -284,6 +294,13 @@ pub fn build_form(spec: &FormSpec) -> Result<Workbook, XlsxError> {
                     Some(r) => prefill_value(r, key),
                 },
             };
+            if look == Look::Wrap {
+                match &v {
+                    Val::Str(t) => s.note_wrap(row, c as u16, t),
+                    Val::Owned(t) => s.note_wrap(row, c as u16, t),
+                    _ => {}
+                }
+            }
             s.put_fmt(row, c as u16, v, ff.get(who, look))?;
         }
     }
@@ -302,8 +319,15 @@ pub fn build_form(spec: &FormSpec) -> Result<Workbook, XlsxError> {
     let note_row = last_data + 2;
     let note = form_instructions(spec);
     let lines = note.lines().count() as f64;
-    s.ws.merge_range(note_row, 0, note_row, last_col, &note, &fmts.note)?;
-    s.ws.set_row_height(note_row, 15.0 * lines + 6.0)?;
+    // Black 11-point text: the instructions must survive printing at the
+    // reduced scale of a one-page-wide form.
+    let note_fmt = Format::new()
+        .set_font_name("宋体")
+        .set_font_size(11)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    s.ws.merge_range(note_row, 0, note_row, last_col, &note, &note_fmt)?;
+    s.ws.set_row_height(note_row, 16.0 * lines + 6.0)?;
 
     s.ws.set_freeze_panes(first, 0)?;
     s.ws.autofilter(FORM_HEADER_ROW, 0, last_data, last_col)?;
@@ -393,9 +417,9 @@ fn add_form_validations(ws: &mut Worksheet, first: u32, last: u32) -> Result<(),
 /// The `填表说明` text (one cell, several lines).
 pub fn form_instructions(spec: &FormSpec) -> String {
     let labels: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
-    [
+    let mut text = [
         "填表说明：".to_string(),
-        "1. 灰色单元格（编号、事项名称、星级、牵头领导、完成时限）由督查室填写，请勿修改；白色单元格由责任单位填写。"
+        "1. 灰色单元格（编号、事项名称、星级、牵头领导、完成时限）由督查室填写，请勿修改；浅黄色单元格由责任单位填写。"
             .to_string(),
         format!(
             "2. 当前状态请从下拉列表选择（{}）；完成进度填 0–100 的整数；已完成、已落实的事项完成进度应为 100。",
@@ -410,7 +434,14 @@ pub fn form_instructions(spec: &FormSpec) -> String {
             spec.report_deadline.format("%Y年%-m月%-d日")
         ),
     ]
-    .join("\n")
+    .join("\n");
+    let prefilled = spec.tasks.iter().any(|t| spec.prefill.contains_key(&t.id));
+    if prefilled {
+        text.push_str(
+            "\n6. 浅黄色单元格已预填上期报送的内容，请逐项更新为本期情况（完成进度、进展情况、填报日期等），不要原样报回。",
+        );
+    }
+    text
 }
 
 fn meta_sheet(spec: &FormSpec) -> Result<Worksheet, XlsxError> {
@@ -791,6 +822,22 @@ mod tests {
                 rep.progress
             );
         }
+    }
+
+    #[test]
+    fn answer_cells_are_tinted_and_rows_tall_enough_to_write_in() {
+        let r = fixture::fixture();
+        let spec = spec_of(&r, "区发改局", false);
+        let buf = build_form(&spec).unwrap().save_to_buffer().unwrap();
+        let styles = crate::report::xlsx::tests_support::part(&buf, "xl/styles.xml");
+        assert!(styles.contains("FFFFFDE7"), "answer fill");
+        assert!(styles.contains("FFF2F2F2"), "assigned fill");
+        let xml = crate::report::xlsx::tests_support::sheet_xml(&buf, 1);
+        assert!(xml.contains(r#"ht="45" customHeight="1""#), "{xml}");
+        assert!(form_instructions(&spec).contains("浅黄色单元格由责任单位填写"));
+        assert!(!form_instructions(&spec).contains("已预填上期"));
+        let next = spec_of(&r, "区发改局", true);
+        assert!(form_instructions(&next).contains("6. 浅黄色单元格已预填上期报送的内容"));
     }
 
     #[test]

@@ -194,16 +194,38 @@ fn notice_sheet(
     let last = NCOLS - 1;
     s.ws.merge_range(0, 0, 0, last, &notice_title(n.unit, r), &fmts.title)?;
     s.ws.set_row_height(0, 30)?;
-    let intro = format!(
-        "{}：\n经核查，你单位{}重点工作推进情况存在以下问题，请对照逐项整改，于 {} 前将修改后的反馈表重新报送督查室。",
-        n.unit,
-        r.period.label(),
-        cn_date(deadline)
-    );
-    s.ws.merge_range(1, 0, 1, last, &intro, &fmts.note)?;
+    // Resubmission only when something was rejected or missing; a unit with
+    // cards alone is asked for its remedy, not for a new form.
+    let intro = if n.rejected.is_empty() && n.missing.is_empty() {
+        format!(
+            "{}：\n经核查，你单位{}重点工作推进情况存在以下问题，请对照整改要求逐项整改，于 {} 前将整改情况报送督查室。",
+            n.unit,
+            r.period.label(),
+            cn_date(deadline)
+        )
+    } else {
+        format!(
+            "{}：\n经核查，你单位{}重点工作推进情况存在以下问题，请对照逐项整改，于 {} 前将修改后的反馈表重新报送督查室。",
+            n.unit,
+            r.period.label(),
+            cn_date(deadline)
+        )
+    };
+    // Black 11-point text: this paragraph is the instruction the unit acts on.
+    let intro_fmt = rust_xlsxwriter::Format::new()
+        .set_font_name("宋体")
+        .set_font_size(11)
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    s.ws.merge_range(1, 0, 1, last, &intro, &intro_fmt)?;
     s.ws.set_row_height(1, 36)?;
     let summary = format!(
-        "重新报送截止日期：{}　　亮牌事项 {} 项　退回 {} 行　未报送事项 {} 项　其他提醒 {} 条",
+        "{}：{}　　亮牌事项 {} 项　退回 {} 行　未报送事项 {} 项　其他提醒 {} 条",
+        if n.rejected.is_empty() && n.missing.is_empty() {
+            "整改情况报送截止日期"
+        } else {
+            "重新报送截止日期"
+        },
         cn_date(deadline),
         n.cards.len(),
         n.rejected.len(),

@@ -12,7 +12,8 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartSolidFill, ChartType, Color, Workbook, Worksheet, XlsxError,
+    Chart, ChartDataLabel, ChartFormat, ChartSolidFill, ChartType, Color, Note, Workbook,
+    Worksheet, XlsxError,
 };
 
 use super::xlsx::{save_atomic, set_properties, Fill, Formats, Kind, Sheet, Val};
@@ -72,9 +73,21 @@ pub fn build_summary(r: &RunResult) -> Result<Workbook, XlsxError> {
         &format!("重点工作督办汇总（{}）", r.period.label()),
         r.as_of,
     );
+    // Printed pages say what they are: workbook title left, sheet name right.
+    let page_header = format!(
+        "&L重点工作督办汇总（{}）&R&A　截至{}",
+        r.period.label(),
+        r.as_of
+    );
     for (i, mut ws) in sheets.into_iter().enumerate() {
         if i == 0 {
             ws.set_active(true);
+        }
+        if i == 1 || i == 2 {
+            // 台账汇总 and 亮牌预警: rows are coloured by card.
+            ws.set_header(page_header.replace("&R", "&C行底色＝亮牌颜色（规则见《总览》）&R"));
+        } else {
+            ws.set_header(&page_header);
         }
         wb.push_worksheet(ws);
     }
@@ -152,6 +165,18 @@ fn opt_num(v: Option<f64>) -> Val<'static> {
 
 fn join(v: &[String], sep: &str) -> String {
     v.join(sep)
+}
+
+/// A note on the 亮牌 header cell: what the row colours mean, with the rules.
+fn card_note(r: &RunResult) -> Note {
+    let mut text = String::from("行底色即亮牌颜色：");
+    for (c, rule) in card_legend(r) {
+        text.push_str(&format!("\n{}：{}", c.label(), rule));
+    }
+    Note::new(text)
+        .add_author_prefix(false)
+        .set_width(360)
+        .set_height(160)
 }
 
 /// Rules of the active preset, in words with the configured thresholds.
@@ -456,7 +481,52 @@ fn overview(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
         )?;
     }
 
-    section(&mut s, &mut row, "七、亮牌说明")?;
+    section(&mut s, &mut row, "七、后三位单位（约谈）")?;
+    let called: Vec<&crate::score::UnitResult> =
+        r.scored.units.iter().filter(|u| u.bottom3).collect();
+    if called.is_empty() {
+        lv(
+            &mut s,
+            &mut row,
+            "（无）",
+            Val::Empty,
+            Kind::Text,
+            Fill::None,
+        )?;
+    }
+    for u in called {
+        let text = format!(
+            "{}（{:.2}分，类别内第{}名{}）",
+            u.name,
+            u.score,
+            u.rank,
+            if u.card.is_some() {
+                format!("，{}", card_label(u.card))
+            } else {
+                String::new()
+            }
+        );
+        lv(
+            &mut s,
+            &mut row,
+            &u.category,
+            Val::Owned(text),
+            Kind::Text,
+            Fill::Alert,
+        )?;
+    }
+    row += 1;
+    s.ws.merge_range(
+        row,
+        0,
+        row,
+        1,
+        "亮牌事项明细见《亮牌预警》，得分计算见《单位排名》，逾期及临近到期事项见《督办提示》。",
+        &fmts.note,
+    )?;
+    s.ws.set_row_height(row, 30)?;
+
+    section(&mut s, &mut row, "八、亮牌说明")?;
     for (c, text) in card_legend(r) {
         row += 1;
         s.put(row, 0, Val::Str(c.label()), Kind::Center, Fill::Card(c))?;
@@ -558,18 +628,30 @@ fn overview(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
     }
     let unit_last = unit_first + (prog.len().min(CHART_UNITS) as u32).max(1) - 1;
 
-    let chart_col = c0 + 5;
+    // One empty column between the chart data and the charts.
+    let chart_col = c0 + 6;
     let mut ch = Chart::new(ChartType::ColumnStacked);
     ch.title().set_name("各类别事项亮牌数");
     for (i, c) in cards.iter().enumerate() {
         let col = c0 + 1 + i as u16;
-        ch.add_series()
+        let series = ch
+            .add_series()
             .set_name((name, cat_first - 1, col))
             .set_categories((name, cat_first, c0, cat_last, c0))
-            .set_values((name, cat_first, col, cat_last, col))
-            .set_format(
-                ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(chart_color(*c))),
-            );
+            .set_values((name, cat_first, col, cat_last, col));
+        // Counts on the bars, for the cards that occur at all (no rows of "0").
+        let any = by_cat.values().any(|cc| match c {
+            Card::Red => cc.red > 0,
+            Card::Orange => cc.orange > 0,
+            Card::Yellow => cc.yellow > 0,
+            Card::Blue => cc.blue > 0,
+        });
+        if any {
+            series.set_data_label(ChartDataLabel::new().show_value());
+        }
+        series.set_format(
+            ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(chart_color(*c))),
+        );
     }
     ch.y_axis().set_name("事项数");
     ch.set_width(560).set_height(300);
@@ -627,7 +709,7 @@ const LEDGER_COLS: [(&str, Kind); 23] = [
     ("下步措施", Kind::Wrap),
     ("预计完成日期", Kind::Date),
     ("延期说明", Kind::Wrap),
-    ("来源文件", Kind::Text),
+    ("来源文件", Kind::Wrap),
     ("工作表", Kind::Text),
     ("行号", Kind::Int),
 ];
@@ -642,7 +724,8 @@ pub fn ledger_col(header: &str) -> Option<u16> {
 
 fn ledger_summary(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
     let mut s = Sheet::new(SHEETS[1], fmts)?;
-    s.width_bounds(6.0, 40.0);
+    // Narrow caps: 23 columns must still print one A4 page wide; long text wraps.
+    s.width_bounds(6.0, 28.0);
     let cols = &LEDGER_COLS;
     table(&mut s, 0, cols, &r.scored.tasks, |s, row, t| {
         let rep = t.report.as_ref();
@@ -694,6 +777,8 @@ fn ledger_summary(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError>
             ],
         )
     })?;
+    let card_col = ledger_col("亮牌").unwrap_or(13);
+    s.ws.insert_note(0, card_col, &card_note(r))?;
     Ok(s.finish())
 }
 
@@ -736,7 +821,7 @@ pub fn alert_order(r: &RunResult) -> Vec<&TaskResult> {
 
 fn card_alerts(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
     let mut s = Sheet::new(SHEETS[2], fmts)?;
-    s.width_bounds(6.0, 40.0);
+    s.width_bounds(6.0, 32.0);
     let cols = &ALERT_COLS;
     table(
         &mut s,
@@ -770,24 +855,25 @@ fn card_alerts(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
             )
         },
     )?;
+    s.ws.insert_note(0, 1, &card_note(r))?;
     Ok(s.finish())
 }
 
 // ------------------------------------------------------------------ 单位排名
 
-const RANK_COLS: [(&str, Kind); 21] = [
+const RANK_COLS: [(&str, Kind); 23] = [
     ("类别", Kind::Text),
     ("排名", Kind::Int),
     ("单位", Kind::Text),
-    ("得分", Kind::Num),
-    ("进度得分", Kind::Num),
-    ("按期完成得分", Kind::Num),
-    ("按时报送得分", Kind::Num),
-    ("报送质量得分", Kind::Num),
-    ("加权基础分", Kind::Num),
-    ("亮牌扣分", Kind::Num),
-    ("评价得分", Kind::Num),
-    ("评价", Kind::Center),
+    ("得分", Kind::Num2),
+    ("进度得分", Kind::Num2),
+    ("按期完成得分", Kind::Num2),
+    ("按时报送得分", Kind::Num2),
+    ("报送质量得分", Kind::Num2),
+    ("加权基础分", Kind::Num2),
+    ("亮牌扣分", Kind::Num2),
+    ("评价得分", Kind::Num2),
+    ("标注", Kind::Center),
     ("上期排名", Kind::Int),
     ("排名变化", Kind::Center),
     ("亮牌", Kind::Center),
@@ -797,12 +883,173 @@ const RANK_COLS: [(&str, Kind); 21] = [
     ("蓝牌数", Kind::Int),
     ("事项数(应报/完成/滞后)", Kind::Center),
     ("单位亮牌原因", Kind::Wrap),
+    ("亮牌扣分明细", Kind::Wrap),
+    ("得分计算式", Kind::Wrap),
 ];
+
+/// A weight or deduction as written in a formula: no trailing `.0`.
+fn fig(x: f64) -> String {
+    let r = (x * 100.0).round() / 100.0;
+    if r == r.trunc() {
+        format!("{r:.0}")
+    } else {
+        format!("{r}")
+    }
+}
+
+/// The headers of 单位排名, the four components carrying their weights
+/// (`进度得分（权重40）`), so the formula line can be checked by hand.
+fn rank_headers(w: &crate::config::ScoreWeights) -> Vec<String> {
+    RANK_COLS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let weight = match i {
+                4 => Some(w.progress),
+                5 => Some(w.completion),
+                6 => Some(w.reporting),
+                7 => Some(w.quality),
+                _ => None,
+            };
+            match weight {
+                Some(x) => format!("{}（权重{}）", c.0, fig(x.max(0.0))),
+                None => c.0.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// How a unit's card deduction adds up: `红牌1项×10 + 蓝牌2项×1 = 12`,
+/// plus the unit's own card (yellow-orange-red) when it has one.
+pub fn deduction_detail(w: &crate::config::ScoreWeights, u: &crate::score::UnitResult) -> String {
+    let c = &u.cards;
+    let mut terms: Vec<String> = [
+        (Card::Red, c.red, w.deduct_red),
+        (Card::Orange, c.orange, w.deduct_orange),
+        (Card::Yellow, c.yellow, w.deduct_yellow),
+        (Card::Blue, c.blue, w.deduct_blue),
+    ]
+    .iter()
+    .filter(|t| t.1 > 0)
+    .map(|(card, n, d)| format!("{}{}项×{}", card.label(), n, fig(*d)))
+    .collect();
+    let tasks: f64 = c.red as f64 * w.deduct_red
+        + c.orange as f64 * w.deduct_orange
+        + c.yellow as f64 * w.deduct_yellow
+        + c.blue as f64 * w.deduct_blue;
+    let own = u.parts.deduction - tasks;
+    if own > 1e-9 {
+        // The unit's own card (yellow-orange-red): named when its deduction says which.
+        let own_card = [
+            (Card::Red, w.deduct_red),
+            (Card::Orange, w.deduct_orange),
+            (Card::Yellow, w.deduct_yellow),
+            (Card::Blue, w.deduct_blue),
+        ]
+        .iter()
+        .find(|c| (c.1 - own).abs() < 1e-9)
+        .map_or("亮牌", |c| c.0.label());
+        terms.push(format!("单位{own_card}{}", fig(own)));
+    }
+    if terms.is_empty() {
+        "无亮牌，不扣分".to_string()
+    } else {
+        format!("{} = {}", terms.join(" + "), fig(u.parts.deduction))
+    }
+}
+
+/// The score of one unit written out with its own figures, e.g.
+/// `基础分=(74.97×40+100.00×20+100.00×20+100.00×20)÷100=89.99` and, on a
+/// second line, `得分=基础分−扣分=89.99−1=88.99`.
+pub fn score_formula(w: &crate::config::ScoreWeights, u: &crate::score::UnitResult) -> String {
+    let p = &u.parts;
+    let ws = [w.progress, w.completion, w.reporting, w.quality].map(|x| x.max(0.0));
+    let vs = [p.progress, p.completion, p.reporting, p.quality];
+    let total: f64 = ws.iter().sum();
+    let base = if total > 0.0 {
+        let terms: Vec<String> = ws
+            .iter()
+            .zip(vs)
+            .map(|(w, v)| format!("{v:.2}×{}", fig(*w)))
+            .collect();
+        format!("基础分=({})÷{}={:.2}", terms.join("+"), fig(total), p.base)
+    } else {
+        let terms: Vec<String> = vs.iter().map(|v| format!("{v:.2}")).collect();
+        format!("基础分=({})÷4={:.2}", terms.join("+"), p.base)
+    };
+    let net = (p.base - p.deduction).clamp(0.0, 100.0);
+    let floor = if p.base - p.deduction < 0.0 {
+        "（不低于0）"
+    } else {
+        ""
+    };
+    match p.evaluation {
+        Some(ev) => {
+            let k = fig(w.evaluation_share.clamp(0.0, 1.0));
+            format!(
+                "{base}\n基础分−扣分={:.2}−{}={net:.2}{floor}\n得分=(1−{k})×{net:.2}+{k}×评价{ev:.2}={:.2}",
+                p.base,
+                fig(p.deduction),
+                u.score
+            )
+        }
+        None => format!(
+            "{base}\n得分=基础分−扣分={:.2}−{}={:.2}{floor}",
+            p.base,
+            fig(p.deduction),
+            u.score
+        ),
+    }
+}
+
+/// The scoring rules in words, with the configured weights (under 单位排名).
+pub fn score_legend(w: &crate::config::ScoreWeights) -> Vec<String> {
+    let ws = [w.progress, w.completion, w.reporting, w.quality].map(|x| fig(x.max(0.0)));
+    let total = fig([w.progress, w.completion, w.reporting, w.quality]
+        .iter()
+        .map(|x| x.max(0.0))
+        .sum());
+    let mut v = vec![
+        format!(
+            "得分 = 基础分 − 亮牌扣分（不低于0）；基础分 = (进度得分×{} + 按期完成得分×{} + 按时报送得分×{} + 报送质量得分×{}) ÷ {}。各分项满分100，表中按两位小数显示，计算用未舍入的值，末位可能差0.01。",
+            ws[0], ws[1], ws[2], ws[3], total
+        ),
+        "进度得分：各牵头事项按星级加权（3星权3、4星权4、5星权5）的平均：已完成计100；已报送计 实际进度÷序时进度×100（最高100，序时进度为0计100）；应报未报计0。".to_string(),
+        "按期完成得分：完成时限已过的事项中已完成的比例×100（无此类事项计100）。按时报送得分：按时报送100、逾期报送60、未报送0，乘以已报事项占应报事项的比例。报送质量得分：100 − 错误数×10 − 提醒数×2（不低于0；应报未报计0）。".to_string(),
+        format!(
+            "亮牌扣分（每项）：红牌{}分、橙牌{}分、黄牌{}分、蓝牌{}分；单位自身亮牌（黄橙红牌规则）另扣对应分值。",
+            fig(w.deduct_red),
+            fig(w.deduct_orange),
+            fig(w.deduct_yellow),
+            fig(w.deduct_blue)
+        ),
+    ];
+    if w.evaluation_share > 0.0 {
+        v.push(format!(
+            "评价得分：评价表四项评价的加权平均（自评{}、专班评价{}、群众评价{}、领导评价{}）；最终得分 = (1−{k})×(基础分−扣分) + {k}×评价得分。",
+            fig(w.eval_self),
+            fig(w.eval_team),
+            fig(w.eval_public),
+            fig(w.eval_leader),
+            k = fig(w.evaluation_share.clamp(0.0, 1.0))
+        ));
+    }
+    v.push("排名在同一类别内进行，得分相同者并列（1、2、2、4）；每类前三位标绿，后三位标红并由督查室约谈；排名变化 ↑ 表示上升、↓ 表示下降、— 表示持平或无上期。".to_string());
+    v
+}
 
 fn unit_ranking(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
     let mut s = Sheet::new(SHEETS[3], fmts)?;
-    s.width_bounds(6.0, 40.0);
-    let cols = &RANK_COLS;
+    // Wide enough for one line of the formula (see `score_formula`).
+    s.width_bounds(6.0, 64.0);
+    let w = &r.config.score;
+    let headers = rank_headers(w);
+    let cols: Vec<(&str, Kind)> = headers
+        .iter()
+        .zip(RANK_COLS.iter())
+        .map(|(h, c)| (h.as_str(), c.1))
+        .collect();
+    let cols = &cols[..];
     let last = table(&mut s, 0, cols, &r.scored.units, |s, row, u| {
         let mark = match (u.top3, u.bottom3) {
             (true, true) => "前三位；后三位（约谈）",
@@ -827,13 +1074,13 @@ fn unit_ranking(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
                 Val::Int(u.rank as i64),
                 Val::Str(&u.name),
                 Val::Num(u.score),
-                Val::Num(round1(u.parts.progress)),
-                Val::Num(round1(u.parts.completion)),
-                Val::Num(round1(u.parts.reporting)),
-                Val::Num(round1(u.parts.quality)),
-                Val::Num(round1(u.parts.base)),
-                Val::Num(round1(u.parts.deduction)),
-                opt_num(u.parts.evaluation.map(round1)),
+                Val::Num(u.parts.progress),
+                Val::Num(u.parts.completion),
+                Val::Num(u.parts.reporting),
+                Val::Num(u.parts.quality),
+                Val::Num(u.parts.base),
+                Val::Num(u.parts.deduction),
+                opt_num(u.parts.evaluation),
                 Val::Str(mark),
                 u.prev_rank
                     .map(|x| Val::Int(x as i64))
@@ -846,6 +1093,8 @@ fn unit_ranking(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
                 Val::Int(u.cards.blue as i64),
                 Val::Owned(format!("{}/{}/{}", u.due, u.done, u.behind)),
                 Val::Owned(join(&u.reasons, "；")),
+                Val::Owned(deduction_detail(w, u)),
+                Val::Owned(score_formula(w, u)),
             ],
         )?;
         // The card cell carries the card's own colour.
@@ -854,9 +1103,17 @@ fn unit_ranking(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
         }
         Ok(())
     })?;
-    let note = "说明：排名在同一类别内进行，得分相同者并列（1、2、2、4）；每类后三位单位标红，由督查室约谈；排名变化 ↑ 表示上升、↓ 表示下降、— 表示持平或无上期。";
-    s.ws.merge_range(last + 2, 0, last + 2, 12, note, &fmts.note)?;
-    s.ws.set_row_height(last + 2, 32)?;
+    // The formula block: merged note rows under the table, one rule a row.
+    let last_col = (RANK_COLS.len() - 1) as u16;
+    let mut row = last + 1;
+    s.label(row + 1, 0, "计分说明", &fmts.section)?;
+    row += 1;
+    for line in score_legend(w) {
+        row += 1;
+        s.ws.merge_range(row, 0, row, last_col, &line, &fmts.note)?;
+        s.ws.set_row_height(row, 30)?;
+    }
+    s.need(21, 24.0);
     Ok(s.finish())
 }
 
@@ -866,16 +1123,16 @@ const LEADER_COLS: [(&str, Kind); 14] = [
     ("牵头领导", Kind::Text),
     ("分管单位", Kind::Wrap),
     ("事项数", Kind::Int),
-    ("已完成", Kind::Int),
+    ("已完成(项)", Kind::Int),
     ("完成率(%)", Kind::Num),
-    ("滞后", Kind::Int),
-    ("已逾期", Kind::Int),
-    ("红牌", Kind::Int),
-    ("橙牌", Kind::Int),
-    ("黄牌", Kind::Int),
-    ("蓝牌", Kind::Int),
-    ("亮牌合计", Kind::Int),
-    ("标注", Kind::Center),
+    ("滞后序时(项)", Kind::Int),
+    ("已逾期(项)", Kind::Int),
+    ("红牌(项)", Kind::Int),
+    ("橙牌(项)", Kind::Int),
+    ("黄牌(项)", Kind::Int),
+    ("蓝牌(项)", Kind::Int),
+    ("亮牌合计(项)", Kind::Int),
+    ("标注(蓝红)", Kind::Center),
     ("标注原因", Kind::Wrap),
 ];
 
@@ -883,7 +1140,7 @@ fn leaders(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
     let mut s = Sheet::new(SHEETS[4], fmts)?;
     s.width_bounds(6.0, 50.0);
     let cols = &LEADER_COLS;
-    table(&mut s, 0, cols, &r.scored.leaders, |s, row, l| {
+    let last = table(&mut s, 0, cols, &r.scored.leaders, |s, row, l| {
         let rate = if l.tasks == 0 {
             0.0
         } else {
@@ -918,6 +1175,10 @@ fn leaders(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
         };
         s.put(row, 12, Val::Str(label), Kind::Center, fill)
     })?;
+    let note = "说明：督事督人、蓝红双色标注——分管事项中有红牌事项或超期未完成事项的，标“红”；分管事项均无亮牌、无滞后序时、无逾期、无应报未报的，标“蓝”。滞后序时：未完成且完成进度低于序时进度的事项。";
+    let last_col = (LEADER_COLS.len() - 1) as u16;
+    s.ws.merge_range(last + 2, 0, last + 2, last_col, note, &fmts.note)?;
+    s.ws.set_row_height(last + 2, 30)?;
     Ok(s.finish())
 }
 
@@ -1456,6 +1717,120 @@ mod tests {
             "{kinds:?}"
         );
         assert!(kinds.iter().any(|k| k == "已逾期"));
+    }
+
+    #[test]
+    fn ranking_shows_weights_deductions_and_a_checkable_formula() {
+        let r = fixture::fixture();
+        let (_d, path) = written(&r);
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        let u = wb.worksheet_range("单位排名").unwrap();
+        assert_eq!(s(&u, 0, 4), "进度得分（权重40）");
+        assert_eq!(s(&u, 0, 7), "报送质量得分（权重20）");
+        assert_eq!(s(&u, 0, 21), "亮牌扣分明细");
+        assert_eq!(s(&u, 0, 22), "得分计算式");
+        for (i, unit) in r.scored.units.iter().enumerate() {
+            let row = i as u32 + 1;
+            assert_eq!(s(&u, row, 2), unit.name);
+            // Components are written unrounded (shown with two decimals).
+            assert_eq!(f(&u, row, 4), Some(unit.parts.progress));
+            assert_eq!(f(&u, row, 8), Some(unit.parts.base));
+            let formula = s(&u, row, 22);
+            assert!(formula.starts_with("基础分=("), "{formula}");
+            assert!(
+                formula.ends_with(&format!("={:.2}", unit.score)),
+                "{formula} vs {}",
+                unit.score
+            );
+            let detail = s(&u, row, 21);
+            if unit.parts.deduction == 0.0 {
+                assert_eq!(detail, "无亮牌，不扣分");
+            } else {
+                assert!(
+                    detail.ends_with(&format!("= {}", fig(unit.parts.deduction))),
+                    "{detail}"
+                );
+            }
+        }
+        // The rules under the table, with the configured weights.
+        let last = u.end().unwrap().0;
+        let text: Vec<String> = (0..=last).map(|row| s(&u, row, 0)).collect();
+        assert!(text.iter().any(|t| t == "计分说明"));
+        assert!(text.iter().any(|t| t.contains("进度得分×40")), "{text:?}");
+        assert!(text.iter().any(|t| t.contains("红牌10分")), "{text:?}");
+    }
+
+    #[test]
+    fn deduction_detail_and_formula_with_literal_figures() {
+        let r = fixture::fixture();
+        let w = crate::config::ScoreWeights::default();
+        let mut u = r.scored.units[0].clone();
+        u.cards = CardCounts {
+            red: 1,
+            orange: 0,
+            yellow: 0,
+            blue: 2,
+        };
+        u.parts.deduction = 15.0; // 10 + 2×1 + the unit's own yellow card (3)
+        assert_eq!(
+            deduction_detail(&w, &u),
+            "红牌1项×10 + 蓝牌2项×1 + 单位黄牌3 = 15"
+        );
+        u.cards = CardCounts::default();
+        u.parts.deduction = 0.0;
+        assert_eq!(deduction_detail(&w, &u), "无亮牌，不扣分");
+
+        u.parts.progress = 74.975;
+        u.parts.completion = 100.0;
+        u.parts.reporting = 100.0;
+        u.parts.quality = 100.0;
+        u.parts.base = 89.99;
+        u.parts.deduction = 1.0;
+        u.parts.evaluation = None;
+        u.score = 88.99;
+        assert_eq!(
+            score_formula(&w, &u),
+            "基础分=(74.97×40+100.00×20+100.00×20+100.00×20)÷100=89.99\n得分=基础分−扣分=89.99−1=88.99"
+        );
+        u.parts.base = 5.0;
+        u.parts.deduction = 10.0;
+        u.score = 0.0;
+        assert!(score_formula(&w, &u).ends_with("得分=基础分−扣分=5.00−10=0.00（不低于0）"));
+    }
+
+    #[test]
+    fn overview_names_the_units_to_call_in() {
+        let r = fixture::fixture();
+        let (_d, path) = written(&r);
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        let o = wb.worksheet_range("总览").unwrap();
+        let rows: Vec<(String, String)> = (0..=o.end().unwrap().0)
+            .map(|row| (s(&o, row, 0), s(&o, row, 1)))
+            .collect();
+        let at = rows
+            .iter()
+            .position(|x| x.0 == "七、后三位单位（约谈）")
+            .expect("section");
+        let called: Vec<_> = r.scored.units.iter().filter(|u| u.bottom3).collect();
+        assert!(!called.is_empty());
+        for (k, u) in called.iter().enumerate() {
+            let (cat, text) = &rows[at + 1 + k];
+            assert_eq!(cat, &u.category);
+            assert!(
+                text.starts_with(&format!("{}（{:.2}分", u.name, u.score)),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn wrapped_rows_get_heights_and_pages_a_header() {
+        let r = fixture::fixture();
+        let buf = build_summary(&r).unwrap().save_to_buffer().unwrap();
+        // 单位排名: the two-line formula makes its rows taller than one line.
+        let xml = sheet_xml(&buf, 4);
+        assert!(xml.contains(r#"customHeight="1""#), "row heights");
+        assert!(xml.contains("&amp;A"), "sheet name in the page header");
     }
 
     #[test]

@@ -12,6 +12,9 @@ use rust_xlsxwriter::{
 use crate::model::Card;
 use crate::text::display_width;
 
+/// Height of one line of 11-point 宋体 text, in points.
+pub const LINE_HEIGHT: f64 = 14.5;
+
 /// Narrowest column, in character widths.
 pub const MIN_WIDTH: f64 = 6.0;
 /// Widest column: longer text wraps.
@@ -92,19 +95,22 @@ pub enum Kind {
     Center,
     /// Whole number.
     Int,
-    /// One decimal (percent points, scores, lag).
+    /// One decimal (percent points, lag).
     Num,
     /// `yyyy-mm-dd` date.
     Date,
+    /// Two decimals (scores, so a clerk can redo the sum to the cent).
+    Num2,
 }
 
-const KINDS: [Kind; 6] = [
+const KINDS: [Kind; 7] = [
     Kind::Text,
     Kind::Wrap,
     Kind::Center,
     Kind::Int,
     Kind::Num,
     Kind::Date,
+    Kind::Num2,
 ];
 
 /// A row fill: none, a card colour, or a highlight.
@@ -182,6 +188,7 @@ impl Formats {
                         .clone()
                         .set_num_format("yyyy-mm-dd")
                         .set_align(FormatAlign::Center),
+                    Kind::Num2 => base.clone().set_num_format("0.00"),
                 };
                 std::array::from_fn(|i| match FILL_COLORS[i] {
                     Some(c) => f.clone().set_background_color(Color::RGB(c)),
@@ -295,6 +302,13 @@ pub struct Sheet<'f> {
     widths: Vec<f64>,
     min: f64,
     max: f64,
+    /// Wrapped cells that may need more than one line: (row, col, width of
+    /// each line). Row heights are set from them in [`Sheet::finish`], once
+    /// the column widths are known (LibreOffice and WPS do not grow rows by
+    /// themselves, so wrapped text would be cut off on screen and on paper).
+    wraps: Vec<(u32, u16, Vec<f32>)>,
+    /// Minimum heights of rows (points), e.g. answer rows of a form.
+    min_heights: Vec<(u32, f64)>,
 }
 
 impl<'f> Sheet<'f> {
@@ -307,6 +321,8 @@ impl<'f> Sheet<'f> {
             widths: Vec::new(),
             min: MIN_WIDTH,
             max: MAX_WIDTH,
+            wraps: Vec::new(),
+            min_heights: Vec::new(),
         })
     }
 
@@ -347,7 +363,33 @@ impl<'f> Sheet<'f> {
         fill: Fill,
     ) -> Result<(), XlsxError> {
         let f = self.fmts.cell(kind, fill);
+        let v = v.into();
+        if kind == Kind::Wrap {
+            if let Val::Str(s) = &v {
+                self.note_wrap(row, col, s);
+            } else if let Val::Owned(s) = &v {
+                self.note_wrap(row, col, s);
+            }
+        }
         self.put_fmt(row, col, v, f)
+    }
+
+    /// Remember that the wrapped cell (`row`, `col`) holds `s`, so its row
+    /// is made tall enough for every line. Short text (which fits the
+    /// narrowest column on one line) is skipped without measuring.
+    pub fn note_wrap(&mut self, row: u32, col: u16, s: &str) {
+        if s.len() as f64 <= self.min && !s.contains('\n') {
+            return;
+        }
+        let lines: Vec<f32> = s.lines().map(|l| display_width(l) as f32).collect();
+        if lines.len() > 1 || lines.first().is_some_and(|&w| w as f64 > self.min) {
+            self.wraps.push((row, col, lines));
+        }
+    }
+
+    /// Make row `row` at least `h` points high.
+    pub fn min_height(&mut self, row: u32, h: f64) {
+        self.min_heights.push((row, h));
     }
 
     /// Write a body cell with an explicit format.
@@ -400,6 +442,7 @@ impl<'f> Sheet<'f> {
         for (i, h) in headers.iter().enumerate() {
             let c = col0 as usize + i;
             self.ws.write_string_with_format(row, c as u16, *h, f)?;
+            self.note_wrap(row, c as u16, h);
             let w = text_width(h);
             let w = if w > 12.0 {
                 (w / 2.0).ceil().max(12.0)
@@ -432,11 +475,50 @@ impl<'f> Sheet<'f> {
         Ok(())
     }
 
-    /// Apply the column widths (capped) and A4 landscape, fit-to-width print setup.
+    /// Apply the column widths (capped), the heights of rows with wrapped
+    /// text, and A4 landscape, fit-to-width print setup.
     pub fn finish(mut self) -> Worksheet {
+        let mut final_w = Vec::with_capacity(self.widths.len());
         for (c, w) in self.widths.iter().enumerate() {
             let w = (w + 1.0).clamp(self.min, self.max);
             let _ = self.ws.set_column_width(c as u16, w);
+            final_w.push(w);
+        }
+        // Lines each row needs: a line of display width `lw` in a column of
+        // width `w` takes about ceil(lw / (w − 1)) lines (one unit of padding).
+        let mut lines: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
+        for (row, col, ls) in &self.wraps {
+            let w = final_w.get(*col as usize).copied().unwrap_or(8.43);
+            // A line the column was sized for fits on one line; longer ones
+            // get 5% slack (symbols such as × − ÷ “” are drawn full-width by
+            // CJK fonts).
+            let fit = (w - 1.0).max(1.0);
+            let room = (fit * 0.95).max(1.0);
+            let n: f64 = ls
+                .iter()
+                .map(|&lw| {
+                    let lw = lw as f64;
+                    if lw <= fit {
+                        1.0
+                    } else {
+                        (lw / room).ceil().max(2.0)
+                    }
+                })
+                .sum();
+            let e = lines.entry(*row).or_insert(1.0);
+            *e = e.max(n);
+        }
+        let mut heights: std::collections::BTreeMap<u32, f64> = lines
+            .into_iter()
+            .filter(|&(_, n)| n > 1.0)
+            .map(|(r, n)| (r, (n * LINE_HEIGHT + 3.0).min(409.0)))
+            .collect();
+        for &(r, h) in &self.min_heights {
+            let e = heights.entry(r).or_insert(h);
+            *e = e.max(h);
+        }
+        for (r, h) in heights {
+            let _ = self.ws.set_row_height(r, h);
         }
         print_setup(&mut self.ws);
         self.ws
