@@ -137,6 +137,7 @@ fn resolve_inputs(
             "--returns <文件夹>",
         )?),
     };
+    config.retarget(period);
     if let Some(a) = common.as_of {
         config.as_of = Some(a);
     }
@@ -262,7 +263,7 @@ fn write_json(dest: &str, summary: &Summary) -> Result<()> {
 }
 
 fn cmd_forms(a: &FormsArgs, ui: &Ui) -> Result<()> {
-    let config = load_config(&a.common)?;
+    let mut config = load_config(&a.common)?;
     let period = need(
         a.common.period.or(config.period),
         "报送期次",
@@ -280,6 +281,7 @@ fn cmd_forms(a: &FormsArgs, ui: &Ui) -> Result<()> {
         Some(o) => o.clone(),
         None => config.resolve(Path::new("下发表单")),
     };
+    config.retarget(period);
     let (ledger, ledger_issues) = ingest::read_ledger(&ledger_path, &config.limits)
         .with_context(|| format!("读取台账 {} 失败", ledger_path.display()))?;
     let cal = Calendar::new(

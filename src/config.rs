@@ -212,6 +212,17 @@ impl Config {
         }
     }
 
+    /// Make `period` the config's period. The configured as-of date and
+    /// reporting deadline belong to the configured period, so when `period`
+    /// is another one they are dropped and that period's defaults apply.
+    pub fn retarget(&mut self, period: Period) {
+        if self.period.is_some_and(|p| p != period) {
+            self.as_of = None;
+            self.report_deadline = None;
+        }
+        self.period = Some(period);
+    }
+
     /// The as-of date for a period: configured, else the period's last day.
     pub fn as_of_for(&self, period: &Period) -> NaiveDate {
         self.as_of.unwrap_or_else(|| period.end())
@@ -252,6 +263,22 @@ mod tests {
         assert_eq!(c.rules.red_yellow_blue.blue_lag, 12.0);
         assert_eq!(c.rules.red_yellow_blue.red_lag, 30.0);
         assert_eq!(c.resolve(Path::new("a.xlsx")), PathBuf::from("/x/a.xlsx"));
+    }
+
+    #[test]
+    fn another_period_drops_the_configured_dates() {
+        let text =
+            "period = \"2023-03\"\nas_of = \"2023-03-31\"\nreport_deadline = \"2023-04-05\"\n";
+        let mut c = Config::from_toml(text, Path::new(".")).unwrap();
+        c.retarget(Period::month(2023, 3));
+        assert_eq!(
+            c.as_of_for(&Period::month(2023, 3)).to_string(),
+            "2023-03-31"
+        );
+        let april = Period::month(2023, 4);
+        c.retarget(april);
+        assert_eq!(c.as_of_for(&april).to_string(), "2023-04-30");
+        assert_eq!(c.deadline_for(&april).to_string(), "2023-05-05");
     }
 
     #[test]
