@@ -312,3 +312,53 @@ fn init_makes_a_working_folder() {
     let again = duban().arg("init").arg(&dir).output().unwrap();
     assert!(!again.status.success());
 }
+
+#[test]
+fn filled_then_resaved_by_libreoffice_still_comes_back_clean() {
+    // A unit that opens the form in LibreOffice (or WPS) and saves it again:
+    // the workbook is rewritten by another program, hidden metadata included.
+    let w = Workdir::new();
+    let files = forms(&w, "2023-03");
+    let f = files
+        .iter()
+        .find(|p| p.to_string_lossy().contains("区发展和改革局"))
+        .unwrap();
+    let filled = w.path("filled/区发改局-已填.xlsx");
+    std::fs::create_dir_all(filled.parent().unwrap()).unwrap();
+    if fill_with_openpyxl(f, &filled, 60).is_none() {
+        return;
+    }
+    let returns = w.path("returns");
+    // Re-save as .xlsx and as .ods through LibreOffice.
+    let Some(xlsx) = soffice_convert(&filled, "xlsx", &returns.join("lo-xlsx")) else {
+        return;
+    };
+    let Some(ods) = soffice_convert(&filled, "ods", &returns.join("lo-ods")) else {
+        return;
+    };
+    assert!(xlsx.exists() && ods.exists());
+    let v = check_json(&w, &returns);
+    for path in ["lo-xlsx/区发改局-已填.xlsx", "lo-ods/区发改局-已填.ods"] {
+        let fe = file_entry(&v, path);
+        assert_eq!(fe["unit"], "区发展和改革局", "{fe}");
+        assert_eq!(fe["rows"], 3, "{fe}");
+        assert_ne!(fe["outcome"], "rejected", "{fe}");
+    }
+    let errors: Vec<&Value> = v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["severity"] == "error" && i["code"] != "UNIT_NOT_REPORTED")
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(issues_with(&v, "FILE_UNIT_GUESSED").is_empty());
+    for id in ["ZF-001", "ZF-002", "ZF-003"] {
+        let t = v["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap();
+        assert_eq!(t["actual"], 60.0, "{t}");
+    }
+}
