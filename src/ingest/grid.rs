@@ -14,7 +14,7 @@ use crate::config::Limits;
 use crate::value::CellValue;
 
 /// Largest column index a spreadsheet can have (XFD).
-const MAX_COL: u32 = 16_383;
+pub(crate) const MAX_COL: u32 = 16_383;
 
 /// Largest dense grid (cells) a legacy .xls or .ods sheet may make calamine allocate.
 const DENSE_MAX_GRID: u64 = 2_000_000;
@@ -138,7 +138,7 @@ pub(crate) struct SheetGrid {
     pub name: String,
     pub grid: Grid,
     pub hidden: bool,
-    /// Reading stopped at `max_rows`.
+    /// A value lies at or below row `max_rows` (0-based) and was not read.
     pub truncated: bool,
 }
 
@@ -271,11 +271,13 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
                 .map_err(ReadError::from_msg)?
             {
                 let (r, c) = cell.get_position();
-                if r >= limits.max_rows {
-                    truncated = true;
-                    break;
-                }
-                if c > MAX_COL {
+                if r >= limits.max_rows || c > MAX_COL {
+                    // Formatted but empty cells past the limit are no loss;
+                    // a value there is (reported as FILE_TOO_LARGE).
+                    if r >= limits.max_rows && !from_data_ref(cell.get_value(), false).is_empty() {
+                        truncated = true;
+                        break;
+                    }
                     continue;
                 }
                 let percent = reader
@@ -323,11 +325,11 @@ fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
             .map_err(ReadError::from_msg)?;
         while let Some(cell) = reader.next_cell().map_err(ReadError::from_msg)? {
             let (r, c) = cell.get_position();
-            if r >= limits.max_rows {
-                truncated = true;
-                break;
-            }
-            if c > MAX_COL {
+            if r >= limits.max_rows || c > MAX_COL {
+                if r >= limits.max_rows && !from_data_ref(cell.get_value(), false).is_empty() {
+                    truncated = true;
+                    break;
+                }
                 continue;
             }
             grid.set(r, c, from_data_ref(cell.get_value(), false));
@@ -369,8 +371,11 @@ where
         for (dr, dc, v) in range.used_cells() {
             let (r, c) = (r0.saturating_add(dr as u32), c0.saturating_add(dc as u32));
             if r >= limits.max_rows {
-                truncated = true;
-                break;
+                if !from_data(v).is_empty() {
+                    truncated = true;
+                    break;
+                }
+                continue;
             }
             if c > MAX_COL {
                 continue;
