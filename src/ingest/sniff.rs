@@ -82,6 +82,11 @@ fn sniff_zip(bytes: &[u8], max_inflated: u64) -> Sniffed {
     if inflated > max_inflated {
         return Sniffed::TooLarge { inflated };
     }
+    // Declared sizes can lie (the deflate stream is not cut at them): inflate
+    // for real, counting, and stop at the limit.
+    if let Some(actual) = inflates_beyond(&mut zip, max_inflated) {
+        return Sniffed::TooLarge { inflated: actual };
+    }
     let has = |n: &str| names.iter().any(|m| m.eq_ignore_ascii_case(n));
     if has("xl/workbook.xml") {
         let macro_enabled = has("xl/vbaProject.bin") || content_types_say_macro(&mut zip);
@@ -104,6 +109,24 @@ fn sniff_zip(bytes: &[u8], max_inflated: u64) -> Sniffed {
         }
     }
     Sniffed::Format(FileFormat::Other)
+}
+
+/// Some(bytes counted) when the members really inflate to more than `max`.
+/// A member that cannot be inflated is left for the reader to report.
+fn inflates_beyond(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, max: u64) -> Option<u64> {
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index(i) else {
+            continue;
+        };
+        let left = max - total;
+        let n = std::io::copy(&mut f.take(left + 1), &mut std::io::sink()).unwrap_or(0);
+        total += n.min(left);
+        if n > left {
+            return Some(max.saturating_add(1));
+        }
+    }
+    None
 }
 
 fn content_types_say_macro(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> bool {
@@ -189,6 +212,35 @@ mod tests {
         assert_eq!(
             sniff(&bytes, "xlsx", 1_000_000),
             Sniffed::Format(FileFormat::Xlsx)
+        );
+    }
+
+    #[test]
+    fn zip_bomb_with_lying_sizes_is_caught_by_inflating() {
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            w.start_file("xl/workbook.xml", opts).unwrap();
+            std::io::Write::write_all(&mut w, &vec![b'a'; 200_000]).unwrap();
+            w.finish().unwrap();
+        }
+        let mut bytes = buf.into_inner();
+        // Declare 1,000 bytes in the local and central headers.
+        let lie = 1_000u32.to_le_bytes();
+        let real = 200_000u32.to_le_bytes();
+        let mut patched = 0;
+        for i in 0..bytes.len() - 4 {
+            if bytes[i..i + 4] == real {
+                bytes[i..i + 4].copy_from_slice(&lie);
+                patched += 1;
+            }
+        }
+        assert!(patched >= 2);
+        assert_eq!(
+            sniff(&bytes, "xlsx", 100_000),
+            Sniffed::TooLarge { inflated: 100_001 }
         );
     }
 }
