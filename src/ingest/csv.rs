@@ -85,7 +85,9 @@ pub(crate) fn read_csv(bytes: &[u8], limits: &Limits) -> Result<SheetGrid, ReadE
             if c > super::grid::MAX_COL {
                 break;
             }
-            grid.set(r, c, csv_value(field));
+            let v = csv_value(field);
+            super::grid::cell_len(&v)?;
+            grid.set(r, c, v);
             if grid.len() as u64 > limits.max_cells {
                 return Err(ReadError::TooLarge(format!(
                     "单元格超过 {} 个",

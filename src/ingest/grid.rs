@@ -235,6 +235,21 @@ fn is_hidden(v: SheetVisible) -> bool {
     !matches!(v, SheetVisible::Visible)
 }
 
+/// Excel and WPS hold at most 32,767 characters in a cell: a longer text
+/// comes from a broken or hostile file, and each copy of it costs memory.
+const MAX_CELL_CHARS: usize = 32_767;
+
+pub(crate) fn cell_len(value: &CellValue) -> Result<(), ReadError> {
+    match value {
+        CellValue::Text(t) if t.len() > MAX_CELL_CHARS && t.chars().count() > MAX_CELL_CHARS => {
+            Err(ReadError::TooLarge(format!(
+                "有单元格超过 {MAX_CELL_CHARS} 个字符"
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn cell_budget(limits: &Limits, n: usize) -> Result<(), ReadError> {
     if n as u64 > limits.max_cells {
         Err(ReadError::TooLarge(format!(
@@ -287,7 +302,9 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
                     .is_some_and(|f| {
                         f.format_code.contains('%') || matches!(f.format_id, Some(9 | 10))
                     });
-                grid.set(r, c, from_data_ref(cell.get_value(), percent));
+                let v = from_data_ref(cell.get_value(), percent);
+                cell_len(&v)?;
+                grid.set(r, c, v);
                 cell_budget(limits, total + grid.len())?;
             }
         }
@@ -332,7 +349,9 @@ fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
                 }
                 continue;
             }
-            grid.set(r, c, from_data_ref(cell.get_value(), false));
+            let v = from_data_ref(cell.get_value(), false);
+            cell_len(&v)?;
+            grid.set(r, c, v);
             cell_budget(limits, total + grid.len())?;
         }
         total += grid.len();
@@ -380,7 +399,9 @@ where
             if c > MAX_COL {
                 continue;
             }
-            grid.set(r, c, from_data(v));
+            let v = from_data(v);
+            cell_len(&v)?;
+            grid.set(r, c, v);
             cell_budget(limits, total + grid.len())?;
         }
         drop(range);

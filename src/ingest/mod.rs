@@ -354,7 +354,7 @@ pub fn ingest_file(path: &Path, returns_root: &Path, limits: &Limits) -> Ingeste
     file.sha256 = hex(&Sha256::digest(&bytes));
 
     let is_sheet_ext = sniff::SPREADSHEET_EXTS.contains(&ext.as_str());
-    let sniffed = sniff::sniff(&bytes, &ext, limits.max_inflated_bytes);
+    let (sniffed, work) = sniff::sniff_sized(&bytes, &ext, limits.max_inflated_bytes);
     let real_sheet = matches!(
         sniffed,
         sniff::Sniffed::Format(
@@ -408,6 +408,14 @@ pub fn ingest_file(path: &Path, returns_root: &Path, limits: &Limits) -> Ingeste
         _ => {}
     }
     install_quiet_panic_hook();
+    // A CSV's longest line is held whole by the csv reader, with its field
+    // bounds: count it at four times its size.
+    let work = if format == FileFormat::Csv {
+        work.saturating_mul(4)
+    } else {
+        work
+    };
+    let _budget = MemoryBudget::acquire(work, limits.max_inflated_bytes);
     let parsed = catch_unwind(AssertUnwindSafe(|| {
         let _quiet = ParsingGuard::enter();
         parse_forms(&bytes, format, limits)
@@ -416,6 +424,38 @@ pub fn ingest_file(path: &Path, returns_root: &Path, limits: &Limits) -> Ingeste
         Ok(Ok(forms)) => Ingested::Forms { file, forms },
         Ok(Err(problem)) => failed(file, problem),
         Err(_) => failed(file, (IssueCode::FileUnreadable, MSG_DAMAGED.to_string())),
+    }
+}
+
+/// Bytes being parsed right now, across threads. Parsing costs a multiple
+/// of the (inflated) bytes in memory, so files are let in only while the sum
+/// stays within `Limits::max_inflated_bytes`: big files are parsed one at a
+/// time, whatever the thread count, and small ones freely in parallel.
+static IN_FLIGHT: (std::sync::Mutex<u64>, std::sync::Condvar) =
+    (std::sync::Mutex::new(0), std::sync::Condvar::new());
+
+struct MemoryBudget(u64);
+
+impl MemoryBudget {
+    /// Wait until `work` bytes fit (a file always goes when nothing else runs).
+    fn acquire(work: u64, cap: u64) -> MemoryBudget {
+        let w = work.min(cap);
+        let (lock, cv) = &IN_FLIGHT;
+        let mut used = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while *used > 0 && used.saturating_add(w) > cap {
+            used = cv.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+        *used += w;
+        MemoryBudget(w)
+    }
+}
+
+impl Drop for MemoryBudget {
+    fn drop(&mut self) {
+        let (lock, cv) = &IN_FLIGHT;
+        let mut used = lock.lock().unwrap_or_else(|e| e.into_inner());
+        *used = used.saturating_sub(self.0);
+        cv.notify_all();
     }
 }
 
