@@ -617,6 +617,10 @@ fn mutated_real_forms_never_crash_or_lose_rows() {
     let mut runner = TestRunner::new(config(160));
     let result = runner.run(&strategy, |(s, ops)| {
         let seed = &c.seeds[s];
+        if let Ok(trace) = std::env::var("DUBAN_FUZZ_TRACE") {
+            // The case about to run (to find one that hangs).
+            std::fs::write(trace, format!("{} {ops:?}\n", seed.name)).unwrap();
+        }
         let mut bytes = seed.bytes.clone();
         for o in &ops {
             apply(&mut bytes, o, &c.seeds);
@@ -890,4 +894,51 @@ fn regression_calamine_panics_are_quiet_file_errors() {
     }
     assert_eq!(file_entry(&v, "区发改局-3月.xlsx")["outcome"], "accepted");
     assert_reconciles(&v);
+}
+
+/// A shared string longer than Excel can hold (32,767 characters) refuses
+/// the file with FILE_TOO_LARGE; copied around, a 195 MB string cost 1.4 GB.
+#[test]
+fn regression_cell_text_longer_than_excel_allows() {
+    let c = corpus();
+    let dir = tempfile::tempdir().unwrap();
+    let mut members = unzip(&c.seeds[0].bytes).unwrap();
+    let sst = members
+        .iter_mut()
+        .find(|(n, _)| n == "xl/sharedStrings.xml")
+        .unwrap();
+    let xml = String::from_utf8(sst.1.clone()).unwrap();
+    let i = xml.find("<t>").unwrap() + 3;
+    let long = format!("{}{}{}", &xml[..i], "长".repeat(40_000), &xml[i..]);
+    sst.1 = long.into_bytes();
+    let p = dir.path().join("long.xlsx");
+    std::fs::write(&p, rezip(&members)).unwrap();
+    match ingest::ingest_file(&p, dir.path(), &Limits::default()) {
+        Ingested::Failed { issue, .. } => {
+            assert_eq!(issue.code, duban::model::IssueCode::FileTooLarge);
+            assert!(issue.message.contains("32767"), "{}", issue.message);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A LibreOffice .ods whose `</table:table>` was broken by the fuzz target:
+/// calamine 0.38 loops forever reading it (`ods.rs` `read_table` never sees
+/// the end tag nor handles end of file), which hung the whole batch. The
+/// pre-scan of `content.xml` now refuses it as damaged first.
+#[test]
+fn regression_ods_with_unclosed_table_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("区发改局-3月.ods");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hang-unclosed-table.ods"),
+        &p,
+    )
+    .unwrap();
+    match ingest::ingest_file(&p, dir.path(), &Limits::default()) {
+        Ingested::Failed { issue, .. } => {
+            assert_eq!(issue.code, duban::model::IssueCode::FileUnreadable)
+        }
+        other => panic!("{other:?}"),
+    }
 }

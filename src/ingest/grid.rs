@@ -201,6 +201,9 @@ pub(crate) fn read_workbook(
         FileFormat::Ods => {
             // calamine expands repeated rows/columns densely on open: measure first.
             let tables = super::ods::scan(bytes, limits.max_inflated_bytes).unwrap_or_default();
+            if tables.iter().any(|t| t.unclosed) {
+                return Err(ReadError::Damaged("unclosed table:table".into()));
+            }
             let cap = limits.max_cells.min(DENSE_MAX_GRID);
             if let Some(e) = tables
                 .iter()
