@@ -4,7 +4,10 @@
 //!
 //! Bounded and deterministic: a fixed RNG seed and a fixed case count
 //! (override with `PROPTEST_CASES=N`, vary the seed with `DUBAN_FUZZ_SEED=N`
-//! for a longer local hunt). No fork, no persistence files.
+//! for a longer local hunt). No fork, no persistence files. When hunting:
+//! `DUBAN_FUZZ_TRACE=file` writes each case before it runs (the last one is
+//! the culprit if a run hangs), `DUBAN_FUZZ_DUMP=dir` keeps every input that
+//! made a dependency panic (caught, reported as a damaged file).
 //!
 //! Every crash found here is fixed in the product and kept below as a named
 //! regression test (`regression_*`).
@@ -614,7 +617,7 @@ fn mutated_real_forms_never_crash_or_lose_rows() {
     let limits = Limits::default();
     let n = c.seeds.len();
     let strategy = (0..n, prop::collection::vec(op(), 1..4));
-    let mut runner = TestRunner::new(config(160));
+    let mut runner = TestRunner::new(config(256));
     let result = runner.run(&strategy, |(s, ops)| {
         let seed = &c.seeds[s];
         if let Ok(trace) = std::env::var("DUBAN_FUZZ_TRACE") {
@@ -655,6 +658,17 @@ fn seeds_are_real_forms() {
 }
 
 // ---------------------------------------------------------- normalisers
+
+/// ASCII → full-width forms (as an IME in full-width mode types them).
+fn to_full_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '!'..='~' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+            ' ' => '\u{3000}',
+            c => c,
+        })
+        .collect()
+}
 
 /// Strings biased to what the normalisers look for, mixed with any Unicode.
 fn wild_string() -> impl Strategy<Value = String> {
@@ -823,6 +837,23 @@ proptest! {
     }
 
     #[test]
+    fn written_dates_and_percents_read_back(days in 0i64..54_000, p in 0u32..=100) {
+        let d = NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Duration::days(days);
+        for f in ["%Y-%m-%d", "%Y/%-m/%-d", "%Y.%-m.%-d", "%Y年%-m月%-d日", "%Y%m%d", "%Y-%m-%d 08:30:00"] {
+            let s = d.format(f).to_string();
+            prop_assert_eq!(parse_date_text(&s, 2023), Some(d), "{}", s);
+            prop_assert_eq!(parse_date_text(&to_full_width(&s), 2023), Some(d), "full-width {}", s);
+        }
+        let n = p as f64;
+        prop_assert_eq!(parse_percent(&CellValue::Text(format!("{p}%"))), Ok(n));
+        prop_assert_eq!(parse_percent(&CellValue::Text(to_full_width(&format!("{p}%")))), Ok(n));
+        prop_assert_eq!(parse_percent(&CellValue::Percent(n / 100.0)), Ok(n));
+        if p > 1 {
+            prop_assert_eq!(parse_percent(&CellValue::Number(n)), Ok(n));
+        }
+    }
+
+    #[test]
     fn cn_number_reads_what_it_should(n in 0u32..100) {
         const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
         prop_assert_eq!(cn_number(&n.to_string()), Some(n));
@@ -840,18 +871,25 @@ proptest! {
 
 // ------------------------------------------------------------ regressions
 
-/// Two mutated LibreOffice .xls files the fuzz target found that make
-/// calamine 0.38 panic (`utils.rs:48`, `cfb.rs:320`): each is a clear
+/// Mutated files the fuzz target found that make calamine 0.38 panic (three
+/// LibreOffice .xls: `utils.rs:48`, `cfb.rs:320`, `xls.rs:665`; one
+/// rust_xlsxwriter .xlsx: `xlsx/mod.rs:3097`): each is a clear
 /// FILE_UNREADABLE error, the run goes on, and no panic message or backtrace
 /// reaches the clerk's terminal (quiet panic hook around parsing).
 #[test]
 fn regression_calamine_panics_are_quiet_file_errors() {
+    const PANICS: [&str; 4] = [
+        "panic-calamine-utils.xls",
+        "panic-calamine-cfb.xls",
+        "panic-calamine-xls.xls",
+        "panic-calamine-xlsx.xlsx",
+    ];
     let w = Workdir::new();
     w.ledger();
     let returns = w.returns();
     fagai_form().write(&returns.join("区发改局-3月.xlsx"));
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    for name in ["panic-calamine-utils.xls", "panic-calamine-cfb.xls"] {
+    for name in PANICS {
         std::fs::copy(fixtures.join(name), returns.join(name)).unwrap();
         let ing = ingest::ingest_file(&returns.join(name), &returns, &Limits::default());
         assert!(
@@ -889,7 +927,7 @@ fn regression_calamine_panics_are_quiet_file_errors() {
         "a parser panic reached the terminal:\n{err}"
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for name in ["panic-calamine-utils.xls", "panic-calamine-cfb.xls"] {
+    for name in PANICS {
         assert_eq!(file_entry(&v, name)["outcome"], "rejected");
     }
     assert_eq!(file_entry(&v, "区发改局-3月.xlsx")["outcome"], "accepted");
