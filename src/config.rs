@@ -136,7 +136,7 @@ impl Default for Limits {
         Limits {
             max_file_bytes: 50 * 1024 * 1024,
             max_cells: 2_000_000,
-            max_rows: 100_000,
+            max_rows: 1_048_576,
             max_inflated_bytes: 200 * 1024 * 1024,
         }
     }
