@@ -980,3 +980,24 @@ fn regression_ods_with_unclosed_table_does_not_hang() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A LibreOffice .xls with 649 bytes cut out (found by the fuzz target): its
+/// sector chain loops, and calamine 0.38 followed it until the machine ran
+/// out of memory (24 GB, OOM-killed). The compound file is checked for
+/// looping chains first and refused as damaged.
+#[test]
+fn regression_xls_with_cyclic_sector_chain_does_not_exhaust_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("区发改局-3月.xls");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/oom-cyclic-fat.xls"),
+        &p,
+    )
+    .unwrap();
+    match ingest::ingest_file(&p, dir.path(), &Limits::default()) {
+        Ingested::Failed { issue, .. } => {
+            assert_eq!(issue.code, duban::model::IssueCode::FileUnreadable)
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -172,6 +172,10 @@ pub(crate) fn read_workbook(
         FileFormat::Xlsx | FileFormat::Xlsm => read_xlsx(bytes, limits),
         FileFormat::Xlsb => read_xlsb(bytes, limits),
         FileFormat::Xls => {
+            // calamine follows a looping sector chain until memory runs out.
+            if super::ole::has_cyclic_chain(bytes) {
+                return Err(ReadError::Damaged("cyclic sector chain".into()));
+            }
             // calamine builds each sheet as a dense grid on open: measure first.
             let scan = super::ole::xls_scan(bytes).unwrap_or_default();
             let cap = limits.max_cells.min(DENSE_MAX_GRID);
