@@ -214,18 +214,28 @@ pub fn write_archive(
     write_text(&tmp_path.join(SUMMARY_FILE), summary_json)?;
     write_text(&tmp_path.join(CHECKSUMS_FILE), &sums)?;
 
-    // Swap into place.
-    let tmp_path = tmp.keep();
-    if final_dir.exists() {
+    // Swap into place. On any failure the temporary folder is removed (it is
+    // still a TempDir) and a replaced archive is put back.
+    let placed = if final_dir.exists() {
         let old = parent.join(format!(".{}-old-{}", r.period, std::process::id()));
         fs::rename(&final_dir, &old)
             .with_context(|| format!("无法替换旧归档 {}", final_dir.display()))?;
-        fs::rename(&tmp_path, &final_dir)?;
-        fs::remove_dir_all(&old).ok();
+        match fs::rename(&tmp_path, &final_dir) {
+            Ok(()) => {
+                fs::remove_dir_all(&old).ok();
+                Ok(())
+            }
+            Err(e) => {
+                fs::rename(&old, &final_dir).ok();
+                Err(e)
+            }
+        }
     } else {
         fs::rename(&tmp_path, &final_dir)
-            .with_context(|| format!("无法写入归档 {}", final_dir.display()))?;
-    }
+    };
+    placed.with_context(|| format!("无法写入归档 {}", final_dir.display()))?;
+    // Moved away: nothing left for the TempDir to clean up.
+    let _ = tmp.keep();
     Ok(final_dir)
 }
 

@@ -119,9 +119,15 @@ impl Default for ScoreWeights {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
+    /// Files larger than this are refused before reading.
     pub max_file_bytes: u64,
+    /// Cells kept per workbook (sparse; about 150 bytes each in memory);
+    /// also caps the dense grid calamine may build for .xls/.ods (≤ 2M).
     pub max_cells: u64,
+    /// Rows read per sheet; values below it reject the form (never a silent cut).
     pub max_rows: u32,
+    /// Total real inflated size of a zip's members; also the bytes parsed at
+    /// once across all threads (the memory budget).
     pub max_inflated_bytes: u64,
 }
 
@@ -129,9 +135,9 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_bytes: 50 * 1024 * 1024,
-            max_cells: 5_000_000,
-            max_rows: 100_000,
-            max_inflated_bytes: 500 * 1024 * 1024,
+            max_cells: 2_000_000,
+            max_rows: 1_048_576,
+            max_inflated_bytes: 200 * 1024 * 1024,
         }
     }
 }

@@ -195,3 +195,80 @@ fn a_folder_of_damaged_files_never_stops_the_batch() {
     assert_eq!(file_entry(&v, "odd/page.xls")["outcome"], "rejected");
     assert_reconciles(&v);
 }
+
+/// A form cut off at `max_rows` is never accepted in part (rows past the
+/// limit would be lost silently): it is rejected whole with FILE_TOO_LARGE.
+/// Formatting alone past the limit loses nothing and is no reason to refuse.
+#[test]
+fn form_cut_off_at_max_rows_is_rejected_not_silently_truncated() {
+    let w = Workdir::new();
+    w.ledger();
+    let returns = w.returns();
+    // Header in row 3, data in rows 4–6, then notes down to row 31.
+    let mut f = fagai_form();
+    f.notes = (1..=25).map(|i| format!("第{i}行补充内容")).collect();
+    f.write(&returns.join("区发改局-3月.xlsx"));
+    // Blank formatted cells far below the data.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("推进表").unwrap();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let r = Form::ok_row("CZ-001", "盘活存量资金", "2023-09-30", 30.0);
+    for (c, v) in r.iter().enumerate() {
+        match v {
+            V::S(s) => ws.write_string(1, c as u16, *s).map(|_| ()).unwrap(),
+            V::Str(s) => ws.write_string(1, c as u16, s).map(|_| ()).unwrap(),
+            V::N(n) => ws.write_number(1, c as u16, *n).map(|_| ()).unwrap(),
+            _ => {}
+        }
+    }
+    let fmt = rust_xlsxwriter::Format::new().set_bold();
+    for row in 100..120 {
+        // Past max_rows = 20: formatting only.
+        ws.write_blank(row, 0, &fmt).unwrap();
+    }
+    wb.save(returns.join("区财政局-3月.xlsx")).unwrap();
+
+    std::fs::write(w.path("duban.toml"), "[limits]\nmax_rows = 20\n").unwrap();
+    let v = check(&w, &["--config", w.path("duban.toml").to_str().unwrap()]);
+    let fagai = file_entry(&v, "区发改局-3月.xlsx");
+    assert_eq!(fagai["outcome"], "rejected", "{fagai}");
+    let too_large = one_issue(&v, "FILE_TOO_LARGE");
+    assert_eq!(too_large["file"], "区发改局-3月.xlsx");
+    assert_eq!(too_large["severity"], "error");
+    let msg = too_large["message"].as_str().unwrap();
+    assert!(msg.contains("max_rows") && msg.contains("20"), "{msg}");
+    // The rows that were read are listed as rejected, not dropped.
+    let rows = fagai["rows"].as_u64().unwrap();
+    assert!(rows >= 3 && fagai["rejected"] == rows, "{fagai}");
+    let caizheng = file_entry(&v, "区财政局-3月.xlsx");
+    assert_eq!(
+        caizheng["outcome"], "accepted",
+        "{caizheng}\n{:#}",
+        v["issues"]
+    );
+    assert_reconciles(&v);
+}
+
+/// A ledger cut off at `max_rows` stops the run with a clear message: read in
+/// part, its missing tasks would make good rows "unknown task ids".
+#[test]
+fn ledger_cut_off_at_max_rows_stops_the_run() {
+    let w = Workdir::new();
+    w.ledger();
+    w.returns();
+    std::fs::write(w.path("duban.toml"), "[limits]\nmax_rows = 5\n").unwrap();
+    let out = duban()
+        .args(["check", "--period", "2023-03", "--quiet", "--config"])
+        .arg(w.path("duban.toml"))
+        .arg("--ledger")
+        .arg(w.path("台账.xlsx"))
+        .arg("--returns")
+        .arg(w.returns())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("max_rows") && err.contains("台账"), "{err}");
+}

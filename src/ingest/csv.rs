@@ -71,18 +71,29 @@ pub(crate) fn read_csv(bytes: &[u8], limits: &Limits) -> Result<SheetGrid, ReadE
             break;
         };
         if r >= limits.max_rows {
-            truncated = true;
-            break;
+            // Only a value past the limit is a loss (reported as FILE_TOO_LARGE).
+            if rec.iter().any(|f| !crate::text::trim(f).is_empty()) {
+                truncated = true;
+                break;
+            }
+            continue;
         }
         for (c, field) in rec.iter().enumerate() {
+            // Past column XFD nothing is a form column; the cell budget is
+            // checked per cell so one absurdly long line cannot fill memory.
             let Ok(c) = u32::try_from(c) else { break };
-            grid.set(r, c, csv_value(field));
-        }
-        if grid.len() as u64 > limits.max_cells {
-            return Err(ReadError::TooLarge(format!(
-                "单元格超过 {} 个",
-                limits.max_cells
-            )));
+            if c > super::grid::MAX_COL {
+                break;
+            }
+            let v = csv_value(field);
+            super::grid::cell_len(&v)?;
+            grid.set(r, c, v);
+            if grid.len() as u64 > limits.max_cells {
+                return Err(ReadError::TooLarge(format!(
+                    "单元格超过 {} 个",
+                    limits.max_cells
+                )));
+            }
         }
     }
     Ok(SheetGrid {

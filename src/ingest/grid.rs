@@ -14,7 +14,7 @@ use crate::config::Limits;
 use crate::value::CellValue;
 
 /// Largest column index a spreadsheet can have (XFD).
-const MAX_COL: u32 = 16_383;
+pub(crate) const MAX_COL: u32 = 16_383;
 
 /// Largest dense grid (cells) a legacy .xls or .ods sheet may make calamine allocate.
 const DENSE_MAX_GRID: u64 = 2_000_000;
@@ -138,7 +138,7 @@ pub(crate) struct SheetGrid {
     pub name: String,
     pub grid: Grid,
     pub hidden: bool,
-    /// Reading stopped at `max_rows`.
+    /// A value lies at or below row `max_rows` (0-based) and was not read.
     pub truncated: bool,
 }
 
@@ -172,6 +172,10 @@ pub(crate) fn read_workbook(
         FileFormat::Xlsx | FileFormat::Xlsm => read_xlsx(bytes, limits),
         FileFormat::Xlsb => read_xlsb(bytes, limits),
         FileFormat::Xls => {
+            // calamine follows a looping sector chain until memory runs out.
+            if super::ole::has_cyclic_chain(bytes) {
+                return Err(ReadError::Damaged("cyclic sector chain".into()));
+            }
             // calamine builds each sheet as a dense grid on open: measure first.
             let scan = super::ole::xls_scan(bytes).unwrap_or_default();
             let cap = limits.max_cells.min(DENSE_MAX_GRID);
@@ -201,6 +205,9 @@ pub(crate) fn read_workbook(
         FileFormat::Ods => {
             // calamine expands repeated rows/columns densely on open: measure first.
             let tables = super::ods::scan(bytes, limits.max_inflated_bytes).unwrap_or_default();
+            if tables.iter().any(|t| t.unclosed) {
+                return Err(ReadError::Damaged("unclosed table:table".into()));
+            }
             let cap = limits.max_cells.min(DENSE_MAX_GRID);
             if let Some(e) = tables
                 .iter()
@@ -233,6 +240,21 @@ pub(crate) fn read_workbook(
 
 fn is_hidden(v: SheetVisible) -> bool {
     !matches!(v, SheetVisible::Visible)
+}
+
+/// Excel and WPS hold at most 32,767 characters in a cell: a longer text
+/// comes from a broken or hostile file, and each copy of it costs memory.
+const MAX_CELL_CHARS: usize = 32_767;
+
+pub(crate) fn cell_len(value: &CellValue) -> Result<(), ReadError> {
+    match value {
+        CellValue::Text(t) if t.len() > MAX_CELL_CHARS && t.chars().count() > MAX_CELL_CHARS => {
+            Err(ReadError::TooLarge(format!(
+                "有单元格超过 {MAX_CELL_CHARS} 个字符"
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn cell_budget(limits: &Limits, n: usize) -> Result<(), ReadError> {
@@ -271,11 +293,13 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
                 .map_err(ReadError::from_msg)?
             {
                 let (r, c) = cell.get_position();
-                if r >= limits.max_rows {
-                    truncated = true;
-                    break;
-                }
-                if c > MAX_COL {
+                if r >= limits.max_rows || c > MAX_COL {
+                    // Formatted but empty cells past the limit are no loss;
+                    // a value there is (reported as FILE_TOO_LARGE).
+                    if r >= limits.max_rows && !from_data_ref(cell.get_value(), false).is_empty() {
+                        truncated = true;
+                        break;
+                    }
                     continue;
                 }
                 let percent = reader
@@ -285,7 +309,9 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
                     .is_some_and(|f| {
                         f.format_code.contains('%') || matches!(f.format_id, Some(9 | 10))
                     });
-                grid.set(r, c, from_data_ref(cell.get_value(), percent));
+                let v = from_data_ref(cell.get_value(), percent);
+                cell_len(&v)?;
+                grid.set(r, c, v);
                 cell_budget(limits, total + grid.len())?;
             }
         }
@@ -323,14 +349,16 @@ fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
             .map_err(ReadError::from_msg)?;
         while let Some(cell) = reader.next_cell().map_err(ReadError::from_msg)? {
             let (r, c) = cell.get_position();
-            if r >= limits.max_rows {
-                truncated = true;
-                break;
-            }
-            if c > MAX_COL {
+            if r >= limits.max_rows || c > MAX_COL {
+                if r >= limits.max_rows && !from_data_ref(cell.get_value(), false).is_empty() {
+                    truncated = true;
+                    break;
+                }
                 continue;
             }
-            grid.set(r, c, from_data_ref(cell.get_value(), false));
+            let v = from_data_ref(cell.get_value(), false);
+            cell_len(&v)?;
+            grid.set(r, c, v);
             cell_budget(limits, total + grid.len())?;
         }
         total += grid.len();
@@ -369,13 +397,18 @@ where
         for (dr, dc, v) in range.used_cells() {
             let (r, c) = (r0.saturating_add(dr as u32), c0.saturating_add(dc as u32));
             if r >= limits.max_rows {
-                truncated = true;
-                break;
+                if !from_data(v).is_empty() {
+                    truncated = true;
+                    break;
+                }
+                continue;
             }
             if c > MAX_COL {
                 continue;
             }
-            grid.set(r, c, from_data(v));
+            let v = from_data(v);
+            cell_len(&v)?;
+            grid.set(r, c, v);
             cell_budget(limits, total + grid.len())?;
         }
         drop(range);

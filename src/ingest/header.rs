@@ -223,6 +223,11 @@ pub(crate) fn extract_rows(grid: &Grid, header: &Header) -> (Vec<RawRow>, Vec<St
     };
     let mut in_footer = false;
     for r in header.row.saturating_add(1)..=max_row {
+        // Blank rows give neither data nor footer: skip them cheaply (a stray
+        // cell at row 1,048,576 leaves a million of them).
+        if grid.row(r).next().is_none() {
+            continue;
+        }
         // A merged area reaching down from the header is not data.
         let own = |cell: &super::grid::GridCell| {
             !cell.merged_from.is_some_and(|(orow, _)| orow <= header.row)

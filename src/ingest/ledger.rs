@@ -123,10 +123,20 @@ fn load_sheets(path: &Path, name: &str, limits: &Limits) -> anyhow::Result<Vec<S
         s.iter()
             .any(|sh| header::find_header(&sh.grid, &templates().ledger_tasks, "id").is_some())
     };
+    super::install_quiet_panic_hook();
     match catch_unwind(AssertUnwindSafe(|| {
+        let _quiet = super::ParsingGuard::enter();
         super::read_sheets(&bytes, format, limits, usable)
     })) {
-        Ok(Ok(sheets)) => Ok(sheets),
+        Ok(Ok(sheets)) => match sheets.iter().find(|s| s.truncated) {
+            // A ledger read in part would turn real tasks into "unknown task ids".
+            Some(s) => Err(anyhow!(
+                "台账文件 {name} 的工作表“{}”第{}行以下还有内容，超出读取上限，未完整读取。请删除多余的行后另存再试；如台账确有这么多行，请调高配置文件 [limits] 中的 max_rows",
+                s.name,
+                limits.max_rows
+            )),
+            None => Ok(sheets),
+        },
         Ok(Err((_, msg))) => Err(anyhow!("台账文件 {name} 无法读取：{msg}")),
         Err(_) => Err(anyhow!(
             "台账文件 {name} 已损坏，无法读取。请在 Excel/WPS 中打开确认后重新保存再试"

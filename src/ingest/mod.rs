@@ -151,6 +151,11 @@ pub struct RawForm {
     pub missing_required: Vec<String>,
     /// Data rows (blank rows and trailing notes already skipped).
     pub rows: Vec<RawRow>,
+    /// Some(n): the sheet holds values at or below 0-based row n
+    /// (`Limits::max_rows`) that were not read; validation rejects the form
+    /// (`FILE_TOO_LARGE`) rather than lose those rows silently.
+    #[serde(default)]
+    pub truncated_at: Option<u32>,
 }
 
 impl RawForm {
@@ -349,7 +354,7 @@ pub fn ingest_file(path: &Path, returns_root: &Path, limits: &Limits) -> Ingeste
     file.sha256 = hex(&Sha256::digest(&bytes));
 
     let is_sheet_ext = sniff::SPREADSHEET_EXTS.contains(&ext.as_str());
-    let sniffed = sniff::sniff(&bytes, &ext, limits.max_inflated_bytes);
+    let (sniffed, work) = sniff::sniff_sized(&bytes, &ext, limits.max_inflated_bytes);
     let real_sheet = matches!(
         sniffed,
         sniff::Sniffed::Format(
@@ -402,11 +407,111 @@ pub fn ingest_file(path: &Path, returns_root: &Path, limits: &Limits) -> Ingeste
         }
         _ => {}
     }
-    match catch_unwind(AssertUnwindSafe(|| parse_forms(&bytes, format, limits))) {
+    install_quiet_panic_hook();
+    // A CSV's longest line is held whole by the csv reader, with its field
+    // bounds: count it at four times its size.
+    let work = if format == FileFormat::Csv {
+        work.saturating_mul(4)
+    } else {
+        work
+    };
+    let _budget = MemoryBudget::acquire(work, limits.max_inflated_bytes);
+    let parsed = catch_unwind(AssertUnwindSafe(|| {
+        let _quiet = ParsingGuard::enter();
+        parse_forms(&bytes, format, limits)
+    }));
+    match parsed {
         Ok(Ok(forms)) => Ingested::Forms { file, forms },
         Ok(Err(problem)) => failed(file, problem),
         Err(_) => failed(file, (IssueCode::FileUnreadable, MSG_DAMAGED.to_string())),
     }
+}
+
+/// Bytes being parsed right now, across threads. Parsing costs a multiple
+/// of the (inflated) bytes in memory, so files are let in only while the sum
+/// stays within `Limits::max_inflated_bytes`: big files are parsed one at a
+/// time, whatever the thread count, and small ones freely in parallel.
+static IN_FLIGHT: (std::sync::Mutex<u64>, std::sync::Condvar) =
+    (std::sync::Mutex::new(0), std::sync::Condvar::new());
+
+struct MemoryBudget(u64);
+
+impl MemoryBudget {
+    /// Wait until `work` bytes fit (a file always goes when nothing else runs).
+    fn acquire(work: u64, cap: u64) -> MemoryBudget {
+        let w = work.min(cap);
+        let (lock, cv) = &IN_FLIGHT;
+        let mut used = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while *used > 0 && used.saturating_add(w) > cap {
+            used = cv.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+        *used += w;
+        MemoryBudget(w)
+    }
+}
+
+impl Drop for MemoryBudget {
+    fn drop(&mut self) {
+        let (lock, cv) = &IN_FLIGHT;
+        let mut used = lock.lock().unwrap_or_else(|e| e.into_inner());
+        *used = used.saturating_sub(self.0);
+        cv.notify_all();
+    }
+}
+
+thread_local! {
+    /// True while this thread parses a returned file under `catch_unwind`.
+    static IN_PARSE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// `file:line` of the last panic caught while parsing on this thread.
+    static LAST_PARSER_PANIC: std::cell::RefCell<Option<String>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Where the last parser panic caught on this thread happened (`file:line`),
+/// taken out. For tests (the fuzz target tells a panic in duban's own code
+/// from one inside calamine); the run itself only reports a damaged file.
+#[doc(hidden)]
+pub fn take_last_parser_panic() -> Option<String> {
+    LAST_PARSER_PANIC.with(|p| p.borrow_mut().take())
+}
+
+/// Marks the current thread as parsing until dropped (also on unwind).
+pub(crate) struct ParsingGuard(bool);
+
+impl ParsingGuard {
+    pub(crate) fn enter() -> ParsingGuard {
+        ParsingGuard(IN_PARSE.with(|f| f.replace(true)))
+    }
+}
+
+impl Drop for ParsingGuard {
+    fn drop(&mut self) {
+        let prev = self.0;
+        IN_PARSE.with(|f| f.set(prev));
+    }
+}
+
+/// Once per process: a panic hook that stays silent for panics inside a
+/// parser (they become a file-level issue; a backtrace mid-run would only
+/// alarm the clerk) and hands every other panic to the previous hook.
+/// Hooks are global and rayon threads parse in parallel, hence the
+/// thread-local flag rather than swapping hooks around each parse.
+pub(crate) fn install_quiet_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if IN_PARSE.with(|f| f.get()) {
+                let at = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()))
+                    .unwrap_or_default();
+                LAST_PARSER_PANIC.with(|p| *p.borrow_mut() = Some(at));
+            } else {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// Read the key/value pairs of the metadata sheet.
@@ -430,7 +535,7 @@ fn read_meta(grid: &grid::Grid) -> FormMeta {
 }
 
 /// Every form sheet of a workbook already split into grids.
-fn forms_from_sheets(sheets: &[grid::SheetGrid]) -> Vec<RawForm> {
+fn forms_from_sheets(sheets: &[grid::SheetGrid], max_rows: u32) -> Vec<RawForm> {
     let meta = sheets
         .iter()
         .find(|s| s.name == META_SHEET)
@@ -457,6 +562,7 @@ fn forms_from_sheets(sheets: &[grid::SheetGrid]) -> Vec<RawForm> {
             columns: h.columns,
             duplicate_columns: h.duplicates,
             rows,
+            truncated_at: sheet.truncated.then_some(max_rows),
         });
     }
     forms
@@ -492,8 +598,10 @@ fn read_sheets(
 }
 
 fn parse_forms(bytes: &[u8], format: FileFormat, limits: &Limits) -> Result<Vec<RawForm>, Problem> {
-    let sheets = read_sheets(bytes, format, limits, |s| !forms_from_sheets(s).is_empty())?;
-    let forms = forms_from_sheets(&sheets);
+    let sheets = read_sheets(bytes, format, limits, |s| {
+        !forms_from_sheets(s, limits.max_rows).is_empty()
+    })?;
+    let forms = forms_from_sheets(&sheets, limits.max_rows);
     if !forms.is_empty() {
         return Ok(forms);
     }
@@ -512,6 +620,7 @@ pub fn ingest_all(
     limits: &Limits,
     on_file: &(dyn Fn() + Sync),
 ) -> Vec<Ingested> {
+    install_quiet_panic_hook();
     let mut out: Vec<Ingested> = files
         .par_iter()
         .map(|p| {

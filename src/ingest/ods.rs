@@ -18,6 +18,9 @@ pub(crate) struct OdsTable {
     pub merges: Vec<Dimensions>,
     /// Cells whose value type is `percentage` (calamine reads them as plain floats).
     pub percent_cells: HashSet<(u32, u32)>,
+    /// The table (or a cell annotation in it) is never closed: calamine 0.38
+    /// loops forever on such a `content.xml`, so the file must not reach it.
+    pub unclosed: bool,
 }
 
 fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
@@ -46,15 +49,16 @@ fn unescape(s: &str) -> String {
 pub(crate) fn scan(bytes: &[u8], max_inflated: u64) -> Option<Vec<OdsTable>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let f = zip.by_name("content.xml").ok()?;
-    let mut xml = String::new();
-    f.take(max_inflated).read_to_string(&mut xml).ok()?;
-    Some(scan_xml(&xml))
+    let mut xml = Vec::new();
+    f.take(max_inflated).read_to_end(&mut xml).ok()?;
+    Some(scan_xml(&String::from_utf8_lossy(&xml)))
 }
 
 pub(crate) fn scan_xml(xml: &str) -> Vec<OdsTable> {
     let mut tables = Vec::new();
     let mut table: Option<OdsTable> = None;
     let (mut row, mut col, mut row_repeat) = (0u32, 0u32, 1u32);
+    let mut open_annotations = 0u32;
     let mut rest = xml;
     while let Some(open) = rest.find('<') {
         let Some(close) = rest[open..].find('>') else {
@@ -73,7 +77,7 @@ pub(crate) fn scan_xml(xml: &str) -> Vec<OdsTable> {
             }
         };
         match name {
-            "table:table" => {
+            "table:table" if !self_closing => {
                 table = Some(OdsTable {
                     name: unescape(attr(tag, "table:name").unwrap_or_default()),
                     ..Default::default()
@@ -81,10 +85,14 @@ pub(crate) fn scan_xml(xml: &str) -> Vec<OdsTable> {
                 row = 0;
             }
             "/table:table" => {
-                if let Some(t) = table.take() {
+                if let Some(mut t) = table.take() {
+                    t.unclosed = open_annotations > 0;
                     tables.push(t);
                 }
+                open_annotations = 0;
             }
+            "office:annotation" if !self_closing => open_annotations += 1,
+            "/office:annotation" => open_annotations = open_annotations.saturating_sub(1),
             "table:table-row" => {
                 row_repeat = num_attr(tag, "table:number-rows-repeated");
                 col = 0;
@@ -137,12 +145,28 @@ pub(crate) fn scan_xml(xml: &str) -> Vec<OdsTable> {
             _ => {}
         }
     }
+    if let Some(mut t) = table {
+        t.unclosed = true;
+        tables.push(t);
+    }
     tables
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unclosed_tables_and_annotations_are_flagged() {
+        let ok = r#"<table:table table:name="A"><table:table-row><table:table-cell office:value-type="string"><office:annotation><text:p>x</text:p></office:annotation><text:p>1</text:p></table:table-cell></table:table-row></table:table><table:table table:name="B"/>"#;
+        let t = scan_xml(ok);
+        assert_eq!(t.len(), 1);
+        assert!(!t[0].unclosed);
+        let cut = r#"<table:table table:name="A"><table:table-row><table:table-cell/></table:table-row></table:ta<x/>ble>"#;
+        assert!(scan_xml(cut)[0].unclosed);
+        let note = r#"<table:table table:name="A"><table:table-row><table:table-cell><office:annotation><text:p>x</text:p></table:table-cell></table:table-row></table:table>"#;
+        assert!(scan_xml(note)[0].unclosed);
+    }
 
     #[test]
     fn repeated_rows_cells_and_spans() {

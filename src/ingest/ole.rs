@@ -150,6 +150,78 @@ impl<'a> Cfb<'a> {
     }
 }
 
+/// Does a sector chain of this compound file loop? A sound file has none, but
+/// calamine 0.38 (`cfb::Sectors::get_chain`) follows a loop until memory
+/// runs out (a fuzzed .xls took 24 GB). The FAT is rebuilt the way calamine
+/// builds it (every DIFAT entry, not only `fat_len` of them), then the FAT
+/// and the mini FAT are checked for cycles.
+pub(crate) fn has_cyclic_chain(bytes: &[u8]) -> bool {
+    const DIFSECT: u32 = 0xFFFF_FFFC;
+    let Some(shift) = u16_at(bytes, 0x1E).map(u32::from) else {
+        return false;
+    };
+    if !(7..=16).contains(&shift) {
+        return false;
+    }
+    let cfb = Cfb {
+        bytes,
+        shift,
+        fat: Vec::new(),
+    };
+    let words =
+        |s: &[u8]| -> Vec<u32> { (0..s.len() / 4).filter_map(|i| u32_at(s, 4 * i)).collect() };
+    let mut difat: Vec<u32> = (0..109)
+        .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
+        .collect();
+    let mut next = u32_at(bytes, 0x44).unwrap_or(END_OF_CHAIN);
+    let max_sectors = bytes.len() >> shift;
+    let mut guard = 0;
+    while next <= MAX_REGULAR && guard <= max_sectors {
+        let Some(s) = cfb.sector(next) else { break };
+        difat.extend(words(s));
+        next = difat.pop().unwrap_or(END_OF_CHAIN);
+        guard += 1;
+    }
+    let mut fat = Vec::new();
+    for id in difat.into_iter().filter(|&id| id < DIFSECT) {
+        if let Some(s) = cfb.sector(id) {
+            fat.extend(words(s));
+        }
+    }
+    if cyclic(&fat) {
+        return true;
+    }
+    let fat_cfb = Cfb { fat, ..cfb };
+    let minifat = fat_cfb.chain(u32_at(bytes, 0x3C).unwrap_or(END_OF_CHAIN), usize::MAX / 2);
+    cyclic(&words(&minifat))
+}
+
+/// Is there a loop in this "next sector" table?
+fn cyclic(next: &[u32]) -> bool {
+    // 0 unvisited, 1 on the path being followed, 2 known to end.
+    let mut state = vec![0u8; next.len()];
+    let mut path = Vec::new();
+    for start in 0..next.len() {
+        let mut s = start;
+        while s < next.len() && state[s] == 0 {
+            state[s] = 1;
+            path.push(s);
+            let n = next[s];
+            if n > MAX_REGULAR {
+                break;
+            }
+            s = n as usize;
+        }
+        if s < next.len() && state[s] == 1 && next[*path.last().unwrap_or(&s)] <= MAX_REGULAR {
+            return true;
+        }
+        for p in path.drain(..) {
+            state[p] = 2;
+        }
+    }
+    false
+}
+
 /// What the BIFF records say about one worksheet.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct XlsSheet {
@@ -314,6 +386,17 @@ pub(crate) fn xls_scan(bytes: &[u8]) -> Option<Vec<XlsSheet>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loops_in_sector_tables_are_found() {
+        const E: u32 = END_OF_CHAIN;
+        assert!(!cyclic(&[1, 2, E, E, 0xFFFF_FFFF]));
+        assert!(cyclic(&[1, 2, 0]));
+        assert!(cyclic(&[E, 2, 3, 2]));
+        assert!(cyclic(&[0]));
+        assert!(!cyclic(&[9, E]));
+        assert!(!cyclic(&[]));
+    }
 
     #[test]
     fn hostile_headers_do_not_allocate_or_loop() {

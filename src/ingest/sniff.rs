@@ -31,6 +31,19 @@ pub(crate) enum Sniffed {
 /// Sniff the real format of `bytes`. `ext` is the lower-case extension, only
 /// used to tell a CSV text file from any other text file.
 pub(crate) fn sniff(bytes: &[u8], ext: &str, max_inflated: u64) -> Sniffed {
+    sniff_sized(bytes, ext, max_inflated).0
+}
+
+/// [`sniff`], plus the bytes a parser will work through: the real inflated
+/// size of a zip's members, the file size otherwise (for the memory budget).
+pub(crate) fn sniff_sized(bytes: &[u8], ext: &str, max_inflated: u64) -> (Sniffed, u64) {
+    if bytes.starts_with(&ZIP_MAGIC) {
+        return sniff_zip(bytes, max_inflated);
+    }
+    (sniff_plain(bytes, ext), bytes.len() as u64)
+}
+
+fn sniff_plain(bytes: &[u8], ext: &str) -> Sniffed {
     if bytes.is_empty() {
         return Sniffed::Empty;
     }
@@ -43,9 +56,6 @@ pub(crate) fn sniff(bytes: &[u8], ext: &str, max_inflated: u64) -> Sniffed {
         } else {
             Sniffed::Format(FileFormat::Other)
         };
-    }
-    if bytes.starts_with(&ZIP_MAGIC) {
-        return sniff_zip(bytes, max_inflated);
     }
     if looks_like_html(bytes) {
         return Sniffed::Format(FileFormat::Html);
@@ -66,25 +76,35 @@ fn ole_has(bytes: &[u8], names: &[&str]) -> bool {
     })
 }
 
-fn sniff_zip(bytes: &[u8], max_inflated: u64) -> Sniffed {
+fn sniff_zip(bytes: &[u8], max_inflated: u64) -> (Sniffed, u64) {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Sniffed::Damaged;
+        return (Sniffed::Damaged, 0);
     };
     let mut inflated: u64 = 0;
     let mut names = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
         let Ok(f) = zip.by_index_raw(i) else {
-            return Sniffed::Damaged;
+            return (Sniffed::Damaged, 0);
         };
         inflated = inflated.saturating_add(f.size());
         names.push(f.name().to_string());
     }
     if inflated > max_inflated {
-        return Sniffed::TooLarge { inflated };
+        return (Sniffed::TooLarge { inflated }, inflated);
     }
+    // Declared sizes can lie (the deflate stream is not cut at them): inflate
+    // for real, counting, and stop at the limit.
+    let actual = inflated_size(&mut zip, max_inflated);
+    if actual > max_inflated {
+        return (Sniffed::TooLarge { inflated: actual }, actual);
+    }
+    (sniff_zip_kind(&mut zip, &names), actual.max(inflated))
+}
+
+fn sniff_zip_kind(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, names: &[String]) -> Sniffed {
     let has = |n: &str| names.iter().any(|m| m.eq_ignore_ascii_case(n));
     if has("xl/workbook.xml") {
-        let macro_enabled = has("xl/vbaProject.bin") || content_types_say_macro(&mut zip);
+        let macro_enabled = has("xl/vbaProject.bin") || content_types_say_macro(zip);
         return Sniffed::Format(if macro_enabled {
             FileFormat::Xlsm
         } else {
@@ -104,6 +124,24 @@ fn sniff_zip(bytes: &[u8], max_inflated: u64) -> Sniffed {
         }
     }
     Sniffed::Format(FileFormat::Other)
+}
+
+/// The bytes the members really inflate to, counted up to `max + 1`.
+/// A member that cannot be inflated is left for the reader to report.
+fn inflated_size(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, max: u64) -> u64 {
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index(i) else {
+            continue;
+        };
+        let left = max - total;
+        let n = std::io::copy(&mut f.take(left + 1), &mut std::io::sink()).unwrap_or(0);
+        if n > left {
+            return max.saturating_add(1);
+        }
+        total += n;
+    }
+    total
 }
 
 fn content_types_say_macro(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> bool {
@@ -189,6 +227,35 @@ mod tests {
         assert_eq!(
             sniff(&bytes, "xlsx", 1_000_000),
             Sniffed::Format(FileFormat::Xlsx)
+        );
+    }
+
+    #[test]
+    fn zip_bomb_with_lying_sizes_is_caught_by_inflating() {
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            w.start_file("xl/workbook.xml", opts).unwrap();
+            std::io::Write::write_all(&mut w, &vec![b'a'; 200_000]).unwrap();
+            w.finish().unwrap();
+        }
+        let mut bytes = buf.into_inner();
+        // Declare 1,000 bytes in the local and central headers.
+        let lie = 1_000u32.to_le_bytes();
+        let real = 200_000u32.to_le_bytes();
+        let mut patched = 0;
+        for i in 0..bytes.len() - 4 {
+            if bytes[i..i + 4] == real {
+                bytes[i..i + 4].copy_from_slice(&lie);
+                patched += 1;
+            }
+        }
+        assert!(patched >= 2);
+        assert_eq!(
+            sniff(&bytes, "xlsx", 100_000),
+            Sniffed::TooLarge { inflated: 100_001 }
         );
     }
 }

@@ -509,6 +509,9 @@ mod tests {
         assert_eq!(safe_file_name("..."), "未命名单位");
         assert_eq!(safe_file_name("a\u{0}b\nc"), "a_b_c");
         assert_eq!(safe_file_name(&"局".repeat(300)).chars().count(), 80);
+        assert!(safe_file_name(&"𠀀".repeat(300)).len() <= 240);
+        assert_eq!(safe_file_name("COM¹"), "_COM¹");
+        assert_eq!(safe_file_name("conout$.x"), "_conout$.x");
         assert_eq!(safe_file_name("　区财政局　"), "区财政局");
     }
 

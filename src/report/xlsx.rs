@@ -528,10 +528,13 @@ impl<'f> Sheet<'f> {
 /// A file name safe on Windows, macOS and Linux: forbidden characters
 /// (`/ \ : * ? " < > |` and control characters) become `_`, `..` is broken up,
 /// leading dots/spaces and trailing dots/spaces are dropped, Windows reserved
-/// names (CON, PRN, AUX, NUL, COM1–9, LPT1–9) get a `_` prefix, and the name is
-/// cut to 80 characters. Never empty.
+/// names (CON, PRN, AUX, NUL, CONIN$, CONOUT$, COM1–9, LPT1–9, also with ¹²³)
+/// get a `_` prefix, and the name is cut to 80 characters and 240 UTF-8 bytes.
+/// Never empty.
 pub fn safe_file_name(name: &str) -> String {
     const MAX_CHARS: usize = 80;
+    // Room left for `_NN.xlsx` and a temporary-file prefix.
+    const MAX_BYTES: usize = 240;
     let mut s: String = name
         .chars()
         .map(|c| match c {
@@ -546,6 +549,10 @@ pub fn safe_file_name(name: &str) -> String {
         s = s.replace("..", "_");
     }
     let mut s: String = trim(&s).chars().take(MAX_CHARS).collect();
+    // Linux allows 255 bytes per name: 80 four-byte characters do not fit.
+    while s.len() > MAX_BYTES {
+        s.pop();
+    }
     while s.ends_with(['.', ' ']) {
         s.pop();
     }
@@ -558,11 +565,15 @@ pub fn safe_file_name(name: &str) -> String {
         .unwrap_or("")
         .trim_end()
         .to_ascii_uppercase();
-    let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.len() == 4
-            && stem.as_bytes()[3].is_ascii_digit()
-            && stem.as_bytes()[3] != b'0');
+    let reserved = matches!(
+        stem.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+        && stem.chars().count() == 4
+        && stem
+            .chars()
+            .nth(3)
+            .is_some_and(|c| "123456789¹²³".contains(c)));
     if reserved {
         s.insert(0, '_');
     }

@@ -453,6 +453,18 @@ impl<'a> FileChecker<'a> {
     /// Header issues; returns the messages of the errors that reject the form.
     fn check_header(&mut self, form: &RawForm) -> Vec<String> {
         let mut errors = Vec::new();
+        if let Some(n) = form.truncated_at {
+            // Rows past the limit were not read: reject the form whole rather
+            // than accept part of it and lose the rest silently.
+            let msg = format!(
+                "工作表“{}”第{}行以下还有内容，超出读取上限（{}行），未读取，整表退回。请删除多余的行（或误填在远处的单元格）后另存再报送；如确需报送更多行，可调高配置文件 [limits] 中的 max_rows",
+                form.sheet, n, n
+            );
+            errors.push(msg.clone());
+            let i = self
+                .file_issue(Issue::error(IssueCode::FileTooLarge, msg).sheet(form.sheet.clone()));
+            self.issues.push(i);
+        }
         for key in &form.missing_required {
             let name = col_cn(key);
             let msg =

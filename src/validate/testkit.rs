@@ -217,6 +217,7 @@ pub fn form(sheet: &str, preamble: &[&str], rows: Vec<RawRow>) -> RawForm {
         duplicate_columns: vec![],
         missing_required: vec![],
         rows,
+        truncated_at: None,
     }
 }
 
