@@ -216,6 +216,16 @@ pub(crate) fn preamble(grid: &Grid, header: &Header) -> Vec<String> {
 
 /// Data rows below the header and the footer lines (notes, signatures).
 pub(crate) fn extract_rows(grid: &Grid, header: &Header) -> (Vec<RawRow>, Vec<String>) {
+    extract_rows_with(grid, header, true)
+}
+
+/// [`extract_rows`], filling `RawRow::original` only when `original` is set
+/// (the ledger never shows it: a copy of every cell saved).
+pub(crate) fn extract_rows_with(
+    grid: &Grid,
+    header: &Header,
+    original: bool,
+) -> (Vec<RawRow>, Vec<String>) {
     let mut rows = Vec::new();
     let mut footer = Vec::new();
     let Some(max_row) = grid.max_row() else {
@@ -272,7 +282,7 @@ pub(crate) fn extract_rows(grid: &Grid, header: &Header) -> (Vec<RawRow>, Vec<St
         if !has_data {
             continue;
         }
-        for (c, cell) in grid.row(r) {
+        for (c, cell) in grid.row(r).filter(|_| original) {
             if !own(cell) || cell.value.is_empty() {
                 continue;
             }

@@ -61,7 +61,7 @@ fn text(row: &RawRow, key: &str) -> String {
 
 fn find_table<'a>(sheet: &'a SheetGrid, cols: &Columns, key: &str) -> Option<Table<'a>> {
     let header = header::find_header(&sheet.grid, cols, key)?;
-    let (rows, _) = header::extract_rows(&sheet.grid, &header);
+    let (rows, _) = header::extract_rows_with(&sheet.grid, &header, false);
     Some(Table {
         sheet,
         header,
@@ -149,7 +149,7 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
             .filter(move |s| role_of(&s.name) == Some(role))
     };
     // 台账: the named sheet, else any sheet whose header reads as a task list.
-    let tasks_table = by_role(Role::Tasks)
+    let mut tasks_table = by_role(Role::Tasks)
         .find_map(|s| find_table(s, &t.ledger_tasks, "id"))
         .or_else(|| {
             sheets
@@ -183,6 +183,8 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
     };
 
     let mut tasks = read_tasks(&tasks_table, default_year, &mut issues);
+    // Only the header and sheet are needed from here on.
+    tasks_table.rows = Vec::new();
 
     if units_table.is_none() {
         let mut seen = HashSet::new();
