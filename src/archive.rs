@@ -8,6 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::history::{History, PeriodSnapshot, TaskSnap, UnitSnap};
@@ -154,16 +155,19 @@ pub fn write_archive(
         .with_context(|| format!("无法在 {} 中创建临时文件夹", parent.display()))?;
     let tmp_path = tmp.path().to_path_buf();
 
-    // Received files, byte for byte.
-    let mut sums = String::new();
-    let mut entries = Vec::with_capacity(r.merged.files.len());
-    for f in &r.merged.files {
+    // Received files, byte for byte (copied in parallel; listed in order).
+    r.merged.files.par_iter().try_for_each(|f| -> Result<()> {
         let dest = tmp_path.join(RECEIVED_DIR).join(&f.file.rel);
         if let Some(p) = dest.parent() {
             fs::create_dir_all(p)?;
         }
         fs::copy(&f.file.abs, &dest)
             .with_context(|| format!("归档时无法复制 {}", f.file.abs.display()))?;
+        Ok(())
+    })?;
+    let mut sums = String::new();
+    let mut entries = Vec::with_capacity(r.merged.files.len());
+    for f in &r.merged.files {
         sums.push_str(&format!(
             "{}  {}/{}\n",
             f.file.sha256, RECEIVED_DIR, f.file.rel
@@ -182,19 +186,22 @@ pub fn write_archive(
         });
     }
 
-    // Outputs of this run.
-    let mut out_list = Vec::new();
-    for o in outputs {
-        let rel = o.strip_prefix(out).unwrap_or(o);
-        let dest = tmp_path.join(OUTPUTS_DIR).join(rel);
-        if let Some(p) = dest.parent() {
-            fs::create_dir_all(p)?;
-        }
-        fs::copy(o, &dest).with_context(|| format!("归档时无法复制 {}", o.display()))?;
-        let sha = sha256_file(&dest)?;
-        let rel_s = rel.to_string_lossy().replace('\\', "/");
+    // Outputs of this run (copied and hashed in parallel; listed in order).
+    let out_list: Vec<(String, String)> = outputs
+        .par_iter()
+        .map(|o| -> Result<(String, String)> {
+            let rel = o.strip_prefix(out).unwrap_or(o);
+            let dest = tmp_path.join(OUTPUTS_DIR).join(rel);
+            if let Some(p) = dest.parent() {
+                fs::create_dir_all(p)?;
+            }
+            fs::copy(o, &dest).with_context(|| format!("归档时无法复制 {}", o.display()))?;
+            let sha = sha256_file(&dest)?;
+            Ok((rel.to_string_lossy().replace('\\', "/"), sha))
+        })
+        .collect::<Result<_>>()?;
+    for (rel_s, sha) in &out_list {
         sums.push_str(&format!("{sha}  {OUTPUTS_DIR}/{rel_s}\n"));
-        out_list.push((rel_s, sha));
     }
 
     let manifest = Manifest {

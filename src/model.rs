@@ -185,6 +185,12 @@ pub struct Ledger {
     task_index: HashMap<String, usize>,
     #[serde(skip)]
     unit_index: HashMap<String, usize>,
+    /// Longest key of `unit_index`, in characters (bounds `find_unit_in`).
+    #[serde(skip)]
+    unit_key_chars: usize,
+    /// Lead unit (as written in `tasks`) → indexes of its tasks, in ledger order.
+    #[serde(skip)]
+    tasks_by_unit: HashMap<String, Vec<usize>>,
 }
 
 impl Ledger {
@@ -195,6 +201,8 @@ impl Ledger {
             evaluations,
             task_index: HashMap::new(),
             unit_index: HashMap::new(),
+            unit_key_chars: 0,
+            tasks_by_unit: HashMap::new(),
         };
         l.reindex();
         l
@@ -220,6 +228,19 @@ impl Ledger {
                 self.unit_index.entry(norm_name(a)).or_insert(i);
             }
         }
+        self.unit_key_chars = self
+            .unit_index
+            .keys()
+            .map(|k| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        self.tasks_by_unit.clear();
+        for (i, t) in self.tasks.iter().enumerate() {
+            self.tasks_by_unit
+                .entry(t.lead_unit.clone())
+                .or_default()
+                .push(i);
+        }
     }
 
     /// Look a task up by id, in any spelling (`Ｔ０１－００１ ` finds `T01-001`).
@@ -242,13 +263,27 @@ impl Ledger {
         if hay.is_empty() {
             return None;
         }
+        // Look every substring of 2..=unit_key_chars characters up in the
+        // index (not every key in the haystack: with thousands of units that
+        // would be quadratic over a batch of forms).
+        let bounds: Vec<usize> = hay
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(hay.len()))
+            .collect();
         let mut best: Option<(usize, usize)> = None; // (len, unit index)
-        for (key, &i) in &self.unit_index {
-            if key.chars().count() >= 2 && hay.contains(key.as_str()) {
-                let len = key.len();
-                match best {
-                    Some((bl, bi)) if bl > len || (bl == len && bi <= i) => {}
-                    _ => best = Some((len, i)),
+        for (s, &from) in bounds.iter().enumerate() {
+            for &to in bounds
+                .iter()
+                .skip(s + 2)
+                .take(self.unit_key_chars.saturating_sub(1))
+            {
+                if let Some(&i) = self.unit_index.get(&hay[from..to]) {
+                    let len = to - from;
+                    match best {
+                        Some((bl, bi)) if bl > len || (bl == len && bi <= i) => {}
+                        _ => best = Some((len, i)),
+                    }
                 }
             }
         }
@@ -257,7 +292,11 @@ impl Ledger {
 
     /// Tasks whose lead unit is `unit` (canonical name), in ledger order.
     pub fn tasks_of<'a>(&'a self, unit: &'a str) -> impl Iterator<Item = &'a Task> + 'a {
-        self.tasks.iter().filter(move |t| t.lead_unit == unit)
+        self.tasks_by_unit
+            .get(unit)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.tasks[i])
     }
 
     pub fn evaluation(&self, unit: &str) -> Option<&Evaluation> {

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::calendar::Calendar;
 use crate::config::{Config, Preset};
 use crate::history::History;
-use crate::ingest::{self, Ingested};
+use crate::ingest;
 use crate::merge::{self, MergeCtx, Merged};
 use crate::model::{Issue, Ledger};
 use crate::period::Period;
@@ -91,10 +91,6 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
 
     let files = ingest::discover(&inputs.returns)
         .with_context(|| format!("无法列出文件夹 {}", inputs.returns.display()))?;
-    progress.start(files.len());
-    let ingested: Vec<Ingested> =
-        ingest::ingest_all(&files, &inputs.returns, limits, &|| progress.file_done());
-    progress.finish();
 
     let calendar = inputs.calendar();
     let vctx = ValidateCtx {
@@ -105,11 +101,20 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
         near_deadline_days: inputs.config.near_deadline_days,
         history: &inputs.history,
     };
-    let checked: Vec<CheckedFile> = ingested
+    // Each file is checked as soon as it is read, on the same worker, so the
+    // raw cells of only a few files are alive at a time (not the whole batch).
+    progress.start(files.len());
+    let mut checked: Vec<CheckedFile> = files
         .par_iter()
-        .map(|i| validate::validate_file(i, &vctx))
+        .map(|p| {
+            let ingested = ingest::ingest_file(p, &inputs.returns, limits);
+            progress.file_done();
+            validate::validate_file(&ingested, &vctx)
+        })
         .collect();
-    drop(ingested);
+    progress.finish();
+    // Same order as `ingest::ingest_all`.
+    checked.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
 
     let merged = merge::merge(
         checked,

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::text::norm_header;
+use crate::text::{norm_header, norm_header_within};
 
 /// The raw TOML of the column definitions.
 pub const COLUMNS_TOML: &str = include_str!("../templates/columns.toml");
@@ -33,6 +33,8 @@ pub struct ColumnDef {
 pub struct Columns {
     pub defs: Vec<ColumnDef>,
     index: HashMap<String, usize>,
+    /// Longest key of `index`, in bytes.
+    max_key: usize,
 }
 
 impl Columns {
@@ -46,12 +48,18 @@ impl Columns {
                 }
             }
         }
-        Columns { defs, index }
+        let max_key = index.keys().map(String::len).max().unwrap_or(0);
+        Columns {
+            defs,
+            index,
+            max_key,
+        }
     }
 
     /// The column a header cell names, if any.
     pub fn match_header(&self, header: &str) -> Option<&ColumnDef> {
-        let k = norm_header(header);
+        // A text that normalises to something longer than every key names no column.
+        let k = norm_header_within(header, self.max_key)?;
         if k.is_empty() {
             return None;
         }

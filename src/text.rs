@@ -33,20 +33,31 @@ pub fn trim(s: &str) -> &str {
 /// units such as `(%)`, `（万元）`, `【必填】`, drop `*` markers and trailing colons,
 /// lower-case ASCII.
 pub fn norm_header(s: &str) -> String {
-    let half = to_half_width(s);
-    let mut out = String::with_capacity(half.len());
+    norm_header_within(s, usize::MAX).unwrap_or_default()
+}
+
+/// [`norm_header`], giving up (`None`) as soon as the result would be longer
+/// than `max_len` bytes: the result only grows as the text is read, so a long
+/// cell (a data row scanned for a header) is rejected after a few characters.
+pub fn norm_header_within(s: &str, max_len: usize) -> Option<String> {
+    let mut out = String::with_capacity(s.len().min(max_len.saturating_add(4)));
     let mut depth = 0u32;
-    for c in half.chars() {
+    for c in s.chars().map(half_width_char) {
         match c {
             '(' | '[' | '【' | '〔' | '{' | '<' | '《' => depth += 1,
             ')' | ']' | '】' | '〕' | '}' | '>' | '》' => depth = depth.saturating_sub(1),
             _ if depth > 0 => {}
             _ if is_space(c) => {}
             '*' | ':' | '%' | '‰' | '#' | '、' | '_' => {}
-            _ => out.extend(c.to_lowercase()),
+            _ => {
+                out.extend(c.to_lowercase());
+                if out.len() > max_len {
+                    return None;
+                }
+            }
         }
     }
-    out
+    Some(out)
 }
 
 /// Normalise a task id: half-width, all whitespace removed, upper-case ASCII;

@@ -35,27 +35,45 @@ pub(crate) struct GridCell {
     pub merged_from: Option<(u32, u32)>,
 }
 
-/// A sheet's non-empty cells, keyed by (row, col), 0-based.
+/// A sheet's non-empty cells, 0-based: row → cells of the row in column
+/// order. (One map entry per row rather than per cell: a ledger of 50,000
+/// tasks has a million cells.)
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Grid {
-    cells: BTreeMap<(u32, u32), GridCell>,
+    rows: BTreeMap<u32, Vec<(u32, GridCell)>>,
+    len: usize,
 }
 
 impl Grid {
     pub fn set(&mut self, row: u32, col: u32, value: CellValue) {
         if !value.is_empty() {
-            self.cells.insert(
-                (row, col),
-                GridCell {
-                    value,
-                    merged_from: None,
+            let cell = GridCell {
+                value,
+                merged_from: None,
+            };
+            let cells = self.rows.entry(row).or_default();
+            match cells.last() {
+                // Cells usually arrive in reading order: append.
+                Some(&(last, _)) if last < col => cells.push((col, cell)),
+                None => cells.push((col, cell)),
+                _ => match cells.binary_search_by_key(&col, |&(c, _)| c) {
+                    Ok(i) => {
+                        cells[i].1 = cell;
+                        return;
+                    }
+                    Err(i) => cells.insert(i, (col, cell)),
                 },
-            );
+            }
+            self.len += 1;
         }
     }
 
     pub fn get(&self, row: u32, col: u32) -> Option<&GridCell> {
-        self.cells.get(&(row, col))
+        let cells = self.rows.get(&row)?;
+        cells
+            .binary_search_by_key(&col, |&(c, _)| c)
+            .ok()
+            .map(|i| &cells[i].1)
     }
 
     pub fn value(&self, row: u32, col: u32) -> &CellValue {
@@ -65,9 +83,11 @@ impl Grid {
 
     /// The non-empty cells of a row, in column order.
     pub fn row(&self, row: u32) -> impl Iterator<Item = (u32, &GridCell)> + '_ {
-        self.cells
-            .range((row, 0)..=(row, u32::MAX))
-            .map(|(&(_, c), cell)| (c, cell))
+        self.rows
+            .get(&row)
+            .into_iter()
+            .flatten()
+            .map(|(c, cell)| (*c, cell))
     }
 
     /// Numbers in these cells (or merged from them) are percent-formatted.
@@ -75,29 +95,54 @@ impl Grid {
         if cells.is_empty() {
             return;
         }
-        for (pos, cell) in self.cells.iter_mut() {
-            if let CellValue::Number(n) = cell.value {
-                if cells.contains(pos) || cell.merged_from.is_some_and(|o| cells.contains(&o)) {
-                    cell.value = CellValue::Percent(n);
+        for (&r, row) in self.rows.iter_mut() {
+            for (c, cell) in row.iter_mut() {
+                if let CellValue::Number(n) = cell.value {
+                    if cells.contains(&(r, *c))
+                        || cell.merged_from.is_some_and(|o| cells.contains(&o))
+                    {
+                        cell.value = CellValue::Percent(n);
+                    }
                 }
             }
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
+        self.len == 0
     }
 
     pub fn len(&self) -> usize {
-        self.cells.len()
+        self.len
     }
 
     pub fn max_row(&self) -> Option<u32> {
-        self.cells.keys().next_back().map(|&(r, _)| r)
+        self.rows.keys().next_back().copied()
     }
 
     fn max_col(&self) -> Option<u32> {
-        self.cells.keys().map(|&(_, c)| c).max()
+        self.rows
+            .values()
+            .filter_map(|cells| cells.last().map(|&(c, _)| c))
+            .max()
+    }
+
+    /// Insert a copied merged-area value unless the cell already holds one.
+    fn fill_merged(&mut self, row: u32, col: u32, value: &CellValue, origin: (u32, u32)) {
+        let cells = self.rows.entry(row).or_default();
+        if let Err(i) = cells.binary_search_by_key(&col, |&(c, _)| c) {
+            cells.insert(
+                i,
+                (
+                    col,
+                    GridCell {
+                        value: value.clone(),
+                        merged_from: Some(origin),
+                    },
+                ),
+            );
+            self.len += 1;
+        }
     }
 
     /// Copy each merged area's top-left value to every cell of the area
@@ -122,10 +167,7 @@ impl Grid {
                         return;
                     }
                     left -= 1;
-                    self.cells.entry((r, c)).or_insert_with(|| GridCell {
-                        value: origin.clone(),
-                        merged_from: Some((r0, c0)),
-                    });
+                    self.fill_merged(r, c, &origin, (r0, c0));
                 }
             }
         }

@@ -216,81 +216,125 @@ pub(crate) fn preamble(grid: &Grid, header: &Header) -> Vec<String> {
 
 /// Data rows below the header and the footer lines (notes, signatures).
 pub(crate) fn extract_rows(grid: &Grid, header: &Header) -> (Vec<RawRow>, Vec<String>) {
-    let mut rows = Vec::new();
-    let mut footer = Vec::new();
-    let Some(max_row) = grid.max_row() else {
-        return (rows, footer);
-    };
-    let mut in_footer = false;
-    for r in header.row.saturating_add(1)..=max_row {
-        // Blank rows give neither data nor footer: skip them cheaply (a stray
-        // cell at row 1,048,576 leaves a million of them).
-        if grid.row(r).next().is_none() {
-            continue;
-        }
+    extract_rows_with(grid, header, true)
+}
+
+/// [`extract_rows`], filling `RawRow::original` only when `original` is set
+/// (the ledger never shows it: a copy of every cell saved).
+pub(crate) fn extract_rows_with(
+    grid: &Grid,
+    header: &Header,
+    original: bool,
+) -> (Vec<RawRow>, Vec<String>) {
+    let mut it = data_rows(grid, header, original);
+    let rows = it.by_ref().collect();
+    (rows, it.footer)
+}
+
+/// The data rows below the header one at a time (what [`extract_rows_with`]
+/// collects), so that a big sheet's rows need not all be held at once. The
+/// footer lines met so far are in `footer`.
+pub(crate) fn data_rows<'a>(grid: &'a Grid, header: &'a Header, original: bool) -> DataRows<'a> {
+    DataRows {
+        grid,
+        header,
+        original,
+        next: u64::from(header.row) + 1,
+        last: grid.max_row().map_or(0, u64::from),
+        in_footer: false,
+        footer: Vec::new(),
+    }
+}
+
+/// Iterator of [`data_rows`].
+pub(crate) struct DataRows<'a> {
+    grid: &'a Grid,
+    header: &'a Header,
+    original: bool,
+    /// Next sheet row to look at, and the last one (inclusive).
+    next: u64,
+    last: u64,
+    in_footer: bool,
+    pub footer: Vec<String>,
+}
+
+impl Iterator for DataRows<'_> {
+    type Item = RawRow;
+
+    fn next(&mut self) -> Option<RawRow> {
+        let (grid, header) = (self.grid, self.header);
         // A merged area reaching down from the header is not data.
         let own = |cell: &super::grid::GridCell| {
             !cell.merged_from.is_some_and(|(orow, _)| orow <= header.row)
         };
-        if !in_footer {
-            let first = grid
-                .row(r)
-                .find(|(_, c)| own(c) && !matches!(c.merged_from, Some((orow, _)) if orow != r));
-            if let Some((_, c)) = first {
-                if let CellValue::Text(t) = &c.value {
-                    in_footer = is_note(t);
-                }
-            }
-        }
-        if in_footer {
-            let t = row_text(grid, r);
-            if !t.is_empty() {
-                footer.push(t);
-            }
-            continue;
-        }
-        let mut raw = RawRow {
-            row: r,
-            ..Default::default()
-        };
-        let mut has_data = false;
-        for m in &header.columns {
-            let cell = grid.get(r, m.col).filter(|c| own(c));
-            let rc = match cell {
-                Some(c) => {
-                    if c.merged_from.is_none() && m.key != "seq" && !c.value.is_empty() {
-                        has_data = true;
-                    }
-                    RawCell {
-                        col: m.col,
-                        value: c.value.clone(),
-                        merged_from: c.merged_from,
-                    }
-                }
-                None => RawCell {
-                    col: m.col,
-                    ..Default::default()
-                },
-            };
-            raw.cells.insert(m.key.clone(), rc);
-        }
-        if !has_data {
-            continue;
-        }
-        for (c, cell) in grid.row(r) {
-            if !own(cell) || cell.value.is_empty() {
+        while self.next <= self.last {
+            let r = self.next as u32;
+            self.next += 1;
+            // Blank rows give neither data nor footer: skip them cheaply (a
+            // stray cell at row 1,048,576 leaves a million of them).
+            if grid.row(r).next().is_none() {
                 continue;
             }
-            let head = header
-                .texts
-                .get(&c)
-                .cloned()
-                .unwrap_or_else(|| col_letter(c));
-            raw.original.push((head, cell.value.display()));
+            if !self.in_footer {
+                let first = grid.row(r).find(|(_, c)| {
+                    own(c) && !matches!(c.merged_from, Some((orow, _)) if orow != r)
+                });
+                if let Some((_, c)) = first {
+                    if let CellValue::Text(t) = &c.value {
+                        self.in_footer = is_note(t);
+                    }
+                }
+            }
+            if self.in_footer {
+                let t = row_text(grid, r);
+                if !t.is_empty() {
+                    self.footer.push(t);
+                }
+                continue;
+            }
+            let mut raw = RawRow {
+                row: r,
+                ..Default::default()
+            };
+            let mut has_data = false;
+            for m in &header.columns {
+                let cell = grid.get(r, m.col).filter(|c| own(c));
+                let rc = match cell {
+                    Some(c) => {
+                        if c.merged_from.is_none() && m.key != "seq" && !c.value.is_empty() {
+                            has_data = true;
+                        }
+                        RawCell {
+                            col: m.col,
+                            value: c.value.clone(),
+                            merged_from: c.merged_from,
+                        }
+                    }
+                    None => RawCell {
+                        col: m.col,
+                        ..Default::default()
+                    },
+                };
+                raw.cells.insert(m.key.clone(), rc);
+            }
+            if !has_data {
+                continue;
+            }
+            for (c, cell) in grid.row(r).filter(|_| self.original) {
+                if !own(cell) || cell.value.is_empty() {
+                    continue;
+                }
+                let head = header
+                    .texts
+                    .get(&c)
+                    .cloned()
+                    .unwrap_or_else(|| col_letter(c));
+                raw.original.push((head, cell.value.display()));
+            }
+            return Some(raw);
         }
-        rows.push(raw);
+        None
     }
-    (rows, footer)
 }
 
 /// `A`, `B`, …, `AA` for a 0-based column.

@@ -46,10 +46,15 @@ fn role_of(sheet_name: &str) -> Option<Role> {
 struct Table<'a> {
     sheet: &'a SheetGrid,
     header: Header,
-    rows: Vec<RawRow>,
 }
 
 impl Table<'_> {
+    /// The data rows, read from the sheet one at a time (a ledger of 50,000
+    /// tasks would otherwise hold every row's cells twice).
+    fn rows(&self) -> header::DataRows<'_> {
+        header::data_rows(&self.sheet.grid, &self.header, false)
+    }
+
     fn cell(&self, row: &RawRow, key: &str) -> Option<String> {
         row.get(key).map(|c| a1(row.row, c.col))
     }
@@ -61,12 +66,7 @@ fn text(row: &RawRow, key: &str) -> String {
 
 fn find_table<'a>(sheet: &'a SheetGrid, cols: &Columns, key: &str) -> Option<Table<'a>> {
     let header = header::find_header(&sheet.grid, cols, key)?;
-    let (rows, _) = header::extract_rows(&sheet.grid, &header);
-    Some(Table {
-        sheet,
-        header,
-        rows,
-    })
+    Some(Table { sheet, header })
 }
 
 /// Collects ledger issues with the ledger's file name.
@@ -243,8 +243,7 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
 
 /// The year of the first full date in the task sheet, else the current year.
 fn default_year(tb: &Table<'_>) -> i32 {
-    tb.rows
-        .iter()
+    tb.rows()
         .flat_map(|r| ["deadline", "start", "assigned"].map(|k| r.value(k).clone()))
         .find_map(|v| parse_date(&v, 1900))
         .map(|d| d.year())
@@ -255,7 +254,8 @@ fn read_units(tb: &Table<'_>, issues: &mut Issues) -> Vec<Unit> {
     let sheet = tb.sheet.name.as_str();
     let mut units: Vec<Unit> = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();
-    for row in &tb.rows {
+    for row in tb.rows() {
+        let row = &row;
         let name = text(row, "name");
         if name.is_empty() {
             continue;
@@ -318,7 +318,8 @@ fn read_tasks(tb: &Table<'_>, year: i32, issues: &mut Issues) -> Vec<Task> {
     let sheet = tb.sheet.name.as_str();
     let mut tasks: Vec<Task> = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();
-    for row in &tb.rows {
+    for row in tb.rows() {
+        let row = &row;
         let line = row.row + 1;
         let id = to_half_width(trim(&text(row, "id"))).trim().to_string();
         if id.is_empty() {
@@ -453,7 +454,8 @@ fn read_milestones(tb: &Table<'_>, tasks: &mut [Task], year: i32, issues: &mut I
         .enumerate()
         .map(|(i, t)| (norm_id(&t.id), i))
         .collect();
-    for row in &tb.rows {
+    for row in tb.rows() {
+        let row = &row;
         let id = text(row, "id");
         let Some(&ti) = index.get(&norm_id(&id)) else {
             issues.warn(
@@ -498,7 +500,8 @@ fn read_evaluations(tb: &Table<'_>, units: &[Unit], issues: &mut Issues) -> Vec<
     let sheet = tb.sheet.name.as_str();
     let idx = Ledger::new(Vec::new(), units.to_vec(), Vec::new());
     let mut out = Vec::new();
-    for row in &tb.rows {
+    for row in tb.rows() {
+        let row = &row;
         let written = text(row, "unit");
         if written.is_empty() {
             continue;

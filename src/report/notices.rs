@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 pub use super::xlsx::safe_file_name;
@@ -19,7 +20,7 @@ use crate::calendar::Calendar;
 use crate::merge::RejectedRow;
 use crate::model::{Card, Issue, IssueCode, Severity};
 use crate::pipeline::RunResult;
-use crate::score::TaskResult;
+use crate::score::{TaskResult, UnitResult};
 
 /// Working days a unit has to resubmit after the notice.
 pub const RESUBMIT_WORKING_DAYS: u32 = 3;
@@ -86,6 +87,23 @@ pub fn collect_notices(r: &RunResult) -> Vec<UnitNotice<'_>> {
     }
     let by_id: BTreeMap<&str, &TaskResult> =
         r.scored.tasks.iter().map(|t| (t.id.as_str(), t)).collect();
+    // Indexes by unit, so that the loop below is not units × rows.
+    let mut unit_results: BTreeMap<&str, &UnitResult> = BTreeMap::new();
+    for x in &r.scored.units {
+        unit_results.entry(x.name.as_str()).or_insert(x);
+    }
+    let mut rejected_of: BTreeMap<&str, Vec<&RejectedRow>> = BTreeMap::new();
+    for x in &r.merged.rejected {
+        if let Some(u) = x.unit.as_deref() {
+            rejected_of.entry(u).or_default().push(x);
+        }
+    }
+    let mut issues_of: BTreeMap<&str, Vec<&Issue>> = BTreeMap::new();
+    for i in r.merged.issues.iter().filter(|i| worth_telling(i)) {
+        if let Some(u) = i.unit.as_deref() {
+            issues_of.entry(u).or_default().push(i);
+        }
+    }
     let mut out = Vec::new();
     for u in &r.ledger.units {
         let name = u.name.as_str();
@@ -96,7 +114,7 @@ pub fn collect_notices(r: &RunResult) -> Vec<UnitNotice<'_>> {
             let sev = |t: &TaskResult| t.card.map(Card::severity).unwrap_or(0);
             sev(b).cmp(&sev(a)).then_with(|| a.id.cmp(&b.id))
         });
-        let ur = r.scored.units.iter().find(|x| x.name == name);
+        let ur = unit_results.get(name).copied();
         // The unit's own card: shown when it has reasons of its own.
         let unit_card = ur.and_then(|x| match x.card {
             Some(c) if !x.reasons.is_empty() => Some((c, x.reasons.as_slice())),
@@ -113,18 +131,8 @@ pub fn collect_notices(r: &RunResult) -> Vec<UnitNotice<'_>> {
             .unwrap_or_default();
         let not_reported = sub.is_some_and(|s| !s.reported && !s.due.is_empty());
         let late = sub.is_some_and(|s| s.late);
-        let rejected: Vec<&RejectedRow> = r
-            .merged
-            .rejected
-            .iter()
-            .filter(|x| x.unit.as_deref() == Some(name))
-            .collect();
-        let other: Vec<&Issue> = r
-            .merged
-            .issues
-            .iter()
-            .filter(|i| i.unit.as_deref() == Some(name) && worth_telling(i))
-            .collect();
+        let rejected = rejected_of.remove(name).unwrap_or_default();
+        let other = issues_of.remove(name).unwrap_or_default();
         let n = UnitNotice {
             unit: name,
             unit_card,
@@ -147,15 +155,20 @@ pub fn write_notices(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
     let fmts = Formats::new();
     let deadline = resubmit_deadline(r);
     let mut names = UniqueNames::default();
-    let mut written = Vec::new();
-    for n in collect_notices(r) {
-        let path = dir.join(names.xlsx(n.unit));
-        let mut wb = build_notice(r, &n, deadline, &fmts)
-            .with_context(|| format!("生成反馈通知 {} 失败", path.display()))?;
-        save_atomic(&mut wb, &path)?;
-        written.push(path);
-    }
-    Ok(written)
+    let notices = collect_notices(r);
+    let paths: Vec<PathBuf> = notices
+        .iter()
+        .map(|n| dir.join(names.xlsx(n.unit)))
+        .collect();
+    notices
+        .par_iter()
+        .zip(paths.par_iter())
+        .try_for_each(|(n, path)| {
+            let mut wb = build_notice(r, n, deadline, &fmts)
+                .with_context(|| format!("生成反馈通知 {} 失败", path.display()))?;
+            save_atomic(&mut wb, path)
+        })?;
+    Ok(paths)
 }
 
 /// Title of a unit's notice.
