@@ -228,7 +228,9 @@ fn cmd_run(a: &RunArgs, ui: &Ui) -> Result<()> {
     if let Some(j) = &a.json {
         write_json(j, &summary)?;
     }
+    let t = crate::timing::phase("archive");
     let archived = archive::write_archive(&r, &out, &outputs, &json_text, a.force)?;
+    drop(t);
 
     if !ui.quiet {
         let shown = vec![written.summary, notices_dir, next_dir, archived];

@@ -21,5 +21,6 @@ pub mod samples;
 pub mod score;
 pub mod templates;
 pub mod text;
+pub mod timing;
 pub mod validate;
 pub mod value;

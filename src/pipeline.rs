@@ -86,9 +86,12 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
             inputs.returns.display()
         );
     }
+    let t = crate::timing::phase("ledger");
     let (ledger, ledger_issues) = ingest::read_ledger(&inputs.ledger, limits)
         .with_context(|| format!("读取台账 {} 失败", inputs.ledger.display()))?;
 
+    drop(t);
+    let t = crate::timing::phase("read+check returns");
     let files = ingest::discover(&inputs.returns)
         .with_context(|| format!("无法列出文件夹 {}", inputs.returns.display()))?;
 
@@ -116,6 +119,8 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
     // Same order as `ingest::ingest_all`.
     checked.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
 
+    drop(t);
+    let t = crate::timing::phase("merge");
     let merged = merge::merge(
         checked,
         &MergeCtx {
@@ -124,6 +129,8 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
             report_deadline: inputs.report_deadline,
         },
     );
+    drop(t);
+    let _t = crate::timing::phase("score");
     let scored = score::score(&ScoreInput {
         ledger: &ledger,
         period: inputs.period,

@@ -50,8 +50,13 @@ pub struct Written {
 /// per-unit notices and next period's pre-filled forms.
 pub fn write_all(r: &RunResult, out: &Path) -> Result<Written> {
     let summary = out.join(summary::summary_file_name(r));
+    let t = crate::timing::phase("summary workbook");
     summary::write_summary(r, &summary)?;
+    drop(t);
+    let t = crate::timing::phase("notices");
     let notices = notices::write_notices(r, &out.join(notices::NOTICES_DIR))?;
+    drop(t);
+    let _t = crate::timing::phase("next forms");
     let next_forms = forms::write_next_forms(r, &out.join(NEXT_FORMS_DIR))?;
     Ok(Written {
         summary,
