@@ -33,6 +33,14 @@ fn forms(w: &Workdir, period: &str) -> Vec<PathBuf> {
     v
 }
 
+/// The form written for `unit`.
+fn form_of<'a>(files: &'a [PathBuf], unit: &str) -> &'a PathBuf {
+    files
+        .iter()
+        .find(|p| p.to_string_lossy().contains(unit))
+        .unwrap_or_else(|| panic!("no form for {unit} in {files:?}"))
+}
+
 /// Fill every answer cell of a form with openpyxl, as a unit would.
 fn fill_with_openpyxl(src: &Path, dest: &Path, percent: u32) -> Option<()> {
     let script = format!(
@@ -118,10 +126,7 @@ fn one_form_per_unit_with_its_due_tasks() {
     let w = Workdir::new();
     let files = forms(&w, "2023-03");
     assert_eq!(files.len(), UNITS.len(), "{files:?}");
-    let f = files
-        .iter()
-        .find(|p| p.to_string_lossy().contains("区发展和改革局"))
-        .unwrap();
+    let f = form_of(&files, "区发展和改革局");
     let mut wb = open_workbook_auto(f).unwrap();
     let first = wb.sheet_names()[0].clone();
     let range = wb.worksheet_range(&first).unwrap();
@@ -153,10 +158,7 @@ fn one_form_per_unit_with_its_due_tasks() {
 fn in_a_month_without_quarterly_tasks_fewer_tasks_are_due() {
     let w = Workdir::new();
     let files = forms(&w, "2023-04");
-    let f = files
-        .iter()
-        .find(|p| p.to_string_lossy().contains("区发展和改革局"))
-        .unwrap();
+    let f = form_of(&files, "区发展和改革局");
     let mut wb = open_workbook_auto(f).unwrap();
     let first = wb.sheet_names()[0].clone();
     let range = wb.worksheet_range(&first).unwrap();
@@ -173,10 +175,7 @@ fn in_a_month_without_quarterly_tasks_fewer_tasks_are_due() {
 fn assigned_cells_locked_answers_unlocked_dropdowns_protection() {
     let w = Workdir::new();
     let files = forms(&w, "2023-03");
-    let f = files
-        .iter()
-        .find(|p| p.to_string_lossy().contains("区发展和改革局"))
-        .unwrap();
+    let f = form_of(&files, "区发展和改革局");
     let mut zip = zip::ZipArchive::new(std::fs::File::open(f).unwrap()).unwrap();
     let mut xml = String::new();
     zip.by_name("xl/worksheets/sheet1.xml")
@@ -231,10 +230,7 @@ fn filled_by_openpyxl_comes_back_with_zero_errors() {
 fn renamed_form_is_identified_by_its_metadata() {
     let w = Workdir::new();
     let files = forms(&w, "2023-03");
-    let f = files
-        .iter()
-        .find(|p| p.to_string_lossy().contains("区财政局"))
-        .unwrap();
+    let f = form_of(&files, "区财政局");
     let returns = w.path("returns");
     std::fs::create_dir_all(&returns).unwrap();
     if fill_with_openpyxl(f, &returns.join("新建文件(2).xlsx"), 30).is_none() {
@@ -251,10 +247,7 @@ fn renamed_form_is_identified_by_its_metadata() {
 fn edited_assigned_title_is_flagged() {
     let w = Workdir::new();
     let files = forms(&w, "2023-03");
-    let f = files
-        .iter()
-        .find(|p| p.to_string_lossy().contains("区财政局"))
-        .unwrap();
+    let f = form_of(&files, "区财政局");
     let returns = w.path("returns");
     std::fs::create_dir_all(&returns).unwrap();
     let filled = w.path("filled.xlsx");
@@ -319,10 +312,7 @@ fn filled_then_resaved_by_libreoffice_still_comes_back_clean() {
     // the workbook is rewritten by another program, hidden metadata included.
     let w = Workdir::new();
     let files = forms(&w, "2023-03");
-    let f = files
-        .iter()
-        .find(|p| p.to_string_lossy().contains("区发展和改革局"))
-        .unwrap();
+    let f = form_of(&files, "区发展和改革局");
     let filled = w.path("filled/区发改局-已填.xlsx");
     std::fs::create_dir_all(filled.parent().unwrap()).unwrap();
     if fill_with_openpyxl(f, &filled, 60).is_none() {
