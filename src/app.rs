@@ -174,14 +174,13 @@ fn cmd_check(a: &CheckArgs, ui: &Ui) -> Result<()> {
     let inputs = resolve_inputs(&a.common, a.returns.as_ref(), config, out.as_deref())?;
     let bar = Bar::new(ui);
     let r = pipeline::execute(&inputs, &bar)?;
-    let summary = Summary::from_run(&r);
-    let to_stdout = a.json.as_deref() == Some("-");
+    let json_on_stdout = a.json.as_deref() == Some("-");
     if let Some(j) = &a.json {
-        write_json(j, &summary)?;
+        write_json(j, &Summary::from_run(&r).to_json())?;
     }
     if !ui.quiet {
-        print_summary(&r, &[], to_stdout);
-        print_top_issues(&r, 30, to_stdout);
+        print_summary(&r, &[], json_on_stdout);
+        print_top_issues(&r, 30, json_on_stdout);
     }
     Ok(())
 }
@@ -195,16 +194,9 @@ fn cmd_run(a: &RunArgs, ui: &Ui) -> Result<()> {
         Some(o) => o.clone(),
         None => config.resolve(&need(config.out.clone(), "输出文件夹", "--out <文件夹>")?),
     };
-    let period = a.common.period.or(config.period);
-    if let Some(p) = period {
-        if archive::period_dir(&out, &p).exists() && !a.force {
-            bail!(
-                "{} 中已有 {} 期的归档（{}）。为防止覆盖已停止；确需重新生成请加 --force",
-                out.display(),
-                p,
-                archive::period_dir(&out, &p).display()
-            );
-        }
+    // Refuse before the work, not after it (write_archive checks again).
+    if let Some(p) = a.common.period.or(config.period) {
+        archive::refuse_overwrite(&out, &p, a.force)?;
     }
     let inputs = resolve_inputs(&a.common, a.returns.as_ref(), config, Some(&out))?;
     let bar = Bar::new(ui);
@@ -222,11 +214,10 @@ fn cmd_run(a: &RunArgs, ui: &Ui) -> Result<()> {
     outputs.extend(written.notices.iter().cloned());
     outputs.extend(written.next_forms.iter().cloned());
 
-    let summary = Summary::from_run(&r);
-    let json_text = summary.to_json();
-    let to_stdout = a.json.as_deref() == Some("-");
+    let json_text = Summary::from_run(&r).to_json();
+    let json_on_stdout = a.json.as_deref() == Some("-");
     if let Some(j) = &a.json {
-        write_json(j, &summary)?;
+        write_json(j, &json_text)?;
     }
     let t = crate::timing::phase("archive");
     let archived = archive::write_archive(&r, &out, &outputs, &json_text, a.force)?;
@@ -234,7 +225,7 @@ fn cmd_run(a: &RunArgs, ui: &Ui) -> Result<()> {
 
     if !ui.quiet {
         let shown = vec![written.summary, notices_dir, next_dir, archived];
-        print_summary(&r, &shown, to_stdout);
+        print_summary(&r, &shown, json_on_stdout);
     }
     Ok(())
 }
@@ -252,15 +243,15 @@ fn clear_xlsx(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn write_json(dest: &str, summary: &Summary) -> Result<()> {
-    let text = summary.to_json();
+/// Write the JSON summary to a file (atomically) or, for `-`, to standard output.
+fn write_json(dest: &str, text: &str) -> Result<()> {
     if dest == "-" {
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;
         out.flush()?;
         Ok(())
     } else {
-        archive::write_text(Path::new(dest), &text)
+        archive::write_text(Path::new(dest), text)
     }
 }
 

@@ -29,11 +29,6 @@ pub fn period_dir(out: &Path, period: &Period) -> PathBuf {
     out.join(ARCHIVE_DIR).join(period.to_string())
 }
 
-/// Has this period been archived already?
-pub fn exists(out: &Path, period: &Period) -> bool {
-    period_dir(out, period).join(RESULTS_FILE).is_file()
-}
-
 /// One received file in the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManifestEntry {
@@ -129,6 +124,20 @@ pub fn load_history(out: &Path, current: &Period) -> (History, Vec<String>) {
     (History { periods }, warnings)
 }
 
+/// An archived period is never replaced without `force`.
+pub fn refuse_overwrite(out: &Path, period: &Period, force: bool) -> Result<()> {
+    let dir = period_dir(out, period);
+    if dir.exists() && !force {
+        bail!(
+            "{} 中已有 {} 期的归档（{}）。为防止覆盖已停止；确需重新生成请加 --force",
+            out.display(),
+            period,
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
 /// Write `archive/<period>/` atomically: build it in a temporary folder
 /// beside it and rename into place. Refuses to replace an existing period
 /// unless `force`.
@@ -140,13 +149,7 @@ pub fn write_archive(
     force: bool,
 ) -> Result<PathBuf> {
     let final_dir = period_dir(out, &r.period);
-    if final_dir.exists() && !force {
-        bail!(
-            "{} 已有 {} 期的归档，为防止覆盖已停止。确需重新生成请加 --force",
-            final_dir.display(),
-            r.period
-        );
-    }
+    refuse_overwrite(out, &r.period, force)?;
     let parent = out.join(ARCHIVE_DIR);
     fs::create_dir_all(&parent).with_context(|| format!("无法创建 {}", parent.display()))?;
     let tmp = tempfile::Builder::new()
