@@ -548,7 +548,7 @@ fn print_top_issues(r: &RunResult, n: usize, to_stderr: bool) {
         out!(
             to_stderr,
             "  {}{}{}  {}  {}",
-            i.file.as_deref().unwrap_or("-"),
+            i.file.as_deref().or(i.unit.as_deref()).unwrap_or("-"),
             i.sheet
                 .as_deref()
                 .map(|s| format!(" [{s}]"))
