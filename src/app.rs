@@ -478,31 +478,31 @@ fn print_summary(r: &RunResult, outputs: &[PathBuf], to_stderr: bool) {
         cc.add(task.card);
     }
     // Only the colors the preset uses: 红黄蓝 or 黄橙红.
-    let shown: &[(Card, u32)] = match r.preset {
-        crate::config::Preset::RedYellowBlue => &[
-            (Card::Red, cc.red),
-            (Card::Yellow, cc.yellow),
-            (Card::Blue, cc.blue),
-        ],
-        crate::config::Preset::YellowOrangeRed => &[
-            (Card::Red, cc.red),
-            (Card::Orange, cc.orange),
-            (Card::Yellow, cc.yellow),
-        ],
+    let colors: &[Card] = match r.preset {
+        crate::config::Preset::RedYellowBlue => &[Card::Red, Card::Yellow, Card::Blue],
+        crate::config::Preset::YellowOrangeRed => &[Card::Red, Card::Orange, Card::Yellow],
     };
-    let cards: Vec<String> = shown
-        .iter()
-        .map(|&(c, n)| {
-            let st = paint(c);
-            format!("{st}{} {n}{st:#}", c.label())
-        })
-        .collect();
-    let units_carded = r.scored.units.iter().filter(|u| u.card.is_some()).count();
-    out!(
-        to_stderr,
-        "亮牌   事项：{}；单位亮牌 {units_carded} 个",
-        cards.join("  ")
-    );
+    let mut uc = crate::score::CardCounts::default();
+    for u in &r.scored.units {
+        uc.add(u.card);
+    }
+    let line = |counts: &crate::score::CardCounts| -> String {
+        colors
+            .iter()
+            .map(|&c| {
+                let n = match c {
+                    Card::Red => counts.red,
+                    Card::Orange => counts.orange,
+                    Card::Yellow => counts.yellow,
+                    Card::Blue => counts.blue,
+                };
+                let st = paint(c);
+                format!("{st}{} {n}{st:#}", c.label())
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    out!(to_stderr, "亮牌   事项：{}；单位：{}", line(&cc), line(&uc));
     let missing: Vec<&str> = r
         .merged
         .submissions
