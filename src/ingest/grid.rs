@@ -310,17 +310,73 @@ fn cell_budget(limits: &Limits, n: usize) -> Result<(), ReadError> {
     }
 }
 
-fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError> {
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+/// From this size on, a workbook's merged areas are read on a second thread
+/// while its cells are read: calamine parses a sheet's whole XML again to
+/// find them, a third of the reading time of a 50,000-row ledger. (Small
+/// files are already read in parallel with each other.)
+const PARALLEL_MERGES_BYTES: usize = 2 << 20;
+
+fn open_xlsx(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, ReadError> {
+    Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Password => ReadError::Password,
         other => ReadError::from_msg(other),
-    })?;
+    })
+}
+
+fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError> {
+    let mut wb = open_xlsx(bytes)?;
     let metas: Vec<(String, bool)> = wb
         .sheets_metadata()
         .iter()
         .filter(|s| s.typ == calamine::SheetType::WorkSheet)
         .map(|s| (s.name.clone(), is_hidden(s.visible)))
         .collect();
+    if bytes.len() < PARALLEL_MERGES_BYTES {
+        return read_xlsx_sheets(&mut wb, metas, limits, |wb, name| {
+            wb.merge_cells_by_sheet_name(name).unwrap_or_default()
+        });
+    }
+    let names: Vec<String> = metas.iter().map(|(n, _)| n.clone()).collect();
+    std::thread::scope(|scope| {
+        // Same calls, same order, on a second reader of the same bytes; each
+        // sheet's merges are sent as soon as they are known.
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<Dimensions>>();
+        let worker = scope.spawn(move || {
+            let _quiet = super::ParsingGuard::enter();
+            let mut wb2 = open_xlsx(bytes).ok();
+            for name in &names {
+                let merges = wb2
+                    .as_mut()
+                    .and_then(|w| w.merge_cells_by_sheet_name(name).ok())
+                    .unwrap_or_default();
+                if tx.send(merges).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut lost = false;
+        let out = read_xlsx_sheets(&mut wb, metas, limits, |_, _| {
+            rx.recv().unwrap_or_else(|_| {
+                lost = true;
+                Vec::new()
+            })
+        });
+        drop(rx);
+        match worker.join() {
+            // The second reader panicked on merges this thread needed: panic
+            // here too, as reading them on this thread would have.
+            Err(p) if lost => std::panic::resume_unwind(p),
+            _ => out,
+        }
+    })
+}
+
+fn read_xlsx_sheets<'b>(
+    wb: &mut Xlsx<Cursor<&'b [u8]>>,
+    metas: Vec<(String, bool)>,
+    limits: &Limits,
+    mut merges_of: impl FnMut(&mut Xlsx<Cursor<&'b [u8]>>, &str) -> Vec<Dimensions>,
+) -> Result<Vec<SheetGrid>, ReadError> {
     let mut out = Vec::with_capacity(metas.len());
     let mut total = 0usize;
     for (name, hidden) in metas {
@@ -357,7 +413,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
                 cell_budget(limits, total + grid.len())?;
             }
         }
-        let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        let merges = merges_of(wb, &name);
         grid.apply_merges(&merges, limits.max_cells);
         total += grid.len();
         out.push(SheetGrid {

@@ -58,8 +58,46 @@ fn cell_text(grid: &Grid, row: u32, col: u32) -> String {
     trim(&grid.value(row, col).display()).to_string()
 }
 
+/// The trimmed display text of each stored cell of the rows scanned for a
+/// header, worked out once: each row is read alone, joined under the row
+/// above, and as the upper half of the next row's header.
+struct RowTexts(Vec<Vec<(u32, String)>>);
+
+impl RowTexts {
+    fn new(grid: &Grid, last: u32) -> RowTexts {
+        RowTexts(
+            (0..=last)
+                .map(|r| {
+                    grid.row(r)
+                        .map(|(c, _)| (c, cell_text(grid, r, c)))
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+
+    /// Same as `cell_text(grid, row, col)` for a scanned row.
+    fn get(&self, row: u32, col: u32) -> &str {
+        self.0
+            .get(row as usize)
+            .and_then(|cells| {
+                cells
+                    .binary_search_by_key(&col, |(c, _)| *c)
+                    .ok()
+                    .map(|i| cells[i].1.as_str())
+            })
+            .unwrap_or("")
+    }
+}
+
 /// Match one header row, optionally joined with the row above it.
-fn match_row(grid: &Grid, cols: &Columns, row: u32, upper: Option<u32>) -> Header {
+fn match_row(
+    grid: &Grid,
+    texts: &RowTexts,
+    cols: &Columns,
+    row: u32,
+    upper: Option<u32>,
+) -> Header {
     let mut colset: Vec<u32> = grid.row(row).map(|(c, _)| c).collect();
     if let Some(u) = upper {
         colset.extend(grid.row(u).map(|(c, _)| c));
@@ -72,8 +110,10 @@ fn match_row(grid: &Grid, cols: &Columns, row: u32, upper: Option<u32>) -> Heade
         ..Default::default()
     };
     for c in colset {
-        let lower = cell_text(grid, row, c);
-        let upper_text = upper.map(|u| cell_text(grid, u, c)).unwrap_or_default();
+        let lower = texts.get(row, c).to_string();
+        let upper_text = upper
+            .map(|u| texts.get(u, c).to_string())
+            .unwrap_or_default();
         // A split heading (预计 over 完成时间) is read joined first; a group
         // heading over sub-headings (完成情况 over 完成进度) then falls back
         // to the sub-heading alone.
@@ -148,12 +188,13 @@ fn upper_is_group_row(grid: &Grid, upper: u32, row: u32) -> bool {
 /// them `key_col`; the candidate with most matches wins.
 pub(crate) fn find_header(grid: &Grid, cols: &Columns, key_col: &str) -> Option<Header> {
     let last = grid.max_row()?.min(HEADER_SCAN_ROWS - 1);
+    let texts = RowTexts::new(grid, last);
     let mut best: Option<Header> = None;
     for row in 0..=last {
-        let single = match_row(grid, cols, row, None);
+        let single = match_row(grid, &texts, cols, row, None);
         let mut cand = single;
         if row > 0 {
-            let joined = match_row(grid, cols, row, Some(row - 1));
+            let joined = match_row(grid, &texts, cols, row, Some(row - 1));
             let better = joined.columns.len() > cand.columns.len()
                 || (joined.columns.len() == cand.columns.len()
                     && !joined.columns.is_empty()

@@ -20,7 +20,10 @@ use rust_xlsxwriter::{
 
 use rayon::prelude::*;
 
-use super::xlsx::{save_atomic, set_properties, Formats, Sheet, UniqueNames, Val};
+use super::xlsx::{
+    save_atomic, save_atomic_level, set_properties, Formats, Sheet, UniqueNames, Val,
+    SMALL_ZIP_LEVEL,
+};
 use crate::calendar::Calendar;
 use crate::ingest::{FORM_VERSION, META_KEYS, META_SHEET};
 use crate::model::{Ledger, Status, Task, Unit};
@@ -241,7 +244,7 @@ pub fn form_title(unit: &str, period: &Period) -> String {
 /// Write one unit's form.
 pub fn write_form(spec: &FormSpec, path: &Path) -> Result<()> {
     let mut wb = build_form(spec).with_context(|| format!("生成反馈表 {} 失败", path.display()))?;
-    save_atomic(&mut wb, path)
+    save_atomic_level(&mut wb, path, SMALL_ZIP_LEVEL)
 }
 
 /// Build the form workbook in memory.

@@ -50,14 +50,26 @@ pub struct Written {
 /// per-unit notices and next period's pre-filled forms.
 pub fn write_all(r: &RunResult, out: &Path) -> Result<Written> {
     let summary = out.join(summary::summary_file_name(r));
-    let t = crate::timing::phase("summary workbook");
-    summary::write_summary(r, &summary)?;
-    drop(t);
-    let t = crate::timing::phase("notices");
-    let notices = notices::write_notices(r, &out.join(notices::NOTICES_DIR))?;
-    drop(t);
-    let _t = crate::timing::phase("next forms");
-    let next_forms = forms::write_next_forms(r, &out.join(NEXT_FORMS_DIR))?;
+    // The summary (one big workbook, saved on one thread) is written while
+    // the notices and next forms (many small workbooks) keep the other
+    // workers busy. Each file's bytes do not depend on the scheduling; an
+    // error is reported in the same order as before (summary first).
+    let (summary_done, rest) = rayon::join(
+        || {
+            let _t = crate::timing::phase("summary workbook");
+            summary::write_summary(r, &summary)
+        },
+        || -> Result<_> {
+            let t = crate::timing::phase("notices");
+            let notices = notices::write_notices(r, &out.join(notices::NOTICES_DIR))?;
+            drop(t);
+            let _t = crate::timing::phase("next forms");
+            let next_forms = forms::write_next_forms(r, &out.join(NEXT_FORMS_DIR))?;
+            Ok((notices, next_forms))
+        },
+    );
+    summary_done?;
+    let (notices, next_forms) = rest?;
     Ok(Written {
         summary,
         notices,

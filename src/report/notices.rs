@@ -15,7 +15,10 @@ use rayon::prelude::*;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 pub use super::xlsx::safe_file_name;
-use super::xlsx::{save_atomic, set_properties, Fill, Formats, Kind, Sheet, UniqueNames, Val};
+use super::xlsx::{
+    save_atomic_level, set_properties, Fill, Formats, Kind, Sheet, UniqueNames, Val,
+    SMALL_ZIP_LEVEL,
+};
 use crate::calendar::Calendar;
 use crate::merge::RejectedRow;
 use crate::model::{Card, Issue, IssueCode, Severity};
@@ -166,7 +169,7 @@ pub fn write_notices(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
         .try_for_each(|(n, path)| {
             let mut wb = build_notice(r, n, deadline, &fmts)
                 .with_context(|| format!("生成反馈通知 {} 失败", path.display()))?;
-            save_atomic(&mut wb, path)
+            save_atomic_level(&mut wb, path, SMALL_ZIP_LEVEL)
         })?;
     Ok(paths)
 }
