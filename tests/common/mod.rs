@@ -50,8 +50,14 @@ pub fn duban() -> Command {
     c
 }
 
-/// Run `duban check` on the standard ledger and a returns folder; return the JSON summary.
+/// Run `duban check` on the standard ledger and `w.returns()`; return the JSON summary.
 pub fn check(w: &Workdir, extra: &[&str]) -> Value {
+    check_at(w, &w.returns(), extra)
+}
+
+/// Run `duban check` on the standard ledger (written if missing) and the
+/// returns folder `returns`; the run must succeed. Returns the JSON summary.
+pub fn check_at(w: &Workdir, returns: &Path, extra: &[&str]) -> Value {
     let ledger = w.path("台账.xlsx");
     if !ledger.exists() {
         w.ledger();
@@ -61,7 +67,7 @@ pub fn check(w: &Workdir, extra: &[&str]) -> Value {
         .arg("--ledger")
         .arg(&ledger)
         .arg("--returns")
-        .arg(w.returns())
+        .arg(returns)
         .args([
             "--period",
             "2023-03",
