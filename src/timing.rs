@@ -27,10 +27,27 @@ impl Drop for Phase {
     fn drop(&mut self) {
         if enabled() {
             eprintln!(
-                "[timing] {:<24} {:>9.3} s",
+                "[timing] {:<24} {:>9.3} s  {}",
                 self.name,
-                self.start.elapsed().as_secs_f64()
+                self.start.elapsed().as_secs_f64(),
+                memory()
             );
         }
+    }
+}
+
+/// Current and peak resident memory (Linux; empty elsewhere).
+fn memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map(|kb| kb / 1024)
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(now), Some(peak)) => format!("rss {now} MB, peak {peak} MB"),
+        _ => String::new(),
     }
 }

@@ -146,7 +146,10 @@ fn load_sheets(path: &Path, name: &str, limits: &Limits) -> anyhow::Result<Vec<S
 
 pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledger, Vec<Issue>)> {
     let name = super::file_name(path);
+    let tt = crate::timing::phase("  ledger load");
     let sheets = load_sheets(path, &name, limits)?;
+    drop(tt);
+    let tt = crate::timing::phase("  ledger parse");
     let t = templates();
     let mut issues = Issues {
         file: name.clone(),
@@ -238,6 +241,8 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
         None => Vec::new(),
     };
 
+    drop(tt);
+    let _tt = crate::timing::phase("  ledger new");
     Ok((Ledger::new(tasks, units, evaluations), issues.list))
 }
 
