@@ -76,25 +76,39 @@ fn ole_has(bytes: &[u8], names: &[&str]) -> bool {
     })
 }
 
+/// Deflate cannot expand data by more than about 1,032 to 1 (a 258-byte
+/// match coded in two bits); stored members do not expand at all.
+const MAX_DEFLATE_RATIO: u64 = 1_040;
+
 fn sniff_zip(bytes: &[u8], max_inflated: u64) -> (Sniffed, u64) {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return (Sniffed::Damaged, 0);
     };
     let mut inflated: u64 = 0;
+    let mut compressed: u64 = 0;
     let mut names = Vec::with_capacity(zip.len());
     for i in 0..zip.len() {
         let Ok(f) = zip.by_index_raw(i) else {
             return (Sniffed::Damaged, 0);
         };
         inflated = inflated.saturating_add(f.size());
+        compressed = compressed.saturating_add(f.compressed_size());
         names.push(f.name().to_string());
     }
     if inflated > max_inflated {
         return (Sniffed::TooLarge { inflated }, inflated);
     }
     // Declared sizes can lie (the deflate stream is not cut at them): inflate
-    // for real, counting, and stop at the limit.
-    let actual = inflated_size(&mut zip, max_inflated);
+    // for real, counting, and stop at the limit — unless the members'
+    // compressed sizes (the most a reader takes of each stream, summed per
+    // member so overlapping members count every time) cannot inflate past
+    // the limit even at deflate's best ratio. That spares a second
+    // decompression of every ordinary form.
+    let actual = if compressed.saturating_mul(MAX_DEFLATE_RATIO) <= max_inflated {
+        inflated
+    } else {
+        inflated_size(&mut zip, max_inflated)
+    };
     if actual > max_inflated {
         return (Sniffed::TooLarge { inflated: actual }, actual);
     }
@@ -256,6 +270,36 @@ mod tests {
         assert_eq!(
             sniff(&bytes, "xlsx", 100_000),
             Sniffed::TooLarge { inflated: 100_001 }
+        );
+    }
+
+    #[test]
+    fn deflate_ratio_bound_holds_and_spares_small_files_the_inflating() {
+        // The most compressible input at the strongest level stays within the bound.
+        let mut buf = Cursor::new(Vec::new());
+        {
+            let mut w = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .compression_level(Some(9));
+            w.start_file("xl/workbook.xml", opts).unwrap();
+            std::io::Write::write_all(&mut w, &vec![0u8; 8 << 20]).unwrap();
+            w.finish().unwrap();
+        }
+        let bytes = buf.into_inner();
+        let mut zip = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+        let f = zip.by_index_raw(0).unwrap();
+        assert!(f.compressed_size() * MAX_DEFLATE_RATIO >= 8 << 20);
+        drop(f);
+        // Under the bound the declared size is trusted (no second inflate);
+        // over it the member is inflated and measured.
+        assert_eq!(
+            sniff_sized(&bytes, "xlsx", 1 << 40),
+            (Sniffed::Format(FileFormat::Xlsx), 8 << 20)
+        );
+        assert_eq!(
+            sniff_sized(&bytes, "xlsx", (8 << 20) + 1),
+            (Sniffed::Format(FileFormat::Xlsx), 8 << 20)
         );
     }
 }
