@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::calendar::Calendar;
 use crate::config::{Config, Preset};
 use crate::history::History;
-use crate::ingest;
+use crate::ingest::{self, Ingested};
 use crate::merge::{self, MergeCtx, Merged};
 use crate::model::{Issue, Ledger};
 use crate::period::Period;
@@ -86,15 +87,40 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
             inputs.returns.display()
         );
     }
-    let t = crate::timing::phase("ledger");
-    let (ledger, ledger_issues) = ingest::read_ledger(&inputs.ledger, limits)
-        .with_context(|| format!("读取台账 {} 失败", inputs.ledger.display()))?;
+    // The ledger is read on its own thread while this one starts reading the
+    // returns (reading a form needs nothing from the ledger; checking it
+    // does). The files read meanwhile wait, unchecked, for the ledger.
+    let t = crate::timing::phase("ledger (+ first returns)");
+    let files = ingest::discover(&inputs.returns);
+    let ledger_done = AtomicBool::new(false);
+    let (ledger_read, early) = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let r = ingest::read_ledger(&inputs.ledger, limits);
+            ledger_done.store(true, Ordering::Release);
+            r
+        });
+        let mut early: Vec<Ingested> = Vec::new();
+        if let Ok(files) = &files {
+            progress.start(files.len());
+            for p in files {
+                if ledger_done.load(Ordering::Acquire) {
+                    break;
+                }
+                early.push(ingest::ingest_file(p, &inputs.returns, limits));
+                progress.file_done();
+            }
+        }
+        let ledger = reader
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (ledger, early)
+    });
+    let (ledger, ledger_issues) =
+        ledger_read.with_context(|| format!("读取台账 {} 失败", inputs.ledger.display()))?;
+    let files = files.with_context(|| format!("无法列出文件夹 {}", inputs.returns.display()))?;
 
     drop(t);
     let t = crate::timing::phase("read+check returns");
-    let files = ingest::discover(&inputs.returns)
-        .with_context(|| format!("无法列出文件夹 {}", inputs.returns.display()))?;
-
     let calendar = inputs.calendar();
     let vctx = ValidateCtx {
         ledger: &ledger,
@@ -104,17 +130,28 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
         near_deadline_days: inputs.config.near_deadline_days,
         history: &inputs.history,
     };
-    // Each file is checked as soon as it is read, on the same worker, so the
-    // raw cells of only a few files are alive at a time (not the whole batch).
-    progress.start(files.len());
-    let mut checked: Vec<CheckedFile> = files
-        .par_iter()
-        .map(|p| {
-            let ingested = ingest::ingest_file(p, &inputs.returns, limits);
-            progress.file_done();
-            validate::validate_file(&ingested, &vctx)
-        })
-        .collect();
+    // Each later file is checked as soon as it is read, on the same worker,
+    // so the raw cells of only a few files are alive at a time.
+    let read_early = early.len();
+    let (mut checked, rest): (Vec<CheckedFile>, Vec<CheckedFile>) = rayon::join(
+        || {
+            early
+                .into_par_iter()
+                .map(|ing| validate::validate_file(&ing, &vctx))
+                .collect()
+        },
+        || {
+            files[read_early..]
+                .par_iter()
+                .map(|p| {
+                    let ingested = ingest::ingest_file(p, &inputs.returns, limits);
+                    progress.file_done();
+                    validate::validate_file(&ingested, &vctx)
+                })
+                .collect()
+        },
+    );
+    checked.extend(rest);
     progress.finish();
     // Same order as `ingest::ingest_all`.
     checked.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
