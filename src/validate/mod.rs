@@ -60,7 +60,8 @@ pub struct CheckedRow {
     pub outcome: RowOutcome,
     /// Present when accepted (and kept when later superseded).
     pub report: Option<Report>,
-    /// (header, original value) of every non-empty cell.
+    /// (header, original value) of every non-empty cell of a rejected row
+    /// (empty for an accepted row).
     pub original: Vec<(String, String)>,
     /// Chinese messages of the errors that rejected the row (empty if accepted).
     pub reasons: Vec<String>,
@@ -925,8 +926,14 @@ impl<'a> FileChecker<'a> {
             } else {
                 RowOutcome::Rejected
             },
+            // Only a rejected row is shown with its original values (退回明细);
+            // an accepted row's figures live on in its report.
+            original: if report.is_some() {
+                Vec::new()
+            } else {
+                raw.original.clone()
+            },
             report,
-            original: raw.original.clone(),
             reasons,
         }
     }
