@@ -127,9 +127,10 @@ pub struct MergeCtx<'a> {
 pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
     let mut files = files;
     files.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
+    let first_errors: Vec<Option<String>> = files.iter().map(|f| first_error(&f.issues)).collect();
     let mut issues: Vec<Issue> = files
-        .iter()
-        .flat_map(|f| f.issues.iter().cloned())
+        .iter_mut()
+        .flat_map(|f| std::mem::take(&mut f.issues))
         .collect();
 
     // ---- first outcome of each file, before duplicates are resolved
@@ -194,38 +195,44 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
     // task id → index of the record whose row is in `reports`
     let mut report_owner: BTreeMap<String, usize> = BTreeMap::new();
     let mut rejected: Vec<RejectedRow> = Vec::new();
-    for (i, f) in files.iter().enumerate() {
+    let superseded_by: Vec<Option<String>> = superseded_by
+        .iter()
+        .map(|w| w.map(|w| files[w].file.rel.clone()))
+        .collect();
+    // The files are consumed: their rows' reports move into `reports`.
+    for (i, f) in files.into_iter().enumerate() {
         let outcome = outcomes[i];
         let rows_read = count(f.rows.len());
+        let error = first_errors[i].clone();
         let mut rec = FileRecord {
-            file: f.file.clone(),
-            unit: f.unit.clone(),
+            file: f.file,
+            unit: f.unit,
             period: f.period,
             fill_date: f.fill_date,
-            sheets: f.sheets.clone(),
+            sheets: f.sheets,
             outcome,
             rows_read,
             accepted: 0,
             rejected: 0,
             superseded: 0,
             late: false,
-            superseded_by: superseded_by[i].map(|w| files[w].file.rel.clone()),
-            error: first_error(&f.issues),
+            superseded_by: superseded_by[i].clone(),
+            error,
         };
         match outcome {
             FileOutcome::Superseded => rec.superseded = rows_read,
             // Ignored files have no rows; should one ever carry some, they count as rejected.
             FileOutcome::Ignored => rec.rejected = rows_read,
             FileOutcome::Rejected | FileOutcome::Accepted => {
-                for row in &f.rows {
-                    match (row.outcome, &row.report) {
+                for row in f.rows {
+                    match (row.outcome, row.report) {
                         (RowOutcome::Accepted, Some(rep)) if outcome == FileOutcome::Accepted => {
                             rec.accepted += 1;
                             if let Some(prev) = reports.get(&rep.task) {
                                 // Reported twice by accepted files: keep the later row
                                 // (provenance order); the other one is superseded so
                                 // the totals still reconcile.
-                                let keep_new = provenance_key(rep) > provenance_key(prev);
+                                let keep_new = provenance_key(&rep) > provenance_key(prev);
                                 let loser = if keep_new {
                                     report_owner.get(&rep.task).copied()
                                 } else {
@@ -245,23 +252,23 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
                                     continue;
                                 }
                             }
-                            reports.insert(rep.task.clone(), rep.clone());
                             report_owner.insert(rep.task.clone(), records.len());
+                            reports.insert(rep.task.clone(), rep);
                         }
                         (RowOutcome::Superseded, _) => rec.superseded += 1,
                         _ => {
                             rec.rejected += 1;
                             rejected.push(RejectedRow {
-                                file: f.file.rel.clone(),
-                                sheet: row.sheet.clone(),
+                                file: rec.file.rel.clone(),
+                                sheet: row.sheet,
                                 row: row.row,
-                                unit: f.unit.clone(),
-                                task: row.task.clone(),
-                                original: row.original.clone(),
+                                unit: rec.unit.clone(),
+                                task: row.task,
+                                original: row.original,
                                 reasons: if row.reasons.is_empty() {
                                     rec.error.clone().into_iter().collect()
                                 } else {
-                                    row.reasons.clone()
+                                    row.reasons
                                 },
                             });
                         }
@@ -270,7 +277,7 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
             }
         }
         if outcome == FileOutcome::Accepted {
-            let (date, what) = match (f.fill_date, f.file.modified) {
+            let (date, what) = match (rec.fill_date, rec.file.modified) {
                 (Some(d), _) => (Some(d), "填报日期"),
                 (None, Some(m)) => (Some(m.date()), "文件修改日期"),
                 (None, None) => (None, ""),
@@ -287,8 +294,8 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
                             ymd(ctx.report_deadline)
                         ),
                     )
-                    .file(f.file.rel.clone())
-                    .unit_opt(f.unit.as_deref())
+                    .file(rec.file.rel.clone())
+                    .unit_opt(rec.unit.as_deref())
                     .value(ymd(d)),
                 );
             }
