@@ -227,6 +227,9 @@ fn cmd_run(a: &RunArgs, ui: &Ui) -> Result<()> {
         let shown = vec![written.summary, notices_dir, next_dir, archived];
         print_summary(&r, &shown, json_on_stdout);
     }
+    // The process ends here: freeing the run's hundreds of thousands of
+    // strings one by one would only delay the exit.
+    std::mem::forget(r);
     Ok(())
 }
 
