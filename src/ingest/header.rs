@@ -94,7 +94,7 @@ impl RowTexts {
 fn match_row(
     grid: &Grid,
     texts: &RowTexts,
-    cols: &Columns,
+    cols: &'static Columns,
     row: u32,
     upper: Option<u32>,
 ) -> Header {
@@ -138,7 +138,7 @@ fn match_row(
         h.texts.insert(c, display.clone());
         let found = tries
             .iter()
-            .find_map(|t| cols.match_header(t).map(|d| (d.key.clone(), t.clone())));
+            .find_map(|t| cols.match_header(t).map(|d| (d.key.as_str(), t.clone())));
         if let Some((key, text)) = found {
             let m = MatchedColumn {
                 key,
@@ -186,7 +186,7 @@ fn upper_is_group_row(grid: &Grid, upper: u32, row: u32) -> bool {
 
 /// Find the header in the first rows: a row with ≥2 matched columns, one of
 /// them `key_col`; the candidate with most matches wins.
-pub(crate) fn find_header(grid: &Grid, cols: &Columns, key_col: &str) -> Option<Header> {
+pub(crate) fn find_header(grid: &Grid, cols: &'static Columns, key_col: &str) -> Option<Header> {
     let last = grid.max_row()?.min(HEADER_SCAN_ROWS - 1);
     let texts = RowTexts::new(grid, last);
     let mut best: Option<Header> = None;
@@ -356,7 +356,7 @@ impl Iterator for DataRows<'_> {
                         ..Default::default()
                     },
                 };
-                raw.cells.insert(m.key.clone(), rc);
+                raw.cells.insert(m.key, rc);
             }
             if !has_data {
                 continue;
@@ -443,7 +443,7 @@ mod tests {
     fn found(h: &Header) -> Vec<(&str, u32, &str)> {
         h.columns
             .iter()
-            .map(|c| (c.key.as_str(), c.col, c.header.as_str()))
+            .map(|c| (c.key, c.col, c.header.as_str()))
             .collect()
     }
 
@@ -551,7 +551,7 @@ mod tests {
         let h = find_header(&g, &templates().form, "id").unwrap();
         assert_eq!(h.row, 2);
         assert_eq!(h.first_row, 2);
-        let keys: Vec<_> = h.columns.iter().map(|c| (c.key.as_str(), c.col)).collect();
+        let keys: Vec<_> = h.columns.iter().map(|c| (c.key, c.col)).collect();
         assert_eq!(
             keys,
             vec![("seq", 0), ("id", 1), ("status", 2), ("percent", 3)]

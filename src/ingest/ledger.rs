@@ -64,7 +64,7 @@ fn text(row: &RawRow, key: &str) -> String {
     row.value(key).as_text()
 }
 
-fn find_table<'a>(sheet: &'a SheetGrid, cols: &Columns, key: &str) -> Option<Table<'a>> {
+fn find_table<'a>(sheet: &'a SheetGrid, cols: &'static Columns, key: &str) -> Option<Table<'a>> {
     let header = header::find_header(&sheet.grid, cols, key)?;
     Some(Table { sheet, header })
 }

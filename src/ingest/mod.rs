@@ -90,12 +90,12 @@ pub struct RawCell {
 }
 
 /// A data row of a form: every matched column's cell, by column key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct RawRow {
     /// 0-based sheet row.
     pub row: u32,
     /// Matched columns (key from templates/columns.toml → cell).
-    pub cells: BTreeMap<String, RawCell>,
+    pub cells: BTreeMap<&'static str, RawCell>,
     /// Every non-empty cell of the row as (header text, original value), in
     /// column order — what 退回明细 shows.
     pub original: Vec<(String, String)>,
@@ -112,9 +112,11 @@ impl RawRow {
 }
 
 /// A header column matched to a column definition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MatchedColumn {
-    pub key: String,
+    /// Column key from templates/columns.toml (static: one per column
+    /// definition, not one string per cell).
+    pub key: &'static str,
     /// 0-based column.
     pub col: u32,
     /// The header text as written (two-row headers joined).
@@ -131,7 +133,7 @@ pub struct FormMeta {
 }
 
 /// One sheet of a workbook that looks like a form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct RawForm {
     pub sheet: String,
     pub meta: Option<FormMeta>,
@@ -165,7 +167,7 @@ impl RawForm {
 }
 
 /// What reading one file gave.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Ingested {
     /// One or more sheets that look like forms (usually one).
     Forms {

@@ -46,7 +46,7 @@ fn ignored(r: &Ingested) -> &Issue {
 }
 
 fn keys(f: &RawForm) -> Vec<(&str, u32)> {
-    f.columns.iter().map(|c| (c.key.as_str(), c.col)).collect()
+    f.columns.iter().map(|c| (c.key, c.col)).collect()
 }
 
 /// The messy returned form: merged title, unit/period line, a two-row header

@@ -501,11 +501,11 @@ impl<'a> FileChecker<'a> {
     /// One `ROW_MERGED_FILL` warning per (column, merged area).
     fn merged_fill_warnings(&mut self, form: &RawForm) {
         // (key, origin) → (min row, max row, value)
-        let mut areas: BTreeMap<(String, (u32, u32)), MergedArea> = BTreeMap::new();
+        let mut areas: BTreeMap<(&str, (u32, u32)), MergedArea> = BTreeMap::new();
         for raw in &form.rows {
             for (key, cell) in &raw.cells {
                 if let Some(origin) = cell.merged_from {
-                    let e = areas.entry((key.clone(), origin)).or_insert((
+                    let e = areas.entry((*key, origin)).or_insert((
                         origin.0,
                         origin.0,
                         cell.value.display(),

@@ -116,6 +116,14 @@ pub const KEYS: [&str; 14] = [
     "fill_date",
 ];
 
+/// The static column key of `key` (as the readers store it).
+pub fn skey(key: &str) -> &'static str {
+    KEYS.iter()
+        .copied()
+        .find(|k| *k == key)
+        .unwrap_or_else(|| Box::leak(key.to_string().into_boxed_str()))
+}
+
 pub fn col(key: &str) -> u32 {
     KEYS.iter().position(|k| *k == key).unwrap() as u32
 }
@@ -124,7 +132,7 @@ pub fn columns() -> Vec<MatchedColumn> {
     KEYS.iter()
         .enumerate()
         .map(|(i, k)| MatchedColumn {
-            key: k.to_string(),
+            key: k,
             col: i as u32,
             header: crate::templates::templates().form.name(k).to_string(),
         })
@@ -145,7 +153,7 @@ pub fn row(r: u32, vals: &[(&str, CellValue)]) -> RawRow {
             continue;
         }
         out.cells.insert(
-            k.to_string(),
+            skey(k),
             RawCell {
                 col: col(k),
                 value: v.clone(),
@@ -194,7 +202,7 @@ pub fn set(mut r: RawRow, key: &str, v: CellValue) -> RawRow {
         r.cells.remove(key);
     } else {
         r.cells.insert(
-            key.to_string(),
+            skey(key),
             RawCell {
                 col: col(key),
                 value: v,

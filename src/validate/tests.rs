@@ -305,7 +305,7 @@ fn duplicate_column_warns_with_its_header_cell() {
     let env = Env::new();
     let mut f = form("推进表", &["填报单位：区发改局"], vec![good(3, "ZF-001")]);
     f.duplicate_columns = vec![MatchedColumn {
-        key: "percent".into(),
+        key: "percent",
         col: 15,
         header: "进度".into(),
     }];
@@ -756,7 +756,7 @@ fn odd_input_never_panics() {
     ];
     f.missing_required = vec!["no_such_key".into()];
     f.duplicate_columns = vec![MatchedColumn {
-        key: "zzz".into(),
+        key: "zzz",
         col: 16383,
         header: String::new(),
     }];
