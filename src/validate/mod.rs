@@ -478,12 +478,12 @@ impl<'a> FileChecker<'a> {
         }
         for dup in &form.duplicate_columns {
             let first = form
-                .column(&dup.key)
+                .column(dup.key)
                 .map(|c| format!("{}列（{}）", col_name(c.col.min(u32::MAX - 1)), c.header))
                 .unwrap_or_else(|| "前面的同名列".to_string());
             let msg = format!(
                 "“{}”列重复出现，已采用{}的内容，本列（{}列）未读取；请删除重复的列",
-                col_cn(&dup.key),
+                col_cn(dup.key),
                 first,
                 col_name(dup.col.min(u32::MAX - 1))
             );
@@ -518,7 +518,7 @@ impl<'a> FileChecker<'a> {
         for ((key, (r, c)), (lo, hi, value)) in areas {
             let msg = format!(
                 "“{}”列第{}–{}行是合并单元格，已把“{}”分别用于这{}行的任务；如各项任务情况不同，请取消合并、逐行填写",
-                col_cn(&key),
+                col_cn(key),
                 row1(lo),
                 row1(hi),
                 short(&value),

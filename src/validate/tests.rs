@@ -672,7 +672,7 @@ fn merged_fill_warns_once_per_area() {
     let env = Env::new();
     let merged = |mut r: RawRow, origin: Option<(u32, u32)>| {
         r.cells.insert(
-            "problems".into(),
+            "problems",
             crate::ingest::RawCell {
                 col: col("problems"),
                 value: t("资金不足"),
@@ -820,7 +820,7 @@ mod props {
                 for (k, v, m) in cells {
                     row.original.push((KEYS[k].into(), v.display()));
                     row.cells.insert(
-                        KEYS[k].into(),
+                        KEYS[k],
                         RawCell {
                             col: k as u32,
                             value: v,
