@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::text::{norm_header, norm_header_within};
+use crate::text::{norm_header, norm_header_into};
 
 /// The raw TOML of the column definitions.
 pub const COLUMNS_TOML: &str = include_str!("../templates/columns.toml");
@@ -58,12 +58,17 @@ impl Columns {
 
     /// The column a header cell names, if any.
     pub fn match_header(&self, header: &str) -> Option<&ColumnDef> {
+        self.match_header_buf(header, &mut String::new())
+    }
+
+    /// [`Columns::match_header`] normalising into `buf` (no allocation once
+    /// `buf` has grown).
+    pub fn match_header_buf(&self, header: &str, buf: &mut String) -> Option<&ColumnDef> {
         // A text that normalises to something longer than every key names no column.
-        let k = norm_header_within(header, self.max_key)?;
-        if k.is_empty() {
+        if !norm_header_into(header, self.max_key, buf) || buf.is_empty() {
             return None;
         }
-        self.index.get(&k).map(|&i| &self.defs[i])
+        self.index.get(buf.as_str()).map(|&i| &self.defs[i])
     }
 
     pub fn get(&self, key: &str) -> Option<&ColumnDef> {

@@ -41,6 +41,14 @@ pub fn norm_header(s: &str) -> String {
 /// cell (a data row scanned for a header) is rejected after a few characters.
 pub fn norm_header_within(s: &str, max_len: usize) -> Option<String> {
     let mut out = String::with_capacity(s.len().min(max_len.saturating_add(4)));
+    norm_header_into(s, max_len, &mut out).then_some(out)
+}
+
+/// [`norm_header_within`] into a caller's buffer (cleared first): false when
+/// the result would be longer than `max_len` bytes. A header search calls it
+/// for every scanned cell, so it allocates nothing.
+pub fn norm_header_into(s: &str, max_len: usize, out: &mut String) -> bool {
+    out.clear();
     let mut depth = 0u32;
     for c in s.chars().map(half_width_char) {
         match c {
@@ -49,15 +57,29 @@ pub fn norm_header_within(s: &str, max_len: usize) -> Option<String> {
             _ if depth > 0 => {}
             _ if is_space(c) => {}
             '*' | ':' | '%' | '‰' | '#' | '、' | '_' => {}
+            // ASCII, CJK punctuation, kana and ideographs have no case:
+            // skip the Unicode case tables for them.
+            _ if c.is_ascii() => {
+                out.push(c.to_ascii_lowercase());
+                if out.len() > max_len {
+                    return false;
+                }
+            }
+            '\u{3000}'..='\u{9FFF}' => {
+                out.push(c);
+                if out.len() > max_len {
+                    return false;
+                }
+            }
             _ => {
                 out.extend(c.to_lowercase());
                 if out.len() > max_len {
-                    return None;
+                    return false;
                 }
             }
         }
     }
-    Some(out)
+    true
 }
 
 /// Normalise a task id: half-width, all whitespace removed, upper-case ASCII;
@@ -108,6 +130,17 @@ pub fn display_width(s: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_caseless_fast_path_matches_unicode_lowercasing() {
+        // norm_header_into skips the case tables for U+3000..=U+9FFF.
+        for c in ('\u{3000}'..='\u{9FFF}').filter(|c| !is_space(*c)) {
+            assert_eq!(c.to_lowercase().collect::<String>(), c.to_string(), "{c:?}");
+        }
+        assert_eq!(norm_header("完成进度（%）"), "完成进度");
+        assert_eq!(norm_header("Progress Ⅳ"), "progressⅳ");
+        assert_eq!(norm_header_within("预计完成时间", 9), None);
+    }
+
     use super::*;
 
     #[test]

@@ -90,13 +90,16 @@ impl RowTexts {
     }
 }
 
-/// Match one header row, optionally joined with the row above it.
+/// Match one header row, optionally joined with the row above it. The
+/// header texts of unmatched columns (`Header::texts`) are filled in only
+/// `with_texts` (for the chosen header, not for every row tried).
 fn match_row(
     grid: &Grid,
     texts: &RowTexts,
     cols: &'static Columns,
     row: u32,
     upper: Option<u32>,
+    with_texts: bool,
 ) -> Header {
     let mut colset: Vec<u32> = grid.row(row).map(|(c, _)| c).collect();
     if let Some(u) = upper {
@@ -109,41 +112,43 @@ fn match_row(
         first_row: upper.unwrap_or(row),
         ..Default::default()
     };
+    let mut joined = String::new();
+    let mut buf = String::new();
     for c in colset {
-        let lower = texts.get(row, c).to_string();
-        let upper_text = upper
-            .map(|u| texts.get(u, c).to_string())
-            .unwrap_or_default();
-        // A split heading (预计 over 完成时间) is read joined first; a group
-        // heading over sub-headings (完成情况 over 完成进度) then falls back
-        // to the sub-heading alone.
-        let mut tries: Vec<String> = Vec::with_capacity(3);
-        if !upper_text.is_empty() && !lower.is_empty() && upper_text != lower {
-            tries.push(format!("{upper_text}{lower}"));
-        }
-        if !lower.is_empty() {
-            tries.push(lower.clone());
-        }
-        if !upper_text.is_empty() && (lower.is_empty() || upper_text == lower) {
-            tries.push(upper_text.clone());
-        }
-        let display = if lower.is_empty() {
-            upper_text.clone()
-        } else {
-            lower.clone()
-        };
+        let lower = texts.get(row, c);
+        let upper_text = upper.map(|u| texts.get(u, c)).unwrap_or("");
+        let display = if lower.is_empty() { upper_text } else { lower };
         if display.is_empty() {
             continue;
         }
-        h.texts.insert(c, display.clone());
-        let found = tries
-            .iter()
-            .find_map(|t| cols.match_header(t).map(|d| (d.key.as_str(), t.clone())));
-        if let Some((key, text)) = found {
+        if with_texts {
+            h.texts.insert(c, display.to_string());
+        }
+        // A split heading (预计 over 完成时间) is read joined first; a group
+        // heading over sub-headings (完成情况 over 完成进度) then falls back
+        // to the sub-heading alone.
+        let mut found = None;
+        if !upper_text.is_empty() && !lower.is_empty() && upper_text != lower {
+            joined.clear();
+            joined.push_str(upper_text);
+            joined.push_str(lower);
+            found = cols
+                .match_header_buf(&joined, &mut buf)
+                .map(|d| (d, joined.as_str()));
+        }
+        if found.is_none() && !lower.is_empty() {
+            found = cols.match_header_buf(lower, &mut buf).map(|d| (d, lower));
+        }
+        if found.is_none() && !upper_text.is_empty() && (lower.is_empty() || upper_text == lower) {
+            found = cols
+                .match_header_buf(upper_text, &mut buf)
+                .map(|d| (d, upper_text));
+        }
+        if let Some((d, text)) = found {
             let m = MatchedColumn {
-                key,
+                key: d.key.as_str(),
                 col: c,
-                header: text,
+                header: text.to_string(),
             };
             if h.columns.iter().any(|x| x.key == m.key) {
                 h.duplicates.push(m);
@@ -191,10 +196,10 @@ pub(crate) fn find_header(grid: &Grid, cols: &'static Columns, key_col: &str) ->
     let texts = RowTexts::new(grid, last);
     let mut best: Option<Header> = None;
     for row in 0..=last {
-        let single = match_row(grid, &texts, cols, row, None);
+        let single = match_row(grid, &texts, cols, row, None, false);
         let mut cand = single;
         if row > 0 {
-            let joined = match_row(grid, &texts, cols, row, Some(row - 1));
+            let joined = match_row(grid, &texts, cols, row, Some(row - 1), false);
             let better = joined.columns.len() > cand.columns.len()
                 || (joined.columns.len() == cand.columns.len()
                     && !joined.columns.is_empty()
@@ -217,7 +222,11 @@ pub(crate) fn find_header(grid: &Grid, cols: &'static Columns, key_col: &str) ->
             best = Some(cand);
         }
     }
-    best
+    // The chosen header again, with the texts of its unmatched columns.
+    best.map(|b| {
+        let upper = (b.first_row != b.row).then_some(b.first_row);
+        match_row(grid, &texts, cols, b.row, upper, true)
+    })
 }
 
 /// Is this the start of a note / signature block?
