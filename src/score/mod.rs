@@ -319,16 +319,25 @@ impl<'a> HistIndex<'a> {
 
 /// Score the period. Pure and deterministic.
 pub fn score(input: &ScoreInput) -> Scored {
+    use rayon::prelude::*;
     let hist = HistIndex::new(input.history);
+    // Each task is scored on its own (in ledger order whatever the threads);
+    // units, leaders and reminders are then independent of each other.
     let tasks: Vec<TaskResult> = input
         .ledger
         .tasks
-        .iter()
+        .par_iter()
         .map(|t| task_result(input, &hist, t))
         .collect();
-    let units = unit_results(input, &hist, &tasks);
-    let leaders = leader_results(&tasks);
-    let reminders = reminders(&tasks);
+    let ((units, leaders), reminders) = rayon::join(
+        || {
+            rayon::join(
+                || unit_results(input, &hist, &tasks),
+                || leader_results(&tasks),
+            )
+        },
+        || reminders(&tasks),
+    );
     Scored {
         tasks,
         units,
