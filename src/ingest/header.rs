@@ -269,7 +269,7 @@ pub(crate) fn extract_rows(grid: &Grid, header: &Header) -> (Vec<RawRow>, Vec<St
     extract_rows_with(grid, header, true)
 }
 
-/// [`extract_rows`], filling `RawRow::original` only when `original` is set
+/// [`extract_rows`], filling `RawRow::extra` only when `original` is set
 /// (the ledger never shows it: a copy of every cell saved).
 pub(crate) fn extract_rows_with(
     grid: &Grid,
@@ -371,20 +371,37 @@ impl Iterator for DataRows<'_> {
                 continue;
             }
             for (c, cell) in grid.row(r).filter(|_| self.original) {
-                if !own(cell) || cell.value.is_empty() {
+                if !own(cell) || cell.value.is_empty() || header.columns.iter().any(|m| m.col == c)
+                {
                     continue;
                 }
-                let head = header
-                    .texts
-                    .get(&c)
-                    .cloned()
-                    .unwrap_or_else(|| col_letter(c));
-                raw.original.push((head, cell.value.display()));
+                raw.extra.push((c, cell.value.clone()));
             }
             return Some(raw);
         }
         None
     }
+}
+
+/// Every non-empty cell of a data row as (header text, original value), in
+/// column order: its matched cells and its `extra` ones, headed by the
+/// header's text of the column (or its letter when the header cell is blank).
+pub(crate) fn original(texts: &BTreeMap<u32, String>, raw: &RawRow) -> Vec<(String, String)> {
+    let mut cells: Vec<(u32, &CellValue)> = raw
+        .cells
+        .iter()
+        .map(|(_, c)| (c.col, &c.value))
+        .chain(raw.extra.iter().map(|(c, v)| (*c, v)))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    cells.sort_by_key(|(c, _)| *c);
+    cells
+        .into_iter()
+        .map(|(c, v)| {
+            let head = texts.get(&c).cloned().unwrap_or_else(|| col_letter(c));
+            (head, v.display())
+        })
+        .collect()
 }
 
 /// `A`, `B`, …, `AA` for a 0-based column.
@@ -514,7 +531,7 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert!(footer.is_empty());
         assert_eq!(
-            rows[0].original[3],
+            original(&h.texts, &rows[0])[3],
             ("完成进度(%)".to_string(), "50".to_string())
         );
     }

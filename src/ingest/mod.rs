@@ -89,16 +89,49 @@ pub struct RawCell {
     pub merged_from: Option<(u32, u32)>,
 }
 
+/// The matched cells of a row by column key: a short list (a dozen columns)
+/// searched by key, lighter than a map for the 50,000 rows of a large batch.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Cells(Vec<(&'static str, RawCell)>);
+
+impl Cells {
+    pub fn get(&self, key: &str) -> Option<&RawCell> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, c)| c)
+    }
+    /// Set the cell of `key` (replacing one already there).
+    pub fn insert(&mut self, key: &'static str, cell: RawCell) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = cell,
+            None => self.0.push((key, cell)),
+        }
+    }
+    pub fn remove(&mut self, key: &str) -> Option<RawCell> {
+        let i = self.0.iter().position(|(k, _)| *k == key)?;
+        Some(self.0.remove(i).1)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &RawCell)> + '_ {
+        self.0.iter().map(|(k, c)| (*k, c))
+    }
+}
+
+impl Serialize for Cells {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut sorted: Vec<_> = self.iter().collect();
+        sorted.sort_by_key(|(k, _)| *k);
+        s.collect_map(sorted)
+    }
+}
+
 /// A data row of a form: every matched column's cell, by column key.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct RawRow {
     /// 0-based sheet row.
     pub row: u32,
     /// Matched columns (key from templates/columns.toml → cell).
-    pub cells: BTreeMap<&'static str, RawCell>,
-    /// Every non-empty cell of the row as (header text, original value), in
-    /// column order — what 退回明细 shows.
-    pub original: Vec<(String, String)>,
+    pub cells: Cells,
+    /// The row's other non-empty cells (unmatched or duplicate columns), by
+    /// 0-based column: with `cells`, everything [`RawForm::original`] shows.
+    pub extra: Vec<(u32, CellValue)>,
 }
 
 impl RawRow {
@@ -151,6 +184,8 @@ pub struct RawForm {
     pub duplicate_columns: Vec<MatchedColumn>,
     /// Keys of required columns not found.
     pub missing_required: Vec<String>,
+    /// Header text of every non-empty header column, matched or not.
+    pub header_texts: BTreeMap<u32, String>,
     /// Data rows (blank rows and trailing notes already skipped).
     pub rows: Vec<RawRow>,
     /// Some(n): the sheet holds values at or below 0-based row n
@@ -163,6 +198,12 @@ pub struct RawForm {
 impl RawForm {
     pub fn column(&self, key: &str) -> Option<&MatchedColumn> {
         self.columns.iter().find(|c| c.key == key)
+    }
+
+    /// Every non-empty cell of a row of this form as (header text, original
+    /// value), in column order — what 退回明细 shows of a rejected row.
+    pub fn original(&self, raw: &RawRow) -> Vec<(String, String)> {
+        header::original(&self.header_texts, raw)
     }
 }
 
@@ -563,6 +604,7 @@ fn forms_from_sheets(sheets: &[grid::SheetGrid], max_rows: u32) -> Vec<RawForm> 
             missing_required: h.missing_required(cols),
             columns: h.columns,
             duplicate_columns: h.duplicates,
+            header_texts: h.texts,
             rows,
             truncated_at: sheet.truncated.then_some(max_rows),
         });

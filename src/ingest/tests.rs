@@ -180,8 +180,8 @@ fn check_messy(f: &RawForm, percent_formatted: bool) {
     assert_eq!(f.rows[1].value("expected"), &txt("2023年4月1日"));
     assert_eq!(f.rows[2].value("percent"), &CellValue::Number(0.0));
     // the original values, in column order, unmatched column included
-    let orig: Vec<(&str, &str)> = f.rows[2]
-        .original
+    let original = f.original(&f.rows[2]);
+    let orig: Vec<(&str, &str)> = original
         .iter()
         .map(|(h, v)| (h.as_str(), v.as_str()))
         .collect();

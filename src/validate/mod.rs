@@ -503,9 +503,9 @@ impl<'a> FileChecker<'a> {
         // (key, origin) → (min row, max row, value)
         let mut areas: BTreeMap<(&str, (u32, u32)), MergedArea> = BTreeMap::new();
         for raw in &form.rows {
-            for (key, cell) in &raw.cells {
+            for (key, cell) in raw.cells.iter() {
                 if let Some(origin) = cell.merged_from {
-                    let e = areas.entry((*key, origin)).or_insert((
+                    let e = areas.entry((key, origin)).or_insert((
                         origin.0,
                         origin.0,
                         cell.value.display(),
@@ -931,7 +931,7 @@ impl<'a> FileChecker<'a> {
             original: if report.is_some() {
                 Vec::new()
             } else {
-                raw.original.clone()
+                form.original(raw)
             },
             report,
             reasons,
@@ -953,7 +953,7 @@ fn rejected_whole(form: &RawForm, raw: &RawRow, ledger: &Ledger, reasons: &[Stri
         task,
         outcome: RowOutcome::Rejected,
         report: None,
-        original: raw.original.clone(),
+        original: form.original(raw),
         reasons: reasons.to_vec(),
     }
 }

@@ -160,10 +160,6 @@ pub fn row(r: u32, vals: &[(&str, CellValue)]) -> RawRow {
                 merged_from: None,
             },
         );
-        out.original.push((
-            crate::templates::templates().form.name(k).to_string(),
-            v.display(),
-        ));
     }
     out
 }
@@ -193,11 +189,6 @@ pub fn good(r: u32, id: &str) -> RawRow {
 
 /// Replace (or remove, with Empty) one cell of a row.
 pub fn set(mut r: RawRow, key: &str, v: CellValue) -> RawRow {
-    let header = crate::templates::templates().form.name(key).to_string();
-    r.original.retain(|(h, _)| *h != header);
-    if !v.is_empty() {
-        r.original.push((header, v.display()));
-    }
     if v.is_empty() {
         r.cells.remove(key);
     } else {
@@ -224,6 +215,7 @@ pub fn form(sheet: &str, preamble: &[&str], rows: Vec<RawRow>) -> RawForm {
         columns: columns(),
         duplicate_columns: vec![],
         missing_required: vec![],
+        header_texts: columns().into_iter().map(|c| (c.col, c.header)).collect(),
         rows,
         truncated_at: None,
     }

@@ -818,7 +818,6 @@ mod props {
                     ..RawRow::default()
                 };
                 for (k, v, m) in cells {
-                    row.original.push((KEYS[k].into(), v.display()));
                     row.cells.insert(
                         KEYS[k],
                         RawCell {
