@@ -72,6 +72,11 @@ pub trait Progress: Sync {
 pub struct NoProgress;
 impl Progress for NoProgress {}
 
+/// Most rows read ahead (unchecked, waiting for the ledger) while the ledger
+/// is read: about a kilobyte each, so a city-sized ledger does not make the
+/// whole batch wait in memory.
+const MAX_EARLY_ROWS: usize = 100_000;
+
 /// Read the ledger and every return, check, merge and score.
 pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult> {
     let limits = &inputs.config.limits;
@@ -100,13 +105,16 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
             r
         });
         let mut early: Vec<Ingested> = Vec::new();
+        let mut early_rows = 0usize;
         if let Ok(files) = &files {
             progress.start(files.len());
             for p in files {
-                if ledger_done.load(Ordering::Acquire) {
+                if ledger_done.load(Ordering::Acquire) || early_rows >= MAX_EARLY_ROWS {
                     break;
                 }
-                early.push(ingest::ingest_file(p, &inputs.returns, limits));
+                let ingested = ingest::ingest_file(p, &inputs.returns, limits);
+                early_rows += ingested.rows();
+                early.push(ingested);
                 progress.file_done();
             }
         }

@@ -229,6 +229,14 @@ impl Ingested {
             | Ingested::Ignored { file, .. } => file,
         }
     }
+
+    /// Data rows read (0 for a file that could not be read as a form).
+    pub fn rows(&self) -> usize {
+        match self {
+            Ingested::Forms { forms, .. } => forms.iter().map(|f| f.rows.len()).sum(),
+            _ => 0,
+        }
+    }
 }
 
 /// Every file under `returns`, recursively, sorted by relative path.
