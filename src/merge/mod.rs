@@ -106,7 +106,8 @@ pub struct Merged {
     /// Sorted by relative path.
     pub files: Vec<FileRecord>,
     /// Accepted report per canonical task id.
-    pub reports: BTreeMap<String, Report>,
+    /// (Shared with the scored tasks: one copy of each report in memory.)
+    pub reports: BTreeMap<String, std::sync::Arc<Report>>,
     pub rejected: Vec<RejectedRow>,
     /// Every issue (file, header, row, unit), deterministically sorted.
     pub issues: Vec<Issue>,
@@ -191,7 +192,7 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
 
     // ---- rows, reports, records
     let mut records: Vec<FileRecord> = Vec::with_capacity(files.len());
-    let mut reports: BTreeMap<String, Report> = BTreeMap::new();
+    let mut reports: BTreeMap<String, std::sync::Arc<Report>> = BTreeMap::new();
     // task id → index of the record whose row is in `reports`
     let mut report_owner: BTreeMap<String, usize> = BTreeMap::new();
     let mut rejected: Vec<RejectedRow> = Vec::new();
@@ -253,7 +254,7 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
                                 }
                             }
                             report_owner.insert(rep.task.clone(), records.len());
-                            reports.insert(rep.task.clone(), rep);
+                            reports.insert(rep.task.clone(), std::sync::Arc::new(rep));
                         }
                         (RowOutcome::Superseded, _) => rec.superseded += 1,
                         _ => {

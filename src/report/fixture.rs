@@ -129,31 +129,33 @@ pub fn big(n: usize) -> RunResult {
             _ => 40.0 + (i % 5) as f64 * 10.0,
         });
         let planned = 50.0 + (i % 4) as f64 * 12.5;
-        let report = status.map(|s| Report {
-            task: id.clone(),
-            unit: UNITS[u].0.into(),
-            status: s,
-            percent: actual.unwrap_or(0.0),
-            progress: format!("已完成前期手续第{}阶段", i % 4 + 1),
-            problems: if i % 3 == 0 {
-                "资金缺口较大".into()
-            } else {
-                String::new()
-            },
-            next_steps: "加快推进".into(),
-            expected: Some(deadline),
-            delay_reason: String::new(),
-            filler: "钱某".into(),
-            phone: "13800000000".into(),
-            head: "孙某".into(),
-            fill_date: Some(d(2023, 3, 30)),
-            provenance: Provenance {
-                file: file_for(u),
-                sheet: "推进表".into(),
-                row: 4 + (i / 5) as u32,
-                sha256: sha(u),
-            },
-        });
+        let report = status
+            .map(|s| Report {
+                task: id.clone(),
+                unit: UNITS[u].0.into(),
+                status: s,
+                percent: actual.unwrap_or(0.0),
+                progress: format!("已完成前期手续第{}阶段", i % 4 + 1),
+                problems: if i % 3 == 0 {
+                    "资金缺口较大".into()
+                } else {
+                    String::new()
+                },
+                next_steps: "加快推进".into(),
+                expected: Some(deadline),
+                delay_reason: String::new(),
+                filler: "钱某".into(),
+                phone: "13800000000".into(),
+                head: "孙某".into(),
+                fill_date: Some(d(2023, 3, 30)),
+                provenance: Provenance {
+                    file: file_for(u),
+                    sheet: "推进表".into(),
+                    row: 4 + (i / 5) as u32,
+                    sha256: sha(u),
+                },
+            })
+            .map(std::sync::Arc::new);
         if let Some(r) = &report {
             reports.insert(id.clone(), r.clone());
         }

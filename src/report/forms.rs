@@ -41,7 +41,7 @@ pub struct FormSpec<'a> {
     /// Effective deadlines by task id (完成时限 or derived).
     pub deadlines: BTreeMap<String, NaiveDate>,
     /// Last reports by task id, to pre-fill (next period's forms); empty for a fresh form.
-    pub prefill: BTreeMap<String, Report>,
+    pub prefill: BTreeMap<String, std::sync::Arc<Report>>,
     /// Reporting deadline shown in the instructions.
     pub report_deadline: NaiveDate,
     /// Written into the metadata sheet (keep deterministic: pass the as-of date, not now()).
@@ -55,7 +55,7 @@ pub fn form_specs<'a>(
     ledger: &'a Ledger,
     period: Period,
     cal: &Calendar,
-    prefill: &BTreeMap<String, Report>,
+    prefill: &BTreeMap<String, std::sync::Arc<Report>>,
     report_deadline: NaiveDate,
     generated: &str,
 ) -> Vec<FormSpec<'a>> {

@@ -128,7 +128,8 @@ pub struct TaskResult {
     pub card: Option<Card>,
     /// Chinese reasons with the figures that fired each card rule.
     pub reasons: Vec<String>,
-    pub report: Option<Report>,
+    /// The accepted report (shared with `Merged::reports`, not a copy).
+    pub report: Option<std::sync::Arc<Report>>,
 }
 
 /// Count of cards by color.

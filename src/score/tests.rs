@@ -76,7 +76,10 @@ fn submission(unit: &str, reported: bool, late: bool, errors: u32, warnings: u32
 
 fn merged(reports: Vec<Report>, subs: Vec<Submission>) -> Merged {
     Merged {
-        reports: reports.into_iter().map(|r| (r.task.clone(), r)).collect(),
+        reports: reports
+            .into_iter()
+            .map(|r| (r.task.clone(), std::sync::Arc::new(r)))
+            .collect(),
         submissions: subs.into_iter().map(|s| (s.unit.clone(), s)).collect(),
         ..Default::default()
     }
