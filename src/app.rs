@@ -2,7 +2,6 @@
 //! pipeline, write the outputs, print a short summary.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -176,7 +175,7 @@ fn cmd_check(a: &CheckArgs, ui: &Ui) -> Result<()> {
     let r = pipeline::execute(&inputs, &bar)?;
     let json_on_stdout = a.json.as_deref() == Some("-");
     if let Some(j) = &a.json {
-        write_json(j, &Summary::from_run(&r).to_json())?;
+        write_json(j, &Summary::from_run(&r))?;
     }
     if !ui.quiet {
         print_summary(&r, &[], json_on_stdout);
@@ -216,13 +215,13 @@ fn cmd_run(a: &RunArgs, ui: &Ui) -> Result<()> {
     outputs.extend(written.notices.iter().cloned());
     outputs.extend(written.next_forms.iter().cloned());
 
-    let json_text = Summary::from_run(&r).to_json();
+    let summary = Summary::from_run(&r);
     let json_on_stdout = a.json.as_deref() == Some("-");
     if let Some(j) = &a.json {
-        write_json(j, &json_text)?;
+        write_json(j, &summary)?;
     }
     let t = crate::timing::phase("archive");
-    let archived = archive::write_archive(&r, &out, &outputs, &json_text, a.force)?;
+    let archived = archive::write_archive(&r, &out, &outputs, &summary, a.force)?;
     drop(t);
 
     if !ui.quiet {
@@ -231,6 +230,7 @@ fn cmd_run(a: &RunArgs, ui: &Ui) -> Result<()> {
     }
     // The process ends here: freeing the run's hundreds of thousands of
     // strings one by one would only delay the exit.
+    std::mem::forget(summary);
     std::mem::forget(r);
     Ok(())
 }
@@ -249,14 +249,13 @@ fn clear_xlsx(dir: &Path) -> Result<()> {
 }
 
 /// Write the JSON summary to a file (atomically) or, for `-`, to standard output.
-fn write_json(dest: &str, text: &str) -> Result<()> {
+fn write_json(dest: &str, summary: &Summary) -> Result<()> {
     if dest == "-" {
-        let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes())?;
-        out.flush()?;
+        let out = std::io::BufWriter::new(std::io::stdout().lock());
+        summary.write_to(out).context("无法输出 JSON 摘要")?;
         Ok(())
     } else {
-        archive::write_text(Path::new(dest), text)
+        archive::write_with(Path::new(dest), |w| summary.write_to(w))
     }
 }
 

@@ -145,7 +145,7 @@ pub fn write_archive(
     r: &RunResult,
     out: &Path,
     outputs: &[PathBuf],
-    summary_json: &str,
+    summary: &crate::json::Summary,
     force: bool,
 ) -> Result<PathBuf> {
     let final_dir = period_dir(out, &r.period);
@@ -213,15 +213,9 @@ pub fn write_archive(
         files: entries,
         outputs: out_list,
     };
-    write_text(
-        &tmp_path.join(MANIFEST_FILE),
-        &(serde_json::to_string_pretty(&manifest)? + "\n"),
-    )?;
-    write_text(
-        &tmp_path.join(RESULTS_FILE),
-        &(serde_json::to_string_pretty(&snapshot(r))? + "\n"),
-    )?;
-    write_text(&tmp_path.join(SUMMARY_FILE), summary_json)?;
+    write_json_file(&tmp_path.join(MANIFEST_FILE), &manifest)?;
+    write_json_file(&tmp_path.join(RESULTS_FILE), &snapshot(r))?;
+    write_with(&tmp_path.join(SUMMARY_FILE), |w| summary.write_to(w))?;
     write_text(&tmp_path.join(CHECKSUMS_FILE), &sums)?;
 
     // Swap into place. On any failure the temporary folder is removed (it is
@@ -251,11 +245,33 @@ pub fn write_archive(
 
 /// Write a text file atomically (temporary file in the same folder + rename).
 pub fn write_text(path: &Path, text: &str) -> Result<()> {
+    write_with(path, |w| w.write_all(text.as_bytes()))
+}
+
+/// Pretty JSON of `value` and a newline, streamed into a file written atomically.
+pub fn write_json_file(path: &Path, value: &impl Serialize) -> Result<()> {
+    write_with(path, |mut w| {
+        serde_json::to_writer_pretty(&mut w, value)?;
+        w.write_all(b"\n")
+    })
+}
+
+/// Write a file atomically (temporary file in the same folder + rename),
+/// its content streamed by `fill` through a buffer.
+pub fn write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<&fs::File>) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    let tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("无法在 {} 中写入", dir.display()))?;
-    tmp.write_all(text.as_bytes())?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file());
+        fill(&mut w)
+            .and_then(|()| w.flush())
+            .with_context(|| format!("无法写入 {}", path.display()))?;
+    }
     tmp.as_file().sync_all().ok();
     tmp.persist(path)
         .map_err(|e| e.error)

@@ -177,9 +177,11 @@ impl Summary {
         }
     }
 
-    pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("summary serialises");
-        s.push('\n');
-        s
+    /// The summary as pretty JSON and a newline, streamed into `w` (the JSON
+    /// of 50,000 tasks is tens of megabytes: never built as one string).
+    pub fn write_to(&self, mut w: impl std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut w, self)?;
+        w.write_all(b"\n")?;
+        w.flush()
     }
 }
