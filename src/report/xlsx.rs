@@ -47,16 +47,18 @@ pub fn save_atomic_level(wb: &mut Workbook, path: &Path, level: u8) -> Result<()
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
     wb.set_zip_compression_level(level);
-    let buf = wb
-        .save_to_buffer()
-        .with_context(|| format!("无法生成工作簿 {}", path.display()))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".duban-")
         .suffix(".tmp")
         .tempfile_in(&dir)
         .with_context(|| format!("无法在 {} 中创建临时文件", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, &buf)
-        .with_context(|| format!("无法写入 {}", path.display()))?;
+    // Straight into the temporary file: the zipped workbook is never held
+    // in memory as a whole.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+    wb.save_to_writer(&mut out)
+        .with_context(|| format!("无法生成工作簿 {}", path.display()))?;
+    std::io::Write::flush(&mut out).with_context(|| format!("无法写入 {}", path.display()))?;
+    drop(out);
     tmp.persist(path).map_err(|e| e.error).with_context(|| {
         format!(
             "无法保存 {}（文件是否正被 Excel/WPS 打开？）",
