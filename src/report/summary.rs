@@ -47,10 +47,23 @@ pub fn write_summary(r: &RunResult, path: &Path) -> Result<()> {
     save_atomic(&mut wb, path)
 }
 
-type Builder = fn(&RunResult, &Formats) -> Result<Worksheet, XlsxError>;
+type Builder = for<'f> fn(&RunResult, Sheet<'f>) -> Result<Worksheet, XlsxError>;
 
-/// Build the consolidated workbook in memory (sheets built in parallel).
+/// Whether a sheet of the summary is written row by row to a temporary file
+/// (constant-memory mode, strings inline) instead of being held in memory:
+/// the sheets with a row per task, issue, rejected row or reminder.
+fn streamed(i: usize) -> bool {
+    matches!(i, 1 | 2 | 6 | 7 | 8)
+}
+
+/// Build the consolidated workbook (sheets built in parallel). The long
+/// sheets are already written to temporary files; the rest is in memory.
 pub fn build_summary(r: &RunResult) -> Result<Workbook, XlsxError> {
+    build(r, streamed)
+}
+
+/// [`build_summary`], streaming the sheets `stream` picks.
+fn build(r: &RunResult, stream: fn(usize) -> bool) -> Result<Workbook, XlsxError> {
     let fmts = Formats::new();
     let builders: [Builder; 9] = [
         overview,
@@ -63,11 +76,30 @@ pub fn build_summary(r: &RunResult) -> Result<Workbook, XlsxError> {
         rejected_rows,
         reminders,
     ];
+    let mut wb = Workbook::new();
+    // Streamed sheets share the workbook's format table: registering every
+    // format first keeps the style numbers independent of the thread order.
+    fmts.register(&mut wb);
+    let mut blank = Vec::with_capacity(SHEETS.len());
+    for i in 0..SHEETS.len() {
+        blank.push(if stream(i) {
+            Some(wb.new_worksheet_with_constant_memory()?)
+        } else {
+            None
+        });
+    }
     let sheets = builders
         .par_iter()
-        .map(|b| b(r, &fmts))
+        .zip(blank)
+        .enumerate()
+        .map(|(i, (b, ws))| {
+            let s = match ws {
+                Some(ws) => Sheet::streaming(ws, SHEETS[i], &fmts)?,
+                None => Sheet::new(SHEETS[i], &fmts)?,
+            };
+            b(r, s)
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut wb = Workbook::new();
     set_properties(
         &mut wb,
         &format!("重点工作督办汇总（{}）", r.period.label()),
@@ -114,14 +146,26 @@ fn status_label(t: &TaskResult) -> &'static str {
 
 /// Write a table: header at `header_row`, rows below, frozen header, filter,
 /// header repeated on every printed page.
+///
+/// A streamed sheet (see [`Sheet::streaming`]) goes over the rows twice:
+/// once to size the columns, once to write.
 fn table<'f, R>(
     s: &mut Sheet<'f>,
     header_row: u32,
     cols: &[(&str, Kind)],
-    rows: impl IntoIterator<Item = R>,
+    rows: impl IntoIterator<Item = R> + Clone,
     mut write: impl FnMut(&mut Sheet<'f>, u32, R) -> Result<(), XlsxError>,
 ) -> Result<u32, XlsxError> {
     let headers: Vec<&str> = cols.iter().map(|c| c.0).collect();
+    if s.is_measuring() {
+        s.header(header_row, &headers)?;
+        let mut row = header_row;
+        for item in rows.clone() {
+            row += 1;
+            write(s, row, item)?;
+        }
+        s.begin_writing();
+    }
     s.header(header_row, &headers)?;
     let mut row = header_row;
     for item in rows {
@@ -306,9 +350,9 @@ fn chart_color(c: Card) -> Color {
 /// Units shown in the progress chart at most (the most lagging ones).
 const CHART_UNITS: usize = 30;
 
-fn overview(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
+fn overview(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+    let fmts = s.fmts;
     let name = SHEETS[0];
-    let mut s = Sheet::new(name, fmts)?;
     let f = overview_figures(r);
     let title = format!("重点工作督办汇总（{}）", r.period.label());
     s.ws.merge_range(0, 0, 0, 3, &title, &fmts.title)?;
@@ -722,8 +766,7 @@ pub fn ledger_col(header: &str) -> Option<u16> {
         .map(|c| c as u16)
 }
 
-fn ledger_summary(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[1], fmts)?;
+fn ledger_summary(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     // Narrow caps: 23 columns must still print one A4 page wide; long text wraps.
     s.width_bounds(6.0, 28.0);
     let cols = &LEDGER_COLS;
@@ -819,8 +862,7 @@ pub fn alert_order(r: &RunResult) -> Vec<&TaskResult> {
     v
 }
 
-fn card_alerts(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[2], fmts)?;
+fn card_alerts(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.width_bounds(6.0, 32.0);
     let cols = &ALERT_COLS;
     table(
@@ -1038,8 +1080,8 @@ pub fn score_legend(w: &crate::config::ScoreWeights) -> Vec<String> {
     v
 }
 
-fn unit_ranking(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[3], fmts)?;
+fn unit_ranking(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+    let fmts = s.fmts;
     // Wide enough for one line of the formula (see `score_formula`).
     s.width_bounds(6.0, 64.0);
     let w = &r.config.score;
@@ -1136,8 +1178,8 @@ const LEADER_COLS: [(&str, Kind); 14] = [
     ("标注原因", Kind::Wrap),
 ];
 
-fn leaders(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[4], fmts)?;
+fn leaders(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+    let fmts = s.fmts;
     s.width_bounds(6.0, 50.0);
     let cols = &LEADER_COLS;
     let last = table(&mut s, 0, cols, &r.scored.leaders, |s, row, l| {
@@ -1229,8 +1271,8 @@ pub fn submission_state(due: usize, reported: bool, late: bool) -> &'static str 
     }
 }
 
-fn submissions(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[5], fmts)?;
+fn submissions(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+    let fmts = s.fmts;
     s.width_bounds(6.0, 48.0);
     let cols = &SUBMISSION_COLS;
     let cat_of: BTreeMap<&str, &str> = r
@@ -1348,8 +1390,7 @@ const ISSUE_COLS: [(&str, Kind); 9] = [
     ("原值", Kind::Wrap),
 ];
 
-fn issues(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[6], fmts)?;
+fn issues(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.width_bounds(6.0, 50.0);
     let cols = &ISSUE_COLS;
     let all = r.ledger_issues.iter().chain(&r.merged.issues);
@@ -1401,8 +1442,7 @@ pub fn original_text(original: &[(String, String)]) -> String {
         .join("；")
 }
 
-fn rejected_rows(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[7], fmts)?;
+fn rejected_rows(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.width_bounds(6.0, 60.0);
     let cols = &REJECTED_COLS;
     table(
@@ -1455,8 +1495,7 @@ pub fn reminder_label(k: ReminderKind) -> &'static str {
     }
 }
 
-fn reminders(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[8], fmts)?;
+fn reminders(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.width_bounds(6.0, 50.0);
     let cols = &REMINDER_COLS;
     // Grouped: 已逾期, 临近到期, 本期应报 (stable within a group).
@@ -1910,6 +1949,89 @@ mod tests {
         assert!(core.contains(">2023-03-31T00:00:00Z<"), "{core}");
     }
 
+    /// (row, height) of every row with a set height.
+    fn row_heights(xml: &str) -> Vec<(String, String)> {
+        xml.split("<row ")
+            .skip(1)
+            .filter_map(|t| {
+                let t = t.split('>').next()?;
+                let attr = |k: &str| {
+                    t.split(&format!(" {k}=\"")[..])
+                        .nth(1)
+                        .or_else(|| t.strip_prefix(&format!("{k}=\"")[..]))
+                        .and_then(|v| v.split('"').next())
+                        .map(str::to_string)
+                };
+                Some((attr("r")?, attr("ht")?))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn streamed_sheets_look_the_same_as_in_memory() {
+        for r in [fixture::fixture(), fixture::big(400)] {
+            let mem = build(&r, |_| false).unwrap().save_to_buffer().unwrap();
+            let cm = build_summary(&r).unwrap().save_to_buffer().unwrap();
+            let open = |b: &[u8]| Xlsx::new(std::io::Cursor::new(b.to_vec())).unwrap();
+            let (mut a, mut b) = (open(&mem), open(&cm));
+            assert_eq!(b.sheet_names(), SHEETS.map(String::from).to_vec());
+            for (i, name) in SHEETS.iter().enumerate() {
+                let (va, vb) = (
+                    a.worksheet_range(name).unwrap(),
+                    b.worksheet_range(name).unwrap(),
+                );
+                assert_eq!(va, vb, "values of {name}");
+                assert!(va.height() > 0, "{name}");
+                let (sa, sb) = (
+                    a.worksheet_style(name).unwrap(),
+                    b.worksheet_style(name).unwrap(),
+                );
+                assert_eq!(sa.start(), sb.start(), "{name}");
+                let cells_b: Vec<_> = sb.cells().collect();
+                for (k, c) in sa.cells().enumerate() {
+                    assert_eq!(Some(&c), cells_b.get(k), "style of {name}");
+                }
+                assert_eq!(sa.cells().count(), cells_b.len(), "{name}");
+                let (xa, xb) = (sheet_xml(&mem, i + 1), sheet_xml(&cm, i + 1));
+                let cols = |x: &str| {
+                    x.split("<cols>")
+                        .nth(1)
+                        .unwrap()
+                        .split("</cols>")
+                        .next()
+                        .unwrap()
+                        .to_string()
+                };
+                assert_eq!(cols(&xa), cols(&xb), "widths of {name}");
+                assert_eq!(row_heights(&xa), row_heights(&xb), "heights of {name}");
+                for tag in [
+                    "<pane ",
+                    "<autoFilter ",
+                    "<pageSetup ",
+                    "<oddHeader>",
+                    "<legacyDrawing ",
+                ] {
+                    let part = |x: &str| {
+                        x.split(tag)
+                            .nth(1)
+                            .map(|t| t.split('>').next().unwrap().to_string())
+                    };
+                    assert_eq!(part(&xa), part(&xb), "{tag} of {name}");
+                }
+                let rows: Vec<u32> = xb
+                    .split("<row r=\"")
+                    .skip(1)
+                    .map(|t| t.split('"').next().unwrap().parse().unwrap())
+                    .collect();
+                assert!(rows.windows(2).all(|w| w[0] < w[1]), "rows of {name}");
+                if streamed(i) {
+                    assert!(xb.contains("inlineStr"), "{name} is streamed");
+                    assert!(row_heights(&xb).len() > 1 || i != 1, "{name} has tall rows");
+                }
+            }
+        }
+    }
+
     #[test]
     fn empty_run_still_writes() {
         let mut r = fixture::fixture();
@@ -1926,7 +2048,7 @@ mod tests {
         let r = fixture::big(50_000);
         let fmts = Formats::new();
         let t = std::time::Instant::now();
-        ledger_summary(&r, &fmts).unwrap();
+        ledger_summary(&r, Sheet::new(SHEETS[1], &fmts).unwrap()).unwrap();
         eprintln!("台账汇总 alone: {:?}", t.elapsed());
         let t = std::time::Instant::now();
         let mut wb = build_summary(&r).unwrap();

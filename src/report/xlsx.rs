@@ -247,6 +247,24 @@ impl Formats {
         }
     }
 
+    /// Give every format its number in `wb`'s style table, in a fixed order
+    /// (sheets sharing the workbook's table may then be built on any thread).
+    pub fn register(&self, wb: &mut Workbook) {
+        for f in [
+            &self.title,
+            &self.subtitle,
+            &self.header,
+            &self.label,
+            &self.note,
+            &self.section,
+        ] {
+            wb.register_format(f);
+        }
+        for f in self.body.iter().flatten() {
+            wb.register_format(f);
+        }
+    }
+
     /// The body format of a cell kind with a row fill.
     pub fn cell(&self, kind: Kind, fill: Fill) -> &Format {
         let k = KINDS.iter().position(|&x| x == kind).unwrap_or(0);
@@ -325,6 +343,32 @@ pub struct Sheet<'f> {
     wraps: Vec<(u32, u16, Vec<f32>)>,
     /// Minimum heights of rows (points), e.g. answer rows of a form.
     min_heights: Vec<(u32, f64)>,
+    /// How cells reach the worksheet (see [`Mode`]).
+    mode: Mode,
+}
+
+/// How a [`Sheet`] writes its cells.
+#[derive(Debug, Clone, PartialEq)]
+enum Mode {
+    /// Every cell is kept in memory; widths and row heights are applied in
+    /// [`Sheet::finish`].
+    Memory,
+    /// First pass over a constant-memory sheet: cells only count toward the
+    /// column widths, nothing is written.
+    Measure,
+    /// Second pass: the widths are final and each row is written out (to the
+    /// worksheet's temporary file) as soon as the next one starts, so a row's
+    /// height is set when it is left.
+    Stream {
+        /// Final column widths.
+        widths: Vec<f64>,
+        /// The row being written.
+        row: Option<u32>,
+        /// Wrapped cells of that row: (column, width of each line).
+        wraps: Vec<(u16, Vec<f32>)>,
+        /// Whether the row left last got a height of its own.
+        tall: bool,
+    },
 }
 
 impl<'f> Sheet<'f> {
@@ -339,7 +383,110 @@ impl<'f> Sheet<'f> {
             max: MAX_WIDTH,
             wraps: Vec::new(),
             min_heights: Vec::new(),
+            mode: Mode::Memory,
         })
+    }
+
+    /// A sheet written row by row into a constant-memory worksheet (made by
+    /// `Workbook::new_worksheet_with_constant_memory`): rows must come top to
+    /// bottom. It starts measuring: write every cell once to size the
+    /// columns, call [`Sheet::begin_writing`], then write the same cells again.
+    pub fn streaming(
+        mut ws: Worksheet,
+        name: &str,
+        fmts: &'f Formats,
+    ) -> Result<Sheet<'f>, XlsxError> {
+        ws.set_name(name)?;
+        Ok(Sheet {
+            ws,
+            fmts,
+            widths: Vec::new(),
+            min: MIN_WIDTH,
+            max: MAX_WIDTH,
+            wraps: Vec::new(),
+            min_heights: Vec::new(),
+            mode: Mode::Measure,
+        })
+    }
+
+    /// Whether this is the measuring pass of a streaming sheet.
+    pub fn is_measuring(&self) -> bool {
+        self.mode == Mode::Measure
+    }
+
+    /// End the measuring pass: the column widths become final.
+    pub fn begin_writing(&mut self) {
+        if self.mode != Mode::Measure {
+            return;
+        }
+        let widths = self.final_widths();
+        self.mode = Mode::Stream {
+            widths,
+            row: None,
+            wraps: Vec::new(),
+            tall: false,
+        };
+    }
+
+    /// The column widths as applied: padded by one and kept within the bounds.
+    fn final_widths(&self) -> Vec<f64> {
+        self.widths
+            .iter()
+            .map(|w| (w + 1.0).clamp(self.min, self.max))
+            .collect()
+    }
+
+    /// Streaming: a cell of `row` is about to be written. Leaving a row sets
+    /// its height (a row cannot change once the next one is written).
+    fn at_row(&mut self, row: u32) -> Result<(), XlsxError> {
+        let Mode::Stream {
+            widths,
+            row: cur,
+            wraps,
+            tall,
+        } = &mut self.mode
+        else {
+            return Ok(());
+        };
+        match *cur {
+            Some(c) if c == row => Ok(()),
+            Some(c) if c > row => Err(XlsxError::ParameterError(format!(
+                "row {row} written after row {c} in a streamed sheet"
+            ))),
+            prev => {
+                if let Some(c) = prev {
+                    let h = row_height(widths, wraps.iter().map(|(c, l)| (*c, l.as_slice())));
+                    let h = self
+                        .min_heights
+                        .iter()
+                        .filter(|m| m.0 == c)
+                        .fold(h, |acc, m| Some(acc.map_or(m.1, |a: f64| a.max(m.1))));
+                    wraps.clear();
+                    *tall = h.is_some();
+                    if let Some(h) = h {
+                        self.ws.set_row_height(c, h)?;
+                    }
+                }
+                *cur = Some(row);
+                Ok(())
+            }
+        }
+    }
+
+    /// Streaming: set the height of the last row written. rust_xlsxwriter
+    /// 0.102 writes the last row of a constant-memory sheet a second time
+    /// (an empty duplicate `<row>`) when that row has a height of its own,
+    /// so such a row is pushed out by an unformatted blank cell below it
+    /// (written as an empty `<row>`, nothing shown or printed).
+    fn end_rows(&mut self) -> Result<(), XlsxError> {
+        let Mode::Stream { row: Some(r), .. } = self.mode else {
+            return Ok(());
+        };
+        self.at_row(r + 1)?;
+        if let Mode::Stream { tall: true, .. } = self.mode {
+            self.ws.write_blank(r + 1, 0, &Format::default())?;
+        }
+        Ok(())
     }
 
     /// Change the width bounds applied by [`Sheet::finish`].
@@ -380,6 +527,9 @@ impl<'f> Sheet<'f> {
     ) -> Result<(), XlsxError> {
         let f = self.fmts.cell(kind, fill);
         let v = v.into();
+        if let Mode::Stream { .. } = self.mode {
+            self.at_row(row)?;
+        }
         if kind == Kind::Wrap {
             if let Val::Str(s) = &v {
                 self.note_wrap(row, col, s);
@@ -397,9 +547,19 @@ impl<'f> Sheet<'f> {
         if s.len() as f64 <= self.min && !s.contains('\n') {
             return;
         }
+        if self.mode == Mode::Measure {
+            return;
+        }
         let lines: Vec<f32> = s.lines().map(|l| display_width(l) as f32).collect();
         if lines.len() > 1 || lines.first().is_some_and(|&w| w as f64 > self.min) {
-            self.wraps.push((row, col, lines));
+            match &mut self.mode {
+                Mode::Stream {
+                    row: Some(cur),
+                    wraps,
+                    ..
+                } if *cur == row => wraps.push((col, lines)),
+                _ => self.wraps.push((row, col, lines)),
+            }
         }
     }
 
@@ -416,6 +576,14 @@ impl<'f> Sheet<'f> {
         v: impl Into<Val<'v>>,
         f: &Format,
     ) -> Result<(), XlsxError> {
+        match self.mode {
+            Mode::Memory => {}
+            Mode::Measure => {
+                self.measure(col, v.into());
+                return Ok(());
+            }
+            Mode::Stream { .. } => self.at_row(row)?,
+        }
         match v.into() {
             Val::Empty => {
                 self.ws.write_blank(row, col, f)?;
@@ -447,6 +615,18 @@ impl<'f> Sheet<'f> {
         Ok(())
     }
 
+    /// The width a value needs, as [`Sheet::put_fmt`] counts it.
+    fn measure(&mut self, col: u16, v: Val) {
+        match v {
+            Val::Empty => {}
+            Val::Str(s) => self.need_text(col, &clip(s)),
+            Val::Owned(s) => self.need_text(col, &clip(&s)),
+            Val::Num(_) => self.need(col, 7.0),
+            Val::Int(n) => self.need(col, (n.to_string().len() + 1) as f64),
+            Val::Date(_) => self.need(col, 11.0),
+        }
+    }
+
     /// Write a header row; headers count toward widths (wrapped at two lines for long ones).
     pub fn header(&mut self, row: u32, headers: &[&str]) -> Result<(), XlsxError> {
         self.header_at(row, 0, headers)
@@ -454,10 +634,16 @@ impl<'f> Sheet<'f> {
 
     /// Write a header row starting at column `col0`.
     pub fn header_at(&mut self, row: u32, col0: u16, headers: &[&str]) -> Result<(), XlsxError> {
-        let f = &self.fmts.header;
+        let fmts = self.fmts;
+        let f = &fmts.header;
+        if !self.is_measuring() {
+            self.at_row(row)?;
+        }
         for (i, h) in headers.iter().enumerate() {
             let c = col0 as usize + i;
-            self.ws.write_string_with_format(row, c as u16, *h, f)?;
+            if !self.is_measuring() {
+                self.ws.write_string_with_format(row, c as u16, *h, f)?;
+            }
             self.note_wrap(row, c as u16, h);
             let w = text_width(h);
             let w = if w > 12.0 {
@@ -472,6 +658,10 @@ impl<'f> Sheet<'f> {
 
     /// Write a plain (label) string that does not count toward the widths.
     pub fn label(&mut self, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
+        if self.is_measuring() {
+            return Ok(());
+        }
+        self.at_row(row)?;
         self.ws.write_string_with_format(row, col, s, f)?;
         Ok(())
     }
@@ -494,44 +684,33 @@ impl<'f> Sheet<'f> {
     /// Apply the column widths (capped), the heights of rows with wrapped
     /// text, and A4 landscape, fit-to-width print setup.
     pub fn finish(mut self) -> Worksheet {
-        let mut final_w = Vec::with_capacity(self.widths.len());
-        for (c, w) in self.widths.iter().enumerate() {
-            let w = (w + 1.0).clamp(self.min, self.max);
+        if self.mode == Mode::Measure {
+            // Nothing was written: a sheet that never began writing.
+            self.begin_writing();
+        }
+        let final_w = match &self.mode {
+            Mode::Stream { widths, .. } => widths.clone(),
+            _ => self.final_widths(),
+        };
+        for (c, &w) in final_w.iter().enumerate() {
             let _ = self.ws.set_column_width(c as u16, w);
-            final_w.push(w);
         }
-        // Lines each row needs: a line of display width `lw` in a column of
-        // width `w` takes about ceil(lw / (w − 1)) lines (one unit of padding).
-        let mut lines: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
+        let _ = self.end_rows();
+        // Wrapped cells by row (a streamed sheet has set its rows already).
+        let mut by_row: std::collections::BTreeMap<u32, Vec<(u16, &[f32])>> =
+            std::collections::BTreeMap::new();
         for (row, col, ls) in &self.wraps {
-            let w = final_w.get(*col as usize).copied().unwrap_or(8.43);
-            // A line the column was sized for fits on one line; longer ones
-            // get 5% slack (symbols such as × − ÷ “” are drawn full-width by
-            // CJK fonts).
-            let fit = (w - 1.0).max(1.0);
-            let room = (fit * 0.95).max(1.0);
-            let n: f64 = ls
-                .iter()
-                .map(|&lw| {
-                    let lw = lw as f64;
-                    if lw <= fit {
-                        1.0
-                    } else {
-                        (lw / room).ceil().max(2.0)
-                    }
-                })
-                .sum();
-            let e = lines.entry(*row).or_insert(1.0);
-            *e = e.max(n);
+            by_row.entry(*row).or_default().push((*col, ls.as_slice()));
         }
-        let mut heights: std::collections::BTreeMap<u32, f64> = lines
+        let mut heights: std::collections::BTreeMap<u32, f64> = by_row
             .into_iter()
-            .filter(|&(_, n)| n > 1.0)
-            .map(|(r, n)| (r, (n * LINE_HEIGHT + 3.0).min(409.0)))
+            .filter_map(|(r, cells)| row_height(&final_w, cells.into_iter()).map(|h| (r, h)))
             .collect();
-        for &(r, h) in &self.min_heights {
-            let e = heights.entry(r).or_insert(h);
-            *e = e.max(h);
+        if !matches!(self.mode, Mode::Stream { .. }) {
+            for &(r, h) in &self.min_heights {
+                let e = heights.entry(r).or_insert(h);
+                *e = e.max(h);
+            }
         }
         for (r, h) in heights {
             let _ = self.ws.set_row_height(r, h);
@@ -539,6 +718,36 @@ impl<'f> Sheet<'f> {
         print_setup(&mut self.ws);
         self.ws
     }
+}
+
+/// Height (points) a row needs for its wrapped cells — (column, width of
+/// each line) — given the final column widths; `None` when one line will do.
+///
+/// A line of display width `lw` in a column of width `w` takes about
+/// ceil(lw / (w − 1)) lines (one unit of padding).
+fn row_height<'a>(widths: &[f64], cells: impl Iterator<Item = (u16, &'a [f32])>) -> Option<f64> {
+    let mut lines = 1.0f64;
+    for (col, ls) in cells {
+        let w = widths.get(col as usize).copied().unwrap_or(8.43);
+        // A line the column was sized for fits on one line; longer ones
+        // get 5% slack (symbols such as × − ÷ “” are drawn full-width by
+        // CJK fonts).
+        let fit = (w - 1.0).max(1.0);
+        let room = (fit * 0.95).max(1.0);
+        let n: f64 = ls
+            .iter()
+            .map(|&lw| {
+                let lw = lw as f64;
+                if lw <= fit {
+                    1.0
+                } else {
+                    (lw / room).ceil().max(2.0)
+                }
+            })
+            .sum();
+        lines = lines.max(n);
+    }
+    (lines > 1.0).then(|| (lines * LINE_HEIGHT + 3.0).min(409.0))
 }
 
 /// A file name safe on Windows, macOS and Linux: forbidden characters
