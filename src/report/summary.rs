@@ -50,7 +50,7 @@ pub fn write_summary(r: &RunResult, path: &Path) -> Result<()> {
 type Builder = for<'f> fn(&RunResult, Sheet<'f>) -> Result<Worksheet, XlsxError>;
 
 /// Whether a sheet of the summary is written row by row to a temporary file
-/// (constant-memory mode, strings inline) instead of being held in memory:
+/// (rust_xlsxwriter's low-memory mode) instead of being held in memory:
 /// the sheets with a row per task, issue, rejected row or reminder.
 fn streamed(i: usize) -> bool {
     matches!(i, 1 | 2 | 6 | 7 | 8)
@@ -80,26 +80,47 @@ fn build(r: &RunResult, stream: fn(usize) -> bool) -> Result<Workbook, XlsxError
     // Streamed sheets share the workbook's format table: registering every
     // format first keeps the style numbers independent of the thread order.
     fmts.register(&mut wb);
+    // The streamed sheets also share the workbook's string table, filled as
+    // they write: they are built one after the other, in sheet order, so the
+    // string numbers are always the same; the other sheets are built in
+    // parallel meanwhile (their strings are numbered when the workbook is saved).
     let mut blank = Vec::with_capacity(SHEETS.len());
     for i in 0..SHEETS.len() {
         blank.push(if stream(i) {
-            Some(wb.new_worksheet_with_constant_memory()?)
+            Some(wb.new_worksheet_with_low_memory()?)
         } else {
             None
         });
     }
-    let sheets = builders
-        .par_iter()
-        .zip(blank)
+    let build_one = |i: usize, ws: Option<Worksheet>| {
+        let s = match ws {
+            Some(ws) => Sheet::streaming(ws, SHEETS[i], &fmts)?,
+            None => Sheet::new(SHEETS[i], &fmts)?,
+        };
+        builders[i](r, s).map(|ws| (i, ws))
+    };
+    let (on_disk, in_memory): (Vec<_>, Vec<_>) = blank
+        .into_iter()
         .enumerate()
-        .map(|(i, (b, ws))| {
-            let s = match ws {
-                Some(ws) => Sheet::streaming(ws, SHEETS[i], &fmts)?,
-                None => Sheet::new(SHEETS[i], &fmts)?,
-            };
-            b(r, s)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+        .partition(|(_, ws)| ws.is_some());
+    let (on_disk, in_memory) = rayon::join(
+        || {
+            on_disk
+                .into_iter()
+                .map(|(i, ws)| build_one(i, ws))
+                .collect::<Result<Vec<_>, _>>()
+        },
+        || {
+            in_memory
+                .into_par_iter()
+                .map(|(i, ws)| build_one(i, ws))
+                .collect::<Result<Vec<_>, _>>()
+        },
+    );
+    let mut sheets: Vec<(usize, Worksheet)> = on_disk?;
+    sheets.extend(in_memory?);
+    sheets.sort_by_key(|x| x.0);
+    let sheets = sheets.into_iter().map(|x| x.1);
     set_properties(
         &mut wb,
         &format!("重点工作督办汇总（{}）", r.period.label()),
@@ -2025,7 +2046,7 @@ mod tests {
                     .collect();
                 assert!(rows.windows(2).all(|w| w[0] < w[1]), "rows of {name}");
                 if streamed(i) {
-                    assert!(xb.contains("inlineStr"), "{name} is streamed");
+                    assert!(!xb.contains("inlineStr"), "{name}: shared strings");
                     assert!(row_heights(&xb).len() > 1 || i != 1, "{name} has tall rows");
                 }
             }
