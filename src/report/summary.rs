@@ -1565,7 +1565,7 @@ fn reminders(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
 mod tests {
     use super::*;
     use crate::report::fixture;
-    use crate::report::xlsx::tests_support::{assert_printable, part, sheet_xml};
+    use crate::report::xlsx::tests_support::{assert_printable, assert_same_look, part, sheet_xml};
     use calamine::{open_workbook, Data, DataType, Range, Reader, Xlsx};
 
     fn written(r: &RunResult) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -1970,86 +1970,14 @@ mod tests {
         assert!(core.contains(">2023-03-31T00:00:00Z<"), "{core}");
     }
 
-    /// (row, height) of every row with a set height.
-    fn row_heights(xml: &str) -> Vec<(String, String)> {
-        xml.split("<row ")
-            .skip(1)
-            .filter_map(|t| {
-                let t = t.split('>').next()?;
-                let attr = |k: &str| {
-                    t.split(&format!(" {k}=\"")[..])
-                        .nth(1)
-                        .or_else(|| t.strip_prefix(&format!("{k}=\"")[..]))
-                        .and_then(|v| v.split('"').next())
-                        .map(str::to_string)
-                };
-                Some((attr("r")?, attr("ht")?))
-            })
-            .collect()
-    }
-
     #[test]
     fn streamed_sheets_look_the_same_as_in_memory() {
         for r in [fixture::fixture(), fixture::big(400)] {
             let mem = build(&r, |_| false).unwrap().save_to_buffer().unwrap();
             let cm = build_summary(&r).unwrap().save_to_buffer().unwrap();
-            let open = |b: &[u8]| Xlsx::new(std::io::Cursor::new(b.to_vec())).unwrap();
-            let (mut a, mut b) = (open(&mem), open(&cm));
-            assert_eq!(b.sheet_names(), SHEETS.map(String::from).to_vec());
-            for (i, name) in SHEETS.iter().enumerate() {
-                let (va, vb) = (
-                    a.worksheet_range(name).unwrap(),
-                    b.worksheet_range(name).unwrap(),
-                );
-                assert_eq!(va, vb, "values of {name}");
-                assert!(va.height() > 0, "{name}");
-                let (sa, sb) = (
-                    a.worksheet_style(name).unwrap(),
-                    b.worksheet_style(name).unwrap(),
-                );
-                assert_eq!(sa.start(), sb.start(), "{name}");
-                let cells_b: Vec<_> = sb.cells().collect();
-                for (k, c) in sa.cells().enumerate() {
-                    assert_eq!(Some(&c), cells_b.get(k), "style of {name}");
-                }
-                assert_eq!(sa.cells().count(), cells_b.len(), "{name}");
-                let (xa, xb) = (sheet_xml(&mem, i + 1), sheet_xml(&cm, i + 1));
-                let cols = |x: &str| {
-                    x.split("<cols>")
-                        .nth(1)
-                        .unwrap()
-                        .split("</cols>")
-                        .next()
-                        .unwrap()
-                        .to_string()
-                };
-                assert_eq!(cols(&xa), cols(&xb), "widths of {name}");
-                assert_eq!(row_heights(&xa), row_heights(&xb), "heights of {name}");
-                for tag in [
-                    "<pane ",
-                    "<autoFilter ",
-                    "<pageSetup ",
-                    "<oddHeader>",
-                    "<legacyDrawing ",
-                ] {
-                    let part = |x: &str| {
-                        x.split(tag)
-                            .nth(1)
-                            .map(|t| t.split('>').next().unwrap().to_string())
-                    };
-                    assert_eq!(part(&xa), part(&xb), "{tag} of {name}");
-                }
-                let rows: Vec<u32> = xb
-                    .split("<row r=\"")
-                    .skip(1)
-                    .map(|t| t.split('"').next().unwrap().parse().unwrap())
-                    .collect();
-                assert!(rows.windows(2).all(|w| w[0] < w[1]), "rows of {name}");
-                if streamed(i) {
-                    assert!(!xb.contains("inlineStr"), "{name}: shared strings");
-                    assert!(row_heights(&xb).len() > 1 || i != 1, "{name} has tall rows");
-                }
-            }
+            let heights = assert_same_look(&mem, &cm);
+            // 台账汇总 has rows made taller for their wrapped text.
+            assert!(heights[1] > 1, "{heights:?}");
         }
     }
 

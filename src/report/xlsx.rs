@@ -345,6 +345,9 @@ pub struct Sheet<'f> {
     min_heights: Vec<(u32, f64)>,
     /// How cells reach the worksheet (see [`Mode`]).
     mode: Mode,
+    /// While measuring: the worksheet the second pass writes to (`ws` is
+    /// then a scratch worksheet for the calls made on it directly).
+    real: Option<Worksheet>,
 }
 
 /// How a [`Sheet`] writes its cells.
@@ -368,6 +371,9 @@ enum Mode {
         wraps: Vec<(u16, Vec<f32>)>,
         /// Whether the row left last got a height of its own.
         tall: bool,
+        /// Whether the row being written was given a height directly
+        /// ([`Sheet::row_height`]).
+        fixed: bool,
     },
 }
 
@@ -384,13 +390,17 @@ impl<'f> Sheet<'f> {
             wraps: Vec::new(),
             min_heights: Vec::new(),
             mode: Mode::Memory,
+            real: None,
         })
     }
 
     /// A sheet written row by row into a constant-memory worksheet (made by
     /// `Workbook::new_worksheet_with_constant_memory`): rows must come top to
     /// bottom. It starts measuring: write every cell once to size the
-    /// columns, call [`Sheet::begin_writing`], then write the same cells again.
+    /// columns, call [`Sheet::begin_writing`], then write the same cells again
+    /// (what the first pass does to `ws` directly goes to a scratch worksheet).
+    /// Rows written on `ws` directly must go through [`Sheet::merge`] and
+    /// [`Sheet::row_height`], so the sheet knows when a row is left.
     pub fn streaming(
         mut ws: Worksheet,
         name: &str,
@@ -398,7 +408,7 @@ impl<'f> Sheet<'f> {
     ) -> Result<Sheet<'f>, XlsxError> {
         ws.set_name(name)?;
         Ok(Sheet {
-            ws,
+            ws: Worksheet::new(),
             fmts,
             widths: Vec::new(),
             min: MIN_WIDTH,
@@ -406,6 +416,7 @@ impl<'f> Sheet<'f> {
             wraps: Vec::new(),
             min_heights: Vec::new(),
             mode: Mode::Measure,
+            real: Some(ws),
         })
     }
 
@@ -425,7 +436,44 @@ impl<'f> Sheet<'f> {
             row: None,
             wraps: Vec::new(),
             tall: false,
+            fixed: false,
         };
+        if let Some(ws) = self.real.take() {
+            self.ws = ws;
+        }
+        // Heights asked for while measuring are asked again while writing.
+        self.min_heights.clear();
+    }
+
+    /// Merge the cells `c0..=c1` of `row` into one holding `text`.
+    pub fn merge(
+        &mut self,
+        row: u32,
+        c0: u16,
+        c1: u16,
+        text: &str,
+        f: &Format,
+    ) -> Result<(), XlsxError> {
+        if self.is_measuring() {
+            return Ok(());
+        }
+        self.at_row(row)?;
+        self.ws.merge_range(row, c0, row, c1, text, f)?;
+        Ok(())
+    }
+
+    /// Set the height of `row` (points). Rows with wrapped text that needs
+    /// more lines still get the height of those lines.
+    pub fn row_height(&mut self, row: u32, h: f64) -> Result<(), XlsxError> {
+        if self.is_measuring() {
+            return Ok(());
+        }
+        self.at_row(row)?;
+        self.ws.set_row_height(row, h)?;
+        if let Mode::Stream { fixed, .. } = &mut self.mode {
+            *fixed = true;
+        }
+        Ok(())
     }
 
     /// The column widths as applied: padded by one and kept within the bounds.
@@ -444,6 +492,7 @@ impl<'f> Sheet<'f> {
             row: cur,
             wraps,
             tall,
+            fixed,
         } = &mut self.mode
         else {
             return Ok(());
@@ -462,7 +511,8 @@ impl<'f> Sheet<'f> {
                         .filter(|m| m.0 == c)
                         .fold(h, |acc, m| Some(acc.map_or(m.1, |a: f64| a.max(m.1))));
                     wraps.clear();
-                    *tall = h.is_some();
+                    *tall = h.is_some() || *fixed;
+                    *fixed = false;
                     if let Some(h) = h {
                         self.ws.set_row_height(c, h)?;
                     }
@@ -547,8 +597,13 @@ impl<'f> Sheet<'f> {
         if s.len() as f64 <= self.min && !s.contains('\n') {
             return;
         }
-        if self.mode == Mode::Measure {
-            return;
+        match self.mode {
+            Mode::Measure => return,
+            // A backward row is refused when the cell itself is written.
+            Mode::Stream { .. } => {
+                let _ = self.at_row(row);
+            }
+            Mode::Memory => {}
         }
         let lines: Vec<f32> = s.lines().map(|l| display_width(l) as f32).collect();
         if lines.len() > 1 || lines.first().is_some_and(|&w| w as f64 > self.min) {
@@ -718,6 +773,30 @@ impl<'f> Sheet<'f> {
         print_setup(&mut self.ws);
         self.ws
     }
+}
+
+/// Build a worksheet named `name` with `body`: in memory (`ws` is `None`),
+/// or streamed into the constant-memory or low-memory worksheet `ws` — then
+/// `body` runs twice, once to size the columns and once to write (see
+/// [`Sheet::streaming`]). Streamed worksheets are saved without a thread of
+/// their own, which is what makes many small workbooks cheaper to save.
+pub fn build_sheet<'f>(
+    ws: Option<Worksheet>,
+    name: &str,
+    fmts: &'f Formats,
+    mut body: impl FnMut(&mut Sheet<'f>) -> Result<(), XlsxError>,
+) -> Result<Worksheet, XlsxError> {
+    let mut s = match ws {
+        Some(ws) => {
+            let mut s = Sheet::streaming(ws, name, fmts)?;
+            body(&mut s)?;
+            s.begin_writing();
+            s
+        }
+        None => Sheet::new(name, fmts)?,
+    };
+    body(&mut s)?;
+    Ok(s.finish())
 }
 
 /// Height (points) a row needs for its wrapped cells — (column, width of
@@ -939,5 +1018,93 @@ pub(crate) mod tests_support {
     /// `xl/worksheets/sheet<n>.xml`.
     pub fn sheet_xml(buf: &[u8], n: usize) -> String {
         part(buf, &format!("xl/worksheets/sheet{n}.xml"))
+    }
+
+    /// (row, height) of every row with a set height.
+    fn row_heights(xml: &str) -> Vec<(String, String)> {
+        xml.split("<row ")
+            .skip(1)
+            .filter_map(|t| {
+                let t = t.split('>').next()?;
+                let attr = |k: &str| {
+                    t.split(&format!(" {k}=\"")[..])
+                        .nth(1)
+                        .or_else(|| t.strip_prefix(&format!("{k}=\"")[..]))
+                        .and_then(|v| v.split('"').next())
+                        .map(str::to_string)
+                };
+                Some((attr("r")?, attr("ht")?))
+            })
+            .collect()
+    }
+
+    /// The part of `xml` from `tag` to the end of the element (or its first tag).
+    fn element(xml: &str, tag: &str) -> Option<String> {
+        let rest = xml.split(tag).nth(1)?;
+        let end = format!("</{}>", tag.trim_matches(['<', '>', ' ']));
+        Some(match rest.split(&end[..]).next() {
+            Some(inner) if rest.contains(&end[..]) => inner.to_string(),
+            _ => rest.split('>').next().unwrap_or("").to_string(),
+        })
+    }
+
+    /// Two workbooks (e.g. a sheet held in memory and the same sheet
+    /// streamed) look the same: sheets, values (calamine), cell styles,
+    /// column widths, row heights, merges, panes, filters, validations,
+    /// protection, print setup and notes; rows are written once each, in
+    /// order. Returns the number of rows with a set height, by sheet.
+    pub fn assert_same_look(a: &[u8], b: &[u8]) -> Vec<usize> {
+        use calamine::{Reader, Xlsx};
+        let open = |x: &[u8]| Xlsx::new(std::io::Cursor::new(x.to_vec())).unwrap();
+        let (mut wa, mut wb) = (open(a), open(b));
+        assert_eq!(wa.sheet_names(), wb.sheet_names());
+        let mut tall = Vec::new();
+        for (i, name) in wa.sheet_names().iter().enumerate() {
+            let (va, vb) = (
+                wa.worksheet_range(name).unwrap(),
+                wb.worksheet_range(name).unwrap(),
+            );
+            assert_eq!(va, vb, "values of {name}");
+            let (sa, sb) = (
+                wa.worksheet_style(name).unwrap(),
+                wb.worksheet_style(name).unwrap(),
+            );
+            assert_eq!(sa.start(), sb.start(), "{name}");
+            let cells_b: Vec<_> = sb.cells().collect();
+            for (k, c) in sa.cells().enumerate() {
+                assert_eq!(Some(&c), cells_b.get(k), "style of {name}");
+            }
+            assert_eq!(sa.cells().count(), cells_b.len(), "{name}");
+            let (xa, xb) = (sheet_xml(a, i + 1), sheet_xml(b, i + 1));
+            if let Some(cols) = element(&xa, "<cols>") {
+                assert!(cols.contains("width="), "{name}: {cols}");
+            }
+            assert_eq!(row_heights(&xa), row_heights(&xb), "heights of {name}");
+            for tag in [
+                "<cols>",
+                "<mergeCells ",
+                "<pane ",
+                "<autoFilter ",
+                "<dataValidations ",
+                "<sheetProtection ",
+                "<printOptions ",
+                "<pageSetup ",
+                "<oddHeader>",
+                "<oddFooter>",
+                "<legacyDrawing ",
+                "<sheetPr",
+            ] {
+                assert_eq!(element(&xa, tag), element(&xb, tag), "{tag} of {name}");
+            }
+            let rows: Vec<u32> = xb
+                .split("<row r=\"")
+                .skip(1)
+                .map(|t| t.split('"').next().unwrap().parse().unwrap())
+                .collect();
+            assert!(rows.windows(2).all(|w| w[0] < w[1]), "rows of {name}");
+            assert!(!xb.contains("inlineStr"), "{name}: shared strings");
+            tall.push(row_heights(&xb).len());
+        }
+        tall
     }
 }
