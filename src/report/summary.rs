@@ -1,10 +1,14 @@
 //! `汇总_<period>.xlsx`: 总览, 台账汇总, 亮牌预警, 单位排名, 领导分管, 报送情况,
 //! 校验问题, 退回明细, 督办提示.
 //!
-//! Each sheet is built on its own thread (`Worksheet::new()` + rayon) from
-//! formats created once, then pushed in order. Every figure is written as a
-//! value (no formulas), so it reads back without recalculation. Percentages are
-//! points 0–100 shown with one decimal under a `(%)` header.
+//! The sheets with a row per task, issue, rejected row or reminder (台账汇总,
+//! 亮牌预警, 校验问题, 退回明细, 督办提示) are streamed: written row by row to
+//! temporary files in rust_xlsxwriter's low-memory mode, one after the other
+//! in sheet order, so a run does not hold a million cells in memory. The
+//! other sheets are built in memory in parallel meanwhile, from the same
+//! formats, and everything is pushed in sheet order. Every figure is written
+//! as a value (no formulas), so it reads back without recalculation.
+//! Percentages are points 0–100 shown with one decimal under a `(%)` header.
 
 use std::collections::BTreeMap;
 use std::path::Path;
