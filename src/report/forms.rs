@@ -21,7 +21,7 @@ use rust_xlsxwriter::{
 use rayon::prelude::*;
 
 use super::xlsx::{
-    save_atomic, save_atomic_level, set_properties, Formats, Sheet, UniqueNames, Val,
+    build_sheet, save_atomic, save_atomic_level, set_properties, Formats, Sheet, UniqueNames, Val,
     SMALL_ZIP_LEVEL,
 };
 use crate::calendar::Calendar;
@@ -247,29 +247,58 @@ pub fn write_form(spec: &FormSpec, path: &Path) -> Result<()> {
     save_atomic_level(&mut wb, path, SMALL_ZIP_LEVEL)
 }
 
-/// Build the form workbook in memory.
+/// Build the form workbook (its sheets streamed, see [`build_sheet`]).
 pub fn build_form(spec: &FormSpec) -> Result<Workbook, XlsxError> {
+    build_form_with(spec, true)
+}
+
+/// [`build_form`], the sheets streamed or held in memory.
+fn build_form_with(spec: &FormSpec, stream: bool) -> Result<Workbook, XlsxError> {
     let fmts = Formats::new();
     let ff = FormFormats::new();
+    let title = form_title(&spec.unit.name, &spec.period);
+    let mut wb = Workbook::new();
+    set_properties(&mut wb, &title, spec.period.end());
+    let mut blank = || {
+        if stream {
+            wb.new_worksheet_with_low_memory().map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let (ws, meta) = (blank()?, blank()?);
+    let mut ws = build_sheet(ws, FORM_SHEET, &fmts, |s| form_body(s, spec, &ff, &title))?;
+    ws.set_active(true);
+    let meta = meta_sheet(spec, meta.unwrap_or_default())?;
+    wb.push_worksheet(ws);
+    wb.push_worksheet(meta);
+    Ok(wb)
+}
+
+fn form_body(
+    s: &mut Sheet,
+    spec: &FormSpec,
+    ff: &FormFormats,
+    title: &str,
+) -> Result<(), XlsxError> {
+    let fmts = s.fmts;
     let ncols = FORM_COLUMNS.len() as u16;
     let last_col = ncols - 1;
-    let mut s = Sheet::new(FORM_SHEET, &fmts)?;
     s.width_bounds(6.0, 40.0);
 
-    let title = form_title(&spec.unit.name, &spec.period);
-    s.ws.merge_range(0, 0, 0, last_col, &title, &fmts.title)?;
-    s.ws.set_row_height(0, 32)?;
+    s.merge(0, 0, last_col, title, &fmts.title)?;
+    s.row_height(0, 32.0)?;
     let line = format!(
         "填报单位：{}　报送期次：{}",
         spec.unit.name,
         spec.period.label()
     );
-    s.ws.merge_range(1, 0, 1, last_col, &line, &fmts.subtitle)?;
+    s.merge(1, 0, last_col, &line, &fmts.subtitle)?;
 
     let headers: Vec<String> = FORM_COLUMNS.iter().map(|c| form_header(c.0)).collect();
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     s.header(FORM_HEADER_ROW, &header_refs)?;
-    s.ws.set_row_height(FORM_HEADER_ROW, 30)?;
+    s.row_height(FORM_HEADER_ROW, 30.0)?;
     for (c, col) in FORM_COLUMNS.iter().enumerate() {
         s.need(c as u16, col.3);
     }
@@ -329,8 +358,8 @@ pub fn build_form(spec: &FormSpec) -> Result<Workbook, XlsxError> {
         .set_font_size(11)
         .set_text_wrap()
         .set_align(FormatAlign::Top);
-    s.ws.merge_range(note_row, 0, note_row, last_col, &note, &note_fmt)?;
-    s.ws.set_row_height(note_row, 16.0 * lines + 6.0)?;
+    s.merge(note_row, 0, last_col, &note, &note_fmt)?;
+    s.row_height(note_row, 16.0 * lines + 6.0)?;
 
     s.ws.set_freeze_panes(first, 0)?;
     s.ws.autofilter(FORM_HEADER_ROW, 0, last_data, last_col)?;
@@ -343,14 +372,7 @@ pub fn build_form(spec: &FormSpec) -> Result<Workbook, XlsxError> {
         ..ProtectionOptions::new()
     };
     s.ws.protect_with_options(&opts);
-    let mut ws = s.finish();
-    ws.set_active(true);
-
-    let mut wb = Workbook::new();
-    set_properties(&mut wb, &title, spec.period.end());
-    wb.push_worksheet(ws);
-    wb.push_worksheet(meta_sheet(spec)?);
-    Ok(wb)
+    Ok(())
 }
 
 fn prefill_value<'r>(r: &'r Report, key: &str) -> Val<'r> {
@@ -447,8 +469,9 @@ pub fn form_instructions(spec: &FormSpec) -> String {
     text
 }
 
-fn meta_sheet(spec: &FormSpec) -> Result<Worksheet, XlsxError> {
-    let mut ws = Worksheet::new();
+/// The very hidden sheet with the form's identity, written into `ws` (a
+/// new worksheet; rows in order, so it may be a low-memory one).
+fn meta_sheet(spec: &FormSpec, mut ws: Worksheet) -> Result<Worksheet, XlsxError> {
     ws.set_name(META_SHEET)?;
     let values = [
         spec.unit.name.clone(),
@@ -926,5 +949,22 @@ mod tests {
         }
         assert!(xml.contains("<formula1>\"3,4,5\"</formula1>"), "{xml}");
         assert!(xml.contains("政府工作报告,领导批示"));
+    }
+
+    #[test]
+    fn streamed_form_looks_the_same_as_in_memory() {
+        let r = fixture::fixture();
+        for unit in r.ledger.units.iter().map(|u| u.name.as_str()) {
+            for prefill in [false, true] {
+                let spec = spec_of(&r, unit, prefill);
+                let mut a = build_form_with(&spec, false).unwrap();
+                let mut b = build_form(&spec).unwrap();
+                let (a, b) = (a.save_to_buffer().unwrap(), b.save_to_buffer().unwrap());
+                let tall = crate::report::xlsx::tests_support::assert_same_look(&a, &b);
+                if !spec.tasks.is_empty() {
+                    assert!(tall[0] > spec.tasks.len(), "{unit}: {tall:?}");
+                }
+            }
+        }
     }
 }

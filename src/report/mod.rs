@@ -1,6 +1,9 @@
 //! Stage 5 — report: the consolidated workbook, per-unit notices, forms
 //! (交办 and next period's pre-filled), the blank ledger of `duban init`.
 //! Every workbook is written to a temporary name and renamed into place.
+//! Long sheets and the per-unit sheets are streamed ([`xlsx::build_sheet`]):
+//! rows go to a temporary file as they are written, and the workbook is saved
+//! without a thread per worksheet.
 //!
 //! Output layout under the output folder ([`write_all`]):
 //!

@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, XlsxError};
 
 pub use super::xlsx::safe_file_name;
 use super::xlsx::{
-    save_atomic_level, set_properties, Fill, Formats, Kind, Sheet, UniqueNames, Val,
+    build_sheet, save_atomic_level, set_properties, Fill, Formats, Kind, Sheet, UniqueNames, Val,
     SMALL_ZIP_LEVEL,
 };
 use crate::calendar::Calendar;
@@ -185,31 +185,50 @@ fn cn_date(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
 
-/// Build one unit's notice in memory.
+/// Name of the notice's sheet.
+pub const NOTICE_SHEET: &str = "反馈通知";
+
+/// Build one unit's notice (its sheet streamed, see [`build_sheet`]).
 pub fn build_notice(
     r: &RunResult,
     n: &UnitNotice,
     deadline: NaiveDate,
     fmts: &Formats,
 ) -> Result<Workbook, XlsxError> {
-    let ws = notice_sheet(r, n, deadline, fmts)?;
-    let mut wb = Workbook::new();
-    set_properties(&mut wb, &notice_title(n.unit, r), r.as_of);
-    wb.push_worksheet(ws);
-    Ok(wb)
+    build_notice_with(r, n, deadline, fmts, true)
 }
 
-fn notice_sheet(
+/// [`build_notice`], the sheet streamed or held in memory.
+fn build_notice_with(
     r: &RunResult,
     n: &UnitNotice,
     deadline: NaiveDate,
     fmts: &Formats,
-) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new("反馈通知", fmts)?;
+    stream: bool,
+) -> Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    set_properties(&mut wb, &notice_title(n.unit, r), r.as_of);
+    let ws = if stream {
+        Some(wb.new_worksheet_with_low_memory()?)
+    } else {
+        None
+    };
+    let ws = build_sheet(ws, NOTICE_SHEET, fmts, |s| notice_body(s, r, n, deadline))?;
+    wb.push_worksheet(ws);
+    Ok(wb)
+}
+
+fn notice_body(
+    s: &mut Sheet,
+    r: &RunResult,
+    n: &UnitNotice,
+    deadline: NaiveDate,
+) -> Result<(), XlsxError> {
+    let fmts = s.fmts;
     s.width_bounds(6.0, 44.0);
     let last = NCOLS - 1;
-    s.ws.merge_range(0, 0, 0, last, &notice_title(n.unit, r), &fmts.title)?;
-    s.ws.set_row_height(0, 30)?;
+    s.merge(0, 0, last, &notice_title(n.unit, r), &fmts.title)?;
+    s.row_height(0, 30.0)?;
     // Resubmission only when something was rejected or missing; a unit with
     // cards alone is asked for its remedy, not for a new form.
     let intro = if n.rejected.is_empty() && n.missing.is_empty() {
@@ -233,8 +252,8 @@ fn notice_sheet(
         .set_font_size(11)
         .set_text_wrap()
         .set_align(rust_xlsxwriter::FormatAlign::Top);
-    s.ws.merge_range(1, 0, 1, last, &intro, &intro_fmt)?;
-    s.ws.set_row_height(1, 36)?;
+    s.merge(1, 0, last, &intro, &intro_fmt)?;
+    s.row_height(1, 36.0)?;
     let summary = format!(
         "{}：{}　　亮牌事项 {} 项　退回 {} 行　未报送事项 {} 项　其他提醒 {} 条",
         if n.rejected.is_empty() && n.missing.is_empty() {
@@ -248,7 +267,7 @@ fn notice_sheet(
         n.missing.len(),
         n.other.len()
     );
-    s.ws.merge_range(2, 0, 2, last, &summary, &fmts.subtitle)?;
+    s.merge(2, 0, last, &summary, &fmts.subtitle)?;
 
     let mut row = 3u32;
     let section = |s: &mut Sheet, row: &mut u32, title: &str| -> Result<(), XlsxError> {
@@ -261,9 +280,9 @@ fn notice_sheet(
     };
 
     // 一、亮牌情况
-    section(&mut s, &mut row, "一、亮牌情况")?;
+    section(s, &mut row, "一、亮牌情况")?;
     if n.cards.is_empty() && n.unit_card.is_none() {
-        none(&mut s, &mut row)?;
+        none(s, &mut row)?;
     } else {
         row += 1;
         s.header(
@@ -333,12 +352,12 @@ fn notice_sheet(
 
     // 二、退回重新办理
     section(
-        &mut s,
+        s,
         &mut row,
         "二、退回重新办理（以下各行未被采用，请修改后重新报送）",
     )?;
     if n.rejected.is_empty() {
-        none(&mut s, &mut row)?;
+        none(s, &mut row)?;
     } else {
         row += 1;
         s.header(
@@ -387,7 +406,7 @@ fn notice_sheet(
     }
 
     // 三、未报送事项
-    section(&mut s, &mut row, "三、未报送事项")?;
+    section(s, &mut row, "三、未报送事项")?;
     if n.not_reported {
         row += 1;
         s.label(
@@ -414,7 +433,7 @@ fn notice_sheet(
     }
     if n.missing.is_empty() {
         if !n.not_reported && !n.late {
-            none(&mut s, &mut row)?;
+            none(s, &mut row)?;
         }
     } else {
         row += 1;
@@ -446,9 +465,9 @@ fn notice_sheet(
     }
 
     // 四、其他提醒
-    section(&mut s, &mut row, "四、其他提醒（不影响采用，请核实改进）")?;
+    section(s, &mut row, "四、其他提醒（不影响采用，请核实改进）")?;
     if n.other.is_empty() {
-        none(&mut s, &mut row)?;
+        none(s, &mut row)?;
     } else {
         row += 1;
         s.header(
@@ -484,17 +503,16 @@ fn notice_sheet(
     }
 
     row += 3;
-    s.ws.merge_range(
+    s.merge(
         row,
         4,
-        row,
         last,
         &format!("督查室　{}", cn_date(r.as_of)),
         &fmts.subtitle,
     )?;
     s.need(2, 30.0);
     s.ws.set_repeat_rows(0, 0)?;
-    Ok(s.finish())
+    Ok(())
 }
 
 #[cfg(test)]
@@ -664,5 +682,20 @@ mod tests {
             .save_to_buffer()
             .unwrap();
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn streamed_notice_looks_the_same_as_in_memory() {
+        let r = fixture::fixture();
+        let fmts = Formats::new();
+        let deadline = resubmit_deadline(&r);
+        let notices = collect_notices(&r);
+        assert!(!notices.is_empty());
+        for n in &notices {
+            let mut a = build_notice_with(&r, n, deadline, &fmts, false).unwrap();
+            let mut b = build_notice(&r, n, deadline, &fmts).unwrap();
+            let (a, b) = (a.save_to_buffer().unwrap(), b.save_to_buffer().unwrap());
+            crate::report::xlsx::tests_support::assert_same_look(&a, &b);
+        }
     }
 }

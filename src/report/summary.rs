@@ -1,10 +1,14 @@
 //! `汇总_<period>.xlsx`: 总览, 台账汇总, 亮牌预警, 单位排名, 领导分管, 报送情况,
 //! 校验问题, 退回明细, 督办提示.
 //!
-//! Each sheet is built on its own thread (`Worksheet::new()` + rayon) from
-//! formats created once, then pushed in order. Every figure is written as a
-//! value (no formulas), so it reads back without recalculation. Percentages are
-//! points 0–100 shown with one decimal under a `(%)` header.
+//! The sheets with a row per task, issue, rejected row or reminder (台账汇总,
+//! 亮牌预警, 校验问题, 退回明细, 督办提示) are streamed: written row by row to
+//! temporary files in rust_xlsxwriter's low-memory mode, one after the other
+//! in sheet order, so a run does not hold a million cells in memory. The
+//! other sheets are built in memory in parallel meanwhile, from the same
+//! formats, and everything is pushed in sheet order. Every figure is written
+//! as a value (no formulas), so it reads back without recalculation.
+//! Percentages are points 0–100 shown with one decimal under a `(%)` header.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -47,10 +51,23 @@ pub fn write_summary(r: &RunResult, path: &Path) -> Result<()> {
     save_atomic(&mut wb, path)
 }
 
-type Builder = fn(&RunResult, &Formats) -> Result<Worksheet, XlsxError>;
+type Builder = for<'f> fn(&RunResult, Sheet<'f>) -> Result<Worksheet, XlsxError>;
 
-/// Build the consolidated workbook in memory (sheets built in parallel).
+/// Whether a sheet of the summary is written row by row to a temporary file
+/// (rust_xlsxwriter's low-memory mode) instead of being held in memory:
+/// the sheets with a row per task, issue, rejected row or reminder.
+fn streamed(i: usize) -> bool {
+    matches!(i, 1 | 2 | 6 | 7 | 8)
+}
+
+/// Build the consolidated workbook (sheets built in parallel). The long
+/// sheets are already written to temporary files; the rest is in memory.
 pub fn build_summary(r: &RunResult) -> Result<Workbook, XlsxError> {
+    build(r, streamed)
+}
+
+/// [`build_summary`], streaming the sheets `stream` picks.
+fn build(r: &RunResult, stream: fn(usize) -> bool) -> Result<Workbook, XlsxError> {
     let fmts = Formats::new();
     let builders: [Builder; 9] = [
         overview,
@@ -63,11 +80,51 @@ pub fn build_summary(r: &RunResult) -> Result<Workbook, XlsxError> {
         rejected_rows,
         reminders,
     ];
-    let sheets = builders
-        .par_iter()
-        .map(|b| b(r, &fmts))
-        .collect::<Result<Vec<_>, _>>()?;
     let mut wb = Workbook::new();
+    // Streamed sheets share the workbook's format table: registering every
+    // format first keeps the style numbers independent of the thread order.
+    fmts.register(&mut wb);
+    // The streamed sheets also share the workbook's string table, filled as
+    // they write: they are built one after the other, in sheet order, so the
+    // string numbers are always the same; the other sheets are built in
+    // parallel meanwhile (their strings are numbered when the workbook is saved).
+    let mut blank = Vec::with_capacity(SHEETS.len());
+    for i in 0..SHEETS.len() {
+        blank.push(if stream(i) {
+            Some(wb.new_worksheet_with_low_memory()?)
+        } else {
+            None
+        });
+    }
+    let build_one = |i: usize, ws: Option<Worksheet>| {
+        let s = match ws {
+            Some(ws) => Sheet::streaming(ws, SHEETS[i], &fmts)?,
+            None => Sheet::new(SHEETS[i], &fmts)?,
+        };
+        builders[i](r, s).map(|ws| (i, ws))
+    };
+    let (on_disk, in_memory): (Vec<_>, Vec<_>) = blank
+        .into_iter()
+        .enumerate()
+        .partition(|(_, ws)| ws.is_some());
+    let (on_disk, in_memory) = rayon::join(
+        || {
+            on_disk
+                .into_iter()
+                .map(|(i, ws)| build_one(i, ws))
+                .collect::<Result<Vec<_>, _>>()
+        },
+        || {
+            in_memory
+                .into_par_iter()
+                .map(|(i, ws)| build_one(i, ws))
+                .collect::<Result<Vec<_>, _>>()
+        },
+    );
+    let mut sheets: Vec<(usize, Worksheet)> = on_disk?;
+    sheets.extend(in_memory?);
+    sheets.sort_by_key(|x| x.0);
+    let sheets = sheets.into_iter().map(|x| x.1);
     set_properties(
         &mut wb,
         &format!("重点工作督办汇总（{}）", r.period.label()),
@@ -114,14 +171,26 @@ fn status_label(t: &TaskResult) -> &'static str {
 
 /// Write a table: header at `header_row`, rows below, frozen header, filter,
 /// header repeated on every printed page.
+///
+/// A streamed sheet (see [`Sheet::streaming`]) goes over the rows twice:
+/// once to size the columns, once to write.
 fn table<'f, R>(
     s: &mut Sheet<'f>,
     header_row: u32,
     cols: &[(&str, Kind)],
-    rows: impl IntoIterator<Item = R>,
+    rows: impl IntoIterator<Item = R> + Clone,
     mut write: impl FnMut(&mut Sheet<'f>, u32, R) -> Result<(), XlsxError>,
 ) -> Result<u32, XlsxError> {
     let headers: Vec<&str> = cols.iter().map(|c| c.0).collect();
+    if s.is_measuring() {
+        s.header(header_row, &headers)?;
+        let mut row = header_row;
+        for item in rows.clone() {
+            row += 1;
+            write(s, row, item)?;
+        }
+        s.begin_writing();
+    }
     s.header(header_row, &headers)?;
     let mut row = header_row;
     for item in rows {
@@ -306,9 +375,9 @@ fn chart_color(c: Card) -> Color {
 /// Units shown in the progress chart at most (the most lagging ones).
 const CHART_UNITS: usize = 30;
 
-fn overview(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
+fn overview(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+    let fmts = s.fmts;
     let name = SHEETS[0];
-    let mut s = Sheet::new(name, fmts)?;
     let f = overview_figures(r);
     let title = format!("重点工作督办汇总（{}）", r.period.label());
     s.ws.merge_range(0, 0, 0, 3, &title, &fmts.title)?;
@@ -722,8 +791,7 @@ pub fn ledger_col(header: &str) -> Option<u16> {
         .map(|c| c as u16)
 }
 
-fn ledger_summary(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[1], fmts)?;
+fn ledger_summary(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     // Narrow caps: 23 columns must still print one A4 page wide; long text wraps.
     s.width_bounds(6.0, 28.0);
     let cols = &LEDGER_COLS;
@@ -819,8 +887,7 @@ pub fn alert_order(r: &RunResult) -> Vec<&TaskResult> {
     v
 }
 
-fn card_alerts(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[2], fmts)?;
+fn card_alerts(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.width_bounds(6.0, 32.0);
     let cols = &ALERT_COLS;
     table(
@@ -1038,8 +1105,8 @@ pub fn score_legend(w: &crate::config::ScoreWeights) -> Vec<String> {
     v
 }
 
-fn unit_ranking(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[3], fmts)?;
+fn unit_ranking(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+    let fmts = s.fmts;
     // Wide enough for one line of the formula (see `score_formula`).
     s.width_bounds(6.0, 64.0);
     let w = &r.config.score;
@@ -1136,8 +1203,8 @@ const LEADER_COLS: [(&str, Kind); 14] = [
     ("标注原因", Kind::Wrap),
 ];
 
-fn leaders(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[4], fmts)?;
+fn leaders(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+    let fmts = s.fmts;
     s.width_bounds(6.0, 50.0);
     let cols = &LEADER_COLS;
     let last = table(&mut s, 0, cols, &r.scored.leaders, |s, row, l| {
@@ -1229,8 +1296,8 @@ pub fn submission_state(due: usize, reported: bool, late: bool) -> &'static str 
     }
 }
 
-fn submissions(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[5], fmts)?;
+fn submissions(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+    let fmts = s.fmts;
     s.width_bounds(6.0, 48.0);
     let cols = &SUBMISSION_COLS;
     let cat_of: BTreeMap<&str, &str> = r
@@ -1348,8 +1415,7 @@ const ISSUE_COLS: [(&str, Kind); 9] = [
     ("原值", Kind::Wrap),
 ];
 
-fn issues(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[6], fmts)?;
+fn issues(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.width_bounds(6.0, 50.0);
     let cols = &ISSUE_COLS;
     let all = r.ledger_issues.iter().chain(&r.merged.issues);
@@ -1401,8 +1467,7 @@ pub fn original_text(original: &[(String, String)]) -> String {
         .join("；")
 }
 
-fn rejected_rows(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[7], fmts)?;
+fn rejected_rows(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.width_bounds(6.0, 60.0);
     let cols = &REJECTED_COLS;
     table(
@@ -1455,8 +1520,7 @@ pub fn reminder_label(k: ReminderKind) -> &'static str {
     }
 }
 
-fn reminders(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
-    let mut s = Sheet::new(SHEETS[8], fmts)?;
+fn reminders(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.width_bounds(6.0, 50.0);
     let cols = &REMINDER_COLS;
     // Grouped: 已逾期, 临近到期, 本期应报 (stable within a group).
@@ -1505,7 +1569,7 @@ fn reminders(r: &RunResult, fmts: &Formats) -> Result<Worksheet, XlsxError> {
 mod tests {
     use super::*;
     use crate::report::fixture;
-    use crate::report::xlsx::tests_support::{assert_printable, part, sheet_xml};
+    use crate::report::xlsx::tests_support::{assert_printable, assert_same_look, part, sheet_xml};
     use calamine::{open_workbook, Data, DataType, Range, Reader, Xlsx};
 
     fn written(r: &RunResult) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -1911,6 +1975,17 @@ mod tests {
     }
 
     #[test]
+    fn streamed_sheets_look_the_same_as_in_memory() {
+        for r in [fixture::fixture(), fixture::big(400)] {
+            let mem = build(&r, |_| false).unwrap().save_to_buffer().unwrap();
+            let cm = build_summary(&r).unwrap().save_to_buffer().unwrap();
+            let heights = assert_same_look(&mem, &cm);
+            // 台账汇总 has rows made taller for their wrapped text.
+            assert!(heights[1] > 1, "{heights:?}");
+        }
+    }
+
+    #[test]
     fn empty_run_still_writes() {
         let mut r = fixture::fixture();
         r.scored = Default::default();
@@ -1926,7 +2001,7 @@ mod tests {
         let r = fixture::big(50_000);
         let fmts = Formats::new();
         let t = std::time::Instant::now();
-        ledger_summary(&r, &fmts).unwrap();
+        ledger_summary(&r, Sheet::new(SHEETS[1], &fmts).unwrap()).unwrap();
         eprintln!("台账汇总 alone: {:?}", t.elapsed());
         let t = std::time::Instant::now();
         let mut wb = build_summary(&r).unwrap();

@@ -47,16 +47,18 @@ pub fn save_atomic_level(wb: &mut Workbook, path: &Path, level: u8) -> Result<()
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
     wb.set_zip_compression_level(level);
-    let buf = wb
-        .save_to_buffer()
-        .with_context(|| format!("无法生成工作簿 {}", path.display()))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".duban-")
         .suffix(".tmp")
         .tempfile_in(&dir)
         .with_context(|| format!("无法在 {} 中创建临时文件", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, &buf)
-        .with_context(|| format!("无法写入 {}", path.display()))?;
+    // Straight into the temporary file: the zipped workbook is never held
+    // in memory as a whole.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+    wb.save_to_writer(&mut out)
+        .with_context(|| format!("无法生成工作簿 {}", path.display()))?;
+    std::io::Write::flush(&mut out).with_context(|| format!("无法写入 {}", path.display()))?;
+    drop(out);
     tmp.persist(path).map_err(|e| e.error).with_context(|| {
         format!(
             "无法保存 {}（文件是否正被 Excel/WPS 打开？）",
@@ -245,6 +247,24 @@ impl Formats {
         }
     }
 
+    /// Give every format its number in `wb`'s style table, in a fixed order
+    /// (sheets sharing the workbook's table may then be built on any thread).
+    pub fn register(&self, wb: &mut Workbook) {
+        for f in [
+            &self.title,
+            &self.subtitle,
+            &self.header,
+            &self.label,
+            &self.note,
+            &self.section,
+        ] {
+            wb.register_format(f);
+        }
+        for f in self.body.iter().flatten() {
+            wb.register_format(f);
+        }
+    }
+
     /// The body format of a cell kind with a row fill.
     pub fn cell(&self, kind: Kind, fill: Fill) -> &Format {
         let k = KINDS.iter().position(|&x| x == kind).unwrap_or(0);
@@ -323,6 +343,38 @@ pub struct Sheet<'f> {
     wraps: Vec<(u32, u16, Vec<f32>)>,
     /// Minimum heights of rows (points), e.g. answer rows of a form.
     min_heights: Vec<(u32, f64)>,
+    /// How cells reach the worksheet (see [`Mode`]).
+    mode: Mode,
+    /// While measuring: the worksheet the second pass writes to (`ws` is
+    /// then a scratch worksheet for the calls made on it directly).
+    real: Option<Worksheet>,
+}
+
+/// How a [`Sheet`] writes its cells.
+#[derive(Debug, Clone, PartialEq)]
+enum Mode {
+    /// Every cell is kept in memory; widths and row heights are applied in
+    /// [`Sheet::finish`].
+    Memory,
+    /// First pass over a constant-memory sheet: cells only count toward the
+    /// column widths, nothing is written.
+    Measure,
+    /// Second pass: the widths are final and each row is written out (to the
+    /// worksheet's temporary file) as soon as the next one starts, so a row's
+    /// height is set when it is left.
+    Stream {
+        /// Final column widths.
+        widths: Vec<f64>,
+        /// The row being written.
+        row: Option<u32>,
+        /// Wrapped cells of that row: (column, width of each line).
+        wraps: Vec<(u16, Vec<f32>)>,
+        /// Whether the row left last got a height of its own.
+        tall: bool,
+        /// Whether the row being written was given a height directly
+        /// ([`Sheet::row_height`]).
+        fixed: bool,
+    },
 }
 
 impl<'f> Sheet<'f> {
@@ -337,7 +389,154 @@ impl<'f> Sheet<'f> {
             max: MAX_WIDTH,
             wraps: Vec::new(),
             min_heights: Vec::new(),
+            mode: Mode::Memory,
+            real: None,
         })
+    }
+
+    /// A sheet written row by row into a constant-memory worksheet (made by
+    /// `Workbook::new_worksheet_with_constant_memory`): rows must come top to
+    /// bottom. It starts measuring: write every cell once to size the
+    /// columns, call [`Sheet::begin_writing`], then write the same cells again
+    /// (what the first pass does to `ws` directly goes to a scratch worksheet).
+    /// Rows written on `ws` directly must go through [`Sheet::merge`] and
+    /// [`Sheet::row_height`], so the sheet knows when a row is left.
+    pub fn streaming(
+        mut ws: Worksheet,
+        name: &str,
+        fmts: &'f Formats,
+    ) -> Result<Sheet<'f>, XlsxError> {
+        ws.set_name(name)?;
+        Ok(Sheet {
+            ws: Worksheet::new(),
+            fmts,
+            widths: Vec::new(),
+            min: MIN_WIDTH,
+            max: MAX_WIDTH,
+            wraps: Vec::new(),
+            min_heights: Vec::new(),
+            mode: Mode::Measure,
+            real: Some(ws),
+        })
+    }
+
+    /// Whether this is the measuring pass of a streaming sheet.
+    pub fn is_measuring(&self) -> bool {
+        self.mode == Mode::Measure
+    }
+
+    /// End the measuring pass: the column widths become final.
+    pub fn begin_writing(&mut self) {
+        if self.mode != Mode::Measure {
+            return;
+        }
+        let widths = self.final_widths();
+        self.mode = Mode::Stream {
+            widths,
+            row: None,
+            wraps: Vec::new(),
+            tall: false,
+            fixed: false,
+        };
+        if let Some(ws) = self.real.take() {
+            self.ws = ws;
+        }
+        // Heights asked for while measuring are asked again while writing.
+        self.min_heights.clear();
+    }
+
+    /// Merge the cells `c0..=c1` of `row` into one holding `text`.
+    pub fn merge(
+        &mut self,
+        row: u32,
+        c0: u16,
+        c1: u16,
+        text: &str,
+        f: &Format,
+    ) -> Result<(), XlsxError> {
+        if self.is_measuring() {
+            return Ok(());
+        }
+        self.at_row(row)?;
+        self.ws.merge_range(row, c0, row, c1, text, f)?;
+        Ok(())
+    }
+
+    /// Set the height of `row` (points). Rows with wrapped text that needs
+    /// more lines still get the height of those lines.
+    pub fn row_height(&mut self, row: u32, h: f64) -> Result<(), XlsxError> {
+        if self.is_measuring() {
+            return Ok(());
+        }
+        self.at_row(row)?;
+        self.ws.set_row_height(row, h)?;
+        if let Mode::Stream { fixed, .. } = &mut self.mode {
+            *fixed = true;
+        }
+        Ok(())
+    }
+
+    /// The column widths as applied: padded by one and kept within the bounds.
+    fn final_widths(&self) -> Vec<f64> {
+        self.widths
+            .iter()
+            .map(|w| (w + 1.0).clamp(self.min, self.max))
+            .collect()
+    }
+
+    /// Streaming: a cell of `row` is about to be written. Leaving a row sets
+    /// its height (a row cannot change once the next one is written).
+    fn at_row(&mut self, row: u32) -> Result<(), XlsxError> {
+        let Mode::Stream {
+            widths,
+            row: cur,
+            wraps,
+            tall,
+            fixed,
+        } = &mut self.mode
+        else {
+            return Ok(());
+        };
+        match *cur {
+            Some(c) if c == row => Ok(()),
+            Some(c) if c > row => Err(XlsxError::ParameterError(format!(
+                "row {row} written after row {c} in a streamed sheet"
+            ))),
+            prev => {
+                if let Some(c) = prev {
+                    let h = row_height(widths, wraps.iter().map(|(c, l)| (*c, l.as_slice())));
+                    let h = self
+                        .min_heights
+                        .iter()
+                        .filter(|m| m.0 == c)
+                        .fold(h, |acc, m| Some(acc.map_or(m.1, |a: f64| a.max(m.1))));
+                    wraps.clear();
+                    *tall = h.is_some() || *fixed;
+                    *fixed = false;
+                    if let Some(h) = h {
+                        self.ws.set_row_height(c, h)?;
+                    }
+                }
+                *cur = Some(row);
+                Ok(())
+            }
+        }
+    }
+
+    /// Streaming: set the height of the last row written. rust_xlsxwriter
+    /// 0.102 writes the last row of a constant-memory sheet a second time
+    /// (an empty duplicate `<row>`) when that row has a height of its own,
+    /// so such a row is pushed out by an unformatted blank cell below it
+    /// (written as an empty `<row>`, nothing shown or printed).
+    fn end_rows(&mut self) -> Result<(), XlsxError> {
+        let Mode::Stream { row: Some(r), .. } = self.mode else {
+            return Ok(());
+        };
+        self.at_row(r + 1)?;
+        if let Mode::Stream { tall: true, .. } = self.mode {
+            self.ws.write_blank(r + 1, 0, &Format::default())?;
+        }
+        Ok(())
     }
 
     /// Change the width bounds applied by [`Sheet::finish`].
@@ -378,6 +577,9 @@ impl<'f> Sheet<'f> {
     ) -> Result<(), XlsxError> {
         let f = self.fmts.cell(kind, fill);
         let v = v.into();
+        if let Mode::Stream { .. } = self.mode {
+            self.at_row(row)?;
+        }
         if kind == Kind::Wrap {
             if let Val::Str(s) = &v {
                 self.note_wrap(row, col, s);
@@ -395,9 +597,24 @@ impl<'f> Sheet<'f> {
         if s.len() as f64 <= self.min && !s.contains('\n') {
             return;
         }
+        match self.mode {
+            Mode::Measure => return,
+            // A backward row is refused when the cell itself is written.
+            Mode::Stream { .. } => {
+                let _ = self.at_row(row);
+            }
+            Mode::Memory => {}
+        }
         let lines: Vec<f32> = s.lines().map(|l| display_width(l) as f32).collect();
         if lines.len() > 1 || lines.first().is_some_and(|&w| w as f64 > self.min) {
-            self.wraps.push((row, col, lines));
+            match &mut self.mode {
+                Mode::Stream {
+                    row: Some(cur),
+                    wraps,
+                    ..
+                } if *cur == row => wraps.push((col, lines)),
+                _ => self.wraps.push((row, col, lines)),
+            }
         }
     }
 
@@ -414,6 +631,14 @@ impl<'f> Sheet<'f> {
         v: impl Into<Val<'v>>,
         f: &Format,
     ) -> Result<(), XlsxError> {
+        match self.mode {
+            Mode::Memory => {}
+            Mode::Measure => {
+                self.measure(col, v.into());
+                return Ok(());
+            }
+            Mode::Stream { .. } => self.at_row(row)?,
+        }
         match v.into() {
             Val::Empty => {
                 self.ws.write_blank(row, col, f)?;
@@ -445,6 +670,18 @@ impl<'f> Sheet<'f> {
         Ok(())
     }
 
+    /// The width a value needs, as [`Sheet::put_fmt`] counts it.
+    fn measure(&mut self, col: u16, v: Val) {
+        match v {
+            Val::Empty => {}
+            Val::Str(s) => self.need_text(col, &clip(s)),
+            Val::Owned(s) => self.need_text(col, &clip(&s)),
+            Val::Num(_) => self.need(col, 7.0),
+            Val::Int(n) => self.need(col, (n.to_string().len() + 1) as f64),
+            Val::Date(_) => self.need(col, 11.0),
+        }
+    }
+
     /// Write a header row; headers count toward widths (wrapped at two lines for long ones).
     pub fn header(&mut self, row: u32, headers: &[&str]) -> Result<(), XlsxError> {
         self.header_at(row, 0, headers)
@@ -452,10 +689,16 @@ impl<'f> Sheet<'f> {
 
     /// Write a header row starting at column `col0`.
     pub fn header_at(&mut self, row: u32, col0: u16, headers: &[&str]) -> Result<(), XlsxError> {
-        let f = &self.fmts.header;
+        let fmts = self.fmts;
+        let f = &fmts.header;
+        if !self.is_measuring() {
+            self.at_row(row)?;
+        }
         for (i, h) in headers.iter().enumerate() {
             let c = col0 as usize + i;
-            self.ws.write_string_with_format(row, c as u16, *h, f)?;
+            if !self.is_measuring() {
+                self.ws.write_string_with_format(row, c as u16, *h, f)?;
+            }
             self.note_wrap(row, c as u16, h);
             let w = text_width(h);
             let w = if w > 12.0 {
@@ -470,6 +713,10 @@ impl<'f> Sheet<'f> {
 
     /// Write a plain (label) string that does not count toward the widths.
     pub fn label(&mut self, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
+        if self.is_measuring() {
+            return Ok(());
+        }
+        self.at_row(row)?;
         self.ws.write_string_with_format(row, col, s, f)?;
         Ok(())
     }
@@ -492,44 +739,33 @@ impl<'f> Sheet<'f> {
     /// Apply the column widths (capped), the heights of rows with wrapped
     /// text, and A4 landscape, fit-to-width print setup.
     pub fn finish(mut self) -> Worksheet {
-        let mut final_w = Vec::with_capacity(self.widths.len());
-        for (c, w) in self.widths.iter().enumerate() {
-            let w = (w + 1.0).clamp(self.min, self.max);
+        if self.mode == Mode::Measure {
+            // Nothing was written: a sheet that never began writing.
+            self.begin_writing();
+        }
+        let final_w = match &self.mode {
+            Mode::Stream { widths, .. } => widths.clone(),
+            _ => self.final_widths(),
+        };
+        for (c, &w) in final_w.iter().enumerate() {
             let _ = self.ws.set_column_width(c as u16, w);
-            final_w.push(w);
         }
-        // Lines each row needs: a line of display width `lw` in a column of
-        // width `w` takes about ceil(lw / (w − 1)) lines (one unit of padding).
-        let mut lines: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
+        let _ = self.end_rows();
+        // Wrapped cells by row (a streamed sheet has set its rows already).
+        let mut by_row: std::collections::BTreeMap<u32, Vec<(u16, &[f32])>> =
+            std::collections::BTreeMap::new();
         for (row, col, ls) in &self.wraps {
-            let w = final_w.get(*col as usize).copied().unwrap_or(8.43);
-            // A line the column was sized for fits on one line; longer ones
-            // get 5% slack (symbols such as × − ÷ “” are drawn full-width by
-            // CJK fonts).
-            let fit = (w - 1.0).max(1.0);
-            let room = (fit * 0.95).max(1.0);
-            let n: f64 = ls
-                .iter()
-                .map(|&lw| {
-                    let lw = lw as f64;
-                    if lw <= fit {
-                        1.0
-                    } else {
-                        (lw / room).ceil().max(2.0)
-                    }
-                })
-                .sum();
-            let e = lines.entry(*row).or_insert(1.0);
-            *e = e.max(n);
+            by_row.entry(*row).or_default().push((*col, ls.as_slice()));
         }
-        let mut heights: std::collections::BTreeMap<u32, f64> = lines
+        let mut heights: std::collections::BTreeMap<u32, f64> = by_row
             .into_iter()
-            .filter(|&(_, n)| n > 1.0)
-            .map(|(r, n)| (r, (n * LINE_HEIGHT + 3.0).min(409.0)))
+            .filter_map(|(r, cells)| row_height(&final_w, cells.into_iter()).map(|h| (r, h)))
             .collect();
-        for &(r, h) in &self.min_heights {
-            let e = heights.entry(r).or_insert(h);
-            *e = e.max(h);
+        if !matches!(self.mode, Mode::Stream { .. }) {
+            for &(r, h) in &self.min_heights {
+                let e = heights.entry(r).or_insert(h);
+                *e = e.max(h);
+            }
         }
         for (r, h) in heights {
             let _ = self.ws.set_row_height(r, h);
@@ -537,6 +773,60 @@ impl<'f> Sheet<'f> {
         print_setup(&mut self.ws);
         self.ws
     }
+}
+
+/// Build a worksheet named `name` with `body`: in memory (`ws` is `None`),
+/// or streamed into the constant-memory or low-memory worksheet `ws` — then
+/// `body` runs twice, once to size the columns and once to write (see
+/// [`Sheet::streaming`]). Streamed worksheets are saved without a thread of
+/// their own, which is what makes many small workbooks cheaper to save.
+pub fn build_sheet<'f>(
+    ws: Option<Worksheet>,
+    name: &str,
+    fmts: &'f Formats,
+    mut body: impl FnMut(&mut Sheet<'f>) -> Result<(), XlsxError>,
+) -> Result<Worksheet, XlsxError> {
+    let mut s = match ws {
+        Some(ws) => {
+            let mut s = Sheet::streaming(ws, name, fmts)?;
+            body(&mut s)?;
+            s.begin_writing();
+            s
+        }
+        None => Sheet::new(name, fmts)?,
+    };
+    body(&mut s)?;
+    Ok(s.finish())
+}
+
+/// Height (points) a row needs for its wrapped cells — (column, width of
+/// each line) — given the final column widths; `None` when one line will do.
+///
+/// A line of display width `lw` in a column of width `w` takes about
+/// ceil(lw / (w − 1)) lines (one unit of padding).
+fn row_height<'a>(widths: &[f64], cells: impl Iterator<Item = (u16, &'a [f32])>) -> Option<f64> {
+    let mut lines = 1.0f64;
+    for (col, ls) in cells {
+        let w = widths.get(col as usize).copied().unwrap_or(8.43);
+        // A line the column was sized for fits on one line; longer ones
+        // get 5% slack (symbols such as × − ÷ “” are drawn full-width by
+        // CJK fonts).
+        let fit = (w - 1.0).max(1.0);
+        let room = (fit * 0.95).max(1.0);
+        let n: f64 = ls
+            .iter()
+            .map(|&lw| {
+                let lw = lw as f64;
+                if lw <= fit {
+                    1.0
+                } else {
+                    (lw / room).ceil().max(2.0)
+                }
+            })
+            .sum();
+        lines = lines.max(n);
+    }
+    (lines > 1.0).then(|| (lines * LINE_HEIGHT + 3.0).min(409.0))
 }
 
 /// A file name safe on Windows, macOS and Linux: forbidden characters
@@ -728,5 +1018,93 @@ pub(crate) mod tests_support {
     /// `xl/worksheets/sheet<n>.xml`.
     pub fn sheet_xml(buf: &[u8], n: usize) -> String {
         part(buf, &format!("xl/worksheets/sheet{n}.xml"))
+    }
+
+    /// (row, height) of every row with a set height.
+    fn row_heights(xml: &str) -> Vec<(String, String)> {
+        xml.split("<row ")
+            .skip(1)
+            .filter_map(|t| {
+                let t = t.split('>').next()?;
+                let attr = |k: &str| {
+                    t.split(&format!(" {k}=\"")[..])
+                        .nth(1)
+                        .or_else(|| t.strip_prefix(&format!("{k}=\"")[..]))
+                        .and_then(|v| v.split('"').next())
+                        .map(str::to_string)
+                };
+                Some((attr("r")?, attr("ht")?))
+            })
+            .collect()
+    }
+
+    /// The part of `xml` from `tag` to the end of the element (or its first tag).
+    fn element(xml: &str, tag: &str) -> Option<String> {
+        let rest = xml.split(tag).nth(1)?;
+        let end = format!("</{}>", tag.trim_matches(['<', '>', ' ']));
+        Some(match rest.split(&end[..]).next() {
+            Some(inner) if rest.contains(&end[..]) => inner.to_string(),
+            _ => rest.split('>').next().unwrap_or("").to_string(),
+        })
+    }
+
+    /// Two workbooks (e.g. a sheet held in memory and the same sheet
+    /// streamed) look the same: sheets, values (calamine), cell styles,
+    /// column widths, row heights, merges, panes, filters, validations,
+    /// protection, print setup and notes; rows are written once each, in
+    /// order. Returns the number of rows with a set height, by sheet.
+    pub fn assert_same_look(a: &[u8], b: &[u8]) -> Vec<usize> {
+        use calamine::{Reader, Xlsx};
+        let open = |x: &[u8]| Xlsx::new(std::io::Cursor::new(x.to_vec())).unwrap();
+        let (mut wa, mut wb) = (open(a), open(b));
+        assert_eq!(wa.sheet_names(), wb.sheet_names());
+        let mut tall = Vec::new();
+        for (i, name) in wa.sheet_names().iter().enumerate() {
+            let (va, vb) = (
+                wa.worksheet_range(name).unwrap(),
+                wb.worksheet_range(name).unwrap(),
+            );
+            assert_eq!(va, vb, "values of {name}");
+            let (sa, sb) = (
+                wa.worksheet_style(name).unwrap(),
+                wb.worksheet_style(name).unwrap(),
+            );
+            assert_eq!(sa.start(), sb.start(), "{name}");
+            let cells_b: Vec<_> = sb.cells().collect();
+            for (k, c) in sa.cells().enumerate() {
+                assert_eq!(Some(&c), cells_b.get(k), "style of {name}");
+            }
+            assert_eq!(sa.cells().count(), cells_b.len(), "{name}");
+            let (xa, xb) = (sheet_xml(a, i + 1), sheet_xml(b, i + 1));
+            if let Some(cols) = element(&xa, "<cols>") {
+                assert!(cols.contains("width="), "{name}: {cols}");
+            }
+            assert_eq!(row_heights(&xa), row_heights(&xb), "heights of {name}");
+            for tag in [
+                "<cols>",
+                "<mergeCells ",
+                "<pane ",
+                "<autoFilter ",
+                "<dataValidations ",
+                "<sheetProtection ",
+                "<printOptions ",
+                "<pageSetup ",
+                "<oddHeader>",
+                "<oddFooter>",
+                "<legacyDrawing ",
+                "<sheetPr",
+            ] {
+                assert_eq!(element(&xa, tag), element(&xb, tag), "{tag} of {name}");
+            }
+            let rows: Vec<u32> = xb
+                .split("<row r=\"")
+                .skip(1)
+                .map(|t| t.split('"').next().unwrap().parse().unwrap())
+                .collect();
+            assert!(rows.windows(2).all(|w| w[0] < w[1]), "rows of {name}");
+            assert!(!xb.contains("inlineStr"), "{name}: shared strings");
+            tall.push(row_heights(&xb).len());
+        }
+        tall
     }
 }
