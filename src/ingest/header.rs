@@ -344,6 +344,7 @@ impl Iterator for DataRows<'_> {
             }
             let mut raw = RawRow {
                 row: r,
+                cells: super::Cells::with_capacity(header.columns.len()),
                 ..Default::default()
             };
             let mut has_data = false;

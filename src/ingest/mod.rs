@@ -95,6 +95,9 @@ pub struct RawCell {
 pub struct Cells(Vec<(&'static str, RawCell)>);
 
 impl Cells {
+    pub fn with_capacity(n: usize) -> Cells {
+        Cells(Vec::with_capacity(n))
+    }
     pub fn get(&self, key: &str) -> Option<&RawCell> {
         self.0.iter().find(|(k, _)| *k == key).map(|(_, c)| c)
     }
