@@ -93,6 +93,22 @@ impl Issues {
     }
 }
 
+/// The ledger is the office's own file, one per run, and a city's holds
+/// 200,000 tasks (2.4 million cells): it may be ten times larger than a
+/// returned form (cells, bytes and inflated size); rows are not limited.
+const LEDGER_LIMIT_FACTOR: u64 = 10;
+
+fn ledger_limits(limits: &Limits) -> Limits {
+    Limits {
+        max_file_bytes: limits.max_file_bytes.saturating_mul(LEDGER_LIMIT_FACTOR),
+        max_cells: limits.max_cells.saturating_mul(LEDGER_LIMIT_FACTOR),
+        max_inflated_bytes: limits
+            .max_inflated_bytes
+            .saturating_mul(LEDGER_LIMIT_FACTOR),
+        ..limits.clone()
+    }
+}
+
 fn load_sheets(path: &Path, name: &str, limits: &Limits) -> anyhow::Result<Vec<SheetGrid>> {
     let bytes = std::fs::read(path).with_context(|| {
         format!(
@@ -147,6 +163,7 @@ fn load_sheets(path: &Path, name: &str, limits: &Limits) -> anyhow::Result<Vec<S
 pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledger, Vec<Issue>)> {
     let name = super::file_name(path);
     let tt = crate::timing::phase("  ledger load");
+    let limits = &ledger_limits(limits);
     let sheets = load_sheets(path, &name, limits)?;
     drop(tt);
     let tt = crate::timing::phase("  ledger parse");
