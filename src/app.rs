@@ -249,7 +249,7 @@ fn clear_xlsx(dir: &Path) -> Result<()> {
 }
 
 /// Write the JSON summary to a file (atomically) or, for `-`, to standard output.
-fn write_json(dest: &str, summary: &Summary) -> Result<()> {
+fn write_json(dest: &str, summary: &Summary<'_>) -> Result<()> {
     if dest == "-" {
         let out = std::io::BufWriter::new(std::io::stdout().lock());
         summary.write_to(out).context("无法输出 JSON 摘要")?;

@@ -145,7 +145,7 @@ pub fn write_archive(
     r: &RunResult,
     out: &Path,
     outputs: &[PathBuf],
-    summary: &crate::json::Summary,
+    summary: &crate::json::Summary<'_>,
     force: bool,
 ) -> Result<PathBuf> {
     let final_dir = period_dir(out, &r.period);

@@ -1,22 +1,26 @@
 //! The machine-readable summary (`--json`, SPEC §9). A public contract:
 //! fields are only ever added, never renamed or removed.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::merge::{FileOutcome, Totals};
 use crate::model::{Card, Issue, Status};
 use crate::pipeline::RunResult;
 
+/// Borrows the run's texts (`Cow`): the summary of 50,000 tasks is not a
+/// second copy of them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
+pub struct Summary<'a> {
     pub period: String,
     pub as_of: String,
     pub report_deadline: String,
     pub preset: String,
     pub totals: Totals,
     pub files: Vec<FileEntry>,
-    pub issues: Vec<Issue>,
-    pub tasks: Vec<TaskEntry>,
+    pub issues: Cow<'a, [Issue]>,
+    pub tasks: Vec<TaskEntry<'a>>,
     pub units: Vec<UnitEntry>,
     /// Problems in the ledger itself (not part of the returns' issues).
     pub ledger_issues: Vec<Issue>,
@@ -40,11 +44,11 @@ pub struct FileEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TaskEntry {
-    pub id: String,
-    pub title: String,
-    pub unit: String,
-    pub leader: String,
+pub struct TaskEntry<'a> {
+    pub id: Cow<'a, str>,
+    pub title: Cow<'a, str>,
+    pub unit: Cow<'a, str>,
+    pub leader: Cow<'a, str>,
     pub stars: u8,
     pub due: bool,
     pub reported: bool,
@@ -56,17 +60,17 @@ pub struct TaskEntry {
     pub overdue: bool,
     pub near_deadline: bool,
     pub card: Option<Card>,
-    pub reasons: Vec<String>,
+    pub reasons: Cow<'a, [String]>,
     /// Where the reported figures came from.
-    pub source: Option<Source>,
+    pub source: Option<Source<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Source {
-    pub file: String,
-    pub sheet: String,
+pub struct Source<'a> {
+    pub file: Cow<'a, str>,
+    pub sheet: Cow<'a, str>,
     pub row: u32,
-    pub sha256: String,
+    pub sha256: Cow<'a, str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,8 +95,8 @@ fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-impl Summary {
-    pub fn from_run(r: &RunResult) -> Summary {
+impl<'a> Summary<'a> {
+    pub fn from_run(r: &'a RunResult) -> Summary<'a> {
         let files = r
             .merged
             .files
@@ -116,10 +120,10 @@ impl Summary {
             .tasks
             .iter()
             .map(|t| TaskEntry {
-                id: t.id.clone(),
-                title: t.title.clone(),
-                unit: t.unit.clone(),
-                leader: t.leader.clone(),
+                id: Cow::Borrowed(&t.id),
+                title: Cow::Borrowed(&t.title),
+                unit: Cow::Borrowed(&t.unit),
+                leader: Cow::Borrowed(&t.leader),
                 stars: t.stars,
                 due: t.due,
                 reported: t.reported,
@@ -131,12 +135,12 @@ impl Summary {
                 overdue: t.overdue,
                 near_deadline: t.near_deadline,
                 card: t.card,
-                reasons: t.reasons.clone(),
+                reasons: Cow::Borrowed(&t.reasons),
                 source: t.report.as_ref().map(|rep| Source {
-                    file: rep.provenance.file.clone(),
-                    sheet: rep.provenance.sheet.clone(),
+                    file: Cow::Borrowed(&rep.provenance.file),
+                    sheet: Cow::Borrowed(&rep.provenance.sheet),
                     row: rep.provenance.row,
-                    sha256: rep.provenance.sha256.clone(),
+                    sha256: Cow::Borrowed(&rep.provenance.sha256),
                 }),
             })
             .collect();
@@ -170,7 +174,7 @@ impl Summary {
             preset: r.preset.as_str().to_string(),
             totals: r.merged.totals,
             files,
-            issues: r.merged.issues.clone(),
+            issues: Cow::Borrowed(&r.merged.issues),
             tasks,
             units,
             ledger_issues: r.ledger_issues.clone(),

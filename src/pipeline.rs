@@ -106,9 +106,11 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
         });
         let mut early: Vec<Ingested> = Vec::new();
         let mut early_rows = 0usize;
+        // With one thread asked for (`--threads 1`), nothing is read alongside.
+        let read_ahead = rayon::current_num_threads() > 1;
         if let Ok(files) = &files {
             progress.start(files.len());
-            for p in files {
+            for p in files.iter().filter(|_| read_ahead) {
                 if ledger_done.load(Ordering::Acquire) || early_rows >= MAX_EARLY_ROWS {
                     break;
                 }
