@@ -46,6 +46,13 @@ time_cmd() {
   tail -n 1 "$WORK/.t" >>"$outfile"
 }
 
+# settle DIR : remove DIR, then let the file system finish the deletions
+settle() {
+  rm -rf "$1"
+  sync
+  sleep 5
+}
+
 # median of column $2 in file $1
 median() { sort -g -k"$2","$2" "$1" | awk -v c="$2" '{a[NR]=$c} END {print a[int((NR+1)/2)]}'; }
 
@@ -60,10 +67,13 @@ workload() {
   forms=$(find "$dir/returns" -type f | wc -l)
   rows=$tasks
   rm -f "$WORK"/$name.*.times
+  # Each run writes a fresh output folder; they are all removed only after
+  # the last run: deleting thousands of files just before a timed run makes
+  # the file system's inode allocation (and so the run) slower.
+  settle "$dir/runs"
   for i in $(seq "$RUNS"); do
-    rm -rf "$dir/out2" "$dir/out1"
-    time_cmd "$WORK/$name.t2.times" "$BIN" --quiet --threads 2 run --config "$dir/duban.toml" --out "$dir/out2"
-    time_cmd "$WORK/$name.t1.times" "$BIN" --quiet --threads 1 run --config "$dir/duban.toml" --out "$dir/out1"
+    time_cmd "$WORK/$name.t2.times" "$BIN" --quiet --threads 2 run --config "$dir/duban.toml" --out "$dir/runs/$i-2"
+    time_cmd "$WORK/$name.t1.times" "$BIN" --quiet --threads 1 run --config "$dir/duban.toml" --out "$dir/runs/$i-1"
     time_cmd "$WORK/$name.read.times" "$READ" "$dir/returns"
     if [ "$PYTHON" = 1 ] && [ "$i" -le "$py_runs" ]; then
       time_cmd "$WORK/$name.py.times" python3 benches/compare.py "$dir/台账.xlsx" "$dir/returns" 2023-03-31 "$dir/py.xlsx"
@@ -71,7 +81,8 @@ workload() {
   done
   # Same output byte for byte at 1 and 2 threads.
   local same=yes
-  if ! diff -r -q "$dir/out1" "$dir/out2" >/dev/null; then same=NO; fi
+  if ! diff -r -q "$dir/runs/$RUNS-1" "$dir/runs/$RUNS-2" >/dev/null; then same=NO; fi
+  settle "$dir/runs"
   local t2 t1 tr m2 m1
   t2=$(median "$WORK/$name.t2.times" 1); t1=$(median "$WORK/$name.t1.times" 1)
   tr=$(median "$WORK/$name.read.times" 1); m2=$(median "$WORK/$name.t2.times" 2)

@@ -381,7 +381,11 @@ impl<'f> Sheet<'f> {
     pub fn new(name: &str, fmts: &'f Formats) -> Result<Sheet<'f>, XlsxError> {
         let mut ws = Worksheet::new();
         ws.set_name(name)?;
-        Ok(Sheet {
+        Ok(Sheet::with(ws, fmts, Mode::Memory, None))
+    }
+
+    fn with(ws: Worksheet, fmts: &'f Formats, mode: Mode, real: Option<Worksheet>) -> Sheet<'f> {
+        Sheet {
             ws,
             fmts,
             widths: Vec::new(),
@@ -389,9 +393,9 @@ impl<'f> Sheet<'f> {
             max: MAX_WIDTH,
             wraps: Vec::new(),
             min_heights: Vec::new(),
-            mode: Mode::Memory,
-            real: None,
-        })
+            mode,
+            real,
+        }
     }
 
     /// A sheet written row by row into a constant-memory worksheet (made by
@@ -407,17 +411,7 @@ impl<'f> Sheet<'f> {
         fmts: &'f Formats,
     ) -> Result<Sheet<'f>, XlsxError> {
         ws.set_name(name)?;
-        Ok(Sheet {
-            ws: Worksheet::new(),
-            fmts,
-            widths: Vec::new(),
-            min: MIN_WIDTH,
-            max: MAX_WIDTH,
-            wraps: Vec::new(),
-            min_heights: Vec::new(),
-            mode: Mode::Measure,
-            real: Some(ws),
-        })
+        Ok(Sheet::with(Worksheet::new(), fmts, Mode::Measure, Some(ws)))
     }
 
     /// Whether this is the measuring pass of a streaming sheet.
