@@ -380,13 +380,7 @@ fn notice_body(
             s.put(row, 1, Val::Str(&x.file), Kind::Wrap, f)?;
             s.put(row, 2, Val::Str(&x.sheet), Kind::Text, f)?;
             s.put(row, 3, Val::Int(x.row as i64), Kind::Int, f)?;
-            s.put(
-                row,
-                4,
-                x.task.as_ref().map(Val::from).unwrap_or(Val::Empty),
-                Kind::Center,
-                f,
-            )?;
+            s.put(row, 4, Val::from(x.task.as_ref()), Kind::Center, f)?;
             s.put(
                 row,
                 5,
@@ -490,14 +484,13 @@ fn notice_body(
             } else {
                 Fill::None
             };
-            let o = |v: &Option<String>| v.clone().map(Val::Owned).unwrap_or(Val::Empty);
             s.put(row, 0, Val::Int(i as i64 + 1), Kind::Int, f)?;
-            s.put(row, 1, o(&x.file), Kind::Wrap, f)?;
-            s.put(row, 2, o(&x.sheet), Kind::Text, f)?;
-            s.put(row, 3, o(&x.cell), Kind::Center, f)?;
-            s.put(row, 4, o(&x.task), Kind::Center, f)?;
+            s.put(row, 1, Val::from(x.file.as_ref()), Kind::Wrap, f)?;
+            s.put(row, 2, Val::from(x.sheet.as_ref()), Kind::Text, f)?;
+            s.put(row, 3, Val::from(x.cell.as_ref()), Kind::Center, f)?;
+            s.put(row, 4, Val::from(x.task.as_ref()), Kind::Center, f)?;
             s.put(row, 5, Val::Str(&x.message), Kind::Wrap, f)?;
-            s.put(row, 6, o(&x.value), Kind::Wrap, f)?;
+            s.put(row, 6, Val::from(x.value.as_ref()), Kind::Wrap, f)?;
             s.put(row, 7, Val::Str(x.severity.label()), Kind::Center, f)?;
         }
     }

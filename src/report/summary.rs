@@ -224,14 +224,6 @@ fn rank_change(ch: Option<i32>) -> String {
     }
 }
 
-fn opt_str(v: &Option<String>) -> Val<'_> {
-    v.as_ref().map(Val::from).unwrap_or(Val::Empty)
-}
-
-fn opt_num(v: Option<f64>) -> Val<'static> {
-    v.map(Val::Num).unwrap_or(Val::Empty)
-}
-
 fn join(v: &[String], sep: &str) -> String {
     v.join(sep)
 }
@@ -797,9 +789,7 @@ fn ledger_summary(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     let cols = &LEDGER_COLS;
     table(&mut s, 0, cols, &r.scored.tasks, |s, row, t| {
         let rep = t.report.as_ref();
-        let txt = |f: fn(&crate::validate::Report) -> &String| {
-            rep.map(|x| Val::Str(f(x))).unwrap_or(Val::Empty)
-        };
+        let txt = |f: fn(&crate::validate::Report) -> &String| Val::from(rep.map(|x| f(x)));
         let coop = if t.coop_units.is_empty() {
             Val::Empty
         } else {
@@ -826,9 +816,9 @@ fn ledger_summary(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
                 t.deadline.into(),
                 Val::Str(yes_no(t.due)),
                 Val::Str(status_label(t)),
-                opt_num(t.actual),
+                Val::from(t.actual),
                 Val::Num(round1(t.planned)),
-                opt_num(t.lag.map(round1)),
+                Val::from(t.lag.map(round1)),
                 Val::Str(card_label(t.card)),
                 reasons,
                 txt(|x| &x.progress),
@@ -836,12 +826,9 @@ fn ledger_summary(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
                 txt(|x| &x.next_steps),
                 rep.and_then(|x| x.expected).into(),
                 txt(|x| &x.delay_reason),
-                rep.map(|x| Val::Str(&x.provenance.file))
-                    .unwrap_or(Val::Empty),
-                rep.map(|x| Val::Str(&x.provenance.sheet))
-                    .unwrap_or(Val::Empty),
-                rep.map(|x| Val::Int(x.provenance.row as i64))
-                    .unwrap_or(Val::Empty),
+                Val::from(rep.map(|x| &x.provenance.file)),
+                Val::from(rep.map(|x| &x.provenance.sheet)),
+                Val::from(rep.map(|x| x.provenance.row)),
             ],
         )
     })?;
@@ -912,12 +899,12 @@ fn card_alerts(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
                     Val::Int(t.stars as i64),
                     t.deadline.into(),
                     Val::Str(status_label(t)),
-                    opt_num(t.actual),
+                    Val::from(t.actual),
                     Val::Num(round1(t.planned)),
-                    opt_num(t.lag.map(round1)),
+                    Val::from(t.lag.map(round1)),
                     Val::Owned(join(&t.reasons, "；")),
-                    rep.map(|x| Val::Str(&x.problems)).unwrap_or(Val::Empty),
-                    rep.map(|x| Val::Str(&x.next_steps)).unwrap_or(Val::Empty),
+                    Val::from(rep.map(|x| &x.problems)),
+                    Val::from(rep.map(|x| &x.next_steps)),
                 ],
             )
         },
@@ -1147,11 +1134,9 @@ fn unit_ranking(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
                 Val::Num(u.parts.quality),
                 Val::Num(u.parts.base),
                 Val::Num(u.parts.deduction),
-                opt_num(u.parts.evaluation),
+                Val::from(u.parts.evaluation),
                 Val::Str(mark),
-                u.prev_rank
-                    .map(|x| Val::Int(x as i64))
-                    .unwrap_or(Val::Empty),
+                Val::from(u.prev_rank),
                 Val::Owned(rank_change(u.rank_change)),
                 Val::Str(card_label(u.card)),
                 Val::Int(u.cards.red as i64),
@@ -1376,10 +1361,8 @@ fn submissions(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
             fill,
             [
                 Val::Str(&f.file.rel),
-                f.unit.as_ref().map(Val::from).unwrap_or(Val::Empty),
-                f.period
-                    .map(|p| Val::Owned(p.label()))
-                    .unwrap_or(Val::Empty),
+                Val::from(f.unit.as_ref()),
+                Val::from(f.period.map(|p| p.label())),
                 f.fill_date.into(),
                 Val::Str(f.outcome.label()),
                 Val::Int(f.rows_read as i64),
@@ -1387,11 +1370,8 @@ fn submissions(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
                 Val::Int(f.rejected as i64),
                 Val::Int(f.superseded as i64),
                 Val::Str(if f.late { "是" } else { "" }),
-                f.superseded_by
-                    .as_ref()
-                    .map(Val::from)
-                    .unwrap_or(Val::Empty),
-                f.error.as_ref().map(Val::from).unwrap_or(Val::Empty),
+                Val::from(f.superseded_by.as_ref()),
+                Val::from(f.error.as_ref()),
                 Val::Str(&f.file.sha256),
                 Val::Int(f.file.size as i64),
                 Val::Owned(format!("{:?}", f.file.format).to_lowercase()),
@@ -1430,15 +1410,15 @@ fn issues(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
                 Fill::None
             },
             [
-                opt_str(&x.file),
-                opt_str(&x.sheet),
-                opt_str(&x.cell),
-                opt_str(&x.unit),
-                opt_str(&x.task),
+                Val::from(x.file.as_ref()),
+                Val::from(x.sheet.as_ref()),
+                Val::from(x.cell.as_ref()),
+                Val::from(x.unit.as_ref()),
+                Val::from(x.task.as_ref()),
                 Val::Str(x.severity.label()),
                 Val::Str(x.code.as_str()),
                 Val::Str(&x.message),
-                opt_str(&x.value),
+                Val::from(x.value.as_ref()),
             ],
         )
     })?;
@@ -1486,8 +1466,8 @@ fn rejected_rows(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
                     Val::Str(&x.file),
                     Val::Str(&x.sheet),
                     Val::Int(x.row as i64),
-                    x.unit.as_ref().map(Val::from).unwrap_or(Val::Empty),
-                    x.task.as_ref().map(Val::from).unwrap_or(Val::Empty),
+                    Val::from(x.unit.as_ref()),
+                    Val::from(x.task.as_ref()),
                     Val::Owned(join(&x.reasons, "；")),
                     Val::Owned(original_text(&x.original)),
                 ],
@@ -1556,7 +1536,7 @@ fn reminders(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
                 Val::Str(&x.leader),
                 Val::Str(&x.unit),
                 x.deadline.into(),
-                x.days_left.map(Val::Int).unwrap_or(Val::Empty),
+                Val::from(x.days_left),
                 when,
                 Val::Str(&x.note),
             ],

@@ -283,6 +283,17 @@ pub enum Val<'a> {
     Date(NaiveDate),
 }
 
+impl Val<'_> {
+    /// The text of a text value (borrowed or owned).
+    fn text(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            Val::Owned(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
 impl<'a> From<&'a str> for Val<'a> {
     fn from(s: &'a str) -> Self {
         Val::Str(s)
@@ -574,12 +585,8 @@ impl<'f> Sheet<'f> {
         if let Mode::Stream { .. } = self.mode {
             self.at_row(row)?;
         }
-        if kind == Kind::Wrap {
-            if let Val::Str(s) = &v {
-                self.note_wrap(row, col, s);
-            } else if let Val::Owned(s) = &v {
-                self.note_wrap(row, col, s);
-            }
+        if let (Kind::Wrap, Some(s)) = (kind, v.text()) {
+            self.note_wrap(row, col, s);
         }
         self.put_fmt(row, col, v, f)
     }
