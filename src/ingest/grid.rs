@@ -299,6 +299,61 @@ pub(crate) fn cell_len(value: &CellValue) -> Result<(), ReadError> {
     }
 }
 
+/// The worksheets of a workbook (not chart sheets), each with whether it is hidden.
+fn worksheets<RS: std::io::Read + std::io::Seek>(wb: &impl Reader<RS>) -> Vec<(String, bool)> {
+    wb.sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| (s.name.clone(), is_hidden(s.visible)))
+        .collect()
+}
+
+/// The sheets of one workbook as they are read, against the workbook's cell
+/// budget (`Limits::max_cells` for all its sheets together).
+struct Sheets<'l> {
+    limits: &'l Limits,
+    out: Vec<SheetGrid>,
+    /// Cells of the sheets already pushed.
+    cells: usize,
+}
+
+impl<'l> Sheets<'l> {
+    fn new(limits: &'l Limits, n: usize) -> Self {
+        Sheets {
+            limits,
+            out: Vec::with_capacity(n),
+            cells: 0,
+        }
+    }
+
+    /// Store one cell of `grid`, the sheet being read: an overlong text or
+    /// a cell over the workbook's budget stops the reading.
+    fn put(&self, grid: &mut Grid, r: u32, c: u32, v: CellValue) -> Result<(), ReadError> {
+        cell_len(&v)?;
+        grid.set(r, c, v);
+        cell_budget(self.limits, self.cells + grid.len())
+    }
+
+    /// A sheet read to its end: its merged areas filled in, then kept.
+    fn push(
+        &mut self,
+        name: String,
+        mut grid: Grid,
+        merges: &[Dimensions],
+        hidden: bool,
+        truncated: bool,
+    ) {
+        grid.apply_merges(merges, self.limits.max_cells);
+        self.cells += grid.len();
+        self.out.push(SheetGrid {
+            name,
+            grid,
+            hidden,
+            truncated,
+        });
+    }
+}
+
 fn cell_budget(limits: &Limits, n: usize) -> Result<(), ReadError> {
     if n as u64 > limits.max_cells {
         Err(ReadError::TooLarge(format!(
@@ -325,12 +380,7 @@ fn open_xlsx(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, ReadError> {
 
 fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError> {
     let mut wb = open_xlsx(bytes)?;
-    let metas: Vec<(String, bool)> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
-        .map(|s| (s.name.clone(), is_hidden(s.visible)))
-        .collect();
+    let metas = worksheets(&wb);
     if bytes.len() < PARALLEL_MERGES_BYTES {
         return read_xlsx_sheets(&mut wb, metas, limits, |wb, name| {
             wb.merge_cells_by_sheet_name(name).unwrap_or_default()
@@ -377,8 +427,7 @@ fn read_xlsx_sheets<'b>(
     limits: &Limits,
     mut merges_of: impl FnMut(&mut Xlsx<Cursor<&'b [u8]>>, &str) -> Vec<Dimensions>,
 ) -> Result<Vec<SheetGrid>, ReadError> {
-    let mut out = Vec::with_capacity(metas.len());
-    let mut total = 0usize;
+    let mut sheets = Sheets::new(limits, metas.len());
     for (name, hidden) in metas {
         let mut grid = Grid::default();
         let mut truncated = false;
@@ -407,23 +456,13 @@ fn read_xlsx_sheets<'b>(
                     .is_some_and(|f| {
                         f.format_code.contains('%') || matches!(f.format_id, Some(9 | 10))
                     });
-                let v = from_data_ref(cell.get_value(), percent);
-                cell_len(&v)?;
-                grid.set(r, c, v);
-                cell_budget(limits, total + grid.len())?;
+                sheets.put(&mut grid, r, c, from_data_ref(cell.get_value(), percent))?;
             }
         }
         let merges = merges_of(wb, &name);
-        grid.apply_merges(&merges, limits.max_cells);
-        total += grid.len();
-        out.push(SheetGrid {
-            name,
-            grid,
-            hidden,
-            truncated,
-        });
+        sheets.push(name, grid, &merges, hidden, truncated);
     }
-    Ok(out)
+    Ok(sheets.out)
 }
 
 fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError> {
@@ -431,14 +470,8 @@ fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
         calamine::XlsbError::Password => ReadError::Password,
         other => ReadError::from_msg(other),
     })?;
-    let metas: Vec<(String, bool)> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
-        .map(|s| (s.name.clone(), is_hidden(s.visible)))
-        .collect();
-    let mut out = Vec::with_capacity(metas.len());
-    let mut total = 0usize;
+    let metas = worksheets(&wb);
+    let mut sheets = Sheets::new(limits, metas.len());
     for (name, hidden) in metas {
         let mut grid = Grid::default();
         let mut truncated = false;
@@ -454,20 +487,12 @@ fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
                 }
                 continue;
             }
-            let v = from_data_ref(cell.get_value(), false);
-            cell_len(&v)?;
-            grid.set(r, c, v);
-            cell_budget(limits, total + grid.len())?;
+            sheets.put(&mut grid, r, c, from_data_ref(cell.get_value(), false))?;
         }
-        total += grid.len();
-        out.push(SheetGrid {
-            name,
-            grid,
-            hidden,
-            truncated,
-        });
+        // calamine's .xlsb reader gives no merged areas.
+        sheets.push(name, grid, &[], hidden, truncated);
     }
-    Ok(out)
+    Ok(sheets.out)
 }
 
 /// Formats without a streaming reader: read each sheet's range and keep at
@@ -477,14 +502,8 @@ where
     R: Reader<Cursor<&'b [u8]>>,
     F: Fn(&R, &str) -> Vec<Dimensions>,
 {
-    let metas: Vec<(String, bool)> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
-        .map(|s| (s.name.clone(), is_hidden(s.visible)))
-        .collect();
-    let mut out = Vec::with_capacity(metas.len());
-    let mut total = 0usize;
+    let metas = worksheets(&wb);
+    let mut sheets = Sheets::new(limits, metas.len());
     for (name, hidden) in metas {
         let range = wb
             .worksheet_range(&name)
@@ -504,23 +523,13 @@ where
             if c > MAX_COL {
                 continue;
             }
-            let v = from_data(v);
-            cell_len(&v)?;
-            grid.set(r, c, v);
-            cell_budget(limits, total + grid.len())?;
+            sheets.put(&mut grid, r, c, from_data(v))?;
         }
         drop(range);
-        let m = merges(&wb, &name);
-        grid.apply_merges(&m, limits.max_cells);
-        total += grid.len();
-        out.push(SheetGrid {
-            name,
-            grid,
-            hidden,
-            truncated,
-        });
+        let merges = merges(&wb, &name);
+        sheets.push(name, grid, &merges, hidden, truncated);
     }
-    Ok(out)
+    Ok(sheets.out)
 }
 
 fn number(n: f64, percent: bool) -> CellValue {
