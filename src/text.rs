@@ -33,20 +33,16 @@ pub fn trim(s: &str) -> &str {
 /// units such as `(%)`, `（万元）`, `【必填】`, drop `*` markers and trailing colons,
 /// lower-case ASCII.
 pub fn norm_header(s: &str) -> String {
-    norm_header_within(s, usize::MAX).unwrap_or_default()
+    let mut out = String::with_capacity(s.len());
+    norm_header_into(s, usize::MAX, &mut out);
+    out
 }
 
-/// [`norm_header`], giving up (`None`) as soon as the result would be longer
-/// than `max_len` bytes: the result only grows as the text is read, so a long
-/// cell (a data row scanned for a header) is rejected after a few characters.
-pub fn norm_header_within(s: &str, max_len: usize) -> Option<String> {
-    let mut out = String::with_capacity(s.len().min(max_len.saturating_add(4)));
-    norm_header_into(s, max_len, &mut out).then_some(out)
-}
-
-/// [`norm_header_within`] into a caller's buffer (cleared first): false when
-/// the result would be longer than `max_len` bytes. A header search calls it
-/// for every scanned cell, so it allocates nothing.
+/// [`norm_header`] into a caller's buffer (cleared first), giving up (false)
+/// as soon as the result would be longer than `max_len` bytes: the result
+/// only grows as the text is read, so a long cell (a data row scanned for a
+/// header) is rejected after a few characters. A header search calls it for
+/// every scanned cell, so it allocates nothing once `out` has grown.
 pub fn norm_header_into(s: &str, max_len: usize, out: &mut String) -> bool {
     out.clear();
     let mut depth = 0u32;
@@ -59,24 +55,12 @@ pub fn norm_header_into(s: &str, max_len: usize, out: &mut String) -> bool {
             '*' | ':' | '%' | '‰' | '#' | '、' | '_' => {}
             // ASCII, CJK punctuation, kana and ideographs have no case:
             // skip the Unicode case tables for them.
-            _ if c.is_ascii() => {
-                out.push(c.to_ascii_lowercase());
-                if out.len() > max_len {
-                    return false;
-                }
-            }
-            '\u{3000}'..='\u{9FFF}' => {
-                out.push(c);
-                if out.len() > max_len {
-                    return false;
-                }
-            }
-            _ => {
-                out.extend(c.to_lowercase());
-                if out.len() > max_len {
-                    return false;
-                }
-            }
+            _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            '\u{3000}'..='\u{9FFF}' => out.push(c),
+            _ => out.extend(c.to_lowercase()),
+        }
+        if out.len() > max_len {
+            return false;
         }
     }
     true
@@ -138,7 +122,10 @@ mod tests {
         }
         assert_eq!(norm_header("完成进度（%）"), "完成进度");
         assert_eq!(norm_header("Progress Ⅳ"), "progressⅳ");
-        assert_eq!(norm_header_within("预计完成时间", 9), None);
+        let mut buf = String::new();
+        assert!(!norm_header_into("预计完成时间", 9, &mut buf));
+        assert!(norm_header_into("预计完成时间", 18, &mut buf));
+        assert_eq!(buf, "预计完成时间");
     }
 
     use super::*;
