@@ -209,19 +209,35 @@ fn cmd_run(a: &RunArgs, ui: &Ui) -> Result<()> {
     // Last run's notices and forms would otherwise linger beside this run's.
     clear_xlsx(&notices_dir)?;
     clear_xlsx(&next_dir)?;
-    let written = report::write_all(&r, &out)
-        .with_context(|| format!("写入输出文件夹 {} 失败", out.display()))?;
+    // The archive's received files and results do not depend on the
+    // workbooks: they are staged meanwhile, on whichever thread is free.
+    let (written, staged) = rayon::join(
+        || report::write_all(&r, &out),
+        || {
+            let _t = crate::timing::phase("archive (received)");
+            archive::stage_archive(&r, &out, &Summary::from_run(&r), a.force)
+        },
+    );
+    let (written, staged) = match (written, staged) {
+        (Ok(w), Ok(s)) => (w, s),
+        (Err(e), s) => {
+            if let Ok(s) = s {
+                s.abandon();
+            }
+            return Err(e.context(format!("写入输出文件夹 {} 失败", out.display())));
+        }
+        (Ok(_), Err(e)) => return Err(e),
+    };
     let mut outputs = vec![written.summary.clone()];
     outputs.extend(written.notices.iter().cloned());
     outputs.extend(written.next_forms.iter().cloned());
 
-    let summary = Summary::from_run(&r);
     let json_on_stdout = a.json.as_deref() == Some("-");
     if let Some(j) = &a.json {
-        write_json(j, &summary)?;
+        write_json(j, &Summary::from_run(&r))?;
     }
-    let t = crate::timing::phase("archive");
-    let archived = archive::write_archive(&r, &out, &outputs, &summary, a.force)?;
+    let t = crate::timing::phase("archive (outputs)");
+    let archived = staged.finish(&out, &outputs)?;
     drop(t);
 
     if !ui.quiet {
@@ -230,7 +246,6 @@ fn cmd_run(a: &RunArgs, ui: &Ui) -> Result<()> {
     }
     // The process ends here: freeing the run's hundreds of thousands of
     // strings one by one would only delay the exit.
-    std::mem::forget(summary);
     std::mem::forget(r);
     Ok(())
 }

@@ -148,15 +148,65 @@ pub fn write_archive(
     summary: &crate::json::Summary<'_>,
     force: bool,
 ) -> Result<PathBuf> {
+    stage_archive(r, out, summary, force)?.finish(out, outputs)
+}
+
+/// An archive being built in a temporary folder beside its final place:
+/// what does not depend on the run's workbooks is already in it, so it can
+/// be staged while they are written. Dropped without [`Staged::finish`], the
+/// temporary folder is removed.
+pub struct Staged {
+    tmp: tempfile::TempDir,
+    parent: PathBuf,
+    /// Whether `parent` (`archive/`) was made for this archive.
+    made_parent: bool,
+    final_dir: PathBuf,
+    period: Period,
+    as_of: String,
+    sums: String,
+    entries: Vec<ManifestEntry>,
+}
+
+/// First half of [`write_archive`]: the received files (byte for byte), the
+/// run's results and summary, in a temporary folder.
+pub fn stage_archive(
+    r: &RunResult,
+    out: &Path,
+    summary: &crate::json::Summary<'_>,
+    force: bool,
+) -> Result<Staged> {
     let final_dir = period_dir(out, &r.period);
     refuse_overwrite(out, &r.period, force)?;
     let parent = out.join(ARCHIVE_DIR);
+    let made_parent = !parent.exists();
     fs::create_dir_all(&parent).with_context(|| format!("无法创建 {}", parent.display()))?;
     let tmp = tempfile::Builder::new()
         .prefix(&format!(".{}-", r.period))
         .tempdir_in(&parent)
         .with_context(|| format!("无法在 {} 中创建临时文件夹", parent.display()))?;
-    let tmp_path = tmp.path().to_path_buf();
+    let mut staged = Staged {
+        tmp,
+        parent,
+        made_parent,
+        final_dir,
+        period: r.period,
+        as_of: r.as_of.to_string(),
+        sums: String::new(),
+        entries: Vec::new(),
+    };
+    match fill_received(&mut staged, r, summary) {
+        Ok(()) => Ok(staged),
+        Err(e) => {
+            staged.abandon();
+            Err(e)
+        }
+    }
+}
+
+/// The received files (byte for byte), the run's results and its summary,
+/// into the staged folder.
+fn fill_received(st: &mut Staged, r: &RunResult, summary: &crate::json::Summary<'_>) -> Result<()> {
+    let tmp_path = st.tmp.path();
 
     // Received files, byte for byte (copied in parallel; listed in order).
     r.merged.files.par_iter().try_for_each(|f| -> Result<()> {
@@ -168,8 +218,9 @@ pub fn write_archive(
             .with_context(|| format!("归档时无法复制 {}", f.file.abs.display()))?;
         Ok(())
     })?;
-    let mut sums = String::new();
-    let mut entries = Vec::with_capacity(r.merged.files.len());
+    let sums = &mut st.sums;
+    let entries = &mut st.entries;
+    entries.reserve(r.merged.files.len());
     for f in &r.merged.files {
         sums.push_str(&format!(
             "{}  {}/{}\n",
@@ -188,59 +239,94 @@ pub fn write_archive(
             late: f.late,
         });
     }
-
-    // Outputs of this run (copied and hashed in parallel; listed in order).
-    let out_list: Vec<(String, String)> = outputs
-        .par_iter()
-        .map(|o| -> Result<(String, String)> {
-            let rel = o.strip_prefix(out).unwrap_or(o);
-            let dest = tmp_path.join(OUTPUTS_DIR).join(rel);
-            if let Some(p) = dest.parent() {
-                fs::create_dir_all(p)?;
-            }
-            fs::copy(o, &dest).with_context(|| format!("归档时无法复制 {}", o.display()))?;
-            let sha = sha256_file(&dest)?;
-            Ok((rel.to_string_lossy().replace('\\', "/"), sha))
-        })
-        .collect::<Result<_>>()?;
-    for (rel_s, sha) in &out_list {
-        sums.push_str(&format!("{sha}  {OUTPUTS_DIR}/{rel_s}\n"));
-    }
-
-    let manifest = Manifest {
-        period: r.period.to_string(),
-        as_of: r.as_of.to_string(),
-        files: entries,
-        outputs: out_list,
-    };
-    write_json_file(&tmp_path.join(MANIFEST_FILE), &manifest)?;
     write_json_file(&tmp_path.join(RESULTS_FILE), &snapshot(r))?;
     write_with(&tmp_path.join(SUMMARY_FILE), |w| summary.write_to(w))?;
-    write_text(&tmp_path.join(CHECKSUMS_FILE), &sums)?;
+    Ok(())
+}
 
-    // Swap into place. On any failure the temporary folder is removed (it is
-    // still a TempDir) and a replaced archive is put back.
-    let placed = if final_dir.exists() {
-        let old = parent.join(format!(".{}-old-{}", r.period, std::process::id()));
-        fs::rename(&final_dir, &old)
-            .with_context(|| format!("无法替换旧归档 {}", final_dir.display()))?;
-        match fs::rename(&tmp_path, &final_dir) {
-            Ok(()) => {
-                fs::remove_dir_all(&old).ok();
-                Ok(())
-            }
-            Err(e) => {
-                fs::rename(&old, &final_dir).ok();
-                Err(e)
-            }
+impl Staged {
+    /// Give the archive up (the run failed): its temporary folder is
+    /// removed, and `archive/` too if it was made for it and is empty.
+    pub fn abandon(self) {
+        let Staged {
+            tmp,
+            parent,
+            made_parent,
+            ..
+        } = self;
+        drop(tmp);
+        if made_parent {
+            fs::remove_dir(&parent).ok();
         }
-    } else {
-        fs::rename(&tmp_path, &final_dir)
-    };
-    placed.with_context(|| format!("无法写入归档 {}", final_dir.display()))?;
-    // Moved away: nothing left for the TempDir to clean up.
-    let _ = tmp.keep();
-    Ok(final_dir)
+    }
+
+    /// Second half of [`write_archive`]: copy the run's `outputs` (paths in
+    /// `out`), write the manifest and checksums, and move the archive into
+    /// place (an existing period, allowed by `force` at staging, is replaced).
+    pub fn finish(self, out: &Path, outputs: &[PathBuf]) -> Result<PathBuf> {
+        let Staged {
+            tmp,
+            parent,
+            made_parent: _,
+            final_dir,
+            period,
+            as_of,
+            mut sums,
+            entries,
+        } = self;
+        let tmp_path = tmp.path().to_path_buf();
+
+        // Outputs of this run (copied and hashed in parallel; listed in order).
+        let out_list: Vec<(String, String)> = outputs
+            .par_iter()
+            .map(|o| -> Result<(String, String)> {
+                let rel = o.strip_prefix(out).unwrap_or(o);
+                let dest = tmp_path.join(OUTPUTS_DIR).join(rel);
+                if let Some(p) = dest.parent() {
+                    fs::create_dir_all(p)?;
+                }
+                fs::copy(o, &dest).with_context(|| format!("归档时无法复制 {}", o.display()))?;
+                let sha = sha256_file(&dest)?;
+                Ok((rel.to_string_lossy().replace('\\', "/"), sha))
+            })
+            .collect::<Result<_>>()?;
+        for (rel_s, sha) in &out_list {
+            sums.push_str(&format!("{sha}  {OUTPUTS_DIR}/{rel_s}\n"));
+        }
+
+        let manifest = Manifest {
+            period: period.to_string(),
+            as_of,
+            files: entries,
+            outputs: out_list,
+        };
+        write_json_file(&tmp_path.join(MANIFEST_FILE), &manifest)?;
+        write_text(&tmp_path.join(CHECKSUMS_FILE), &sums)?;
+
+        // Swap into place. On any failure the temporary folder is removed (it is
+        // still a TempDir) and a replaced archive is put back.
+        let placed = if final_dir.exists() {
+            let old = parent.join(format!(".{}-old-{}", period, std::process::id()));
+            fs::rename(&final_dir, &old)
+                .with_context(|| format!("无法替换旧归档 {}", final_dir.display()))?;
+            match fs::rename(&tmp_path, &final_dir) {
+                Ok(()) => {
+                    fs::remove_dir_all(&old).ok();
+                    Ok(())
+                }
+                Err(e) => {
+                    fs::rename(&old, &final_dir).ok();
+                    Err(e)
+                }
+            }
+        } else {
+            fs::rename(&tmp_path, &final_dir)
+        };
+        placed.with_context(|| format!("无法写入归档 {}", final_dir.display()))?;
+        // Moved away: nothing left for the TempDir to clean up.
+        let _ = tmp.keep();
+        Ok(final_dir)
+    }
 }
 
 /// Write a text file atomically (temporary file in the same folder + rename).
