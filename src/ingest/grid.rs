@@ -366,9 +366,9 @@ fn cell_budget(limits: &Limits, n: usize) -> Result<(), ReadError> {
 }
 
 /// From this size on, a workbook's merged areas are read on a second thread
-/// while its cells are read: calamine parses a sheet's whole XML again to
-/// find them, a third of the reading time of a 50,000-row ledger. (Small
-/// files are already read in parallel with each other.)
+/// while its cells are read: the worksheet parts are inflated again (and
+/// where the quick reading gives up, calamine parses the sheet's whole XML
+/// again). Small files are already read in parallel with each other.
 const PARALLEL_MERGES_BYTES: usize = 2 << 20;
 
 fn open_xlsx(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, ReadError> {
@@ -382,8 +382,9 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
     let mut wb = open_xlsx(bytes)?;
     let metas = worksheets(&wb);
     if bytes.len() < PARALLEL_MERGES_BYTES {
+        let mut quick = super::merges::read(bytes);
         return read_xlsx_sheets(&mut wb, metas, limits, |wb, name| {
-            wb.merge_cells_by_sheet_name(name).unwrap_or_default()
+            merges_of(&mut quick, wb, name)
         });
     }
     let names: Vec<String> = metas.iter().map(|(n, _)| n.clone()).collect();
@@ -393,12 +394,13 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
         let (tx, rx) = std::sync::mpsc::channel::<Vec<Dimensions>>();
         let worker = scope.spawn(move || {
             let _quiet = super::ParsingGuard::enter();
+            let mut quick = super::merges::read(bytes);
             let mut wb2 = open_xlsx(bytes).ok();
             for name in &names {
-                let merges = wb2
-                    .as_mut()
-                    .and_then(|w| w.merge_cells_by_sheet_name(name).ok())
-                    .unwrap_or_default();
+                let merges = match wb2.as_mut() {
+                    Some(w) => merges_of(&mut quick, w, name),
+                    None => Vec::new(),
+                };
                 if tx.send(merges).is_err() {
                     return;
                 }
@@ -419,6 +421,19 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
             _ => out,
         }
     })
+}
+
+/// A sheet's merged areas: as [`super::merges::read`] found them, else
+/// from calamine (which parses the sheet again).
+fn merges_of(
+    quick: &mut Option<std::collections::HashMap<String, Vec<Dimensions>>>,
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+) -> Vec<Dimensions> {
+    match quick.as_mut().and_then(|q| q.remove(name)) {
+        Some(m) => m,
+        None => wb.merge_cells_by_sheet_name(name).unwrap_or_default(),
+    }
 }
 
 fn read_xlsx_sheets<'b>(

@@ -18,6 +18,7 @@ mod csv;
 mod grid;
 mod header;
 mod ledger;
+mod merges;
 mod ods;
 mod ole;
 mod sniff;
