@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::grid::Grid;
 use super::{MatchedColumn, RawCell, RawRow};
-use crate::templates::Columns;
-use crate::text::{to_half_width, trim};
+use crate::templates::{ColumnDef, Columns};
+use crate::text::trim;
 use crate::value::CellValue;
 
 /// Rows scanned from the top of a sheet for the header.
@@ -59,34 +59,59 @@ fn cell_text(grid: &Grid, row: u32, col: u32) -> String {
 }
 
 /// The trimmed display text of each stored cell of the rows scanned for a
-/// header, worked out once: each row is read alone, joined under the row
-/// above, and as the upper half of the next row's header.
-struct RowTexts(Vec<Vec<(u32, String)>>);
+/// header, and the column it names alone, worked out once: each row is read
+/// alone, joined under the row above, and as the upper half of the next
+/// row's header.
+struct RowTexts(Vec<Vec<ScannedCell>>);
+
+struct ScannedCell {
+    col: u32,
+    text: String,
+    column: Option<&'static ColumnDef>,
+}
 
 impl RowTexts {
-    fn new(grid: &Grid, last: u32) -> RowTexts {
+    fn new(grid: &Grid, last: u32, cols: &'static Columns) -> RowTexts {
+        let mut buf = String::new();
         RowTexts(
             (0..=last)
                 .map(|r| {
                     grid.row(r)
-                        .map(|(c, _)| (c, cell_text(grid, r, c)))
+                        .map(|(c, _)| {
+                            let text = cell_text(grid, r, c);
+                            let column = if text.is_empty() {
+                                None
+                            } else {
+                                cols.match_header_buf(&text, &mut buf)
+                            };
+                            ScannedCell {
+                                col: c,
+                                text,
+                                column,
+                            }
+                        })
                         .collect()
                 })
                 .collect(),
         )
     }
 
+    fn cell(&self, row: u32, col: u32) -> Option<&ScannedCell> {
+        let cells = self.0.get(row as usize)?;
+        cells
+            .binary_search_by_key(&col, |c| c.col)
+            .ok()
+            .map(|i| &cells[i])
+    }
+
     /// Same as `cell_text(grid, row, col)` for a scanned row.
     fn get(&self, row: u32, col: u32) -> &str {
-        self.0
-            .get(row as usize)
-            .and_then(|cells| {
-                cells
-                    .binary_search_by_key(&col, |(c, _)| *c)
-                    .ok()
-                    .map(|i| cells[i].1.as_str())
-            })
-            .unwrap_or("")
+        self.cell(row, col).map_or("", |c| c.text.as_str())
+    }
+
+    /// The column the cell's text names on its own.
+    fn column(&self, row: u32, col: u32) -> Option<&'static ColumnDef> {
+        self.cell(row, col).and_then(|c| c.column)
     }
 }
 
@@ -137,11 +162,11 @@ fn match_row(
                 .map(|d| (d, joined.as_str()));
         }
         if found.is_none() && !lower.is_empty() {
-            found = cols.match_header_buf(lower, &mut buf).map(|d| (d, lower));
+            found = texts.column(row, c).map(|d| (d, lower));
         }
         if found.is_none() && !upper_text.is_empty() && (lower.is_empty() || upper_text == lower) {
-            found = cols
-                .match_header_buf(upper_text, &mut buf)
+            found = upper
+                .and_then(|u| texts.column(u, c))
                 .map(|d| (d, upper_text));
         }
         if let Some((d, text)) = found {
@@ -193,7 +218,7 @@ fn upper_is_group_row(grid: &Grid, upper: u32, row: u32) -> bool {
 /// them `key_col`; the candidate with most matches wins.
 pub(crate) fn find_header(grid: &Grid, cols: &'static Columns, key_col: &str) -> Option<Header> {
     let last = grid.max_row()?.min(HEADER_SCAN_ROWS - 1);
-    let texts = RowTexts::new(grid, last);
+    let texts = RowTexts::new(grid, last, cols);
     let mut best: Option<Header> = None;
     for row in 0..=last {
         let single = match_row(grid, &texts, cols, row, None, false);
@@ -230,14 +255,17 @@ pub(crate) fn find_header(grid: &Grid, cols: &'static Columns, key_col: &str) ->
 }
 
 /// Is this the start of a note / signature block?
+/// (Half-width, spaces ignored on both sides; asked of every data row's first
+/// cell, so nothing is allocated.)
 pub(crate) fn is_note(text: &str) -> bool {
-    let t: String = to_half_width(text)
-        .chars()
-        .filter(|c| !crate::text::is_space(*c))
-        .collect();
     NOTE_PREFIXES.iter().any(|p| {
-        let p: String = p.chars().filter(|c| *c != ' ').collect();
-        t.starts_with(&p)
+        let mut t = text
+            .chars()
+            .map(crate::text::half_width_char)
+            .filter(|c| !crate::text::is_space(*c));
+        p.chars()
+            .filter(|c| *c != ' ')
+            .all(|pc| t.next() == Some(pc))
     })
 }
 
