@@ -69,9 +69,9 @@ pub fn norm_header_into(s: &str, max_len: usize, out: &mut String) -> bool {
 /// Normalise a task id: half-width, all whitespace removed, upper-case ASCII;
 /// a number stored as `12.0` becomes `12`.
 pub fn norm_id(s: &str) -> String {
-    let half = to_half_width(s);
-    let mut out: String = half
+    let mut out: String = s
         .chars()
+        .map(half_width_char)
         .filter(|c| !is_space(*c))
         .map(|c| c.to_ascii_uppercase())
         .collect();
@@ -92,10 +92,15 @@ pub fn norm_name(s: &str) -> String {
         .collect()
 }
 
-/// Normalise free text for comparison ("unchanged from last period"):
-/// half-width, whitespace collapsed away.
-pub fn norm_text(s: &str) -> String {
-    to_half_width(s).chars().filter(|c| !is_space(*c)).collect()
+/// Free text normalised for comparison ("unchanged from last period"):
+/// half-width, whitespace dropped.
+pub fn norm_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().map(half_width_char).filter(|c| !is_space(*c))
+}
+
+/// Same text once normalised ([`norm_chars`]), compared without allocating.
+pub fn norm_eq(a: &str, b: &str) -> bool {
+    norm_chars(a).eq(norm_chars(b))
 }
 
 /// Split a list of names on `、,;，；` and line breaks, trimming each.

@@ -14,7 +14,7 @@ use crate::model::{
 };
 use crate::period::Period;
 use crate::templates::templates;
-use crate::text::norm_text;
+use crate::text::{norm_chars, norm_eq};
 use crate::value::{fmt_number, parse_date, parse_percent, parse_status, PercentError};
 
 pub mod ident;
@@ -791,7 +791,7 @@ impl<'a> FileChecker<'a> {
         // ---- checks against the ledger and last period (the unit's own tasks only)
         if let Some(t) = task {
             let title = raw.value("title").as_text();
-            if !title.is_empty() && norm_text(&title) != norm_text(&t.title) {
+            if !title.is_empty() && !norm_eq(&title, &t.title) {
                 found.push(mk(
                     IssueCode::RowAssignedAltered,
                     Severity::Warning,
@@ -837,8 +837,8 @@ impl<'a> FileChecker<'a> {
                         ));
                     }
                 }
-                let before = norm_text(&prev.progress);
-                if !before.is_empty() && before == norm_text(&progress) {
+                if norm_chars(&prev.progress).next().is_some() && norm_eq(&prev.progress, &progress)
+                {
                     found.push(mk(
                         IssueCode::RowTextUnchanged,
                         Severity::Warning,
