@@ -3,10 +3,12 @@
 # `duban samples`, then times whole processes with /usr/bin/time and prints
 # medians: wall time, throughput, peak memory, the ratio against a read-only
 # calamine pass on one thread, and (with --python) against the equivalent
-# pandas/openpyxl script in benches/compare.py.
+# pandas/openpyxl script in benches/compare.py. It also prints a floor: the
+# two libraries alone reading every input and writing the same workbooks
+# (examples/read_only.rs, examples/write_only.rs), one thread each.
 #
-#   benches/bench.sh                 # both workloads, 3 runs each
-#   benches/bench.sh --quick         # 1,000 × 50 only, 3 runs
+#   benches/bench.sh                 # both workloads, 5 runs each
+#   benches/bench.sh --quick         # 1,000 × 50 only, 5 runs
 #   benches/bench.sh --python        # also time benches/compare.py (pip install pandas openpyxl)
 #   RUNS=5 benches/bench.sh
 #   PY_RUNS=1 benches/bench.sh --python   # Python runs on 1,000 forms (default RUNS);
@@ -19,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 PY_RUNS=${PY_RUNS:-$RUNS}
 PY_RUNS_LARGE=${PY_RUNS_LARGE:-1}
 QUICK=0
@@ -32,9 +34,10 @@ for a in "$@"; do
   esac
 done
 
-cargo build --release --quiet --bin duban --example read_only
+cargo build --release --quiet --bin duban --example read_only --example write_only
 BIN=$PWD/target/release/duban
 READ=$PWD/target/release/examples/read_only
+WRITE=$PWD/target/release/examples/write_only
 WORK=${BENCH_DIR:-$PWD/target/bench}
 mkdir -p "$WORK"
 
@@ -75,6 +78,10 @@ workload() {
     time_cmd "$WORK/$name.t2.times" "$BIN" --quiet --threads 2 run --config "$dir/duban.toml" --out "$dir/runs/$i-2"
     time_cmd "$WORK/$name.t1.times" "$BIN" --quiet --threads 1 run --config "$dir/duban.toml" --out "$dir/runs/$i-1"
     time_cmd "$WORK/$name.read.times" "$READ" "$dir/returns"
+    # The floor under a run: the libraries alone reading every input (the
+    # ledger too) and writing this run's workbooks again, one thread each.
+    time_cmd "$WORK/$name.readall.times" "$READ" "$dir/returns" "$dir/台账.xlsx"
+    "$WRITE" "$dir/runs/$i-2" | sed -n 's/.* in \([0-9.]*\) s.*/\1 0/p' >>"$WORK/$name.write.times"
     if [ "$PYTHON" = 1 ] && [ "$i" -le "$py_runs" ]; then
       time_cmd "$WORK/$name.py.times" python3 benches/compare.py "$dir/台账.xlsx" "$dir/returns" 2023-03-31 "$dir/py.xlsx"
     fi
@@ -94,6 +101,12 @@ workload() {
     "$t1" "$(echo "$forms / $t1" | bc -l)" "$(echo "$rows / $t1" | bc -l)" "$(echo "$m1 / 1024" | bc -l)"
   printf '  read-only calamine, 1 thread %7.2f s  → duban is %.2f× it at 2 threads, %.2f× at 1 (target ≤ 4×)\n' \
     "$tr" "$(echo "$t2 / $tr" | bc -l)" "$(echo "$t1 / $tr" | bc -l)"
+  local ta tw floor
+  ta=$(median "$WORK/$name.readall.times" 1); tw=$(median "$WORK/$name.write.times" 1)
+  floor=$(echo "($ta + $tw) / 2" | bc -l)
+  printf '  floor: calamine reading returns+ledger %.2f s + rust_xlsxwriter writing the outputs %.2f s,\n' "$ta" "$tw"
+  printf '         one thread each → at least %.2f s on 2 cores; duban (2 threads) is %.2f× that floor\n' \
+    "$floor" "$(echo "$t2 / $floor" | bc -l)"
   if [ "$PYTHON" = 1 ]; then
     local tp
     tp=$(median "$WORK/$name.py.times" 1)

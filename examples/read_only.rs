@@ -1,8 +1,10 @@
-//! Baseline for the benchmark: read every cell of every workbook in a folder
-//! with calamine on one thread, doing nothing else. `duban run` is measured
-//! against this (target: within 4×).
+//! Baseline for the benchmark: read every cell of every workbook in the
+//! given folders (and files) with calamine on one thread, doing nothing else.
+//! `duban run` is measured against this pass over the returns (target:
+//! within 4×); with the ledger added it is half of the floor under a run
+//! (see `write_only`).
 //!
-//!     cargo run --release --example read_only -- <returns-dir>
+//!     cargo run --release --example read_only -- <returns-dir> [<ledger.xlsx> …]
 
 use std::path::{Path, PathBuf};
 
@@ -25,9 +27,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let dir = std::env::args().nth(1).expect("usage: read_only <dir>");
     let mut files = Vec::new();
-    walk(Path::new(&dir), &mut files);
+    for a in std::env::args().skip(1) {
+        let p = Path::new(&a);
+        if p.is_dir() {
+            walk(p, &mut files);
+        } else {
+            files.push(p.to_path_buf());
+        }
+    }
+    assert!(!files.is_empty(), "usage: read_only <dir|file>…");
     let (mut cells, mut read) = (0u64, 0u64);
     for f in &files {
         let Ok(mut wb) = open_workbook_auto(f) else {
