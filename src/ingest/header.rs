@@ -54,8 +54,12 @@ impl Header {
     }
 }
 
-fn cell_text(grid: &Grid, row: u32, col: u32) -> String {
-    trim(&grid.value(row, col).display()).to_string()
+/// A cell's trimmed display text.
+fn cell_text(v: &CellValue) -> String {
+    match v {
+        CellValue::Text(t) => trim(t).to_string(),
+        v => trim(&v.display()).to_string(),
+    }
 }
 
 /// The trimmed display text of each stored cell of the rows scanned for a
@@ -77,8 +81,8 @@ impl RowTexts {
             (0..=last)
                 .map(|r| {
                     grid.row(r)
-                        .map(|(c, _)| {
-                            let text = cell_text(grid, r, c);
+                        .map(|(c, cell)| {
+                            let text = cell_text(&cell.value);
                             let column = if text.is_empty() {
                                 None
                             } else {
@@ -104,7 +108,7 @@ impl RowTexts {
             .map(|i| &cells[i])
     }
 
-    /// Same as `cell_text(grid, row, col)` for a scanned row.
+    /// The trimmed display text of a cell of a scanned row ("" if none).
     fn get(&self, row: u32, col: u32) -> &str {
         self.cell(row, col).map_or("", |c| c.text.as_str())
     }

@@ -56,34 +56,26 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<Vec<u8>>
 /// inflated chunk by chunk so that only the tail is kept.
 fn tail_after_cells(mut r: impl Read) -> Option<Vec<u8>> {
     const CHUNK: usize = 64 << 10;
-    const KEEP: usize = 12; // len("</sheetData>") - 1, rounded up
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + KEEP);
-    let mut found = false;
+    // An end tag split between two chunks: the last bytes of one are kept
+    // in front of the next.
+    const KEEP: usize = b"</sheetData>".len() - 1;
+    let mut chunk = vec![0u8; KEEP + CHUNK];
+    let mut kept = 0;
     loop {
-        let start = buf.len();
-        buf.resize(start + CHUNK, 0);
-        let n = r.read(&mut buf[start..]).ok()?;
-        buf.truncate(start + n);
-        if !found {
-            let from = start.saturating_sub(KEEP);
-            let at = memmem::find(&buf[from..], b"</sheetData>")
-                .or_else(|| memmem::find(&buf[from..], b"<sheetData/>"));
-            match at {
-                Some(i) => {
-                    buf.drain(..from + i);
-                    found = true;
-                }
-                None => {
-                    buf.drain(..buf.len().saturating_sub(KEEP));
-                }
-            }
-        }
+        let n = r.read(&mut chunk[KEEP..]).ok()?;
         if n == 0 {
-            return found.then_some(buf);
-        }
-        if buf.len() > MAX_PART as usize {
             return None;
         }
+        let window = &chunk[KEEP - kept..KEEP + n];
+        let at =
+            memmem::find(window, b"</sheetData>").or_else(|| memmem::find(window, b"<sheetData/>"));
+        if let Some(i) = at {
+            let mut tail = window[i..].to_vec();
+            r.take(MAX_PART).read_to_end(&mut tail).ok()?;
+            return (tail.len() < MAX_PART as usize).then_some(tail);
+        }
+        kept = KEEP.min(kept + n);
+        chunk.copy_within(KEEP + n - kept..KEEP + n, KEEP - kept);
     }
 }
 
