@@ -1,8 +1,9 @@
 //! Second baseline for the benchmark: write the cells of a finished run's
 //! workbooks again with rust_xlsxwriter alone, on one thread, the way duban
 //! writes them (low-memory sheets, shared strings, a bordered format on every
-//! cell, deflate level 3 for the summary and 1 for the per-unit books). The
-//! cells are read back with calamine first, which is not timed. The time it
+//! cell, blank ones included, deflate level 3 for the summary and 1 for the
+//! per-unit books). The cells are read back with calamine first, which is not
+//! timed. The time it
 //! prints is what the writer library needs for those cells, whatever duban
 //! does around it: with `read_only`, a floor under `duban run`.
 //!
@@ -11,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook, Data, Reader, Xlsx};
 use rust_xlsxwriter::{Format, FormatBorder, Workbook};
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -44,21 +45,19 @@ fn main() {
     let books: Vec<(bool, Vec<Sheet>)> = files
         .iter()
         .map(|f| {
-            let mut wb = open_workbook_auto(f).expect("readable workbook");
-            let sheets = wb
-                .sheet_names()
-                .to_vec()
+            let mut wb: Xlsx<_> = open_workbook(f).expect("readable workbook");
+            let names = wb.sheet_names().to_vec();
+            let sheets = names
                 .into_iter()
                 .map(|name| {
-                    let range = wb.worksheet_range(&name).expect("sheet");
-                    let cells = range
-                        .used_cells()
-                        .filter(|(_, _, c)| !matches!(c, Data::Empty))
-                        .map(|(r, c, v)| {
-                            let (r0, c0) = range.start().unwrap_or((0, 0));
-                            (r0 + r as u32, (c0 as usize + c) as u16, v.clone())
-                        })
-                        .collect();
+                    // Every stored cell, blank ones too: duban writes the
+                    // empty cells of its tables (for their borders).
+                    let mut cells = Vec::new();
+                    let mut reader = wb.worksheet_cells_reader(&name).expect("sheet");
+                    while let Some(cell) = reader.next_cell().expect("cell") {
+                        let (r, c) = cell.get_position();
+                        cells.push((r, c as u16, Data::from(cell.get_value().clone())));
+                    }
                     (name, cells)
                 })
                 .collect();
@@ -84,6 +83,7 @@ fn main() {
             ws.set_name(name).expect("sheet name");
             for (r, c, v) in cells {
                 let _ = match v {
+                    Data::Empty => ws.write_blank(*r, *c, &fmt),
                     Data::Float(f) => ws.write_number_with_format(*r, *c, *f, &fmt),
                     Data::Int(n) => ws.write_number_with_format(*r, *c, *n as f64, &fmt),
                     Data::Bool(b) => ws.write_boolean_with_format(*r, *c, *b, &fmt),
