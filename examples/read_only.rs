@@ -6,32 +6,18 @@
 //!
 //!     cargo run --release --example read_only -- <returns-dir> [<ledger.xlsx> …]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+mod common;
 
 use calamine::{open_workbook_auto, Data, Reader};
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("read_dir")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
 
 fn main() {
     let mut files = Vec::new();
     for a in std::env::args().skip(1) {
         let p = Path::new(&a);
         if p.is_dir() {
-            walk(p, &mut files);
+            common::walk(p, &|_| true, &mut files);
         } else {
             files.push(p.to_path_buf());
         }

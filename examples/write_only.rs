@@ -9,30 +9,13 @@
 //!
 //!     cargo run --release --example write_only -- <run-output-folder>
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use rust_xlsxwriter::{Format, FormatBorder, Workbook};
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("read_dir")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            // The archive holds copies of the same workbooks.
-            if p.file_name().is_some_and(|n| n != "archive") {
-                walk(&p, out);
-            }
-        } else if p.extension().is_some_and(|x| x == "xlsx") {
-            out.push(p);
-        }
-    }
-}
+mod common;
 
 type Sheet = (String, Vec<(u32, u16, Data)>);
 
@@ -41,7 +24,10 @@ fn main() {
         .nth(1)
         .expect("usage: write_only <run-output-folder>");
     let mut files = Vec::new();
-    walk(Path::new(&dir), &mut files);
+    // The archive holds copies of the same workbooks.
+    let not_archive = |p: &Path| p.file_name().is_some_and(|n| n != "archive");
+    common::walk(Path::new(&dir), &not_archive, &mut files);
+    files.retain(|p| p.extension().is_some_and(|x| x == "xlsx"));
     let books: Vec<(bool, Vec<Sheet>)> = files
         .iter()
         .map(|f| {
