@@ -4,7 +4,6 @@
 //!
 //! Pipeline: [`ingest`] → [`validate`] → [`merge`] → [`score`] → [`report`].
 
-pub mod app;
 pub mod archive;
 pub mod calendar;
 pub mod cli;

@@ -1,6 +1,6 @@
 fn main() -> std::process::ExitCode {
     limit_malloc_arenas();
-    duban::app::main()
+    duban::cli::main()
 }
 
 /// glibc gives each thread that allocates its own heap ("arena", up to eight

@@ -1,0 +1,207 @@
+//! What a clerk sees on the terminal: the progress bar, the coloured
+//! summary of a run, its first errors, and the error that stopped a command.
+
+use std::path::PathBuf;
+
+use anstream::{eprintln, println};
+use anstyle::{AnsiColor, Style};
+
+use crate::merge::FileOutcome;
+use crate::model::{Card, Severity};
+use crate::pipeline::{Progress, RunResult};
+
+/// How the commands print: `--quiet` leaves only errors.
+pub(super) struct Terminal {
+    pub quiet: bool,
+}
+
+/// Print the error that stopped a command, with its whole context chain.
+pub(super) fn print_error(e: &anyhow::Error) {
+    let red = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
+    eprintln!("{red}错误{red:#}: {e:#}");
+}
+
+/// Progress bar on stderr, drawn only when stderr is a terminal.
+pub(super) struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    pub(super) fn new(ui: &Terminal) -> Bar {
+        let pb = if ui.quiet {
+            indicatif::ProgressBar::hidden()
+        } else {
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr())
+        };
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} 读取反馈表 [{bar:30}] {pos}/{len} 个文件 {per_sec} 剩余 {eta}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        Bar(pb)
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, files: usize) {
+        self.0.set_length(files as u64);
+    }
+    fn file_done(&self) {
+        self.0.inc(1);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+fn paint(card: Card) -> Style {
+    let c = match card {
+        Card::Red => AnsiColor::Red,
+        Card::Orange => AnsiColor::Magenta,
+        Card::Yellow => AnsiColor::Yellow,
+        Card::Blue => AnsiColor::Blue,
+    };
+    Style::new().bold().fg_color(Some(c.into()))
+}
+
+macro_rules! out {
+    ($to_stderr:expr, $($arg:tt)*) => {
+        if $to_stderr { eprintln!($($arg)*) } else { println!($($arg)*) }
+    };
+}
+
+/// One screen: files, rows reconciliation, issues, cards, units to call in, outputs.
+pub(super) fn print_summary(r: &RunResult, outputs: &[PathBuf], to_stderr: bool) {
+    let bold = Style::new().bold();
+    let green = Style::new().fg_color(Some(AnsiColor::Green.into()));
+    let red = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
+    let t = &r.merged.totals;
+    let count = |o: FileOutcome| r.merged.files.iter().filter(|f| f.outcome == o).count();
+    out!(
+        to_stderr,
+        "{bold}督办 {}{bold:#}  截至 {}  报送截止 {}  规则 {}",
+        r.period.label(),
+        r.as_of,
+        r.report_deadline,
+        r.preset.as_str()
+    );
+    out!(
+        to_stderr,
+        "文件   {} 个：采用 {}，退回 {}，被替代 {}，忽略 {}",
+        t.files,
+        count(FileOutcome::Accepted),
+        count(FileOutcome::Rejected),
+        count(FileOutcome::Superseded),
+        count(FileOutcome::Ignored)
+    );
+    let ok = t.rows_read == t.accepted + t.rejected + t.superseded;
+    let mark = if ok {
+        format!("{green}核对无误{green:#}")
+    } else {
+        format!("{red}不平衡{red:#}")
+    };
+    out!(
+        to_stderr,
+        "数据行 {} = 采用 {} + 退回 {} + 被替代 {}  {mark}",
+        t.rows_read,
+        t.accepted,
+        t.rejected,
+        t.superseded
+    );
+    let errors = r
+        .merged
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .count();
+    let warnings = r.merged.issues.len() - errors;
+    out!(to_stderr, "问题   错误 {errors} 条，提醒 {warnings} 条");
+    let mut cc = crate::score::CardCounts::default();
+    for task in &r.scored.tasks {
+        cc.add(task.card);
+    }
+    // Only the colors the preset uses: 红黄蓝 or 黄橙红.
+    let colors: &[Card] = match r.preset {
+        crate::config::Preset::RedYellowBlue => &[Card::Red, Card::Yellow, Card::Blue],
+        crate::config::Preset::YellowOrangeRed => &[Card::Red, Card::Orange, Card::Yellow],
+    };
+    let mut uc = crate::score::CardCounts::default();
+    for u in &r.scored.units {
+        uc.add(u.card);
+    }
+    let line = |counts: &crate::score::CardCounts| -> String {
+        colors
+            .iter()
+            .map(|&c| {
+                let n = match c {
+                    Card::Red => counts.red,
+                    Card::Orange => counts.orange,
+                    Card::Yellow => counts.yellow,
+                    Card::Blue => counts.blue,
+                };
+                let st = paint(c);
+                format!("{st}{} {n}{st:#}", c.label())
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    out!(to_stderr, "亮牌   事项：{}；单位：{}", line(&cc), line(&uc));
+    let missing: Vec<&str> = r
+        .merged
+        .submissions
+        .values()
+        .filter(|s| !s.due.is_empty() && !s.reported)
+        .map(|s| s.unit.as_str())
+        .collect();
+    if !missing.is_empty() {
+        out!(
+            to_stderr,
+            "未报送 {} 个单位：{}",
+            missing.len(),
+            missing.join("、")
+        );
+    }
+    let bottom: Vec<String> = r
+        .scored
+        .units
+        .iter()
+        .filter(|u| u.bottom3)
+        .map(|u| format!("{}（{}，{}分）", u.name, u.category, u.score))
+        .collect();
+    if !bottom.is_empty() {
+        out!(to_stderr, "后三位（约谈）：{}", bottom.join("、"));
+    }
+    for o in outputs {
+        out!(to_stderr, "输出   {}", o.display());
+    }
+}
+
+pub(super) fn print_top_issues(r: &RunResult, n: usize, to_stderr: bool) {
+    let errs: Vec<_> = r
+        .merged
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .collect();
+    if errs.is_empty() {
+        return;
+    }
+    out!(to_stderr, "错误（前 {} 条）：", n.min(errs.len()));
+    for i in errs.iter().take(n) {
+        out!(
+            to_stderr,
+            "  {}{}{}  {}  {}",
+            i.file.as_deref().or(i.unit.as_deref()).unwrap_or("-"),
+            i.sheet
+                .as_deref()
+                .map(|s| format!(" [{s}]"))
+                .unwrap_or_default(),
+            i.cell
+                .as_deref()
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default(),
+            i.code,
+            i.message
+        );
+    }
+}
