@@ -9,15 +9,13 @@ use serde::{Deserialize, Serialize};
 use crate::period::Period;
 
 /// Which card rules to apply (SPEC §4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum Preset {
     /// 红黄蓝牌（默认）
     #[default]
-    #[value(name = "red-yellow-blue")]
     RedYellowBlue,
     /// 黄橙红牌
-    #[value(name = "yellow-orange-red")]
     YellowOrangeRed,
 }
 

@@ -145,7 +145,7 @@ pub struct RunArgs {
     pub out: Option<PathBuf>,
     /// 亮牌规则：red-yellow-blue（红黄蓝牌，默认）或 yellow-orange-red（黄橙红牌）
     #[arg(long, value_enum, value_name = "PRESET")]
-    pub preset: Option<Preset>,
+    pub preset: Option<PresetArg>,
     /// 把机读结果（JSON）写入此文件；“-”表示输出到屏幕
     #[arg(long, value_name = "PATH")]
     pub json: Option<String>,
@@ -180,6 +180,27 @@ pub struct SamplesArgs {
     pub force: bool,
 }
 
+/// `--preset`: the command-line side of [`Preset`] (the config's types know
+/// nothing of clap). The doc comments are the `--help` of the values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PresetArg {
+    /// 红黄蓝牌（默认）
+    #[value(name = "red-yellow-blue")]
+    RedYellowBlue,
+    /// 黄橙红牌
+    #[value(name = "yellow-orange-red")]
+    YellowOrangeRed,
+}
+
+impl From<PresetArg> for Preset {
+    fn from(p: PresetArg) -> Preset {
+        match p {
+            PresetArg::RedYellowBlue => Preset::RedYellowBlue,
+            PresetArg::YellowOrangeRed => Preset::YellowOrangeRed,
+        }
+    }
+}
+
 fn parse_period(s: &str) -> Result<Period, String> {
     s.parse::<Period>().map_err(|e| e.to_string())
 }
@@ -188,4 +209,27 @@ fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
     crate::value::parse_date_text(s, 2000)
         .filter(|_| s.chars().filter(|c| c.is_ascii_digit()).count() >= 6)
         .ok_or_else(|| format!("无法识别的日期“{s}”：请写成 2023-03-31"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::ValueEnum;
+
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn preset_values_are_the_config_spellings() {
+        for p in PresetArg::value_variants() {
+            let name = p.to_possible_value().expect("not skipped");
+            let text = Preset::from(*p).as_str();
+            assert_eq!(name.get_name(), text);
+            // The config file takes the same spelling.
+            let toml = format!("preset = \"{text}\"");
+            let config = Config::from_toml(&toml, std::path::Path::new(".")).expect("parses");
+            let parsed = config.preset;
+            assert_eq!(parsed, Preset::from(*p));
+        }
+        assert_eq!(PresetArg::value_variants().len(), 2);
+    }
 }

@@ -17,7 +17,7 @@ use crate::report;
 pub(super) fn run(a: &RunArgs, ui: &Terminal) -> Result<()> {
     let mut config = load_config(&a.common)?;
     if let Some(p) = a.preset {
-        config.preset = p;
+        config.preset = p.into();
     }
     let out = match &a.out {
         Some(o) => o.clone(),
