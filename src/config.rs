@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::Calendar;
 use crate::period::Period;
 
 /// Which card rules to apply (SPEC §4).
@@ -225,6 +226,11 @@ impl Config {
             self.report_deadline = None;
         }
         self.period = Some(period);
+    }
+
+    /// The working-day calendar: configured holidays and 调休 working days.
+    pub fn calendar(&self) -> Calendar {
+        Calendar::new(&self.holidays, &self.workdays, self.default_working_days)
     }
 
     /// The as-of date for a period: configured, else the period's last day.

@@ -10,7 +10,6 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::calendar::Calendar;
 use crate::config::{Config, Preset};
 use crate::history::History;
 use crate::ingest::{self, Ingested};
@@ -39,7 +38,8 @@ pub struct RunResult {
     pub history_periods: Vec<Period>,
 }
 
-/// Fully resolved inputs of a run (config merged with flags).
+/// Fully resolved inputs of a run: the command line's settings (the CLI
+/// builds them from its `Settings`) and the earlier periods' results.
 #[derive(Debug, Clone)]
 pub struct RunInputs {
     pub ledger: PathBuf,
@@ -49,16 +49,6 @@ pub struct RunInputs {
     pub report_deadline: NaiveDate,
     pub config: Config,
     pub history: History,
-}
-
-impl RunInputs {
-    pub fn calendar(&self) -> Calendar {
-        Calendar::new(
-            &self.config.holidays,
-            &self.config.workdays,
-            self.config.default_working_days,
-        )
-    }
 }
 
 /// Progress callbacks (a progress bar in the CLI; nothing in tests).
@@ -131,7 +121,7 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
 
     drop(t);
     let t = crate::timing::phase("read+check returns");
-    let calendar = inputs.calendar();
+    let calendar = inputs.config.calendar();
     let vctx = ValidateCtx {
         ledger: &ledger,
         period: inputs.period,

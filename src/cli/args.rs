@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
+use super::settings::Flags;
 use crate::config::Preset;
 use crate::period::Period;
 
@@ -178,6 +179,40 @@ pub struct SamplesArgs {
     /// 覆盖输出文件夹中已有的示例数据
     #[arg(long)]
     pub force: bool,
+}
+
+impl From<FormsArgs> for Flags {
+    fn from(a: FormsArgs) -> Flags {
+        Flags {
+            common: a.common,
+            out: a.out,
+            ..Flags::default()
+        }
+    }
+}
+
+impl From<CheckArgs> for Flags {
+    fn from(a: CheckArgs) -> Flags {
+        Flags {
+            common: a.common,
+            returns: a.returns,
+            json: a.json,
+            ..Flags::default()
+        }
+    }
+}
+
+impl From<RunArgs> for Flags {
+    fn from(a: RunArgs) -> Flags {
+        Flags {
+            common: a.common,
+            returns: a.returns,
+            out: a.out,
+            preset: a.preset.map(Preset::from),
+            json: a.json,
+            force: a.force,
+        }
+    }
 }
 
 /// `--preset`: the command-line side of [`Preset`] (the config's types know

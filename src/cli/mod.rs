@@ -1,6 +1,7 @@
 //! The command line, a thin layer over the library: parse the flags
-//! ([`args`]), run one command (one file each), print what a clerk reads
-//! ([`terminal`]), and turn the outcome into an exit code.
+//! ([`args`]), resolve them with the config file once ([`settings`]), run
+//! one command (one file each), print what a clerk reads (`terminal`), and
+//! turn the outcome into an exit code.
 
 pub mod args;
 mod check;
@@ -8,7 +9,7 @@ mod forms;
 mod init;
 mod run;
 mod samples;
-mod settings;
+pub mod settings;
 mod terminal;
 
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{Cli, Command};
+use settings::Settings;
 use terminal::Terminal;
 
 /// Entry point of the binary.
@@ -31,10 +33,16 @@ pub fn main() -> ExitCode {
     let term = Terminal { quiet: cli.quiet };
     let result = match cli.command {
         Command::Init(a) => init::run(&a, &term),
-        Command::Forms(a) => forms::run(&a, &term),
-        Command::Check(a) => check::run(&a, &term),
-        Command::Run(a) => run::run(&a, &term),
         Command::Samples(a) => samples::run(&a, &term),
+        Command::Forms(a) => {
+            Settings::resolve(a.into(), forms::NEEDS).and_then(|s| forms::run(&s, &term))
+        }
+        Command::Check(a) => {
+            Settings::resolve(a.into(), check::NEEDS).and_then(|s| check::run(&s, &term))
+        }
+        Command::Run(a) => {
+            Settings::resolve(a.into(), run::NEEDS).and_then(|s| run::run(&s, &term))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,19 +1,240 @@
-//! Flags + config file → what a command runs with.
+//! Flags + config file → one [`Settings`] value, resolved once before a
+//! command runs (ripgrep's LowArgs → HiArgs): [`Flags`] is what the command
+//! line said, [`Settings`] what the command runs with. Flags win over the
+//! config file; relative paths in the config are relative to its folder.
+//!
+//! A new setting is one field in [`Flags`] (filled in args.rs from the clap
+//! struct of the commands that take it), one field in [`Settings`] and its
+//! resolution in [`Settings::resolve`]. A new command says what it cannot
+//! run without in its [`Needs`].
 
 use std::path::{Path, PathBuf};
 
-use anstream::eprintln;
 use anyhow::Result;
+use chrono::NaiveDate;
 
 use super::args::Common;
 use crate::archive;
-use crate::config::Config;
-use crate::history::History;
+use crate::config::{Config, Preset};
+use crate::period::Period;
 use crate::pipeline::RunInputs;
 
-/// Load the config named by `--config`, else `./duban.toml` if present, else defaults.
-pub(super) fn load_config(common: &Common) -> Result<Config> {
-    match &common.config {
+/// The flags of one command line as typed, nothing resolved. A command
+/// fills in those it has; the others keep their defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    /// `--config`, `--ledger`, `--period`, `--as-of`, `--due`.
+    pub common: Common,
+    /// `--returns`.
+    pub returns: Option<PathBuf>,
+    /// `--out`.
+    pub out: Option<PathBuf>,
+    /// `--preset`.
+    pub preset: Option<Preset>,
+    /// `--json` (`-` for standard output).
+    pub json: Option<String>,
+    /// `--force`.
+    pub force: bool,
+}
+
+/// What a command cannot run without.
+#[derive(Debug, Clone, Copy)]
+pub struct Needs {
+    /// The folder of returned forms (`--returns`, else `returns` in the config).
+    pub returns: bool,
+    /// Where the output folder comes from.
+    pub out: OutRule,
+}
+
+/// Where a command's output folder comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum OutRule {
+    /// `out` in the config if any: the command writes nothing there but
+    /// reads the earlier periods archived in it (`check`).
+    Optional,
+    /// `--out`, else `out` in the config; the command cannot run without (`run`).
+    Required,
+    /// `--out`, else this folder beside the config file, whatever the
+    /// config's `out` (`forms`: 下发表单).
+    Beside(&'static str),
+}
+
+/// Where the `--json` summary goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonDest {
+    /// `--json -`: standard output (the terminal summary then goes to stderr).
+    Stdout,
+    /// A file, written atomically.
+    File(PathBuf),
+}
+
+/// Everything a command that reads a ledger runs with: the config file
+/// (or the defaults) with the flags applied, every path resolved and every
+/// date worked out. Built once by [`Settings::resolve`]; read-only after.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The config file's settings, made the period's: its `period`,
+    /// `as_of`, `report_deadline` and `preset` are the resolved ones below
+    /// (the stages read the rules, weights, limits and calendar from it).
+    pub config: Config,
+    /// `--period`, else `period` in the config.
+    pub period: Period,
+    /// Date planned progress is computed for: `--as-of`, else the config's
+    /// `as_of` when the config is for this period, else the period's last day.
+    pub as_of: NaiveDate,
+    /// The as-of date when one was given (flag or config), `None` when
+    /// [`Settings::as_of`] is the period's default.
+    pub as_of_given: Option<NaiveDate>,
+    /// Reporting deadline: `--due`, else the config's `report_deadline` when
+    /// the config is for this period, else period end + `deadline_days`.
+    pub report_deadline: NaiveDate,
+    /// Card rules: `--preset`, else `preset` in the config.
+    pub preset: Preset,
+    /// The master ledger: `--ledger`, else `ledger` in the config.
+    pub ledger: PathBuf,
+    /// The folder of returned forms: `--returns`, else `returns` in the
+    /// config; set for a command that needs it ([`Settings::returns`]).
+    returns: Option<PathBuf>,
+    /// The output folder by the command's [`OutRule`] ([`Settings::out`]).
+    out: Option<PathBuf>,
+    /// `--json`.
+    pub json: Option<JsonDest>,
+    /// `--force`.
+    pub force: bool,
+}
+
+impl Settings {
+    /// Load the config (`--config`, else `./duban.toml` if present, else
+    /// the defaults) and resolve the flags against it. Missing values are
+    /// reported in the order a clerk fixes them: output folder, period,
+    /// ledger, returns.
+    pub fn resolve(flags: Flags, needs: Needs) -> Result<Settings> {
+        let Flags {
+            common,
+            returns,
+            out,
+            preset,
+            json,
+            force,
+        } = flags;
+        let mut config = load_config(common.config.as_deref())?;
+        let out = match needs.out {
+            OutRule::Required => Some(flag_or_config(out, &config, &config.out, MISSING_OUT)?),
+            OutRule::Optional => out.or_else(|| config.out.as_ref().map(|o| config.resolve(o))),
+            OutRule::Beside(dir) => Some(out.unwrap_or_else(|| config.resolve(Path::new(dir)))),
+        };
+        let period = need(common.period.or(config.period), MISSING_PERIOD)?;
+        let ledger = flag_or_config(common.ledger, &config, &config.ledger, MISSING_LEDGER)?;
+        let returns = match needs.returns {
+            true => Some(flag_or_config(
+                returns,
+                &config,
+                &config.returns,
+                MISSING_RETURNS,
+            )?),
+            false => None,
+        };
+
+        // The config's dates belong to its own period: retargeting drops them
+        // for another one, then the flags win.
+        config.retarget(period);
+        if let Some(d) = common.as_of {
+            config.as_of = Some(d);
+        }
+        if let Some(d) = common.due {
+            config.report_deadline = Some(d);
+        }
+        if let Some(p) = preset {
+            config.preset = p;
+        }
+        Ok(Settings {
+            period,
+            as_of: config.as_of_for(&period),
+            as_of_given: config.as_of,
+            report_deadline: config.deadline_for(&period),
+            preset: config.preset,
+            ledger,
+            returns,
+            out,
+            json: json.map(|j| match j.as_str() {
+                "-" => JsonDest::Stdout,
+                _ => JsonDest::File(PathBuf::from(j)),
+            }),
+            force,
+            config,
+        })
+    }
+
+    /// The folder of returned forms.
+    pub fn returns(&self) -> Result<&Path> {
+        need(self.returns.as_deref(), MISSING_RETURNS)
+    }
+
+    /// The output folder.
+    pub fn out(&self) -> Result<&Path> {
+        need(self.out.as_deref(), MISSING_OUT)
+    }
+
+    /// The output folder, if the command has one (`check`: only when the
+    /// config names one).
+    pub fn out_if_any(&self) -> Option<&Path> {
+        self.out.as_deref()
+    }
+
+    /// Whether the `--json` summary goes to standard output.
+    pub fn json_on_stdout(&self) -> bool {
+        self.json == Some(JsonDest::Stdout)
+    }
+
+    /// The pipeline's inputs: these settings and the earlier periods
+    /// archived in the output folder. Unreadable archives are skipped; the
+    /// returned warnings say which.
+    pub fn run_inputs(&self) -> Result<(RunInputs, Vec<String>)> {
+        let returns = self.returns()?.to_path_buf();
+        let (history, warnings) = match self.out_if_any() {
+            Some(out) => archive::load_history(out, &self.period),
+            None => Default::default(),
+        };
+        let inputs = RunInputs {
+            ledger: self.ledger.clone(),
+            returns,
+            period: self.period,
+            as_of: self.as_of,
+            report_deadline: self.report_deadline,
+            config: self.config.clone(),
+            history,
+        };
+        Ok((inputs, warnings))
+    }
+}
+
+/// What is missing, and the flag that gives it.
+type Missing = (&'static str, &'static str);
+const MISSING_OUT: Missing = ("输出文件夹", "--out <文件夹>");
+const MISSING_PERIOD: Missing = ("报送期次", "--period 2023-03");
+const MISSING_LEDGER: Missing = ("台账文件", "--ledger 台账.xlsx");
+const MISSING_RETURNS: Missing = ("反馈表文件夹", "--returns <文件夹>");
+
+fn need<T>(v: Option<T>, (what, flag): Missing) -> Result<T> {
+    v.ok_or_else(|| anyhow::anyhow!("缺少{what}：请用 {flag} 指定，或写在 duban.toml 中"))
+}
+
+/// A path from its flag as given, else from the config, relative to the config's folder.
+fn flag_or_config(
+    flag: Option<PathBuf>,
+    config: &Config,
+    configured: &Option<PathBuf>,
+    missing: Missing,
+) -> Result<PathBuf> {
+    match flag {
+        Some(p) => Ok(p),
+        None => Ok(config.resolve(need(configured.as_ref(), missing)?)),
+    }
+}
+
+/// The config named by `--config`, else `./duban.toml` if present, else the defaults.
+fn load_config(path: Option<&Path>) -> Result<Config> {
+    match path {
         Some(p) => Config::load(p),
         None => {
             let p = Path::new("duban.toml");
@@ -26,65 +247,145 @@ pub(super) fn load_config(common: &Common) -> Result<Config> {
     }
 }
 
-pub(super) fn need<T>(v: Option<T>, what: &str, flag: &str) -> Result<T> {
-    v.ok_or_else(|| anyhow::anyhow!("缺少{what}：请用 {flag} 指定，或写在 duban.toml 中"))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Flags win over the config file; relative config paths are relative to the config's folder.
-pub(super) fn resolve_inputs(
-    common: &Common,
-    returns: Option<&PathBuf>,
-    mut config: Config,
-    out_for_history: Option<&Path>,
-) -> Result<RunInputs> {
-    let period = need(
-        common.period.or(config.period),
-        "报送期次",
-        "--period 2023-03",
-    )?;
-    let ledger = match &common.ledger {
-        Some(p) => p.clone(),
-        None => config.resolve(&need(
-            config.ledger.clone(),
-            "台账文件",
-            "--ledger 台账.xlsx",
-        )?),
+    const CHECK: Needs = Needs {
+        returns: true,
+        out: OutRule::Optional,
     };
-    let returns = match returns {
-        Some(p) => p.clone(),
-        None => config.resolve(&need(
-            config.returns.clone(),
-            "反馈表文件夹",
-            "--returns <文件夹>",
-        )?),
-    };
-    config.retarget(period);
-    if let Some(a) = common.as_of {
-        config.as_of = Some(a);
+
+    fn config_file(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("duban.toml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
     }
-    if let Some(d) = common.due {
-        config.report_deadline = Some(d);
-    }
-    config.period = Some(period);
-    let as_of = config.as_of_for(&period);
-    let report_deadline = config.deadline_for(&period);
-    let history = match out_for_history {
-        Some(out) => {
-            let (h, warnings) = archive::load_history(out, &period);
-            for w in warnings {
-                eprintln!("提醒: {w}");
-            }
-            h
+
+    fn flags(config: &Path) -> Flags {
+        Flags {
+            common: Common {
+                config: Some(config.to_path_buf()),
+                ..Common::default()
+            },
+            ..Flags::default()
         }
-        None => History::default(),
-    };
-    Ok(RunInputs {
-        ledger,
-        returns,
-        period,
-        as_of,
-        report_deadline,
-        config,
-        history,
-    })
+    }
+
+    #[test]
+    fn config_paths_are_relative_to_its_folder_and_flags_are_not() {
+        let (dir, path) = config_file(
+            "period = \"2023-03\"\nledger = \"台账.xlsx\"\nreturns = \"returns\"\nout = \"out\"\n",
+        );
+        let s = Settings::resolve(flags(&path), CHECK).unwrap();
+        assert_eq!(s.ledger, dir.path().join("台账.xlsx"));
+        assert_eq!(s.returns, Some(dir.path().join("returns")));
+        assert_eq!(s.out, Some(dir.path().join("out")));
+
+        let mut f = flags(&path);
+        f.common.ledger = Some(PathBuf::from("别处/台账.xlsx"));
+        f.returns = Some(PathBuf::from("收件"));
+        let s = Settings::resolve(f, CHECK).unwrap();
+        assert_eq!(s.ledger, PathBuf::from("别处/台账.xlsx"));
+        assert_eq!(s.returns, Some(PathBuf::from("收件")));
+    }
+
+    #[test]
+    fn flags_win_and_another_period_drops_the_configured_dates() {
+        let (_dir, path) = config_file(
+            "period = \"2023-03\"\nas_of = \"2023-03-20\"\nreport_deadline = \"2023-04-03\"\n\
+             ledger = \"台账.xlsx\"\nreturns = \"r\"\npreset = \"yellow-orange-red\"\n",
+        );
+        let s = Settings::resolve(flags(&path), CHECK).unwrap();
+        assert_eq!(s.as_of.to_string(), "2023-03-20");
+        assert_eq!(s.as_of_given, s.config.as_of);
+        assert_eq!(s.report_deadline.to_string(), "2023-04-03");
+        assert_eq!(s.preset, Preset::YellowOrangeRed);
+
+        let mut f = flags(&path);
+        f.common.period = Some(Period::month(2023, 4));
+        f.preset = Some(Preset::RedYellowBlue);
+        let s = Settings::resolve(f, CHECK).unwrap();
+        assert_eq!(s.period, Period::month(2023, 4));
+        assert_eq!(s.as_of.to_string(), "2023-04-30");
+        assert_eq!(s.as_of_given, None);
+        assert_eq!(s.report_deadline.to_string(), "2023-05-05");
+        assert_eq!(
+            (s.preset, s.config.preset),
+            (Preset::RedYellowBlue, s.preset)
+        );
+        assert_eq!(s.config.period, Some(s.period));
+
+        let mut f = flags(&path);
+        f.common.as_of = NaiveDate::from_ymd_opt(2023, 3, 25);
+        f.common.due = NaiveDate::from_ymd_opt(2023, 4, 10);
+        let s = Settings::resolve(f, CHECK).unwrap();
+        assert_eq!(s.as_of.to_string(), "2023-03-25");
+        assert_eq!(s.as_of_given, Some(s.as_of));
+        assert_eq!(s.report_deadline.to_string(), "2023-04-10");
+    }
+
+    #[test]
+    fn output_folder_by_rule() {
+        let (dir, path) = config_file(
+            "period = \"2023-03\"\nledger = \"台账.xlsx\"\nreturns = \"r\"\nout = \"out\"\n",
+        );
+        let forms = Needs {
+            returns: false,
+            out: OutRule::Beside("下发表单"),
+        };
+        let s = Settings::resolve(flags(&path), forms).unwrap();
+        assert_eq!(s.out, Some(dir.path().join("下发表单")));
+        assert_eq!(s.returns, None);
+        let mut f = flags(&path);
+        f.out = Some(PathBuf::from("x"));
+        assert_eq!(
+            Settings::resolve(f, forms).unwrap().out,
+            Some(PathBuf::from("x"))
+        );
+    }
+
+    #[test]
+    fn missing_values_name_their_flag_output_folder_first() {
+        let (_dir, path) = config_file("");
+        let run = Needs {
+            returns: true,
+            out: OutRule::Required,
+        };
+        let err = |f: Flags, n: Needs| format!("{:#}", Settings::resolve(f, n).unwrap_err());
+        assert!(err(flags(&path), run).contains("缺少输出文件夹：请用 --out <文件夹> 指定"));
+        assert!(err(flags(&path), CHECK).contains("缺少报送期次：请用 --period 2023-03 指定"));
+        let mut f = flags(&path);
+        f.common.period = Some(Period::month(2023, 3));
+        assert!(err(f.clone(), CHECK).contains("缺少台账文件：请用 --ledger 台账.xlsx 指定"));
+        f.common.ledger = Some(PathBuf::from("台账.xlsx"));
+        assert!(err(f.clone(), CHECK).contains("缺少反馈表文件夹"));
+        let forms = Needs {
+            returns: false,
+            out: OutRule::Beside("下发表单"),
+        };
+        assert!(Settings::resolve(f, forms).is_ok());
+    }
+
+    #[test]
+    fn json_destination() {
+        let (_dir, path) =
+            config_file("period = \"2023-03\"\nledger = \"l.xlsx\"\nreturns = \"r\"\n");
+        let mut f = flags(&path);
+        f.json = Some("-".into());
+        let s = Settings::resolve(f.clone(), CHECK).unwrap();
+        assert!(s.json_on_stdout());
+        f.json = Some("out.json".into());
+        let s = Settings::resolve(f, CHECK).unwrap();
+        assert_eq!(s.json, Some(JsonDest::File(PathBuf::from("out.json"))));
+        assert!(!s.json_on_stdout());
+    }
+
+    #[test]
+    fn unreadable_config_names_the_file() {
+        let (_dir, path) = config_file("peroid = \"2023-03\"\n");
+        let e = format!("{:#}", Settings::resolve(flags(&path), CHECK).unwrap_err());
+        assert!(e.contains("格式有误") && e.contains("duban.toml"), "{e}");
+    }
 }

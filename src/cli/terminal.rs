@@ -21,6 +21,14 @@ pub(super) fn print_error(e: &anyhow::Error) {
     eprintln!("{red}错误{red:#}: {e:#}");
 }
 
+/// Warnings about the run's inputs (an unreadable archived period …), on
+/// stderr even with `--quiet`.
+pub(super) fn print_warnings(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("提醒: {w}");
+    }
+}
+
 /// Progress bar on stderr, drawn only when stderr is a terminal.
 pub(super) struct Bar(indicatif::ProgressBar);
 
