@@ -4,11 +4,9 @@
 //!
 //! Pipeline: [`ingest`] → [`validate`] → [`merge`] → [`score`] → [`report`].
 
-pub mod archive;
 pub mod calendar;
 pub mod cli;
 pub mod config;
-pub mod history;
 pub mod ingest;
 pub mod json;
 pub mod merge;
@@ -18,6 +16,7 @@ pub mod pipeline;
 pub mod report;
 pub mod samples;
 pub mod score;
+pub mod store;
 pub mod templates;
 pub mod text;
 pub mod timing;

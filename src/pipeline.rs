@@ -11,12 +11,12 @@ use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::config::{Config, Preset};
-use crate::history::History;
 use crate::ingest::{self, Ingested};
 use crate::merge::{self, MergeCtx, Merged};
 use crate::model::{Issue, Ledger};
 use crate::period::Period;
 use crate::score::{self, ScoreInput, Scored};
+use crate::store::history::History;
 use crate::validate::{self, CheckedFile, ValidateCtx};
 
 /// Everything a run computed; what the report writers and the JSON summary read.

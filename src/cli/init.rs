@@ -8,9 +8,9 @@ use anyhow::{bail, Context, Result};
 
 use super::args::InitArgs;
 use super::terminal::Terminal;
-use crate::archive;
 use crate::period::Period;
 use crate::report;
+use crate::store::archive;
 
 pub(super) fn run(a: &InitArgs, ui: &Terminal) -> Result<()> {
     let dir = &a.dir;

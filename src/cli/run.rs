@@ -8,10 +8,10 @@ use anyhow::{Context, Result};
 
 use super::settings::{JsonDest, Needs, OutRule, Settings};
 use super::terminal::{print_summary, print_warnings, Bar, Terminal};
-use crate::archive;
 use crate::json::Summary;
 use crate::pipeline;
 use crate::report;
+use crate::store::archive;
 
 /// The returns are checked and the outputs written under `--out` (else
 /// the config's `out`).

@@ -14,10 +14,10 @@ use anyhow::Result;
 use chrono::NaiveDate;
 
 use super::args::Common;
-use crate::archive;
 use crate::config::{Config, Preset};
 use crate::period::Period;
 use crate::pipeline::RunInputs;
+use crate::store::archive;
 
 /// The flags of one command line as typed, nothing resolved. A command
 /// fills in those it has; the others keep their defaults.

@@ -30,10 +30,10 @@
 use chrono::NaiveDate;
 
 use crate::config::{RedYellowBlue, YellowOrangeRed};
-use crate::history::TaskSnap;
 use crate::merge::Submission;
 use crate::model::{Card, Status};
 use crate::period::Period;
+use crate::store::history::TaskSnap;
 
 /// What a task rule may look at.
 #[derive(Debug, Clone)]

@@ -71,10 +71,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::config::Config;
-use crate::history::{History, TaskSnap, UnitSnap};
 use crate::merge::Merged;
 use crate::model::{Card, Ledger, Status, Task};
 use crate::period::Period;
+use crate::store::history::{History, TaskSnap, UnitSnap};
 use crate::validate::Report;
 
 pub mod cards;

@@ -6,9 +6,9 @@ use super::cards::{self, fmt_num, TaskFacts, UnitFacts};
 use super::rank;
 use super::*;
 use crate::config::{Preset, RedYellowBlue, YellowOrangeRed};
-use crate::history::{PeriodSnapshot, TaskSnap, UnitSnap};
 use crate::merge::Submission;
 use crate::model::{Evaluation, Milestone, Provenance, Unit};
+use crate::store::history::{PeriodSnapshot, TaskSnap, UnitSnap};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()

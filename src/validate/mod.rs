@@ -7,12 +7,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
-use crate::history::History;
 use crate::ingest::{Ingested, RawForm, RawRow, SourceFile};
 use crate::model::{
     col_name, issue_sort_key, Issue, IssueCode, Ledger, Provenance, Severity, Status, Task, Unit,
 };
 use crate::period::Period;
+use crate::store::history::History;
 use crate::templates::templates;
 use crate::text::{norm_chars, norm_eq};
 use crate::value::{fmt_number, parse_date, parse_percent, parse_status, PercentError};

@@ -3,12 +3,12 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::calendar::Calendar;
-use crate::history::{History, PeriodSnapshot, TaskSnap};
 use crate::ingest::{
     FileFormat, FormMeta, Ingested, MatchedColumn, RawCell, RawForm, RawRow, SourceFile,
 };
 use crate::model::{Issue, IssueCode, Ledger, Status, Task, Unit};
 use crate::period::Period;
+use crate::store::history::{History, PeriodSnapshot, TaskSnap};
 use crate::validate::{validate_file, CheckedFile, ValidateCtx};
 use crate::value::CellValue;
 

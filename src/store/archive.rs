@@ -11,10 +11,10 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::history::{History, PeriodSnapshot, TaskSnap, UnitSnap};
 use crate::merge::FileOutcome;
 use crate::period::Period;
 use crate::pipeline::RunResult;
+use crate::store::history::{History, PeriodSnapshot, TaskSnap, UnitSnap};
 
 pub const ARCHIVE_DIR: &str = "archive";
 pub const RESULTS_FILE: &str = "results.json";
