@@ -10,7 +10,7 @@ use super::args::InitArgs;
 use super::terminal::Terminal;
 use crate::period::Period;
 use crate::report;
-use crate::store::archive;
+use crate::store::atomic;
 
 pub(super) fn run(a: &InitArgs, ui: &Terminal) -> Result<()> {
     let dir = &a.dir;
@@ -35,7 +35,7 @@ pub(super) fn run(a: &InitArgs, ui: &Terminal) -> Result<()> {
         &format!("period = \"{period}\""),
         1,
     );
-    archive::write_text(&config, &text)?;
+    atomic::write_text(&config, &text)?;
     if !ui.quiet {
         println!("已创建工作文件夹 {}：", dir.display());
         println!("  台账.xlsx    重点工作台账模板（台账、节点、单位、评价四张表，各含一行示例）");

@@ -11,7 +11,7 @@ use super::terminal::{print_summary, print_warnings, Bar, Terminal};
 use crate::json::Summary;
 use crate::pipeline;
 use crate::report;
-use crate::store::archive;
+use crate::store::{archive, atomic};
 
 /// The returns are checked and the outputs written under `--out` (else
 /// the config's `out`).
@@ -95,6 +95,6 @@ pub(super) fn write_json(dest: &JsonDest, summary: &Summary<'_>) -> Result<()> {
             let out = std::io::BufWriter::new(std::io::stdout().lock());
             summary.write_to(out).context("无法输出 JSON 摘要")
         }
-        JsonDest::File(path) => archive::write_with(path, |w| summary.write_to(w)),
+        JsonDest::File(path) => atomic::write_with(path, |w| summary.write_to(w)),
     }
 }

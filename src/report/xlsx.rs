@@ -10,6 +10,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::model::Card;
+use crate::store::atomic::AtomicFile;
 use crate::text::display_width;
 
 /// Height of one line of 11-point 宋体 text, in points.
@@ -41,25 +42,16 @@ pub const SMALL_ZIP_LEVEL: u8 = 1;
 
 /// [`save_atomic`] with an explicit deflate level (1–9).
 pub fn save_atomic_level(wb: &mut Workbook, path: &Path, level: u8) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
     wb.set_zip_compression_level(level);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".duban-")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .with_context(|| format!("无法在 {} 中创建临时文件", dir.display()))?;
+    let file = AtomicFile::create(path)?;
     // Straight into the temporary file: the zipped workbook is never held
     // in memory as a whole.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+    let mut out = file.writer();
     wb.save_to_writer(&mut out)
         .with_context(|| format!("无法生成工作簿 {}", path.display()))?;
     std::io::Write::flush(&mut out).with_context(|| format!("无法写入 {}", path.display()))?;
     drop(out);
-    tmp.persist(path).map_err(|e| e.error).with_context(|| {
+    file.commit().with_context(|| {
         format!(
             "无法保存 {}（文件是否正被 Excel/WPS 打开？）",
             path.display()

@@ -4,17 +4,17 @@
 //! back as history.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::atomic;
+use super::history::{History, PeriodSnapshot, TaskSnap, UnitSnap};
 use crate::merge::FileOutcome;
 use crate::period::Period;
 use crate::pipeline::RunResult;
-use crate::store::history::{History, PeriodSnapshot, TaskSnap, UnitSnap};
 
 pub const ARCHIVE_DIR: &str = "archive";
 pub const RESULTS_FILE: &str = "results.json";
@@ -239,8 +239,8 @@ fn fill_received(st: &mut Staged, r: &RunResult, summary: &crate::json::Summary<
             late: f.late,
         });
     }
-    write_json_file(&tmp_path.join(RESULTS_FILE), &snapshot(r))?;
-    write_with(&tmp_path.join(SUMMARY_FILE), |w| summary.write_to(w))?;
+    atomic::write_json(&tmp_path.join(RESULTS_FILE), &snapshot(r))?;
+    atomic::write_with(&tmp_path.join(SUMMARY_FILE), |w| summary.write_to(w))?;
     Ok(())
 }
 
@@ -300,8 +300,8 @@ impl Staged {
             files: entries,
             outputs: out_list,
         };
-        write_json_file(&tmp_path.join(MANIFEST_FILE), &manifest)?;
-        write_text(&tmp_path.join(CHECKSUMS_FILE), &sums)?;
+        atomic::write_json(&tmp_path.join(MANIFEST_FILE), &manifest)?;
+        atomic::write_text(&tmp_path.join(CHECKSUMS_FILE), &sums)?;
 
         // Swap into place. On any failure the temporary folder is removed (it is
         // still a TempDir) and a replaced archive is put back.
@@ -327,42 +327,6 @@ impl Staged {
         let _ = tmp.keep();
         Ok(final_dir)
     }
-}
-
-/// Write a text file atomically (temporary file in the same folder + rename).
-pub fn write_text(path: &Path, text: &str) -> Result<()> {
-    write_with(path, |w| w.write_all(text.as_bytes()))
-}
-
-/// Pretty JSON of `value` and a newline, streamed into a file written atomically.
-pub fn write_json_file(path: &Path, value: &impl Serialize) -> Result<()> {
-    write_with(path, |mut w| {
-        serde_json::to_writer_pretty(&mut w, value)?;
-        w.write_all(b"\n")
-    })
-}
-
-/// Write a file atomically (temporary file in the same folder + rename),
-/// its content streamed by `fill` through a buffer.
-pub fn write_with(
-    path: &Path,
-    fill: impl FnOnce(&mut std::io::BufWriter<&fs::File>) -> std::io::Result<()>,
-) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
-    let tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("无法在 {} 中写入", dir.display()))?;
-    {
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file());
-        fill(&mut w)
-            .and_then(|()| w.flush())
-            .with_context(|| format!("无法写入 {}", path.display()))?;
-    }
-    tmp.as_file().sync_all().ok();
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("无法写入 {}", path.display()))?;
-    Ok(())
 }
 
 pub fn sha256_file(path: &Path) -> Result<String> {

@@ -1,0 +1,146 @@
+//! Atomic writes: every file duban writes is filled as a temporary file in
+//! its own folder and renamed into place, so nobody (and no crash) ever sees
+//! half a file, and an existing file is replaced whole or not at all.
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+/// Size of the write buffer: the outputs are streamed, never held whole.
+const BUFFER: usize = 1 << 16;
+
+/// A file being written atomically: a hidden temporary file
+/// (`.duban-XXXXXX.tmp`) beside its final path, renamed over it by
+/// [`AtomicFile::commit`]. Dropped without a commit, it is removed.
+pub struct AtomicFile {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl AtomicFile {
+    /// Start writing `path`; its folder is created as needed.
+    pub fn create(path: &Path) -> Result<AtomicFile> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".duban-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .with_context(|| format!("无法在 {} 中创建临时文件", dir.display()))?;
+        Ok(AtomicFile {
+            tmp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// A buffered writer into the temporary file (it implements `Seek` too,
+    /// as zip writers need). Flush it before [`AtomicFile::commit`].
+    pub fn writer(&self) -> BufWriter<&fs::File> {
+        BufWriter::with_capacity(BUFFER, self.tmp.as_file())
+    }
+
+    /// Ask the system to put the content on disk before the rename (for
+    /// the few files that are a record: the archive's, the settings).
+    pub fn sync(&self) {
+        // Best effort: some file systems cannot, and the rename still is atomic.
+        self.tmp.as_file().sync_all().ok();
+    }
+
+    /// Rename the temporary file over the final path (replacing a file
+    /// already there). The caller says what failed in its own words.
+    pub fn commit(self) -> std::io::Result<()> {
+        self.tmp.persist(&self.path).map(drop).map_err(|e| e.error)
+    }
+}
+
+/// Write a file atomically, its content streamed by `fill` through a
+/// buffer, and synced to disk before it takes its name.
+pub fn write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut BufWriter<&fs::File>) -> std::io::Result<()>,
+) -> Result<()> {
+    let file = AtomicFile::create(path)?;
+    {
+        let mut w = file.writer();
+        fill(&mut w)
+            .and_then(|()| w.flush())
+            .with_context(|| format!("无法写入 {}", path.display()))?;
+    }
+    file.sync();
+    file.commit()
+        .with_context(|| format!("无法写入 {}", path.display()))
+}
+
+/// Write a text file atomically.
+pub fn write_text(path: &Path, text: &str) -> Result<()> {
+    write_with(path, |w| w.write_all(text.as_bytes()))
+}
+
+/// Pretty JSON of `value` and a newline, streamed into a file written atomically.
+pub fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
+    write_with(path, |mut w| {
+        serde_json::to_writer_pretty(&mut w, value)?;
+        w.write_all(b"\n")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    }
+
+    #[test]
+    fn writes_creates_folders_and_replaces_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/c.txt");
+        write_text(&path, "第一版\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "第一版\n");
+        write_json(&path, &serde_json::json!({"期次": "2023-03"})).unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "{\n  \"期次\": \"2023-03\"\n}\n"
+        );
+        assert!(leftovers(path.parent().unwrap()).is_empty());
+    }
+
+    #[test]
+    fn a_failed_fill_leaves_the_old_file_and_no_temporary_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.json");
+        write_text(&path, "old").unwrap();
+        let err = write_with(&path, |w| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert!(format!("{err:#}").contains("无法写入"), "{err:#}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn an_uncommitted_file_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.xlsx");
+        let file = AtomicFile::create(&path).unwrap();
+        file.writer().write_all(b"PK").unwrap();
+        assert_eq!(leftovers(dir.path()).len(), 1);
+        drop(file);
+        assert!(leftovers(dir.path()).is_empty());
+        assert!(!path.exists());
+    }
+}
