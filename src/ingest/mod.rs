@@ -26,18 +26,17 @@ mod sniff;
 mod tests;
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
 use crate::model::{Issue, IssueCode, Ledger};
+use crate::store::digest::{sha256_file, sha256_hex};
 use crate::templates::templates;
 use crate::value::CellValue;
 
@@ -300,29 +299,6 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
-/// SHA-256 of a file, streamed (for files too large to read whole).
-fn hash_file(path: &Path) -> Option<String> {
-    let mut f = std::fs::File::open(path).ok()?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Some(hex(&h.finalize()))
-}
-
 fn source_file(path: &Path, root: &Path) -> SourceFile {
     let meta = std::fs::metadata(path).ok();
     SourceFile {
@@ -373,7 +349,7 @@ pub fn ingest_file(path: &Path, returns_root: &Path, limits: &Limits) -> Ingeste
         .unwrap_or_default();
     let ignored = |mut file: SourceFile, msg: &str| {
         if file.sha256.is_empty() {
-            file.sha256 = hash_file(path).unwrap_or_default();
+            file.sha256 = sha256_file(path).unwrap_or_default();
         }
         let issue = Issue::warning(IssueCode::FileIgnored, msg).file(file.rel.clone());
         Ingested::Ignored { file, issue }
@@ -390,7 +366,7 @@ pub fn ingest_file(path: &Path, returns_root: &Path, limits: &Limits) -> Ingeste
         );
     }
     if file.size > limits.max_file_bytes {
-        file.sha256 = hash_file(path).unwrap_or_default();
+        file.sha256 = sha256_file(path).unwrap_or_default();
         let msg = format!(
             "文件过大（{} MB，上限 {} MB），未读取。请删除多余的工作表、图片和空白格式后另存再报送。",
             mb(file.size),
@@ -406,7 +382,7 @@ pub fn ingest_file(path: &Path, returns_root: &Path, limits: &Limits) -> Ingeste
         }
     };
     file.size = bytes.len() as u64;
-    file.sha256 = hex(&Sha256::digest(&bytes));
+    file.sha256 = sha256_hex(&bytes);
 
     let is_sheet_ext = sniff::SPREADSHEET_EXTS.contains(&ext.as_str());
     let (sniffed, work) = sniff::sniff_sized(&bytes, &ext, limits.max_inflated_bytes);

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
+use sha2::{Digest, Sha256};
 
 use super::*;
 use crate::model::{Evaluation, Severity};
@@ -213,7 +214,7 @@ fn messy_xlsx_form_is_read() {
     assert_eq!(file.sha256.len(), 64);
     assert_eq!(
         file.sha256,
-        hex(&Sha256::digest(std::fs::read(&p).unwrap()))
+        format!("{:x}", Sha256::digest(std::fs::read(&p).unwrap()))
     );
     assert!(file.modified.is_some());
     let fs = forms(&r);

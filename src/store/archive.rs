@@ -10,8 +10,8 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::atomic;
 use super::history::{History, PeriodSnapshot, TaskSnap, UnitSnap};
+use super::{atomic, digest};
 use crate::merge::FileOutcome;
 use crate::period::Period;
 use crate::pipeline::RunResult;
@@ -286,7 +286,7 @@ impl Staged {
                     fs::create_dir_all(p)?;
                 }
                 fs::copy(o, &dest).with_context(|| format!("归档时无法复制 {}", o.display()))?;
-                let sha = sha256_file(&dest)?;
+                let sha = digest::sha256_file(&dest)?;
                 Ok((rel.to_string_lossy().replace('\\', "/"), sha))
             })
             .collect::<Result<_>>()?;
@@ -327,16 +327,4 @@ impl Staged {
         let _ = tmp.keep();
         Ok(final_dir)
     }
-}
-
-pub fn sha256_file(path: &Path) -> Result<String> {
-    use sha2::{Digest, Sha256};
-    let mut f = fs::File::open(path)?;
-    let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h)?;
-    Ok(hex(&h.finalize()))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

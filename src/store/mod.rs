@@ -3,4 +3,5 @@
 
 pub mod archive;
 pub mod atomic;
+pub mod digest;
 pub mod history;
