@@ -28,9 +28,11 @@ impl AtomicFile {
             _ => Path::new("."),
         };
         fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
-        let tmp = tempfile::Builder::new()
-            .prefix(".duban-")
-            .suffix(".tmp")
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".duban-").suffix(".tmp");
+        #[cfg(unix)]
+        builder.permissions(new_file_permissions());
+        let tmp = builder
             .tempfile_in(dir)
             .with_context(|| format!("无法在 {} 中创建临时文件", dir.display()))?;
         Ok(AtomicFile {
@@ -57,6 +59,15 @@ impl AtomicFile {
     pub fn commit(self) -> std::io::Result<()> {
         self.tmp.persist(&self.path).map(drop).map_err(|e| e.error)
     }
+}
+
+/// The mode of any new file, 0666, which the system narrows by the umask
+/// at creation (usually to 0644). tempfile's own default, 0600, would make
+/// the outputs unreadable to the colleagues sharing the folder.
+#[cfg(unix)]
+fn new_file_permissions() -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    fs::Permissions::from_mode(0o666)
 }
 
 /// Write a file atomically, its content streamed by `fill` through a
@@ -130,6 +141,50 @@ mod tests {
         assert!(format!("{err:#}").contains("无法写入"), "{err:#}");
         assert_eq!(fs::read_to_string(&path).unwrap(), "old");
         assert!(leftovers(dir.path()).is_empty());
+    }
+
+    /// Set to a folder: the test below, run again in a child process under
+    /// umask 022, writes its files there.
+    #[cfg(unix)]
+    const UMASK_CHILD: &str = "DUBAN_TEST_UMASK_DIR";
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_get_the_permissions_of_any_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let name = "store::atomic::tests::outputs_get_the_permissions_of_any_new_file";
+        if let Some(dir) = std::env::var_os(UMASK_CHILD) {
+            // The child: a plain new file beside an atomic text and an atomic file.
+            let dir = Path::new(&dir);
+            fs::write(dir.join("plain.txt"), "x").unwrap();
+            write_text(&dir.join("atomic.txt"), "x").unwrap();
+            let file = AtomicFile::create(&dir.join("atomic.xlsx")).unwrap();
+            file.writer().write_all(b"PK").unwrap();
+            file.commit().unwrap();
+            return;
+        }
+        // The umask is the process's: set it for a child, not for the tests
+        // running beside this one.
+        let dir = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new("sh")
+            .args([
+                "-c",
+                "umask 022 && exec \"$0\" \"$1\" --exact --test-threads=1",
+            ])
+            .arg(std::env::current_exe().unwrap())
+            .arg(name)
+            .env(UMASK_CHILD, dir.path())
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mode = |f: &str| {
+            let m = fs::metadata(dir.path().join(f)).expect(f).permissions();
+            format!("{:o}", m.mode() & 0o777)
+        };
+        assert_eq!(mode("plain.txt"), "644");
+        assert_eq!(mode("atomic.txt"), "644", "not tempfile's 600");
+        assert_eq!(mode("atomic.xlsx"), "644");
     }
 
     #[test]
