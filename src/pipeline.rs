@@ -210,7 +210,8 @@ pub fn rel_display(path: &Path, root: &Path) -> String {
 /// Hand the heap's free pages back to the system between phases: the
 /// returns' raw cells are freed once checked, the checked rows once merged,
 /// and without this the resident size keeps their high-water mark (more so
-/// when the threads' timing spreads them over both malloc arenas).
+/// when the threads' timing spreads them over both malloc arenas). glibc
+/// only; other allocators return memory on their own terms.
 fn trim_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free memory to the system.

@@ -37,6 +37,13 @@ impl Drop for Phase {
 }
 
 /// Current and peak resident memory (Linux; empty elsewhere).
+#[cfg(not(target_os = "linux"))]
+fn memory() -> String {
+    String::new()
+}
+
+/// Current and peak resident memory (Linux; empty elsewhere).
+#[cfg(target_os = "linux")]
 fn memory() -> String {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let field = |key: &str| {

@@ -29,6 +29,15 @@ pub fn period_dir(out: &Path, period: &Period) -> PathBuf {
     out.join(ARCHIVE_DIR).join(period.to_string())
 }
 
+/// `base` joined with a path relative to the returns folder as the
+/// manifest and the JSON spell it (`U盘/区农业局-3月.xlsx`), one component
+/// at a time, so that it is a native path on Windows too.
+fn join_rel(base: &Path, rel: &str) -> PathBuf {
+    rel.split('/')
+        .filter(|c| !c.is_empty())
+        .fold(base.to_path_buf(), |p, c| p.join(c))
+}
+
 /// One received file in the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManifestEntry {
@@ -210,7 +219,7 @@ fn fill_received(st: &mut Staged, r: &RunResult, summary: &crate::json::Summary<
 
     // Received files, byte for byte (copied in parallel; listed in order).
     r.merged.files.par_iter().try_for_each(|f| -> Result<()> {
-        let dest = tmp_path.join(RECEIVED_DIR).join(&f.file.rel);
+        let dest = join_rel(&tmp_path.join(RECEIVED_DIR), &f.file.rel);
         if let Some(p) = dest.parent() {
             fs::create_dir_all(p)?;
         }
@@ -326,5 +335,24 @@ impl Staged {
         // Moved away: nothing left for the TempDir to clean up.
         let _ = tmp.keep();
         Ok(final_dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_are_joined_component_by_component() {
+        let p = join_rel(Path::new("archive"), "U盘/三月/区农业局-3月.xlsx");
+        let expected: PathBuf = ["archive", "U盘", "三月", "区农业局-3月.xlsx"]
+            .iter()
+            .collect();
+        assert_eq!(p, expected);
+        assert_eq!(p.components().count(), 4);
+        assert_eq!(
+            join_rel(Path::new("a"), "b.xlsx"),
+            Path::new("a").join("b.xlsx")
+        );
     }
 }
