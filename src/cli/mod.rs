@@ -1,15 +1,15 @@
 //! The command line, a thin layer over the library: parse the flags
-//! ([`args`]), resolve them with the config file once ([`settings`]), run
-//! one command (one file each), print what a clerk reads (`terminal`), and
-//! turn the outcome into an exit code.
+//! (`args`), resolve them with the config file once (`settings`), run one
+//! command (one file each), print what a clerk reads (`terminal`), and turn
+//! the outcome into an exit code.
 
-pub mod args;
+mod args;
 mod check;
 mod forms;
 mod init;
 mod run;
 mod samples;
-pub mod settings;
+mod settings;
 mod terminal;
 
 use std::process::ExitCode;

@@ -73,9 +73,10 @@ pub enum JsonDest {
 /// date worked out. Built once by [`Settings::resolve`]; read-only after.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The config file's settings, made the period's: its `period`,
-    /// `as_of`, `report_deadline` and `preset` are the resolved ones below
-    /// (the stages read the rules, weights, limits and calendar from it).
+    /// The config file's settings with the flags applied: its `period`,
+    /// `as_of` and `report_deadline` are the resolved ones below, its
+    /// `preset` is `--preset`, else the config's. The stages read the card
+    /// rules, weights, limits and calendar from it.
     pub config: Config,
     /// `--period`, else `period` in the config.
     pub period: Period,
@@ -88,8 +89,6 @@ pub struct Settings {
     /// Reporting deadline: `--due`, else the config's `report_deadline` when
     /// the config is for this period, else period end + `deadline_days`.
     pub report_deadline: NaiveDate,
-    /// Card rules: `--preset`, else `preset` in the config.
-    pub preset: Preset,
     /// The master ledger: `--ledger`, else `ledger` in the config.
     pub ledger: PathBuf,
     /// The folder of returned forms: `--returns`, else `returns` in the
@@ -152,7 +151,6 @@ impl Settings {
             as_of: config.as_of_for(&period),
             as_of_given: config.as_of,
             report_deadline: config.deadline_for(&period),
-            preset: config.preset,
             ledger,
             returns,
             out,
@@ -301,7 +299,7 @@ mod tests {
         assert_eq!(s.as_of.to_string(), "2023-03-20");
         assert_eq!(s.as_of_given, s.config.as_of);
         assert_eq!(s.report_deadline.to_string(), "2023-04-03");
-        assert_eq!(s.preset, Preset::YellowOrangeRed);
+        assert_eq!(s.config.preset, Preset::YellowOrangeRed);
 
         let mut f = flags(&path);
         f.common.period = Some(Period::month(2023, 4));
@@ -311,10 +309,7 @@ mod tests {
         assert_eq!(s.as_of.to_string(), "2023-04-30");
         assert_eq!(s.as_of_given, None);
         assert_eq!(s.report_deadline.to_string(), "2023-05-05");
-        assert_eq!(
-            (s.preset, s.config.preset),
-            (Preset::RedYellowBlue, s.preset)
-        );
+        assert_eq!(s.config.preset, Preset::RedYellowBlue);
         assert_eq!(s.config.period, Some(s.period));
 
         let mut f = flags(&path);
