@@ -104,9 +104,9 @@ pub struct Settings {
 
 impl Settings {
     /// Load the config (`--config`, else `./duban.toml` if present, else
-    /// the defaults) and resolve the flags against it. Missing values are
-    /// reported in the order a clerk fixes them: output folder, period,
-    /// ledger, returns.
+    /// the defaults) and resolve the flags against it. The first missing
+    /// value is reported, in this order: output folder (when required),
+    /// period, ledger, returns (when needed).
     pub fn resolve(flags: Flags, needs: Needs) -> Result<Settings> {
         let Flags {
             common,
@@ -124,14 +124,16 @@ impl Settings {
         };
         let period = need(common.period.or(config.period), MISSING_PERIOD)?;
         let ledger = flag_or_config(common.ledger, &config, &config.ledger, MISSING_LEDGER)?;
-        let returns = match needs.returns {
-            true => Some(flag_or_config(
+        let returns = if needs.returns {
+            let configured = &config.returns;
+            Some(flag_or_config(
                 returns,
                 &config,
-                &config.returns,
+                configured,
                 MISSING_RETURNS,
-            )?),
-            false => None,
+            )?)
+        } else {
+            None
         };
 
         // The config's dates belong to its own period: retargeting drops them
