@@ -18,6 +18,7 @@ pub mod period;
 pub mod pipeline;
 pub mod report;
 pub mod samples;
+pub mod schema;
 pub mod score;
 pub mod templates;
 pub mod text;

@@ -1,0 +1,11 @@
+//! What the sheets duban reads are made of: the typed columns of the returned
+//! form and of the master ledger's sheets, and the values shared by every
+//! stage that name them.
+//!
+//! Column names and aliases live in `templates/columns.toml` as data; the
+//! code names a column only through these enums, so a column the file does
+//! not define cannot be asked for (see [`crate::templates`]).
+
+mod fields;
+
+pub use fields::{EvaluationField, Field, FormField, LedgerField, MilestoneField, UnitField};
