@@ -38,6 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Limits;
 use crate::model::{Issue, IssueCode, Ledger};
+use crate::schema::{Field, FormField};
 use crate::templates::templates;
 use crate::value::CellValue;
 
@@ -90,59 +91,79 @@ pub struct RawCell {
     pub merged_from: Option<(u32, u32)>,
 }
 
-/// The matched cells of a row by column key: a short list (a dozen columns)
-/// searched by key, lighter than a map for the 50,000 rows of a large batch.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Cells(Vec<(&'static str, RawCell)>);
+/// The matched cells of a row by column: a short list (a dozen columns)
+/// searched by column, lighter than a map for the 50,000 rows of a large batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cells<F = FormField>(Vec<(F, RawCell)>);
 
-impl Cells {
-    pub fn with_capacity(n: usize) -> Cells {
+impl<F> Default for Cells<F> {
+    fn default() -> Self {
+        Cells(Vec::new())
+    }
+}
+
+impl<F: Field> Cells<F> {
+    pub fn with_capacity(n: usize) -> Cells<F> {
         Cells(Vec::with_capacity(n))
     }
-    pub fn get(&self, key: &str) -> Option<&RawCell> {
+    pub fn get(&self, key: F) -> Option<&RawCell> {
         self.0.iter().find(|(k, _)| *k == key).map(|(_, c)| c)
     }
     /// Set the cell of `key` (replacing one already there).
-    pub fn insert(&mut self, key: &'static str, cell: RawCell) {
+    pub fn insert(&mut self, key: F, cell: RawCell) {
         match self.0.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = cell,
             None => self.0.push((key, cell)),
         }
     }
-    pub fn remove(&mut self, key: &str) -> Option<RawCell> {
+    pub fn remove(&mut self, key: F) -> Option<RawCell> {
         let i = self.0.iter().position(|(k, _)| *k == key)?;
         Some(self.0.remove(i).1)
     }
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &RawCell)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (F, &RawCell)> + '_ {
         self.0.iter().map(|(k, c)| (*k, c))
     }
 }
 
-impl Serialize for Cells {
+impl<F: Field> Serialize for Cells<F> {
+    /// A map by column key, in key order.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut sorted: Vec<_> = self.iter().collect();
-        sorted.sort_by_key(|(k, _)| *k);
-        s.collect_map(sorted)
+        sorted.sort_by_key(|(k, _)| k.key());
+        s.collect_map(sorted.into_iter().map(|(k, c)| (k.key(), c)))
     }
 }
 
-/// A data row of a form: every matched column's cell, by column key.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-pub struct RawRow {
+/// A data row of a form (or of a ledger sheet): every matched column's cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(bound = "F: Field")]
+pub struct RawRow<F = FormField> {
     /// 0-based sheet row.
     pub row: u32,
-    /// Matched columns (key from templates/columns.toml → cell).
-    pub cells: Cells,
+    /// Matched columns → cell.
+    pub cells: Cells<F>,
     /// The row's other non-empty cells (unmatched or duplicate columns), by
     /// 0-based column: with `cells`, everything [`RawForm::original`] shows.
     pub extra: Vec<(u32, CellValue)>,
 }
 
-impl RawRow {
-    pub fn get(&self, key: &str) -> Option<&RawCell> {
+impl<F> Default for RawRow<F> {
+    fn default() -> Self {
+        RawRow {
+            row: 0,
+            cells: Cells::default(),
+            extra: Vec::new(),
+        }
+    }
+}
+
+impl<F: Field> RawRow<F> {
+    pub fn get(&self, key: F) -> Option<&RawCell> {
         self.cells.get(key)
     }
-    pub fn value(&self, key: &str) -> &CellValue {
+    /// The value of a column: empty when the cell is blank or the sheet has
+    /// no such column.
+    pub fn value(&self, key: F) -> &CellValue {
         static EMPTY: CellValue = CellValue::Empty;
         self.cells.get(key).map(|c| &c.value).unwrap_or(&EMPTY)
     }
@@ -150,10 +171,9 @@ impl RawRow {
 
 /// A header column matched to a column definition.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MatchedColumn {
-    /// Column key from templates/columns.toml (static: one per column
-    /// definition, not one string per cell).
-    pub key: &'static str,
+pub struct MatchedColumn<F = FormField> {
+    /// The column it was matched to.
+    pub key: F,
     /// 0-based column.
     pub col: u32,
     /// The header text as written (two-row headers joined).
@@ -186,8 +206,8 @@ pub struct RawForm {
     pub columns: Vec<MatchedColumn>,
     /// Columns whose key was already taken by an earlier column (ignored).
     pub duplicate_columns: Vec<MatchedColumn>,
-    /// Keys of required columns not found.
-    pub missing_required: Vec<String>,
+    /// Required columns not found.
+    pub missing_required: Vec<FormField>,
     /// Header text of every non-empty header column, matched or not.
     pub header_texts: BTreeMap<u32, String>,
     /// Data rows (blank rows and trailing notes already skipped).
@@ -200,7 +220,7 @@ pub struct RawForm {
 }
 
 impl RawForm {
-    pub fn column(&self, key: &str) -> Option<&MatchedColumn> {
+    pub fn column(&self, key: FormField) -> Option<&MatchedColumn> {
         self.columns.iter().find(|c| c.key == key)
     }
 
@@ -602,7 +622,7 @@ fn forms_from_sheets(sheets: &[grid::SheetGrid], max_rows: u32) -> Vec<RawForm> 
         if sheet.name == META_SHEET || sheet.grid.is_empty() {
             continue;
         }
-        let Some(h) = header::find_header(&sheet.grid, cols, "id") else {
+        let Some(h) = header::find_header(&sheet.grid, cols, FormField::Id) else {
             continue;
         };
         let (rows, footer) = header::extract_rows(&sheet.grid, &h);

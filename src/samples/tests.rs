@@ -156,24 +156,18 @@ fn ledger_counts_and_shape() {
     assert!(nodes.len() > 10);
     // Every ledger header is a known column of its sheet, none twice.
     let t = crate::templates::templates();
-    for (cols, header) in [
-        (&t.ledger_tasks, &tasks[1]),
-        (&t.ledger_milestones, &nodes[0]),
-        (&t.ledger_units, &units[0]),
-        (&t.ledger_evaluations, &evals[0]),
-    ] {
-        let keys: BTreeSet<&str> = header
+    fn known_once<F: crate::schema::Field>(cols: &crate::schema::Columns<F>, header: &[String]) {
+        let keys: BTreeSet<F> = header
             .iter()
-            .map(|h| {
-                cols.match_header(h)
-                    .unwrap_or_else(|| panic!("{h}"))
-                    .key
-                    .as_str()
-            })
+            .map(|h| cols.match_header(h).unwrap_or_else(|| panic!("{h}")).key)
             .collect();
         assert_eq!(keys.len(), header.len());
-        assert!(cols.required().all(|d| keys.contains(d.key.as_str())));
+        assert!(cols.required().all(|d| keys.contains(&d.key)));
     }
+    known_once(&t.ledger_tasks, &tasks[1]);
+    known_once(&t.ledger_milestones, &nodes[0]);
+    known_once(&t.ledger_units, &units[0]);
+    known_once(&t.ledger_evaluations, &evals[0]);
     let cfg = std::fs::read_to_string(dir.path().join("duban.toml")).unwrap();
     let c = crate::config::Config::from_toml(&cfg, dir.path()).unwrap();
     assert_eq!(c.period, Some(Period::month(2023, 3)));
@@ -538,25 +532,26 @@ fn rerun_replaces_its_own_files_and_keeps_foreign_ones() {
 
 #[test]
 fn every_header_spelling_matches_its_column() {
+    use crate::schema::FormField;
     use form::{Col, HeaderStyle};
     let key = |c: Col| match c {
-        Col::Seq => "seq",
-        Col::Id => "id",
-        Col::Title => "title",
-        Col::Stars => "stars",
-        Col::Leader => "leader",
-        Col::Deadline => "deadline",
-        Col::Status => "status",
-        Col::Percent => "percent",
-        Col::Progress => "progress",
-        Col::Problems => "problems",
-        Col::NextSteps => "next_steps",
-        Col::Expected => "expected",
-        Col::Delay => "delay_reason",
-        Col::Filler => "filler",
-        Col::Phone => "phone",
-        Col::Head => "head",
-        Col::FillDate => "fill_date",
+        Col::Seq => FormField::Seq,
+        Col::Id => FormField::Id,
+        Col::Title => FormField::Title,
+        Col::Stars => FormField::Stars,
+        Col::Leader => FormField::Leader,
+        Col::Deadline => FormField::Deadline,
+        Col::Status => FormField::Status,
+        Col::Percent => FormField::Percent,
+        Col::Progress => FormField::Progress,
+        Col::Problems => FormField::Problems,
+        Col::NextSteps => FormField::NextSteps,
+        Col::Expected => FormField::Expected,
+        Col::Delay => FormField::DelayReason,
+        Col::Filler => FormField::Filler,
+        Col::Phone => FormField::Phone,
+        Col::Head => FormField::Head,
+        Col::FillDate => FormField::FillDate,
     };
     let cols = &crate::templates::templates().form;
     let all = std::iter::once(Col::Seq).chain(form::STANDARD);
@@ -568,7 +563,7 @@ fn every_header_spelling_matches_its_column() {
     ] {
         for c in all.clone() {
             let h = c.header(style);
-            let m = cols.match_header(h).map(|d| d.key.as_str());
+            let m = cols.match_header(h).map(|d| d.key);
             assert_eq!(m, Some(key(c)), "{style:?} header {h}");
         }
     }

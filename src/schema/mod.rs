@@ -6,6 +6,8 @@
 //! code names a column only through these enums, so a column the file does
 //! not define cannot be asked for (see [`crate::templates`]).
 
+mod columns;
 mod fields;
 
+pub use columns::{ColumnDef, Columns};
 pub use fields::{EvaluationField, Field, FormField, LedgerField, MilestoneField, UnitField};

@@ -13,6 +13,7 @@ use crate::model::{
     col_name, issue_sort_key, Issue, IssueCode, Ledger, Provenance, Severity, Status, Task, Unit,
 };
 use crate::period::Period;
+use crate::schema::FormField;
 use crate::templates::templates;
 use crate::text::{norm_chars, norm_eq};
 use crate::value::{fmt_number, parse_date, parse_percent, parse_status, PercentError};
@@ -142,13 +143,9 @@ fn bare_file(file: &SourceFile, state: FileState, issue: Issue) -> CheckedFile {
     }
 }
 
-/// Chinese name of a form column key (never panics on an unknown key).
-fn col_cn(key: &str) -> &str {
-    templates()
-        .form
-        .get(key)
-        .map(|d| d.name.as_str())
-        .unwrap_or(key)
+/// Chinese name of a form column.
+fn col_cn(key: FormField) -> &'static str {
+    templates().form.name(key)
 }
 
 /// `60%`-style display of a percent in points.
@@ -214,7 +211,7 @@ fn identify_unit<'l>(
     let mut owners: Vec<&str> = forms
         .iter()
         .flat_map(|f| &f.rows)
-        .filter_map(|r| ledger.task(&r.value("id").as_text()))
+        .filter_map(|r| ledger.task(&r.value(FormField::Id).as_text()))
         .map(|t| t.lead_unit.as_str())
         .collect();
     owners.sort_unstable();
@@ -432,7 +429,7 @@ impl<'a> FileChecker<'a> {
         };
 
         let row_dates = self.forms.iter().flat_map(|f| &f.rows).filter_map(|r| {
-            let v = r.value("fill_date");
+            let v = r.value(FormField::FillDate);
             parse_date(v, year)
         });
         let fill_date = row_dates.chain(self.form_fill_date).max();
@@ -466,7 +463,7 @@ impl<'a> FileChecker<'a> {
                 .file_issue(Issue::error(IssueCode::FileTooLarge, msg).sheet(form.sheet.clone()));
             self.issues.push(i);
         }
-        for key in &form.missing_required {
+        for &key in &form.missing_required {
             let name = col_cn(key);
             let msg =
                 format!("表头缺少必填列“{name}”，请使用下发的表单，补上“{name}”列并填写后重新报送");
@@ -501,7 +498,7 @@ impl<'a> FileChecker<'a> {
     /// One `ROW_MERGED_FILL` warning per (column, merged area).
     fn merged_fill_warnings(&mut self, form: &RawForm) {
         // (key, origin) → (min row, max row, value)
-        let mut areas: BTreeMap<(&str, (u32, u32)), MergedArea> = BTreeMap::new();
+        let mut areas: BTreeMap<(FormField, (u32, u32)), MergedArea> = BTreeMap::new();
         for raw in &form.rows {
             for (key, cell) in raw.cells.iter() {
                 if let Some(origin) = cell.merged_from {
@@ -541,7 +538,7 @@ impl<'a> FileChecker<'a> {
         let mut found: Vec<Issue> = Vec::new();
         let sheet = form.sheet.clone();
         let rel = self.file.rel.clone();
-        let cell_of = |key: &str| -> Option<String> {
+        let cell_of = |key: FormField| -> Option<String> {
             raw.get(key)
                 .map(|c| c.col)
                 .or_else(|| form.column(key).map(|c| c.col))
@@ -549,25 +546,26 @@ impl<'a> FileChecker<'a> {
         };
 
         // ---- task id
-        let raw_id = raw.value("id").as_text();
+        let raw_id = raw.value(FormField::Id).as_text();
         let mut task_label: Option<String> = (!raw_id.is_empty()).then(|| raw_id.clone());
         let mut task: Option<&Task> = None; // the unit's own task
-        let mk = |code: IssueCode, sev: Severity, key: &str, msg: String, task: &Option<String>| {
-            let mut i = Issue::new(code, sev, msg)
-                .file(rel.clone())
-                .sheet(sheet.clone())
-                .unit(unit.clone())
-                .value(raw.value(key).display());
-            i.cell = cell_of(key);
-            i.task = task.clone();
-            i
-        };
+        let mk =
+            |code: IssueCode, sev: Severity, key: FormField, msg: String, task: &Option<String>| {
+                let mut i = Issue::new(code, sev, msg)
+                    .file(rel.clone())
+                    .sheet(sheet.clone())
+                    .unit(unit.clone())
+                    .value(raw.value(key).display());
+                i.cell = cell_of(key);
+                i.task = task.clone();
+                i
+            };
 
         if raw_id.is_empty() {
             found.push(mk(
                 IssueCode::RowMissingValue,
                 Severity::Error,
-                "id",
+                FormField::Id,
                 "编号为空，请填写台账中的任务编号（与下发表单一致）".into(),
                 &task_label,
             ));
@@ -576,7 +574,7 @@ impl<'a> FileChecker<'a> {
                 None => found.push(mk(
                     IssueCode::RowUnknownTask,
                     Severity::Error,
-                    "id",
+                    FormField::Id,
                     format!("编号“{raw_id}”不在台账中，请核对编号（应与下发表单一致），不要自行增加或改动任务编号"),
                     &task_label,
                 )),
@@ -591,7 +589,7 @@ impl<'a> FileChecker<'a> {
                         found.push(mk(
                             IssueCode::RowNotAssigned,
                             Severity::Error,
-                            "id",
+                            FormField::Id,
                             format!(
                                 "任务{}（{}）的牵头单位是{}，{}；请删除此行",
                                 t.id, t.title, t.lead_unit, coop
@@ -617,7 +615,7 @@ impl<'a> FileChecker<'a> {
                     found.push(mk(
                         IssueCode::RowDuplicateTask,
                         Severity::Error,
-                        "id",
+                        FormField::Id,
                         format!(
                             "任务{}在本表中重复填报（{}已填报过），请合并为一行",
                             task_label.as_deref().unwrap_or(&raw_id),
@@ -635,12 +633,12 @@ impl<'a> FileChecker<'a> {
         }
 
         // ---- status
-        let status_v = raw.value("status");
+        let status_v = raw.value(FormField::Status);
         let status = if status_v.is_empty() {
             found.push(mk(
                 IssueCode::RowMissingValue,
                 Severity::Error,
-                "status",
+                FormField::Status,
                 format!("当前状态为空，请从{STATUS_LIST}中选择一项"),
                 &task_label,
             ));
@@ -651,7 +649,7 @@ impl<'a> FileChecker<'a> {
                 found.push(mk(
                     IssueCode::RowInvalidStatus,
                     Severity::Error,
-                    "status",
+                    FormField::Status,
                     format!(
                         "当前状态“{}”无法识别，请从{STATUS_LIST}中选择一项",
                         short(&status_v.display())
@@ -663,14 +661,14 @@ impl<'a> FileChecker<'a> {
         };
 
         // ---- percent
-        let percent_v = raw.value("percent");
+        let percent_v = raw.value(FormField::Percent);
         let percent = match parse_percent(percent_v) {
             Ok(p) => Some(p),
             Err(PercentError::Missing) => {
                 found.push(mk(
                     IssueCode::RowMissingValue,
                     Severity::Error,
-                    "percent",
+                    FormField::Percent,
                     "完成进度为空，请填写0–100之间的数字（如60或60%）".into(),
                     &task_label,
                 ));
@@ -680,7 +678,7 @@ impl<'a> FileChecker<'a> {
                 found.push(mk(
                     IssueCode::RowInvalidPercent,
                     Severity::Error,
-                    "percent",
+                    FormField::Percent,
                     format!(
                         "完成进度“{}”无法识别，请填写0–100之间的数字（如60或60%）",
                         short(&percent_v.display())
@@ -693,7 +691,7 @@ impl<'a> FileChecker<'a> {
                 found.push(mk(
                     IssueCode::RowPercentOutOfRange,
                     Severity::Error,
-                    "percent",
+                    FormField::Percent,
                     format!(
                         "完成进度“{}”超出0–100的范围，请填写0–100之间的数字（如60或60%）",
                         short(&percent_v.display())
@@ -705,12 +703,12 @@ impl<'a> FileChecker<'a> {
         };
 
         // ---- progress text (required)
-        let progress = raw.value("progress").as_text();
+        let progress = raw.value(FormField::Progress).as_text();
         if progress.is_empty() {
             found.push(mk(
                 IssueCode::RowMissingValue,
                 Severity::Error,
-                "progress",
+                FormField::Progress,
                 "进展情况为空，请简要填写本期的工作进展".into(),
                 &task_label,
             ));
@@ -729,7 +727,7 @@ impl<'a> FileChecker<'a> {
                     .sheet(sheet.clone())
                     .unit(unit.clone())
                     .value(both.clone());
-                i.cell = cell_of("status");
+                i.cell = cell_of(FormField::Status);
                 i.task = task_label.clone();
                 found.push(i);
             };
@@ -759,7 +757,7 @@ impl<'a> FileChecker<'a> {
         }
 
         // ---- dates written by the unit
-        let date_of = |key: &str, found: &mut Vec<Issue>| -> Option<NaiveDate> {
+        let date_of = |key: FormField, found: &mut Vec<Issue>| -> Option<NaiveDate> {
             let v = raw.value(key);
             if v.is_empty() {
                 return None;
@@ -784,18 +782,18 @@ impl<'a> FileChecker<'a> {
             }
             d
         };
-        let expected = date_of("expected", &mut found);
-        let row_fill_date = date_of("fill_date", &mut found);
-        let delay_reason = raw.value("delay_reason").as_text();
+        let expected = date_of(FormField::Expected, &mut found);
+        let row_fill_date = date_of(FormField::FillDate, &mut found);
+        let delay_reason = raw.value(FormField::DelayReason).as_text();
 
         // ---- checks against the ledger and last period (the unit's own tasks only)
         if let Some(t) = task {
-            let title = raw.value("title").as_text();
+            let title = raw.value(FormField::Title).as_text();
             if !title.is_empty() && !norm_eq(&title, &t.title) {
                 found.push(mk(
                     IssueCode::RowAssignedAltered,
                     Severity::Warning,
-                    "title",
+                    FormField::Title,
                     format!(
                         "事项名称与台账不一致（表中为“{}”，台账为“{}”），以台账为准；交办内容请勿修改",
                         short(&title),
@@ -805,13 +803,13 @@ impl<'a> FileChecker<'a> {
                 ));
             }
             let ledger_deadline = ctx.calendar.effective_deadline(t);
-            let dv = raw.value("deadline");
+            let dv = raw.value(FormField::Deadline);
             if let (false, Some(ld)) = (dv.is_empty(), ledger_deadline) {
                 if parse_date(dv, year) != Some(ld) {
                     found.push(mk(
                         IssueCode::RowAssignedAltered,
                         Severity::Warning,
-                        "deadline",
+                        FormField::Deadline,
                         format!(
                             "完成时限与台账不一致（表中为“{}”，台账为{}），以台账为准；完成时限不能自行修改，确需调整请另行报批",
                             short(&dv.display()),
@@ -827,7 +825,7 @@ impl<'a> FileChecker<'a> {
                         found.push(mk(
                             IssueCode::RowProgressLowered,
                             Severity::Warning,
-                            "percent",
+                            FormField::Percent,
                             format!(
                                 "完成进度由上期的{}降为本期的{}，请核实是否填报有误；进度如确需调减，请在进展情况中说明原因",
                                 pct(before),
@@ -842,7 +840,7 @@ impl<'a> FileChecker<'a> {
                     found.push(mk(
                         IssueCode::RowTextUnchanged,
                         Severity::Warning,
-                        "progress",
+                        FormField::Progress,
                         "进展情况与上期完全相同，请填写本期新的工作进展".into(),
                         &task_label,
                     ));
@@ -859,7 +857,7 @@ impl<'a> FileChecker<'a> {
                     && days_left <= i64::from(ctx.near_deadline_days)
                     && !expected.is_some_and(|e| e <= dl);
                 if !s.is_done() && (overdue || near) && delay_reason.is_empty() {
-                    let no_col = if form.column("delay_reason").is_none() {
+                    let no_col = if form.column(FormField::DelayReason).is_none() {
                         "（表中没有“延期说明”列，请增加该列）"
                     } else {
                         ""
@@ -879,7 +877,7 @@ impl<'a> FileChecker<'a> {
                     found.push(mk(
                         IssueCode::RowDelayReasonMissing,
                         Severity::Warning,
-                        "delay_reason",
+                        FormField::DelayReason,
                         msg,
                         &task_label,
                     ));
@@ -899,13 +897,13 @@ impl<'a> FileChecker<'a> {
                 status,
                 percent,
                 progress,
-                problems: raw.value("problems").as_text(),
-                next_steps: raw.value("next_steps").as_text(),
+                problems: raw.value(FormField::Problems).as_text(),
+                next_steps: raw.value(FormField::NextSteps).as_text(),
                 expected,
                 delay_reason,
-                filler: raw.value("filler").as_text(),
-                phone: raw.value("phone").as_text(),
-                head: raw.value("head").as_text(),
+                filler: raw.value(FormField::Filler).as_text(),
+                phone: raw.value(FormField::Phone).as_text(),
+                head: raw.value(FormField::Head).as_text(),
                 fill_date: row_fill_date.or(self.form_fill_date),
                 provenance: Provenance {
                     file: self.file.rel.clone(),
@@ -941,7 +939,7 @@ impl<'a> FileChecker<'a> {
 
 /// A row of a form rejected as a whole (file or header error).
 fn rejected_whole(form: &RawForm, raw: &RawRow, ledger: &Ledger, reasons: &[String]) -> CheckedRow {
-    let raw_id = raw.value("id").as_text();
+    let raw_id = raw.value(FormField::Id).as_text();
     let task = if raw_id.is_empty() {
         None
     } else {
