@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::form::{self, Cell, Col, FormDoc, HeaderStyle, Row, STANDARD};
+use super::form::{self, Cell, FormDoc, HeaderStyle, Row, STANDARD};
 use super::ledger::{Data, TaskRec};
 use super::{
     days, pick, short_label, sub_seed, vocab, MessyKind, RowError, RowErrorKind, SampleFile,
@@ -18,6 +18,7 @@ use super::{
 };
 use crate::model::Status;
 use crate::period::Period;
+use crate::schema::FormField;
 
 /// What one reporting unit sends.
 pub struct UnitPlan {
@@ -395,7 +396,7 @@ struct Ctx<'a> {
     fill_date: NaiveDate,
 }
 
-fn row_cells(ctx: &Ctx, doc_cols: &[Col], t: &TaskRec, rep: &Report, i: usize) -> Vec<Cell> {
+fn row_cells(ctx: &Ctx, doc_cols: &[FormField], t: &TaskRec, rep: &Report, i: usize) -> Vec<Cell> {
     let p = ctx.plan;
     let unit = &ctx.data.units[p.unit];
     let year = ctx.period.year;
@@ -403,8 +404,8 @@ fn row_cells(ctx: &Ctx, doc_cols: &[Col], t: &TaskRec, rep: &Report, i: usize) -
     doc_cols
         .iter()
         .map(|c| match c {
-            Col::Seq => Cell::Number((i + 1) as f64),
-            Col::Id => {
+            FormField::Seq => Cell::Number((i + 1) as f64),
+            FormField::Id => {
                 if p.has(MessyKind::IdFormats) {
                     match i % 3 {
                         0 if t.numeric => Cell::Number(t.id.parse().unwrap_or(0.0)),
@@ -416,11 +417,11 @@ fn row_cells(ctx: &Ctx, doc_cols: &[Col], t: &TaskRec, rep: &Report, i: usize) -
                     Cell::text(&t.id)
                 }
             }
-            Col::Title => Cell::text(&t.title),
-            Col::Stars => Cell::text("★".repeat(t.stars as usize)),
-            Col::Leader => Cell::text(ctx.data.leaders[t.leader]),
-            Col::Deadline => date_cell(t.effective_deadline(), messy_dates, i, year),
-            Col::Status => {
+            FormField::Title => Cell::text(&t.title),
+            FormField::Stars => Cell::text("★".repeat(t.stars as usize)),
+            FormField::Leader => Cell::text(ctx.data.leaders[t.leader]),
+            FormField::Deadline => date_cell(t.effective_deadline(), messy_dates, i, year),
+            FormField::Status => {
                 let s = if p.has(MessyKind::StatusSynonyms) {
                     match rep.status {
                         Status::NotStarted => ["未启动", "未开始"][i % 2],
@@ -433,7 +434,7 @@ fn row_cells(ctx: &Ctx, doc_cols: &[Col], t: &TaskRec, rep: &Report, i: usize) -
                 };
                 Cell::text(s)
             }
-            Col::Percent => {
+            FormField::Percent => {
                 let v = rep.pct;
                 if p.has(MessyKind::PercentFormats) {
                     let n = crate::value::fmt_number(v);
@@ -447,18 +448,19 @@ fn row_cells(ctx: &Ctx, doc_cols: &[Col], t: &TaskRec, rep: &Report, i: usize) -
                     Cell::Number(v)
                 }
             }
-            Col::Progress => Cell::text(&rep.progress),
-            Col::Problems => Cell::text(&rep.problems),
-            Col::NextSteps => Cell::text(&rep.next),
-            Col::Expected => match rep.expected {
+            FormField::Progress => Cell::text(&rep.progress),
+            FormField::Problems => Cell::text(&rep.problems),
+            FormField::NextSteps => Cell::text(&rep.next),
+            FormField::Expected => match rep.expected {
                 Some(d) => date_cell(d, messy_dates, i + 1, year),
                 None => Cell::Empty,
             },
-            Col::Delay => Cell::text(&rep.delay),
-            Col::Filler => Cell::text(&unit.contact),
-            Col::Phone => Cell::text(&unit.phone),
-            Col::Head => Cell::text(&unit.head),
-            Col::FillDate => date_cell(ctx.fill_date, messy_dates, i + 2, year),
+            FormField::DelayReason => Cell::text(&rep.delay),
+            FormField::Filler => Cell::text(&unit.contact),
+            FormField::Phone => Cell::text(&unit.phone),
+            FormField::Head => Cell::text(&unit.head),
+            FormField::FillDate => date_cell(ctx.fill_date, messy_dates, i + 2, year),
+            FormField::Remark | FormField::LeadUnit => Cell::Empty,
         })
         .map(|c| match c {
             Cell::Text(s) if s.is_empty() => Cell::Empty,
@@ -483,13 +485,15 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
     } else {
         HeaderStyle::Canonical
     };
-    let mut cols: Vec<Col> = STANDARD
+    let mut cols: Vec<FormField> = STANDARD
         .iter()
         .copied()
-        .filter(|c| style != HeaderStyle::English || !matches!(c, Col::Stars | Col::Leader))
+        .filter(|c| {
+            style != HeaderStyle::English || !matches!(c, FormField::Stars | FormField::Leader)
+        })
         .collect();
     if p.has(MessyKind::SeqColumn) {
-        cols.insert(0, Col::Seq);
+        cols.insert(0, FormField::Seq);
     }
     let generic = p.has(MessyKind::UnitInFileNameOnly) || p.has(MessyKind::UnitByTaskIdsOnly);
     let title = if generic {
@@ -500,7 +504,7 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
     let unit_line = (!generic && !p.has(MessyKind::UnitInTitleOnly))
         .then(|| format!("填报单位：{}　报送期次：{label}", unit.name));
     let colv = cols.clone();
-    let col = |c: Col| colv.iter().position(|x| *x == c).expect("column present");
+    let col = |c: FormField| colv.iter().position(|x| *x == c).expect("column present");
     let mut rows: Vec<Row> = tasks
         .iter()
         .enumerate()
@@ -543,26 +547,26 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
         };
         match k {
             RowErrorKind::InvalidStatus => {
-                let c = col(Col::Status);
+                let c = col(FormField::Status);
                 edit(&mut rows, &|r| r.cells[c] = Cell::text("差不多"));
             }
             RowErrorKind::PercentText => {
-                let c = col(Col::Percent);
+                let c = col(FormField::Percent);
                 edit(&mut rows, &|r| r.cells[c] = Cell::text("过半"));
             }
             RowErrorKind::PercentOver100 => {
-                let c = col(Col::Percent);
+                let c = col(FormField::Percent);
                 edit(&mut rows, &|r| r.cells[c] = Cell::Number(120.0));
             }
             RowErrorKind::DoneLowPercent => {
-                let (cs, cp) = (col(Col::Status), col(Col::Percent));
+                let (cs, cp) = (col(FormField::Status), col(FormField::Percent));
                 edit(&mut rows, &|r| {
                     r.cells[cs] = Cell::text("已完成");
                     r.cells[cp] = Cell::Number(40.0);
                 });
             }
             RowErrorKind::AlteredTitle => {
-                let c = col(Col::Title);
+                let c = col(FormField::Title);
                 edit(&mut rows, &|r| {
                     if let Cell::Text(s) = &r.cells[c] {
                         r.cells[c] = Cell::text(format!("{s}等相关工作"));
@@ -570,15 +574,15 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
                 });
             }
             RowErrorKind::MissingProgress => {
-                let c = col(Col::Progress);
+                let c = col(FormField::Progress);
                 edit(&mut rows, &|r| r.cells[c] = Cell::Empty);
             }
             RowErrorKind::UnknownTask => {
                 let src = rng.random_range(0..rows.len());
                 let mut r = rows[src].clone();
                 let id = format!("LS-{:03}", rng.random_range(1..100));
-                r.cells[col(Col::Id)] = Cell::text(&id);
-                r.cells[col(Col::Title)] = Cell::text("临时交办事项");
+                r.cells[col(FormField::Id)] = Cell::text(&id);
+                r.cells[col(FormField::Title)] = Cell::text("临时交办事项");
                 r.task = Some(id);
                 r.error = Some(k);
                 rows.push(r);
@@ -590,7 +594,7 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
                     let rep = report(t, as_of, rng);
                     let n = rows.len();
                     let mut cells = row_cells(ctx, &colv, t, &rep, n);
-                    if let Some(c) = colv.iter().position(|x| *x == Col::Seq) {
+                    if let Some(c) = colv.iter().position(|x| *x == FormField::Seq) {
                         cells[c] = Cell::Number((n + 1) as f64);
                     }
                     rows.push(Row {
@@ -626,7 +630,7 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
     }
 
     if p.has(MessyKind::MergedProblems) && !p.csv() {
-        let c = col(Col::Problems);
+        let c = col(FormField::Problems);
         // A run of 2–3 consecutive data rows without blanks or deliberate errors.
         let want = rng.random_range(2..=3usize);
         let ok = |r: &Row| !r.blank && r.error.is_none();

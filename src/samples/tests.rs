@@ -532,29 +532,10 @@ fn rerun_replaces_its_own_files_and_keeps_foreign_ones() {
 
 #[test]
 fn every_header_spelling_matches_its_column() {
-    use crate::schema::FormField;
-    use form::{Col, HeaderStyle};
-    let key = |c: Col| match c {
-        Col::Seq => FormField::Seq,
-        Col::Id => FormField::Id,
-        Col::Title => FormField::Title,
-        Col::Stars => FormField::Stars,
-        Col::Leader => FormField::Leader,
-        Col::Deadline => FormField::Deadline,
-        Col::Status => FormField::Status,
-        Col::Percent => FormField::Percent,
-        Col::Progress => FormField::Progress,
-        Col::Problems => FormField::Problems,
-        Col::NextSteps => FormField::NextSteps,
-        Col::Expected => FormField::Expected,
-        Col::Delay => FormField::DelayReason,
-        Col::Filler => FormField::Filler,
-        Col::Phone => FormField::Phone,
-        Col::Head => FormField::Head,
-        Col::FillDate => FormField::FillDate,
-    };
+    use crate::schema::{Field, FormField};
+    use form::HeaderStyle;
     let cols = &crate::templates::templates().form;
-    let all = std::iter::once(Col::Seq).chain(form::STANDARD);
+    let all = FormField::ALL.iter().copied();
     for style in [
         HeaderStyle::Canonical,
         HeaderStyle::Alias,
@@ -562,16 +543,16 @@ fn every_header_spelling_matches_its_column() {
         HeaderStyle::English,
     ] {
         for c in all.clone() {
-            let h = c.header(style);
+            let h = form::header(c, style);
             let m = cols.match_header(h).map(|d| d.key);
-            assert_eq!(m, Some(key(c)), "{style:?} header {h}");
+            assert_eq!(m, Some(c), "{style:?} header {h}");
         }
     }
     // The canonical spelling is the column's own name.
     for c in form::STANDARD {
         assert_eq!(
-            crate::text::norm_header(c.header(HeaderStyle::Canonical)),
-            crate::text::norm_header(cols.name(key(c)))
+            crate::text::norm_header(form::header(c, HeaderStyle::Canonical)),
+            crate::text::norm_header(cols.name(c))
         );
     }
 }
