@@ -16,6 +16,7 @@ use crate::config::Limits;
 use crate::model::{Evaluation, Issue, IssueCode, Ledger, Milestone, Task, Unit};
 use crate::schema::{
     Columns, EvaluationField as E, Field, LedgerField as L, MilestoneField as M, UnitField as U,
+    NO_CATEGORY,
 };
 use crate::templates::templates;
 use crate::text::{norm_header, norm_id, norm_name, split_list, to_half_width, trim};
@@ -229,7 +230,7 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
                 units.push(Unit {
                     name: unit.to_string(),
                     code: None,
-                    category: "未分类".to_string(),
+                    category: NO_CATEGORY.to_string(),
                     aliases: Vec::new(),
                     contact: String::new(),
                     phone: String::new(),
@@ -239,7 +240,7 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
         issues.list.push(
             Issue::warning(
                 IssueCode::FileUnknownUnit,
-                "台账中没有“单位”工作表，已按“牵头单位”列生成单位名单（类别均为“未分类”）。如需按类别排名，请补充“单位”工作表（单位名称、类别、别名）。",
+                format!("台账中没有“单位”工作表，已按“牵头单位”列生成单位名单（类别均为“{NO_CATEGORY}”）。如需按类别排名，请补充“单位”工作表（单位名称、类别、别名）。"),
             )
             .file(name.clone()),
         );
@@ -306,7 +307,7 @@ fn read_units(tb: &Table<'_, U>, issues: &mut Issues) -> Vec<Unit> {
             name,
             code: (!code.is_empty()).then_some(code),
             category: if category.is_empty() {
-                "未分类".to_string()
+                NO_CATEGORY.to_string()
             } else {
                 category
             },

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 use super::*;
 use crate::model::{Evaluation, Severity};
-use crate::schema::FormField;
+use crate::schema::{FormField, NO_CATEGORY};
 
 fn limits() -> Limits {
     Limits::default()
@@ -856,7 +856,7 @@ fn ledger_with_all_four_sheets() {
     assert_eq!(u.code.as_deref(), Some("FG"));
     assert_eq!(u.category, "区直部门");
     assert_eq!(u.contact, "赵六");
-    assert_eq!(ledger.unit("区财政局").unwrap().category, "未分类");
+    assert_eq!(ledger.unit("区财政局").unwrap().category, NO_CATEGORY);
     assert_eq!(ledger.unit("区商务局").unwrap().code, None);
 
     assert_eq!(
@@ -905,7 +905,7 @@ fn ledger_without_unit_sheet_derives_units() {
     let (ledger, issues) = read_ledger(&p, &limits()).unwrap();
     let names: Vec<&str> = ledger.units.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(names, vec!["发改局", "区商务局", "区发改局", "区外事办"]);
-    assert!(ledger.units.iter().all(|u| u.category == "未分类"));
+    assert!(ledger.units.iter().all(|u| u.category == NO_CATEGORY));
     assert!(issues.iter().any(|i| i.code == IssueCode::FileUnknownUnit
         && i.cell.is_none()
         && i.message.contains("单位")));

@@ -11,3 +11,7 @@ mod fields;
 
 pub use columns::{ColumnDef, Columns};
 pub use fields::{EvaluationField, Field, FormField, LedgerField, MilestoneField, UnitField};
+
+/// The category of a unit whose category is blank (and of every unit when
+/// the ledger has no 单位 sheet): such units are ranked together.
+pub const NO_CATEGORY: &str = "未分类";

@@ -272,7 +272,7 @@ pub struct ScoreInput<'a> {
 }
 
 /// Category of units with none given.
-pub const NO_CATEGORY: &str = "未分类";
+pub use crate::schema::NO_CATEGORY;
 /// Leader name used when a task names none.
 pub const NO_LEADER: &str = "未明确牵头领导";
 /// Note on a due task nobody reported (not a card: no figures to judge).
