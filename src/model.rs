@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::schema::a1;
 use crate::text::{norm_id, norm_name};
 
 /// The four canonical statuses of a task (seed 002: 已完成、已落实、正在办理; plus 未启动).
@@ -489,7 +490,7 @@ pub fn issue_sort_key(i: &Issue) -> impl Ord + '_ {
     (
         i.file.as_deref().unwrap_or(""),
         i.sheet.as_deref().unwrap_or(""),
-        i.cell.as_deref().map(a1_sort_key).unwrap_or((0, 0)),
+        i.cell.as_deref().map(a1::sort_key).unwrap_or((0, 0)),
         i.code,
         i.task.as_deref().unwrap_or(""),
         i.unit.as_deref().unwrap_or(""),
@@ -497,52 +498,9 @@ pub fn issue_sort_key(i: &Issue) -> impl Ord + '_ {
     )
 }
 
-/// (row, column) of an A1 reference, for ordering.
-pub fn a1_sort_key(a1: &str) -> (u32, u32) {
-    let mut col: u32 = 0;
-    let mut row: u32 = 0;
-    for c in a1.chars() {
-        if c.is_ascii_alphabetic() {
-            col = col * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1);
-        } else if let Some(d) = c.to_digit(10) {
-            row = row.saturating_mul(10).saturating_add(d);
-        }
-    }
-    (row, col)
-}
-
-/// A1 reference of a 0-based (row, col).
-pub fn a1(row: u32, col: u32) -> String {
-    let mut name = String::new();
-    let mut c = col + 1;
-    while c > 0 {
-        let rem = (c - 1) % 26;
-        name.insert(0, (b'A' + rem as u8) as char);
-        c = (c - 1) / 26;
-    }
-    format!("{}{}", name, row + 1)
-}
-
-/// Column letters of a 0-based column.
-pub fn col_name(col: u32) -> String {
-    let s = a1(0, col);
-    s.trim_end_matches('1').to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a1_refs() {
-        assert_eq!(a1(0, 0), "A1");
-        assert_eq!(a1(6, 3), "D7");
-        assert_eq!(a1(0, 25), "Z1");
-        assert_eq!(a1(9, 26), "AA10");
-        assert_eq!(a1(0, 16383), "XFD1");
-        assert_eq!(col_name(27), "AB");
-        assert_eq!(a1_sort_key("AA10"), (10, 27));
-    }
 
     #[test]
     fn card_order() {

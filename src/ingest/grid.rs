@@ -11,6 +11,7 @@ use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetVisible, Xls, XlsOpt
 
 use super::FileFormat;
 use crate::config::Limits;
+use crate::schema::a1::a1;
 use crate::value::CellValue;
 
 /// Largest column index a spreadsheet can have (XFD).
@@ -22,8 +23,8 @@ const DENSE_MAX_GRID: u64 = 2_000_000;
 fn too_wide(e: &super::ole::Extent) -> ReadError {
     ReadError::TooLarge(format!(
         "已用区域从 {} 延伸到 {}，范围过大",
-        super::header::a1(e.min_row, e.min_col),
-        super::header::a1(e.max_row, e.max_col)
+        a1(e.min_row, e.min_col),
+        a1(e.max_row, e.max_col)
     ))
 }
 

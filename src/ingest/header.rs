@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::grid::Grid;
 use super::{MatchedColumn, RawCell, RawRow};
-use crate::schema::{ColumnDef, Columns, Field};
+use crate::schema::{a1, ColumnDef, Columns, Field};
 use crate::text::trim;
 use crate::value::CellValue;
 
@@ -455,28 +455,10 @@ pub(crate) fn original<F: Field>(
     cells
         .into_iter()
         .map(|(c, v)| {
-            let head = texts.get(&c).cloned().unwrap_or_else(|| col_letter(c));
+            let head = texts.get(&c).cloned().unwrap_or_else(|| a1::col_letters(c));
             (head, v.display())
         })
         .collect()
-}
-
-/// `A`, `B`, …, `AA` for a 0-based column.
-pub(crate) fn col_letter(col: u32) -> String {
-    let mut n = u64::from(col) + 1;
-    let mut s = Vec::new();
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        s.push(b'A' + rem as u8);
-        n = (n - 1) / 26;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
-
-/// A1 reference of a 0-based (row, col).
-pub(crate) fn a1(row: u32, col: u32) -> String {
-    format!("{}{}", col_letter(col), u64::from(row) + 1)
 }
 
 #[cfg(test)]
@@ -484,16 +466,6 @@ mod tests {
     use super::*;
     use crate::schema::FormField::{self, *};
     use crate::templates::templates;
-
-    #[test]
-    fn a1_refs() {
-        assert_eq!(a1(0, 0), "A1");
-        assert_eq!(a1(6, 3), "D7");
-        assert_eq!(col_letter(25), "Z");
-        assert_eq!(col_letter(26), "AA");
-        assert_eq!(col_letter(16_383), "XFD");
-        assert_eq!(a1(u32::MAX, 0), "A4294967296");
-    }
 
     #[test]
     fn notes_are_recognised() {

@@ -9,11 +9,12 @@ use anyhow::{anyhow, bail, Context};
 use chrono::Datelike;
 
 use super::grid::SheetGrid;
-use super::header::{self, a1, Header};
+use super::header::{self, Header};
 use super::sniff::{self, Sniffed};
 use super::{FileFormat, RawRow};
 use crate::config::Limits;
 use crate::model::{Evaluation, Issue, IssueCode, Ledger, Milestone, Task, Unit};
+use crate::schema::a1::a1;
 use crate::schema::{
     Columns, EvaluationField as E, Field, LedgerField as L, MilestoneField as M, UnitField as U,
     NO_CATEGORY,

@@ -6,6 +6,7 @@
 //! code names a column only through these enums, so a column the file does
 //! not define cannot be asked for (see [`crate::templates`]).
 
+pub mod a1;
 mod columns;
 mod fields;
 

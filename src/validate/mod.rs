@@ -10,9 +10,10 @@ use crate::calendar::Calendar;
 use crate::history::History;
 use crate::ingest::{Ingested, RawForm, RawRow, SourceFile};
 use crate::model::{
-    col_name, issue_sort_key, Issue, IssueCode, Ledger, Provenance, Severity, Status, Task, Unit,
+    issue_sort_key, Issue, IssueCode, Ledger, Provenance, Severity, Status, Task, Unit,
 };
 use crate::period::Period;
+use crate::schema::a1::{a1, col_letters};
 use crate::schema::FormField;
 use crate::templates::templates;
 use crate::text::{norm_chars, norm_eq};
@@ -476,18 +477,18 @@ impl<'a> FileChecker<'a> {
         for dup in &form.duplicate_columns {
             let first = form
                 .column(dup.key)
-                .map(|c| format!("{}列（{}）", col_name(c.col.min(u32::MAX - 1)), c.header))
+                .map(|c| format!("{}列（{}）", col_letters(c.col), c.header))
                 .unwrap_or_else(|| "前面的同名列".to_string());
             let msg = format!(
                 "“{}”列重复出现，已采用{}的内容，本列（{}列）未读取；请删除重复的列",
                 col_cn(dup.key),
                 first,
-                col_name(dup.col.min(u32::MAX - 1))
+                col_letters(dup.col)
             );
             let i = self.file_issue(
                 Issue::warning(IssueCode::HeaderDuplicateColumn, msg)
                     .sheet(form.sheet.clone())
-                    .cell(cell_a1(form.header_row, dup.col))
+                    .cell(a1(form.header_row, dup.col))
                     .value(dup.header.clone()),
             );
             self.issues.push(i);
@@ -524,7 +525,7 @@ impl<'a> FileChecker<'a> {
             let i = self.file_issue(
                 Issue::warning(IssueCode::RowMergedFill, msg)
                     .sheet(form.sheet.clone())
-                    .cell(cell_a1(r, c))
+                    .cell(a1(r, c))
                     .value(value),
             );
             self.issues.push(i);
@@ -542,7 +543,7 @@ impl<'a> FileChecker<'a> {
             raw.get(key)
                 .map(|c| c.col)
                 .or_else(|| form.column(key).map(|c| c.col))
-                .map(|col| cell_a1(raw.row, col))
+                .map(|col| a1(raw.row, col))
         };
 
         // ---- task id
@@ -962,11 +963,6 @@ type MergedArea = (u32, u32, String);
 /// 1-based row of a 0-based row (saturating: never panics).
 fn row1(row: u32) -> u32 {
     row.saturating_add(1)
-}
-
-/// A1 reference, clamped so that absurd coordinates never overflow.
-fn cell_a1(row: u32, col: u32) -> String {
-    crate::model::a1(row.min(u32::MAX - 1), col.min(u32::MAX - 1))
 }
 
 /// A value quoted in a message, cut to 30 characters.
