@@ -459,7 +459,7 @@ fn read_xlsx_sheets<'b>(
                 if r >= limits.max_rows || c > MAX_COL {
                     // Formatted but empty cells past the limit are no loss;
                     // a value there is (reported as FILE_TOO_LARGE).
-                    if r >= limits.max_rows && !from_data_ref(cell.get_value(), false).is_empty() {
+                    if r >= limits.max_rows && !cell_value(cell.get_value(), false).is_empty() {
                         truncated = true;
                         break;
                     }
@@ -472,7 +472,7 @@ fn read_xlsx_sheets<'b>(
                     .is_some_and(|f| {
                         f.format_code.contains('%') || matches!(f.format_id, Some(9 | 10))
                     });
-                sheets.put(&mut grid, r, c, from_data_ref(cell.get_value(), percent))?;
+                sheets.put(&mut grid, r, c, cell_value(cell.get_value(), percent))?;
             }
         }
         let merges = merges_of(wb, &name);
@@ -497,13 +497,13 @@ fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
         while let Some(cell) = reader.next_cell().map_err(ReadError::from_msg)? {
             let (r, c) = cell.get_position();
             if r >= limits.max_rows || c > MAX_COL {
-                if r >= limits.max_rows && !from_data_ref(cell.get_value(), false).is_empty() {
+                if r >= limits.max_rows && !cell_value(cell.get_value(), false).is_empty() {
                     truncated = true;
                     break;
                 }
                 continue;
             }
-            sheets.put(&mut grid, r, c, from_data_ref(cell.get_value(), false))?;
+            sheets.put(&mut grid, r, c, cell_value(cell.get_value(), false))?;
         }
         // calamine's .xlsb reader gives no merged areas.
         sheets.push(name, grid, &[], hidden, truncated);
@@ -529,8 +529,9 @@ where
         let (r0, c0) = range.start().unwrap_or((0, 0));
         for (dr, dc, v) in range.used_cells() {
             let (r, c) = (r0.saturating_add(dr as u32), c0.saturating_add(dc as u32));
+            let v = cell_value(&data_ref(v), false);
             if r >= limits.max_rows {
-                if !from_data(v).is_empty() {
+                if !v.is_empty() {
                     truncated = true;
                     break;
                 }
@@ -539,7 +540,7 @@ where
             if c > MAX_COL {
                 continue;
             }
-            sheets.put(&mut grid, r, c, from_data(v))?;
+            sheets.put(&mut grid, r, c, v)?;
         }
         drop(range);
         let merges = merges(&wb, &name);
@@ -567,8 +568,13 @@ fn date_iso(s: &str) -> CellValue {
     CellValue::text(s)
 }
 
-/// Convert a streamed calamine value.
-pub(crate) fn from_data_ref(v: &DataRef<'_>, percent: bool) -> CellValue {
+/// Convert a calamine value, streamed or (through [`data_ref`]) from a
+/// range. A number in a percent-formatted cell is a [`CellValue::Percent`]:
+/// the streaming readers know the cell's format as they read it; for the
+/// formats read as ranges (.xls, .ods) the percent cells come from a scan of
+/// their own and are marked afterwards ([`Grid::mark_percent`]), merged
+/// copies included.
+pub(crate) fn cell_value(v: &DataRef<'_>, percent: bool) -> CellValue {
     match v {
         DataRef::Int(i) => number(*i as f64, percent),
         DataRef::Float(f) => number(*f, percent),
@@ -586,27 +592,25 @@ pub(crate) fn from_data_ref(v: &DataRef<'_>, percent: bool) -> CellValue {
     }
 }
 
-/// Convert a calamine value of a materialised range.
-pub(crate) fn from_data(v: &Data) -> CellValue {
+/// A value of a materialised range as the streaming readers give it.
+fn data_ref(v: &Data) -> DataRef<'_> {
     match v {
-        Data::Int(i) => CellValue::Number(*i as f64),
-        Data::Float(f) => CellValue::Number(*f),
-        Data::String(s) => CellValue::text(s),
-        Data::Bool(b) => CellValue::Bool(*b),
-        Data::DateTime(d) => match d.as_datetime() {
-            Some(dt) if !d.is_duration() => CellValue::Date(dt),
-            _ => CellValue::Number(d.as_f64()),
-        },
-        Data::DateTimeIso(s) => date_iso(s),
-        Data::DurationIso(s) => CellValue::text(s),
-        Data::Error(e) => CellValue::Error(e.to_string()),
-        Data::Empty => CellValue::Empty,
+        Data::Int(i) => DataRef::Int(*i),
+        Data::Float(f) => DataRef::Float(*f),
+        Data::String(s) => DataRef::SharedString(s),
+        Data::Bool(b) => DataRef::Bool(*b),
+        Data::DateTime(d) => DataRef::DateTime(*d),
+        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
+        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
+        Data::Error(e) => DataRef::Error(e.clone()),
+        Data::Empty => DataRef::Empty,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDateTime;
 
     #[test]
     fn merges_fill_within_used_box_only() {
@@ -619,5 +623,61 @@ mod tests {
         assert_eq!(g.get(2, 1).unwrap().merged_from, Some((0, 0)));
         assert_eq!(g.get(3, 1).unwrap().value, CellValue::text("b"));
         assert_eq!(g.get(3, 1).unwrap().merged_from, None);
+    }
+
+    #[test]
+    fn range_and_streamed_values_convert_alike() {
+        use calamine::{CellErrorType, ExcelDateTime, ExcelDateTimeType};
+        let serial = ExcelDateTime::new(45000.0, ExcelDateTimeType::DateTime, false);
+        let cases = [
+            (Data::Int(60), DataRef::Int(60)),
+            (Data::Float(0.6), DataRef::Float(0.6)),
+            (
+                Data::String(" 进行中 ".into()),
+                DataRef::String(" 进行中 ".into()),
+            ),
+            (Data::Bool(true), DataRef::Bool(true)),
+            (Data::DateTime(serial), DataRef::DateTime(serial)),
+            (
+                Data::DateTimeIso("2023-03-15".into()),
+                DataRef::DateTimeIso("2023-03-15".into()),
+            ),
+            (
+                Data::DurationIso("PT1H".into()),
+                DataRef::DurationIso("PT1H".into()),
+            ),
+            (
+                Data::Error(CellErrorType::Div0),
+                DataRef::Error(CellErrorType::Div0),
+            ),
+            (Data::Empty, DataRef::Empty),
+        ];
+        for (data, streamed) in &cases {
+            for percent in [false, true] {
+                assert_eq!(
+                    cell_value(&data_ref(data), percent),
+                    cell_value(streamed, percent),
+                    "{data:?}"
+                );
+            }
+        }
+        assert_eq!(
+            cell_value(&DataRef::Float(0.6), true),
+            CellValue::Percent(0.6)
+        );
+        assert_eq!(
+            cell_value(&DataRef::Int(60), false),
+            CellValue::Number(60.0)
+        );
+        assert_eq!(
+            cell_value(&DataRef::SharedString(" 进行中 "), true),
+            CellValue::text("进行中")
+        );
+        assert_eq!(
+            cell_value(&data_ref(&Data::DateTime(serial)), true),
+            CellValue::Date(
+                NaiveDateTime::parse_from_str("2023-03-15 00:00", "%Y-%m-%d %H:%M").unwrap()
+            )
+        );
     }
 }
