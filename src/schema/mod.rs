@@ -9,9 +9,11 @@
 pub mod a1;
 mod columns;
 mod fields;
+mod ids;
 
 pub use columns::{ColumnDef, Columns};
 pub use fields::{EvaluationField, Field, FormField, LedgerField, MilestoneField, UnitField};
+pub use ids::{TaskId, UnitName};
 
 /// The category of a unit whose category is blank (and of every unit when
 /// the ledger has no 单位 sheet): such units are ranked together.
