@@ -324,7 +324,7 @@ fn cmd_forms(a: &FormsArgs, ui: &Ui) -> Result<()> {
         .units
         .iter()
         .filter(|u| !specs.iter().any(|s| s.unit.name == u.name))
-        .map(|u| u.name.clone())
+        .map(|u| u.name.to_string())
         .collect();
     if !ui.quiet {
         let bold = Style::new().bold();

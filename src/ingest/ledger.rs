@@ -16,11 +16,11 @@ use crate::config::Limits;
 use crate::model::{Evaluation, Issue, IssueCode, Ledger, Milestone, Task, Unit};
 use crate::schema::a1::a1;
 use crate::schema::{
-    Columns, EvaluationField as E, Field, LedgerField as L, MilestoneField as M, UnitField as U,
-    NO_CATEGORY,
+    Columns, EvaluationField as E, Field, LedgerField as L, MilestoneField as M, TaskId,
+    UnitField as U, UnitName, NO_CATEGORY,
 };
 use crate::templates::templates;
-use crate::text::{norm_header, norm_id, norm_name, split_list, to_half_width, trim};
+use crate::text::{norm_header, split_list, to_half_width, trim};
 use crate::value::{parse_date, parse_percent, parse_score, parse_stars, CellValue};
 
 /// Which ledger table a sheet holds, from its (normalised) name.
@@ -226,10 +226,10 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
     if units_table.is_none() {
         let mut seen = HashSet::new();
         for task in &tasks {
-            let unit = task.lead_unit.trim();
-            if !unit.is_empty() && seen.insert(norm_name(unit)) {
+            let unit = UnitName::new(task.lead_unit.trim());
+            if !unit.is_empty() && seen.insert(unit.clone()) {
                 units.push(Unit {
-                    name: unit.to_string(),
+                    name: unit,
                     code: None,
                     category: NO_CATEGORY.to_string(),
                     aliases: Vec::new(),
@@ -284,14 +284,14 @@ fn default_year(tb: &Table<'_, L>) -> i32 {
 fn read_units(tb: &Table<'_, U>, issues: &mut Issues) -> Vec<Unit> {
     let sheet = tb.sheet.name.as_str();
     let mut units: Vec<Unit> = Vec::new();
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut seen: HashMap<UnitName, u32> = HashMap::new();
     for row in tb.rows() {
         let row = &row;
-        let name = text(row, U::Name);
+        let name = UnitName::new(text(row, U::Name));
         if name.is_empty() {
             continue;
         }
-        if let Some(first) = seen.get(&norm_name(&name)) {
+        if let Some(first) = seen.get(&name) {
             issues.warn(
                 IssueCode::FileUnknownUnit,
                 sheet,
@@ -301,7 +301,7 @@ fn read_units(tb: &Table<'_, U>, issues: &mut Issues) -> Vec<Unit> {
             );
             continue;
         }
-        seen.insert(norm_name(&name), row.row + 1);
+        seen.insert(name.clone(), row.row + 1);
         let code = text(row, U::Code);
         let category = text(row, U::Category);
         units.push(Unit {
@@ -348,11 +348,12 @@ fn read_date<F: Field>(
 fn read_tasks(tb: &Table<'_, L>, year: i32, issues: &mut Issues) -> Vec<Task> {
     let sheet = tb.sheet.name.as_str();
     let mut tasks: Vec<Task> = Vec::new();
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut seen: HashMap<TaskId, u32> = HashMap::new();
     for row in tb.rows() {
         let row = &row;
         let line = row.row + 1;
-        let id = to_half_width(trim(&text(row, L::Id))).trim().to_string();
+        let written = to_half_width(trim(&text(row, L::Id))).trim().to_string();
+        let id = TaskId::new(&written);
         if id.is_empty() {
             issues.warn(
                 IssueCode::RowMissingValue,
@@ -363,17 +364,17 @@ fn read_tasks(tb: &Table<'_, L>, year: i32, issues: &mut Issues) -> Vec<Task> {
             );
             continue;
         }
-        if let Some(first) = seen.get(&norm_id(&id)) {
+        if let Some(first) = seen.get(&id) {
             issues.warn(
                 IssueCode::RowDuplicateTask,
                 sheet,
                 tb.cell(row, L::Id),
-                format!("编号“{id}”在台账中重复（第 {first} 行已有），已忽略本行。请为每项任务使用唯一编号。"),
-                &id,
+                format!("编号“{written}”在台账中重复（第 {first} 行已有），已忽略本行。请为每项任务使用唯一编号。"),
+                &written,
             );
             continue;
         }
-        seen.insert(norm_id(&id), line);
+        seen.insert(id.clone(), line);
         let title = text(row, L::Title);
         if title.is_empty() {
             issues.warn(
@@ -425,8 +426,11 @@ fn read_tasks(tb: &Table<'_, L>, year: i32, issues: &mut Issues) -> Vec<Task> {
             source: text(row, L::Source),
             stars,
             leader: text(row, L::Leader),
-            lead_unit,
-            coop_units: split_list(&text(row, L::CoopUnits)),
+            lead_unit: lead_unit.into(),
+            coop_units: split_list(&text(row, L::CoopUnits))
+                .into_iter()
+                .map(UnitName::new)
+                .collect(),
             owner: text(row, L::Owner),
             start,
             deadline,
@@ -467,7 +471,7 @@ fn resolve_units(tasks: &mut [Task], units: &[Unit], tb: &Table<'_, L>, issues: 
                     "任务 {} 的牵头单位“{}”不在“单位”工作表中，按原文保留。请核对单位名称或在“单位”工作表中补充（可填别名）。",
                     task.id, task.lead_unit
                 ),
-                &task.lead_unit.clone(),
+                task.lead_unit.as_str(),
             ),
         }
         task.coop_units = task
@@ -480,15 +484,15 @@ fn resolve_units(tasks: &mut [Task], units: &[Unit], tb: &Table<'_, L>, issues: 
 
 fn read_milestones(tb: &Table<'_, M>, tasks: &mut [Task], year: i32, issues: &mut Issues) {
     let sheet = tb.sheet.name.as_str();
-    let index: HashMap<String, usize> = tasks
+    let index: HashMap<TaskId, usize> = tasks
         .iter()
         .enumerate()
-        .map(|(i, t)| (norm_id(&t.id), i))
+        .map(|(i, t)| (t.id.clone(), i))
         .collect();
     for row in tb.rows() {
         let row = &row;
         let id = text(row, M::Id);
-        let Some(&ti) = index.get(&norm_id(&id)) else {
+        let Some(&ti) = index.get(&TaskId::new(&id)) else {
             issues.warn(
                 IssueCode::RowUnknownTask,
                 sheet,
@@ -549,7 +553,7 @@ fn read_evaluations(tb: &Table<'_, E>, units: &[Unit], issues: &mut Issues) -> V
                     ),
                     &written,
                 );
-                written.clone()
+                UnitName::new(written.clone())
             }
         };
         let mut score = |key: E, what: &str| {

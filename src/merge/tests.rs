@@ -518,8 +518,8 @@ mod props {
                         RowOutcome::Rejected
                     },
                     report: accepted.then(|| Report {
-                        task: id,
-                        unit: unit.clone().unwrap_or_default(),
+                        task: id.into(),
+                        unit: unit.clone().unwrap_or_default().into(),
                         status: Status::InProgress,
                         percent: 50.0,
                         progress: "x".into(),
@@ -546,7 +546,7 @@ mod props {
         CheckedFile {
             file,
             state,
-            unit,
+            unit: unit.map(Into::into),
             period: Some(Period::month(2023, 3)),
             fill_date: fill.map(|day| d(2023, 3, day)),
             sheets: vec!["S".into()],

@@ -76,11 +76,15 @@ pub fn form_specs<'a>(
                 period,
                 deadlines: tasks
                     .iter()
-                    .filter_map(|t| cal.effective_deadline(t).map(|d| (t.id.clone(), d)))
+                    .filter_map(|t| cal.effective_deadline(t).map(|d| (t.id.to_string(), d)))
                     .collect(),
                 prefill: tasks
                     .iter()
-                    .filter_map(|t| prefill.get(&t.id).map(|r| (t.id.clone(), r.clone())))
+                    .filter_map(|t| {
+                        prefill
+                            .get(t.id.as_str())
+                            .map(|r| (t.id.to_string(), r.clone()))
+                    })
                     .collect(),
                 tasks,
                 report_deadline,
@@ -307,7 +311,7 @@ fn form_body(
     let first = FORM_HEADER_ROW + 1;
     for (i, task) in spec.tasks.iter().enumerate() {
         let row = first + i as u32;
-        let pre = spec.prefill.get(&task.id);
+        let pre = spec.prefill.get(task.id.as_str());
         s.min_height(row, FORM_ROW_HEIGHT);
         for (c, &(key, who, look, _)) in FORM_COLUMNS.iter().enumerate() {
             let v: Val = match key {
@@ -318,7 +322,7 @@ fn form_body(
                 FormField::Leader => Val::Str(&task.leader),
                 FormField::Deadline => spec
                     .deadlines
-                    .get(&task.id)
+                    .get(task.id.as_str())
                     .copied()
                     .or(task.deadline)
                     .into(),
@@ -465,7 +469,10 @@ pub fn form_instructions(spec: &FormSpec) -> String {
         ),
     ]
     .join("\n");
-    let prefilled = spec.tasks.iter().any(|t| spec.prefill.contains_key(&t.id));
+    let prefilled = spec
+        .tasks
+        .iter()
+        .any(|t| spec.prefill.contains_key(t.id.as_str()));
     if prefilled {
         text.push_str(
             "\n6. 浅黄色单元格已预填上期报送的内容，请逐项更新为本期情况（完成进度、进展情况、填报日期等），不要原样报回。",
@@ -479,7 +486,7 @@ pub fn form_instructions(spec: &FormSpec) -> String {
 fn meta_sheet(spec: &FormSpec, mut ws: Worksheet) -> Result<Worksheet, XlsxError> {
     ws.set_name(META_SHEET)?;
     let values = [
-        spec.unit.name.clone(),
+        spec.unit.name.to_string(),
         spec.period.to_string(),
         FORM_VERSION.to_string(),
         spec.generated.clone(),
@@ -676,7 +683,7 @@ mod tests {
             period: r.period,
             deadlines: tasks
                 .iter()
-                .filter_map(|t| t.deadline.map(|d| (t.id.clone(), d)))
+                .filter_map(|t| t.deadline.map(|d| (t.id.to_string(), d)))
                 .collect(),
             prefill: if prefill {
                 tasks
@@ -684,8 +691,8 @@ mod tests {
                     .filter_map(|t| {
                         r.merged
                             .reports
-                            .get(&t.id)
-                            .map(|x| (t.id.clone(), x.clone()))
+                            .get(t.id.as_str())
+                            .map(|x| (t.id.to_string(), x.clone()))
                     })
                     .collect()
             } else {
@@ -747,7 +754,7 @@ mod tests {
         let ids: Vec<String> = r
             .ledger
             .tasks_of("区发改局")
-            .map(|t| t.id.clone())
+            .map(|t| t.id.to_string())
             .collect();
         assert_eq!(ids.len(), 3);
         for (i, id) in ids.iter().enumerate() {
@@ -830,7 +837,7 @@ mod tests {
         let range = wb.worksheet_range(FORM_SHEET).unwrap();
         for (i, t) in spec.tasks.iter().enumerate() {
             let row = FORM_HEADER_ROW + 1 + i as u32;
-            let Some(rep) = spec.prefill.get(&t.id) else {
+            let Some(rep) = spec.prefill.get(t.id.as_str()) else {
                 continue;
             };
             assert_eq!(
@@ -907,7 +914,7 @@ mod tests {
         for (i, t) in due.iter().enumerate() {
             let row = FORM_HEADER_ROW + 1 + i as u32;
             assert_eq!(cell_str(&range, row, col(FormField::Id)), t.id);
-            if let Some(rep) = r.merged.reports.get(&t.id) {
+            if let Some(rep) = r.merged.reports.get(t.id.as_str()) {
                 assert_eq!(
                     cell_str(&range, row, col(FormField::Status)),
                     rep.status.label()

@@ -5,6 +5,7 @@ use calamine::{open_workbook_auto, Data, DataType, Reader};
 use sha2::{Digest, Sha256};
 
 use super::*;
+use crate::schema::TaskId;
 
 fn opts(units: u32, tasks: u32, messy: f64, seed: u64) -> SampleOptions {
     SampleOptions::new(units, tasks, messy, seed, Period::month(2023, 3))
@@ -388,11 +389,8 @@ fn every_messy_kind(seed: u64) {
         );
         for e in &f.row_errors {
             let row = &rows[e.row as usize - 1];
-            let id = crate::text::norm_id(&e.task);
-            assert!(
-                row.iter().any(|c| crate::text::norm_id(c) == id),
-                "{e:?} in {row:?}"
-            );
+            let id = TaskId::new(&e.task);
+            assert!(row.iter().any(|c| TaskId::new(c) == id), "{e:?} in {row:?}");
         }
     }
     // Forms identified only by their task ids name no unit anywhere.

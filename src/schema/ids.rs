@@ -97,6 +97,18 @@ impl PartialEq<String> for TaskId {
     }
 }
 
+impl PartialEq<TaskId> for String {
+    fn eq(&self, other: &TaskId) -> bool {
+        *self == other.0
+    }
+}
+
+impl PartialEq<TaskId> for &str {
+    fn eq(&self, other: &TaskId) -> bool {
+        *self == other.0
+    }
+}
+
 impl Serialize for TaskId {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0)
@@ -219,6 +231,18 @@ impl PartialEq<&str> for UnitName {
 impl PartialEq<String> for UnitName {
     fn eq(&self, other: &String) -> bool {
         *self == **other
+    }
+}
+
+impl PartialEq<UnitName> for String {
+    fn eq(&self, other: &UnitName) -> bool {
+        *other == **self
+    }
+}
+
+impl PartialEq<UnitName> for &str {
+    fn eq(&self, other: &UnitName) -> bool {
+        *other == **self
     }
 }
 

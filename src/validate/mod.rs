@@ -14,7 +14,7 @@ use crate::model::{
 };
 use crate::period::Period;
 use crate::schema::a1::{a1, col_letters};
-use crate::schema::FormField;
+use crate::schema::{FormField, TaskId, UnitName};
 use crate::templates::templates;
 use crate::text::{norm_chars, norm_eq};
 use crate::value::{fmt_number, parse_date, parse_percent, parse_status, PercentError};
@@ -24,10 +24,10 @@ pub mod ident;
 /// A unit's accepted report on one task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
-    /// Canonical task id (as in the ledger).
-    pub task: String,
+    /// The task's id (as in the ledger).
+    pub task: TaskId,
     /// Canonical unit name.
-    pub unit: String,
+    pub unit: UnitName,
     pub status: Status,
     /// 0–100.
     pub percent: f64,
@@ -87,7 +87,7 @@ pub struct CheckedFile {
     pub file: SourceFile,
     pub state: FileState,
     /// Canonical unit name, when identified.
-    pub unit: Option<String>,
+    pub unit: Option<UnitName>,
     /// The period the form says it is for (the run's period when it names none).
     pub period: Option<Period>,
     /// 填报日期 of the form (the latest found), used to order duplicates.
@@ -294,12 +294,12 @@ struct FileChecker<'a> {
     forms: &'a [RawForm],
     ctx: &'a ValidateCtx<'a>,
     /// Canonical unit name.
-    unit: Option<String>,
+    unit: Option<UnitName>,
     /// Fill date found in a preamble/footer line (latest).
     form_fill_date: Option<NaiveDate>,
     issues: Vec<Issue>,
-    /// Canonical (or normalised raw) task id → (sheet, 1-based row) where first seen.
-    seen: HashMap<String, (String, u32)>,
+    /// Task id (canonical, or as written when unknown) → (sheet, 1-based row) where first seen.
+    seen: HashMap<TaskId, (String, u32)>,
 }
 
 impl<'a> FileChecker<'a> {
@@ -580,7 +580,7 @@ impl<'a> FileChecker<'a> {
                     &task_label,
                 )),
                 Some(t) => {
-                    task_label = Some(t.id.clone());
+                    task_label = Some(t.id.to_string());
                     if t.lead_unit != unit {
                         let coop = if t.coop_units.contains(&unit) {
                             "本单位是配合单位，进展由牵头单位汇总填报"
@@ -602,10 +602,7 @@ impl<'a> FileChecker<'a> {
                     }
                 }
             }
-            let key = task_label
-                .clone()
-                .map(|t| crate::text::norm_id(&t))
-                .unwrap_or_default();
+            let key = task_label.as_deref().map(TaskId::new).unwrap_or_default();
             match self.seen.get(&key) {
                 Some((s, r)) => {
                     let where_ = if *s == form.sheet {
@@ -944,7 +941,12 @@ fn rejected_whole(form: &RawForm, raw: &RawRow, ledger: &Ledger, reasons: &[Stri
     let task = if raw_id.is_empty() {
         None
     } else {
-        Some(ledger.task(&raw_id).map(|t| t.id.clone()).unwrap_or(raw_id))
+        Some(
+            ledger
+                .task(&raw_id)
+                .map(|t| t.id.to_string())
+                .unwrap_or(raw_id),
+        )
     };
     CheckedRow {
         sheet: form.sheet.clone(),
