@@ -1,7 +1,8 @@
 use super::testkit::*;
 use super::*;
-use crate::ingest::{Ingested, MatchedColumn};
+use crate::ingest::{Ingested, MatchedColumn, RawRow};
 use crate::model::IssueCode as C;
+use crate::model::{IssueCode, Severity};
 use crate::value::CellValue;
 
 /// A 发改 form identified by its 填报单位 line, with the given rows.
