@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::grid::Grid;
-use super::{MatchedColumn, RawCell, RawRow};
-use crate::schema::{a1, ColumnDef, Columns, Field};
+use super::grid::{Grid, GridCell};
+use super::raw::{Cells, MatchedColumn, RawCell, RawRow};
+use crate::schema::{ColumnDef, Columns, Field};
 use crate::text::trim;
 use crate::value::CellValue;
 
@@ -364,9 +364,7 @@ impl<F: Field> Iterator for DataRows<'_, F> {
     fn next(&mut self) -> Option<RawRow<F>> {
         let (grid, header) = (self.grid, self.header);
         // A merged area reaching down from the header is not data.
-        let own = |cell: &super::grid::GridCell| {
-            !cell.merged_from.is_some_and(|(orow, _)| orow <= header.row)
-        };
+        let own = |cell: &GridCell| !cell.merged_from.is_some_and(|(orow, _)| orow <= header.row);
         while self.next <= self.last {
             let r = self.next as u32;
             self.next += 1;
@@ -394,7 +392,7 @@ impl<F: Field> Iterator for DataRows<'_, F> {
             }
             let mut raw = RawRow {
                 row: r,
-                cells: super::Cells::with_capacity(header.columns.len()),
+                cells: Cells::with_capacity(header.columns.len()),
                 extra: Vec::new(),
             };
             let mut has_data = false;
@@ -437,33 +435,10 @@ impl<F: Field> Iterator for DataRows<'_, F> {
     }
 }
 
-/// Every non-empty cell of a data row as (header text, original value), in
-/// column order: its matched cells and its `extra` ones, headed by the
-/// header's text of the column (or its letter when the header cell is blank).
-pub(crate) fn original<F: Field>(
-    texts: &BTreeMap<u32, String>,
-    raw: &RawRow<F>,
-) -> Vec<(String, String)> {
-    let mut cells: Vec<(u32, &CellValue)> = raw
-        .cells
-        .iter()
-        .map(|(_, c)| (c.col, &c.value))
-        .chain(raw.extra.iter().map(|(c, v)| (*c, v)))
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
-    cells.sort_by_key(|(c, _)| *c);
-    cells
-        .into_iter()
-        .map(|(c, v)| {
-            let head = texts.get(&c).cloned().unwrap_or_else(|| a1::col_letters(c));
-            (head, v.display())
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::raw::original;
     use crate::schema::FormField::{self, *};
     use crate::templates::templates;
 

@@ -9,9 +9,11 @@ use anyhow::{anyhow, bail, Context};
 use chrono::Datelike;
 
 use super::grid::SheetGrid;
+use super::guard::{install_quiet_panic_hook, ParsingGuard};
 use super::header::{self, Header};
-use super::sniff::{self, Sniffed};
-use super::{FileFormat, RawRow};
+use super::raw::RawRow;
+use super::sniff::{self, FileFormat, Sniffed};
+use super::workbook::read_sheets;
 use crate::config::Limits;
 use crate::model::{Evaluation, Issue, IssueCode, Ledger, Milestone, Task, Unit};
 use crate::schema::a1::a1;
@@ -148,10 +150,10 @@ fn load_sheets(path: &Path, name: &str, limits: &Limits) -> anyhow::Result<Vec<S
         s.iter()
             .any(|sh| header::find_header(&sh.grid, &templates().ledger_tasks, L::Id).is_some())
     };
-    super::install_quiet_panic_hook();
+    install_quiet_panic_hook();
     match catch_unwind(AssertUnwindSafe(|| {
-        let _quiet = super::ParsingGuard::enter();
-        super::read_sheets(&bytes, format, limits, usable)
+        let _quiet = ParsingGuard::enter();
+        read_sheets(&bytes, format, limits, usable)
     })) {
         Ok(Ok(sheets)) => match sheets.iter().find(|s| s.truncated) {
             // A ledger read in part would turn real tasks into "unknown task ids".
@@ -162,15 +164,22 @@ fn load_sheets(path: &Path, name: &str, limits: &Limits) -> anyhow::Result<Vec<S
             )),
             None => Ok(sheets),
         },
-        Ok(Err((_, msg))) => Err(anyhow!("台账文件 {name} 无法读取：{msg}")),
+        Ok(Err(e)) => {
+            let (_, msg) = e.problem();
+            Err(anyhow!("台账文件 {name} 无法读取：{msg}"))
+        }
         Err(_) => Err(anyhow!(
             "台账文件 {name} 已损坏，无法读取。请在 Excel/WPS 中打开确认后重新保存再试"
         )),
     }
 }
 
-pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledger, Vec<Issue>)> {
-    let name = super::file_name(path);
+pub(crate) fn read_ledger(
+    path: &Path,
+    name: &str,
+    limits: &Limits,
+) -> anyhow::Result<(Ledger, Vec<Issue>)> {
+    let name = name.to_string();
     let tt = crate::timing::phase("  ledger load");
     let limits = &ledger_limits(limits);
     let sheets = load_sheets(path, &name, limits)?;

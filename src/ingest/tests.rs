@@ -10,6 +10,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use super::*;
 use crate::model::{Evaluation, Severity};
 use crate::schema::{FormField, NO_CATEGORY};
+use crate::value::CellValue;
 
 fn limits() -> Limits {
     Limits::default()
@@ -401,7 +402,7 @@ fn stray_cell_at_xfd1048576_reads_fast_without_a_huge_grid() {
         max_rows: 100_000,
         ..limits()
     };
-    let sheets = grid::read_workbook(&bytes, FileFormat::Xlsx, &capped, None).unwrap();
+    let sheets = workbook::read_workbook(&bytes, FileFormat::Xlsx, &capped, None).unwrap();
     assert_eq!(sheets[0].grid.len(), 6);
     assert!(sheets[0].truncated);
     // With a generous row limit the stray cell is kept, still sparsely.
@@ -409,7 +410,7 @@ fn stray_cell_at_xfd1048576_reads_fast_without_a_huge_grid() {
         max_rows: 2_000_000,
         ..limits()
     };
-    let sheets = grid::read_workbook(&bytes, FileFormat::Xlsx, &wide, None).unwrap();
+    let sheets = workbook::read_workbook(&bytes, FileFormat::Xlsx, &wide, None).unwrap();
     assert_eq!(sheets[0].grid.len(), 7);
     assert_eq!(sheets[0].grid.max_row(), Some(1_048_575));
     let r = ingest_file(&p, dir.path(), &wide);
