@@ -1,5 +1,5 @@
-//! The returned forms: which unit sends what (planned sequentially from the
-//! master RNG), and the files themselves (written in parallel, one RNG per unit).
+//! The returned forms themselves, as planned in `plan.rs` (written in
+//! parallel, one RNG per unit).
 
 use std::path::Path;
 
@@ -12,237 +12,14 @@ use rayon::prelude::*;
 
 use super::form::{self, Cell, FormDoc, HeaderStyle, Row, STANDARD};
 use super::ledger::{Data, TaskRec};
+use super::plan::{Plan, UnitPlan};
 use super::{
     days, pick, short_label, sub_seed, vocab, MessyKind, RowError, RowErrorKind, SampleFile,
-    SampleOptions, EXTRA, PRIMARY,
+    SampleOptions,
 };
 use crate::model::Status;
 use crate::period::Period;
 use crate::schema::FormField;
-
-/// What one reporting unit sends.
-pub struct UnitPlan {
-    pub unit: usize,
-    /// Due task indexes, ledger order.
-    pub due: Vec<usize>,
-    /// Sorted, deduplicated.
-    pub kinds: Vec<MessyKind>,
-    pub dir: &'static str,
-    pub file_name: String,
-    pub meta: bool,
-    pub row_errors: Vec<RowErrorKind>,
-    /// A task of another unit, for `RowErrorKind::OtherUnitTask`.
-    pub foreign: Option<usize>,
-    /// Tasks due last period (for `MessyKind::WrongPeriod`).
-    pub prev_due: Vec<usize>,
-}
-
-impl UnitPlan {
-    fn has(&self, k: MessyKind) -> bool {
-        self.kinds.contains(&k)
-    }
-    fn csv(&self) -> bool {
-        self.has(MessyKind::CsvUtf8Bom) || self.has(MessyKind::CsvGbk)
-    }
-}
-
-pub struct Plan {
-    pub due_units: u32,
-    pub silent: Option<usize>,
-    pub units: Vec<UnitPlan>,
-    /// Lock file: (dir, name) next to a unit's xlsx.
-    pub lock: Option<(&'static str, String, String)>,
-    pub note_file: bool,
-}
-
-const DIRS: [(&str, u32); 4] = [("", 50), ("邮件", 25), ("U盘", 15), ("微信", 10)];
-
-pub fn plan(data: &Data, opts: &SampleOptions, rng: &mut ChaCha8Rng) -> Plan {
-    let period = opts.period;
-    let prev = period.prev();
-    let due: Vec<Vec<usize>> = data
-        .by_unit
-        .iter()
-        .map(|ts| {
-            ts.iter()
-                .copied()
-                .filter(|&t| period.is_due(data.tasks[t].stars))
-                .collect()
-        })
-        .collect();
-    let reporting: Vec<usize> = (0..data.units.len())
-        .filter(|&u| !due[u].is_empty())
-        .collect();
-    let n_messy = if opts.messy > 0.0 && !reporting.is_empty() {
-        ((opts.messy * reporting.len() as f64).round() as usize).clamp(1, reporting.len())
-    } else {
-        0
-    };
-    let mut order = reporting.clone();
-    order.shuffle(rng);
-    let messy: Vec<usize> = order[..n_messy].to_vec();
-    let silent = (n_messy >= 2).then(|| messy[n_messy - 1]);
-
-    let mut kinds: Vec<Vec<MessyKind>> = vec![Vec::new(); data.units.len()];
-    for (k, &u) in messy.iter().enumerate() {
-        if Some(u) == silent {
-            continue;
-        }
-        let mut primary = PRIMARY[k % PRIMARY.len()];
-        if primary == MessyKind::MergedProblems && due[u].len() < 2 {
-            primary = MessyKind::DateFormats;
-        }
-        let prev_due = data.by_unit[u]
-            .iter()
-            .any(|&t| prev.is_due(data.tasks[t].stars));
-        if primary == MessyKind::WrongPeriod && !prev_due {
-            primary = MessyKind::StatusSynonyms;
-        }
-        let mut ks = vec![primary];
-        if rng.random_bool(0.5) {
-            let e = *pick(rng, &EXTRA);
-            let conflict = e == MessyKind::AliasHeaders && primary == MessyKind::EnglishHeaders;
-            if !conflict {
-                ks.push(e);
-            }
-        }
-        if primary != MessyKind::RowErrors && rng.random_bool(0.15) {
-            ks.push(MessyKind::RowErrors);
-        }
-        ks.sort();
-        ks.dedup();
-        kinds[u] = ks;
-    }
-
-    // Row errors: spread every kind over the files that have them.
-    let with_errors: Vec<usize> = messy
-        .iter()
-        .copied()
-        .filter(|&u| kinds[u].contains(&MessyKind::RowErrors))
-        .collect();
-    let per_file = RowErrorKind::ALL
-        .len()
-        .div_ceil(with_errors.len().max(1))
-        .max(1);
-    let mut errors: Vec<Vec<RowErrorKind>> = vec![Vec::new(); data.units.len()];
-    let mut foreign: Vec<Option<usize>> = vec![None; data.units.len()];
-    let mut counter = 0usize;
-    for &u in &with_errors {
-        let mut edits = 0;
-        let mut tries = 0;
-        while errors[u].len() < per_file && tries < RowErrorKind::ALL.len() {
-            let k = RowErrorKind::ALL[counter % RowErrorKind::ALL.len()];
-            counter += 1;
-            tries += 1;
-            if k.edits_row() {
-                if edits >= due[u].len() {
-                    continue;
-                }
-                edits += 1;
-            }
-            if k == RowErrorKind::OtherUnitTask {
-                if data.units.len() < 2 {
-                    continue;
-                }
-                let f = loop {
-                    let t = rng.random_range(0..data.tasks.len());
-                    if data.tasks[t].unit != u {
-                        break t;
-                    }
-                };
-                foreign[u] = Some(f);
-            }
-            errors[u].push(k);
-        }
-    }
-
-    let dir_total: u32 = DIRS.iter().map(|d| d.1).sum();
-    let short = short_label(&period);
-    let mut neutral = 0;
-    let mut units = Vec::new();
-    for &u in &reporting {
-        let mut x = rng.random_range(0..dir_total);
-        let mut dir = DIRS[0].0;
-        for d in DIRS {
-            if x < d.1 {
-                dir = d.0;
-                break;
-            }
-            x -= d.1;
-        }
-        if Some(u) == silent {
-            continue;
-        }
-        let ks = std::mem::take(&mut kinds[u]);
-        let csv = ks.contains(&MessyKind::CsvUtf8Bom) || ks.contains(&MessyKind::CsvGbk);
-        let ext = if csv { "csv" } else { "xlsx" };
-        let anonymous =
-            ks.contains(&MessyKind::UnitInTitleOnly) || ks.contains(&MessyKind::UnitByTaskIdsOnly);
-        let file_name = if anonymous {
-            neutral += 1;
-            let base = *pick(
-                rng,
-                &[
-                    "反馈表",
-                    "重点工作推进情况表",
-                    "新建 Microsoft Excel 工作表",
-                ],
-            );
-            format!("{base}({neutral}).{ext}")
-        } else {
-            format!("{}-{short}.{ext}", data.units[u].stem)
-        };
-        let identity_hidden = anonymous || ks.contains(&MessyKind::UnitInFileNameOnly);
-        let meta = if ks.is_empty() {
-            true
-        } else if identity_hidden || csv {
-            false
-        } else {
-            rng.random_bool(0.5)
-        };
-        let prev_due = if ks.contains(&MessyKind::WrongPeriod) {
-            data.by_unit[u]
-                .iter()
-                .copied()
-                .filter(|&t| prev.is_due(data.tasks[t].stars))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        units.push(UnitPlan {
-            unit: u,
-            due: due[u].clone(),
-            kinds: ks,
-            dir,
-            file_name,
-            meta,
-            row_errors: std::mem::take(&mut errors[u]),
-            foreign: foreign[u],
-            prev_due,
-        });
-    }
-    let lock = if n_messy > 0 {
-        units
-            .iter()
-            .find(|p| !p.csv() && !p.has(MessyKind::DuplicatePair))
-            .map(|p| {
-                (
-                    p.dir,
-                    format!("~${}", p.file_name),
-                    data.units[p.unit].contact.clone(),
-                )
-            })
-    } else {
-        None
-    };
-    Plan {
-        due_units: reporting.len() as u32,
-        silent,
-        units,
-        lock,
-        note_file: n_messy > 0,
-    }
-}
 
 /// What a unit reports for one task.
 #[derive(Debug, Clone)]
@@ -474,17 +251,7 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
     let p = ctx.plan;
     let unit = &ctx.data.units[p.unit];
     let label = ctx.period.label();
-    let style = if p.has(MessyKind::EnglishHeaders) {
-        HeaderStyle::English
-    } else if p.has(MessyKind::AliasHeaders) {
-        if p.unit % 2 == 0 {
-            HeaderStyle::Alias
-        } else {
-            HeaderStyle::Alias2
-        }
-    } else {
-        HeaderStyle::Canonical
-    };
+    let style = header_style(p);
     let mut cols: Vec<FormField> = STANDARD
         .iter()
         .copied()
@@ -503,8 +270,6 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
     };
     let unit_line = (!generic && !p.has(MessyKind::UnitInTitleOnly))
         .then(|| format!("填报单位：{}　报送期次：{label}", unit.name));
-    let colv = cols.clone();
-    let col = |c: FormField| colv.iter().position(|x| *x == c).expect("column present");
     let mut rows: Vec<Row> = tasks
         .iter()
         .enumerate()
@@ -515,7 +280,6 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
             blank: false,
         })
         .collect();
-    let ncols = cols.len();
     let mut doc = FormDoc {
         sheet: "推进表".to_string(),
         style,
@@ -531,11 +295,45 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
         generated: ctx.fill_date,
         cols,
     };
-    // Deliberate row errors, each on its own row where possible.
+    add_row_errors(ctx, &doc.cols, &mut rows, rng);
+    if p.has(MessyKind::BlankRowsAndNote) {
+        add_blank_rows_and_note(&mut doc, &mut rows, rng);
+    }
+    if p.has(MessyKind::MergedProblems) && !p.csv() {
+        merge_problems(&mut doc, &mut rows, rng);
+    }
+    doc.rows = rows;
+    doc
+}
+
+/// How the unit's form spells its headers.
+fn header_style(p: &UnitPlan) -> HeaderStyle {
+    if p.has(MessyKind::EnglishHeaders) {
+        HeaderStyle::English
+    } else if p.has(MessyKind::AliasHeaders) {
+        if p.unit % 2 == 0 {
+            HeaderStyle::Alias
+        } else {
+            HeaderStyle::Alias2
+        }
+    } else {
+        HeaderStyle::Canonical
+    }
+}
+
+/// The 0-based position of a column the form has.
+fn col_of(cols: &[FormField], c: FormField) -> usize {
+    cols.iter().position(|x| *x == c).expect("column present")
+}
+
+/// The plan's deliberate row errors, each on its own row where possible:
+/// edits first, on the original rows; then the rows that are added.
+fn add_row_errors(ctx: &Ctx, cols: &[FormField], rows: &mut Vec<Row>, rng: &mut ChaCha8Rng) {
+    let p = ctx.plan;
+    let col = |c: FormField| col_of(cols, c);
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.shuffle(rng);
     let mut next_row = order.into_iter();
-    // Edits first, on the original rows; then the rows that are added.
     let (edits, adds): (Vec<RowErrorKind>, Vec<RowErrorKind>) =
         p.row_errors.iter().partition(|k| k.edits_row());
     for k in edits.into_iter().chain(adds) {
@@ -548,26 +346,26 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
         match k {
             RowErrorKind::InvalidStatus => {
                 let c = col(FormField::Status);
-                edit(&mut rows, &|r| r.cells[c] = Cell::text("差不多"));
+                edit(rows, &|r| r.cells[c] = Cell::text("差不多"));
             }
             RowErrorKind::PercentText => {
                 let c = col(FormField::Percent);
-                edit(&mut rows, &|r| r.cells[c] = Cell::text("过半"));
+                edit(rows, &|r| r.cells[c] = Cell::text("过半"));
             }
             RowErrorKind::PercentOver100 => {
                 let c = col(FormField::Percent);
-                edit(&mut rows, &|r| r.cells[c] = Cell::Number(120.0));
+                edit(rows, &|r| r.cells[c] = Cell::Number(120.0));
             }
             RowErrorKind::DoneLowPercent => {
                 let (cs, cp) = (col(FormField::Status), col(FormField::Percent));
-                edit(&mut rows, &|r| {
+                edit(rows, &|r| {
                     r.cells[cs] = Cell::text("已完成");
                     r.cells[cp] = Cell::Number(40.0);
                 });
             }
             RowErrorKind::AlteredTitle => {
                 let c = col(FormField::Title);
-                edit(&mut rows, &|r| {
+                edit(rows, &|r| {
                     if let Cell::Text(s) = &r.cells[c] {
                         r.cells[c] = Cell::text(format!("{s}等相关工作"));
                     }
@@ -575,7 +373,7 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
             }
             RowErrorKind::MissingProgress => {
                 let c = col(FormField::Progress);
-                edit(&mut rows, &|r| r.cells[c] = Cell::Empty);
+                edit(rows, &|r| r.cells[c] = Cell::Empty);
             }
             RowErrorKind::UnknownTask => {
                 let src = rng.random_range(0..rows.len());
@@ -589,20 +387,7 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
             }
             RowErrorKind::OtherUnitTask => {
                 if let Some(f) = p.foreign {
-                    let t = &ctx.data.tasks[f];
-                    let as_of = ctx.period.end();
-                    let rep = report(t, as_of, rng);
-                    let n = rows.len();
-                    let mut cells = row_cells(ctx, &colv, t, &rep, n);
-                    if let Some(c) = colv.iter().position(|x| *x == FormField::Seq) {
-                        cells[c] = Cell::Number((n + 1) as f64);
-                    }
-                    rows.push(Row {
-                        cells,
-                        task: Some(t.id.clone()),
-                        error: Some(k),
-                        blank: false,
-                    });
+                    rows.push(other_unit_row(ctx, cols, f, rows.len(), rng));
                 }
             }
             RowErrorKind::DuplicateRow => {
@@ -613,46 +398,64 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
             }
         }
     }
+}
 
-    if p.has(MessyKind::BlankRowsAndNote) {
-        if rows.len() > 1 {
-            let at = rng.random_range(1..rows.len());
-            rows.insert(at, blank(ncols));
-        }
-        for _ in 0..rng.random_range(1..3) {
-            rows.push(blank(ncols));
-        }
-        doc.note = Some(
-            "填表说明：1.当前状态填写未启动、正在办理、已落实、已完成；2.完成进度填写0-100的数字；\
-             3.不能按期完成的须填写延期说明；4.请于每月末前报送区政府督查室。"
-                .to_string(),
-        );
+/// A row for another unit's task `f`, added as row `n` of the form.
+fn other_unit_row(ctx: &Ctx, cols: &[FormField], f: usize, n: usize, rng: &mut ChaCha8Rng) -> Row {
+    let t = &ctx.data.tasks[f];
+    let as_of = ctx.period.end();
+    let rep = report(t, as_of, rng);
+    let mut cells = row_cells(ctx, cols, t, &rep, n);
+    if let Some(c) = cols.iter().position(|x| *x == FormField::Seq) {
+        cells[c] = Cell::Number((n + 1) as f64);
     }
+    Row {
+        cells,
+        task: Some(t.id.clone()),
+        error: Some(RowErrorKind::OtherUnitTask),
+        blank: false,
+    }
+}
 
-    if p.has(MessyKind::MergedProblems) && !p.csv() {
-        let c = col(FormField::Problems);
-        // A run of 2–3 consecutive data rows without blanks or deliberate errors.
-        let want = rng.random_range(2..=3usize);
-        let ok = |r: &Row| !r.blank && r.error.is_none();
-        let mut found = None;
-        for len in (2..=want).rev() {
-            found = (0..rows.len().saturating_sub(len - 1))
-                .find(|&a| rows[a..a + len].iter().all(ok))
-                .map(|a| (a, a + len - 1));
-            if found.is_some() {
-                break;
-            }
-        }
-        if let Some((a, b)) = found {
-            rows[a].cells[c] = Cell::text(pick(rng, vocab::PROBLEMS).to_string());
-            for r in &mut rows[a + 1..=b] {
-                r.cells[c] = Cell::Empty;
-            }
-            doc.merges.push((a, b, c));
+/// A blank row among the data, one or two below it, and a 填表说明 note.
+fn add_blank_rows_and_note(doc: &mut FormDoc, rows: &mut Vec<Row>, rng: &mut ChaCha8Rng) {
+    let ncols = doc.cols.len();
+    if rows.len() > 1 {
+        let at = rng.random_range(1..rows.len());
+        rows.insert(at, blank(ncols));
+    }
+    for _ in 0..rng.random_range(1..3) {
+        rows.push(blank(ncols));
+    }
+    doc.note = Some(
+        "填表说明：1.当前状态填写未启动、正在办理、已落实、已完成；2.完成进度填写0-100的数字；\
+         3.不能按期完成的须填写延期说明；4.请于每月末前报送区政府督查室。"
+            .to_string(),
+    );
+}
+
+/// One 存在问题 merged over a run of 2–3 consecutive data rows without
+/// blanks or deliberate errors.
+fn merge_problems(doc: &mut FormDoc, rows: &mut [Row], rng: &mut ChaCha8Rng) {
+    let c = col_of(&doc.cols, FormField::Problems);
+    let want = rng.random_range(2..=3usize);
+    let ok = |r: &Row| !r.blank && r.error.is_none();
+    let mut found = None;
+    for len in (2..=want).rev() {
+        found = (0..rows.len().saturating_sub(len - 1))
+            .find(|&a| rows[a..a + len].iter().all(ok))
+            .map(|a| (a, a + len - 1));
+        if found.is_some() {
+            break;
         }
     }
-    doc.rows = rows;
-    doc
+    if let Some((a, b)) = found {
+        rows[a].cells[c] = Cell::text(pick(rng, vocab::PROBLEMS).to_string());
+        for r in &mut rows[a + 1..=b] {
+            r.cells[c] = Cell::Empty;
+        }
+        doc.merges.push((a, b, c));
+    }
 }
 
 fn blank(n: usize) -> Row {
