@@ -15,6 +15,7 @@ pub mod period;
 pub mod pipeline;
 pub mod report;
 pub mod samples;
+pub mod schema;
 pub mod score;
 pub mod store;
 pub mod templates;

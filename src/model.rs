@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::text::{norm_id, norm_name};
+use crate::schema::{a1, TaskId, UnitName};
+use crate::text::norm_name;
 
 /// The four canonical statuses of a task (seed 002: 已完成、已落实、正在办理; plus 未启动).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -131,17 +132,17 @@ pub struct Milestone {
 /// One task of the master ledger (台账).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
-    /// Normalised id (half-width, trimmed) — the join key.
-    pub id: String,
+    /// The join key (normalised once: [`TaskId`]).
+    pub id: TaskId,
     pub title: String,
     pub source: String,
     /// 3, 4 or 5.
     pub stars: u8,
     pub leader: String,
     /// Canonical name of the lead unit (牵头单位): it reports and is scored.
-    pub lead_unit: String,
+    pub lead_unit: UnitName,
     /// Canonical names of cooperating units (listed, not scored).
-    pub coop_units: Vec<String>,
+    pub coop_units: Vec<UnitName>,
     pub owner: String,
     pub start: Option<NaiveDate>,
     /// 完成时限 as written in the ledger (None when only 交办日期 is given).
@@ -157,7 +158,8 @@ pub struct Task {
 /// A responsible unit (单位 sheet).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
-    pub name: String,
+    /// As written on the 单位 sheet.
+    pub name: UnitName,
     pub code: Option<String>,
     pub category: String,
     pub aliases: Vec<String>,
@@ -168,7 +170,7 @@ pub struct Unit {
 /// Seed 001's four evaluations of a unit (评价 sheet), 0–100 each.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Evaluation {
-    pub unit: String,
+    pub unit: UnitName,
     pub self_eval: Option<f64>,
     pub team: Option<f64>,
     pub public: Option<f64>,
@@ -182,15 +184,16 @@ pub struct Ledger {
     pub units: Vec<Unit>,
     pub evaluations: Vec<Evaluation>,
     #[serde(skip)]
-    task_index: HashMap<String, usize>,
+    task_index: HashMap<TaskId, usize>,
+    /// Normalised name, code or alias → unit.
     #[serde(skip)]
     unit_index: HashMap<String, usize>,
     /// Longest key of `unit_index`, in characters (bounds `find_unit_in`).
     #[serde(skip)]
     unit_key_chars: usize,
-    /// Lead unit (as written in `tasks`) → indexes of its tasks, in ledger order.
+    /// Lead unit → indexes of its tasks, in ledger order.
     #[serde(skip)]
-    tasks_by_unit: HashMap<String, Vec<usize>>,
+    tasks_by_unit: HashMap<UnitName, Vec<usize>>,
 }
 
 impl Ledger {
@@ -214,11 +217,11 @@ impl Ledger {
             .tasks
             .iter()
             .enumerate()
-            .map(|(i, t)| (norm_id(&t.id), i))
+            .map(|(i, t)| (t.id.clone(), i))
             .collect();
         self.unit_index.clear();
         for (i, u) in self.units.iter().enumerate() {
-            self.unit_index.insert(norm_name(&u.name), i);
+            self.unit_index.insert(u.name.key().to_string(), i);
             if let Some(code) = &u.code {
                 if !code.trim().is_empty() {
                     self.unit_index.entry(norm_name(code)).or_insert(i);
@@ -245,7 +248,12 @@ impl Ledger {
 
     /// Look a task up by id, in any spelling (`Ｔ０１－００１ ` finds `T01-001`).
     pub fn task(&self, id: &str) -> Option<&Task> {
-        self.task_index.get(&norm_id(id)).map(|&i| &self.tasks[i])
+        self.task_by_id(&TaskId::new(id))
+    }
+
+    /// Look a task up by its id.
+    pub fn task_by_id(&self, id: &TaskId) -> Option<&Task> {
+        self.task_index.get(id).map(|&i| &self.tasks[i])
     }
 
     /// Resolve a unit by its exact name, code or alias (after normalisation).
@@ -291,7 +299,12 @@ impl Ledger {
     }
 
     /// Tasks whose lead unit is `unit` (canonical name), in ledger order.
-    pub fn tasks_of<'a>(&'a self, unit: &'a str) -> impl Iterator<Item = &'a Task> + 'a {
+    pub fn tasks_of<'a>(&'a self, unit: &str) -> impl Iterator<Item = &'a Task> + 'a {
+        self.tasks_of_unit(&UnitName::new(unit))
+    }
+
+    /// Tasks whose lead unit is `unit`, in ledger order.
+    pub fn tasks_of_unit<'a>(&'a self, unit: &UnitName) -> impl Iterator<Item = &'a Task> + 'a {
         self.tasks_by_unit
             .get(unit)
             .into_iter()
@@ -300,7 +313,7 @@ impl Ledger {
     }
 
     pub fn evaluation(&self, unit: &str) -> Option<&Evaluation> {
-        self.evaluations.iter().find(|e| e.unit == unit)
+        self.evaluations.iter().find(|e| e.unit.as_str() == unit)
     }
 }
 
@@ -489,7 +502,7 @@ pub fn issue_sort_key(i: &Issue) -> impl Ord + '_ {
     (
         i.file.as_deref().unwrap_or(""),
         i.sheet.as_deref().unwrap_or(""),
-        i.cell.as_deref().map(a1_sort_key).unwrap_or((0, 0)),
+        i.cell.as_deref().map(a1::sort_key).unwrap_or((0, 0)),
         i.code,
         i.task.as_deref().unwrap_or(""),
         i.unit.as_deref().unwrap_or(""),
@@ -497,52 +510,9 @@ pub fn issue_sort_key(i: &Issue) -> impl Ord + '_ {
     )
 }
 
-/// (row, column) of an A1 reference, for ordering.
-pub fn a1_sort_key(a1: &str) -> (u32, u32) {
-    let mut col: u32 = 0;
-    let mut row: u32 = 0;
-    for c in a1.chars() {
-        if c.is_ascii_alphabetic() {
-            col = col * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1);
-        } else if let Some(d) = c.to_digit(10) {
-            row = row.saturating_mul(10).saturating_add(d);
-        }
-    }
-    (row, col)
-}
-
-/// A1 reference of a 0-based (row, col).
-pub fn a1(row: u32, col: u32) -> String {
-    let mut name = String::new();
-    let mut c = col + 1;
-    while c > 0 {
-        let rem = (c - 1) % 26;
-        name.insert(0, (b'A' + rem as u8) as char);
-        c = (c - 1) / 26;
-    }
-    format!("{}{}", name, row + 1)
-}
-
-/// Column letters of a 0-based column.
-pub fn col_name(col: u32) -> String {
-    let s = a1(0, col);
-    s.trim_end_matches('1').to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a1_refs() {
-        assert_eq!(a1(0, 0), "A1");
-        assert_eq!(a1(6, 3), "D7");
-        assert_eq!(a1(0, 25), "Z1");
-        assert_eq!(a1(9, 26), "AA10");
-        assert_eq!(a1(0, 16383), "XFD1");
-        assert_eq!(col_name(27), "AB");
-        assert_eq!(a1_sort_key("AA10"), (10, 27));
-    }
 
     #[test]
     fn card_order() {

@@ -44,7 +44,7 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
         .units
         .iter()
         .filter(|u| !specs.iter().any(|s| s.unit.name == u.name))
-        .map(|u| u.name.clone())
+        .map(|u| u.name.to_string())
         .collect();
     if !ui.quiet {
         let bold = Style::new().bold();

@@ -1,6 +1,6 @@
 //! CSV returns: UTF-8 (BOM stripped) or GB18030/GBK, delimiter sniffed.
 
-use super::grid::{Grid, ReadError, SheetGrid};
+use super::grid::{cell_len, Grid, ReadError, SheetGrid, MAX_COL};
 use crate::config::Limits;
 use crate::value::CellValue;
 
@@ -82,11 +82,11 @@ pub(crate) fn read_csv(bytes: &[u8], limits: &Limits) -> Result<SheetGrid, ReadE
             // Past column XFD nothing is a form column; the cell budget is
             // checked per cell so one absurdly long line cannot fill memory.
             let Ok(c) = u32::try_from(c) else { break };
-            if c > super::grid::MAX_COL {
+            if c > MAX_COL {
                 break;
             }
             let v = csv_value(field);
-            super::grid::cell_len(&v)?;
+            cell_len(&v)?;
             grid.set(r, c, v);
             if grid.len() as u64 > limits.max_cells {
                 return Err(ReadError::TooLarge(format!(

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::grid::Grid;
-use super::{MatchedColumn, RawCell, RawRow};
-use crate::templates::{ColumnDef, Columns};
+use super::grid::{Grid, GridCell};
+use super::raw::{Cells, MatchedColumn, RawCell, RawRow};
+use crate::schema::{ColumnDef, Columns, Field};
 use crate::text::trim;
 use crate::value::CellValue;
 
@@ -33,23 +33,34 @@ const NOTE_PREFIXES: [&str; 16] = [
 ];
 
 /// A header found in a sheet.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct Header {
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Header<F> {
     /// The lower (or only) header row.
     pub row: u32,
     /// The upper header row (== row for a one-row header).
     pub first_row: u32,
-    pub columns: Vec<MatchedColumn>,
-    pub duplicates: Vec<MatchedColumn>,
+    pub columns: Vec<MatchedColumn<F>>,
+    pub duplicates: Vec<MatchedColumn<F>>,
     /// Header text of every non-empty header column, matched or not.
     pub texts: BTreeMap<u32, String>,
 }
 
-impl Header {
-    pub fn missing_required(&self, cols: &Columns) -> Vec<String> {
+impl<F: Field> Header<F> {
+    fn new(row: u32, first_row: u32) -> Self {
+        Header {
+            row,
+            first_row,
+            columns: Vec::new(),
+            duplicates: Vec::new(),
+            texts: BTreeMap::new(),
+        }
+    }
+
+    /// The required columns the header lacks.
+    pub fn missing_required(&self, cols: &Columns<F>) -> Vec<F> {
         cols.required()
             .filter(|d| !self.columns.iter().any(|c| c.key == d.key))
-            .map(|d| d.key.clone())
+            .map(|d| d.key)
             .collect()
     }
 }
@@ -66,16 +77,16 @@ fn cell_text(v: &CellValue) -> String {
 /// header, and the column it names alone, worked out once: each row is read
 /// alone, joined under the row above, and as the upper half of the next
 /// row's header.
-struct RowTexts(Vec<Vec<ScannedCell>>);
+struct RowTexts<F: Field>(Vec<Vec<ScannedCell<F>>>);
 
-struct ScannedCell {
+struct ScannedCell<F: Field> {
     col: u32,
     text: String,
-    column: Option<&'static ColumnDef>,
+    column: Option<&'static ColumnDef<F>>,
 }
 
-impl RowTexts {
-    fn new(grid: &Grid, last: u32, cols: &'static Columns) -> RowTexts {
+impl<F: Field> RowTexts<F> {
+    fn new(grid: &Grid, last: u32, cols: &'static Columns<F>) -> RowTexts<F> {
         let mut buf = String::new();
         RowTexts(
             (0..=last)
@@ -100,7 +111,7 @@ impl RowTexts {
         )
     }
 
-    fn cell(&self, row: u32, col: u32) -> Option<&ScannedCell> {
+    fn cell(&self, row: u32, col: u32) -> Option<&ScannedCell<F>> {
         let cells = self.0.get(row as usize)?;
         cells
             .binary_search_by_key(&col, |c| c.col)
@@ -114,7 +125,7 @@ impl RowTexts {
     }
 
     /// The column the cell's text names on its own.
-    fn column(&self, row: u32, col: u32) -> Option<&'static ColumnDef> {
+    fn column(&self, row: u32, col: u32) -> Option<&'static ColumnDef<F>> {
         self.cell(row, col).and_then(|c| c.column)
     }
 }
@@ -122,25 +133,21 @@ impl RowTexts {
 /// Match one header row, optionally joined with the row above it. The
 /// header texts of unmatched columns (`Header::texts`) are filled in only
 /// `with_texts` (for the chosen header, not for every row tried).
-fn match_row(
+fn match_row<F: Field>(
     grid: &Grid,
-    texts: &RowTexts,
-    cols: &'static Columns,
+    texts: &RowTexts<F>,
+    cols: &'static Columns<F>,
     row: u32,
     upper: Option<u32>,
     with_texts: bool,
-) -> Header {
+) -> Header<F> {
     let mut colset: Vec<u32> = grid.row(row).map(|(c, _)| c).collect();
     if let Some(u) = upper {
         colset.extend(grid.row(u).map(|(c, _)| c));
         colset.sort_unstable();
         colset.dedup();
     }
-    let mut h = Header {
-        row,
-        first_row: upper.unwrap_or(row),
-        ..Default::default()
-    };
+    let mut h = Header::new(row, upper.unwrap_or(row));
     let mut joined = String::new();
     let mut buf = String::new();
     for c in colset {
@@ -175,7 +182,7 @@ fn match_row(
         }
         if let Some((d, text)) = found {
             let m = MatchedColumn {
-                key: d.key.as_str(),
+                key: d.key,
                 col: c,
                 header: text.to_string(),
             };
@@ -220,10 +227,14 @@ fn upper_is_group_row(grid: &Grid, upper: u32, row: u32) -> bool {
 
 /// Find the header in the first rows: a row with ≥2 matched columns, one of
 /// them `key_col`; the candidate with most matches wins.
-pub(crate) fn find_header(grid: &Grid, cols: &'static Columns, key_col: &str) -> Option<Header> {
+pub(crate) fn find_header<F: Field>(
+    grid: &Grid,
+    cols: &'static Columns<F>,
+    key_col: F,
+) -> Option<Header<F>> {
     let last = grid.max_row()?.min(HEADER_SCAN_ROWS - 1);
     let texts = RowTexts::new(grid, last, cols);
-    let mut best: Option<Header> = None;
+    let mut best: Option<Header<F>> = None;
     for row in 0..=last {
         let single = match_row(grid, &texts, cols, row, None, false);
         let mut cand = single;
@@ -289,7 +300,7 @@ pub(crate) fn row_text(grid: &Grid, row: u32) -> String {
 }
 
 /// Non-empty rows above the header, as text lines.
-pub(crate) fn preamble(grid: &Grid, header: &Header) -> Vec<String> {
+pub(crate) fn preamble<F>(grid: &Grid, header: &Header<F>) -> Vec<String> {
     (0..header.first_row)
         .map(|r| row_text(grid, r))
         .filter(|t| !t.is_empty())
@@ -297,17 +308,20 @@ pub(crate) fn preamble(grid: &Grid, header: &Header) -> Vec<String> {
 }
 
 /// Data rows below the header and the footer lines (notes, signatures).
-pub(crate) fn extract_rows(grid: &Grid, header: &Header) -> (Vec<RawRow>, Vec<String>) {
+pub(crate) fn extract_rows<F: Field>(
+    grid: &Grid,
+    header: &Header<F>,
+) -> (Vec<RawRow<F>>, Vec<String>) {
     extract_rows_with(grid, header, true)
 }
 
 /// [`extract_rows`], filling `RawRow::extra` only when `original` is set
 /// (the ledger never shows it: a copy of every cell saved).
-pub(crate) fn extract_rows_with(
+pub(crate) fn extract_rows_with<F: Field>(
     grid: &Grid,
-    header: &Header,
+    header: &Header<F>,
     original: bool,
-) -> (Vec<RawRow>, Vec<String>) {
+) -> (Vec<RawRow<F>>, Vec<String>) {
     let mut it = data_rows(grid, header, original);
     let rows = it.by_ref().collect();
     (rows, it.footer)
@@ -316,7 +330,11 @@ pub(crate) fn extract_rows_with(
 /// The data rows below the header one at a time (what [`extract_rows_with`]
 /// collects), so that a big sheet's rows need not all be held at once. The
 /// footer lines met so far are in `footer`.
-pub(crate) fn data_rows<'a>(grid: &'a Grid, header: &'a Header, original: bool) -> DataRows<'a> {
+pub(crate) fn data_rows<'a, F: Field>(
+    grid: &'a Grid,
+    header: &'a Header<F>,
+    original: bool,
+) -> DataRows<'a, F> {
     DataRows {
         grid,
         header,
@@ -329,9 +347,9 @@ pub(crate) fn data_rows<'a>(grid: &'a Grid, header: &'a Header, original: bool) 
 }
 
 /// Iterator of [`data_rows`].
-pub(crate) struct DataRows<'a> {
+pub(crate) struct DataRows<'a, F> {
     grid: &'a Grid,
-    header: &'a Header,
+    header: &'a Header<F>,
     original: bool,
     /// Next sheet row to look at, and the last one (inclusive).
     next: u64,
@@ -340,15 +358,13 @@ pub(crate) struct DataRows<'a> {
     pub footer: Vec<String>,
 }
 
-impl Iterator for DataRows<'_> {
-    type Item = RawRow;
+impl<F: Field> Iterator for DataRows<'_, F> {
+    type Item = RawRow<F>;
 
-    fn next(&mut self) -> Option<RawRow> {
+    fn next(&mut self) -> Option<RawRow<F>> {
         let (grid, header) = (self.grid, self.header);
         // A merged area reaching down from the header is not data.
-        let own = |cell: &super::grid::GridCell| {
-            !cell.merged_from.is_some_and(|(orow, _)| orow <= header.row)
-        };
+        let own = |cell: &GridCell| !cell.merged_from.is_some_and(|(orow, _)| orow <= header.row);
         while self.next <= self.last {
             let r = self.next as u32;
             self.next += 1;
@@ -376,15 +392,18 @@ impl Iterator for DataRows<'_> {
             }
             let mut raw = RawRow {
                 row: r,
-                cells: super::Cells::with_capacity(header.columns.len()),
-                ..Default::default()
+                cells: Cells::with_capacity(header.columns.len()),
+                extra: Vec::new(),
             };
             let mut has_data = false;
             for m in &header.columns {
                 let cell = grid.get(r, m.col).filter(|c| own(c));
                 let rc = match cell {
                     Some(c) => {
-                        if c.merged_from.is_none() && m.key != "seq" && !c.value.is_empty() {
+                        if c.merged_from.is_none()
+                            && Some(m.key) != F::ROW_NUMBER
+                            && !c.value.is_empty()
+                        {
                             has_data = true;
                         }
                         RawCell {
@@ -416,59 +435,12 @@ impl Iterator for DataRows<'_> {
     }
 }
 
-/// Every non-empty cell of a data row as (header text, original value), in
-/// column order: its matched cells and its `extra` ones, headed by the
-/// header's text of the column (or its letter when the header cell is blank).
-pub(crate) fn original(texts: &BTreeMap<u32, String>, raw: &RawRow) -> Vec<(String, String)> {
-    let mut cells: Vec<(u32, &CellValue)> = raw
-        .cells
-        .iter()
-        .map(|(_, c)| (c.col, &c.value))
-        .chain(raw.extra.iter().map(|(c, v)| (*c, v)))
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
-    cells.sort_by_key(|(c, _)| *c);
-    cells
-        .into_iter()
-        .map(|(c, v)| {
-            let head = texts.get(&c).cloned().unwrap_or_else(|| col_letter(c));
-            (head, v.display())
-        })
-        .collect()
-}
-
-/// `A`, `B`, …, `AA` for a 0-based column.
-pub(crate) fn col_letter(col: u32) -> String {
-    let mut n = u64::from(col) + 1;
-    let mut s = Vec::new();
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        s.push(b'A' + rem as u8);
-        n = (n - 1) / 26;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
-
-/// A1 reference of a 0-based (row, col).
-pub(crate) fn a1(row: u32, col: u32) -> String {
-    format!("{}{}", col_letter(col), u64::from(row) + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::raw::original;
+    use crate::schema::FormField::{self, *};
     use crate::templates::templates;
-
-    #[test]
-    fn a1_refs() {
-        assert_eq!(a1(0, 0), "A1");
-        assert_eq!(a1(6, 3), "D7");
-        assert_eq!(col_letter(25), "Z");
-        assert_eq!(col_letter(26), "AA");
-        assert_eq!(col_letter(16_383), "XFD");
-        assert_eq!(a1(u32::MAX, 0), "A4294967296");
-    }
 
     #[test]
     fn notes_are_recognised() {
@@ -499,7 +471,7 @@ mod tests {
         g
     }
 
-    fn found(h: &Header) -> Vec<(&str, u32, &str)> {
+    fn found(h: &Header<FormField>) -> Vec<(FormField, u32, &str)> {
         h.columns
             .iter()
             .map(|c| (c.key, c.col, c.header.as_str()))
@@ -517,7 +489,7 @@ mod tests {
             ],
             &[((0, 0), (0, 4)), ((1, 0), (1, 4))],
         );
-        let h = find_header(&g, &templates().form, "id").unwrap();
+        let h = find_header(&g, &templates().form, Id).unwrap();
         assert_eq!((h.first_row, h.row), (2, 2));
         assert_eq!(
             preamble(&g, &h),
@@ -547,17 +519,17 @@ mod tests {
             ],
             &[((0, 2), (0, 3))],
         );
-        let h = find_header(&g, &templates().form, "id").unwrap();
+        let h = find_header(&g, &templates().form, Id).unwrap();
         assert_eq!((h.first_row, h.row), (0, 1));
         assert_eq!(
             found(&h),
             vec![
-                ("id", 0, "编号"),
-                ("progress", 1, "进展情况"),
-                ("status", 2, "当前状态"),
-                ("percent", 3, "完成进度(%)"),
-                ("expected", 4, "预计完成时间"),
-                ("delay_reason", 5, "延期说明"),
+                (Id, 0, "编号"),
+                (Progress, 1, "进展情况"),
+                (Status, 2, "当前状态"),
+                (Percent, 3, "完成进度(%)"),
+                (Expected, 4, "预计完成时间"),
+                (DelayReason, 5, "延期说明"),
             ]
         );
         let (rows, footer) = extract_rows(&g, &h);
@@ -579,22 +551,22 @@ mod tests {
             ],
             &[((0, 0), (1, 0)), ((0, 1), (1, 1)), ((0, 2), (0, 3))],
         );
-        let h = find_header(&g, &templates().form, "id").unwrap();
+        let h = find_header(&g, &templates().form, Id).unwrap();
         assert_eq!((h.first_row, h.row), (0, 1));
         assert_eq!(
             found(&h),
             vec![
-                ("id", 0, "编号"),
-                ("status", 1, "当前状态"),
-                ("percent", 2, "完成进度（%）"),
-                ("progress", 3, "进展情况"),
+                (Id, 0, "编号"),
+                (Status, 1, "当前状态"),
+                (Percent, 2, "完成进度（%）"),
+                (Progress, 3, "进展情况"),
             ]
         );
         assert!(h.duplicates.is_empty());
         // The header's vertical merges are never filled into data rows.
         let (rows, _) = extract_rows(&g, &h);
         assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].get("id").unwrap().merged_from, None);
+        assert_eq!(rows[0].get(Id).unwrap().merged_from, None);
     }
 
     #[test]
@@ -607,14 +579,11 @@ mod tests {
             g.set(2, c as u32, CellValue::text(h));
         }
         g.set(0, 0, CellValue::text("标题"));
-        let h = find_header(&g, &templates().form, "id").unwrap();
+        let h = find_header(&g, &templates().form, Id).unwrap();
         assert_eq!(h.row, 2);
         assert_eq!(h.first_row, 2);
         let keys: Vec<_> = h.columns.iter().map(|c| (c.key, c.col)).collect();
-        assert_eq!(
-            keys,
-            vec![("seq", 0), ("id", 1), ("status", 2), ("percent", 3)]
-        );
+        assert_eq!(keys, vec![(Seq, 0), (Id, 1), (Status, 2), (Percent, 3)]);
         assert_eq!(h.duplicates.len(), 1);
         assert_eq!(h.duplicates[0].col, 4);
         assert_eq!(h.texts.get(&5).map(String::as_str), Some("杂项"));

@@ -9,13 +9,20 @@ use anyhow::{anyhow, bail, Context};
 use chrono::Datelike;
 
 use super::grid::SheetGrid;
-use super::header::{self, a1, Header};
-use super::sniff::{self, Sniffed};
-use super::{FileFormat, RawRow};
+use super::guard::{install_quiet_panic_hook, ParsingGuard};
+use super::header::{self, Header};
+use super::raw::RawRow;
+use super::sniff::{self, FileFormat, Sniffed};
+use super::workbook::read_sheets;
 use crate::config::Limits;
 use crate::model::{Evaluation, Issue, IssueCode, Ledger, Milestone, Task, Unit};
-use crate::templates::{templates, Columns};
-use crate::text::{norm_header, norm_id, norm_name, split_list, to_half_width, trim};
+use crate::schema::a1::a1;
+use crate::schema::{
+    Columns, EvaluationField as E, Field, LedgerField as L, MilestoneField as M, TaskId,
+    UnitField as U, UnitName, NO_CATEGORY,
+};
+use crate::templates::templates;
+use crate::text::{norm_header, split_list, to_half_width, trim};
 use crate::value::{parse_date, parse_percent, parse_score, parse_stars, CellValue};
 
 /// Which ledger table a sheet holds, from its (normalised) name.
@@ -43,28 +50,32 @@ fn role_of(sheet_name: &str) -> Option<Role> {
 }
 
 /// A located table: its sheet, header and data rows.
-struct Table<'a> {
+struct Table<'a, F> {
     sheet: &'a SheetGrid,
-    header: Header,
+    header: Header<F>,
 }
 
-impl Table<'_> {
+impl<F: Field> Table<'_, F> {
     /// The data rows, read from the sheet one at a time (a ledger of 50,000
     /// tasks would otherwise hold every row's cells twice).
-    fn rows(&self) -> header::DataRows<'_> {
+    fn rows(&self) -> header::DataRows<'_, F> {
         header::data_rows(&self.sheet.grid, &self.header, false)
     }
 
-    fn cell(&self, row: &RawRow, key: &str) -> Option<String> {
+    fn cell(&self, row: &RawRow<F>, key: F) -> Option<String> {
         row.get(key).map(|c| a1(row.row, c.col))
     }
 }
 
-fn text(row: &RawRow, key: &str) -> String {
+fn text<F: Field>(row: &RawRow<F>, key: F) -> String {
     row.value(key).as_text()
 }
 
-fn find_table<'a>(sheet: &'a SheetGrid, cols: &'static Columns, key: &str) -> Option<Table<'a>> {
+fn find_table<'a, F: Field>(
+    sheet: &'a SheetGrid,
+    cols: &'static Columns<F>,
+    key: F,
+) -> Option<Table<'a, F>> {
     let header = header::find_header(&sheet.grid, cols, key)?;
     Some(Table { sheet, header })
 }
@@ -137,12 +148,12 @@ fn load_sheets(path: &Path, name: &str, limits: &Limits) -> anyhow::Result<Vec<S
     };
     let usable = |s: &[SheetGrid]| {
         s.iter()
-            .any(|sh| header::find_header(&sh.grid, &templates().ledger_tasks, "id").is_some())
+            .any(|sh| header::find_header(&sh.grid, &templates().ledger_tasks, L::Id).is_some())
     };
-    super::install_quiet_panic_hook();
+    install_quiet_panic_hook();
     match catch_unwind(AssertUnwindSafe(|| {
-        let _quiet = super::ParsingGuard::enter();
-        super::read_sheets(&bytes, format, limits, usable)
+        let _quiet = ParsingGuard::enter();
+        read_sheets(&bytes, format, limits, usable)
     })) {
         Ok(Ok(sheets)) => match sheets.iter().find(|s| s.truncated) {
             // A ledger read in part would turn real tasks into "unknown task ids".
@@ -153,15 +164,22 @@ fn load_sheets(path: &Path, name: &str, limits: &Limits) -> anyhow::Result<Vec<S
             )),
             None => Ok(sheets),
         },
-        Ok(Err((_, msg))) => Err(anyhow!("台账文件 {name} 无法读取：{msg}")),
+        Ok(Err(e)) => {
+            let (_, msg) = e.problem();
+            Err(anyhow!("台账文件 {name} 无法读取：{msg}"))
+        }
         Err(_) => Err(anyhow!(
             "台账文件 {name} 已损坏，无法读取。请在 Excel/WPS 中打开确认后重新保存再试"
         )),
     }
 }
 
-pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledger, Vec<Issue>)> {
-    let name = super::file_name(path);
+pub(crate) fn read_ledger(
+    path: &Path,
+    name: &str,
+    limits: &Limits,
+) -> anyhow::Result<(Ledger, Vec<Issue>)> {
+    let name = name.to_string();
     let tt = crate::timing::phase("  ledger load");
     let limits = &ledger_limits(limits);
     let sheets = load_sheets(path, &name, limits)?;
@@ -180,13 +198,13 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
     };
     // 台账: the named sheet, else any sheet whose header reads as a task list.
     let tasks_table = by_role(Role::Tasks)
-        .find_map(|s| find_table(s, &t.ledger_tasks, "id"))
+        .find_map(|s| find_table(s, &t.ledger_tasks, L::Id))
         .or_else(|| {
             sheets
                 .iter()
                 .filter(|s| role_of(&s.name).is_none())
-                .filter_map(|s| find_table(s, &t.ledger_tasks, "id"))
-                .find(|tb| tb.header.columns.iter().any(|c| c.key == "lead_unit"))
+                .filter_map(|s| find_table(s, &t.ledger_tasks, L::Id))
+                .find(|tb| tb.header.columns.iter().any(|c| c.key == L::LeadUnit))
         })
         .ok_or_else(|| {
             anyhow!(
@@ -195,7 +213,7 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
         })?;
     let missing = tasks_table.header.missing_required(&t.ledger_tasks);
     if !missing.is_empty() {
-        let names: Vec<&str> = missing.iter().map(|k| t.ledger_tasks.name(k)).collect();
+        let names: Vec<&str> = missing.iter().map(|&k| t.ledger_tasks.name(k)).collect();
         bail!(
             "台账文件 {name} 的“{}”工作表缺少必需的列：{}。请补上这些列后再试",
             tasks_table.sheet.name,
@@ -206,7 +224,7 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
     let default_year = default_year(&tasks_table);
 
     // 单位
-    let units_table = by_role(Role::Units).find_map(|s| find_table(s, &t.ledger_units, "name"));
+    let units_table = by_role(Role::Units).find_map(|s| find_table(s, &t.ledger_units, U::Name));
     let mut units = match &units_table {
         Some(tb) => read_units(tb, &mut issues),
         None => Vec::new(),
@@ -217,12 +235,12 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
     if units_table.is_none() {
         let mut seen = HashSet::new();
         for task in &tasks {
-            let unit = task.lead_unit.trim();
-            if !unit.is_empty() && seen.insert(norm_name(unit)) {
+            let unit = UnitName::new(task.lead_unit.trim());
+            if !unit.is_empty() && seen.insert(unit.clone()) {
                 units.push(Unit {
-                    name: unit.to_string(),
+                    name: unit,
                     code: None,
-                    category: "未分类".to_string(),
+                    category: NO_CATEGORY.to_string(),
                     aliases: Vec::new(),
                     contact: String::new(),
                     phone: String::new(),
@@ -232,7 +250,7 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
         issues.list.push(
             Issue::warning(
                 IssueCode::FileUnknownUnit,
-                "台账中没有“单位”工作表，已按“牵头单位”列生成单位名单（类别均为“未分类”）。如需按类别排名，请补充“单位”工作表（单位名称、类别、别名）。",
+                format!("台账中没有“单位”工作表，已按“牵头单位”列生成单位名单（类别均为“{NO_CATEGORY}”）。如需按类别排名，请补充“单位”工作表（单位名称、类别、别名）。"),
             )
             .file(name.clone()),
         );
@@ -242,7 +260,7 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
 
     // 节点
     if let Some(tb) =
-        by_role(Role::Milestones).find_map(|s| find_table(s, &t.ledger_milestones, "id"))
+        by_role(Role::Milestones).find_map(|s| find_table(s, &t.ledger_milestones, M::Id))
     {
         read_milestones(&tb, &mut tasks, default_year, &mut issues);
     }
@@ -252,7 +270,7 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
 
     // 评价
     let evaluations = match by_role(Role::Evaluations)
-        .find_map(|s| find_table(s, &t.ledger_evaluations, "unit"))
+        .find_map(|s| find_table(s, &t.ledger_evaluations, E::Unit))
     {
         Some(tb) => read_evaluations(&tb, &units, &mut issues),
         None => Vec::new(),
@@ -264,58 +282,58 @@ pub(crate) fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledge
 }
 
 /// The year of the first full date in the task sheet, else the current year.
-fn default_year(tb: &Table<'_>) -> i32 {
+fn default_year(tb: &Table<'_, L>) -> i32 {
     tb.rows()
-        .flat_map(|r| ["deadline", "start", "assigned"].map(|k| r.value(k).clone()))
+        .flat_map(|r| [L::Deadline, L::Start, L::Assigned].map(|k| r.value(k).clone()))
         .find_map(|v| parse_date(&v, 1900))
         .map(|d| d.year())
         .unwrap_or_else(|| chrono::Local::now().year())
 }
 
-fn read_units(tb: &Table<'_>, issues: &mut Issues) -> Vec<Unit> {
+fn read_units(tb: &Table<'_, U>, issues: &mut Issues) -> Vec<Unit> {
     let sheet = tb.sheet.name.as_str();
     let mut units: Vec<Unit> = Vec::new();
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut seen: HashMap<UnitName, u32> = HashMap::new();
     for row in tb.rows() {
         let row = &row;
-        let name = text(row, "name");
+        let name = UnitName::new(text(row, U::Name));
         if name.is_empty() {
             continue;
         }
-        if let Some(first) = seen.get(&norm_name(&name)) {
+        if let Some(first) = seen.get(&name) {
             issues.warn(
                 IssueCode::FileUnknownUnit,
                 sheet,
-                tb.cell(row, "name"),
+                tb.cell(row, U::Name),
                 format!("单位“{name}”重复（第 {first} 行已有），已忽略本行。请删除重复的单位。"),
                 &name,
             );
             continue;
         }
-        seen.insert(norm_name(&name), row.row + 1);
-        let code = text(row, "code");
-        let category = text(row, "category");
+        seen.insert(name.clone(), row.row + 1);
+        let code = text(row, U::Code);
+        let category = text(row, U::Category);
         units.push(Unit {
             name,
             code: (!code.is_empty()).then_some(code),
             category: if category.is_empty() {
-                "未分类".to_string()
+                NO_CATEGORY.to_string()
             } else {
                 category
             },
-            aliases: split_list(&text(row, "aliases")),
-            contact: text(row, "contact"),
-            phone: text(row, "phone"),
+            aliases: split_list(&text(row, U::Aliases)),
+            contact: text(row, U::Contact),
+            phone: text(row, U::Phone),
         });
     }
     units
 }
 
-fn read_date(
-    row: &RawRow,
-    key: &str,
+fn read_date<F: Field>(
+    row: &RawRow<F>,
+    key: F,
     year: i32,
-    tb: &Table<'_>,
+    tb: &Table<'_, F>,
     what: &str,
     issues: &mut Issues,
 ) -> Option<chrono::NaiveDate> {
@@ -336,46 +354,47 @@ fn read_date(
     d
 }
 
-fn read_tasks(tb: &Table<'_>, year: i32, issues: &mut Issues) -> Vec<Task> {
+fn read_tasks(tb: &Table<'_, L>, year: i32, issues: &mut Issues) -> Vec<Task> {
     let sheet = tb.sheet.name.as_str();
     let mut tasks: Vec<Task> = Vec::new();
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut seen: HashMap<TaskId, u32> = HashMap::new();
     for row in tb.rows() {
         let row = &row;
         let line = row.row + 1;
-        let id = to_half_width(trim(&text(row, "id"))).trim().to_string();
+        let written = to_half_width(trim(&text(row, L::Id))).trim().to_string();
+        let id = TaskId::new(&written);
         if id.is_empty() {
             issues.warn(
                 IssueCode::RowMissingValue,
                 sheet,
-                tb.cell(row, "id"),
+                tb.cell(row, L::Id),
                 format!("台账第 {line} 行没有编号，已跳过。请为该任务补填编号。"),
                 "",
             );
             continue;
         }
-        if let Some(first) = seen.get(&norm_id(&id)) {
+        if let Some(first) = seen.get(&id) {
             issues.warn(
                 IssueCode::RowDuplicateTask,
                 sheet,
-                tb.cell(row, "id"),
-                format!("编号“{id}”在台账中重复（第 {first} 行已有），已忽略本行。请为每项任务使用唯一编号。"),
-                &id,
+                tb.cell(row, L::Id),
+                format!("编号“{written}”在台账中重复（第 {first} 行已有），已忽略本行。请为每项任务使用唯一编号。"),
+                &written,
             );
             continue;
         }
-        seen.insert(norm_id(&id), line);
-        let title = text(row, "title");
+        seen.insert(id.clone(), line);
+        let title = text(row, L::Title);
         if title.is_empty() {
             issues.warn(
                 IssueCode::RowMissingValue,
                 sheet,
-                tb.cell(row, "title"),
+                tb.cell(row, L::Title),
                 format!("任务 {id} 没有填写事项名称，请补填。"),
                 "",
             );
         }
-        let stars_v = row.value("stars");
+        let stars_v = row.value(L::Stars);
         let stars = match parse_stars(stars_v).filter(|s| (3..=5).contains(s)) {
             Some(s) => s,
             None => {
@@ -390,39 +409,42 @@ fn read_tasks(tb: &Table<'_>, year: i32, issues: &mut Issues) -> Vec<Task> {
                 issues.warn(
                     IssueCode::RowMissingValue,
                     sheet,
-                    tb.cell(row, "stars"),
+                    tb.cell(row, L::Stars),
                     msg,
                     &stars_v.display(),
                 );
                 3
             }
         };
-        let lead_unit = text(row, "lead_unit");
+        let lead_unit = text(row, L::LeadUnit);
         if lead_unit.is_empty() {
             issues.warn(
                 IssueCode::RowMissingValue,
                 sheet,
-                tb.cell(row, "lead_unit"),
+                tb.cell(row, L::LeadUnit),
                 format!("任务 {id} 没有填写牵头单位，该任务无人报送和考核。请补填牵头单位。"),
                 "",
             );
         }
-        let start = read_date(row, "start", year, tb, "开始日期", issues);
-        let deadline = read_date(row, "deadline", year, tb, "完成时限", issues);
-        let assigned = read_date(row, "assigned", year, tb, "交办日期", issues);
+        let start = read_date(row, L::Start, year, tb, "开始日期", issues);
+        let deadline = read_date(row, L::Deadline, year, tb, "完成时限", issues);
+        let assigned = read_date(row, L::Assigned, year, tb, "交办日期", issues);
         tasks.push(Task {
             id,
             title,
-            source: text(row, "source"),
+            source: text(row, L::Source),
             stars,
-            leader: text(row, "leader"),
-            lead_unit,
-            coop_units: split_list(&text(row, "coop_units")),
-            owner: text(row, "owner"),
+            leader: text(row, L::Leader),
+            lead_unit: lead_unit.into(),
+            coop_units: split_list(&text(row, L::CoopUnits))
+                .into_iter()
+                .map(UnitName::new)
+                .collect(),
+            owner: text(row, L::Owner),
             start,
             deadline,
             assigned,
-            requirements: text(row, "requirements"),
+            requirements: text(row, L::Requirements),
             milestones: Vec::new(),
             ledger_row: line,
         });
@@ -431,7 +453,7 @@ fn read_tasks(tb: &Table<'_>, year: i32, issues: &mut Issues) -> Vec<Task> {
 }
 
 /// Replace lead and cooperating unit names by the canonical 单位 names.
-fn resolve_units(tasks: &mut [Task], units: &[Unit], tb: &Table<'_>, issues: &mut Issues) {
+fn resolve_units(tasks: &mut [Task], units: &[Unit], tb: &Table<'_, L>, issues: &mut Issues) {
     let idx = Ledger::new(Vec::new(), units.to_vec(), Vec::new());
     let resolve = |name: &str| {
         idx.unit(name)
@@ -442,7 +464,7 @@ fn resolve_units(tasks: &mut [Task], units: &[Unit], tb: &Table<'_>, issues: &mu
         .header
         .columns
         .iter()
-        .find(|c| c.key == "lead_unit")
+        .find(|c| c.key == L::LeadUnit)
         .map(|c| c.col);
     for task in tasks.iter_mut() {
         if task.lead_unit.is_empty() {
@@ -458,7 +480,7 @@ fn resolve_units(tasks: &mut [Task], units: &[Unit], tb: &Table<'_>, issues: &mu
                     "任务 {} 的牵头单位“{}”不在“单位”工作表中，按原文保留。请核对单位名称或在“单位”工作表中补充（可填别名）。",
                     task.id, task.lead_unit
                 ),
-                &task.lead_unit.clone(),
+                task.lead_unit.as_str(),
             ),
         }
         task.coop_units = task
@@ -469,34 +491,34 @@ fn resolve_units(tasks: &mut [Task], units: &[Unit], tb: &Table<'_>, issues: &mu
     }
 }
 
-fn read_milestones(tb: &Table<'_>, tasks: &mut [Task], year: i32, issues: &mut Issues) {
+fn read_milestones(tb: &Table<'_, M>, tasks: &mut [Task], year: i32, issues: &mut Issues) {
     let sheet = tb.sheet.name.as_str();
-    let index: HashMap<String, usize> = tasks
+    let index: HashMap<TaskId, usize> = tasks
         .iter()
         .enumerate()
-        .map(|(i, t)| (norm_id(&t.id), i))
+        .map(|(i, t)| (t.id.clone(), i))
         .collect();
     for row in tb.rows() {
         let row = &row;
-        let id = text(row, "id");
-        let Some(&ti) = index.get(&norm_id(&id)) else {
+        let id = text(row, M::Id);
+        let Some(&ti) = index.get(&TaskId::new(&id)) else {
             issues.warn(
                 IssueCode::RowUnknownTask,
                 sheet,
-                tb.cell(row, "id"),
+                tb.cell(row, M::Id),
                 format!("节点表中的编号“{id}”在台账中不存在，已忽略。请核对编号。"),
                 &id,
             );
             continue;
         };
-        let date = read_date(row, "date", year, tb, "节点日期", issues);
-        let planned_v = row.value("planned");
+        let date = read_date(row, M::Date, year, tb, "节点日期", issues);
+        let planned_v = row.value(M::Planned);
         let planned = parse_percent(planned_v).ok();
         if planned.is_none() {
             issues.warn(
                 IssueCode::RowInvalidPercent,
                 sheet,
-                tb.cell(row, "planned"),
+                tb.cell(row, M::Planned),
                 format!(
                     "任务 {id} 的计划进度“{}”无效，该节点已忽略。请填写 0–100 的数字（如 60 或 60%）。",
                     planned_v.display()
@@ -506,11 +528,11 @@ fn read_milestones(tb: &Table<'_>, tasks: &mut [Task], year: i32, issues: &mut I
         }
         if let (Some(date), Some(planned)) = (date, planned) {
             tasks[ti].milestones.push(Milestone { date, planned });
-        } else if date.is_none() && row.value("date").is_empty() {
+        } else if date.is_none() && row.value(M::Date).is_empty() {
             issues.warn(
                 IssueCode::RowMissingValue,
                 sheet,
-                tb.cell(row, "date"),
+                tb.cell(row, M::Date),
                 format!("任务 {id} 的节点没有填写日期，该节点已忽略。"),
                 "",
             );
@@ -518,13 +540,13 @@ fn read_milestones(tb: &Table<'_>, tasks: &mut [Task], year: i32, issues: &mut I
     }
 }
 
-fn read_evaluations(tb: &Table<'_>, units: &[Unit], issues: &mut Issues) -> Vec<Evaluation> {
+fn read_evaluations(tb: &Table<'_, E>, units: &[Unit], issues: &mut Issues) -> Vec<Evaluation> {
     let sheet = tb.sheet.name.as_str();
     let idx = Ledger::new(Vec::new(), units.to_vec(), Vec::new());
     let mut out = Vec::new();
     for row in tb.rows() {
         let row = &row;
-        let written = text(row, "unit");
+        let written = text(row, E::Unit);
         if written.is_empty() {
             continue;
         }
@@ -534,16 +556,16 @@ fn read_evaluations(tb: &Table<'_>, units: &[Unit], issues: &mut Issues) -> Vec<
                 issues.warn(
                     IssueCode::FileUnknownUnit,
                     sheet,
-                    tb.cell(row, "unit"),
+                    tb.cell(row, E::Unit),
                     format!(
                         "评价表中的单位“{written}”不在“单位”工作表中，按原文保留。请核对单位名称。"
                     ),
                     &written,
                 );
-                written.clone()
+                UnitName::new(written.clone())
             }
         };
-        let mut score = |key: &str, what: &str| {
+        let mut score = |key: E, what: &str| {
             let v: &CellValue = row.value(key);
             if v.is_empty() {
                 return None;
@@ -563,10 +585,10 @@ fn read_evaluations(tb: &Table<'_>, units: &[Unit], issues: &mut Issues) -> Vec<
             }
             s
         };
-        let self_eval = score("self", "自评");
-        let team = score("team", "专班评价");
-        let public = score("public", "群众评价");
-        let leader = score("leader", "领导评价");
+        let self_eval = score(E::SelfEval, "自评");
+        let team = score(E::Team, "专班评价");
+        let public = score(E::Public, "群众评价");
+        let leader = score(E::Leader, "领导评价");
         out.push(Evaluation {
             unit,
             self_eval,

@@ -17,6 +17,8 @@ use memchr::memmem;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use crate::schema::a1;
+
 /// Largest package part read whole here (relationships, the workbook part),
 /// and largest tail kept after a worksheet's cells; past it calamine decides.
 const MAX_PART: u64 = 8 << 20;
@@ -178,33 +180,15 @@ fn merge_cells(tail: &[u8]) -> Option<Vec<Dimensions>> {
 /// `$`, a whole row) is left to calamine.
 fn dimension(s: &str) -> Option<Dimensions> {
     let mut parts = s.split(':');
-    let start = cell(parts.next()?)?;
+    let start = a1::parse(parts.next()?)?;
     let end = match parts.next() {
-        Some(p) => cell(p)?,
+        Some(p) => a1::parse(p)?,
         None => start,
     };
     if parts.next().is_some() || end.0 < start.0 || end.1 < start.1 {
         return None;
     }
     Some(Dimensions { start, end })
-}
-
-/// 0-based (row, column) of an `A1` reference.
-fn cell(s: &str) -> Option<(u32, u32)> {
-    let b = s.as_bytes();
-    let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
-    if letters == 0 || letters > 3 || letters == b.len() || b.len() - letters > 7 {
-        return None;
-    }
-    let (l, d) = b.split_at(letters);
-    if !d.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let col = l.iter().fold(0u32, |n, c| {
-        n * 26 + u32::from(c.to_ascii_uppercase() - b'A') + 1
-    });
-    let row: u32 = std::str::from_utf8(d).ok()?.parse().ok()?;
-    (row >= 1).then(|| (row - 1, col - 1))
 }
 
 #[cfg(test)]

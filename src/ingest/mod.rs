@@ -6,26 +6,37 @@
 //! and any failure becomes a file-level [`Issue`].
 //!
 //! - `sniff`: the real format from the first bytes; zip-bomb guard.
-//! - `grid`: every sheet as a sparse grid (xlsx/xlsb streamed, row-capped),
-//!   merged areas copied with their origin, percent formats.
+//! - `workbook`: every sheet of a workbook read into a `grid` (xlsx/xlsb
+//!   streamed, row-capped), with its merged areas and percent formats.
+//! - `grid`: a sheet as a sparse grid; why a workbook could not be read.
 //! - `ole`, `ods`: light scans of .xls BIFF records and .ods `content.xml`
 //!   (used area before calamine allocates a dense grid; percent cells; .ods merges).
+//! - `merges`: an .xlsx's merged areas without a second parse of each sheet.
 //! - `csv`: UTF-8/GB18030 text with a sniffed delimiter.
 //! - `header`: header search (one or two rows), data rows, notes and footer.
+//! - `raw`: the rows, cells and forms handed to validate.
+//! - `guard`: panics caught quietly, the parsing memory budget.
 //! - `ledger`: the master ledger's 台账/节点/单位/评价 sheets.
+//!
+//! The modules depend on each other one way (csv and header on grid,
+//! workbook on the format readers, ledger on them all), never back on this
+//! one.
 
 mod csv;
 mod grid;
+mod guard;
 mod header;
 mod ledger;
 mod merges;
 mod ods;
 mod ole;
+mod raw;
 mod sniff;
 #[cfg(test)]
 mod tests;
+mod workbook;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -34,11 +45,16 @@ use rayon::prelude::*;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use self::grid::{Grid, Problem, ReadError, SheetGrid, MSG_DAMAGED, MSG_ENCRYPTED};
+pub use self::guard::take_last_parser_panic;
+use self::guard::{install_quiet_panic_hook, MemoryBudget, ParsingGuard};
+pub use self::raw::{Cells, FormMeta, MatchedColumn, RawCell, RawForm, RawRow};
+pub use self::sniff::FileFormat;
 use crate::config::Limits;
 use crate::model::{Issue, IssueCode, Ledger};
+use crate::schema::FormField;
 use crate::store::digest::{sha256_file, sha256_hex};
 use crate::templates::templates;
-use crate::value::CellValue;
 
 /// Name of the (very hidden) sheet in which `duban forms` stores the form's identity.
 pub const META_SHEET: &str = "_duban";
@@ -46,23 +62,6 @@ pub const META_SHEET: &str = "_duban";
 pub const META_KEYS: [&str; 4] = ["unit", "period", "version", "generated"];
 /// Version written into forms by this build.
 pub const FORM_VERSION: &str = "duban-form-1";
-
-/// The real format of a file, from its first bytes (never from its extension).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FileFormat {
-    Xlsx,
-    Xlsm,
-    Xls,
-    Xlsb,
-    Ods,
-    Csv,
-    /// A web page saved as .xls.
-    Html,
-    /// OLE container holding an `EncryptedPackage` (password-protected xlsx).
-    Encrypted,
-    Other,
-}
 
 /// A file found in the returns folder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,138 +75,6 @@ pub struct SourceFile {
     /// File modification time (local), if known.
     pub modified: Option<NaiveDateTime>,
     pub format: FileFormat,
-}
-
-/// A cell as read, with where a merged-area fill came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct RawCell {
-    /// 0-based column.
-    pub col: u32,
-    pub value: CellValue,
-    /// Some((row, col)) (0-based) when this value was copied down/across from
-    /// the top-left cell of a merged area.
-    pub merged_from: Option<(u32, u32)>,
-}
-
-/// The matched cells of a row by column key: a short list (a dozen columns)
-/// searched by key, lighter than a map for the 50,000 rows of a large batch.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Cells(Vec<(&'static str, RawCell)>);
-
-impl Cells {
-    pub fn with_capacity(n: usize) -> Cells {
-        Cells(Vec::with_capacity(n))
-    }
-    pub fn get(&self, key: &str) -> Option<&RawCell> {
-        self.0.iter().find(|(k, _)| *k == key).map(|(_, c)| c)
-    }
-    /// Set the cell of `key` (replacing one already there).
-    pub fn insert(&mut self, key: &'static str, cell: RawCell) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = cell,
-            None => self.0.push((key, cell)),
-        }
-    }
-    pub fn remove(&mut self, key: &str) -> Option<RawCell> {
-        let i = self.0.iter().position(|(k, _)| *k == key)?;
-        Some(self.0.remove(i).1)
-    }
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &RawCell)> + '_ {
-        self.0.iter().map(|(k, c)| (*k, c))
-    }
-}
-
-impl Serialize for Cells {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut sorted: Vec<_> = self.iter().collect();
-        sorted.sort_by_key(|(k, _)| *k);
-        s.collect_map(sorted)
-    }
-}
-
-/// A data row of a form: every matched column's cell, by column key.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-pub struct RawRow {
-    /// 0-based sheet row.
-    pub row: u32,
-    /// Matched columns (key from templates/columns.toml → cell).
-    pub cells: Cells,
-    /// The row's other non-empty cells (unmatched or duplicate columns), by
-    /// 0-based column: with `cells`, everything [`RawForm::original`] shows.
-    pub extra: Vec<(u32, CellValue)>,
-}
-
-impl RawRow {
-    pub fn get(&self, key: &str) -> Option<&RawCell> {
-        self.cells.get(key)
-    }
-    pub fn value(&self, key: &str) -> &CellValue {
-        static EMPTY: CellValue = CellValue::Empty;
-        self.cells.get(key).map(|c| &c.value).unwrap_or(&EMPTY)
-    }
-}
-
-/// A header column matched to a column definition.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MatchedColumn {
-    /// Column key from templates/columns.toml (static: one per column
-    /// definition, not one string per cell).
-    pub key: &'static str,
-    /// 0-based column.
-    pub col: u32,
-    /// The header text as written (two-row headers joined).
-    pub header: String,
-}
-
-/// Identity stored by `duban forms` in the hidden metadata sheet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct FormMeta {
-    pub unit: String,
-    pub period: String,
-    pub version: String,
-    pub generated: String,
-}
-
-/// One sheet of a workbook that looks like a form.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-pub struct RawForm {
-    pub sheet: String,
-    pub meta: Option<FormMeta>,
-    /// Non-empty text of the rows above the header, top-down (title, `填报单位：…` line).
-    pub preamble: Vec<String>,
-    /// Non-empty text found below the data (signature lines such as
-    /// `填报人：张三  填报日期：2023年3月31日`), top-down.
-    pub footer: Vec<String>,
-    /// 0-based row of the header (the lower row of a two-row header).
-    pub header_row: u32,
-    /// 0-based first row of the header (== header_row unless two rows were joined).
-    pub header_first_row: u32,
-    pub columns: Vec<MatchedColumn>,
-    /// Columns whose key was already taken by an earlier column (ignored).
-    pub duplicate_columns: Vec<MatchedColumn>,
-    /// Keys of required columns not found.
-    pub missing_required: Vec<String>,
-    /// Header text of every non-empty header column, matched or not.
-    pub header_texts: BTreeMap<u32, String>,
-    /// Data rows (blank rows and trailing notes already skipped).
-    pub rows: Vec<RawRow>,
-    /// Some(n): the sheet holds values at or below 0-based row n
-    /// (`Limits::max_rows`) that were not read; validation rejects the form
-    /// (`FILE_TOO_LARGE`) rather than lose those rows silently.
-    #[serde(default)]
-    pub truncated_at: Option<u32>,
-}
-
-impl RawForm {
-    pub fn column(&self, key: &str) -> Option<&MatchedColumn> {
-        self.columns.iter().find(|c| c.key == key)
-    }
-
-    /// Every non-empty cell of a row of this form as (header text, original
-    /// value), in column order — what 退回明细 shows of a rejected row.
-    pub fn original(&self, raw: &RawRow) -> Vec<(String, String)> {
-        header::original(&self.header_texts, raw)
-    }
 }
 
 /// What reading one file gave.
@@ -313,12 +180,6 @@ fn source_file(path: &Path, root: &Path) -> SourceFile {
     }
 }
 
-/// A file-level problem: code and plain-Chinese message.
-type Problem = (IssueCode, String);
-
-const MSG_DAMAGED: &str =
-    "文件已损坏或不完整，无法读取。请在 Excel/WPS 中打开确认内容无误后重新保存，再报送一次。";
-const MSG_ENCRYPTED: &str = "文件设置了打开密码，无法读取。请取消密码后另存一份再报送。";
 const MSG_HTML: &str =
     "这是网页文件另存为的表格，请在 Excel/WPS 中打开后“另存为”Excel 工作簿(.xlsx)再报送";
 const MSG_NOT_FORM: &str = "未找到表头（应含“编号”“当前状态”“完成进度”等列），请使用下发的模板填报";
@@ -326,17 +187,6 @@ const MSG_EMPTY: &str = "文件是空的，没有任何内容。请确认填报�
 
 fn mb(n: u64) -> String {
     crate::value::fmt_number((n as f64 / 1_048_576.0 * 10.0).round() / 10.0)
-}
-
-fn read_error_problem(e: grid::ReadError) -> Problem {
-    match e {
-        grid::ReadError::Password => (IssueCode::FileEncrypted, MSG_ENCRYPTED.to_string()),
-        grid::ReadError::TooLarge(detail) => (
-            IssueCode::FileTooLarge,
-            format!("表格内容过多（{detail}），未读取。请删除多余的行、列和工作表后另存再报送。"),
-        ),
-        grid::ReadError::Damaged(_) => (IssueCode::FileUnreadable, MSG_DAMAGED.to_string()),
-    }
 }
 
 /// Read one file. Never panics; never writes to the file.
@@ -458,95 +308,8 @@ pub fn ingest_file(path: &Path, returns_root: &Path, limits: &Limits) -> Ingeste
     }
 }
 
-/// Bytes being parsed right now, across threads. Parsing costs a multiple
-/// of the (inflated) bytes in memory, so files are let in only while the sum
-/// stays within `Limits::max_inflated_bytes`: big files are parsed one at a
-/// time, whatever the thread count, and small ones freely in parallel.
-static IN_FLIGHT: (std::sync::Mutex<u64>, std::sync::Condvar) =
-    (std::sync::Mutex::new(0), std::sync::Condvar::new());
-
-struct MemoryBudget(u64);
-
-impl MemoryBudget {
-    /// Wait until `work` bytes fit (a file always goes when nothing else runs).
-    fn acquire(work: u64, cap: u64) -> MemoryBudget {
-        let w = work.min(cap);
-        let (lock, cv) = &IN_FLIGHT;
-        let mut used = lock.lock().unwrap_or_else(|e| e.into_inner());
-        while *used > 0 && used.saturating_add(w) > cap {
-            used = cv.wait(used).unwrap_or_else(|e| e.into_inner());
-        }
-        *used += w;
-        MemoryBudget(w)
-    }
-}
-
-impl Drop for MemoryBudget {
-    fn drop(&mut self) {
-        let (lock, cv) = &IN_FLIGHT;
-        let mut used = lock.lock().unwrap_or_else(|e| e.into_inner());
-        *used = used.saturating_sub(self.0);
-        cv.notify_all();
-    }
-}
-
-thread_local! {
-    /// True while this thread parses a returned file under `catch_unwind`.
-    static IN_PARSE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// `file:line` of the last panic caught while parsing on this thread.
-    static LAST_PARSER_PANIC: std::cell::RefCell<Option<String>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// Where the last parser panic caught on this thread happened (`file:line`),
-/// taken out. For tests (the fuzz target tells a panic in duban's own code
-/// from one inside calamine); the run itself only reports a damaged file.
-#[doc(hidden)]
-pub fn take_last_parser_panic() -> Option<String> {
-    LAST_PARSER_PANIC.with(|p| p.borrow_mut().take())
-}
-
-/// Marks the current thread as parsing until dropped (also on unwind).
-pub(crate) struct ParsingGuard(bool);
-
-impl ParsingGuard {
-    pub(crate) fn enter() -> ParsingGuard {
-        ParsingGuard(IN_PARSE.with(|f| f.replace(true)))
-    }
-}
-
-impl Drop for ParsingGuard {
-    fn drop(&mut self) {
-        let prev = self.0;
-        IN_PARSE.with(|f| f.set(prev));
-    }
-}
-
-/// Once per process: a panic hook that stays silent for panics inside a
-/// parser (they become a file-level issue; a backtrace mid-run would only
-/// alarm the clerk) and hands every other panic to the previous hook.
-/// Hooks are global and rayon threads parse in parallel, hence the
-/// thread-local flag rather than swapping hooks around each parse.
-pub(crate) fn install_quiet_panic_hook() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if IN_PARSE.with(|f| f.get()) {
-                let at = info
-                    .location()
-                    .map(|l| format!("{}:{}", l.file(), l.line()))
-                    .unwrap_or_default();
-                LAST_PARSER_PANIC.with(|p| *p.borrow_mut() = Some(at));
-            } else {
-                previous(info);
-            }
-        }));
-    });
-}
-
 /// Read the key/value pairs of the metadata sheet.
-fn read_meta(grid: &grid::Grid) -> FormMeta {
+fn read_meta(grid: &Grid) -> FormMeta {
     let mut meta = FormMeta::default();
     let Some(last) = grid.max_row() else {
         return meta;
@@ -566,7 +329,7 @@ fn read_meta(grid: &grid::Grid) -> FormMeta {
 }
 
 /// Every form sheet of a workbook already split into grids.
-fn forms_from_sheets(sheets: &[grid::SheetGrid], max_rows: u32) -> Vec<RawForm> {
+fn forms_from_sheets(sheets: &[SheetGrid], max_rows: u32) -> Vec<RawForm> {
     let meta = sheets
         .iter()
         .find(|s| s.name == META_SHEET)
@@ -578,7 +341,7 @@ fn forms_from_sheets(sheets: &[grid::SheetGrid], max_rows: u32) -> Vec<RawForm> 
         if sheet.name == META_SHEET || sheet.grid.is_empty() {
             continue;
         }
-        let Some(h) = header::find_header(&sheet.grid, cols, "id") else {
+        let Some(h) = header::find_header(&sheet.grid, cols, FormField::Id) else {
             continue;
         };
         let (rows, footer) = header::extract_rows(&sheet.grid, &h);
@@ -600,39 +363,11 @@ fn forms_from_sheets(sheets: &[grid::SheetGrid], max_rows: u32) -> Vec<RawForm> 
     forms
 }
 
-fn garbled(sheets: &[grid::SheetGrid]) -> bool {
-    sheets.iter().any(|s| {
-        (0..=s.grid.max_row().unwrap_or(0).min(header::HEADER_SCAN_ROWS)).any(|r| {
-            s.grid
-                .row(r)
-                .any(|(_, c)| matches!(&c.value, CellValue::Text(t) if t.contains('\u{FFFD}')))
-        })
-    })
-}
-
-/// Read the sheets of a workbook, retrying a legacy .xls with the Chinese
-/// code page (936) when its text comes out garbled or no header is found.
-fn read_sheets(
-    bytes: &[u8],
-    format: FileFormat,
-    limits: &Limits,
-    usable: impl Fn(&[grid::SheetGrid]) -> bool,
-) -> Result<Vec<grid::SheetGrid>, Problem> {
-    let sheets = grid::read_workbook(bytes, format, limits, None).map_err(read_error_problem)?;
-    if format == FileFormat::Xls && (garbled(&sheets) || !usable(&sheets)) {
-        if let Ok(retry) = grid::read_workbook(bytes, format, limits, Some(936)) {
-            if usable(&retry) && !garbled(&retry) {
-                return Ok(retry);
-            }
-        }
-    }
-    Ok(sheets)
-}
-
 fn parse_forms(bytes: &[u8], format: FileFormat, limits: &Limits) -> Result<Vec<RawForm>, Problem> {
-    let sheets = read_sheets(bytes, format, limits, |s| {
+    let sheets = workbook::read_sheets(bytes, format, limits, |s| {
         !forms_from_sheets(s, limits.max_rows).is_empty()
-    })?;
+    })
+    .map_err(ReadError::problem)?;
     let forms = forms_from_sheets(&sheets, limits.max_rows);
     if !forms.is_empty() {
         return Ok(forms);
@@ -670,5 +405,5 @@ pub fn ingest_all(
 /// that cannot be read at all, or lacks the 台账 sheet, is an error. A ledger
 /// without a 单位 sheet gets its units from the 牵头单位 column (warning).
 pub fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledger, Vec<Issue>)> {
-    ledger::read_ledger(path, limits)
+    ledger::read_ledger(path, &file_name(path), limits)
 }

@@ -3,11 +3,28 @@
 
 use std::io::{Cursor, Read};
 
-use super::FileFormat;
+use serde::{Deserialize, Serialize};
 
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 const ZIP_MAGIC: [u8; 4] = [b'P', b'K', 0x03, 0x04];
 const ODS_MIME: &str = "application/vnd.oasis.opendocument.spreadsheet";
+
+/// The real format of a file, from its first bytes (never from its extension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileFormat {
+    Xlsx,
+    Xlsm,
+    Xls,
+    Xlsb,
+    Ods,
+    Csv,
+    /// A web page saved as .xls.
+    Html,
+    /// OLE container holding an `EncryptedPackage` (password-protected xlsx).
+    Encrypted,
+    Other,
+}
 
 /// Extensions that name a spreadsheet (lower-case, no dot).
 pub(crate) const SPREADSHEET_EXTS: [&str; 14] = [

@@ -10,6 +10,8 @@ use sha2::{Digest, Sha256};
 
 use super::*;
 use crate::model::{Evaluation, Severity};
+use crate::schema::{FormField, NO_CATEGORY};
+use crate::value::CellValue;
 
 fn limits() -> Limits {
     Limits::default()
@@ -46,7 +48,7 @@ fn ignored(r: &Ingested) -> &Issue {
     }
 }
 
-fn keys(f: &RawForm) -> Vec<(&str, u32)> {
+fn keys(f: &RawForm) -> Vec<(FormField, u32)> {
     f.columns.iter().map(|c| (c.key, c.col)).collect()
 }
 
@@ -129,19 +131,22 @@ fn check_messy(f: &RawForm, percent_formatted: bool) {
     assert_eq!(
         keys(f),
         vec![
-            ("seq", 0),
-            ("id", 1),
-            ("title", 2),
-            ("deadline", 3),
-            ("status", 4),
-            ("percent", 5),
-            ("progress", 6),
-            ("problems", 7),
-            ("next_steps", 8),
-            ("expected", 10),
+            (FormField::Seq, 0),
+            (FormField::Id, 1),
+            (FormField::Title, 2),
+            (FormField::Deadline, 3),
+            (FormField::Status, 4),
+            (FormField::Percent, 5),
+            (FormField::Progress, 6),
+            (FormField::Problems, 7),
+            (FormField::NextSteps, 8),
+            (FormField::Expected, 10),
         ]
     );
-    assert_eq!(f.column("percent").unwrap().header, "完成进度（%）");
+    assert_eq!(
+        f.column(FormField::Percent).unwrap().header,
+        "完成进度（%）"
+    );
     assert!(f.duplicate_columns.is_empty());
     assert!(f.missing_required.is_empty());
     assert_eq!(
@@ -161,25 +166,34 @@ fn check_messy(f: &RawForm, percent_formatted: bool) {
     assert_eq!(f.rows.len(), 3);
     let r0 = &f.rows[0];
     assert_eq!(r0.row, 4);
-    assert_eq!(r0.value("id"), &txt("ZF-001"));
-    assert_eq!(r0.value("deadline"), &CellValue::Date(d(2023, 6, 30)));
-    assert_eq!(r0.value("expected"), &CellValue::Date(d(2023, 5, 1)));
+    assert_eq!(r0.value(FormField::Id), &txt("ZF-001"));
+    assert_eq!(
+        r0.value(FormField::Deadline),
+        &CellValue::Date(d(2023, 6, 30))
+    );
+    assert_eq!(
+        r0.value(FormField::Expected),
+        &CellValue::Date(d(2023, 5, 1))
+    );
     if percent_formatted {
-        assert_eq!(r0.value("percent"), &CellValue::Percent(0.6));
+        assert_eq!(r0.value(FormField::Percent), &CellValue::Percent(0.6));
     } else {
-        assert_eq!(crate::value::parse_percent(r0.value("percent")), Ok(60.0));
+        assert_eq!(
+            crate::value::parse_percent(r0.value(FormField::Percent)),
+            Ok(60.0)
+        );
     }
-    assert_eq!(r0.value("problems"), &txt("资金未到位"));
-    assert_eq!(r0.get("problems").unwrap().merged_from, None);
+    assert_eq!(r0.value(FormField::Problems), &txt("资金未到位"));
+    assert_eq!(r0.get(FormField::Problems).unwrap().merged_from, None);
     for r in &f.rows[1..] {
-        let c = r.get("problems").unwrap();
+        let c = r.get(FormField::Problems).unwrap();
         assert_eq!(c.value, txt("资金未到位"));
         assert_eq!(c.merged_from, Some((4, 7)));
         assert_eq!(c.col, 7);
     }
-    assert_eq!(f.rows[1].value("percent"), &txt("100%"));
-    assert_eq!(f.rows[1].value("expected"), &txt("2023年4月1日"));
-    assert_eq!(f.rows[2].value("percent"), &CellValue::Number(0.0));
+    assert_eq!(f.rows[1].value(FormField::Percent), &txt("100%"));
+    assert_eq!(f.rows[1].value(FormField::Expected), &txt("2023年4月1日"));
+    assert_eq!(f.rows[2].value(FormField::Percent), &CellValue::Number(0.0));
     // the original values, in column order, unmatched column included
     let original = f.original(&f.rows[2]);
     let orig: Vec<(&str, &str)> = original
@@ -257,21 +271,24 @@ fn english_fullwidth_headers_duplicates_and_missing_columns() {
     assert_eq!(
         keys(f),
         vec![
-            ("seq", 0),
-            ("id", 1),
-            ("status", 2),
-            ("percent", 3),
-            ("remark", 5)
+            (FormField::Seq, 0),
+            (FormField::Id, 1),
+            (FormField::Status, 2),
+            (FormField::Percent, 3),
+            (FormField::Remark, 5)
         ]
     );
     assert_eq!(f.duplicate_columns.len(), 1);
-    assert_eq!(f.duplicate_columns[0].key, "percent");
+    assert_eq!(f.duplicate_columns[0].key, FormField::Percent);
     assert_eq!(f.duplicate_columns[0].col, 4);
     assert_eq!(f.duplicate_columns[0].header, "完成比例");
-    assert_eq!(f.missing_required, vec!["progress".to_string()]);
+    assert_eq!(f.missing_required, vec![FormField::Progress]);
     assert_eq!(f.rows.len(), 1);
-    assert_eq!(f.rows[0].value("id"), &txt("Ｔ０１－００１"));
-    assert_eq!(f.rows[0].value("percent"), &CellValue::Number(45.0));
+    assert_eq!(f.rows[0].value(FormField::Id), &txt("Ｔ０１－００１"));
+    assert_eq!(
+        f.rows[0].value(FormField::Percent),
+        &CellValue::Number(45.0)
+    );
     assert_eq!(f.footer, vec!["注：以上数据截至月底".to_string()]);
     assert!(f.preamble.is_empty());
 }
@@ -378,7 +395,7 @@ fn stray_cell_at_xfd1048576_reads_fast_without_a_huge_grid() {
     assert!(start.elapsed() < Duration::from_secs(5));
     let f = &forms(&r)[0];
     assert_eq!(f.rows.len(), 1);
-    assert_eq!(f.rows[0].value("status"), &txt("进行中"));
+    assert_eq!(f.rows[0].value(FormField::Status), &txt("进行中"));
 
     // Reading the sheet keeps only the cells that exist, and stops at max_rows.
     let bytes = std::fs::read(&p).unwrap();
@@ -386,7 +403,7 @@ fn stray_cell_at_xfd1048576_reads_fast_without_a_huge_grid() {
         max_rows: 100_000,
         ..limits()
     };
-    let sheets = grid::read_workbook(&bytes, FileFormat::Xlsx, &capped, None).unwrap();
+    let sheets = workbook::read_workbook(&bytes, FileFormat::Xlsx, &capped, None).unwrap();
     assert_eq!(sheets[0].grid.len(), 6);
     assert!(sheets[0].truncated);
     // With a generous row limit the stray cell is kept, still sparsely.
@@ -394,7 +411,7 @@ fn stray_cell_at_xfd1048576_reads_fast_without_a_huge_grid() {
         max_rows: 2_000_000,
         ..limits()
     };
-    let sheets = grid::read_workbook(&bytes, FileFormat::Xlsx, &wide, None).unwrap();
+    let sheets = workbook::read_workbook(&bytes, FileFormat::Xlsx, &wide, None).unwrap();
     assert_eq!(sheets[0].grid.len(), 7);
     assert_eq!(sheets[0].grid.max_row(), Some(1_048_575));
     let r = ingest_file(&p, dir.path(), &wide);
@@ -547,11 +564,14 @@ fn check_csv(r: &Ingested) {
     assert_eq!(f.preamble, vec!["重点工作推进情况表".to_string()]);
     assert_eq!(f.rows.len(), 2);
     assert_eq!(f.rows[0].row, 2);
-    assert_eq!(f.rows[0].value("percent"), &txt("60%"));
-    assert_eq!(f.rows[0].value("progress"), &txt("完成,可研"));
+    assert_eq!(f.rows[0].value(FormField::Percent), &txt("60%"));
+    assert_eq!(f.rows[0].value(FormField::Progress), &txt("完成,可研"));
     assert_eq!(f.rows[1].row, 4);
-    assert_eq!(f.rows[1].value("percent"), &CellValue::Number(100.0));
-    assert_eq!(f.rows[1].value("problems"), &CellValue::Empty);
+    assert_eq!(
+        f.rows[1].value(FormField::Percent),
+        &CellValue::Number(100.0)
+    );
+    assert_eq!(f.rows[1].value(FormField::Problems), &CellValue::Empty);
     assert_eq!(f.footer, vec!["备注：无".to_string()]);
 }
 
@@ -838,7 +858,7 @@ fn ledger_with_all_four_sheets() {
     assert_eq!(u.code.as_deref(), Some("FG"));
     assert_eq!(u.category, "区直部门");
     assert_eq!(u.contact, "赵六");
-    assert_eq!(ledger.unit("区财政局").unwrap().category, "未分类");
+    assert_eq!(ledger.unit("区财政局").unwrap().category, NO_CATEGORY);
     assert_eq!(ledger.unit("区商务局").unwrap().code, None);
 
     assert_eq!(
@@ -887,7 +907,7 @@ fn ledger_without_unit_sheet_derives_units() {
     let (ledger, issues) = read_ledger(&p, &limits()).unwrap();
     let names: Vec<&str> = ledger.units.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(names, vec!["发改局", "区商务局", "区发改局", "区外事办"]);
-    assert!(ledger.units.iter().all(|u| u.category == "未分类"));
+    assert!(ledger.units.iter().all(|u| u.category == NO_CATEGORY));
     assert!(issues.iter().any(|i| i.code == IssueCode::FileUnknownUnit
         && i.cell.is_none()
         && i.message.contains("单位")));

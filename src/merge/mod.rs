@@ -144,7 +144,7 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
         if outcomes[i] == FileOutcome::Accepted {
             if let Some(u) = &f.unit {
                 let p = f.period.map(|p| p.to_string()).unwrap_or_default();
-                groups.entry((u.clone(), p)).or_default().push(i);
+                groups.entry((u.to_string(), p)).or_default().push(i);
             }
         }
     }
@@ -207,7 +207,7 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
         let error = first_errors[i].clone();
         let mut rec = FileRecord {
             file: f.file,
-            unit: f.unit,
+            unit: f.unit.map(String::from),
             period: f.period,
             fill_date: f.fill_date,
             sheets: f.sheets,
@@ -229,13 +229,13 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
                     match (row.outcome, row.report) {
                         (RowOutcome::Accepted, Some(rep)) if outcome == FileOutcome::Accepted => {
                             rec.accepted += 1;
-                            if let Some(prev) = reports.get(&rep.task) {
+                            if let Some(prev) = reports.get(rep.task.as_str()) {
                                 // Reported twice by accepted files: keep the later row
                                 // (provenance order); the other one is superseded so
                                 // the totals still reconcile.
                                 let keep_new = provenance_key(&rep) > provenance_key(prev);
                                 let loser = if keep_new {
-                                    report_owner.get(&rep.task).copied()
+                                    report_owner.get(rep.task.as_str()).copied()
                                 } else {
                                     None
                                 };
@@ -253,8 +253,8 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
                                     continue;
                                 }
                             }
-                            report_owner.insert(rep.task.clone(), records.len());
-                            reports.insert(rep.task.clone(), std::sync::Arc::new(rep));
+                            report_owner.insert(rep.task.to_string(), records.len());
+                            reports.insert(rep.task.to_string(), std::sync::Arc::new(rep));
                         }
                         (RowOutcome::Superseded, _) => rec.superseded += 1,
                         _ => {
@@ -338,7 +338,7 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
         due_of
             .entry(t.lead_unit.as_str())
             .or_default()
-            .push(t.id.clone());
+            .push(t.id.to_string());
     }
     let mut records_of: BTreeMap<&str, Vec<&FileRecord>> = BTreeMap::new();
     for r in &records {
@@ -371,7 +371,7 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
     let mut submissions: BTreeMap<String, Submission> = BTreeMap::new();
     let mut unit_issues: Vec<Issue> = Vec::new();
     for unit in &ctx.ledger.units {
-        let name = unit.name.clone();
+        let name = unit.name.to_string();
         let (errors, warnings) = counts_of.get(name.as_str()).copied().unwrap_or_default();
         let mut s = Submission {
             unit: name.clone(),

@@ -73,7 +73,7 @@ fn batch(env: &Env) -> Vec<CheckedFile> {
             vec![
                 good(3, "ZF-001"),
                 good(4, "ZF-002"),
-                set(good(5, "ZF-003"), "percent", t("过半")),
+                set(good(5, "ZF-003"), FormField::Percent, t("过半")),
             ],
         ),
         Some(d(2023, 3, 30)),
@@ -268,7 +268,7 @@ fn a_rejected_newer_file_does_not_supersede() {
         fgw_file(
             &env,
             "b.xlsx",
-            vec![set(good(3, "ZF-001"), "status", t("?"))],
+            vec![set(good(3, "ZF-001"), FormField::Status, t("?"))],
         ),
         Some(d(2023, 3, 31)),
         None,
@@ -358,14 +358,17 @@ fn missing_tasks_and_units() {
     let fgw = fgw_file(
         &env,
         "发改.xlsx",
-        vec![good(3, "ZF-001"), set(good(4, "ZF-003"), "status", t("?"))],
+        vec![
+            good(3, "ZF-001"),
+            set(good(4, "ZF-003"), FormField::Status, t("?")),
+        ],
     );
     let czj_bad = env.check(&forms_file(
         "财政.xlsx",
         vec![form(
             "推进表",
             &["填报单位：区财政局"],
-            vec![set(good(3, "ZF-004"), "percent", t("x"))],
+            vec![set(good(3, "ZF-004"), FormField::Percent, t("x"))],
         )],
     ));
     let m = merge(vec![fgw, czj_bad], &mctx(&l));
@@ -515,8 +518,8 @@ mod props {
                         RowOutcome::Rejected
                     },
                     report: accepted.then(|| Report {
-                        task: id,
-                        unit: unit.clone().unwrap_or_default(),
+                        task: id.into(),
+                        unit: unit.clone().unwrap_or_default().into(),
                         status: Status::InProgress,
                         percent: 50.0,
                         progress: "x".into(),
@@ -543,7 +546,7 @@ mod props {
         CheckedFile {
             file,
             state,
-            unit,
+            unit: unit.map(Into::into),
             period: Some(Period::month(2023, 3)),
             fill_date: fill.map(|day| d(2023, 3, day)),
             sheets: vec!["S".into()],

@@ -93,7 +93,7 @@ pub fn big(n: usize) -> RunResult {
         let stars = [3u8, 4, 5][i % 3];
         let deadline = d(2023, 1 + (i % 12) as u32, 28);
         let task = Task {
-            id: id.clone(),
+            id: id.as_str().into(),
             title: format!("推进重点项目建设第{}项，确保按期完成年度目标任务", i + 1),
             source: ["政府工作报告", "领导批示", "会议议定"][i % 3].into(),
             stars,
@@ -131,7 +131,7 @@ pub fn big(n: usize) -> RunResult {
         let planned = 50.0 + (i % 4) as f64 * 12.5;
         let report = status
             .map(|s| Report {
-                task: id.clone(),
+                task: id.as_str().into(),
                 unit: UNITS[u].0.into(),
                 status: s,
                 percent: actual.unwrap_or(0.0),
@@ -165,8 +165,8 @@ pub fn big(n: usize) -> RunResult {
             source: task.source.clone(),
             stars,
             leader: task.leader.clone(),
-            unit: task.lead_unit.clone(),
-            coop_units: task.coop_units.clone(),
+            unit: task.lead_unit.to_string(),
+            coop_units: task.coop_units.iter().map(String::from).collect(),
             owner: task.owner.clone(),
             start: task.start,
             deadline: Some(deadline),

@@ -29,6 +29,7 @@ use crate::ingest::{FORM_VERSION, META_KEYS, META_SHEET};
 use crate::model::{Ledger, Status, Task, Unit};
 use crate::period::Period;
 use crate::pipeline::RunResult;
+use crate::schema::{Field, FormField};
 use crate::templates::{templates, Columns};
 use crate::validate::Report;
 
@@ -75,11 +76,15 @@ pub fn form_specs<'a>(
                 period,
                 deadlines: tasks
                     .iter()
-                    .filter_map(|t| cal.effective_deadline(t).map(|d| (t.id.clone(), d)))
+                    .filter_map(|t| cal.effective_deadline(t).map(|d| (t.id.to_string(), d)))
                     .collect(),
                 prefill: tasks
                     .iter()
-                    .filter_map(|t| prefill.get(&t.id).map(|r| (t.id.clone(), r.clone())))
+                    .filter_map(|t| {
+                        prefill
+                            .get(t.id.as_str())
+                            .map(|r| (t.id.to_string(), r.clone()))
+                    })
                     .collect(),
                 tasks,
                 report_deadline,
@@ -149,30 +154,30 @@ enum Look {
 }
 
 /// Form columns in order: (column key, who fills it, look, minimum width).
-const FORM_COLUMNS: [(&str, Col, Look, f64); 17] = [
-    ("seq", Col::Assigned, Look::Center, 6.0),
-    ("id", Col::Assigned, Look::Center, 10.0),
-    ("title", Col::Assigned, Look::Wrap, 22.0),
-    ("stars", Col::Assigned, Look::Center, 6.0),
-    ("leader", Col::Assigned, Look::Center, 10.0),
-    ("deadline", Col::Assigned, Look::Date, 12.0),
-    ("status", Col::Answer, Look::Center, 12.0),
-    ("percent", Col::Answer, Look::Number, 10.0),
-    ("progress", Col::Answer, Look::Wrap, 30.0),
-    ("problems", Col::Answer, Look::Wrap, 20.0),
-    ("next_steps", Col::Answer, Look::Wrap, 20.0),
-    ("expected", Col::Answer, Look::Date, 13.0),
-    ("delay_reason", Col::Answer, Look::Wrap, 16.0),
-    ("filler", Col::Answer, Look::Center, 10.0),
-    ("phone", Col::Answer, Look::Text, 14.0),
-    ("head", Col::Answer, Look::Center, 12.0),
-    ("fill_date", Col::Answer, Look::Date, 12.0),
+const FORM_COLUMNS: [(FormField, Col, Look, f64); 17] = [
+    (FormField::Seq, Col::Assigned, Look::Center, 6.0),
+    (FormField::Id, Col::Assigned, Look::Center, 10.0),
+    (FormField::Title, Col::Assigned, Look::Wrap, 22.0),
+    (FormField::Stars, Col::Assigned, Look::Center, 6.0),
+    (FormField::Leader, Col::Assigned, Look::Center, 10.0),
+    (FormField::Deadline, Col::Assigned, Look::Date, 12.0),
+    (FormField::Status, Col::Answer, Look::Center, 12.0),
+    (FormField::Percent, Col::Answer, Look::Number, 10.0),
+    (FormField::Progress, Col::Answer, Look::Wrap, 30.0),
+    (FormField::Problems, Col::Answer, Look::Wrap, 20.0),
+    (FormField::NextSteps, Col::Answer, Look::Wrap, 20.0),
+    (FormField::Expected, Col::Answer, Look::Date, 13.0),
+    (FormField::DelayReason, Col::Answer, Look::Wrap, 16.0),
+    (FormField::Filler, Col::Answer, Look::Center, 10.0),
+    (FormField::Phone, Col::Answer, Look::Text, 14.0),
+    (FormField::Head, Col::Answer, Look::Center, 12.0),
+    (FormField::FillDate, Col::Answer, Look::Date, 12.0),
 ];
 
 /// The header text of a form column: the canonical name, `（%）` on percent.
-fn form_header(key: &str) -> String {
+fn form_header(key: FormField) -> String {
     let name = templates().form.name(key);
-    if key == "percent" {
+    if key == FormField::Percent {
         format!("{name}（%）")
     } else {
         name.to_string()
@@ -306,18 +311,18 @@ fn form_body(
     let first = FORM_HEADER_ROW + 1;
     for (i, task) in spec.tasks.iter().enumerate() {
         let row = first + i as u32;
-        let pre = spec.prefill.get(&task.id);
+        let pre = spec.prefill.get(task.id.as_str());
         s.min_height(row, FORM_ROW_HEIGHT);
         for (c, &(key, who, look, _)) in FORM_COLUMNS.iter().enumerate() {
             let v: Val = match key {
-                "seq" => Val::Int(i as i64 + 1),
-                "id" => Val::Str(&task.id),
-                "title" => Val::Str(&task.title),
-                "stars" => Val::Int(task.stars as i64),
-                "leader" => Val::Str(&task.leader),
-                "deadline" => spec
+                FormField::Seq => Val::Int(i as i64 + 1),
+                FormField::Id => Val::Str(&task.id),
+                FormField::Title => Val::Str(&task.title),
+                FormField::Stars => Val::Int(task.stars as i64),
+                FormField::Leader => Val::Str(&task.leader),
+                FormField::Deadline => spec
                     .deadlines
-                    .get(&task.id)
+                    .get(task.id.as_str())
                     .copied()
                     .or(task.deadline)
                     .into(),
@@ -375,7 +380,7 @@ fn form_body(
     Ok(())
 }
 
-fn prefill_value<'r>(r: &'r Report, key: &str) -> Val<'r> {
+fn prefill_value<'r>(r: &'r Report, key: FormField) -> Val<'r> {
     let text = |s: &'r String| {
         if s.is_empty() {
             Val::Empty
@@ -384,24 +389,25 @@ fn prefill_value<'r>(r: &'r Report, key: &str) -> Val<'r> {
         }
     };
     match key {
-        "status" => Val::Str(r.status.label()),
-        "percent" => Val::Num(r.percent),
-        "progress" => text(&r.progress),
-        "problems" => text(&r.problems),
-        "next_steps" => text(&r.next_steps),
-        "expected" => r.expected.into(),
-        "filler" => text(&r.filler),
-        "phone" => text(&r.phone),
-        "head" => text(&r.head),
+        FormField::Status => Val::Str(r.status.label()),
+        FormField::Percent => Val::Num(r.percent),
+        FormField::Progress => text(&r.progress),
+        FormField::Problems => text(&r.problems),
+        FormField::NextSteps => text(&r.next_steps),
+        FormField::Expected => r.expected.into(),
+        FormField::Filler => text(&r.filler),
+        FormField::Phone => text(&r.phone),
+        FormField::Head => text(&r.head),
         _ => Val::Empty,
     }
 }
 
-fn col_of(key: &str) -> u16 {
+/// The column of a field in the form (None for the fields the form leaves out).
+fn col_of(key: FormField) -> Option<u16> {
     FORM_COLUMNS
         .iter()
         .position(|c| c.0 == key)
-        .unwrap_or_else(|| panic!("form column {key}")) as u16
+        .map(|c| c as u16)
 }
 
 fn add_form_validations(ws: &mut Worksheet, first: u32, last: u32) -> Result<(), XlsxError> {
@@ -412,8 +418,9 @@ fn add_form_validations(ws: &mut Worksheet, first: u32, last: u32) -> Result<(),
         .set_input_message(format!("请从下拉列表选择：{}", labels.join("、")))?
         .set_error_title("当前状态填写有误")?
         .set_error_message(format!("当前状态只能是：{}。", labels.join("、")))?;
-    let c = col_of("status");
-    ws.add_data_validation(first, c, last, c, &status)?;
+    if let Some(c) = col_of(FormField::Status) {
+        ws.add_data_validation(first, c, last, c, &status)?;
+    }
 
     let percent = DataValidation::new()
         .allow_whole_number(DataValidationRule::Between(0, 100))
@@ -421,20 +428,22 @@ fn add_form_validations(ws: &mut Worksheet, first: u32, last: u32) -> Result<(),
         .set_input_message("请填写 0 到 100 之间的整数，例如 60 表示完成 60%。")?
         .set_error_title("完成进度填写有误")?
         .set_error_message("完成进度须为 0 到 100 之间的整数，不要带 % 号。")?;
-    let c = col_of("percent");
-    ws.add_data_validation(first, c, last, c, &percent)?;
+    if let Some(c) = col_of(FormField::Percent) {
+        ws.add_data_validation(first, c, last, c, &percent)?;
+    }
 
     let lo = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
     let hi = NaiveDate::from_ymd_opt(2099, 12, 31).unwrap_or_default();
-    for key in ["expected", "fill_date"] {
+    for key in [FormField::Expected, FormField::FillDate] {
         let dv = DataValidation::new()
             .allow_date(DataValidationRule::Between(lo, hi))
             .set_input_title(templates().form.name(key))?
             .set_input_message("请填写日期，格式如 2023-03-31。")?
             .set_error_title("日期填写有误")?
             .set_error_message("请填写有效日期，格式如 2023-03-31。")?;
-        let c = col_of(key);
-        ws.add_data_validation(first, c, last, c, &dv)?;
+        if let Some(c) = col_of(key) {
+            ws.add_data_validation(first, c, last, c, &dv)?;
+        }
     }
     Ok(())
 }
@@ -460,7 +469,10 @@ pub fn form_instructions(spec: &FormSpec) -> String {
         ),
     ]
     .join("\n");
-    let prefilled = spec.tasks.iter().any(|t| spec.prefill.contains_key(&t.id));
+    let prefilled = spec
+        .tasks
+        .iter()
+        .any(|t| spec.prefill.contains_key(t.id.as_str()));
     if prefilled {
         text.push_str(
             "\n6. 浅黄色单元格已预填上期报送的内容，请逐项更新为本期情况（完成进度、进展情况、填报日期等），不要原样报回。",
@@ -474,7 +486,7 @@ pub fn form_instructions(spec: &FormSpec) -> String {
 fn meta_sheet(spec: &FormSpec, mut ws: Worksheet) -> Result<Worksheet, XlsxError> {
     ws.set_name(META_SHEET)?;
     let values = [
-        spec.unit.name.clone(),
+        spec.unit.name.to_string(),
         spec.period.to_string(),
         FORM_VERSION.to_string(),
         spec.generated.clone(),
@@ -542,7 +554,11 @@ fn ledger_note(sheet: &str) -> &'static str {
 /// Rows covered by the template's dropdowns.
 const TEMPLATE_ROWS: u32 = 5000;
 
-fn ledger_sheet(name: &str, cols: &Columns, fmts: &Formats) -> Result<Worksheet, XlsxError> {
+fn ledger_sheet<F: Field>(
+    name: &str,
+    cols: &Columns<F>,
+    fmts: &Formats,
+) -> Result<Worksheet, XlsxError> {
     let mut s = Sheet::new(name, fmts)?;
     s.width_bounds(8.0, 40.0);
     let ncols = cols.defs.len() as u16;
@@ -552,11 +568,11 @@ fn ledger_sheet(name: &str, cols: &Columns, fmts: &Formats) -> Result<Worksheet,
     s.header(1, &headers)?;
     let wrap_cols = ["title", "requirements", "coop_units"];
     for (c, d) in cols.defs.iter().enumerate() {
-        let v = example(name, &d.key);
+        let v = example(name, d.key.key());
         let kind = match v {
             Val::Date(_) => super::xlsx::Kind::Date,
             Val::Int(_) => super::xlsx::Kind::Int,
-            _ if wrap_cols.contains(&d.key.as_str()) => super::xlsx::Kind::Wrap,
+            _ if wrap_cols.contains(&d.key.key()) => super::xlsx::Kind::Wrap,
             _ => super::xlsx::Kind::Text,
         };
         s.put(2, c as u16, v, kind, super::xlsx::Fill::None)?;
@@ -569,7 +585,7 @@ fn ledger_sheet(name: &str, cols: &Columns, fmts: &Formats) -> Result<Worksheet,
     let col = |key: &str| {
         cols.defs
             .iter()
-            .position(|d| d.key == key)
+            .position(|d| d.key.key() == key)
             .map(|c| c as u16)
     };
     let (first, last) = (2, TEMPLATE_ROWS);
@@ -605,10 +621,10 @@ fn ledger_sheet(name: &str, cols: &Columns, fmts: &Formats) -> Result<Worksheet,
     if name == "评价" || name == "节点" {
         for d in &cols.defs {
             if matches!(
-                d.key.as_str(),
+                d.key.key(),
                 "self" | "team" | "public" | "leader" | "planned"
             ) {
-                let c = col(&d.key).unwrap_or(0);
+                let c = col(d.key.key()).unwrap_or(0);
                 let dv = DataValidation::new()
                     .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
                     .set_error_message("请填写 0 到 100 之间的数。")?;
@@ -617,7 +633,7 @@ fn ledger_sheet(name: &str, cols: &Columns, fmts: &Formats) -> Result<Worksheet,
         }
     }
     for (c, d) in cols.defs.iter().enumerate() {
-        if wrap_cols.contains(&d.key.as_str()) {
+        if wrap_cols.contains(&d.key.key()) {
             s.need(c as u16, 30.0);
         }
     }
@@ -634,14 +650,10 @@ pub fn build_ledger_template() -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let fixed = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default();
     set_properties(&mut wb, "重点工作台账", fixed);
-    for (name, cols) in [
-        ("台账", &t.ledger_tasks),
-        ("节点", &t.ledger_milestones),
-        ("单位", &t.ledger_units),
-        ("评价", &t.ledger_evaluations),
-    ] {
-        wb.push_worksheet(ledger_sheet(name, cols, &fmts)?);
-    }
+    wb.push_worksheet(ledger_sheet("台账", &t.ledger_tasks, &fmts)?);
+    wb.push_worksheet(ledger_sheet("节点", &t.ledger_milestones, &fmts)?);
+    wb.push_worksheet(ledger_sheet("单位", &t.ledger_units, &fmts)?);
+    wb.push_worksheet(ledger_sheet("评价", &t.ledger_evaluations, &fmts)?);
     Ok(wb)
 }
 
@@ -658,6 +670,11 @@ mod tests {
     use crate::report::xlsx::tests_support::{assert_printable, part, sheet_xml};
     use calamine::{open_workbook_auto, Data, DataType, Reader, SheetVisible};
 
+    /// The 0-based column of a field the form has.
+    fn col(key: FormField) -> u32 {
+        u32::from(col_of(key).expect("a form column"))
+    }
+
     fn spec_of<'a>(r: &'a crate::pipeline::RunResult, unit: &str, prefill: bool) -> FormSpec<'a> {
         let u = r.ledger.unit(unit).unwrap();
         let tasks: Vec<&Task> = r.ledger.tasks_of(&u.name).collect();
@@ -666,7 +683,7 @@ mod tests {
             period: r.period,
             deadlines: tasks
                 .iter()
-                .filter_map(|t| t.deadline.map(|d| (t.id.clone(), d)))
+                .filter_map(|t| t.deadline.map(|d| (t.id.to_string(), d)))
                 .collect(),
             prefill: if prefill {
                 tasks
@@ -674,8 +691,8 @@ mod tests {
                     .filter_map(|t| {
                         r.merged
                             .reports
-                            .get(&t.id)
-                            .map(|x| (t.id.clone(), x.clone()))
+                            .get(t.id.as_str())
+                            .map(|x| (t.id.to_string(), x.clone()))
                     })
                     .collect()
             } else {
@@ -728,11 +745,7 @@ mod tests {
         let t = &templates().form;
         for (c, col) in FORM_COLUMNS.iter().enumerate() {
             let h = cell_str(&range, FORM_HEADER_ROW, c as u32);
-            assert_eq!(
-                t.match_header(&h).map(|d| d.key.as_str()),
-                Some(col.0),
-                "{h}"
-            );
+            assert_eq!(t.match_header(&h).map(|d| d.key), Some(col.0), "{h}");
         }
         for req in t.required() {
             assert!(FORM_COLUMNS.iter().any(|c| c.0 == req.key));
@@ -741,19 +754,19 @@ mod tests {
         let ids: Vec<String> = r
             .ledger
             .tasks_of("区发改局")
-            .map(|t| t.id.clone())
+            .map(|t| t.id.to_string())
             .collect();
         assert_eq!(ids.len(), 3);
         for (i, id) in ids.iter().enumerate() {
             let row = FORM_HEADER_ROW + 1 + i as u32;
-            assert_eq!(cell_str(&range, row, col_of("id") as u32), *id);
-            let dl = range.get_value((row, col_of("deadline") as u32)).unwrap();
+            assert_eq!(cell_str(&range, row, col(FormField::Id)), *id);
+            let dl = range.get_value((row, col(FormField::Deadline))).unwrap();
             assert_eq!(
                 dl.as_date(),
                 r.ledger.task(id).unwrap().deadline,
                 "deadline is a real date"
             );
-            assert_eq!(cell_str(&range, row, col_of("status") as u32), "");
+            assert_eq!(cell_str(&range, row, col(FormField::Status)), "");
         }
         let note_row = FORM_HEADER_ROW + 1 + ids.len() as u32 + 1;
         assert!(cell_str(&range, note_row, 0).starts_with("填表说明："));
@@ -788,18 +801,12 @@ mod tests {
                 .map(|p| p.locked)
                 .unwrap_or(true)
         };
-        for key in ["id", "title", "stars", "leader", "deadline"] {
-            assert!(locked(col_of(key)), "{key} must be locked");
+        use FormField::*;
+        for key in [Id, Title, Stars, Leader, Deadline] {
+            assert!(locked(col_of(key).unwrap()), "{key} must be locked");
         }
-        for key in [
-            "status",
-            "percent",
-            "progress",
-            "expected",
-            "delay_reason",
-            "fill_date",
-        ] {
-            assert!(!locked(col_of(key)), "{key} must be unlocked");
+        for key in [Status, Percent, Progress, Expected, DelayReason, FillDate] {
+            assert!(!locked(col_of(key).unwrap()), "{key} must be unlocked");
         }
 
         let buf = std::fs::read(&path).unwrap();
@@ -830,21 +837,21 @@ mod tests {
         let range = wb.worksheet_range(FORM_SHEET).unwrap();
         for (i, t) in spec.tasks.iter().enumerate() {
             let row = FORM_HEADER_ROW + 1 + i as u32;
-            let Some(rep) = spec.prefill.get(&t.id) else {
+            let Some(rep) = spec.prefill.get(t.id.as_str()) else {
                 continue;
             };
             assert_eq!(
-                cell_str(&range, row, col_of("status") as u32),
+                cell_str(&range, row, col(FormField::Status)),
                 rep.status.label()
             );
             assert_eq!(
                 range
-                    .get_value((row, col_of("percent") as u32))
+                    .get_value((row, col(FormField::Percent)))
                     .and_then(|d| d.as_f64()),
                 Some(rep.percent)
             );
             assert_eq!(
-                cell_str(&range, row, col_of("progress") as u32),
+                cell_str(&range, row, col(FormField::Progress)),
                 rep.progress
             );
         }
@@ -906,10 +913,10 @@ mod tests {
             .collect();
         for (i, t) in due.iter().enumerate() {
             let row = FORM_HEADER_ROW + 1 + i as u32;
-            assert_eq!(cell_str(&range, row, col_of("id") as u32), t.id);
-            if let Some(rep) = r.merged.reports.get(&t.id) {
+            assert_eq!(cell_str(&range, row, col(FormField::Id)), t.id);
+            if let Some(rep) = r.merged.reports.get(t.id.as_str()) {
                 assert_eq!(
-                    cell_str(&range, row, col_of("status") as u32),
+                    cell_str(&range, row, col(FormField::Status)),
                     rep.status.label()
                 );
             }
@@ -929,16 +936,19 @@ mod tests {
         let mut wb = open_workbook_auto(&path).unwrap();
         assert_eq!(wb.sheet_names(), vec!["台账", "节点", "单位", "评价"]);
         let t = templates();
+        fn names<F: Field>(cols: &Columns<F>) -> Vec<&str> {
+            cols.defs.iter().map(|d| d.name.as_str()).collect()
+        }
         for (name, cols) in [
-            ("台账", &t.ledger_tasks),
-            ("节点", &t.ledger_milestones),
-            ("单位", &t.ledger_units),
-            ("评价", &t.ledger_evaluations),
+            ("台账", names(&t.ledger_tasks)),
+            ("节点", names(&t.ledger_milestones)),
+            ("单位", names(&t.ledger_units)),
+            ("评价", names(&t.ledger_evaluations)),
         ] {
             let range = wb.worksheet_range(name).unwrap();
             assert!(cell_str(&range, 0, 0).starts_with("填表说明"));
-            for (c, d) in cols.defs.iter().enumerate() {
-                assert_eq!(cell_str(&range, 1, c as u32), d.name);
+            for (c, d) in cols.iter().enumerate() {
+                assert_eq!(cell_str(&range, 1, c as u32), *d);
             }
             assert!(!cell_str(&range, 2, 0).is_empty(), "example row on {name}");
         }

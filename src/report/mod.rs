@@ -116,7 +116,7 @@ mod dump {
             period: r.period.next(),
             deadlines: tasks
                 .iter()
-                .filter_map(|t| t.deadline.map(|d| (t.id.clone(), d)))
+                .filter_map(|t| t.deadline.map(|d| (t.id.to_string(), d)))
                 .collect(),
             prefill: r.merged.reports.clone(),
             tasks,

@@ -614,7 +614,10 @@ fn overview(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
         by_cat.entry(u.category.as_str()).or_default();
     }
     for t in &r.scored.tasks {
-        let cat = cat_of.get(t.unit.as_str()).copied().unwrap_or("未分类");
+        let cat = cat_of
+            .get(t.unit.as_str())
+            .copied()
+            .unwrap_or(crate::schema::NO_CATEGORY);
         by_cat.entry(cat).or_default().add(t.card);
     }
     let mut crow = 2u32;

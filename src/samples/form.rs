@@ -8,47 +8,26 @@ use chrono::{NaiveDate, NaiveTime};
 use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook};
 
 use crate::ingest::{FORM_VERSION, META_KEYS, META_SHEET};
-
-/// Columns a return can have, in the standard order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Col {
-    Seq,
-    Id,
-    Title,
-    Stars,
-    Leader,
-    Deadline,
-    Status,
-    Percent,
-    Progress,
-    Problems,
-    NextSteps,
-    Expected,
-    Delay,
-    Filler,
-    Phone,
-    Head,
-    FillDate,
-}
+use crate::schema::FormField;
 
 /// The standard column set of a duban form (no 序号).
-pub const STANDARD: [Col; 16] = [
-    Col::Id,
-    Col::Title,
-    Col::Stars,
-    Col::Leader,
-    Col::Deadline,
-    Col::Status,
-    Col::Percent,
-    Col::Progress,
-    Col::Problems,
-    Col::NextSteps,
-    Col::Expected,
-    Col::Delay,
-    Col::Filler,
-    Col::Phone,
-    Col::Head,
-    Col::FillDate,
+pub const STANDARD: [FormField; 16] = [
+    FormField::Id,
+    FormField::Title,
+    FormField::Stars,
+    FormField::Leader,
+    FormField::Deadline,
+    FormField::Status,
+    FormField::Percent,
+    FormField::Progress,
+    FormField::Problems,
+    FormField::NextSteps,
+    FormField::Expected,
+    FormField::DelayReason,
+    FormField::Filler,
+    FormField::Phone,
+    FormField::Head,
+    FormField::FillDate,
 ];
 
 /// How headers are spelled.
@@ -62,106 +41,115 @@ pub enum HeaderStyle {
     English,
 }
 
-impl Col {
-    pub fn header(self, style: HeaderStyle) -> &'static str {
-        use Col::*;
-        match style {
-            HeaderStyle::Canonical => match self {
-                Seq => "序号",
-                Id => "编号",
-                Title => "事项名称",
-                Stars => "星级",
-                Leader => "牵头领导",
-                Deadline => "完成时限",
-                Status => "当前状态",
-                Percent => "完成进度（%）",
-                Progress => "进展情况",
-                Problems => "存在问题",
-                NextSteps => "下步措施",
-                Expected => "预计完成日期",
-                Delay => "延期说明",
-                Filler => "填报人",
-                Phone => "联系电话",
-                Head => "单位主要负责人",
-                FillDate => "填报日期",
-            },
-            HeaderStyle::Alias => match self {
-                Seq => "序号",
-                Id => "任务编号",
-                Title => "重点任务",
-                Stars => "赋星",
-                Leader => "分管领导",
-                Deadline => "完成时间",
-                Status => "状态",
-                Percent => "完成比例(%)",
-                Progress => "工作进展",
-                Problems => "存在的问题",
-                NextSteps => "下一步工作计划",
-                Expected => "预计完成时间",
-                Delay => "未完成原因",
-                Filler => "填表人",
-                Phone => "电话",
-                Head => "主要负责人签字",
-                FillDate => "填报时间",
-            },
-            HeaderStyle::Alias2 => match self {
-                Seq => "序",
-                Id => "事项编号",
-                Title => "工作任务",
-                Stars => "赋星",
-                Leader => "责任领导",
-                Deadline => "时限",
-                Status => "推进状态",
-                Percent => "进度",
-                Progress => "推进情况",
-                Problems => "问题",
-                NextSteps => "下步计划",
-                Expected => "预计完成",
-                Delay => "延期原因",
-                Filler => "报送人",
-                Phone => "手机",
-                Head => "单位负责人",
-                FillDate => "报送日期",
-            },
-            HeaderStyle::English => match self {
-                Seq => "No.",
-                Id => "Task ID",
-                Title => "Title",
-                Stars => "赋星",
-                Leader => "分管领导",
-                Deadline => "Deadline",
-                Status => "Status",
-                Percent => "Progress (%)",
-                Progress => "Details",
-                Problems => "Issues",
-                NextSteps => "Next steps",
-                Expected => "Expected completion",
-                Delay => "Reason for delay",
-                Filler => "Reporter",
-                Phone => "Phone",
-                Head => "Signed by",
-                FillDate => "Report date",
-            },
-        }
+/// How a column's header is spelled in `style`.
+pub fn header(col: FormField, style: HeaderStyle) -> &'static str {
+    use FormField::*;
+    match style {
+        HeaderStyle::Canonical => match col {
+            Seq => "序号",
+            Id => "编号",
+            Title => "事项名称",
+            Stars => "星级",
+            Leader => "牵头领导",
+            Deadline => "完成时限",
+            Status => "当前状态",
+            Percent => "完成进度（%）",
+            Progress => "进展情况",
+            Problems => "存在问题",
+            NextSteps => "下步措施",
+            Expected => "预计完成日期",
+            DelayReason => "延期说明",
+            Filler => "填报人",
+            Phone => "联系电话",
+            Head => "单位主要负责人",
+            FillDate => "填报日期",
+            Remark => "备注",
+            LeadUnit => "牵头单位",
+        },
+        HeaderStyle::Alias => match col {
+            Seq => "序号",
+            Id => "任务编号",
+            Title => "重点任务",
+            Stars => "赋星",
+            Leader => "分管领导",
+            Deadline => "完成时间",
+            Status => "状态",
+            Percent => "完成比例(%)",
+            Progress => "工作进展",
+            Problems => "存在的问题",
+            NextSteps => "下一步工作计划",
+            Expected => "预计完成时间",
+            DelayReason => "未完成原因",
+            Filler => "填表人",
+            Phone => "电话",
+            Head => "主要负责人签字",
+            FillDate => "填报时间",
+            Remark => "说明",
+            LeadUnit => "主办单位",
+        },
+        HeaderStyle::Alias2 => match col {
+            Seq => "序",
+            Id => "事项编号",
+            Title => "工作任务",
+            Stars => "赋星",
+            Leader => "责任领导",
+            Deadline => "时限",
+            Status => "推进状态",
+            Percent => "进度",
+            Progress => "推进情况",
+            Problems => "问题",
+            NextSteps => "下步计划",
+            Expected => "预计完成",
+            DelayReason => "延期原因",
+            Filler => "报送人",
+            Phone => "手机",
+            Head => "单位负责人",
+            FillDate => "报送日期",
+            Remark => "备注",
+            LeadUnit => "责任单位",
+        },
+        HeaderStyle::English => match col {
+            Seq => "No.",
+            Id => "Task ID",
+            Title => "Title",
+            Stars => "赋星",
+            Leader => "分管领导",
+            Deadline => "Deadline",
+            Status => "Status",
+            Percent => "Progress (%)",
+            Progress => "Details",
+            Problems => "Issues",
+            NextSteps => "Next steps",
+            Expected => "Expected completion",
+            DelayReason => "Reason for delay",
+            Filler => "Reporter",
+            Phone => "Phone",
+            Head => "Signed by",
+            FillDate => "Report date",
+            Remark => "Remarks",
+            LeadUnit => "牵头单位",
+        },
     }
+}
 
-    /// Display width in Excel column units.
-    fn width(self) -> f64 {
-        use Col::*;
-        match self {
-            Seq => 6.0,
-            Id => 11.0,
-            Title => 34.0,
-            Stars => 8.0,
-            Leader => 10.0,
-            Deadline | Expected | FillDate => 13.0,
-            Status => 10.0,
-            Percent => 10.0,
-            Progress => 40.0,
-            Problems | NextSteps | Delay => 28.0,
-            Filler | Head => 11.0,
-            Phone => 14.0,
-        }
+/// Display width in Excel column units.
+fn width(col: FormField) -> f64 {
+    use FormField::*;
+    match col {
+        Seq => 6.0,
+        Id => 11.0,
+        Title => 34.0,
+        Stars => 8.0,
+        Leader => 10.0,
+        Deadline | Expected | FillDate => 13.0,
+        Status => 10.0,
+        Percent => 10.0,
+        Progress => 40.0,
+        Problems | NextSteps | DelayReason => 28.0,
+        Filler | Head => 11.0,
+        Phone => 14.0,
+        Remark => 20.0,
+        LeadUnit => 16.0,
     }
 }
 
@@ -209,7 +197,7 @@ pub struct Row {
 #[derive(Debug, Clone)]
 pub struct FormDoc {
     pub sheet: String,
-    pub cols: Vec<Col>,
+    pub cols: Vec<FormField>,
     pub style: HeaderStyle,
     pub title: Option<String>,
     pub unit_line: Option<String>,
@@ -227,7 +215,7 @@ pub struct FormDoc {
 }
 
 impl FormDoc {
-    pub fn col(&self, c: Col) -> Option<usize> {
+    pub fn col(&self, c: FormField) -> Option<usize> {
         self.cols.iter().position(|x| *x == c)
     }
 
@@ -278,7 +266,7 @@ impl FormDoc {
         let ncols = self.cols.len() as u16;
         let last = ncols.saturating_sub(1);
         for (c, col) in self.cols.iter().enumerate() {
-            ws.set_column_width(c as u16, col.width())?;
+            ws.set_column_width(c as u16, width(*col))?;
         }
         let mut r: u32 = 0;
         if let Some(t) = &self.title {
@@ -291,7 +279,7 @@ impl FormDoc {
             r += 1;
         }
         if let Some(g) = &self.group {
-            let gcols: Vec<u16> = [Col::Status, Col::Percent, Col::Progress]
+            let gcols: Vec<u16> = [FormField::Status, FormField::Percent, FormField::Progress]
                 .iter()
                 .filter_map(|c| self.col(*c))
                 .map(|c| c as u16)
@@ -300,9 +288,9 @@ impl FormDoc {
             for (c, col) in self.cols.iter().enumerate() {
                 let c = c as u16;
                 if c < g0 || c > g1 {
-                    ws.merge_range(r, c, r + 1, c, col.header(self.style), &head_f)?;
+                    ws.merge_range(r, c, r + 1, c, header(*col, self.style), &head_f)?;
                 } else {
-                    ws.write_string_with_format(r + 1, c, col.header(self.style), &head_f)?;
+                    ws.write_string_with_format(r + 1, c, header(*col, self.style), &head_f)?;
                 }
             }
             if g1 > g0 {
@@ -313,7 +301,7 @@ impl FormDoc {
             r += 2;
         } else {
             for (c, col) in self.cols.iter().enumerate() {
-                ws.write_string_with_format(r, c as u16, col.header(self.style), &head_f)?;
+                ws.write_string_with_format(r, c as u16, header(*col, self.style), &head_f)?;
             }
             r += 1;
         }
@@ -380,7 +368,7 @@ impl FormDoc {
         if let Some(l) = &self.unit_line {
             w.write_record([l.as_str()])?;
         }
-        w.write_record(self.cols.iter().map(|c| c.header(self.style)))?;
+        w.write_record(self.cols.iter().map(|c| header(*c, self.style)))?;
         for row in &self.rows {
             if row.blank {
                 w.write_record(vec![""; self.cols.len()])?;

@@ -477,10 +477,19 @@ pub fn write(data: &Data, opts: &SampleOptions, path: &Path) -> Result<()> {
             .set_author("区政府督查室")
             .set_creation_datetime(&created),
     );
+    let f = formats();
+    tasks_sheet(wb.add_worksheet(), &f, data, opts.period.year)?;
+    milestones_sheet(wb.add_worksheet(), &f, data)?;
+    units_sheet(wb.add_worksheet(), &f, data)?;
+    evaluations_sheet(wb.add_worksheet(), &f, data)?;
+    super::form::write_file(path, &wb.save_to_buffer()?)
+}
+
+fn formats() -> Formats {
     let cell = Format::new()
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::VerticalCenter);
-    let f = Formats {
+    Formats {
         title: Format::new()
             .set_bold()
             .set_font_size(16)
@@ -492,10 +501,11 @@ pub fn write(data: &Data, opts: &SampleOptions, path: &Path) -> Result<()> {
             .set_background_color("#FCE4D6"),
         date: cell.clone().set_num_format("yyyy-mm-dd"),
         cell,
-    };
+    }
+}
 
-    // 台账
-    let ws = wb.add_worksheet();
+/// 台账: one task per row under a merged title.
+fn tasks_sheet(ws: &mut Worksheet, f: &Formats, data: &Data, year: i32) -> Result<()> {
     ws.set_name("台账")?;
     let cols = [
         ("编号", 10.0),
@@ -516,10 +526,10 @@ pub fn write(data: &Data, opts: &SampleOptions, path: &Path) -> Result<()> {
         0,
         0,
         cols.len() as u16 - 1,
-        &format!("{}年重点工作台账", opts.period.year),
+        &format!("{year}年重点工作台账"),
         &f.title,
     )?;
-    header(ws, &f, 1, &cols)?;
+    header(ws, f, 1, &cols)?;
     ws.set_freeze_panes(2, 2)?;
     for (i, t) in data.tasks.iter().enumerate() {
         let r = i as u32 + 2;
@@ -547,13 +557,15 @@ pub fn write(data: &Data, opts: &SampleOptions, path: &Path) -> Result<()> {
         }
         ws.write_string_with_format(r, 11, &t.requirements, &f.cell)?;
     }
+    Ok(())
+}
 
-    // 节点
-    let ws = wb.add_worksheet();
+/// 节点: one milestone per row.
+fn milestones_sheet(ws: &mut Worksheet, f: &Formats, data: &Data) -> Result<()> {
     ws.set_name("节点")?;
     header(
         ws,
-        &f,
+        f,
         0,
         &[("编号", 10.0), ("节点日期", 12.0), ("计划进度(%)", 12.0)],
     )?;
@@ -566,13 +578,15 @@ pub fn write(data: &Data, opts: &SampleOptions, path: &Path) -> Result<()> {
             r += 1;
         }
     }
+    Ok(())
+}
 
-    // 单位
-    let ws = wb.add_worksheet();
+/// 单位: one unit per row.
+fn units_sheet(ws: &mut Worksheet, f: &Formats, data: &Data) -> Result<()> {
     ws.set_name("单位")?;
     header(
         ws,
-        &f,
+        f,
         0,
         &[
             ("单位名称", 24.0),
@@ -592,13 +606,15 @@ pub fn write(data: &Data, opts: &SampleOptions, path: &Path) -> Result<()> {
             ws.write_string_with_format(r, c as u16, v, &f.cell)?;
         }
     }
+    Ok(())
+}
 
-    // 评价
-    let ws = wb.add_worksheet();
+/// 评价: the four evaluations of each unit.
+fn evaluations_sheet(ws: &mut Worksheet, f: &Formats, data: &Data) -> Result<()> {
     ws.set_name("评价")?;
     header(
         ws,
-        &f,
+        f,
         0,
         &[
             ("单位", 24.0),
@@ -615,5 +631,5 @@ pub fn write(data: &Data, opts: &SampleOptions, path: &Path) -> Result<()> {
             ws.write_number_with_format(r, c as u16 + 1, *s as f64, &f.cell)?;
         }
     }
-    super::form::write_file(path, &wb.save_to_buffer()?)
+    Ok(())
 }

@@ -29,6 +29,7 @@
 
 mod form;
 mod ledger;
+mod plan;
 mod returns;
 mod vocab;
 
@@ -329,7 +330,7 @@ pub fn generate(opts: &SampleOptions, out: &Path) -> Result<SampleSummary> {
     clear_previous(out)?;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let data = ledger::build(opts, &mut rng);
-    let plan = returns::plan(&data, opts, &mut rng);
+    let plan = plan::plan(&data, opts, &mut rng);
     // The ledger is one big workbook: write it while the returns are written.
     let (ledger, files) = rayon::join(
         || ledger::write(&data, opts, &out.join("台账.xlsx")),

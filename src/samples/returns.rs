@@ -1,5 +1,5 @@
-//! The returned forms: which unit sends what (planned sequentially from the
-//! master RNG), and the files themselves (written in parallel, one RNG per unit).
+//! The returned forms themselves, as planned in `plan.rs` (written in
+//! parallel, one RNG per unit).
 
 use std::path::Path;
 
@@ -10,238 +10,16 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use super::form::{self, Cell, Col, FormDoc, HeaderStyle, Row, STANDARD};
+use super::form::{self, Cell, FormDoc, HeaderStyle, Row, STANDARD};
 use super::ledger::{Data, TaskRec};
+use super::plan::{Plan, UnitPlan};
 use super::{
     days, pick, short_label, sub_seed, vocab, MessyKind, RowError, RowErrorKind, SampleFile,
-    SampleOptions, EXTRA, PRIMARY,
+    SampleOptions,
 };
 use crate::model::Status;
 use crate::period::Period;
-
-/// What one reporting unit sends.
-pub struct UnitPlan {
-    pub unit: usize,
-    /// Due task indexes, ledger order.
-    pub due: Vec<usize>,
-    /// Sorted, deduplicated.
-    pub kinds: Vec<MessyKind>,
-    pub dir: &'static str,
-    pub file_name: String,
-    pub meta: bool,
-    pub row_errors: Vec<RowErrorKind>,
-    /// A task of another unit, for `RowErrorKind::OtherUnitTask`.
-    pub foreign: Option<usize>,
-    /// Tasks due last period (for `MessyKind::WrongPeriod`).
-    pub prev_due: Vec<usize>,
-}
-
-impl UnitPlan {
-    fn has(&self, k: MessyKind) -> bool {
-        self.kinds.contains(&k)
-    }
-    fn csv(&self) -> bool {
-        self.has(MessyKind::CsvUtf8Bom) || self.has(MessyKind::CsvGbk)
-    }
-}
-
-pub struct Plan {
-    pub due_units: u32,
-    pub silent: Option<usize>,
-    pub units: Vec<UnitPlan>,
-    /// Lock file: (dir, name) next to a unit's xlsx.
-    pub lock: Option<(&'static str, String, String)>,
-    pub note_file: bool,
-}
-
-const DIRS: [(&str, u32); 4] = [("", 50), ("邮件", 25), ("U盘", 15), ("微信", 10)];
-
-pub fn plan(data: &Data, opts: &SampleOptions, rng: &mut ChaCha8Rng) -> Plan {
-    let period = opts.period;
-    let prev = period.prev();
-    let due: Vec<Vec<usize>> = data
-        .by_unit
-        .iter()
-        .map(|ts| {
-            ts.iter()
-                .copied()
-                .filter(|&t| period.is_due(data.tasks[t].stars))
-                .collect()
-        })
-        .collect();
-    let reporting: Vec<usize> = (0..data.units.len())
-        .filter(|&u| !due[u].is_empty())
-        .collect();
-    let n_messy = if opts.messy > 0.0 && !reporting.is_empty() {
-        ((opts.messy * reporting.len() as f64).round() as usize).clamp(1, reporting.len())
-    } else {
-        0
-    };
-    let mut order = reporting.clone();
-    order.shuffle(rng);
-    let messy: Vec<usize> = order[..n_messy].to_vec();
-    let silent = (n_messy >= 2).then(|| messy[n_messy - 1]);
-
-    let mut kinds: Vec<Vec<MessyKind>> = vec![Vec::new(); data.units.len()];
-    for (k, &u) in messy.iter().enumerate() {
-        if Some(u) == silent {
-            continue;
-        }
-        let mut primary = PRIMARY[k % PRIMARY.len()];
-        if primary == MessyKind::MergedProblems && due[u].len() < 2 {
-            primary = MessyKind::DateFormats;
-        }
-        let prev_due = data.by_unit[u]
-            .iter()
-            .any(|&t| prev.is_due(data.tasks[t].stars));
-        if primary == MessyKind::WrongPeriod && !prev_due {
-            primary = MessyKind::StatusSynonyms;
-        }
-        let mut ks = vec![primary];
-        if rng.random_bool(0.5) {
-            let e = *pick(rng, &EXTRA);
-            let conflict = e == MessyKind::AliasHeaders && primary == MessyKind::EnglishHeaders;
-            if !conflict {
-                ks.push(e);
-            }
-        }
-        if primary != MessyKind::RowErrors && rng.random_bool(0.15) {
-            ks.push(MessyKind::RowErrors);
-        }
-        ks.sort();
-        ks.dedup();
-        kinds[u] = ks;
-    }
-
-    // Row errors: spread every kind over the files that have them.
-    let with_errors: Vec<usize> = messy
-        .iter()
-        .copied()
-        .filter(|&u| kinds[u].contains(&MessyKind::RowErrors))
-        .collect();
-    let per_file = RowErrorKind::ALL
-        .len()
-        .div_ceil(with_errors.len().max(1))
-        .max(1);
-    let mut errors: Vec<Vec<RowErrorKind>> = vec![Vec::new(); data.units.len()];
-    let mut foreign: Vec<Option<usize>> = vec![None; data.units.len()];
-    let mut counter = 0usize;
-    for &u in &with_errors {
-        let mut edits = 0;
-        let mut tries = 0;
-        while errors[u].len() < per_file && tries < RowErrorKind::ALL.len() {
-            let k = RowErrorKind::ALL[counter % RowErrorKind::ALL.len()];
-            counter += 1;
-            tries += 1;
-            if k.edits_row() {
-                if edits >= due[u].len() {
-                    continue;
-                }
-                edits += 1;
-            }
-            if k == RowErrorKind::OtherUnitTask {
-                if data.units.len() < 2 {
-                    continue;
-                }
-                let f = loop {
-                    let t = rng.random_range(0..data.tasks.len());
-                    if data.tasks[t].unit != u {
-                        break t;
-                    }
-                };
-                foreign[u] = Some(f);
-            }
-            errors[u].push(k);
-        }
-    }
-
-    let dir_total: u32 = DIRS.iter().map(|d| d.1).sum();
-    let short = short_label(&period);
-    let mut neutral = 0;
-    let mut units = Vec::new();
-    for &u in &reporting {
-        let mut x = rng.random_range(0..dir_total);
-        let mut dir = DIRS[0].0;
-        for d in DIRS {
-            if x < d.1 {
-                dir = d.0;
-                break;
-            }
-            x -= d.1;
-        }
-        if Some(u) == silent {
-            continue;
-        }
-        let ks = std::mem::take(&mut kinds[u]);
-        let csv = ks.contains(&MessyKind::CsvUtf8Bom) || ks.contains(&MessyKind::CsvGbk);
-        let ext = if csv { "csv" } else { "xlsx" };
-        let anonymous =
-            ks.contains(&MessyKind::UnitInTitleOnly) || ks.contains(&MessyKind::UnitByTaskIdsOnly);
-        let file_name = if anonymous {
-            neutral += 1;
-            let base = *pick(
-                rng,
-                &[
-                    "反馈表",
-                    "重点工作推进情况表",
-                    "新建 Microsoft Excel 工作表",
-                ],
-            );
-            format!("{base}({neutral}).{ext}")
-        } else {
-            format!("{}-{short}.{ext}", data.units[u].stem)
-        };
-        let identity_hidden = anonymous || ks.contains(&MessyKind::UnitInFileNameOnly);
-        let meta = if ks.is_empty() {
-            true
-        } else if identity_hidden || csv {
-            false
-        } else {
-            rng.random_bool(0.5)
-        };
-        let prev_due = if ks.contains(&MessyKind::WrongPeriod) {
-            data.by_unit[u]
-                .iter()
-                .copied()
-                .filter(|&t| prev.is_due(data.tasks[t].stars))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        units.push(UnitPlan {
-            unit: u,
-            due: due[u].clone(),
-            kinds: ks,
-            dir,
-            file_name,
-            meta,
-            row_errors: std::mem::take(&mut errors[u]),
-            foreign: foreign[u],
-            prev_due,
-        });
-    }
-    let lock = if n_messy > 0 {
-        units
-            .iter()
-            .find(|p| !p.csv() && !p.has(MessyKind::DuplicatePair))
-            .map(|p| {
-                (
-                    p.dir,
-                    format!("~${}", p.file_name),
-                    data.units[p.unit].contact.clone(),
-                )
-            })
-    } else {
-        None
-    };
-    Plan {
-        due_units: reporting.len() as u32,
-        silent,
-        units,
-        lock,
-        note_file: n_messy > 0,
-    }
-}
+use crate::schema::FormField;
 
 /// What a unit reports for one task.
 #[derive(Debug, Clone)]
@@ -395,7 +173,7 @@ struct Ctx<'a> {
     fill_date: NaiveDate,
 }
 
-fn row_cells(ctx: &Ctx, doc_cols: &[Col], t: &TaskRec, rep: &Report, i: usize) -> Vec<Cell> {
+fn row_cells(ctx: &Ctx, doc_cols: &[FormField], t: &TaskRec, rep: &Report, i: usize) -> Vec<Cell> {
     let p = ctx.plan;
     let unit = &ctx.data.units[p.unit];
     let year = ctx.period.year;
@@ -403,8 +181,8 @@ fn row_cells(ctx: &Ctx, doc_cols: &[Col], t: &TaskRec, rep: &Report, i: usize) -
     doc_cols
         .iter()
         .map(|c| match c {
-            Col::Seq => Cell::Number((i + 1) as f64),
-            Col::Id => {
+            FormField::Seq => Cell::Number((i + 1) as f64),
+            FormField::Id => {
                 if p.has(MessyKind::IdFormats) {
                     match i % 3 {
                         0 if t.numeric => Cell::Number(t.id.parse().unwrap_or(0.0)),
@@ -416,11 +194,11 @@ fn row_cells(ctx: &Ctx, doc_cols: &[Col], t: &TaskRec, rep: &Report, i: usize) -
                     Cell::text(&t.id)
                 }
             }
-            Col::Title => Cell::text(&t.title),
-            Col::Stars => Cell::text("★".repeat(t.stars as usize)),
-            Col::Leader => Cell::text(ctx.data.leaders[t.leader]),
-            Col::Deadline => date_cell(t.effective_deadline(), messy_dates, i, year),
-            Col::Status => {
+            FormField::Title => Cell::text(&t.title),
+            FormField::Stars => Cell::text("★".repeat(t.stars as usize)),
+            FormField::Leader => Cell::text(ctx.data.leaders[t.leader]),
+            FormField::Deadline => date_cell(t.effective_deadline(), messy_dates, i, year),
+            FormField::Status => {
                 let s = if p.has(MessyKind::StatusSynonyms) {
                     match rep.status {
                         Status::NotStarted => ["未启动", "未开始"][i % 2],
@@ -433,7 +211,7 @@ fn row_cells(ctx: &Ctx, doc_cols: &[Col], t: &TaskRec, rep: &Report, i: usize) -
                 };
                 Cell::text(s)
             }
-            Col::Percent => {
+            FormField::Percent => {
                 let v = rep.pct;
                 if p.has(MessyKind::PercentFormats) {
                     let n = crate::value::fmt_number(v);
@@ -447,18 +225,19 @@ fn row_cells(ctx: &Ctx, doc_cols: &[Col], t: &TaskRec, rep: &Report, i: usize) -
                     Cell::Number(v)
                 }
             }
-            Col::Progress => Cell::text(&rep.progress),
-            Col::Problems => Cell::text(&rep.problems),
-            Col::NextSteps => Cell::text(&rep.next),
-            Col::Expected => match rep.expected {
+            FormField::Progress => Cell::text(&rep.progress),
+            FormField::Problems => Cell::text(&rep.problems),
+            FormField::NextSteps => Cell::text(&rep.next),
+            FormField::Expected => match rep.expected {
                 Some(d) => date_cell(d, messy_dates, i + 1, year),
                 None => Cell::Empty,
             },
-            Col::Delay => Cell::text(&rep.delay),
-            Col::Filler => Cell::text(&unit.contact),
-            Col::Phone => Cell::text(&unit.phone),
-            Col::Head => Cell::text(&unit.head),
-            Col::FillDate => date_cell(ctx.fill_date, messy_dates, i + 2, year),
+            FormField::DelayReason => Cell::text(&rep.delay),
+            FormField::Filler => Cell::text(&unit.contact),
+            FormField::Phone => Cell::text(&unit.phone),
+            FormField::Head => Cell::text(&unit.head),
+            FormField::FillDate => date_cell(ctx.fill_date, messy_dates, i + 2, year),
+            FormField::Remark | FormField::LeadUnit => Cell::Empty,
         })
         .map(|c| match c {
             Cell::Text(s) if s.is_empty() => Cell::Empty,
@@ -472,24 +251,16 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
     let p = ctx.plan;
     let unit = &ctx.data.units[p.unit];
     let label = ctx.period.label();
-    let style = if p.has(MessyKind::EnglishHeaders) {
-        HeaderStyle::English
-    } else if p.has(MessyKind::AliasHeaders) {
-        if p.unit % 2 == 0 {
-            HeaderStyle::Alias
-        } else {
-            HeaderStyle::Alias2
-        }
-    } else {
-        HeaderStyle::Canonical
-    };
-    let mut cols: Vec<Col> = STANDARD
+    let style = header_style(p);
+    let mut cols: Vec<FormField> = STANDARD
         .iter()
         .copied()
-        .filter(|c| style != HeaderStyle::English || !matches!(c, Col::Stars | Col::Leader))
+        .filter(|c| {
+            style != HeaderStyle::English || !matches!(c, FormField::Stars | FormField::Leader)
+        })
         .collect();
     if p.has(MessyKind::SeqColumn) {
-        cols.insert(0, Col::Seq);
+        cols.insert(0, FormField::Seq);
     }
     let generic = p.has(MessyKind::UnitInFileNameOnly) || p.has(MessyKind::UnitByTaskIdsOnly);
     let title = if generic {
@@ -499,8 +270,6 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
     };
     let unit_line = (!generic && !p.has(MessyKind::UnitInTitleOnly))
         .then(|| format!("填报单位：{}　报送期次：{label}", unit.name));
-    let colv = cols.clone();
-    let col = |c: Col| colv.iter().position(|x| *x == c).expect("column present");
     let mut rows: Vec<Row> = tasks
         .iter()
         .enumerate()
@@ -511,7 +280,6 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
             blank: false,
         })
         .collect();
-    let ncols = cols.len();
     let mut doc = FormDoc {
         sheet: "推进表".to_string(),
         style,
@@ -527,11 +295,45 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
         generated: ctx.fill_date,
         cols,
     };
-    // Deliberate row errors, each on its own row where possible.
+    add_row_errors(ctx, &doc.cols, &mut rows, rng);
+    if p.has(MessyKind::BlankRowsAndNote) {
+        add_blank_rows_and_note(&mut doc, &mut rows, rng);
+    }
+    if p.has(MessyKind::MergedProblems) && !p.csv() {
+        merge_problems(&mut doc, &mut rows, rng);
+    }
+    doc.rows = rows;
+    doc
+}
+
+/// How the unit's form spells its headers.
+fn header_style(p: &UnitPlan) -> HeaderStyle {
+    if p.has(MessyKind::EnglishHeaders) {
+        HeaderStyle::English
+    } else if p.has(MessyKind::AliasHeaders) {
+        if p.unit % 2 == 0 {
+            HeaderStyle::Alias
+        } else {
+            HeaderStyle::Alias2
+        }
+    } else {
+        HeaderStyle::Canonical
+    }
+}
+
+/// The 0-based position of a column the form has.
+fn col_of(cols: &[FormField], c: FormField) -> usize {
+    cols.iter().position(|x| *x == c).expect("column present")
+}
+
+/// The plan's deliberate row errors, each on its own row where possible:
+/// edits first, on the original rows; then the rows that are added.
+fn add_row_errors(ctx: &Ctx, cols: &[FormField], rows: &mut Vec<Row>, rng: &mut ChaCha8Rng) {
+    let p = ctx.plan;
+    let col = |c: FormField| col_of(cols, c);
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.shuffle(rng);
     let mut next_row = order.into_iter();
-    // Edits first, on the original rows; then the rows that are added.
     let (edits, adds): (Vec<RowErrorKind>, Vec<RowErrorKind>) =
         p.row_errors.iter().partition(|k| k.edits_row());
     for k in edits.into_iter().chain(adds) {
@@ -543,62 +345,49 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
         };
         match k {
             RowErrorKind::InvalidStatus => {
-                let c = col(Col::Status);
-                edit(&mut rows, &|r| r.cells[c] = Cell::text("差不多"));
+                let c = col(FormField::Status);
+                edit(rows, &|r| r.cells[c] = Cell::text("差不多"));
             }
             RowErrorKind::PercentText => {
-                let c = col(Col::Percent);
-                edit(&mut rows, &|r| r.cells[c] = Cell::text("过半"));
+                let c = col(FormField::Percent);
+                edit(rows, &|r| r.cells[c] = Cell::text("过半"));
             }
             RowErrorKind::PercentOver100 => {
-                let c = col(Col::Percent);
-                edit(&mut rows, &|r| r.cells[c] = Cell::Number(120.0));
+                let c = col(FormField::Percent);
+                edit(rows, &|r| r.cells[c] = Cell::Number(120.0));
             }
             RowErrorKind::DoneLowPercent => {
-                let (cs, cp) = (col(Col::Status), col(Col::Percent));
-                edit(&mut rows, &|r| {
+                let (cs, cp) = (col(FormField::Status), col(FormField::Percent));
+                edit(rows, &|r| {
                     r.cells[cs] = Cell::text("已完成");
                     r.cells[cp] = Cell::Number(40.0);
                 });
             }
             RowErrorKind::AlteredTitle => {
-                let c = col(Col::Title);
-                edit(&mut rows, &|r| {
+                let c = col(FormField::Title);
+                edit(rows, &|r| {
                     if let Cell::Text(s) = &r.cells[c] {
                         r.cells[c] = Cell::text(format!("{s}等相关工作"));
                     }
                 });
             }
             RowErrorKind::MissingProgress => {
-                let c = col(Col::Progress);
-                edit(&mut rows, &|r| r.cells[c] = Cell::Empty);
+                let c = col(FormField::Progress);
+                edit(rows, &|r| r.cells[c] = Cell::Empty);
             }
             RowErrorKind::UnknownTask => {
                 let src = rng.random_range(0..rows.len());
                 let mut r = rows[src].clone();
                 let id = format!("LS-{:03}", rng.random_range(1..100));
-                r.cells[col(Col::Id)] = Cell::text(&id);
-                r.cells[col(Col::Title)] = Cell::text("临时交办事项");
+                r.cells[col(FormField::Id)] = Cell::text(&id);
+                r.cells[col(FormField::Title)] = Cell::text("临时交办事项");
                 r.task = Some(id);
                 r.error = Some(k);
                 rows.push(r);
             }
             RowErrorKind::OtherUnitTask => {
                 if let Some(f) = p.foreign {
-                    let t = &ctx.data.tasks[f];
-                    let as_of = ctx.period.end();
-                    let rep = report(t, as_of, rng);
-                    let n = rows.len();
-                    let mut cells = row_cells(ctx, &colv, t, &rep, n);
-                    if let Some(c) = colv.iter().position(|x| *x == Col::Seq) {
-                        cells[c] = Cell::Number((n + 1) as f64);
-                    }
-                    rows.push(Row {
-                        cells,
-                        task: Some(t.id.clone()),
-                        error: Some(k),
-                        blank: false,
-                    });
+                    rows.push(other_unit_row(ctx, cols, f, rows.len(), rng));
                 }
             }
             RowErrorKind::DuplicateRow => {
@@ -609,46 +398,64 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
             }
         }
     }
+}
 
-    if p.has(MessyKind::BlankRowsAndNote) {
-        if rows.len() > 1 {
-            let at = rng.random_range(1..rows.len());
-            rows.insert(at, blank(ncols));
-        }
-        for _ in 0..rng.random_range(1..3) {
-            rows.push(blank(ncols));
-        }
-        doc.note = Some(
-            "填表说明：1.当前状态填写未启动、正在办理、已落实、已完成；2.完成进度填写0-100的数字；\
-             3.不能按期完成的须填写延期说明；4.请于每月末前报送区政府督查室。"
-                .to_string(),
-        );
+/// A row for another unit's task `f`, added as row `n` of the form.
+fn other_unit_row(ctx: &Ctx, cols: &[FormField], f: usize, n: usize, rng: &mut ChaCha8Rng) -> Row {
+    let t = &ctx.data.tasks[f];
+    let as_of = ctx.period.end();
+    let rep = report(t, as_of, rng);
+    let mut cells = row_cells(ctx, cols, t, &rep, n);
+    if let Some(c) = cols.iter().position(|x| *x == FormField::Seq) {
+        cells[c] = Cell::Number((n + 1) as f64);
     }
+    Row {
+        cells,
+        task: Some(t.id.clone()),
+        error: Some(RowErrorKind::OtherUnitTask),
+        blank: false,
+    }
+}
 
-    if p.has(MessyKind::MergedProblems) && !p.csv() {
-        let c = col(Col::Problems);
-        // A run of 2–3 consecutive data rows without blanks or deliberate errors.
-        let want = rng.random_range(2..=3usize);
-        let ok = |r: &Row| !r.blank && r.error.is_none();
-        let mut found = None;
-        for len in (2..=want).rev() {
-            found = (0..rows.len().saturating_sub(len - 1))
-                .find(|&a| rows[a..a + len].iter().all(ok))
-                .map(|a| (a, a + len - 1));
-            if found.is_some() {
-                break;
-            }
-        }
-        if let Some((a, b)) = found {
-            rows[a].cells[c] = Cell::text(pick(rng, vocab::PROBLEMS).to_string());
-            for r in &mut rows[a + 1..=b] {
-                r.cells[c] = Cell::Empty;
-            }
-            doc.merges.push((a, b, c));
+/// A blank row among the data, one or two below it, and a 填表说明 note.
+fn add_blank_rows_and_note(doc: &mut FormDoc, rows: &mut Vec<Row>, rng: &mut ChaCha8Rng) {
+    let ncols = doc.cols.len();
+    if rows.len() > 1 {
+        let at = rng.random_range(1..rows.len());
+        rows.insert(at, blank(ncols));
+    }
+    for _ in 0..rng.random_range(1..3) {
+        rows.push(blank(ncols));
+    }
+    doc.note = Some(
+        "填表说明：1.当前状态填写未启动、正在办理、已落实、已完成；2.完成进度填写0-100的数字；\
+         3.不能按期完成的须填写延期说明；4.请于每月末前报送区政府督查室。"
+            .to_string(),
+    );
+}
+
+/// One 存在问题 merged over a run of 2–3 consecutive data rows without
+/// blanks or deliberate errors.
+fn merge_problems(doc: &mut FormDoc, rows: &mut [Row], rng: &mut ChaCha8Rng) {
+    let c = col_of(&doc.cols, FormField::Problems);
+    let want = rng.random_range(2..=3usize);
+    let ok = |r: &Row| !r.blank && r.error.is_none();
+    let mut found = None;
+    for len in (2..=want).rev() {
+        found = (0..rows.len().saturating_sub(len - 1))
+            .find(|&a| rows[a..a + len].iter().all(ok))
+            .map(|a| (a, a + len - 1));
+        if found.is_some() {
+            break;
         }
     }
-    doc.rows = rows;
-    doc
+    if let Some((a, b)) = found {
+        rows[a].cells[c] = Cell::text(pick(rng, vocab::PROBLEMS).to_string());
+        for r in &mut rows[a + 1..=b] {
+            r.cells[c] = Cell::Empty;
+        }
+        doc.merges.push((a, b, c));
+    }
 }
 
 fn blank(n: usize) -> Row {

@@ -5,6 +5,7 @@ use calamine::{open_workbook_auto, Data, DataType, Reader};
 use sha2::{Digest, Sha256};
 
 use super::*;
+use crate::schema::TaskId;
 
 fn opts(units: u32, tasks: u32, messy: f64, seed: u64) -> SampleOptions {
     SampleOptions::new(units, tasks, messy, seed, Period::month(2023, 3))
@@ -156,24 +157,18 @@ fn ledger_counts_and_shape() {
     assert!(nodes.len() > 10);
     // Every ledger header is a known column of its sheet, none twice.
     let t = crate::templates::templates();
-    for (cols, header) in [
-        (&t.ledger_tasks, &tasks[1]),
-        (&t.ledger_milestones, &nodes[0]),
-        (&t.ledger_units, &units[0]),
-        (&t.ledger_evaluations, &evals[0]),
-    ] {
-        let keys: BTreeSet<&str> = header
+    fn known_once<F: crate::schema::Field>(cols: &crate::schema::Columns<F>, header: &[String]) {
+        let keys: BTreeSet<F> = header
             .iter()
-            .map(|h| {
-                cols.match_header(h)
-                    .unwrap_or_else(|| panic!("{h}"))
-                    .key
-                    .as_str()
-            })
+            .map(|h| cols.match_header(h).unwrap_or_else(|| panic!("{h}")).key)
             .collect();
         assert_eq!(keys.len(), header.len());
-        assert!(cols.required().all(|d| keys.contains(d.key.as_str())));
+        assert!(cols.required().all(|d| keys.contains(&d.key)));
     }
+    known_once(&t.ledger_tasks, &tasks[1]);
+    known_once(&t.ledger_milestones, &nodes[0]);
+    known_once(&t.ledger_units, &units[0]);
+    known_once(&t.ledger_evaluations, &evals[0]);
     let cfg = std::fs::read_to_string(dir.path().join("duban.toml")).unwrap();
     let c = crate::config::Config::from_toml(&cfg, dir.path()).unwrap();
     assert_eq!(c.period, Some(Period::month(2023, 3)));
@@ -394,11 +389,8 @@ fn every_messy_kind(seed: u64) {
         );
         for e in &f.row_errors {
             let row = &rows[e.row as usize - 1];
-            let id = crate::text::norm_id(&e.task);
-            assert!(
-                row.iter().any(|c| crate::text::norm_id(c) == id),
-                "{e:?} in {row:?}"
-            );
+            let id = TaskId::new(&e.task);
+            assert!(row.iter().any(|c| TaskId::new(c) == id), "{e:?} in {row:?}");
         }
     }
     // Forms identified only by their task ids name no unit anywhere.
@@ -538,28 +530,10 @@ fn rerun_replaces_its_own_files_and_keeps_foreign_ones() {
 
 #[test]
 fn every_header_spelling_matches_its_column() {
-    use form::{Col, HeaderStyle};
-    let key = |c: Col| match c {
-        Col::Seq => "seq",
-        Col::Id => "id",
-        Col::Title => "title",
-        Col::Stars => "stars",
-        Col::Leader => "leader",
-        Col::Deadline => "deadline",
-        Col::Status => "status",
-        Col::Percent => "percent",
-        Col::Progress => "progress",
-        Col::Problems => "problems",
-        Col::NextSteps => "next_steps",
-        Col::Expected => "expected",
-        Col::Delay => "delay_reason",
-        Col::Filler => "filler",
-        Col::Phone => "phone",
-        Col::Head => "head",
-        Col::FillDate => "fill_date",
-    };
+    use crate::schema::{Field, FormField};
+    use form::HeaderStyle;
     let cols = &crate::templates::templates().form;
-    let all = std::iter::once(Col::Seq).chain(form::STANDARD);
+    let all = FormField::ALL.iter().copied();
     for style in [
         HeaderStyle::Canonical,
         HeaderStyle::Alias,
@@ -567,16 +541,16 @@ fn every_header_spelling_matches_its_column() {
         HeaderStyle::English,
     ] {
         for c in all.clone() {
-            let h = c.header(style);
-            let m = cols.match_header(h).map(|d| d.key.as_str());
-            assert_eq!(m, Some(key(c)), "{style:?} header {h}");
+            let h = form::header(c, style);
+            let m = cols.match_header(h).map(|d| d.key);
+            assert_eq!(m, Some(c), "{style:?} header {h}");
         }
     }
     // The canonical spelling is the column's own name.
     for c in form::STANDARD {
         assert_eq!(
-            crate::text::norm_header(c.header(HeaderStyle::Canonical)),
-            crate::text::norm_header(cols.name(key(c)))
+            crate::text::norm_header(form::header(c, HeaderStyle::Canonical)),
+            crate::text::norm_header(cols.name(c))
         );
     }
 }

@@ -272,7 +272,7 @@ pub struct ScoreInput<'a> {
 }
 
 /// Category of units with none given.
-pub const NO_CATEGORY: &str = "未分类";
+pub use crate::schema::NO_CATEGORY;
 /// Leader name used when a task names none.
 pub const NO_LEADER: &str = "未明确牵头领导";
 /// Note on a due task nobody reported (not a card: no figures to judge).
@@ -351,7 +351,7 @@ fn task_result(input: &ScoreInput, hist: &HistIndex, t: &Task) -> TaskResult {
     let cfg = input.config;
     let cal = input.calendar;
     let as_of = input.as_of;
-    let report = input.merged.reports.get(&t.id);
+    let report = input.merged.reports.get(t.id.as_str());
     let status = report.map(|r| r.status);
     let actual = report.map(|r| r.percent);
     let deadline = cal.effective_deadline(t);
@@ -399,13 +399,13 @@ fn task_result(input: &ScoreInput, hist: &HistIndex, t: &Task) -> TaskResult {
         reasons.push(NOT_REPORTED.to_string());
     }
     TaskResult {
-        id: t.id.clone(),
+        id: t.id.to_string(),
         title: t.title.clone(),
         source: t.source.clone(),
         stars: t.stars,
         leader: t.leader.clone(),
-        unit: t.lead_unit.clone(),
-        coop_units: t.coop_units.clone(),
+        unit: t.lead_unit.to_string(),
+        coop_units: t.coop_units.iter().map(String::from).collect(),
         owner: t.owner.clone(),
         start: cal.effective_start(t),
         deadline,
@@ -443,7 +443,7 @@ fn unit_results(input: &ScoreInput, hist: &HistIndex, tasks: &[TaskResult]) -> V
         .ledger
         .units
         .iter()
-        .map(|u| (u.name.clone(), category_of(&u.category)))
+        .map(|u| (u.name.to_string(), category_of(&u.category)))
         .collect();
     let known: BTreeSet<String> = names.iter().map(|n| n.0.clone()).collect();
     let extra: BTreeSet<String> = tasks

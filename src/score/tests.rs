@@ -78,7 +78,7 @@ fn merged(reports: Vec<Report>, subs: Vec<Submission>) -> Merged {
     Merged {
         reports: reports
             .into_iter()
-            .map(|r| (r.task.clone(), std::sync::Arc::new(r)))
+            .map(|r| (r.task.to_string(), std::sync::Arc::new(r)))
             .collect(),
         submissions: subs.into_iter().map(|s| (s.unit.clone(), s)).collect(),
         ..Default::default()

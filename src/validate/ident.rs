@@ -7,8 +7,10 @@
 
 use chrono::NaiveDate;
 
+use crate::ingest::RawForm;
 use crate::model::{Ledger, Unit};
 use crate::period::{cn_number, Period};
+use crate::schema::FormField;
 use crate::text::{is_space, to_half_width, trim};
 use crate::value::parse_date_text;
 
@@ -343,6 +345,135 @@ pub fn find_period_in(text: &str, default_year: i32) -> Option<Period> {
         i += 1;
     }
     None
+}
+
+/// How the unit of a file was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum UnitSource {
+    Named,
+    /// Taken from the ownership of the form's task ids (warning).
+    Guessed,
+}
+
+/// Identify the unit (SPEC §2 order): hidden metadata; a `填报单位：…` line
+/// above the header; the title (other preamble lines); the file name; the
+/// lines below the data; the enclosing folders; finally the single lead unit
+/// owning every known task id.
+pub(super) fn identify_unit<'l>(
+    forms: &[RawForm],
+    rel: &str,
+    ledger: &'l Ledger,
+) -> Option<(&'l Unit, UnitSource)> {
+    let named = forms
+        .iter()
+        .filter_map(|f| f.meta.as_ref())
+        .find_map(|m| {
+            ledger
+                .unit(&m.unit)
+                .or_else(|| ledger.find_unit_in(&m.unit))
+        })
+        .or_else(|| {
+            forms
+                .iter()
+                .flat_map(|f| &f.preamble)
+                .find_map(|l| unit_on_labelled_line(ledger, l))
+        })
+        .or_else(|| {
+            forms
+                .iter()
+                .flat_map(|f| &f.preamble)
+                .find_map(|l| ledger.find_unit_in(l))
+        })
+        .or_else(|| ledger.find_unit_in(file_stem(rel)))
+        .or_else(|| {
+            forms
+                .iter()
+                .flat_map(|f| &f.footer)
+                .find_map(|l| unit_on_labelled_line(ledger, l).or_else(|| ledger.find_unit_in(l)))
+        })
+        // Last resort before task ownership: the folder the clerk filed it in
+        // (`区发改局/反馈表.xlsx`), innermost folder first.
+        .or_else(|| {
+            rel.rsplit('/')
+                .skip(1)
+                .find_map(|dir| ledger.find_unit_in(dir))
+        });
+    if let Some(u) = named {
+        return Some((u, UnitSource::Named));
+    }
+    let mut owners: Vec<&str> = forms
+        .iter()
+        .flat_map(|f| &f.rows)
+        .filter_map(|r| ledger.task(&r.value(FormField::Id).as_text()))
+        .map(|t| t.lead_unit.as_str())
+        .collect();
+    owners.sort_unstable();
+    owners.dedup();
+    match owners.as_slice() {
+        [one] => ledger.unit(one).map(|u| (u, UnitSource::Guessed)),
+        _ => None,
+    }
+}
+
+/// The unit as written after a 填报单位 label (or in the metadata), when it
+/// could not be resolved: shown to the clerk so an alias can be added.
+pub(super) fn written_unit(forms: &[RawForm]) -> Option<String> {
+    forms
+        .iter()
+        .filter_map(|f| f.meta.as_ref())
+        .map(|m| crate::text::trim(&m.unit).to_string())
+        .find(|u| !u.is_empty())
+        .or_else(|| {
+            forms
+                .iter()
+                .flat_map(|f| f.preamble.iter().chain(&f.footer))
+                .find_map(|l| UNIT_LABELS.iter().find_map(|label| labelled_rest(l, label)))
+                .map(|rest| first_token(&rest).to_string())
+        })
+}
+
+/// Identify the period: metadata; a `报送期次：…` line; a period in the title
+/// (preamble lines other than instructions); the file name. None when the
+/// form names none (it is then taken to be for the run's period).
+pub(super) fn identify_period(forms: &[RawForm], rel: &str, year: i32) -> Option<Period> {
+    let is_note = |l: &&String| {
+        let t = crate::text::trim(l);
+        t.contains("说明") || t.starts_with('注') || t.starts_with("备注")
+    };
+    forms
+        .iter()
+        .filter_map(|f| f.meta.as_ref())
+        .find_map(|m| {
+            m.period
+                .parse::<Period>()
+                .ok()
+                .or_else(|| Period::parse_loose(&m.period, year))
+        })
+        .or_else(|| {
+            forms
+                .iter()
+                .flat_map(|f| &f.preamble)
+                .find_map(|l| period_on_labelled_line(l, year))
+        })
+        .or_else(|| {
+            forms
+                .iter()
+                .flat_map(|f| &f.preamble)
+                .filter(|l| !is_note(l))
+                .find_map(|l| find_period_in(l, year))
+        })
+        .or_else(|| find_period_in(file_stem(rel), year))
+}
+
+/// A form for `found` is accepted in a run for `run` when they are the same
+/// period, or — when the kinds differ (a monthly form in a quarterly run, a
+/// `一季度` title on a monthly form) — when the two periods overlap.
+pub(super) fn period_matches(found: Period, run: Period) -> bool {
+    if found.kind == run.kind {
+        found == run
+    } else {
+        found.start() <= run.end() && run.start() <= found.end()
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::ingest::{
 };
 use crate::model::{Issue, IssueCode, Ledger, Status, Task, Unit};
 use crate::period::Period;
+pub use crate::schema::FormField;
 use crate::store::history::{History, PeriodSnapshot, TaskSnap};
 use crate::validate::{validate_file, CheckedFile, ValidateCtx};
 use crate::value::CellValue;
@@ -99,32 +100,24 @@ pub fn ledger() -> Ledger {
 }
 
 /// Standard column layout: A 编号 … N 填报日期.
-pub const KEYS: [&str; 14] = [
-    "id",
-    "title",
-    "deadline",
-    "status",
-    "percent",
-    "progress",
-    "problems",
-    "next_steps",
-    "expected",
-    "delay_reason",
-    "filler",
-    "phone",
-    "head",
-    "fill_date",
+pub const KEYS: [FormField; 14] = [
+    FormField::Id,
+    FormField::Title,
+    FormField::Deadline,
+    FormField::Status,
+    FormField::Percent,
+    FormField::Progress,
+    FormField::Problems,
+    FormField::NextSteps,
+    FormField::Expected,
+    FormField::DelayReason,
+    FormField::Filler,
+    FormField::Phone,
+    FormField::Head,
+    FormField::FillDate,
 ];
 
-/// The static column key of `key` (as the readers store it).
-pub fn skey(key: &str) -> &'static str {
-    KEYS.iter()
-        .copied()
-        .find(|k| *k == key)
-        .unwrap_or_else(|| Box::leak(key.to_string().into_boxed_str()))
-}
-
-pub fn col(key: &str) -> u32 {
+pub fn col(key: FormField) -> u32 {
     KEYS.iter().position(|k| *k == key).unwrap() as u32
 }
 
@@ -132,9 +125,9 @@ pub fn columns() -> Vec<MatchedColumn> {
     KEYS.iter()
         .enumerate()
         .map(|(i, k)| MatchedColumn {
-            key: k,
+            key: *k,
             col: i as u32,
-            header: crate::templates::templates().form.name(k).to_string(),
+            header: crate::templates::templates().form.name(*k).to_string(),
         })
         .collect()
 }
@@ -143,7 +136,7 @@ pub fn columns() -> Vec<MatchedColumn> {
 pub const HEADER_ROW: u32 = 2;
 
 /// A data row at 0-based `row` with the given cells (empty values skipped).
-pub fn row(r: u32, vals: &[(&str, CellValue)]) -> RawRow {
+pub fn row(r: u32, vals: &[(FormField, CellValue)]) -> RawRow {
     let mut out = RawRow {
         row: r,
         ..RawRow::default()
@@ -153,9 +146,9 @@ pub fn row(r: u32, vals: &[(&str, CellValue)]) -> RawRow {
             continue;
         }
         out.cells.insert(
-            skey(k),
+            *k,
             RawCell {
-                col: col(k),
+                col: col(*k),
                 value: v.clone(),
                 merged_from: None,
             },
@@ -176,24 +169,24 @@ pub fn good(r: u32, id: &str) -> RawRow {
     row(
         r,
         &[
-            ("id", t(id)),
-            ("title", t(&title)),
-            ("deadline", t(&deadline)),
-            ("status", t("正在办理")),
-            ("percent", n(60.0)),
-            ("progress", t("按计划推进")),
-            ("filler", t("张三")),
+            (FormField::Id, t(id)),
+            (FormField::Title, t(&title)),
+            (FormField::Deadline, t(&deadline)),
+            (FormField::Status, t("正在办理")),
+            (FormField::Percent, n(60.0)),
+            (FormField::Progress, t("按计划推进")),
+            (FormField::Filler, t("张三")),
         ],
     )
 }
 
 /// Replace (or remove, with Empty) one cell of a row.
-pub fn set(mut r: RawRow, key: &str, v: CellValue) -> RawRow {
+pub fn set(mut r: RawRow, key: FormField, v: CellValue) -> RawRow {
     if v.is_empty() {
         r.cells.remove(key);
     } else {
         r.cells.insert(
-            skey(key),
+            key,
             RawCell {
                 col: col(key),
                 value: v,

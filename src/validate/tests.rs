@@ -1,7 +1,8 @@
 use super::testkit::*;
 use super::*;
-use crate::ingest::{Ingested, MatchedColumn};
+use crate::ingest::{Ingested, MatchedColumn, RawRow};
 use crate::model::IssueCode as C;
+use crate::model::{IssueCode, Severity};
 use crate::value::CellValue;
 
 /// A 发改 form identified by its 填报单位 line, with the given rows.
@@ -269,8 +270,8 @@ fn missing_required_columns_reject_the_form() {
     let env = Env::new();
     let mut f = form("推进表", &["填报单位：区发改局"], vec![good(3, "ZF-001")]);
     f.columns
-        .retain(|c| c.key != "percent" && c.key != "progress");
-    f.missing_required = vec!["percent".into(), "progress".into()];
+        .retain(|c| c.key != FormField::Percent && c.key != FormField::Progress);
+    f.missing_required = vec![FormField::Percent, FormField::Progress];
     let out = env.check(&forms_file("a.xlsx", vec![f]));
     assert_eq!(out.state, FileState::Rejected);
     let v = of(&out, C::HeaderMissingColumn);
@@ -289,7 +290,7 @@ fn one_bad_sheet_of_two_rejects_only_that_sheet() {
     let env = Env::new();
     let a = form("一月", &["填报单位：区发改局"], vec![good(3, "ZF-001")]);
     let mut b = form("二月", &[], vec![good(3, "ZF-002")]);
-    b.missing_required = vec!["status".into()];
+    b.missing_required = vec![FormField::Status];
     let out = env.check(&forms_file("a.xlsx", vec![a, b]));
     assert_eq!(out.state, FileState::Checked);
     assert_eq!(out.rows[0].outcome, RowOutcome::Accepted);
@@ -305,7 +306,7 @@ fn duplicate_column_warns_with_its_header_cell() {
     let env = Env::new();
     let mut f = form("推进表", &["填报单位：区发改局"], vec![good(3, "ZF-001")]);
     f.duplicate_columns = vec![MatchedColumn {
-        key: "percent",
+        key: FormField::Percent,
         col: 15,
         header: "进度".into(),
     }];
@@ -358,7 +359,7 @@ fn ignored_and_failed_files_pass_through() {
 fn id_problems() {
     let env = Env::new();
     let out = env.check(&fgw(vec![
-        set(good(3, "ZF-001"), "id", CellValue::Empty),
+        set(good(3, "ZF-001"), FormField::Id, CellValue::Empty),
         good(4, "ZF-999"),
         good(5, "ZF-004"),
         good(6, "ZF-002"),
@@ -408,9 +409,9 @@ fn duplicate_task_across_sheets() {
 fn status_problems() {
     let env = Env::new();
     let out = env.check(&fgw(vec![
-        set(good(3, "ZF-001"), "status", t("  ")),
-        set(good(4, "ZF-002"), "status", t("差不多了")),
-        set(good(5, "ZF-003"), "status", t("推进中")),
+        set(good(3, "ZF-001"), FormField::Status, t("  ")),
+        set(good(4, "ZF-002"), FormField::Status, t("差不多了")),
+        set(good(5, "ZF-003"), FormField::Status, t("推进中")),
     ]));
     let i = only(&out, C::RowMissingValue);
     assert_eq!(i.cell.as_deref(), Some("D4"));
@@ -431,9 +432,9 @@ fn status_problems() {
 fn percent_problems() {
     let env = Env::new();
     let out = env.check(&fgw(vec![
-        set(good(3, "ZF-001"), "percent", CellValue::Empty),
-        set(good(4, "ZF-002"), "percent", t("过半")),
-        set(good(5, "ZF-003"), "percent", t("120%")),
+        set(good(3, "ZF-001"), FormField::Percent, CellValue::Empty),
+        set(good(4, "ZF-002"), FormField::Percent, t("过半")),
+        set(good(5, "ZF-003"), FormField::Percent, t("120%")),
     ]));
     let i = only(&out, C::RowMissingValue);
     assert_eq!(i.cell.as_deref(), Some("E4"));
@@ -454,7 +455,11 @@ fn percent_problems() {
 #[test]
 fn progress_text_is_required() {
     let env = Env::new();
-    let out = env.check(&fgw(vec![set(good(3, "ZF-001"), "progress", t(" "))]));
+    let out = env.check(&fgw(vec![set(
+        good(3, "ZF-001"),
+        FormField::Progress,
+        t(" "),
+    )]));
     let i = only(&out, C::RowMissingValue);
     assert_eq!(i.cell.as_deref(), Some("F4"));
     assert!(i.message.contains("进展情况为空"));
@@ -465,7 +470,11 @@ fn progress_text_is_required() {
 fn status_conflicts_at_the_edges() {
     let env = Env::new();
     let r = |i: u32, id: &str, s: &str, p: CellValue| {
-        set(set(good(i, id), "status", t(s)), "percent", p)
+        set(
+            set(good(i, id), FormField::Status, t(s)),
+            FormField::Percent,
+            p,
+        )
     };
     let out = env.check(&fgw(vec![
         r(3, "ZF-001", "已完成", n(100.0)),
@@ -515,11 +524,11 @@ fn status_conflicts_at_the_edges() {
 fn invalid_dates() {
     let env = Env::new();
     let out = env.check(&fgw(vec![
-        set(good(3, "ZF-001"), "expected", t("下月底")),
-        set(good(4, "ZF-002"), "fill_date", t("2023-02-30")),
+        set(good(3, "ZF-001"), FormField::Expected, t("下月底")),
+        set(good(4, "ZF-002"), FormField::FillDate, t("2023-02-30")),
         set(
-            set(good(5, "ZF-003"), "expected", t("6月30日")),
-            "fill_date",
+            set(good(5, "ZF-003"), FormField::Expected, t("6月30日")),
+            FormField::FillDate,
             n(45016.0),
         ),
     ]));
@@ -549,7 +558,7 @@ fn fill_date_from_footer_and_rows() {
         &["填报单位：区发改局"],
         vec![
             good(3, "ZF-001"),
-            set(good(4, "ZF-002"), "fill_date", t("2023年4月2日")),
+            set(good(4, "ZF-002"), FormField::FillDate, t("2023年4月2日")),
         ],
     );
     f.footer = vec!["填报人：张三　联系电话：13812345678　填报日期：2023年3月30日".into()];
@@ -570,12 +579,12 @@ fn fill_date_from_footer_and_rows() {
 fn assigned_fields_altered_warn_and_keep_the_row() {
     let env = Env::new();
     let out = env.check(&fgw(vec![
-        set(good(3, "ZF-001"), "title", t("推进重点项目")),
-        set(good(4, "ZF-002"), "deadline", t("2023年12月31日")),
+        set(good(3, "ZF-001"), FormField::Title, t("推进重点项目")),
+        set(good(4, "ZF-002"), FormField::Deadline, t("2023年12月31日")),
         // Same title with full-width spaces, deadline as an Excel date: fine.
         set(
-            set(good(5, "ZF-003"), "title", t(" 编制　产业规划 ")),
-            "deadline",
+            set(good(5, "ZF-003"), FormField::Title, t(" 编制　产业规划 ")),
+            FormField::Deadline,
             CellValue::Date(dt(2023, 6, 30, 0)),
         ),
     ]));
@@ -593,8 +602,8 @@ fn assigned_fields_altered_warn_and_keep_the_row() {
 fn progress_lowered_and_text_unchanged_against_history() {
     let env = Env::with_history();
     let out = env.check(&fgw(vec![set(
-        set(good(3, "ZF-001"), "percent", n(40.0)),
-        "progress",
+        set(good(3, "ZF-001"), FormField::Percent, n(40.0)),
+        FormField::Progress,
         t("已完成 立项"),
     )]));
     let i = only(&out, C::RowProgressLowered);
@@ -609,7 +618,11 @@ fn progress_lowered_and_text_unchanged_against_history() {
     assert_eq!(i.cell.as_deref(), Some("F4"));
     assert_eq!(out.rows[0].outcome, RowOutcome::Accepted);
     // Equal or higher progress and new text: nothing.
-    let out = env.check(&fgw(vec![set(good(3, "ZF-001"), "percent", n(70.0))]));
+    let out = env.check(&fgw(vec![set(
+        good(3, "ZF-001"),
+        FormField::Percent,
+        n(70.0),
+    )]));
     assert!(out.issues.is_empty(), "{:#?}", out.issues);
 }
 
@@ -624,10 +637,10 @@ fn zjj(rows: Vec<RawRow>) -> Ingested {
 fn delay_reason_required_past_or_near_deadline() {
     let env = Env::new();
     let out = env.check(&zjj(vec![
-        good(3, "ZF-007"),                         // overdue (03-20)
-        good(4, "ZF-006"),                         // 5 days left
-        good(5, "ZF-008"),                         // 交办 03-20 + 5 working days = 03-27
-        set(good(6, "ZF-007"), "id", t("ZF-007")), // duplicate, ignore
+        good(3, "ZF-007"),                                  // overdue (03-20)
+        good(4, "ZF-006"),                                  // 5 days left
+        good(5, "ZF-008"),                                  // 交办 03-20 + 5 working days = 03-27
+        set(good(6, "ZF-007"), FormField::Id, t("ZF-007")), // duplicate, ignore
     ]));
     let v = of(&out, C::RowDelayReasonMissing);
     assert_eq!(v.len(), 3, "{:#?}", out.issues);
@@ -646,13 +659,13 @@ fn delay_reason_required_past_or_near_deadline() {
     let out = env.check(&zjj(vec![
         set(
             good(3, "ZF-007"),
-            "delay_reason",
+            FormField::DelayReason,
             t("拆迁未完成，预计5月交付"),
         ),
-        set(good(4, "ZF-006"), "expected", t("2023-04-03")),
+        set(good(4, "ZF-006"), FormField::Expected, t("2023-04-03")),
         set(
-            set(good(5, "ZF-008"), "status", t("已完成")),
-            "percent",
+            set(good(5, "ZF-008"), FormField::Status, t("已完成")),
+            FormField::Percent,
             n(100.0),
         ),
     ]));
@@ -660,7 +673,7 @@ fn delay_reason_required_past_or_near_deadline() {
 
     // Without a 延期说明 column the warning is still raised (no cell).
     let mut f = form("推进表", &["填报单位：区住建局"], vec![good(3, "ZF-007")]);
-    f.columns.retain(|c| c.key != "delay_reason");
+    f.columns.retain(|c| c.key != FormField::DelayReason);
     let out = env.check(&forms_file("a.xlsx", vec![f]));
     let i = only(&out, C::RowDelayReasonMissing);
     assert_eq!(i.cell, None);
@@ -672,16 +685,16 @@ fn merged_fill_warns_once_per_area() {
     let env = Env::new();
     let merged = |mut r: RawRow, origin: Option<(u32, u32)>| {
         r.cells.insert(
-            "problems",
+            FormField::Problems,
             crate::ingest::RawCell {
-                col: col("problems"),
+                col: col(FormField::Problems),
                 value: t("资金不足"),
                 merged_from: origin,
             },
         );
         r
     };
-    let g = col("problems");
+    let g = col(FormField::Problems);
     let out = env.check(&fgw(vec![
         merged(good(3, "ZF-001"), None),
         merged(good(4, "ZF-002"), Some((3, g))),
@@ -702,8 +715,8 @@ fn merged_fill_warns_once_per_area() {
 fn row_errors_collect_all_reasons() {
     let env = Env::new();
     let out = env.check(&fgw(vec![set(
-        set(good(3, "ZF-001"), "status", t("??")),
-        "percent",
+        set(good(3, "ZF-001"), FormField::Status, t("??")),
+        FormField::Percent,
         t("很多"),
     )]));
     assert_eq!(out.rows[0].reasons.len(), 2);
@@ -741,22 +754,24 @@ fn odd_input_never_panics() {
         row(
             u32::MAX,
             &[
-                ("id", CellValue::Error("#N/A".into())),
-                ("percent", n(f64::NAN)),
+                (FormField::Id, CellValue::Error("#N/A".into())),
+                (FormField::Percent, n(f64::NAN)),
             ],
         ),
         row(
             1,
             &[
-                ("id", n(1.0)),
-                ("status", CellValue::Bool(true)),
-                ("expected", n(-5.0)),
+                (FormField::Id, n(1.0)),
+                (FormField::Status, CellValue::Bool(true)),
+                (FormField::Expected, n(-5.0)),
             ],
         ),
     ];
-    f.missing_required = vec!["no_such_key".into()];
+    // A required column reported missing that the form also has, and a
+    // duplicate of a column the form lacks.
+    f.missing_required = vec![FormField::Id];
     f.duplicate_columns = vec![MatchedColumn {
-        key: "zzz",
+        key: FormField::Remark,
         col: 16383,
         header: String::new(),
     }];

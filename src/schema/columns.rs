@@ -1,0 +1,115 @@
+//! Column definitions (name, aliases, required) of one kind of sheet, as
+//! read from `templates/columns.toml`, with a normalised-name index.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::Field;
+use crate::text::{norm_header, norm_header_into};
+
+/// One column of a sheet duban reads.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(bound = "F: Field")]
+pub struct ColumnDef<F> {
+    /// The column the code knows it as.
+    pub key: F,
+    /// Canonical Chinese header, as written by duban.
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub required: bool,
+    /// Copied from the ledger (form columns only).
+    #[serde(default)]
+    pub assigned: bool,
+}
+
+/// Every column of one kind of sheet, each defined exactly once, in the
+/// order of the file, with a normalised-name index.
+#[derive(Debug, Clone)]
+pub struct Columns<F: Field> {
+    /// In the order of `templates/columns.toml`.
+    pub defs: Vec<ColumnDef<F>>,
+    /// Position in `defs` of each field, by [`Field::index`].
+    by_field: Vec<usize>,
+    index: HashMap<String, usize>,
+    /// Longest key of `index`, in bytes.
+    max_key: usize,
+}
+
+impl<F: Field> Columns<F> {
+    /// The column set, or what is wrong with it: every field must be defined
+    /// exactly once.
+    pub fn new(defs: Vec<ColumnDef<F>>) -> Result<Self, String> {
+        let mut by_field = vec![usize::MAX; F::ALL.len()];
+        for (i, d) in defs.iter().enumerate() {
+            let slot = &mut by_field[d.key.index()];
+            if *slot != usize::MAX {
+                return Err(format!(
+                    "[[{}]] defines the column `{}` twice",
+                    F::SECTION,
+                    d.key.key()
+                ));
+            }
+            *slot = i;
+        }
+        let missing: Vec<&str> = F::ALL
+            .iter()
+            .filter(|f| by_field[f.index()] == usize::MAX)
+            .map(|f| f.key())
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "[[{}]] does not define the column(s) {}",
+                F::SECTION,
+                missing.join(", ")
+            ));
+        }
+        let mut index = HashMap::new();
+        for (i, d) in defs.iter().enumerate() {
+            for n in std::iter::once(&d.name).chain(d.aliases.iter()) {
+                let k = norm_header(n);
+                if !k.is_empty() {
+                    index.entry(k).or_insert(i);
+                }
+            }
+        }
+        let max_key = index.keys().map(String::len).max().unwrap_or(0);
+        Ok(Columns {
+            defs,
+            by_field,
+            index,
+            max_key,
+        })
+    }
+
+    /// The column a header cell names, if any.
+    pub fn match_header(&self, header: &str) -> Option<&ColumnDef<F>> {
+        self.match_header_buf(header, &mut String::new())
+    }
+
+    /// [`Columns::match_header`] normalising into `buf` (no allocation once
+    /// `buf` has grown).
+    pub fn match_header_buf(&self, header: &str, buf: &mut String) -> Option<&ColumnDef<F>> {
+        // A text that normalises to something longer than every key names no column.
+        if !norm_header_into(header, self.max_key, buf) || buf.is_empty() {
+            return None;
+        }
+        self.index.get(buf.as_str()).map(|&i| &self.defs[i])
+    }
+
+    /// The definition of a column (every field has one: checked by [`Columns::new`]).
+    pub fn get(&self, key: F) -> &ColumnDef<F> {
+        &self.defs[self.by_field[key.index()]]
+    }
+
+    /// Canonical Chinese header of a column.
+    pub fn name(&self, key: F) -> &str {
+        &self.get(key).name
+    }
+
+    pub fn required(&self) -> impl Iterator<Item = &ColumnDef<F>> {
+        self.defs.iter().filter(|d| d.required)
+    }
+}
