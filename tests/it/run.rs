@@ -2,13 +2,11 @@
 //! refusal to overwrite, determinism, and a real spreadsheet program opening
 //! what duban writes.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn run(w: &Workdir, returns: &Path, period: &str, as_of: &str, extra: &[&str]) -> Value {

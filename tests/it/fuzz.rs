@@ -12,14 +12,12 @@
 //! Every crash found here is fixed in the product and kept below as a named
 //! regression test (`regression_*`).
 
-mod common;
-
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use common::*;
+use crate::common::*;
 use duban::calendar::Calendar;
 use duban::config::Limits;
 use duban::history::History;

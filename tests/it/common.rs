@@ -1,6 +1,5 @@
 //! Shared test harness: a scratch folder per test, the real binary with a clean
 //! environment, a small realistic ledger, and a flexible form writer.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

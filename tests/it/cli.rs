@@ -1,9 +1,7 @@
 //! The command line itself: help, exit codes and the messages a clerk sees
 //! when the run cannot complete.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 #[test]

@@ -1,13 +1,11 @@
 //! `duban forms` and `duban init` (交办): forms go out, are filled in by
 //! another program typing only into the unlocked cells, and come back clean.
 
-mod common;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use calamine::{open_workbook_auto, Data, Reader};
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn forms(w: &Workdir, period: &str) -> Vec<PathBuf> {

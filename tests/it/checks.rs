@@ -6,9 +6,7 @@
 //! G 存在问题, H 下步措施, I 预计完成日期, J 延期说明, K 填报人, L 联系电话,
 //! M 单位主要负责人, N 填报日期), data from row 4.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const FAGAI: &str = "区发展和改革局";
