@@ -20,6 +20,8 @@ pub mod report;
 pub mod samples;
 pub mod score;
 pub mod templates;
+#[doc(hidden)]
+pub mod test_support;
 pub mod text;
 pub mod timing;
 pub mod validate;

@@ -4,8 +4,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use calamine::{open_workbook_auto, Data, Reader};
 use crate::common::*;
+use calamine::{open_workbook_auto, Data, Reader};
 use serde_json::Value;
 
 fn forms(w: &Workdir, period: &str) -> Vec<PathBuf> {

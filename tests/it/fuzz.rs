@@ -16,8 +16,8 @@ use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
 use crate::common::*;
+use chrono::NaiveDate;
 use duban::calendar::Calendar;
 use duban::config::Limits;
 use duban::history::History;

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, Reader};
 use crate::common::*;
+use calamine::{open_workbook_auto, Data, Reader};
 use serde_json::Value;
 
 fn run(w: &Workdir, returns: &Path, period: &str, as_of: &str, extra: &[&str]) -> Value {
