@@ -284,17 +284,72 @@ fn same_output_for_any_thread_count_and_file_order() {
     }
 }
 
+/// Every non-empty cell of every sheet, by sheet name and (row, column), as
+/// text normalised so that the same value reads the same from an .xlsx and
+/// an .ods: numbers to 6 decimals, dates and times as `%Y-%m-%d %H:%M:%S`.
+fn workbook_cells(path: &Path) -> Vec<(String, BTreeMap<(u32, u32), String>)> {
+    use calamine::DataType;
+    let mut wb = open_workbook_auto(path).unwrap();
+    let names = wb.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = wb.worksheet_range(&name).unwrap();
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            let cells = range
+                .cells()
+                .filter_map(|(r, c, v)| {
+                    let text = match v {
+                        Data::Empty => return None,
+                        Data::String(s) if s.is_empty() => return None,
+                        Data::Float(f) => format!("{:.6}", f),
+                        Data::Int(i) => format!("{:.6}", *i as f64),
+                        Data::DateTime(_) | Data::DateTimeIso(_) => v
+                            .as_datetime()
+                            .or_else(|| v.as_date().and_then(|d| d.and_hms_opt(0, 0, 0)))
+                            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+                            .unwrap_or_else(|| v.to_string()),
+                        other => other.to_string(),
+                    };
+                    Some(((r0 + r as u32, c0 + c as u32), text))
+                })
+                .collect();
+            (name, cells)
+        })
+        .collect()
+}
+
 #[test]
 fn libreoffice_opens_the_consolidated_workbook() {
     let w = Workdir::new();
     let returns = march(&w);
     run(&w, &returns, "2023-03", "2023-03-31", &[]);
-    let Some(csv) = soffice_convert(&w.path("out/汇总_2023-03.xlsx"), "csv", &w.path("lo"))
-    else {
+    let ours = w.path("out/汇总_2023-03.xlsx");
+    // LibreOffice reads the whole workbook and writes it again in its own
+    // format: every sheet and every value it read back is what duban wrote.
+    let Some(ods) = soffice_convert(&ours, "ods", &w.path("lo")) else {
         return;
     };
-    let text = std::fs::read_to_string(csv).unwrap();
-    assert!(text.contains("2023"), "{text}");
+    let wrote = workbook_cells(&ours);
+    let read_back = workbook_cells(&ods);
+    let names = |wb: &[(String, BTreeMap<(u32, u32), String>)]| {
+        wb.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(names(&read_back), names(&wrote));
+    assert_eq!(wrote.len(), 9);
+    for ((name, ours), (_, theirs)) in wrote.iter().zip(&read_back) {
+        assert!(!ours.is_empty(), "{name} is empty");
+        for (at, v) in ours {
+            assert_eq!(theirs.get(at), Some(v), "{name} {at:?}");
+        }
+        assert_eq!(theirs.len(), ours.len(), "{name}: cells LibreOffice added");
+    }
+    // What LibreOffice read includes the period and every task of the ledger.
+    assert!(read_back[0].1.values().any(|v| v.contains("2023年3月")));
+    assert_eq!(read_back[1].0, "台账汇总");
+    for (id, ..) in TASKS {
+        assert!(read_back[1].1.values().any(|v| v == id), "{id}");
+    }
 }
 
 /// The value right of the first cell whose text is exactly `label` (总览 is a label/value layout).
