@@ -49,6 +49,26 @@ fn sheet_rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The names of the files in `dir`, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The unit sent no form this period.
+fn silent(v: &Value, unit: &str) -> bool {
+    v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["name"] == unit && u["reported"] == false)
+}
+
 fn march(w: &Workdir) -> std::path::PathBuf {
     w.ledger();
     let dir = w.path("returns-03");
@@ -91,10 +111,33 @@ fn run_writes_every_output() {
             "{id} missing from 台账汇总"
         );
     }
-    // Notices for units with something to hear; next period's forms; archive.
     assert!(w.path("out/反馈").is_dir());
-    assert!(std::fs::read_dir(w.path("out/反馈")).unwrap().count() > 0);
     assert!(w.path("out/下期表单").is_dir());
+    // Notices for units with something to hear: each silent unit and each
+    // unit with a carded task, none for 区财政局 (all accepted, none carded);
+    // next period's forms for every unit.
+    let carded_units: Vec<&str> = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| !t["card"].is_null())
+        .map(|t| t["unit"].as_str().unwrap())
+        .collect();
+    let mut hear: Vec<String> = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .filter(|u| carded_units.contains(u) || silent(&v, u))
+        .map(|u| format!("{u}.xlsx"))
+        .collect();
+    hear.sort();
+    assert!(!hear.contains(&"区财政局.xlsx".to_string()), "{hear:?}");
+    assert_eq!(file_names(&w.path("out/反馈")), hear);
+    let mut every_unit: Vec<String> = UNITS.iter().map(|u| format!("{}.xlsx", u.0)).collect();
+    every_unit.sort();
+    assert_eq!(file_names(&w.path("out/下期表单")), every_unit);
+    // The archive.
     let arch = w.path("out/archive/2023-03");
     for f in [
         "manifest.json",
@@ -473,4 +516,104 @@ fn overview_figures_match_the_json_and_carded_rows_are_colored() {
             "sheet{i} not fit to width"
         );
     }
+}
+
+/// Text of every cell of every sheet of a workbook.
+fn all_text(path: &Path) -> Vec<String> {
+    workbook_cells(path)
+        .into_iter()
+        .flat_map(|(_, cells)| cells.into_values())
+        .collect()
+}
+
+/// A run before any unit has returned its form: nothing read, every unit
+/// listed as not reported with its missing tasks (JSON, 报送情况, a notice
+/// each), next period's forms, and an archive that received nothing.
+#[test]
+fn run_with_no_returns_lists_every_unit_as_not_reported() {
+    let w = Workdir::new();
+    w.ledger();
+    let returns = w.returns();
+    let v = run(&w, &returns, "2023-03", "2023-03-31", &[]);
+    for k in ["files", "rows_read", "accepted", "rejected", "superseded"] {
+        assert_eq!(v["totals"][k], 0, "totals.{k}");
+    }
+    assert_eq!(v["files"].as_array().unwrap().len(), 0);
+    assert!(v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["reported"] == false && t["actual"].is_null()));
+
+    // Every unit has tasks due in March, all missing.
+    let units = v["units"].as_array().unwrap();
+    let mut names: Vec<&str> = units.iter().map(|u| u["name"].as_str().unwrap()).collect();
+    names.sort();
+    let mut ledger_units: Vec<&str> = UNITS.iter().map(|u| u.0).collect();
+    ledger_units.sort();
+    assert_eq!(names, ledger_units);
+    let missing = |u: &Value| -> Vec<String> {
+        u["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect()
+    };
+    for u in units {
+        assert_eq!(u["reported"], false, "{u}");
+        assert!(u["due"].as_u64().unwrap() > 0, "{u}");
+        assert_eq!(missing(u).len() as u64, u["due"].as_u64().unwrap(), "{u}");
+    }
+    let mut not_reported: Vec<&str> = issues_with(&v, "UNIT_NOT_REPORTED")
+        .iter()
+        .map(|i| i["unit"].as_str().unwrap())
+        .collect();
+    not_reported.sort();
+    assert_eq!(not_reported, ledger_units);
+
+    // 报送情况: each unit 未报送, with the ids of its missing tasks.
+    let rows = sheet_rows(&w.path("out/汇总_2023-03.xlsx"), "报送情况");
+    let col = |h: &str| rows[0].iter().position(|c| c == h).unwrap();
+    let (status, ids) = (col("报送情况"), col("未报事项编号"));
+    for u in units {
+        let name = u["name"].as_str().unwrap();
+        let row = rows
+            .iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("{name} missing from 报送情况"));
+        assert_eq!(row[status], "未报送", "{row:?}");
+        assert_eq!(row[ids], missing(u).join("、"), "{row:?}");
+    }
+
+    // A notice for each unit naming every task it did not report.
+    let notices = w.path("out/反馈");
+    let mut want: Vec<String> = UNITS.iter().map(|u| format!("{}.xlsx", u.0)).collect();
+    want.sort();
+    assert_eq!(file_names(&notices), want);
+    for u in units {
+        let name = u["name"].as_str().unwrap();
+        let text = all_text(&notices.join(format!("{name}.xlsx")));
+        assert!(
+            text.iter().any(|t| t.contains("未报送")),
+            "{name}: {text:?}"
+        );
+        for id in missing(u) {
+            assert!(text.contains(&id), "{name}'s notice lacks {id}");
+        }
+    }
+
+    // April's forms, one per unit.
+    assert_eq!(file_names(&w.path("out/下期表单")), want);
+
+    // The archive received nothing and holds the summary printed.
+    let arch = w.path("out/archive/2023-03");
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(arch.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["files"], serde_json::json!([]));
+    assert!(!arch.join("received").exists());
+    let archived: Value =
+        serde_json::from_str(&std::fs::read_to_string(arch.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(archived, v);
 }
