@@ -15,6 +15,12 @@ fn help_lists_every_command() {
     for c in ["init", "forms", "check", "run", "samples"] {
         let out = duban().args([c, "--help"]).output().unwrap();
         assert!(out.status.success(), "{c} --help");
+        // Its own usage line, and the common flags.
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(&format!("duban {c} ")), "{c} --help:\n{text}");
+        for flag in ["--threads", "--quiet", "--help"] {
+            assert!(text.contains(flag), "{c} --help lacks {flag}:\n{text}");
+        }
     }
     let out = duban().args(["run", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);

@@ -187,8 +187,35 @@ fn archived_period_is_not_overwritten_without_force() {
         std::fs::read(w.path("out/archive/2023-03/manifest.json")).unwrap(),
         before
     );
-    // With --force it is replaced.
-    run(&w, &returns, "2023-03", "2023-03-31", &["--force"]);
+    // With --force it is replaced, whole: a file left in the old archive is
+    // gone, and the new manifest lists the return that arrived since.
+    let arch = w.path("out/archive/2023-03");
+    std::fs::write(arch.join("留存.txt"), "旧归档").unwrap();
+    Form::new("太保镇")
+        .row(Form::ok_row(
+            "TB-001",
+            "高标准农田建设2万亩",
+            "2023-10-31",
+            30.0,
+        ))
+        .write(&returns.join("太保镇-3月.xlsx"));
+    let v = run(&w, &returns, "2023-03", "2023-03-31", &["--force"]);
+    assert!(!arch.join("留存.txt").exists(), "the old archive was kept");
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(arch.join("manifest.json")).unwrap())
+            .unwrap();
+    let paths: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        ["区发改局-3月.xlsx", "区财政局-3月.xlsx", "太保镇-3月.xlsx"]
+    );
+    assert_eq!(file_entry(&v, "太保镇-3月.xlsx")["outcome"], "accepted");
+    assert_eq!(file_names(&w.path("out/archive")), ["2023-03"]);
 }
 
 #[test]
