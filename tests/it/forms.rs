@@ -161,7 +161,7 @@ fn assigned_cells_locked_answers_unlocked_dropdowns_protection() {
     );
     assert!(xml.contains("<dataValidation"), "no dropdowns");
     assert!(
-        xml.contains("未启动,正在办理,已落实,已完成") || xml.contains("未启动"),
+        xml.contains("<formula1>\"未启动,正在办理,已落实,已完成\"</formula1>"),
         "no status list"
     );
     assert!(xml.contains("paperSize=\"9\""), "not A4");
