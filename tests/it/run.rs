@@ -354,10 +354,13 @@ fn same_output_for_any_thread_count_and_file_order() {
     }
 }
 
+/// Non-empty cells of a sheet by (row, column), as text.
+type Cells = BTreeMap<(u32, u32), String>;
+
 /// Every non-empty cell of every sheet, by sheet name and (row, column), as
 /// text normalised so that the same value reads the same from an .xlsx and
 /// an .ods: numbers to 6 decimals, dates and times as `%Y-%m-%d %H:%M:%S`.
-fn workbook_cells(path: &Path) -> Vec<(String, BTreeMap<(u32, u32), String>)> {
+fn workbook_cells(path: &Path) -> Vec<(String, Cells)> {
     use calamine::DataType;
     let mut wb = open_workbook_auto(path).unwrap();
     let names = wb.sheet_names().to_vec();
@@ -402,7 +405,7 @@ fn libreoffice_opens_the_consolidated_workbook() {
     };
     let wrote = workbook_cells(&ours);
     let read_back = workbook_cells(&ods);
-    let names = |wb: &[(String, BTreeMap<(u32, u32), String>)]| {
+    let names = |wb: &[(String, Cells)]| {
         wb.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()
     };
     assert_eq!(names(&read_back), names(&wrote));
