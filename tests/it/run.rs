@@ -405,9 +405,7 @@ fn libreoffice_opens_the_consolidated_workbook() {
     };
     let wrote = workbook_cells(&ours);
     let read_back = workbook_cells(&ods);
-    let names = |wb: &[(String, Cells)]| {
-        wb.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()
-    };
+    let names = |wb: &[(String, Cells)]| wb.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     assert_eq!(names(&read_back), names(&wrote));
     assert_eq!(wrote.len(), 9);
     for ((name, ours), (_, theirs)) in wrote.iter().zip(&read_back) {
