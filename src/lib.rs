@@ -19,6 +19,8 @@ pub mod schema;
 pub mod score;
 pub mod store;
 pub mod templates;
+#[doc(hidden)]
+pub mod test_support;
 pub mod text;
 pub mod timing;
 pub mod validate;

@@ -1,7 +1,6 @@
 //! End-to-end tests of ingest on real workbooks generated with rust_xlsxwriter.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -11,6 +10,7 @@ use sha2::{Digest, Sha256};
 use super::*;
 use crate::model::{Evaluation, Severity};
 use crate::schema::{FormField, NO_CATEGORY};
+use crate::test_support::soffice_convert;
 use crate::value::CellValue;
 
 fn limits() -> Limits {
@@ -934,35 +934,6 @@ fn unreadable_ledgers_are_errors_naming_the_file() {
         read_ledger(&dir.path().join("nope.xlsx"), &limits()).unwrap_err()
     );
     assert!(e.contains("nope.xlsx"), "{e}");
-}
-
-/// Convert with LibreOffice; None (with a note) when soffice is missing.
-fn soffice_convert(src: &Path, to: &str, outdir: &Path) -> Option<PathBuf> {
-    let bin = ["soffice", "libreoffice"].into_iter().find(|b| {
-        Command::new(b)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    let Some(bin) = bin else {
-        eprintln!("note: soffice not installed, skipping the {to} conversion test");
-        return None;
-    };
-    let profile = outdir.join("lo-profile");
-    let status = Command::new(bin)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", to, "--outdir"])
-        .arg(outdir)
-        .arg(src)
-        .output()
-        .expect("soffice runs");
-    assert!(status.status.success(), "{status:?}");
-    let out = outdir.join(src.with_extension(to).file_name().unwrap());
-    assert!(out.exists(), "{} not written", out.display());
-    Some(out)
 }
 
 #[test]

@@ -3,7 +3,10 @@
 //! due tasks that nobody reported listed, and the row totals reconciled:
 //! `rows_read = accepted + rejected + superseded`. Pure: no I/O.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod submissions;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -11,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::ingest::SourceFile;
 use crate::model::{issue_sort_key, Issue, IssueCode, Ledger};
 use crate::period::Period;
-use crate::validate::{CheckedFile, FileState, Report, RowOutcome};
+use crate::validate::{CheckedFile, CheckedRow, FileState, Report, RowOutcome};
 
 /// Final outcome of a file (SPEC §9 `files[].outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -107,7 +110,7 @@ pub struct Merged {
     pub files: Vec<FileRecord>,
     /// Accepted report per canonical task id.
     /// (Shared with the scored tasks: one copy of each report in memory.)
-    pub reports: BTreeMap<String, std::sync::Arc<Report>>,
+    pub reports: BTreeMap<String, Arc<Report>>,
     pub rejected: Vec<RejectedRow>,
     /// Every issue (file, header, row, unit), deterministically sorted.
     pub issues: Vec<Issue>,
@@ -134,11 +137,52 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
         .flat_map(|f| std::mem::take(&mut f.issues))
         .collect();
 
-    // ---- first outcome of each file, before duplicates are resolved
+    // The first outcome of each file, then duplicates resolved.
     let mut outcomes: Vec<FileOutcome> = files.iter().map(initial_outcome).collect();
+    let superseded_by = supersede_duplicates(&files, &mut outcomes, &mut issues);
 
-    // ---- duplicates: several usable files of one unit and period → newest wins
-    let mut superseded_by: Vec<Option<usize>> = vec![None; files.len()];
+    // The files are consumed: their rows' reports move into the tally.
+    let mut tally = Tally::default();
+    let per_file = outcomes.into_iter().zip(superseded_by).zip(first_errors);
+    for (f, ((outcome, superseded_by), error)) in files.into_iter().zip(per_file) {
+        let mut rec = tally.add_file(f, outcome, superseded_by, error);
+        if let Some(late) = late_issue(&mut rec, ctx.report_deadline) {
+            issues.push(late);
+        }
+        tally.records.push(rec);
+    }
+    let Tally {
+        records,
+        reports,
+        rejected,
+        ..
+    } = tally;
+    let totals = totals_of(&records);
+
+    let (submissions, unit_issues) =
+        submissions::submissions(ctx, &records, &reports, &rejected, &issues);
+    issues.extend(unit_issues);
+    issues.sort_by(|a, b| issue_sort_key(a).cmp(&issue_sort_key(b)));
+
+    Merged {
+        files: records,
+        reports,
+        rejected,
+        issues,
+        totals,
+        submissions,
+    }
+}
+
+/// Several usable files of one unit and period: the newest wins, the others
+/// are superseded (each with a FILE_SUPERSEDED issue saying by which file and
+/// why). Returns, per file, the path of the file that superseded it.
+fn supersede_duplicates(
+    files: &[CheckedFile],
+    outcomes: &mut [FileOutcome],
+    issues: &mut Vec<Issue>,
+) -> Vec<Option<String>> {
+    let mut superseded_by: Vec<Option<String>> = vec![None; files.len()];
     let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, f) in files.iter().enumerate() {
         if outcomes[i] == FileOutcome::Accepted {
@@ -157,54 +201,64 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
         };
         for &i in idx.iter().filter(|&&i| i != winner) {
             outcomes[i] = FileOutcome::Superseded;
-            superseded_by[i] = Some(winner);
-            let w = &files[winner];
-            let old = &files[i];
-            let when = match (newness(w).0, newness(old).0) {
-                (Some(a), b) if Some(a) != b => format!(
-                    "其日期{}晚于本表的{}",
-                    ymd(a),
-                    b.map(ymd).unwrap_or_else(|| "（无日期）".to_string())
-                ),
-                _ => match w.file.modified {
-                    Some(m) if Some(m) != old.file.modified => {
-                        format!("其文件时间{}晚于本表", m.format("%Y-%m-%d %H:%M"))
-                    }
-                    _ => "两份报表日期相同，按文件名取排在后面的一份".to_string(),
-                },
-            };
-            issues.push(
-                Issue::warning(
-                    IssueCode::FileSuperseded,
-                    format!(
-                        "{}本期还报送了更新的报表“{}”（{}），本表已被替代、未采用；如本表才是最终版本，请重新报送本表并删除另一份",
-                        old.unit.as_deref().unwrap_or(""),
-                        w.file.rel,
-                        when
-                    ),
-                )
-                .file(old.file.rel.clone())
-                .unit_opt(old.unit.as_deref())
-                .value(w.file.rel.clone()),
-            );
+            superseded_by[i] = Some(files[winner].file.rel.clone());
+            issues.push(superseded_issue(&files[winner], &files[i]));
         }
     }
+    superseded_by
+}
 
-    // ---- rows, reports, records
-    let mut records: Vec<FileRecord> = Vec::with_capacity(files.len());
-    let mut reports: BTreeMap<String, std::sync::Arc<Report>> = BTreeMap::new();
-    // task id → index of the record whose row is in `reports`
-    let mut report_owner: BTreeMap<String, usize> = BTreeMap::new();
-    let mut rejected: Vec<RejectedRow> = Vec::new();
-    let superseded_by: Vec<Option<String>> = superseded_by
-        .iter()
-        .map(|w| w.map(|w| files[w].file.rel.clone()))
-        .collect();
-    // The files are consumed: their rows' reports move into `reports`.
-    for (i, f) in files.into_iter().enumerate() {
-        let outcome = outcomes[i];
+/// FILE_SUPERSEDED on `old`, naming the newer file `new` and why it is newer.
+fn superseded_issue(new: &CheckedFile, old: &CheckedFile) -> Issue {
+    let when = match (newness(new).0, newness(old).0) {
+        (Some(a), b) if Some(a) != b => format!(
+            "其日期{}晚于本表的{}",
+            ymd(a),
+            b.map(ymd).unwrap_or_else(|| "（无日期）".to_string())
+        ),
+        _ => match new.file.modified {
+            Some(m) if Some(m) != old.file.modified => {
+                format!("其文件时间{}晚于本表", m.format("%Y-%m-%d %H:%M"))
+            }
+            _ => "两份报表日期相同，按文件名取排在后面的一份".to_string(),
+        },
+    };
+    Issue::warning(
+        IssueCode::FileSuperseded,
+        format!(
+            "{}本期还报送了更新的报表“{}”（{}），本表已被替代、未采用；如本表才是最终版本，请重新报送本表并删除另一份",
+            old.unit.as_deref().unwrap_or(""),
+            new.file.rel,
+            when
+        ),
+    )
+    .file(old.file.rel.clone())
+    .unit_opt(old.unit.as_deref())
+    .value(new.file.rel.clone())
+}
+
+/// Every file's rows sorted out: one accepted report per task, the rows sent
+/// back, and a record per file with its counts.
+#[derive(Default)]
+struct Tally {
+    records: Vec<FileRecord>,
+    reports: BTreeMap<String, Arc<Report>>,
+    /// Task id → index in `records` of the file whose row is in `reports`.
+    report_owner: BTreeMap<String, usize>,
+    rejected: Vec<RejectedRow>,
+}
+
+impl Tally {
+    /// The record of one file, its rows counted (and accepted reports and
+    /// rejected rows taken); the caller pushes it onto `records`.
+    fn add_file(
+        &mut self,
+        f: CheckedFile,
+        outcome: FileOutcome,
+        superseded_by: Option<String>,
+        error: Option<String>,
+    ) -> FileRecord {
         let rows_read = count(f.rows.len());
-        let error = first_errors[i].clone();
         let mut rec = FileRecord {
             file: f.file,
             unit: f.unit.map(String::from),
@@ -217,7 +271,7 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
             rejected: 0,
             superseded: 0,
             late: false,
-            superseded_by: superseded_by[i].clone(),
+            superseded_by,
             error,
         };
         match outcome {
@@ -226,90 +280,108 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
             FileOutcome::Ignored => rec.rejected = rows_read,
             FileOutcome::Rejected | FileOutcome::Accepted => {
                 for row in f.rows {
-                    match (row.outcome, row.report) {
-                        (RowOutcome::Accepted, Some(rep)) if outcome == FileOutcome::Accepted => {
-                            rec.accepted += 1;
-                            if let Some(prev) = reports.get(rep.task.as_str()) {
-                                // Reported twice by accepted files: keep the later row
-                                // (provenance order); the other one is superseded so
-                                // the totals still reconcile.
-                                let keep_new = provenance_key(&rep) > provenance_key(prev);
-                                let loser = if keep_new {
-                                    report_owner.get(rep.task.as_str()).copied()
-                                } else {
-                                    None
-                                };
-                                match loser.and_then(|l| records.get_mut(l)) {
-                                    Some(r) => {
-                                        r.accepted -= 1;
-                                        r.superseded += 1;
-                                    }
-                                    None => {
-                                        rec.accepted -= 1;
-                                        rec.superseded += 1;
-                                    }
-                                }
-                                if !keep_new {
-                                    continue;
-                                }
-                            }
-                            report_owner.insert(rep.task.to_string(), records.len());
-                            reports.insert(rep.task.to_string(), std::sync::Arc::new(rep));
-                        }
-                        (RowOutcome::Superseded, _) => rec.superseded += 1,
-                        _ => {
-                            rec.rejected += 1;
-                            rejected.push(RejectedRow {
-                                file: rec.file.rel.clone(),
-                                sheet: row.sheet,
-                                row: row.row,
-                                unit: rec.unit.clone(),
-                                task: row.task,
-                                original: row.original,
-                                reasons: if row.reasons.is_empty() {
-                                    rec.error.clone().into_iter().collect()
-                                } else {
-                                    row.reasons
-                                },
-                            });
-                        }
-                    }
+                    self.add_row(&mut rec, row);
                 }
             }
         }
-        if outcome == FileOutcome::Accepted {
-            let (date, what) = match (rec.fill_date, rec.file.modified) {
-                (Some(d), _) => (Some(d), "填报日期"),
-                (None, Some(m)) => (Some(m.date()), "文件修改日期"),
-                (None, None) => (None, ""),
-            };
-            if let Some(d) = date.filter(|d| *d > ctx.report_deadline) {
-                rec.late = true;
-                issues.push(
-                    Issue::warning(
-                        IssueCode::FileLate,
-                        format!(
-                            "本表{}为{}，晚于报送截止日期{}，属逾期报送；请今后按时报送",
-                            what,
-                            ymd(d),
-                            ymd(ctx.report_deadline)
-                        ),
-                    )
-                    .file(rec.file.rel.clone())
-                    .unit_opt(rec.unit.as_deref())
-                    .value(ymd(d)),
-                );
-            }
-        }
-        records.push(rec);
+        rec
     }
 
-    // ---- totals (nothing is lost)
+    /// One row of a file that is accepted or rejected.
+    fn add_row(&mut self, rec: &mut FileRecord, row: CheckedRow) {
+        match (row.outcome, row.report) {
+            (RowOutcome::Accepted, Some(rep)) if rec.outcome == FileOutcome::Accepted => {
+                self.accept(rec, rep);
+            }
+            (RowOutcome::Superseded, _) => rec.superseded += 1,
+            _ => {
+                rec.rejected += 1;
+                self.rejected.push(RejectedRow {
+                    file: rec.file.rel.clone(),
+                    sheet: row.sheet,
+                    row: row.row,
+                    unit: rec.unit.clone(),
+                    task: row.task,
+                    original: row.original,
+                    reasons: if row.reasons.is_empty() {
+                        rec.error.clone().into_iter().collect()
+                    } else {
+                        row.reasons
+                    },
+                });
+            }
+        }
+    }
+
+    /// An accepted row's report. A task reported twice by accepted files
+    /// keeps the later row (provenance order); the other one is superseded
+    /// so the totals still reconcile.
+    fn accept(&mut self, rec: &mut FileRecord, rep: Report) {
+        rec.accepted += 1;
+        if let Some(prev) = self.reports.get(rep.task.as_str()) {
+            let keep_new = provenance_key(&rep) > provenance_key(prev);
+            let loser = if keep_new {
+                self.report_owner.get(rep.task.as_str()).copied()
+            } else {
+                None
+            };
+            // The loser is `rec` itself when it is not in `records` yet.
+            match loser.and_then(|l| self.records.get_mut(l)) {
+                Some(r) => {
+                    r.accepted -= 1;
+                    r.superseded += 1;
+                }
+                None => {
+                    rec.accepted -= 1;
+                    rec.superseded += 1;
+                }
+            }
+            if !keep_new {
+                return;
+            }
+        }
+        self.report_owner
+            .insert(rep.task.to_string(), self.records.len());
+        self.reports.insert(rep.task.to_string(), Arc::new(rep));
+    }
+}
+
+/// An accepted file filled (or, lacking 填报日期, modified) after the
+/// reporting deadline is late: marks `rec` and returns its FILE_LATE issue.
+fn late_issue(rec: &mut FileRecord, deadline: NaiveDate) -> Option<Issue> {
+    if rec.outcome != FileOutcome::Accepted {
+        return None;
+    }
+    let (date, what) = match (rec.fill_date, rec.file.modified) {
+        (Some(d), _) => (Some(d), "填报日期"),
+        (None, Some(m)) => (Some(m.date()), "文件修改日期"),
+        (None, None) => (None, ""),
+    };
+    let d = date.filter(|d| *d > deadline)?;
+    rec.late = true;
+    Some(
+        Issue::warning(
+            IssueCode::FileLate,
+            format!(
+                "本表{}为{}，晚于报送截止日期{}，属逾期报送；请今后按时报送",
+                what,
+                ymd(d),
+                ymd(deadline)
+            ),
+        )
+        .file(rec.file.rel.clone())
+        .unit_opt(rec.unit.as_deref())
+        .value(ymd(d)),
+    )
+}
+
+/// The totals of every file's rows (nothing is lost).
+fn totals_of(records: &[FileRecord]) -> Totals {
     let mut totals = Totals {
         files: count(records.len()),
         ..Totals::default()
     };
-    for r in &records {
+    for r in records {
         totals.rows_read += r.rows_read;
         totals.accepted += r.accepted;
         totals.rejected += r.rejected;
@@ -320,148 +392,7 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
         totals.accepted + totals.rejected + totals.superseded,
         "every row read must be accepted, rejected or superseded"
     );
-
-    // ---- submissions per ledger unit
-    let superseded_files: BTreeSet<&str> = records
-        .iter()
-        .filter(|r| r.outcome == FileOutcome::Superseded)
-        .map(|r| r.file.rel.as_str())
-        .collect();
-    // One pass each over tasks, files and issues (cities: 2,000 units, 20,000 tasks).
-    let mut due_of: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for t in ctx
-        .ledger
-        .tasks
-        .iter()
-        .filter(|t| ctx.period.is_due(t.stars))
-    {
-        due_of
-            .entry(t.lead_unit.as_str())
-            .or_default()
-            .push(t.id.to_string());
-    }
-    let mut records_of: BTreeMap<&str, Vec<&FileRecord>> = BTreeMap::new();
-    for r in &records {
-        if let Some(u) = r.unit.as_deref() {
-            records_of.entry(u).or_default().push(r);
-        }
-    }
-    // Form quality: issues of the unit's files that count (not superseded ones),
-    // counted before the unit-level TASK_/UNIT_NOT_REPORTED issues are added.
-    let mut counts_of: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
-    for i in issues.iter().filter(|i| {
-        !i.file
-            .as_deref()
-            .is_some_and(|f| superseded_files.contains(f))
-    }) {
-        if let Some(u) = i.unit.as_deref() {
-            let c = counts_of.entry(u).or_default();
-            if i.is_error() {
-                c.0 += 1;
-            } else {
-                c.1 += 1;
-            }
-        }
-    }
-    // (unit, task) of every row sent back, to tell "missing" from "rejected".
-    let rejected_tasks: BTreeSet<(&str, &str)> = rejected
-        .iter()
-        .filter_map(|r| Some((r.unit.as_deref()?, r.task.as_deref()?)))
-        .collect();
-    let mut submissions: BTreeMap<String, Submission> = BTreeMap::new();
-    let mut unit_issues: Vec<Issue> = Vec::new();
-    for unit in &ctx.ledger.units {
-        let name = unit.name.to_string();
-        let (errors, warnings) = counts_of.get(name.as_str()).copied().unwrap_or_default();
-        let mut s = Submission {
-            unit: name.clone(),
-            due: due_of.get(name.as_str()).cloned().unwrap_or_default(),
-            errors,
-            warnings,
-            ..Submission::default()
-        };
-        for r in records_of.get(name.as_str()).into_iter().flatten() {
-            match r.outcome {
-                FileOutcome::Accepted => {
-                    s.files.push(r.file.rel.clone());
-                    s.late |= r.late;
-                }
-                FileOutcome::Superseded => s.superseded_files.push(r.file.rel.clone()),
-                FileOutcome::Rejected => s.rejected_files.push(r.file.rel.clone()),
-                FileOutcome::Ignored => {}
-            }
-            if r.outcome != FileOutcome::Superseded {
-                s.rows_accepted += r.accepted;
-                s.rows_rejected += r.rejected;
-            }
-        }
-        s.reported = !s.files.is_empty();
-        s.missing = s
-            .due
-            .iter()
-            .filter(|id| !reports.contains_key(*id))
-            .cloned()
-            .collect();
-        if s.reported {
-            let file = s.files.first().cloned().unwrap_or_default();
-            for id in &s.missing {
-                let (title, stars) = ctx
-                    .ledger
-                    .task(id)
-                    .map(|t| (t.title.as_str(), t.stars))
-                    .unwrap_or(("", 0));
-                let sent_back = rejected_tasks.contains(&(name.as_str(), id.as_str()));
-                let msg = if sent_back {
-                    format!(
-                        "任务{id}（{title}，{stars}星）本期应报送，报表中这项任务的填报有错误已退回（见退回明细），请改正后补报"
-                    )
-                } else {
-                    format!(
-                        "任务{id}（{title}，{stars}星）本期应报送，但报表中没有这项任务，请补报"
-                    )
-                };
-                unit_issues.push(
-                    Issue::warning(IssueCode::TaskNotReported, msg)
-                        .file(file.clone())
-                        .unit(name.clone())
-                        .task(id.clone()),
-                );
-            }
-        } else if !s.due.is_empty() {
-            let why = if s.rejected_files.is_empty() {
-                "请督促尽快报送".to_string()
-            } else {
-                format!(
-                    "已收到的报表（{}）被退回，请按退回意见修改后重新报送",
-                    s.rejected_files.join("、")
-                )
-            };
-            unit_issues.push(
-                Issue::error(
-                    IssueCode::UnitNotReported,
-                    format!(
-                        "{}本期有{}项任务应报送进展，但没有收到有效的报表；{}",
-                        name,
-                        s.due.len(),
-                        why
-                    ),
-                )
-                .unit(name.clone()),
-            );
-        }
-        submissions.insert(name, s);
-    }
-    issues.extend(unit_issues);
-    issues.sort_by(|a, b| issue_sort_key(a).cmp(&issue_sort_key(b)));
-
-    Merged {
-        files: records,
-        reports,
-        rejected,
-        issues,
-        totals,
-        submissions,
-    }
+    totals
 }
 
 /// Outcome before duplicates are resolved.

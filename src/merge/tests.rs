@@ -159,6 +159,17 @@ fn rows_are_conserved_across_every_outcome() {
     assert!(m.rejected.iter().all(|r| r.file == "不明.xlsx"));
     assert_eq!(m.rejected[1].task.as_deref(), Some("ZF-004"));
     assert!(!m.rejected[0].original.is_empty());
+    // The row as the unit wrote it, for 退回明细.
+    let original: Vec<(&str, &str)> = m.rejected[0]
+        .original
+        .iter()
+        .map(|(h, v)| (h.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        original[..2],
+        [("编号", "ZF-001"), ("事项名称", "推进重点项目建设")]
+    );
+    assert!(original.contains(&("完成进度", "60")), "{original:?}");
     assert!(m.rejected[0].reasons[0].contains("无法确定本表的填报单位"));
     assert_eq!(
         rec(&m, "不明.xlsx").error.as_deref(),

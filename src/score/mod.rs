@@ -85,7 +85,8 @@ pub use plan::planned_progress;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::config::Preset;
+use crate::config::{Preset, ScoreWeights};
+use crate::merge::Submission;
 use cards::{Fired, TaskFacts, UnitFacts};
 use rank::ProgressItem;
 
@@ -436,11 +437,25 @@ fn category_of(c: &str) -> String {
 }
 
 fn unit_results(input: &ScoreInput, hist: &HistIndex, tasks: &[TaskResult]) -> Vec<UnitResult> {
-    let cfg = input.config;
-    let w = &cfg.score;
-    // Every unit of the 单位 sheet, plus lead units only named by tasks.
-    let mut names: Vec<(String, String)> = input
-        .ledger
+    let mut by_unit: BTreeMap<&str, Vec<&TaskResult>> = BTreeMap::new();
+    for t in tasks {
+        by_unit.entry(t.unit.as_str()).or_default().push(t);
+    }
+    let mut units: Vec<UnitResult> = units_to_score(input.ledger, tasks)
+        .into_iter()
+        .map(|(name, category)| {
+            let mine = by_unit.get(name.as_str()).map_or(&[][..], Vec::as_slice);
+            unit_result(input, hist, name, category, mine)
+        })
+        .collect();
+    rank_within_categories(&mut units);
+    units
+}
+
+/// Every unit of the 单位 sheet with its category, plus the lead units only
+/// named by tasks (未分类).
+fn units_to_score(ledger: &Ledger, tasks: &[TaskResult]) -> Vec<(String, String)> {
+    let mut names: Vec<(String, String)> = ledger
         .units
         .iter()
         .map(|u| (u.name.to_string(), category_of(&u.category)))
@@ -452,129 +467,200 @@ fn unit_results(input: &ScoreInput, hist: &HistIndex, tasks: &[TaskResult]) -> V
         .map(|t| t.unit.clone())
         .collect();
     names.extend(extra.into_iter().map(|n| (n, NO_CATEGORY.to_string())));
+    names
+}
 
-    let mut out: Vec<(UnitResult, f64)> = Vec::with_capacity(names.len());
-    let mut by_unit: BTreeMap<&str, Vec<&TaskResult>> = BTreeMap::new();
-    for t in tasks {
-        by_unit.entry(t.unit.as_str()).or_default().push(t);
-    }
-    for (name, category) in names {
-        let mine: Vec<&TaskResult> = by_unit.get(name.as_str()).cloned().unwrap_or_default();
-        let sub = input.merged.submissions.get(&name);
-        let reported = sub.is_some_and(|s| s.reported);
-        let late = reported && sub.is_some_and(|s| s.late);
-        let due = mine.iter().filter(|t| t.due).count() as u32;
-        let reported_due = mine.iter().filter(|t| t.due && t.reported).count() as u32;
-        let missing: Vec<String> = mine
-            .iter()
-            .filter(|t| t.due && !t.reported && !t.done)
-            .map(|t| t.id.clone())
-            .collect();
-        let done = mine.iter().filter(|t| t.done).count() as u32;
-        let behind = mine
-            .iter()
-            .filter(|t| !t.done && t.lag.is_some_and(|l| l > 0.0))
-            .count() as u32;
-        let mut counts = CardCounts::default();
-        let mut task_card = None;
-        let mut deduction = 0.0;
-        for t in &mine {
-            counts.add(t.card);
-            task_card = Card::max(task_card, t.card);
-            deduction += rank::deduction(w, t.card);
-        }
-        let own: Vec<Fired> = match cfg.preset {
-            Preset::RedYellowBlue => Vec::new(),
-            Preset::YellowOrangeRed => {
-                let facts = UnitFacts {
-                    name: &name,
-                    period: input.period,
-                    due,
-                    missing: missing.clone(),
-                    submission: sub,
-                    orange_now: mine.iter().any(|t| t.card == Some(Card::Orange)),
-                    past_cards: hist.unit_cards(&name),
-                };
-                cards::run_unit_rules(&facts, &cfg.rules.yellow_orange_red, &cards::YOR_UNIT_RULES)
-            }
+/// What the tasks a unit leads add up to.
+struct TaskTally {
+    /// Due this period.
+    due: u32,
+    /// Due and reported.
+    reported_due: u32,
+    /// Due, not reported and not done (ids, in ledger order).
+    missing: Vec<String>,
+    done: u32,
+    /// Behind plan (lag > 0) and not done.
+    behind: u32,
+    cards: CardCounts,
+    /// The most severe of the tasks' cards.
+    card: Option<Card>,
+    /// Points deducted for the tasks' cards.
+    deduction: f64,
+}
+
+impl TaskTally {
+    fn new(w: &ScoreWeights, mine: &[&TaskResult]) -> TaskTally {
+        let mut tally = TaskTally {
+            due: mine.iter().filter(|t| t.due).count() as u32,
+            reported_due: mine.iter().filter(|t| t.due && t.reported).count() as u32,
+            missing: mine
+                .iter()
+                .filter(|t| t.due && !t.reported && !t.done)
+                .map(|t| t.id.clone())
+                .collect(),
+            done: mine.iter().filter(|t| t.done).count() as u32,
+            behind: mine
+                .iter()
+                .filter(|t| !t.done && t.lag.is_some_and(|l| l > 0.0))
+                .count() as u32,
+            cards: CardCounts::default(),
+            card: None,
+            deduction: 0.0,
         };
-        let own_card = cards::most_severe(&own);
-        deduction += rank::deduction(w, own_card);
+        for t in mine {
+            tally.cards.add(t.card);
+            tally.card = Card::max(tally.card, t.card);
+            tally.deduction += rank::deduction(w, t.card);
+        }
+        tally
+    }
+}
 
-        let items: Vec<ProgressItem> = mine
-            .iter()
-            .map(|t| ProgressItem {
-                stars: t.stars,
-                done: t.done,
-                due: t.due,
-                actual: t.actual,
-                planned: t.planned,
-            })
-            .collect();
-        let progress = rank::progress_component(&items);
-        let past: Vec<&&TaskResult> = mine
-            .iter()
-            .filter(|t| t.days_left.is_some_and(|d| d < 0))
-            .collect();
-        let completion = rank::completion_component(
-            past.len() as u32,
-            past.iter().filter(|t| t.done).count() as u32,
-        );
-        let reporting = rank::reporting_component(due, reported_due, reported, late);
-        let quality = rank::quality_component(
+/// One unit's figures, score and own card (its rank is set afterwards).
+fn unit_result(
+    input: &ScoreInput,
+    hist: &HistIndex,
+    name: String,
+    category: String,
+    mine: &[&TaskResult],
+) -> UnitResult {
+    let w = &input.config.score;
+    let sub = input.merged.submissions.get(&name);
+    let reported = sub.is_some_and(|s| s.reported);
+    let late = reported && sub.is_some_and(|s| s.late);
+    let tally = TaskTally::new(w, mine);
+    let own = unit_card_rules(input, hist, &name, &tally, sub, mine);
+    let own_card = cards::most_severe(&own);
+    let mut parts = score_components(mine, &tally, sub, reported, late);
+    parts.base = rank::base_score(
+        w,
+        parts.progress,
+        parts.completion,
+        parts.reporting,
+        parts.quality,
+    );
+    parts.deduction = tally.deduction + rank::deduction(w, own_card);
+    parts.evaluation = evaluation_of(input, &name);
+    let prev_rank = hist.prev_rank(&name);
+    UnitResult {
+        category,
+        tasks: mine.len() as u32,
+        due: tally.due,
+        done: tally.done,
+        behind: tally.behind,
+        reported,
+        late,
+        score: rank::round2(exact_score(w, &parts)),
+        parts,
+        rank: 0,
+        prev_rank,
+        rank_change: None,
+        top3: false,
+        bottom3: false,
+        card: Card::max(tally.card, own_card),
+        reasons: own.into_iter().map(|f| f.1).collect(),
+        cards: tally.cards,
+        name,
+    }
+}
+
+/// The unit's own card rules (yellow-orange-red only: late or missing
+/// reports, form errors, orange twice …).
+fn unit_card_rules(
+    input: &ScoreInput,
+    hist: &HistIndex,
+    name: &str,
+    tally: &TaskTally,
+    sub: Option<&Submission>,
+    mine: &[&TaskResult],
+) -> Vec<Fired> {
+    let cfg = input.config;
+    match cfg.preset {
+        Preset::RedYellowBlue => Vec::new(),
+        Preset::YellowOrangeRed => {
+            let facts = UnitFacts {
+                name,
+                period: input.period,
+                due: tally.due,
+                missing: tally.missing.clone(),
+                submission: sub,
+                orange_now: mine.iter().any(|t| t.card == Some(Card::Orange)),
+                past_cards: hist.unit_cards(name),
+            };
+            cards::run_unit_rules(&facts, &cfg.rules.yellow_orange_red, &cards::YOR_UNIT_RULES)
+        }
+    }
+}
+
+/// The four components of the unit's score (progress, completion,
+/// reporting, quality); base, deduction and evaluation are left at zero.
+fn score_components(
+    mine: &[&TaskResult],
+    tally: &TaskTally,
+    sub: Option<&Submission>,
+    reported: bool,
+    late: bool,
+) -> ScoreParts {
+    let items: Vec<ProgressItem> = mine
+        .iter()
+        .map(|t| ProgressItem {
+            stars: t.stars,
+            done: t.done,
+            due: t.due,
+            actual: t.actual,
+            planned: t.planned,
+        })
+        .collect();
+    let past_deadline: Vec<&&TaskResult> = mine
+        .iter()
+        .filter(|t| t.days_left.is_some_and(|d| d < 0))
+        .collect();
+    ScoreParts {
+        progress: rank::progress_component(&items),
+        completion: rank::completion_component(
+            past_deadline.len() as u32,
+            past_deadline.iter().filter(|t| t.done).count() as u32,
+        ),
+        reporting: rank::reporting_component(tally.due, tally.reported_due, reported, late),
+        quality: rank::quality_component(
             sub.map_or(0, |s| s.errors),
             sub.map_or(0, |s| s.warnings),
-            due > 0 && !reported,
-        );
-        let base = rank::base_score(w, progress, completion, reporting, quality);
-        let mut exact = (base - deduction).clamp(0.0, 100.0);
-        let share = w.evaluation_share.clamp(0.0, 1.0);
-        let evaluation = if share > 0.0 {
-            input
-                .ledger
-                .evaluation(&name)
-                .and_then(|e| rank::evaluation_average(w, e))
-        } else {
-            None
-        };
-        if let Some(ev) = evaluation {
-            exact = (1.0 - share) * exact + share * ev;
-        }
-        let prev_rank = hist.prev_rank(&name);
-        out.push((
-            UnitResult {
-                name: name.clone(),
-                category,
-                tasks: mine.len() as u32,
-                due,
-                done,
-                behind,
-                reported,
-                late,
-                parts: ScoreParts {
-                    progress,
-                    completion,
-                    reporting,
-                    quality,
-                    base,
-                    deduction,
-                    evaluation,
-                },
-                score: rank::round2(exact),
-                rank: 0,
-                prev_rank,
-                rank_change: None,
-                top3: false,
-                bottom3: false,
-                card: Card::max(task_card, own_card),
-                reasons: own.into_iter().map(|f| f.1).collect(),
-                cards: counts,
-            },
-            exact,
-        ));
+            tally.due > 0 && !reported,
+        ),
+        ..ScoreParts::default()
     }
-    let mut units: Vec<UnitResult> = out.into_iter().map(|u| u.0).collect();
-    // Rank within category on the 2-decimal score the clerk sees.
+}
+
+/// The unit's weighted 评价 average, when evaluations count and it has some.
+fn evaluation_of(input: &ScoreInput, name: &str) -> Option<f64> {
+    let w = &input.config.score;
+    if w.evaluation_share.clamp(0.0, 1.0) > 0.0 {
+        input
+            .ledger
+            .evaluation(name)
+            .and_then(|e| rank::evaluation_average(w, e))
+    } else {
+        None
+    }
+}
+
+/// The score at full precision: base less deduction (0–100), blended with
+/// the evaluation when there is one.
+fn exact_score(w: &ScoreWeights, parts: &ScoreParts) -> f64 {
+    let exact = (parts.base - parts.deduction).clamp(0.0, 100.0);
+    match parts.evaluation {
+        Some(ev) => {
+            let share = w.evaluation_share.clamp(0.0, 1.0);
+            (1.0 - share) * exact + share * ev
+        }
+        None => exact,
+    }
+}
+
+/// Rank units within their category on the 2-decimal score the clerk sees
+/// (units leading no task stay unranked), then sort by category, rank
+/// (unranked last) and name.
+fn rank_within_categories(units: &mut [UnitResult]) {
     let mut by_cat: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, u) in units.iter().enumerate() {
         if u.tasks > 0 {
@@ -593,7 +679,6 @@ fn unit_results(input: &ScoreInput, hist: &HistIndex, tasks: &[TaskResult]) -> V
             u.rank_change = u.prev_rank.map(|p| p as i32 - r as i32);
         }
     }
-    // Category, then rank (unranked last), then name.
     units.sort_by(|a, b| {
         (a.category.as_str(), a.rank == 0, a.rank, a.name.as_str()).cmp(&(
             b.category.as_str(),
@@ -602,7 +687,6 @@ fn unit_results(input: &ScoreInput, hist: &HistIndex, tasks: &[TaskResult]) -> V
             b.name.as_str(),
         ))
     });
-    units
 }
 
 fn leader_results(tasks: &[TaskResult]) -> Vec<LeaderResult> {

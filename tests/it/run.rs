@@ -2,13 +2,11 @@
 //! refusal to overwrite, determinism, and a real spreadsheet program opening
 //! what duban writes.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::common::*;
 use calamine::{open_workbook_auto, Data, Reader};
-use common::*;
 use serde_json::Value;
 
 fn run(w: &Workdir, returns: &Path, period: &str, as_of: &str, extra: &[&str]) -> Value {
@@ -49,6 +47,26 @@ fn sheet_rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
+}
+
+/// The names of the files in `dir`, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The unit sent no form this period.
+fn silent(v: &Value, unit: &str) -> bool {
+    v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["name"] == unit && u["reported"] == false)
 }
 
 fn march(w: &Workdir) -> std::path::PathBuf {
@@ -93,10 +111,33 @@ fn run_writes_every_output() {
             "{id} missing from 台账汇总"
         );
     }
-    // Notices for units with something to hear; next period's forms; archive.
     assert!(w.path("out/反馈").is_dir());
-    assert!(std::fs::read_dir(w.path("out/反馈")).unwrap().count() > 0);
     assert!(w.path("out/下期表单").is_dir());
+    // Notices for units with something to hear: each silent unit and each
+    // unit with a carded task, none for 区财政局 (all accepted, none carded);
+    // next period's forms for every unit.
+    let carded_units: Vec<&str> = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| !t["card"].is_null())
+        .map(|t| t["unit"].as_str().unwrap())
+        .collect();
+    let mut hear: Vec<String> = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .filter(|u| carded_units.contains(u) || silent(&v, u))
+        .map(|u| format!("{u}.xlsx"))
+        .collect();
+    hear.sort();
+    assert!(!hear.contains(&"区财政局.xlsx".to_string()), "{hear:?}");
+    assert_eq!(file_names(&w.path("out/反馈")), hear);
+    let mut every_unit: Vec<String> = UNITS.iter().map(|u| format!("{}.xlsx", u.0)).collect();
+    every_unit.sort();
+    assert_eq!(file_names(&w.path("out/下期表单")), every_unit);
+    // The archive.
     let arch = w.path("out/archive/2023-03");
     for f in [
         "manifest.json",
@@ -146,8 +187,35 @@ fn archived_period_is_not_overwritten_without_force() {
         std::fs::read(w.path("out/archive/2023-03/manifest.json")).unwrap(),
         before
     );
-    // With --force it is replaced.
-    run(&w, &returns, "2023-03", "2023-03-31", &["--force"]);
+    // With --force it is replaced, whole: a file left in the old archive is
+    // gone, and the new manifest lists the return that arrived since.
+    let arch = w.path("out/archive/2023-03");
+    std::fs::write(arch.join("留存.txt"), "旧归档").unwrap();
+    Form::new("太保镇")
+        .row(Form::ok_row(
+            "TB-001",
+            "高标准农田建设2万亩",
+            "2023-10-31",
+            30.0,
+        ))
+        .write(&returns.join("太保镇-3月.xlsx"));
+    let v = run(&w, &returns, "2023-03", "2023-03-31", &["--force"]);
+    assert!(!arch.join("留存.txt").exists(), "the old archive was kept");
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(arch.join("manifest.json")).unwrap())
+            .unwrap();
+    let paths: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        ["区发改局-3月.xlsx", "区财政局-3月.xlsx", "太保镇-3月.xlsx"]
+    );
+    assert_eq!(file_entry(&v, "太保镇-3月.xlsx")["outcome"], "accepted");
+    assert_eq!(file_names(&w.path("out/archive")), ["2023-03"]);
 }
 
 #[test]
@@ -286,17 +354,73 @@ fn same_output_for_any_thread_count_and_file_order() {
     }
 }
 
+/// Non-empty cells of a sheet by (row, column), as text.
+type Cells = BTreeMap<(u32, u32), String>;
+
+/// Every non-empty cell of every sheet, by sheet name and (row, column), as
+/// text normalised so that the same value reads the same from an .xlsx and
+/// an .ods: numbers to 6 decimals, dates and times as `%Y-%m-%d %H:%M:%S`.
+fn workbook_cells(path: &Path) -> Vec<(String, Cells)> {
+    use calamine::DataType;
+    let mut wb = open_workbook_auto(path).unwrap();
+    let names = wb.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = wb.worksheet_range(&name).unwrap();
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            let cells = range
+                .cells()
+                .filter_map(|(r, c, v)| {
+                    let text = match v {
+                        Data::Empty => return None,
+                        Data::String(s) if s.is_empty() => return None,
+                        Data::Float(f) => format!("{:.6}", f),
+                        Data::Int(i) => format!("{:.6}", *i as f64),
+                        Data::DateTime(_) | Data::DateTimeIso(_) => v
+                            .as_datetime()
+                            .or_else(|| v.as_date().and_then(|d| d.and_hms_opt(0, 0, 0)))
+                            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+                            .unwrap_or_else(|| v.to_string()),
+                        other => other.to_string(),
+                    };
+                    Some(((r0 + r as u32, c0 + c as u32), text))
+                })
+                .collect();
+            (name, cells)
+        })
+        .collect()
+}
+
 #[test]
 fn libreoffice_opens_the_consolidated_workbook() {
     let w = Workdir::new();
     let returns = march(&w);
     run(&w, &returns, "2023-03", "2023-03-31", &[]);
-    let Some(csv) = soffice_convert(&w.path("out/汇总_2023-03.xlsx"), "csv", &w.path("lo"))
-    else {
+    let ours = w.path("out/汇总_2023-03.xlsx");
+    // LibreOffice reads the whole workbook and writes it again in its own
+    // format: every sheet and every value it read back is what duban wrote.
+    let Some(ods) = soffice_convert(&ours, "ods", &w.path("lo")) else {
         return;
     };
-    let text = std::fs::read_to_string(csv).unwrap();
-    assert!(text.contains("2023"), "{text}");
+    let wrote = workbook_cells(&ours);
+    let read_back = workbook_cells(&ods);
+    let names = |wb: &[(String, Cells)]| wb.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&read_back), names(&wrote));
+    assert_eq!(wrote.len(), 9);
+    for ((name, ours), (_, theirs)) in wrote.iter().zip(&read_back) {
+        assert!(!ours.is_empty(), "{name} is empty");
+        for (at, v) in ours {
+            assert_eq!(theirs.get(at), Some(v), "{name} {at:?}");
+        }
+        assert_eq!(theirs.len(), ours.len(), "{name}: cells LibreOffice added");
+    }
+    // What LibreOffice read includes the period and every task of the ledger.
+    assert!(read_back[0].1.values().any(|v| v.contains("2023年3月")));
+    assert_eq!(read_back[1].0, "台账汇总");
+    for (id, ..) in TASKS {
+        assert!(read_back[1].1.values().any(|v| v == id), "{id}");
+    }
 }
 
 /// The value right of the first cell whose text is exactly `label` (总览 is a label/value layout).
@@ -420,4 +544,104 @@ fn overview_figures_match_the_json_and_carded_rows_are_colored() {
             "sheet{i} not fit to width"
         );
     }
+}
+
+/// Text of every cell of every sheet of a workbook.
+fn all_text(path: &Path) -> Vec<String> {
+    workbook_cells(path)
+        .into_iter()
+        .flat_map(|(_, cells)| cells.into_values())
+        .collect()
+}
+
+/// A run before any unit has returned its form: nothing read, every unit
+/// listed as not reported with its missing tasks (JSON, 报送情况, a notice
+/// each), next period's forms, and an archive that received nothing.
+#[test]
+fn run_with_no_returns_lists_every_unit_as_not_reported() {
+    let w = Workdir::new();
+    w.ledger();
+    let returns = w.returns();
+    let v = run(&w, &returns, "2023-03", "2023-03-31", &[]);
+    for k in ["files", "rows_read", "accepted", "rejected", "superseded"] {
+        assert_eq!(v["totals"][k], 0, "totals.{k}");
+    }
+    assert_eq!(v["files"].as_array().unwrap().len(), 0);
+    assert!(v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["reported"] == false && t["actual"].is_null()));
+
+    // Every unit has tasks due in March, all missing.
+    let units = v["units"].as_array().unwrap();
+    let mut names: Vec<&str> = units.iter().map(|u| u["name"].as_str().unwrap()).collect();
+    names.sort();
+    let mut ledger_units: Vec<&str> = UNITS.iter().map(|u| u.0).collect();
+    ledger_units.sort();
+    assert_eq!(names, ledger_units);
+    let missing = |u: &Value| -> Vec<String> {
+        u["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect()
+    };
+    for u in units {
+        assert_eq!(u["reported"], false, "{u}");
+        assert!(u["due"].as_u64().unwrap() > 0, "{u}");
+        assert_eq!(missing(u).len() as u64, u["due"].as_u64().unwrap(), "{u}");
+    }
+    let mut not_reported: Vec<&str> = issues_with(&v, "UNIT_NOT_REPORTED")
+        .iter()
+        .map(|i| i["unit"].as_str().unwrap())
+        .collect();
+    not_reported.sort();
+    assert_eq!(not_reported, ledger_units);
+
+    // 报送情况: each unit 未报送, with the ids of its missing tasks.
+    let rows = sheet_rows(&w.path("out/汇总_2023-03.xlsx"), "报送情况");
+    let col = |h: &str| rows[0].iter().position(|c| c == h).unwrap();
+    let (status, ids) = (col("报送情况"), col("未报事项编号"));
+    for u in units {
+        let name = u["name"].as_str().unwrap();
+        let row = rows
+            .iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("{name} missing from 报送情况"));
+        assert_eq!(row[status], "未报送", "{row:?}");
+        assert_eq!(row[ids], missing(u).join("、"), "{row:?}");
+    }
+
+    // A notice for each unit naming every task it did not report.
+    let notices = w.path("out/反馈");
+    let mut want: Vec<String> = UNITS.iter().map(|u| format!("{}.xlsx", u.0)).collect();
+    want.sort();
+    assert_eq!(file_names(&notices), want);
+    for u in units {
+        let name = u["name"].as_str().unwrap();
+        let text = all_text(&notices.join(format!("{name}.xlsx")));
+        assert!(
+            text.iter().any(|t| t.contains("未报送")),
+            "{name}: {text:?}"
+        );
+        for id in missing(u) {
+            assert!(text.contains(&id), "{name}'s notice lacks {id}");
+        }
+    }
+
+    // April's forms, one per unit.
+    assert_eq!(file_names(&w.path("out/下期表单")), want);
+
+    // The archive received nothing and holds the summary printed.
+    let arch = w.path("out/archive/2023-03");
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(arch.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["files"], serde_json::json!([]));
+    assert!(!arch.join("received").exists());
+    let archived: Value =
+        serde_json::from_str(&std::fs::read_to_string(arch.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(archived, v);
 }

@@ -2,11 +2,9 @@
 //! copies of real forms beside good ones. duban must exit 0, list every file
 //! with an outcome, accept the good forms and reconcile the row totals.
 
-mod common;
-
 use std::io::Write;
 
-use common::*;
+use crate::common::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;

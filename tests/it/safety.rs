@@ -2,11 +2,9 @@
 //! outside the output folder nor clash, and a run that fails half-way leaves
 //! no half-written workbook or archive behind.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use rust_xlsxwriter::Workbook;
 
 /// Unit names a ledger might hold by mistake or malice.

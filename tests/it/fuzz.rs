@@ -12,14 +12,12 @@
 //! Every crash found here is fixed in the product and kept below as a named
 //! regression test (`regression_*`).
 
-mod common;
-
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use crate::common::*;
 use chrono::NaiveDate;
-use common::*;
 use duban::calendar::Calendar;
 use duban::config::Limits;
 use duban::ingest::{self, Ingested};
@@ -61,6 +59,8 @@ struct Seed {
     name: String,
     ext: &'static str,
     bytes: Vec<u8>,
+    /// Data rows of the form, as written.
+    rows: usize,
 }
 
 struct Corpus {
@@ -128,16 +128,17 @@ fn corpus() -> &'static Corpus {
         let src = w.path("src");
         std::fs::create_dir_all(&src).unwrap();
         let mut seeds = Vec::new();
-        let mut add = |name: &str, ext: &'static str, path: &Path| {
+        let mut add = |name: &str, ext: &'static str, path: &Path, rows: usize| {
             seeds.push(Seed {
                 name: name.to_string(),
                 ext,
                 bytes: std::fs::read(path).unwrap(),
+                rows,
             });
         };
         let fagai = src.join("区发改局-3月.xlsx");
         fagai_form().write(&fagai);
-        add("rust_xlsxwriter 区发改局", "xlsx", &fagai);
+        add("rust_xlsxwriter 区发改局", "xlsx", &fagai, 3);
         // Hidden metadata sheet and a vertical merge.
         let mut f = Form::new("区发展和改革局")
             .row(Form::ok_row(
@@ -157,31 +158,31 @@ fn corpus() -> &'static Corpus {
         f.notes.push("填表说明：进度按百分数填写".into());
         let meta = src.join("meta.xlsx");
         f.write(&meta);
-        add("rust_xlsxwriter meta+merge", "xlsx", &meta);
+        add("rust_xlsxwriter meta+merge", "xlsx", &meta, 2);
         let cz = src.join("区财政局-3月.xlsx");
         Form::new("区财政局")
             .row(Form::ok_row("CZ-001", "盘活存量资金", "2023-09-30", 30.0))
             .write(&cz);
-        add("rust_xlsxwriter 区财政局", "xlsx", &cz);
+        add("rust_xlsxwriter 区财政局", "xlsx", &cz, 1);
         match soffice_convert(&fagai, "xls", &src) {
-            Some(p) => add("LibreOffice xls", "xls", &p),
+            Some(p) => add("LibreOffice xls", "xls", &p, 3),
             None => eprintln!("note: LibreOffice missing, no .xls seed"),
         }
         match soffice_convert(&meta, "ods", &src) {
-            Some(p) => add("LibreOffice ods", "ods", &p),
+            Some(p) => add("LibreOffice ods", "ods", &p, 2),
             None => eprintln!("note: LibreOffice missing, no .ods seed"),
         }
         let op = src.join("openpyxl.xlsx");
         match openpyxl_form(&op) {
-            Some(()) => add("openpyxl xlsx", "xlsx", &op),
+            Some(()) => add("openpyxl xlsx", "xlsx", &op, 1),
             None => eprintln!("note: openpyxl missing, no openpyxl seed"),
         }
         let csv = src.join("utf8.csv");
         std::fs::write(&csv, csv_text()).unwrap();
-        add("csv utf-8", "csv", &csv);
+        add("csv utf-8", "csv", &csv, 2);
         let gbk = src.join("gbk.csv");
         std::fs::write(&gbk, encoding_rs::GB18030.encode(&csv_text()).0).unwrap();
-        add("csv gb18030", "csv", &gbk);
+        add("csv gb18030", "csv", &gbk, 2);
 
         let (ledger, _) = ingest::read_ledger(&w.path("台账.xlsx"), &Limits::default()).unwrap();
         let good_ing = ingest::ingest_file(&fagai, &src, &Limits::default());
@@ -651,7 +652,11 @@ fn seeds_are_real_forms() {
         let p = dir.path().join(format!("区发改局-3月.{}", s.ext));
         std::fs::write(&p, &s.bytes).unwrap();
         match ingest::ingest_file(&p, dir.path(), &Limits::default()) {
-            Ingested::Forms { forms, .. } => assert!(!forms[0].rows.is_empty(), "{}", s.name),
+            Ingested::Forms { forms, .. } => {
+                assert!(!forms[0].rows.is_empty(), "{}", s.name);
+                let rows: usize = forms.iter().map(|f| f.rows.len()).sum();
+                assert_eq!(rows, s.rows, "{}", s.name);
+            }
             other => panic!("seed {} not read: {other:?}", s.name),
         }
     }

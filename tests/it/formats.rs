@@ -2,9 +2,7 @@
 //! written by other programs (LibreOffice .xls/.ods, openpyxl, CSV in UTF-8
 //! and GBK) — all read to the same figures.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn task<'a>(v: &'a Value, id: &str) -> &'a Value {

@@ -1,9 +1,7 @@
 //! The command line itself: help, exit codes and the messages a clerk sees
 //! when the run cannot complete.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 #[test]
@@ -17,6 +15,12 @@ fn help_lists_every_command() {
     for c in ["init", "forms", "check", "run", "samples"] {
         let out = duban().args([c, "--help"]).output().unwrap();
         assert!(out.status.success(), "{c} --help");
+        // Its own usage line, and the common flags.
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(&format!("duban {c} ")), "{c} --help:\n{text}");
+        for flag in ["--threads", "--quiet", "--help"] {
+            assert!(text.contains(flag), "{c} --help lacks {flag}:\n{text}");
+        }
     }
     let out = duban().args(["run", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);

@@ -1,6 +1,5 @@
 //! Shared test harness: a scratch folder per test, the real binary with a clean
 //! environment, a small realistic ledger, and a flexible form writer.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -8,6 +7,9 @@ use std::process::Command;
 use assert_cmd::cargo::CommandCargoExt;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 use serde_json::Value;
+
+/// LibreOffice conversions (skip with a note when missing, fail in CI).
+pub use duban::test_support::soffice_convert;
 
 /// A scratch folder for one test, removed when dropped.
 pub struct Workdir {
@@ -514,61 +516,8 @@ pub fn fagai_form() -> Form {
         })
 }
 
-/// Is a program available on PATH?
-pub fn have(prog: &str) -> bool {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {prog} >/dev/null 2>&1"))
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false)
-}
-
-/// Convert `src` with LibreOffice headless to `ext` (xls, ods, csv) in `outdir`.
-/// Returns None (and prints why) when LibreOffice is not installed.
-pub fn soffice_convert(src: &Path, ext: &str, outdir: &Path) -> Option<PathBuf> {
-    if !have("soffice") {
-        eprintln!("skipping: soffice not installed (CI installs it)");
-        return None;
-    }
-    std::fs::create_dir_all(outdir).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let status = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args(["--headless", "--convert-to", ext, "--outdir"])
-        .arg(outdir)
-        .arg(src)
-        .output()
-        .expect("soffice");
-    assert!(status.status.success(), "soffice failed: {status:?}");
-    let stem = src.file_stem().unwrap().to_string_lossy().into_owned();
-    let out = outdir.join(format!("{stem}.{ext}"));
-    assert!(out.exists(), "soffice did not write {}", out.display());
-    Some(out)
-}
-
-/// Run a Python snippet with openpyxl; None (skip) if Python/openpyxl is missing.
+/// Run a Python snippet with openpyxl; None (skip) if Python/openpyxl is
+/// missing outside CI (in CI the test fails).
 pub fn python_openpyxl(script: &str) -> Option<()> {
-    let ok = Command::new("python3")
-        .args(["-c", "import openpyxl"])
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    if !ok {
-        eprintln!("skipping: python3 with openpyxl not installed (CI installs it)");
-        return None;
-    }
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "python failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(())
+    duban::test_support::run_python(&["openpyxl"], script)
 }

@@ -1,13 +1,11 @@
 //! `duban forms` and `duban init` (交办): forms go out, are filled in by
 //! another program typing only into the unlocked cells, and come back clean.
 
-mod common;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::common::*;
 use calamine::{open_workbook_auto, Data, Reader};
-use common::*;
 use serde_json::Value;
 
 fn forms(w: &Workdir, period: &str) -> Vec<PathBuf> {
@@ -163,7 +161,7 @@ fn assigned_cells_locked_answers_unlocked_dropdowns_protection() {
     );
     assert!(xml.contains("<dataValidation"), "no dropdowns");
     assert!(
-        xml.contains("未启动,正在办理,已落实,已完成") || xml.contains("未启动"),
+        xml.contains("<formula1>\"未启动,正在办理,已落实,已完成\"</formula1>"),
         "no status list"
     );
     assert!(xml.contains("paperSize=\"9\""), "not A4");
@@ -275,9 +273,31 @@ fn init_makes_a_working_folder() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // A second init refuses to overwrite.
+    // It wrote the form of the example's one unit (区住建局), with its task
+    // (4★, due every month) to fill in.
+    let sent = dir.join("下发表单");
+    let written: Vec<String> = std::fs::read_dir(&sent)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written, ["区住建局.xlsx"]);
+    let mut form = open_workbook_auto(sent.join("区住建局.xlsx")).unwrap();
+    let first = form.sheet_names()[0].clone();
+    let range = form.worksheet_range(&first).unwrap();
+    assert!(
+        range.rows().any(|r| r
+            .iter()
+            .any(|c| matches!(c, Data::String(s) if s == "ZF-001"))),
+        "the example task is not on the form"
+    );
+    // A second init refuses to overwrite, and says how to.
+    let ledger = std::fs::read(dir.join("台账.xlsx")).unwrap();
     let again = duban().arg("init").arg(&dir).output().unwrap();
     assert!(!again.status.success());
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("已存在") && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read(dir.join("台账.xlsx")).unwrap(), ledger);
 }
 
 #[test]

@@ -1,0 +1,14 @@
+//! The integration tests, one test crate (one link): the real binary and the
+//! library's stages on real workbooks, one module per subject. Fixtures are
+//! in `tests/fixtures/`.
+
+mod common;
+
+mod checks;
+mod cli;
+mod damaged;
+mod formats;
+mod forms;
+mod fuzz;
+mod run;
+mod safety;
