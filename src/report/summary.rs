@@ -26,6 +26,7 @@ use crate::merge::FileOutcome;
 use crate::model::{Card, Severity};
 use crate::pipeline::RunResult;
 use crate::score::{CardCounts, LeaderMark, ReminderKind, TaskResult};
+use crate::value::fmt_decimals;
 
 /// Sheet names, in workbook order.
 pub const SHEETS: [&str; 9] = [
@@ -941,16 +942,6 @@ const RANK_COLS: [(&str, Kind); 23] = [
     ("得分计算式", Kind::Wrap),
 ];
 
-/// A weight or deduction as written in a formula: no trailing `.0`.
-fn fig(x: f64) -> String {
-    let r = (x * 100.0).round() / 100.0;
-    if r == r.trunc() {
-        format!("{r:.0}")
-    } else {
-        format!("{r}")
-    }
-}
-
 /// The headers of 单位排名, the four components carrying their weights
 /// (`进度得分（权重40）`), so the formula line can be checked by hand.
 fn rank_headers(w: &crate::config::ScoreWeights) -> Vec<String> {
@@ -966,7 +957,7 @@ fn rank_headers(w: &crate::config::ScoreWeights) -> Vec<String> {
                 _ => None,
             };
             match weight {
-                Some(x) => format!("{}（权重{}）", c.0, fig(x.max(0.0))),
+                Some(x) => format!("{}（权重{}）", c.0, fmt_decimals(x.max(0.0), 2)),
                 None => c.0.to_string(),
             }
         })
@@ -985,7 +976,7 @@ pub fn deduction_detail(w: &crate::config::ScoreWeights, u: &crate::score::UnitR
     ]
     .iter()
     .filter(|t| t.1 > 0)
-    .map(|(card, n, d)| format!("{}{}项×{}", card.label(), n, fig(*d)))
+    .map(|(card, n, d)| format!("{}{}项×{}", card.label(), n, fmt_decimals(*d, 2)))
     .collect();
     let tasks: f64 = c.red as f64 * w.deduct_red
         + c.orange as f64 * w.deduct_orange
@@ -1003,12 +994,16 @@ pub fn deduction_detail(w: &crate::config::ScoreWeights, u: &crate::score::UnitR
         .iter()
         .find(|c| (c.1 - own).abs() < 1e-9)
         .map_or("亮牌", |c| c.0.label());
-        terms.push(format!("单位{own_card}{}", fig(own)));
+        terms.push(format!("单位{own_card}{}", fmt_decimals(own, 2)));
     }
     if terms.is_empty() {
         "无亮牌，不扣分".to_string()
     } else {
-        format!("{} = {}", terms.join(" + "), fig(u.parts.deduction))
+        format!(
+            "{} = {}",
+            terms.join(" + "),
+            fmt_decimals(u.parts.deduction, 2)
+        )
     }
 }
 
@@ -1024,9 +1019,14 @@ pub fn score_formula(w: &crate::config::ScoreWeights, u: &crate::score::UnitResu
         let terms: Vec<String> = ws
             .iter()
             .zip(vs)
-            .map(|(w, v)| format!("{v:.2}×{}", fig(*w)))
+            .map(|(w, v)| format!("{v:.2}×{}", fmt_decimals(*w, 2)))
             .collect();
-        format!("基础分=({})÷{}={:.2}", terms.join("+"), fig(total), p.base)
+        format!(
+            "基础分=({})÷{}={:.2}",
+            terms.join("+"),
+            fmt_decimals(total, 2),
+            p.base
+        )
     } else {
         let terms: Vec<String> = vs.iter().map(|v| format!("{v:.2}")).collect();
         format!("基础分=({})÷4={:.2}", terms.join("+"), p.base)
@@ -1039,18 +1039,18 @@ pub fn score_formula(w: &crate::config::ScoreWeights, u: &crate::score::UnitResu
     };
     match p.evaluation {
         Some(ev) => {
-            let k = fig(w.evaluation_share.clamp(0.0, 1.0));
+            let k = fmt_decimals(w.evaluation_share.clamp(0.0, 1.0), 2);
             format!(
                 "{base}\n基础分−扣分={:.2}−{}={net:.2}{floor}\n得分=(1−{k})×{net:.2}+{k}×评价{ev:.2}={:.2}",
                 p.base,
-                fig(p.deduction),
+                fmt_decimals(p.deduction, 2),
                 u.score
             )
         }
         None => format!(
             "{base}\n得分=基础分−扣分={:.2}−{}={:.2}{floor}",
             p.base,
-            fig(p.deduction),
+            fmt_decimals(p.deduction, 2),
             u.score
         ),
     }
@@ -1058,11 +1058,15 @@ pub fn score_formula(w: &crate::config::ScoreWeights, u: &crate::score::UnitResu
 
 /// The scoring rules in words, with the configured weights (under 单位排名).
 pub fn score_legend(w: &crate::config::ScoreWeights) -> Vec<String> {
-    let ws = [w.progress, w.completion, w.reporting, w.quality].map(|x| fig(x.max(0.0)));
-    let total = fig([w.progress, w.completion, w.reporting, w.quality]
-        .iter()
-        .map(|x| x.max(0.0))
-        .sum());
+    let ws =
+        [w.progress, w.completion, w.reporting, w.quality].map(|x| fmt_decimals(x.max(0.0), 2));
+    let total = fmt_decimals(
+        [w.progress, w.completion, w.reporting, w.quality]
+            .iter()
+            .map(|x| x.max(0.0))
+            .sum(),
+        2,
+    );
     let mut v = vec![
         format!(
             "得分 = 基础分 − 亮牌扣分（不低于0）；基础分 = (进度得分×{} + 按期完成得分×{} + 按时报送得分×{} + 报送质量得分×{}) ÷ {}。各分项满分100，表中按两位小数显示，计算用未舍入的值，末位可能差0.01。",
@@ -1072,20 +1076,20 @@ pub fn score_legend(w: &crate::config::ScoreWeights) -> Vec<String> {
         "按期完成得分：完成时限已过的事项中已完成的比例×100（无此类事项计100）。按时报送得分：按时报送100、逾期报送60、未报送0，乘以已报事项占应报事项的比例。报送质量得分：100 − 错误数×10 − 提醒数×2（不低于0；应报未报计0）。".to_string(),
         format!(
             "亮牌扣分（每项）：红牌{}分、橙牌{}分、黄牌{}分、蓝牌{}分；单位自身亮牌（黄橙红牌规则）另扣对应分值。",
-            fig(w.deduct_red),
-            fig(w.deduct_orange),
-            fig(w.deduct_yellow),
-            fig(w.deduct_blue)
+            fmt_decimals(w.deduct_red, 2),
+            fmt_decimals(w.deduct_orange, 2),
+            fmt_decimals(w.deduct_yellow, 2),
+            fmt_decimals(w.deduct_blue, 2)
         ),
     ];
     if w.evaluation_share > 0.0 {
         v.push(format!(
             "评价得分：评价表四项评价的加权平均（自评{}、专班评价{}、群众评价{}、领导评价{}）；最终得分 = (1−{k})×(基础分−扣分) + {k}×评价得分。",
-            fig(w.eval_self),
-            fig(w.eval_team),
-            fig(w.eval_public),
-            fig(w.eval_leader),
-            k = fig(w.evaluation_share.clamp(0.0, 1.0))
+            fmt_decimals(w.eval_self, 2),
+            fmt_decimals(w.eval_team, 2),
+            fmt_decimals(w.eval_public, 2),
+            fmt_decimals(w.eval_leader, 2),
+            k = fmt_decimals(w.evaluation_share.clamp(0.0, 1.0), 2)
         ));
     }
     v.push("排名在同一类别内进行，得分相同者并列（1、2、2、4）；每类前三位标绿，后三位标红并由督查室约谈；排名变化 ↑ 表示上升、↓ 表示下降、— 表示持平或无上期。".to_string());
@@ -1791,7 +1795,7 @@ mod tests {
                 assert_eq!(detail, "无亮牌，不扣分");
             } else {
                 assert!(
-                    detail.ends_with(&format!("= {}", fig(unit.parts.deduction))),
+                    detail.ends_with(&format!("= {}", fmt_decimals(unit.parts.deduction, 2))),
                     "{detail}"
                 );
             }
@@ -1840,6 +1844,18 @@ mod tests {
         u.parts.deduction = 10.0;
         u.score = 0.0;
         assert!(score_formula(&w, &u).ends_with("得分=基础分−扣分=5.00−10=0.00（不低于0）"));
+    }
+
+    #[test]
+    fn numbers_are_written_without_needless_decimals() {
+        assert_eq!(fmt_decimals(40.0, 2), "40");
+        assert_eq!(fmt_decimals(0.5, 2), "0.5");
+        assert_eq!(fmt_decimals(10.009999999999998, 2), "10.01");
+        assert_eq!(fmt_decimals(-0.001, 2), "0");
+        assert_eq!(fmt_decimals(-0.0, 6), "0");
+        assert_eq!(fmt_decimals(1.0 / 3.0, 6), "0.333333");
+        assert_eq!(fmt_decimals(350.0, 0), "350");
+        assert_eq!(fmt_decimals(2.5e15, 6), "2500000000000000");
     }
 
     #[test]
