@@ -687,6 +687,22 @@ mod tests {
         }
     }
 
+    /// A unit with several tasks, some reported this period and some due next period.
+    fn busy_unit(r: &crate::pipeline::RunResult) -> &str {
+        let next = r.period.next();
+        r.ledger
+            .units
+            .iter()
+            .map(|u| u.name.as_str())
+            .find(|u| {
+                let tasks: Vec<&Task> = r.ledger.tasks_of(u).collect();
+                tasks.len() >= 3
+                    && tasks.iter().any(|t| r.merged.reports.contains_key(&t.id))
+                    && tasks.iter().any(|t| next.is_due(t.stars))
+            })
+            .unwrap()
+    }
+
     fn cell_str(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
         range
             .get_value((row, col))
@@ -698,8 +714,9 @@ mod tests {
     fn form_reads_back_with_headers_meta_and_rows() {
         let r = fixture::fixture();
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("下期表单/区发改局.xlsx");
-        let spec = spec_of(&r, "区发改局", false);
+        let unit = busy_unit(&r);
+        let path = dir.path().join(format!("下期表单/{unit}.xlsx"));
+        let spec = spec_of(&r, unit, false);
         write_form(&spec, &path).unwrap();
 
         let mut wb = open_workbook_auto(&path).unwrap();
@@ -718,11 +735,11 @@ mod tests {
         let range = wb.worksheet_range(FORM_SHEET).unwrap();
         assert_eq!(
             cell_str(&range, 0, 0),
-            "区发改局重点工作推进情况反馈表（2023年3月）"
+            format!("{unit}重点工作推进情况反馈表（2023年3月）")
         );
         assert_eq!(
             cell_str(&range, 1, 0),
-            "填报单位：区发改局　报送期次：2023年3月"
+            format!("填报单位：{unit}　报送期次：2023年3月")
         );
         // Every header matches its column via the template aliases.
         let t = &templates().form;
@@ -738,12 +755,8 @@ mod tests {
             assert!(FORM_COLUMNS.iter().any(|c| c.0 == req.key));
         }
         // Rows: the unit's tasks in ledger order, ids and deadlines filled, answers blank.
-        let ids: Vec<String> = r
-            .ledger
-            .tasks_of("区发改局")
-            .map(|t| t.id.clone())
-            .collect();
-        assert_eq!(ids.len(), 3);
+        let ids: Vec<String> = r.ledger.tasks_of(unit).map(|t| t.id.clone()).collect();
+        assert_eq!(ids.len(), spec.tasks.len());
         for (i, id) in ids.iter().enumerate() {
             let row = FORM_HEADER_ROW + 1 + i as u32;
             assert_eq!(cell_str(&range, row, col_of("id") as u32), *id);
@@ -760,7 +773,7 @@ mod tests {
 
         let meta = wb.worksheet_range(META_SHEET).unwrap();
         let values = [
-            "区发改局".to_string(),
+            unit.to_string(),
             "2023-03".to_string(),
             FORM_VERSION.to_string(),
             "2023-03-31".to_string(),
@@ -776,7 +789,8 @@ mod tests {
         let r = fixture::fixture();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f.xlsx");
-        write_form(&spec_of(&r, "区财政局", false), &path).unwrap();
+        let spec = spec_of(&r, busy_unit(&r), false);
+        write_form(&spec, &path).unwrap();
 
         let mut x: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
         let styles = x.worksheet_style(FORM_SHEET).unwrap();
@@ -810,8 +824,9 @@ mod tests {
         assert_eq!(xml.matches("<dataValidation ").count(), 4, "{xml}");
         assert!(xml.contains("未启动,正在办理,已落实,已完成"));
         assert!(xml.contains(r#"type="whole""#) && xml.contains(r#"type="date""#));
-        // Validations cover the answer rows only (3 tasks: rows 4..6).
-        assert!(xml.contains(r#"sqref="G4:G6""#), "{xml}");
+        // Validations cover the answer rows only (from row 4, one per task).
+        let rows = format!(r#"sqref="G4:G{}""#, 3 + spec.tasks.len());
+        assert!(xml.contains(&rows), "{rows}: {xml}");
         assert_printable(&xml);
         let wbx = part(&buf, "xl/workbook.xml");
         assert!(wbx.contains("_xlnm.Print_Titles"));
@@ -823,7 +838,7 @@ mod tests {
         let r = fixture::fixture();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f.xlsx");
-        let spec = spec_of(&r, "区发改局", true);
+        let spec = spec_of(&r, busy_unit(&r), true);
         assert!(!spec.prefill.is_empty());
         write_form(&spec, &path).unwrap();
         let mut wb = open_workbook_auto(&path).unwrap();
@@ -853,7 +868,8 @@ mod tests {
     #[test]
     fn answer_cells_are_tinted_and_rows_tall_enough_to_write_in() {
         let r = fixture::fixture();
-        let spec = spec_of(&r, "区发改局", false);
+        let unit = busy_unit(&r);
+        let spec = spec_of(&r, unit, false);
         let buf = build_form(&spec).unwrap().save_to_buffer().unwrap();
         let styles = crate::report::xlsx::tests_support::part(&buf, "xl/styles.xml");
         assert!(styles.contains("FFFFFDE7"), "answer fill");
@@ -862,14 +878,14 @@ mod tests {
         assert!(xml.contains(r#"ht="45" customHeight="1""#), "{xml}");
         assert!(form_instructions(&spec).contains("浅黄色单元格由责任单位填写"));
         assert!(!form_instructions(&spec).contains("已预填上期"));
-        let next = spec_of(&r, "区发改局", true);
+        let next = spec_of(&r, unit, true);
         assert!(form_instructions(&next).contains("6. 浅黄色单元格已预填上期报送的内容"));
     }
 
     #[test]
     fn form_is_byte_identical_when_written_twice() {
         let r = fixture::fixture();
-        let spec = spec_of(&r, "城关镇", true);
+        let spec = spec_of(&r, busy_unit(&r), true);
         let a = build_form(&spec).unwrap().save_to_buffer().unwrap();
         let b = build_form(&spec).unwrap().save_to_buffer().unwrap();
         assert_eq!(a, b);
@@ -878,7 +894,7 @@ mod tests {
     #[test]
     fn empty_form_still_valid() {
         let r = fixture::fixture();
-        let mut spec = spec_of(&r, "城关镇", false);
+        let mut spec = spec_of(&r, busy_unit(&r), false);
         spec.tasks.clear();
         let buf = build_form(&spec).unwrap().save_to_buffer().unwrap();
         assert!(!sheet_xml(&buf, 1).contains("<dataValidation "));
@@ -889,21 +905,31 @@ mod tests {
         let r = fixture::fixture();
         let dir = tempfile::tempdir().unwrap();
         let paths = write_next_forms(&r, dir.path()).unwrap();
-        // April: 4★ and 5★ tasks are due (3★ report quarterly); every unit has some.
-        assert_eq!(paths.len(), 5);
-        let p = dir.path().join("区发改局.xlsx");
+        // A form for every unit with tasks due in April (4★ and 5★: 3★ report quarterly).
+        let next = r.period.next();
+        assert!(next.is_due(4) && !next.is_due(3));
+        let with_due = r
+            .ledger
+            .units
+            .iter()
+            .filter(|u| r.ledger.tasks_of(&u.name).any(|t| next.is_due(t.stars)))
+            .count();
+        assert_eq!(paths.len(), with_due);
+        let unit = busy_unit(&r);
+        let p = dir.path().join(format!("{unit}.xlsx"));
         assert!(paths.contains(&p));
         let mut wb = open_workbook_auto(&p).unwrap();
         let range = wb.worksheet_range(FORM_SHEET).unwrap();
         assert_eq!(
             cell_str(&range, 1, 0),
-            "填报单位：区发改局　报送期次：2023年4月"
+            format!("填报单位：{unit}　报送期次：2023年4月")
         );
         let due: Vec<&Task> = r
             .ledger
-            .tasks_of("区发改局")
-            .filter(|t| t.stars >= 4)
+            .tasks_of(unit)
+            .filter(|t| next.is_due(t.stars))
             .collect();
+        let mut prefilled = 0;
         for (i, t) in due.iter().enumerate() {
             let row = FORM_HEADER_ROW + 1 + i as u32;
             assert_eq!(cell_str(&range, row, col_of("id") as u32), t.id);
@@ -912,8 +938,10 @@ mod tests {
                     cell_str(&range, row, col_of("status") as u32),
                     rep.status.label()
                 );
+                prefilled += 1;
             }
         }
+        assert!(prefilled > 0);
         assert!(
             cell_str(&range, FORM_HEADER_ROW + 1 + due.len() as u32 + 1, 0).starts_with("填表说明")
         );

@@ -91,11 +91,18 @@ mod dump {
         let w = super::write_all(&r, dir.path()).unwrap();
         assert_eq!(w.summary, dir.path().join("汇总_2023-03.xlsx"));
         assert!(w.summary.exists());
-        assert_eq!(w.notices.len(), 5);
-        assert_eq!(w.next_forms.len(), 5);
+        let notices = super::notices::collect_notices(&r);
+        assert_eq!(w.notices.len(), notices.len());
+        let next = r.period.next();
+        let due_next =
+            |u: &crate::model::Unit| r.ledger.tasks_of(&u.name).any(|t| next.is_due(t.stars));
+        let with_forms: Vec<_> = r.ledger.units.iter().filter(|u| due_next(u)).collect();
+        assert_eq!(w.next_forms.len(), with_forms.len());
         assert!(w.notices.iter().chain(&w.next_forms).all(|p| p.exists()));
-        assert!(dir.path().join("下期表单/城关镇.xlsx").exists());
-        assert!(dir.path().join("反馈/城关镇.xlsx").exists());
+        let unit = &with_forms[0].name;
+        assert!(dir.path().join(format!("下期表单/{unit}.xlsx")).exists());
+        let unit = notices[0].unit;
+        assert!(dir.path().join(format!("反馈/{unit}.xlsx")).exists());
     }
 
     #[test]
@@ -109,7 +116,7 @@ mod dump {
             .unwrap();
         super::notices::write_notices(&r, &dir.join(super::notices::NOTICES_DIR)).unwrap();
         super::forms::write_ledger_template(&dir.join("台账模板.xlsx")).unwrap();
-        let u = r.ledger.unit("区发改局").unwrap();
+        let u = &r.ledger.units[0];
         let tasks: Vec<_> = r.ledger.tasks_of(&u.name).collect();
         let spec = super::forms::FormSpec {
             unit: u,
@@ -123,6 +130,7 @@ mod dump {
             report_deadline: r.report_deadline,
             generated: r.as_of.to_string(),
         };
-        super::forms::write_form(&spec, &dir.join("下期表单/区发改局.xlsx")).unwrap();
+        let path = dir.join("下期表单").join(format!("{}.xlsx", u.name));
+        super::forms::write_form(&spec, &path).unwrap();
     }
 }

@@ -545,8 +545,25 @@ mod tests {
     #[test]
     fn resubmission_is_three_working_days_after_deadline() {
         let r = fixture::fixture();
-        // 2023-04-05 is a Wednesday → Mon 2023-04-10.
+        // Reports of March 2023 are due Wednesday 2023-04-05 → Monday 2023-04-10.
+        assert_eq!(r.report_deadline, fixture::d(2023, 4, 5));
         assert_eq!(resubmit_deadline(&r), fixture::d(2023, 4, 10));
+    }
+
+    /// The unit that sent nothing although tasks were due.
+    fn silent_unit(r: &RunResult) -> &str {
+        let s = r.merged.submissions.values();
+        s.filter(|s| !s.reported && !s.due.is_empty())
+            .map(|s| s.unit.as_str())
+            .next()
+            .unwrap()
+    }
+
+    fn cells_of(path: &Path) -> Vec<String> {
+        let mut wb = open_workbook_auto(path).unwrap();
+        assert_eq!(wb.sheet_names(), vec!["反馈通知"]);
+        let range = wb.worksheet_range("反馈通知").unwrap();
+        range.cells().map(|(_, _, v)| v.to_string()).collect()
     }
 
     #[test]
@@ -559,22 +576,55 @@ mod tests {
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
             .collect();
-        // Every fixture unit has a carded task; 河西街道 also reported nothing.
-        assert_eq!(names.len(), 5, "{names:?}");
-        assert!(names.contains(&"河西街道.xlsx".to_string()));
+        // Every unit with a carded task, a rejected row or a late or missing
+        // return hears of it.
+        let news = r.ledger.units.iter().filter(|u| {
+            let sub = r.merged.submissions.get(&u.name);
+            r.scored
+                .tasks
+                .iter()
+                .any(|t| t.unit == u.name && t.card.is_some())
+                || r.merged
+                    .rejected
+                    .iter()
+                    .any(|x| x.unit.as_ref() == Some(&u.name))
+                || sub.is_some_and(|s| s.late || !s.missing.is_empty())
+        });
+        for u in news {
+            assert!(
+                names.contains(&format!("{}.xlsx", u.name)),
+                "{}: {names:?}",
+                u.name
+            );
+        }
+        assert!(names.len() <= r.ledger.units.len());
 
-        let p = out.join("区财政局.xlsx");
-        let mut wb = open_workbook_auto(&p).unwrap();
-        assert_eq!(wb.sheet_names(), vec!["反馈通知"]);
-        let range = wb.worksheet_range("反馈通知").unwrap();
-        let cells: Vec<String> = range.cells().map(|(_, _, v)| v.to_string()).collect();
-        assert_eq!(cells[0], "区财政局重点工作督办反馈通知（2023年3月）");
+        // A unit with rejected rows and carded tasks.
+        let unit = r
+            .ledger
+            .units
+            .iter()
+            .map(|u| u.name.as_str())
+            .find(|u| {
+                r.merged
+                    .rejected
+                    .iter()
+                    .any(|x| x.unit.as_deref() == Some(*u))
+                    && r.scored
+                        .tasks
+                        .iter()
+                        .any(|t| t.unit == *u && t.card.is_some())
+            })
+            .unwrap();
+        let p = out.join(format!("{unit}.xlsx"));
+        let cells = cells_of(&p);
+        assert_eq!(cells[0], format!("{unit}重点工作督办反馈通知（2023年3月）"));
         assert!(cells.iter().any(|c| c.contains("2023年4月10日")));
         for x in r
             .merged
             .rejected
             .iter()
-            .filter(|x| x.unit.as_deref() == Some("区财政局"))
+            .filter(|x| x.unit.as_deref() == Some(unit))
         {
             assert!(cells.contains(&x.reasons.join("；")));
             assert!(cells.contains(&super::super::summary::original_text(&x.original)));
@@ -583,9 +633,10 @@ mod tests {
             .scored
             .tasks
             .iter()
-            .filter(|t| t.unit == "区财政局" && t.card.is_some())
+            .filter(|t| t.unit == unit && t.card.is_some())
         {
             assert!(cells.contains(&t.id), "{}", t.id);
+            assert!(cells.contains(&t.reasons.join("；")), "{}", t.id);
         }
         for h in ["一、亮牌情况", "三、未报送事项"] {
             assert!(cells.iter().any(|c| c == h), "{h}");
@@ -595,14 +646,32 @@ mod tests {
         let buf = std::fs::read(&p).unwrap();
         assert_printable(&sheet_xml(&buf, 1));
 
-        let mut wb = open_workbook_auto(out.join("河西街道.xlsx")).unwrap();
-        let range = wb.worksheet_range("反馈通知").unwrap();
-        let cells: Vec<String> = range.cells().map(|(_, _, v)| v.to_string()).collect();
+        let silent = silent_unit(&r);
+        let cells = cells_of(&out.join(format!("{silent}.xlsx")));
         assert!(cells.iter().any(|c| c.starts_with("你单位未在")));
-        assert!(
-            cells.iter().any(|c| c == "本期未报送"),
-            "unit's own card reason"
-        );
+        for id in &r.merged.submissions[silent].missing {
+            assert!(cells.contains(id), "missing task {id}");
+        }
+    }
+
+    #[test]
+    fn a_unit_hears_of_its_own_card() {
+        // Under yellow-orange-red units are carded themselves (late, silent …).
+        let r = fixture::fixture_yor();
+        let dir = tempfile::tempdir().unwrap();
+        write_notices(&r, dir.path()).unwrap();
+        let carded: Vec<_> = r
+            .scored
+            .units
+            .iter()
+            .filter(|u| u.card.is_some() && !u.reasons.is_empty())
+            .collect();
+        assert!(!carded.is_empty());
+        for u in carded {
+            let cells = cells_of(&dir.path().join(format!("{}.xlsx", u.name)));
+            assert!(cells.iter().any(|c| c == "单位整体"), "{}", u.name);
+            assert!(cells.contains(&u.reasons.join("；")), "{}", u.name);
+        }
     }
 
     #[test]
@@ -619,14 +688,21 @@ mod tests {
         r.merged.rejected.clear();
         let notices = collect_notices(&r);
         let units: Vec<&str> = notices.iter().map(|n| n.unit).collect();
-        // 区住建局 was late, 河西街道 did not report; 区发改局 and 城关镇 have nothing.
-        assert!(!units.contains(&"区发改局"), "{units:?}");
-        assert!(units.contains(&"河西街道"));
-        assert!(units.contains(&"区住建局"));
+        // Left: the units that were late, sent nothing or left due tasks out.
+        let mut quiet = 0;
+        for u in &r.ledger.units {
+            let sub = &r.merged.submissions[&u.name];
+            let news =
+                sub.late || !sub.missing.is_empty() || (!sub.reported && !sub.due.is_empty());
+            assert_eq!(units.contains(&u.name.as_str()), news, "{}", u.name);
+            quiet += usize::from(!news);
+        }
+        assert!(quiet > 0, "a quiet unit");
+        assert!(units.contains(&silent_unit(&r)));
 
         // Two units whose names sanitise alike get distinct files.
-        r.ledger.units[3].name = "城关镇/一".into();
-        r.ledger.units[4].name = "城关镇:一".into();
+        r.ledger.units[0].name = "城关镇/一".into();
+        r.ledger.units[1].name = "城关镇:一".into();
         for s in r.merged.submissions.values_mut() {
             s.late = true;
         }

@@ -1611,7 +1611,8 @@ mod tests {
             );
             assert_eq!(
                 f(&range, row, ledger_col("序时进度(%)").unwrap() as u32),
-                Some(t.planned)
+                Some((t.planned * 10.0).round() / 10.0),
+                "planned progress, to one decimal"
             );
             assert_eq!(
                 f(&range, row, ledger_col("完成进度(%)").unwrap() as u32),
@@ -1635,52 +1636,74 @@ mod tests {
     }
 
     #[test]
-    fn overview_figures_match_fixture() {
+    fn overview_figures_match_the_run() {
         let r = fixture::fixture();
         let (_d, path) = written(&r);
         let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
         let o = wb.worksheet_range("总览").unwrap();
         let t = r.merged.totals;
         assert_eq!(t.rows_read, t.accepted + t.rejected + t.superseded);
+        let n = |x: usize| Some(x as f64);
         assert_eq!(overview_value(&o, "读取行数"), Some(t.rows_read as f64));
         assert_eq!(overview_value(&o, "采用"), Some(t.accepted as f64));
         assert_eq!(overview_value(&o, "退回"), Some(t.rejected as f64));
         assert_eq!(overview_value(&o, "被替代"), Some(t.superseded as f64));
-        assert_eq!(overview_value(&o, "重点事项数"), Some(12.0));
-        assert_eq!(overview_value(&o, "责任单位数"), Some(5.0));
-        assert_eq!(overview_value(&o, "红牌"), Some(2.0));
-        assert_eq!(overview_value(&o, "橙牌"), Some(1.0));
-        assert_eq!(overview_value(&o, "黄牌"), Some(2.0));
-        assert_eq!(overview_value(&o, "蓝牌"), Some(3.0));
-        assert_eq!(overview_value(&o, "被替代文件（已有新版本）"), Some(1.0));
-        assert_eq!(overview_value(&o, "退回文件"), Some(1.0));
-        assert_eq!(overview_value(&o, "采用文件"), Some(4.0));
-        assert_eq!(overview_value(&o, "未报送单位数"), Some(1.0));
+        assert_eq!(overview_value(&o, "重点事项数"), n(r.scored.tasks.len()));
+        assert_eq!(overview_value(&o, "责任单位数"), n(r.ledger.units.len()));
+        let tasks = |f: fn(&TaskResult) -> bool| n(r.scored.tasks.iter().filter(|t| f(t)).count());
+        assert_eq!(overview_value(&o, "本期应报事项数"), tasks(|t| t.due));
+        assert_eq!(overview_value(&o, "已逾期未完成"), tasks(|t| t.overdue));
+        for c in [Card::Red, Card::Orange, Card::Yellow, Card::Blue] {
+            let count = r.scored.tasks.iter().filter(|t| t.card == Some(c)).count();
+            assert_eq!(overview_value(&o, c.label()), n(count), "{c:?}");
+        }
+        let files = |o: FileOutcome| n(r.merged.files.iter().filter(|f| f.outcome == o).count());
+        let superseded = overview_value(&o, "被替代文件（已有新版本）");
+        assert_eq!(superseded, files(FileOutcome::Superseded));
+        assert_eq!(overview_value(&o, "退回文件"), files(FileOutcome::Rejected));
+        assert_eq!(overview_value(&o, "采用文件"), files(FileOutcome::Accepted));
+        let silent: Vec<&str> = r
+            .merged
+            .submissions
+            .values()
+            .filter(|s| !s.reported && !s.due.is_empty())
+            .map(|s| s.unit.as_str())
+            .collect();
+        assert_eq!(overview_value(&o, "未报送单位数"), n(silent.len()));
         let all: Vec<String> = o.cells().map(|(_, _, v)| v.to_string()).collect();
-        assert!(
-            all.iter().any(|x| x == "河西街道"),
-            "unit not reported listed"
-        );
+        for u in &silent {
+            assert!(all.iter().any(|x| x == u), "unit not reported listed: {u}");
+        }
         assert!(all.iter().any(|x| x.contains("相符")));
-        assert!(
-            all.iter().any(|x| x.starts_with("滞后序时进度达 30")),
-            "legend"
-        );
-        // Two charts with cached values from cells.
+        let red_lag = r.config.rules.red_yellow_blue.red_lag;
+        let legend = format!("滞后序时进度达 {red_lag} 个百分点");
+        assert!(all.iter().any(|x| x.starts_with(&legend)), "legend");
+        // Two charts with cached values from cells: one bar per category.
+        let cats: std::collections::BTreeSet<&str> =
+            r.scored.units.iter().map(|u| u.category.as_str()).collect();
         let buf = std::fs::read(&path).unwrap();
         let c1 = part(&buf, "xl/charts/chart1.xml");
         let c2 = part(&buf, "xl/charts/chart2.xml");
         assert!(c1.contains(r#"<c:grouping val="stacked"/>"#), "{c1}");
-        assert!(c1.contains("<c:f>总览!$D$5:$D$6</c:f>"), "{c1}");
+        let range = format!("<c:f>总览!$D$5:$D${}</c:f>", 4 + cats.len());
+        assert!(c1.contains(&range), "{range}: {c1}");
         // Cached values, so viewers that do not recalculate still draw the chart.
-        assert!(c1.contains("<c:v>区直部门</c:v>") && c1.contains("<c:numCache>"));
+        for c in &cats {
+            assert!(c1.contains(&format!("<c:v>{c}</c:v>")), "{c}");
+        }
+        assert!(c1.contains("<c:numCache>"));
         assert!(c2.contains("<c:barChart>") && c2.contains(r#"<c:grouping val="clustered"/>"#));
     }
 
     #[test]
     fn carded_rows_are_filled_by_card() {
-        let r = fixture::fixture();
-        let (_d, path) = written(&r);
+        for r in [fixture::fixture(), fixture::fixture_yor()] {
+            carded_rows_are_filled(&r);
+        }
+    }
+
+    fn carded_rows_are_filled(r: &RunResult) {
+        let (_d, path) = written(r);
         let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
         let styles = wb.worksheet_style("台账汇总").unwrap();
         for (i, t) in r.scored.tasks.iter().enumerate() {
@@ -1698,8 +1721,14 @@ mod tests {
 
     #[test]
     fn alerts_ranking_leaders_and_reminders() {
-        let r = fixture::fixture();
-        let (_d, path) = written(&r);
+        // Units carry cards and reasons of their own under yellow-orange-red.
+        for r in [fixture::fixture(), fixture::fixture_yor()] {
+            alerts_ranking_leaders_and_reminders_of(&r);
+        }
+    }
+
+    fn alerts_ranking_leaders_and_reminders_of(r: &RunResult) {
+        let (_d, path) = written(r);
         let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
 
         let a = wb.worksheet_range("亮牌预警").unwrap();
@@ -1717,20 +1746,66 @@ mod tests {
         assert!(sev.windows(2).all(|w| w[0] >= w[1]), "{sev:?}");
 
         let u = wb.worksheet_range("单位排名").unwrap();
-        let row_of = |name: &str| (1..=5).find(|&row| s(&u, row, 2) == name).unwrap();
-        let fg = row_of("区发改局");
-        assert_eq!(s(&u, fg, 13), "↑2");
-        assert_eq!(s(&u, fg, 11), "前三位");
-        assert_eq!(s(&u, row_of("区财政局"), 13), "↓1");
-        assert_eq!(s(&u, row_of("河西街道"), 11), "后三位（约谈）");
-        assert_eq!(s(&u, row_of("河西街道"), 20), "本期未报送");
-        assert_eq!(f(&u, row_of("城关镇"), 3), Some(67.5));
         let styles = wb.worksheet_style("单位排名").unwrap();
-        assert_eq!(
-            fill_rgb(&styles, row_of("河西街道"), 2),
-            Some((0xFF, 0xC7, 0xCE))
-        );
+        for (i, unit) in r.scored.units.iter().enumerate() {
+            let row = i as u32 + 1;
+            assert_eq!(s(&u, row, 2), unit.name);
+            let change = match unit.rank_change {
+                Some(c) if c > 0 => format!("↑{c}"),
+                Some(c) if c < 0 => format!("↓{}", -c),
+                _ => "—".to_string(),
+            };
+            assert_eq!(s(&u, row, 13), change, "{}", unit.name);
+            let mark = match (unit.top3, unit.bottom3) {
+                (true, true) => "前三位；后三位（约谈）",
+                (false, true) => "后三位（约谈）",
+                (true, false) => "前三位",
+                _ => "",
+            };
+            assert_eq!(s(&u, row, 11), mark, "{}", unit.name);
+            assert_eq!(s(&u, row, 20), unit.reasons.join("；"), "{}", unit.name);
+            assert_eq!(f(&u, row, 3), Some(unit.score));
+            let fill = fill_rgb(&styles, row, 2);
+            if unit.bottom3 {
+                assert_eq!(fill, Some((0xFF, 0xC7, 0xCE)), "{}", unit.name);
+            } else if unit.top3 {
+                assert_eq!(fill, Some((0xE2, 0xEF, 0xDA)), "{}", unit.name);
+            } else {
+                assert_eq!(fill, None, "{}", unit.name);
+            }
+        }
+        assert_leaders_marked(r);
 
+        let m = wb.worksheet_range("督办提示").unwrap();
+        let kinds: Vec<String> = (1..=r.scored.reminders.len() as u32)
+            .map(|row| s(&m, row, 0))
+            .collect();
+        let order = |k: &str| {
+            ["已逾期", "临近到期", "本期应报"]
+                .iter()
+                .position(|x| *x == k)
+                .unwrap()
+        };
+        assert!(
+            kinds.windows(2).all(|w| order(&w[0]) <= order(&w[1])),
+            "{kinds:?}"
+        );
+        assert!(kinds.iter().any(|k| k == "已逾期"));
+    }
+
+    /// Each leader's mark shows in words and colour (one more leader marked
+    /// blue, so both marks are seen).
+    fn assert_leaders_marked(r: &RunResult) {
+        let mut r = r.clone();
+        let quiet = r
+            .scored
+            .leaders
+            .iter_mut()
+            .find(|l| l.mark.is_none())
+            .unwrap();
+        quiet.mark = Some(LeaderMark::Blue);
+        let (_d, path) = written(&r);
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
         let l = wb.worksheet_range("领导分管").unwrap();
         let styles = wb.worksheet_style("领导分管").unwrap();
         for (i, lr) in r.scored.leaders.iter().enumerate() {
@@ -1749,22 +1824,6 @@ mod tests {
                 None => assert_eq!(s(&l, row, 12), ""),
             }
         }
-
-        let m = wb.worksheet_range("督办提示").unwrap();
-        let kinds: Vec<String> = (1..=r.scored.reminders.len() as u32)
-            .map(|row| s(&m, row, 0))
-            .collect();
-        let order = |k: &str| {
-            ["已逾期", "临近到期", "本期应报"]
-                .iter()
-                .position(|x| *x == k)
-                .unwrap()
-        };
-        assert!(
-            kinds.windows(2).all(|w| order(&w[0]) <= order(&w[1])),
-            "{kinds:?}"
-        );
-        assert!(kinds.iter().any(|k| k == "已逾期"));
     }
 
     #[test]
@@ -1910,9 +1969,11 @@ mod tests {
         assert!(cells.iter().any(|x| x == "已被新版本替代"));
 
         let iss = wb.worksheet_range("校验问题").unwrap();
-        assert_eq!(iss.end().unwrap().0 as usize, r.merged.issues.len());
+        let all: Vec<&crate::model::Issue> =
+            r.ledger_issues.iter().chain(&r.merged.issues).collect();
+        assert_eq!(iss.end().unwrap().0 as usize, all.len());
         let styles = wb.worksheet_style("校验问题").unwrap();
-        for (i, x) in r.merged.issues.iter().enumerate() {
+        for (i, x) in all.iter().enumerate() {
             let row = i as u32 + 1;
             assert_eq!(s(&iss, row, 6), x.code.as_str());
             assert_eq!(s(&iss, row, 5), x.severity.label());
@@ -1922,12 +1983,32 @@ mod tests {
 
         let rej = wb.worksheet_range("退回明细").unwrap();
         assert_eq!(rej.end().unwrap().0 as usize, r.merged.rejected.len());
-        assert_eq!(s(&rej, 1, 3), "9");
+        for (i, x) in r.merged.rejected.iter().enumerate() {
+            let row = i as u32 + 1;
+            assert_eq!(f(&rej, row, 3), Some(x.row as f64));
+            assert_eq!(s(&rej, row, 6), x.reasons.join("；"));
+            let cells: Vec<String> = x
+                .original
+                .iter()
+                .map(|(h, v)| format!("{h}：{v}"))
+                .collect();
+            assert_eq!(s(&rej, row, 7), cells.join("；"));
+        }
+    }
+
+    #[test]
+    fn original_cells_read_header_colon_value() {
+        let original = [
+            ("编号", "ZF-099"),
+            ("当前状态", "正在办理"),
+            ("完成进度（%）", "50"),
+        ]
+        .map(|(h, v)| (h.to_string(), v.to_string()));
         assert_eq!(
-            s(&rej, 1, 7),
+            original_text(&original),
             "编号：ZF-099；当前状态：正在办理；完成进度（%）：50"
         );
-        assert!(s(&rej, 2, 6).contains("已完成"));
+        assert_eq!(original_text(&[]), "");
     }
 
     #[test]
@@ -1972,7 +2053,8 @@ mod tests {
 
     #[test]
     fn streamed_sheets_look_the_same_as_in_memory() {
-        for r in [fixture::fixture(), fixture::big(400)] {
+        let big = fixture::run(30, 400, &[Preset::RedYellowBlue]).remove(0);
+        for r in [fixture::fixture(), fixture::fixture_yor(), big] {
             let mem = build(&r, |_| false).unwrap().save_to_buffer().unwrap();
             let cm = build_summary(&r).unwrap().save_to_buffer().unwrap();
             let heights = assert_same_look(&mem, &cm);
@@ -1994,7 +2076,7 @@ mod tests {
     #[test]
     #[ignore]
     fn big_summary_50k() {
-        let r = fixture::big(50_000);
+        let r = fixture::run(1000, 50_000, &[Preset::RedYellowBlue]).remove(0);
         let fmts = Formats::new();
         let t = std::time::Instant::now();
         ledger_summary(&r, Sheet::new(SHEETS[1], &fmts).unwrap()).unwrap();
