@@ -22,6 +22,7 @@
 //! footer; the document creation time is the as-of date, so the same inputs
 //! give byte-identical files. No formulas: every figure is a value.
 
+pub mod figures;
 #[cfg(test)]
 pub(crate) mod fixture;
 pub mod forms;
@@ -53,6 +54,7 @@ pub struct Written {
 /// per-unit notices and next period's pre-filled forms.
 pub fn write_all(r: &RunResult, out: &Path) -> Result<Written> {
     let summary = out.join(summary::summary_file_name(r));
+    let figures = figures::Figures::of(r);
     // The summary (one big workbook, saved on one thread) is written while
     // the notices and next forms (many small workbooks) keep the other
     // workers busy. Each file's bytes do not depend on the scheduling; an
@@ -64,7 +66,7 @@ pub fn write_all(r: &RunResult, out: &Path) -> Result<Written> {
         },
         || -> Result<_> {
             let t = crate::timing::phase("notices");
-            let notices = notices::write_notices(r, &out.join(notices::NOTICES_DIR))?;
+            let notices = notices::write_notices(r, &figures, &out.join(notices::NOTICES_DIR))?;
             drop(t);
             let _t = crate::timing::phase("next forms");
             let next_forms = forms::write_next_forms(r, &out.join(NEXT_FORMS_DIR))?;
@@ -91,7 +93,8 @@ mod dump {
         let w = super::write_all(&r, dir.path()).unwrap();
         assert_eq!(w.summary, dir.path().join("汇总_2023-03.xlsx"));
         assert!(w.summary.exists());
-        let notices = super::notices::collect_notices(&r);
+        let figures = super::figures::Figures::of(&r);
+        let notices = &figures.notices;
         assert_eq!(w.notices.len(), notices.len());
         let next = r.period.next();
         let due_next =
@@ -114,7 +117,9 @@ mod dump {
         let r = super::fixture::fixture();
         super::summary::write_summary(&r, &dir.join(super::summary::summary_file_name(&r)))
             .unwrap();
-        super::notices::write_notices(&r, &dir.join(super::notices::NOTICES_DIR)).unwrap();
+        let figures = super::figures::Figures::of(&r);
+        super::notices::write_notices(&r, &figures, &dir.join(super::notices::NOTICES_DIR))
+            .unwrap();
         super::forms::write_ledger_template(&dir.join("台账模板.xlsx")).unwrap();
         let u = &r.ledger.units[0];
         let tasks: Vec<_> = r.ledger.tasks_of(&u.name).collect();

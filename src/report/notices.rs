@@ -2,11 +2,9 @@
 //!
 //! A unit gets a notice when it has something to hear: a card on it or on one
 //! of its tasks, rejected rows, due tasks it did not report, a late or missing
-//! return, or warnings on its forms. Resubmission is due
-//! [`RESUBMIT_WORKING_DAYS`] working days after the later of the reporting
-//! deadline and the as-of date (holidays and 调休 days from the config).
+//! return, or warnings on its forms ([`super::figures::UnitNotice`]). It
+//! must answer by [`Figures::answer_by`].
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -14,160 +12,33 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
+use super::figures::{cn_date, original_text, round1, Figures, UnitNotice};
 pub use super::xlsx::safe_file_name;
 use super::xlsx::{
     build_sheet, save_atomic_level, set_properties, Fill, Formats, Kind, Sheet, UniqueNames, Val,
     SMALL_ZIP_LEVEL,
 };
-use crate::calendar::Calendar;
-use crate::merge::RejectedRow;
-use crate::model::{Card, Issue, IssueCode, Severity};
+use crate::model::Card;
 use crate::pipeline::RunResult;
-use crate::score::{TaskResult, UnitResult};
-
-/// Working days a unit has to resubmit after the notice.
-pub const RESUBMIT_WORKING_DAYS: u32 = 3;
 
 /// Sub-folder of the output folder holding the notices.
 pub const NOTICES_DIR: &str = "反馈";
 
-/// Resubmission deadline: 3 working days after max(reporting deadline, as-of).
-pub fn resubmit_deadline(r: &RunResult) -> NaiveDate {
-    let cal = Calendar::new(
-        &r.config.holidays,
-        &r.config.workdays,
-        r.config.default_working_days,
-    );
-    cal.add_working_days(r.report_deadline.max(r.as_of), RESUBMIT_WORKING_DAYS)
-}
-
-/// Everything one unit's notice says.
-#[derive(Debug, Clone, Default)]
-pub struct UnitNotice<'a> {
-    pub unit: &'a str,
-    /// The unit's own card and reasons (late/missing reports, form errors …).
-    pub unit_card: Option<(Card, &'a [String])>,
-    /// Carded tasks, most severe first.
-    pub cards: Vec<&'a TaskResult>,
-    pub rejected: Vec<&'a RejectedRow>,
-    /// Due tasks with no accepted report.
-    pub missing: Vec<&'a TaskResult>,
-    /// The unit sent no valid form although tasks were due.
-    pub not_reported: bool,
-    pub late: bool,
-    /// Warnings and file-level errors worth fixing.
-    pub other: Vec<&'a Issue>,
-}
-
-impl UnitNotice<'_> {
-    pub fn is_empty(&self) -> bool {
-        self.unit_card.is_none()
-            && self.cards.is_empty()
-            && self.rejected.is_empty()
-            && self.missing.is_empty()
-            && !self.not_reported
-            && !self.late
-            && self.other.is_empty()
-    }
-}
-
-/// Issues covered elsewhere in the notice (or not the unit's business).
-fn worth_telling(i: &Issue) -> bool {
-    !matches!(
-        i.code,
-        IssueCode::FileSuperseded
-            | IssueCode::FileIgnored
-            | IssueCode::TaskNotReported
-            | IssueCode::UnitNotReported
-    ) && (i.severity == Severity::Warning || i.cell.is_none())
-}
-
-/// Collect the notice of every unit, in ledger order (units without anything to hear left out).
-pub fn collect_notices(r: &RunResult) -> Vec<UnitNotice<'_>> {
-    let mut tasks_of: BTreeMap<&str, Vec<&TaskResult>> = BTreeMap::new();
-    for t in &r.scored.tasks {
-        tasks_of.entry(t.unit.as_str()).or_default().push(t);
-    }
-    let by_id: BTreeMap<&str, &TaskResult> =
-        r.scored.tasks.iter().map(|t| (t.id.as_str(), t)).collect();
-    // Indexes by unit, so that the loop below is not units × rows.
-    let mut unit_results: BTreeMap<&str, &UnitResult> = BTreeMap::new();
-    for x in &r.scored.units {
-        unit_results.entry(x.name.as_str()).or_insert(x);
-    }
-    let mut rejected_of: BTreeMap<&str, Vec<&RejectedRow>> = BTreeMap::new();
-    for x in &r.merged.rejected {
-        if let Some(u) = x.unit.as_deref() {
-            rejected_of.entry(u).or_default().push(x);
-        }
-    }
-    let mut issues_of: BTreeMap<&str, Vec<&Issue>> = BTreeMap::new();
-    for i in r.merged.issues.iter().filter(|i| worth_telling(i)) {
-        if let Some(u) = i.unit.as_deref() {
-            issues_of.entry(u).or_default().push(i);
-        }
-    }
-    let mut out = Vec::new();
-    for u in &r.ledger.units {
-        let name = u.name.as_str();
-        let mine = tasks_of.get(name).map(Vec::as_slice).unwrap_or(&[]);
-        let mut cards: Vec<&TaskResult> =
-            mine.iter().copied().filter(|t| t.card.is_some()).collect();
-        cards.sort_by(|a, b| {
-            let sev = |t: &TaskResult| t.card.map(Card::severity).unwrap_or(0);
-            sev(b).cmp(&sev(a)).then_with(|| a.id.cmp(&b.id))
-        });
-        let ur = unit_results.get(name).copied();
-        // The unit's own card: shown when it has reasons of its own.
-        let unit_card = ur.and_then(|x| match x.card {
-            Some(c) if !x.reasons.is_empty() => Some((c, x.reasons.as_slice())),
-            _ => None,
-        });
-        let sub = r.merged.submissions.get(name);
-        let missing: Vec<&TaskResult> = sub
-            .map(|s| {
-                s.missing
-                    .iter()
-                    .filter_map(|id| by_id.get(id.as_str()).copied())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let not_reported = sub.is_some_and(|s| !s.reported && !s.due.is_empty());
-        let late = sub.is_some_and(|s| s.late);
-        let rejected = rejected_of.remove(name).unwrap_or_default();
-        let other = issues_of.remove(name).unwrap_or_default();
-        let n = UnitNotice {
-            unit: name,
-            unit_card,
-            cards,
-            rejected,
-            missing,
-            not_reported,
-            late,
-            other,
-        };
-        if !n.is_empty() {
-            out.push(n);
-        }
-    }
-    out
-}
-
-/// Write one notice per unit that has something to hear; returns the files written.
-pub fn write_notices(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
+/// Write one notice per unit that has something to hear ([`Figures::notices`]);
+/// returns the files written.
+pub fn write_notices(r: &RunResult, f: &Figures, dir: &Path) -> Result<Vec<PathBuf>> {
     let fmts = Formats::new();
-    let deadline = resubmit_deadline(r);
     let mut names = UniqueNames::default();
-    let notices = collect_notices(r);
-    let paths: Vec<PathBuf> = notices
+    let paths: Vec<PathBuf> = f
+        .notices
         .iter()
         .map(|n| dir.join(names.xlsx(n.unit)))
         .collect();
-    notices
+    f.notices
         .par_iter()
         .zip(paths.par_iter())
         .try_for_each(|(n, path)| {
-            let mut wb = build_notice(r, n, deadline, &fmts)
+            let mut wb = build_notice(r, n, f.answer_by, &fmts)
                 .with_context(|| format!("生成反馈通知 {} 失败", path.display()))?;
             save_atomic_level(&mut wb, path, SMALL_ZIP_LEVEL)
         })?;
@@ -180,10 +51,6 @@ pub fn notice_title(unit: &str, r: &RunResult) -> String {
 }
 
 const NCOLS: u16 = 8;
-
-fn cn_date(d: NaiveDate) -> String {
-    d.format("%Y年%-m月%-d日").to_string()
-}
 
 /// Name of the notice's sheet.
 pub const NOTICE_SHEET: &str = "反馈通知";
@@ -333,13 +200,7 @@ fn notice_body(
                 fill,
             )?;
             s.put(row, 4, t.actual, Kind::Num, fill)?;
-            s.put(
-                row,
-                5,
-                Val::Num((t.planned * 10.0).round() / 10.0),
-                Kind::Num,
-                fill,
-            )?;
+            s.put(row, 5, Val::Num(round1(t.planned)), Kind::Num, fill)?;
             s.put(row, 6, Val::Owned(t.reasons.join("；")), Kind::Wrap, fill)?;
             let todo = if t.overdue {
                 "已超过完成时限，请说明原因、填写延期说明并明确完成时间"
@@ -391,7 +252,7 @@ fn notice_body(
             s.put(
                 row,
                 6,
-                Val::Owned(super::summary::original_text(&x.original)),
+                Val::Owned(original_text(&x.original)),
                 Kind::Wrap,
                 f,
             )?;
@@ -547,7 +408,7 @@ mod tests {
         let r = fixture::fixture();
         // Reports of March 2023 are due Wednesday 2023-04-05 → Monday 2023-04-10.
         assert_eq!(r.report_deadline, fixture::d(2023, 4, 5));
-        assert_eq!(resubmit_deadline(&r), fixture::d(2023, 4, 10));
+        assert_eq!(Figures::of(&r).answer_by, fixture::d(2023, 4, 10));
     }
 
     /// The unit that sent nothing although tasks were due.
@@ -571,7 +432,7 @@ mod tests {
         let r = fixture::fixture();
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join(NOTICES_DIR);
-        let paths = write_notices(&r, &out).unwrap();
+        let paths = write_notices(&r, &Figures::of(&r), &out).unwrap();
         let names: Vec<String> = paths
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
@@ -627,7 +488,7 @@ mod tests {
             .filter(|x| x.unit.as_deref() == Some(unit))
         {
             assert!(cells.contains(&x.reasons.join("；")));
-            assert!(cells.contains(&super::super::summary::original_text(&x.original)));
+            assert!(cells.contains(&original_text(&x.original)));
         }
         for t in r
             .scored
@@ -659,7 +520,7 @@ mod tests {
         // Under yellow-orange-red units are carded themselves (late, silent …).
         let r = fixture::fixture_yor();
         let dir = tempfile::tempdir().unwrap();
-        write_notices(&r, dir.path()).unwrap();
+        write_notices(&r, &Figures::of(&r), dir.path()).unwrap();
         let carded: Vec<_> = r
             .scored
             .units
@@ -686,8 +547,8 @@ mod tests {
         }
         r.merged.issues.clear();
         r.merged.rejected.clear();
-        let notices = collect_notices(&r);
-        let units: Vec<&str> = notices.iter().map(|n| n.unit).collect();
+        let figures = Figures::of(&r);
+        let units: Vec<&str> = figures.notices.iter().map(|n| n.unit).collect();
         // Left: the units that were late, sent nothing or left due tasks out.
         let mut quiet = 0;
         for u in &r.ledger.units {
@@ -725,7 +586,7 @@ mod tests {
             },
         );
         let dir = tempfile::tempdir().unwrap();
-        let paths = write_notices(&r, dir.path()).unwrap();
+        let paths = write_notices(&r, &Figures::of(&r), dir.path()).unwrap();
         let names: BTreeSet<String> = paths
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
@@ -740,8 +601,8 @@ mod tests {
     fn notices_are_deterministic() {
         let r = fixture::fixture();
         let fmts = Formats::new();
-        let n = &collect_notices(&r)[0];
-        let d = resubmit_deadline(&r);
+        let f = Figures::of(&r);
+        let (n, d) = (&f.notices[0], f.answer_by);
         let a = build_notice(&r, n, d, &fmts)
             .unwrap()
             .save_to_buffer()
@@ -757,10 +618,10 @@ mod tests {
     fn streamed_notice_looks_the_same_as_in_memory() {
         let r = fixture::fixture();
         let fmts = Formats::new();
-        let deadline = resubmit_deadline(&r);
-        let notices = collect_notices(&r);
+        let f = Figures::of(&r);
+        let (notices, deadline) = (&f.notices, f.answer_by);
         assert!(!notices.is_empty());
-        for n in &notices {
+        for n in notices {
             let mut a = build_notice_with(&r, n, deadline, &fmts, false).unwrap();
             let mut b = build_notice(&r, n, deadline, &fmts).unwrap();
             let (a, b) = (a.save_to_buffer().unwrap(), b.save_to_buffer().unwrap());
