@@ -27,6 +27,7 @@ pub mod figures;
 pub(crate) mod fixture;
 pub mod forms;
 pub mod notices;
+pub mod sheets;
 pub mod summary;
 pub mod xlsx;
 
@@ -62,7 +63,7 @@ pub fn write_all(r: &RunResult, out: &Path) -> Result<Written> {
     let (summary_done, rest) = rayon::join(
         || {
             let _t = crate::timing::phase("summary workbook");
-            summary::write_summary(r, &summary)
+            summary::write_summary(r, &figures, &summary)
         },
         || -> Result<_> {
             let t = crate::timing::phase("notices");
@@ -115,9 +116,9 @@ mod dump {
             std::env::var("DUBAN_DUMP").unwrap_or("/tmp/duban-dump".into()),
         );
         let r = super::fixture::fixture();
-        super::summary::write_summary(&r, &dir.join(super::summary::summary_file_name(&r)))
-            .unwrap();
         let figures = super::figures::Figures::of(&r);
+        let path = dir.join(super::summary::summary_file_name(&r));
+        super::summary::write_summary(&r, &figures, &path).unwrap();
         super::notices::write_notices(&r, &figures, &dir.join(super::notices::NOTICES_DIR))
             .unwrap();
         super::forms::write_ledger_template(&dir.join("台账模板.xlsx")).unwrap();

@@ -15,17 +15,14 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartFormat, ChartSolidFill, ChartType, Color, Note, Workbook,
-    Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{Note, Workbook, Worksheet, XlsxError};
 
 use super::xlsx::{save_atomic, set_properties, Fill, Formats, Kind, Sheet, Val};
 use crate::config::Preset;
 use crate::merge::FileOutcome;
 use crate::model::{Card, Severity};
 use crate::pipeline::RunResult;
-use crate::score::{CardCounts, LeaderMark, ReminderKind, TaskResult};
+use crate::score::{LeaderMark, ReminderKind, TaskResult};
 use crate::value::fmt_decimals;
 
 /// Sheet names, in workbook order.
@@ -47,12 +44,13 @@ pub fn summary_file_name(r: &RunResult) -> String {
 }
 
 /// Write the consolidated workbook.
-pub fn write_summary(r: &RunResult, path: &Path) -> Result<()> {
-    let mut wb = build_summary(r).with_context(|| format!("生成汇总表 {} 失败", path.display()))?;
+pub fn write_summary(r: &RunResult, f: &Figures, path: &Path) -> Result<()> {
+    let mut wb =
+        build_summary(r, f).with_context(|| format!("生成汇总表 {} 失败", path.display()))?;
     save_atomic(&mut wb, path)
 }
 
-type Builder = for<'f> fn(&RunResult, Sheet<'f>) -> Result<Worksheet, XlsxError>;
+type Builder = for<'f> fn(&RunResult, &Figures, Sheet<'f>) -> Result<Worksheet, XlsxError>;
 
 /// Whether a sheet of the summary is written row by row to a temporary file
 /// (rust_xlsxwriter's low-memory mode) instead of being held in memory:
@@ -63,15 +61,15 @@ fn streamed(i: usize) -> bool {
 
 /// Build the consolidated workbook (sheets built in parallel). The long
 /// sheets are already written to temporary files; the rest is in memory.
-pub fn build_summary(r: &RunResult) -> Result<Workbook, XlsxError> {
-    build(r, streamed)
+pub fn build_summary(r: &RunResult, f: &Figures) -> Result<Workbook, XlsxError> {
+    build(r, f, streamed)
 }
 
 /// [`build_summary`], streaming the sheets `stream` picks.
-fn build(r: &RunResult, stream: fn(usize) -> bool) -> Result<Workbook, XlsxError> {
+fn build(r: &RunResult, f: &Figures, stream: fn(usize) -> bool) -> Result<Workbook, XlsxError> {
     let fmts = Formats::new();
     let builders: [Builder; 9] = [
-        overview,
+        super::sheets::overview::build,
         ledger_summary,
         card_alerts,
         unit_ranking,
@@ -102,7 +100,7 @@ fn build(r: &RunResult, stream: fn(usize) -> bool) -> Result<Workbook, XlsxError
             Some(ws) => Sheet::streaming(ws, SHEETS[i], &fmts)?,
             None => Sheet::new(SHEETS[i], &fmts)?,
         };
-        builders[i](r, s).map(|ws| (i, ws))
+        builders[i](r, f, s).map(|ws| (i, ws))
     };
     let (on_disk, in_memory): (Vec<_>, Vec<_>) = blank
         .into_iter()
@@ -285,468 +283,7 @@ pub fn card_legend(r: &RunResult) -> Vec<(Card, String)> {
     }
 }
 
-fn preset_label(p: Preset) -> &'static str {
-    match p {
-        Preset::RedYellowBlue => "红黄蓝牌（red-yellow-blue）",
-        Preset::YellowOrangeRed => "黄橙红牌（yellow-orange-red）",
-    }
-}
-
-/// Figures of the overview, computed once (also used by tests).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OverviewFigures {
-    pub units: u32,
-    pub tasks: u32,
-    pub due: u32,
-    pub reported: u32,
-    pub done: u32,
-    pub overdue: u32,
-    pub near: u32,
-    pub units_due: u32,
-    pub units_reported: u32,
-    pub units_late: u32,
-    pub units_missing: Vec<String>,
-    pub files: BTreeMap<&'static str, u32>,
-    pub cards: CardCounts,
-}
-
-pub fn overview_figures(r: &RunResult) -> OverviewFigures {
-    let t = &r.scored.tasks;
-    let mut f = OverviewFigures {
-        units: r.ledger.units.len() as u32,
-        tasks: t.len() as u32,
-        due: t.iter().filter(|x| x.due).count() as u32,
-        reported: t.iter().filter(|x| x.reported).count() as u32,
-        done: t.iter().filter(|x| x.done).count() as u32,
-        overdue: t.iter().filter(|x| x.overdue).count() as u32,
-        near: t.iter().filter(|x| x.near_deadline).count() as u32,
-        ..Default::default()
-    };
-    for x in t {
-        f.cards.add(x.card);
-    }
-    for s in r.merged.submissions.values() {
-        if !s.due.is_empty() {
-            f.units_due += 1;
-            if !s.reported {
-                f.units_missing.push(s.unit.clone());
-            }
-        }
-        if s.reported {
-            f.units_reported += 1;
-            if s.late {
-                f.units_late += 1;
-            }
-        }
-    }
-    for o in [
-        FileOutcome::Accepted,
-        FileOutcome::Superseded,
-        FileOutcome::Rejected,
-        FileOutcome::Ignored,
-    ] {
-        f.files.insert(
-            o.label(),
-            r.merged.files.iter().filter(|x| x.outcome == o).count() as u32,
-        );
-    }
-    f
-}
-
-// ------------------------------------------------------------------ 总览
-
-/// Chart colours of the cards (stronger than the row tints).
-fn chart_color(c: Card) -> Color {
-    match c {
-        Card::Red => Color::RGB(0xC00000),
-        Card::Orange => Color::RGB(0xED7D31),
-        Card::Yellow => Color::RGB(0xFFC000),
-        Card::Blue => Color::RGB(0x5B9BD5),
-    }
-}
-
-/// Units shown in the progress chart at most (the most lagging ones).
-const CHART_UNITS: usize = 30;
-
-fn overview(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
-    let fmts = s.fmts;
-    let name = SHEETS[0];
-    let f = overview_figures(r);
-    let title = format!("重点工作督办汇总（{}）", r.period.label());
-    s.ws.merge_range(0, 0, 0, 3, &title, &fmts.title)?;
-    s.ws.set_row_height(0, 30)?;
-
-    let mut row = 1u32;
-    let lv = |s: &mut Sheet, row: &mut u32, label: &str, v: Val, kind: Kind, fill: Fill| {
-        *row += 1;
-        s.put_fmt(*row, 0, Val::Str(label), &fmts.label)?;
-        s.need(0, super::xlsx::text_width(label));
-        s.put(*row, 1, v, kind, fill)
-    };
-    let section = |s: &mut Sheet, row: &mut u32, text: &str| {
-        *row += 2;
-        s.label(*row, 0, text, &fmts.section)
-    };
-    let n = |x: u32| Val::Int(x as i64);
-
-    section(&mut s, &mut row, "一、基本信息")?;
-    let hist: Vec<String> = r.history_periods.iter().map(|p| p.label()).collect();
-    let info: [(&str, Val, Kind); 6] = [
-        (
-            "报送期次",
-            Val::Owned(format!("{}（{}）", r.period.label(), r.period)),
-            Kind::Text,
-        ),
-        ("统计截止日期", Val::Date(r.as_of), Kind::Date),
-        ("报送截止日期", Val::Date(r.report_deadline), Kind::Date),
-        ("亮牌规则", Val::Str(preset_label(r.preset)), Kind::Text),
-        ("台账文件", Val::Str(&r.ledger_file), Kind::Text),
-        (
-            "历史期次",
-            Val::Owned(if hist.is_empty() {
-                "无".into()
-            } else {
-                hist.join("、")
-            }),
-            Kind::Wrap,
-        ),
-    ];
-    for (label, v, kind) in info {
-        lv(&mut s, &mut row, label, v, kind, Fill::None)?;
-    }
-
-    section(&mut s, &mut row, "二、总体情况")?;
-    let missing = f.units_missing.len() as u32;
-    for (label, v) in [
-        ("责任单位数", f.units),
-        ("重点事项数", f.tasks),
-        ("本期应报事项数", f.due),
-        ("本期已报事项数", f.reported),
-        ("已完成（含已落实）", f.done),
-        ("已逾期未完成", f.overdue),
-        ("临近完成时限", f.near),
-        ("应报单位数", f.units_due),
-        ("已报单位数", f.units_reported),
-        ("逾期报送单位数", f.units_late),
-    ] {
-        lv(&mut s, &mut row, label, n(v), Kind::Int, Fill::None)?;
-    }
-    let fill = if missing > 0 { Fill::Alert } else { Fill::None };
-    lv(
-        &mut s,
-        &mut row,
-        "未报送单位数",
-        n(missing),
-        Kind::Int,
-        fill,
-    )?;
-
-    section(&mut s, &mut row, "三、收到文件")?;
-    for (label, v) in [
-        ("文件总数", r.merged.totals.files),
-        ("采用文件", f.files[FileOutcome::Accepted.label()]),
-        (
-            "被替代文件（已有新版本）",
-            f.files[FileOutcome::Superseded.label()],
-        ),
-        ("退回文件", f.files[FileOutcome::Rejected.label()]),
-        (
-            "忽略文件（非表格或临时文件）",
-            f.files[FileOutcome::Ignored.label()],
-        ),
-    ] {
-        lv(&mut s, &mut row, label, n(v), Kind::Int, Fill::None)?;
-    }
-
-    section(
-        &mut s,
-        &mut row,
-        "四、行数核对（读取行数 = 采用 + 退回 + 被替代）",
-    )?;
-    let t = r.merged.totals;
-    for (label, v) in [
-        ("读取行数", t.rows_read),
-        ("采用", t.accepted),
-        ("退回", t.rejected),
-        ("被替代", t.superseded),
-    ] {
-        lv(&mut s, &mut row, label, n(v), Kind::Int, Fill::None)?;
-    }
-    let balanced = t.rows_read == t.accepted + t.rejected + t.superseded;
-    let check = format!(
-        "{} = {} + {} + {}　{}",
-        t.rows_read,
-        t.accepted,
-        t.rejected,
-        t.superseded,
-        if balanced {
-            "相符"
-        } else {
-            "不相符，请检查"
-        }
-    );
-    let fill = if balanced { Fill::Good } else { Fill::Alert };
-    lv(
-        &mut s,
-        &mut row,
-        "核对结果",
-        Val::Owned(check),
-        Kind::Text,
-        fill,
-    )?;
-
-    section(&mut s, &mut row, "五、亮牌情况（事项）")?;
-    for (c, count) in [
-        (Card::Red, f.cards.red),
-        (Card::Orange, f.cards.orange),
-        (Card::Yellow, f.cards.yellow),
-        (Card::Blue, f.cards.blue),
-    ] {
-        lv(
-            &mut s,
-            &mut row,
-            c.label(),
-            n(count),
-            Kind::Int,
-            Fill::Card(c),
-        )?;
-    }
-    lv(
-        &mut s,
-        &mut row,
-        "合计",
-        n(f.cards.total()),
-        Kind::Int,
-        Fill::None,
-    )?;
-
-    section(&mut s, &mut row, "六、未报送单位")?;
-    if f.units_missing.is_empty() {
-        lv(
-            &mut s,
-            &mut row,
-            "（无）",
-            Val::Empty,
-            Kind::Text,
-            Fill::None,
-        )?;
-    }
-    for (i, u) in f.units_missing.iter().enumerate() {
-        let label = (i + 1).to_string();
-        lv(
-            &mut s,
-            &mut row,
-            &label,
-            Val::Str(u),
-            Kind::Text,
-            Fill::Alert,
-        )?;
-    }
-
-    section(&mut s, &mut row, "七、后三位单位（约谈）")?;
-    let called: Vec<&crate::score::UnitResult> =
-        r.scored.units.iter().filter(|u| u.bottom3).collect();
-    if called.is_empty() {
-        lv(
-            &mut s,
-            &mut row,
-            "（无）",
-            Val::Empty,
-            Kind::Text,
-            Fill::None,
-        )?;
-    }
-    for u in called {
-        let text = format!(
-            "{}（{:.2}分，类别内第{}名{}）",
-            u.name,
-            u.score,
-            u.rank,
-            if u.card.is_some() {
-                format!("，{}", card_label(u.card))
-            } else {
-                String::new()
-            }
-        );
-        lv(
-            &mut s,
-            &mut row,
-            &u.category,
-            Val::Owned(text),
-            Kind::Text,
-            Fill::Alert,
-        )?;
-    }
-    row += 1;
-    s.ws.merge_range(
-        row,
-        0,
-        row,
-        1,
-        "亮牌事项明细见《亮牌预警》，得分计算见《单位排名》，逾期及临近到期事项见《督办提示》。",
-        &fmts.note,
-    )?;
-    s.ws.set_row_height(row, 30)?;
-
-    section(&mut s, &mut row, "八、亮牌说明")?;
-    for (c, text) in card_legend(r) {
-        row += 1;
-        s.put(row, 0, Val::Str(c.label()), Kind::Center, Fill::Card(c))?;
-        s.put(row, 1, Val::Owned(text), Kind::Wrap, Fill::None)?;
-    }
-    s.need(1, 50.0);
-
-    // Chart data, as values, to the right: cards by category, progress by unit.
-    let c0: u16 = 3;
-    let mut by_cat: BTreeMap<&str, CardCounts> = BTreeMap::new();
-    let cat_of: BTreeMap<&str, &str> = r
-        .ledger
-        .units
-        .iter()
-        .map(|u| (u.name.as_str(), u.category.as_str()))
-        .chain(
-            r.scored
-                .units
-                .iter()
-                .map(|u| (u.name.as_str(), u.category.as_str())),
-        )
-        .collect();
-    for u in &r.scored.units {
-        by_cat.entry(u.category.as_str()).or_default();
-    }
-    for t in &r.scored.tasks {
-        let cat = cat_of.get(t.unit.as_str()).copied().unwrap_or("未分类");
-        by_cat.entry(cat).or_default().add(t.card);
-    }
-    let mut crow = 2u32;
-    s.label(crow, c0, "图表数据：各类别事项亮牌数", &fmts.section)?;
-    crow += 1;
-    let cards = [Card::Red, Card::Orange, Card::Yellow, Card::Blue];
-    s.header_at(crow, c0, &["类别", "红牌", "橙牌", "黄牌", "蓝牌"])?;
-    let cat_first = crow + 1;
-    for (cat, cc) in &by_cat {
-        crow += 1;
-        s.put(crow, c0, Val::Str(cat), Kind::Text, Fill::None)?;
-        for (i, v) in [cc.red, cc.orange, cc.yellow, cc.blue].iter().enumerate() {
-            s.put(
-                crow,
-                c0 + 1 + i as u16,
-                Val::Int(*v as i64),
-                Kind::Int,
-                Fill::None,
-            )?;
-        }
-    }
-    let cat_last = crow.max(cat_first);
-
-    // Planned vs actual by unit: averages over the unit's tasks (actual over
-    // tasks with a valid report); the most lagging units first.
-    // (planned sum, task count, actual sum, reported count) per unit.
-    let mut sums: BTreeMap<&str, (f64, u32, f64, u32)> = BTreeMap::new();
-    for t in &r.scored.tasks {
-        let e = sums.entry(t.unit.as_str()).or_default();
-        e.0 += t.planned;
-        e.1 += 1;
-        if let Some(a) = t.actual {
-            e.2 += a;
-            e.3 += 1;
-        }
-    }
-    let avg = |sum: f64, n: u32| if n == 0 { 0.0 } else { sum / n as f64 };
-    let mut prog: Vec<(&str, f64, f64)> = r
-        .scored
-        .units
-        .iter()
-        .map(|u| {
-            let (p, n, a, m) = sums.get(u.name.as_str()).copied().unwrap_or_default();
-            (u.name.as_str(), round1(avg(p, n)), round1(avg(a, m)))
-        })
-        .collect();
-    prog.sort_by(|a, b| {
-        (b.1 - b.2)
-            .total_cmp(&(a.1 - a.2))
-            .then_with(|| a.0.cmp(b.0))
-    });
-    crow += 2;
-    s.label(
-        crow,
-        c0,
-        "图表数据：各单位序时进度与实际进度（平均，%；滞后多者在前）",
-        &fmts.section,
-    )?;
-    crow += 1;
-    s.header_at(
-        crow,
-        c0,
-        &["单位", "序时进度(%)", "实际进度(%)", "滞后(个百分点)"],
-    )?;
-    let unit_first = crow + 1;
-    for (u, p, a) in &prog {
-        crow += 1;
-        s.put(crow, c0, Val::Str(u), Kind::Text, Fill::None)?;
-        s.put(crow, c0 + 1, Val::Num(*p), Kind::Num, Fill::None)?;
-        s.put(crow, c0 + 2, Val::Num(*a), Kind::Num, Fill::None)?;
-        s.put(crow, c0 + 3, Val::Num(round1(p - a)), Kind::Num, Fill::None)?;
-    }
-    let unit_last = unit_first + (prog.len().min(CHART_UNITS) as u32).max(1) - 1;
-
-    // One empty column between the chart data and the charts.
-    let chart_col = c0 + 6;
-    let mut ch = Chart::new(ChartType::ColumnStacked);
-    ch.title().set_name("各类别事项亮牌数");
-    for (i, c) in cards.iter().enumerate() {
-        let col = c0 + 1 + i as u16;
-        let series = ch
-            .add_series()
-            .set_name((name, cat_first - 1, col))
-            .set_categories((name, cat_first, c0, cat_last, c0))
-            .set_values((name, cat_first, col, cat_last, col));
-        // Counts on the bars, for the cards that occur at all (no rows of "0").
-        let any = by_cat.values().any(|cc| match c {
-            Card::Red => cc.red > 0,
-            Card::Orange => cc.orange > 0,
-            Card::Yellow => cc.yellow > 0,
-            Card::Blue => cc.blue > 0,
-        });
-        if any {
-            series.set_data_label(ChartDataLabel::new().show_value());
-        }
-        series.set_format(
-            ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(chart_color(*c))),
-        );
-    }
-    ch.y_axis().set_name("事项数");
-    ch.set_width(560).set_height(300);
-    s.ws.insert_chart(2, chart_col, &ch)?;
-
-    let mut ch = Chart::new(ChartType::Column);
-    let chart_title = if prog.len() > CHART_UNITS {
-        format!("序时进度与实际进度（滞后最多的 {CHART_UNITS} 个单位）")
-    } else {
-        "各单位序时进度与实际进度".to_string()
-    };
-    ch.title().set_name(&chart_title);
-    for (i, color) in [(1u16, 0xA5A5A5u32), (2, 0x4472C4)] {
-        ch.add_series()
-            .set_name((name, unit_first - 1, c0 + i))
-            .set_categories((name, unit_first, c0, unit_last, c0))
-            .set_values((name, unit_first, c0 + i, unit_last, c0 + i))
-            .set_format(
-                ChartFormat::new()
-                    .set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(color))),
-            );
-    }
-    ch.y_axis().set_name("进度（%）").set_min(0).set_max(100);
-    ch.set_width(720).set_height(340);
-    s.ws.insert_chart(19, chart_col, &ch)?;
-
-    s.ws.set_repeat_rows(0, 0)?;
-    Ok(s.finish())
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
-}
+use super::figures::{round1, Figures};
 
 // ------------------------------------------------------------------ 台账汇总
 
@@ -784,7 +321,7 @@ pub fn ledger_col(header: &str) -> Option<u16> {
         .map(|c| c as u16)
 }
 
-fn ledger_summary(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+fn ledger_summary(r: &RunResult, _f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     // Narrow caps: 23 columns must still print one A4 page wide; long text wraps.
     s.width_bounds(6.0, 28.0);
     let cols = &LEDGER_COLS;
@@ -875,7 +412,7 @@ pub fn alert_order(r: &RunResult) -> Vec<&TaskResult> {
     v
 }
 
-fn card_alerts(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+fn card_alerts(r: &RunResult, _f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.width_bounds(6.0, 32.0);
     let cols = &ALERT_COLS;
     table(
@@ -1096,7 +633,7 @@ pub fn score_legend(w: &crate::config::ScoreWeights) -> Vec<String> {
     v
 }
 
-fn unit_ranking(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+fn unit_ranking(r: &RunResult, _f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     let fmts = s.fmts;
     // Wide enough for one line of the formula (see `score_formula`).
     s.width_bounds(6.0, 64.0);
@@ -1192,7 +729,7 @@ const LEADER_COLS: [(&str, Kind); 14] = [
     ("标注原因", Kind::Wrap),
 ];
 
-fn leaders(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+fn leaders(r: &RunResult, _f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     let fmts = s.fmts;
     s.width_bounds(6.0, 50.0);
     let cols = &LEADER_COLS;
@@ -1285,7 +822,7 @@ pub fn submission_state(due: usize, reported: bool, late: bool) -> &'static str 
     }
 }
 
-fn submissions(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+fn submissions(r: &RunResult, _f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     let fmts = s.fmts;
     s.width_bounds(6.0, 48.0);
     let cols = &SUBMISSION_COLS;
@@ -1399,7 +936,7 @@ const ISSUE_COLS: [(&str, Kind); 9] = [
     ("原值", Kind::Wrap),
 ];
 
-fn issues(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+fn issues(r: &RunResult, _f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.width_bounds(6.0, 50.0);
     let cols = &ISSUE_COLS;
     let all = r.ledger_issues.iter().chain(&r.merged.issues);
@@ -1451,7 +988,7 @@ pub fn original_text(original: &[(String, String)]) -> String {
         .join("；")
 }
 
-fn rejected_rows(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+fn rejected_rows(r: &RunResult, _f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.width_bounds(6.0, 60.0);
     let cols = &REJECTED_COLS;
     table(
@@ -1504,7 +1041,7 @@ pub fn reminder_label(k: ReminderKind) -> &'static str {
     }
 }
 
-fn reminders(r: &RunResult, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+fn reminders(r: &RunResult, _f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.width_bounds(6.0, 50.0);
     let cols = &REMINDER_COLS;
     // Grouped: 已逾期, 临近到期, 本期应报 (stable within a group).
@@ -1559,7 +1096,7 @@ mod tests {
     fn written(r: &RunResult) -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out").join(summary_file_name(r));
-        write_summary(r, &path).unwrap();
+        write_summary(r, &Figures::of(r), &path).unwrap();
         (dir, path)
     }
 
@@ -1868,56 +1405,6 @@ mod tests {
     }
 
     #[test]
-    fn deduction_detail_and_formula_with_literal_figures() {
-        let r = fixture::fixture();
-        let w = crate::config::ScoreWeights::default();
-        let mut u = r.scored.units[0].clone();
-        u.cards = CardCounts {
-            red: 1,
-            orange: 0,
-            yellow: 0,
-            blue: 2,
-        };
-        u.parts.deduction = 15.0; // 10 + 2×1 + the unit's own yellow card (3)
-        assert_eq!(
-            deduction_detail(&w, &u),
-            "红牌1项×10 + 蓝牌2项×1 + 单位黄牌3 = 15"
-        );
-        u.cards = CardCounts::default();
-        u.parts.deduction = 0.0;
-        assert_eq!(deduction_detail(&w, &u), "无亮牌，不扣分");
-
-        u.parts.progress = 74.975;
-        u.parts.completion = 100.0;
-        u.parts.reporting = 100.0;
-        u.parts.quality = 100.0;
-        u.parts.base = 89.99;
-        u.parts.deduction = 1.0;
-        u.parts.evaluation = None;
-        u.score = 88.99;
-        assert_eq!(
-            score_formula(&w, &u),
-            "基础分=(74.97×40+100.00×20+100.00×20+100.00×20)÷100=89.99\n得分=基础分−扣分=89.99−1=88.99"
-        );
-        u.parts.base = 5.0;
-        u.parts.deduction = 10.0;
-        u.score = 0.0;
-        assert!(score_formula(&w, &u).ends_with("得分=基础分−扣分=5.00−10=0.00（不低于0）"));
-    }
-
-    #[test]
-    fn numbers_are_written_without_needless_decimals() {
-        assert_eq!(fmt_decimals(40.0, 2), "40");
-        assert_eq!(fmt_decimals(0.5, 2), "0.5");
-        assert_eq!(fmt_decimals(10.009999999999998, 2), "10.01");
-        assert_eq!(fmt_decimals(-0.001, 2), "0");
-        assert_eq!(fmt_decimals(-0.0, 6), "0");
-        assert_eq!(fmt_decimals(1.0 / 3.0, 6), "0.333333");
-        assert_eq!(fmt_decimals(350.0, 0), "350");
-        assert_eq!(fmt_decimals(2.5e15, 6), "2500000000000000");
-    }
-
-    #[test]
     fn overview_names_the_units_to_call_in() {
         let r = fixture::fixture();
         let (_d, path) = written(&r);
@@ -1945,7 +1432,10 @@ mod tests {
     #[test]
     fn wrapped_rows_get_heights_and_pages_a_header() {
         let r = fixture::fixture();
-        let buf = build_summary(&r).unwrap().save_to_buffer().unwrap();
+        let buf = build_summary(&r, &Figures::of(&r))
+            .unwrap()
+            .save_to_buffer()
+            .unwrap();
         // 单位排名: the two-line formula makes its rows taller than one line.
         let xml = sheet_xml(&buf, 4);
         assert!(xml.contains(r#"customHeight="1""#), "row heights");
@@ -1997,24 +1487,12 @@ mod tests {
     }
 
     #[test]
-    fn original_cells_read_header_colon_value() {
-        let original = [
-            ("编号", "ZF-099"),
-            ("当前状态", "正在办理"),
-            ("完成进度（%）", "50"),
-        ]
-        .map(|(h, v)| (h.to_string(), v.to_string()));
-        assert_eq!(
-            original_text(&original),
-            "编号：ZF-099；当前状态：正在办理；完成进度（%）：50"
-        );
-        assert_eq!(original_text(&[]), "");
-    }
-
-    #[test]
     fn every_sheet_is_printable() {
         let r = fixture::fixture();
-        let buf = build_summary(&r).unwrap().save_to_buffer().unwrap();
+        let buf = build_summary(&r, &Figures::of(&r))
+            .unwrap()
+            .save_to_buffer()
+            .unwrap();
         for n in 1..=SHEETS.len() {
             assert_printable(&sheet_xml(&buf, n));
         }
@@ -2055,8 +1533,14 @@ mod tests {
     fn streamed_sheets_look_the_same_as_in_memory() {
         let big = fixture::run(30, 400, &[Preset::RedYellowBlue]).remove(0);
         for r in [fixture::fixture(), fixture::fixture_yor(), big] {
-            let mem = build(&r, |_| false).unwrap().save_to_buffer().unwrap();
-            let cm = build_summary(&r).unwrap().save_to_buffer().unwrap();
+            let mem = build(&r, &Figures::of(&r), |_| false)
+                .unwrap()
+                .save_to_buffer()
+                .unwrap();
+            let cm = build_summary(&r, &Figures::of(&r))
+                .unwrap()
+                .save_to_buffer()
+                .unwrap();
             let heights = assert_same_look(&mem, &cm);
             // 台账汇总 has rows made taller for their wrapped text.
             assert!(heights[1] > 1, "{heights:?}");
@@ -2068,7 +1552,10 @@ mod tests {
         let mut r = fixture::fixture();
         r.scored = Default::default();
         r.merged = Default::default();
-        let buf = build_summary(&r).unwrap().save_to_buffer().unwrap();
+        let buf = build_summary(&r, &Figures::of(&r))
+            .unwrap()
+            .save_to_buffer()
+            .unwrap();
         assert!(!buf.is_empty());
     }
 
@@ -2079,10 +1566,11 @@ mod tests {
         let r = fixture::run(1000, 50_000, &[Preset::RedYellowBlue]).remove(0);
         let fmts = Formats::new();
         let t = std::time::Instant::now();
-        ledger_summary(&r, Sheet::new(SHEETS[1], &fmts).unwrap()).unwrap();
+        let f = Figures::of(&r);
+        ledger_summary(&r, &f, Sheet::new(SHEETS[1], &fmts).unwrap()).unwrap();
         eprintln!("台账汇总 alone: {:?}", t.elapsed());
         let t = std::time::Instant::now();
-        let mut wb = build_summary(&r).unwrap();
+        let mut wb = build_summary(&r, &Figures::of(&r)).unwrap();
         let built = t.elapsed();
         let dir = tempfile::tempdir().unwrap();
         save_atomic(&mut wb, &dir.path().join("big.xlsx")).unwrap();
