@@ -15,14 +15,13 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use rust_xlsxwriter::{Note, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use super::xlsx::{save_atomic, set_properties, Fill, Formats, Kind, Sheet, Val};
-use crate::config::Preset;
 use crate::merge::FileOutcome;
 use crate::model::{Card, Severity};
 use crate::pipeline::RunResult;
-use crate::score::{LeaderMark, ReminderKind, TaskResult};
+use crate::score::{LeaderMark, ReminderKind};
 use crate::value::fmt_decimals;
 
 /// Sheet names, in workbook order.
@@ -70,8 +69,8 @@ fn build(r: &RunResult, f: &Figures, stream: fn(usize) -> bool) -> Result<Workbo
     let fmts = Formats::new();
     let builders: [Builder; 9] = [
         super::sheets::overview::build,
-        ledger_summary,
-        card_alerts,
+        super::sheets::ledger::build,
+        super::sheets::alerts::build,
         unit_ranking,
         leaders,
         submissions,
@@ -152,22 +151,6 @@ fn build(r: &RunResult, f: &Figures, stream: fn(usize) -> bool) -> Result<Workbo
 
 // ------------------------------------------------------------------ shared bits
 
-fn yes_no(b: bool) -> &'static str {
-    if b {
-        "是"
-    } else {
-        "否"
-    }
-}
-
-fn card_label(c: Option<Card>) -> &'static str {
-    c.map(Card::label).unwrap_or("")
-}
-
-fn status_label(t: &TaskResult) -> &'static str {
-    t.status.map(|s| s.label()).unwrap_or("未报送")
-}
-
 /// Write a table: header at `header_row`, rows below, frozen header, filter,
 /// header repeated on every printed page.
 ///
@@ -227,229 +210,7 @@ fn join(v: &[String], sep: &str) -> String {
     v.join(sep)
 }
 
-/// A note on the 亮牌 header cell: what the row colours mean, with the rules.
-fn card_note(r: &RunResult) -> Note {
-    let mut text = String::from("行底色即亮牌颜色：");
-    for (c, rule) in card_legend(r) {
-        text.push_str(&format!("\n{}：{}", c.label(), rule));
-    }
-    Note::new(text)
-        .add_author_prefix(false)
-        .set_width(360)
-        .set_height(160)
-}
-
-/// Rules of the active preset, in words with the configured thresholds.
-pub fn card_legend(r: &RunResult) -> Vec<(Card, String)> {
-    match r.preset {
-        Preset::RedYellowBlue => {
-            let t = &r.config.rules.red_yellow_blue;
-            vec![
-                (
-                    Card::Red,
-                    format!(
-                        "滞后序时进度达 {} 个百分点及以上；或超过完成时限仍未完成；或完成进度较上期下降超过 {} 个百分点（谎报进度）；或连续 {} 期亮牌且进度无提升（多次督办无果）",
-                        t.red_lag, t.red_lowered, t.red_repeat_periods
-                    ),
-                ),
-                (
-                    Card::Yellow,
-                    format!("序时进度已达 {}%，事项仍未启动", t.yellow_planned),
-                ),
-                (
-                    Card::Blue,
-                    format!("已启动但滞后序时进度超过 {} 个百分点", t.blue_lag),
-                ),
-            ]
-        }
-        Preset::YellowOrangeRed => {
-            let t = &r.config.rules.yellow_orange_red;
-            vec![
-                (
-                    Card::Red,
-                    format!("本年度累计亮橙牌 {} 次及以上", t.red_orange_count),
-                ),
-                (
-                    Card::Orange,
-                    format!("工作进展缓慢，滞后序时进度超过 {} 个百分点", t.orange_lag),
-                ),
-                (
-                    Card::Yellow,
-                    "未按时报送或未报送，或报送材料有错误（材料不及时、质量不高、台账不规范）"
-                        .to_string(),
-                ),
-            ]
-        }
-    }
-}
-
-use super::figures::{round1, Figures};
-
-// ------------------------------------------------------------------ 台账汇总
-
-const LEDGER_COLS: [(&str, Kind); 23] = [
-    ("编号", Kind::Text),
-    ("事项名称", Kind::Wrap),
-    ("来源", Kind::Text),
-    ("星级", Kind::Int),
-    ("牵头领导", Kind::Text),
-    ("牵头单位", Kind::Text),
-    ("配合单位", Kind::Wrap),
-    ("完成时限", Kind::Date),
-    ("本期应报", Kind::Center),
-    ("当前状态", Kind::Center),
-    ("完成进度(%)", Kind::Num),
-    ("序时进度(%)", Kind::Num),
-    ("滞后(个百分点)", Kind::Num),
-    ("亮牌", Kind::Center),
-    ("亮牌原因", Kind::Wrap),
-    ("进展情况", Kind::Wrap),
-    ("存在问题", Kind::Wrap),
-    ("下步措施", Kind::Wrap),
-    ("预计完成日期", Kind::Date),
-    ("延期说明", Kind::Wrap),
-    ("来源文件", Kind::Wrap),
-    ("工作表", Kind::Text),
-    ("行号", Kind::Int),
-];
-
-/// Column of a header in 台账汇总 (for tests and callers).
-pub fn ledger_col(header: &str) -> Option<u16> {
-    LEDGER_COLS
-        .iter()
-        .position(|c| c.0 == header)
-        .map(|c| c as u16)
-}
-
-fn ledger_summary(r: &RunResult, _f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
-    // Narrow caps: 23 columns must still print one A4 page wide; long text wraps.
-    s.width_bounds(6.0, 28.0);
-    let cols = &LEDGER_COLS;
-    table(&mut s, 0, cols, &r.scored.tasks, |s, row, t| {
-        let rep = t.report.as_ref();
-        let txt = |f: fn(&crate::validate::Report) -> &String| Val::from(rep.map(|x| f(x)));
-        let coop = if t.coop_units.is_empty() {
-            Val::Empty
-        } else {
-            Val::Owned(join(&t.coop_units, "、"))
-        };
-        let reasons = if t.reasons.is_empty() {
-            Val::Empty
-        } else {
-            Val::Owned(join(&t.reasons, "；"))
-        };
-        put_row(
-            s,
-            row,
-            cols,
-            Fill::of(t.card),
-            [
-                Val::Str(&t.id),
-                Val::Str(&t.title),
-                Val::Str(&t.source),
-                Val::Int(t.stars as i64),
-                Val::Str(&t.leader),
-                Val::Str(&t.unit),
-                coop,
-                t.deadline.into(),
-                Val::Str(yes_no(t.due)),
-                Val::Str(status_label(t)),
-                Val::from(t.actual),
-                Val::Num(round1(t.planned)),
-                Val::from(t.lag.map(round1)),
-                Val::Str(card_label(t.card)),
-                reasons,
-                txt(|x| &x.progress),
-                txt(|x| &x.problems),
-                txt(|x| &x.next_steps),
-                rep.and_then(|x| x.expected).into(),
-                txt(|x| &x.delay_reason),
-                Val::from(rep.map(|x| &x.provenance.file)),
-                Val::from(rep.map(|x| &x.provenance.sheet)),
-                Val::from(rep.map(|x| x.provenance.row)),
-            ],
-        )
-    })?;
-    let card_col = ledger_col("亮牌").unwrap_or(13);
-    s.ws.insert_note(0, card_col, &card_note(r))?;
-    Ok(s.finish())
-}
-
-// ------------------------------------------------------------------ 亮牌预警
-
-const ALERT_COLS: [(&str, Kind); 15] = [
-    ("序号", Kind::Int),
-    ("亮牌", Kind::Center),
-    ("编号", Kind::Text),
-    ("事项名称", Kind::Wrap),
-    ("牵头单位", Kind::Text),
-    ("牵头领导", Kind::Text),
-    ("星级", Kind::Int),
-    ("完成时限", Kind::Date),
-    ("当前状态", Kind::Center),
-    ("完成进度(%)", Kind::Num),
-    ("序时进度(%)", Kind::Num),
-    ("滞后(个百分点)", Kind::Num),
-    ("亮牌原因", Kind::Wrap),
-    ("存在问题", Kind::Wrap),
-    ("下步措施", Kind::Wrap),
-];
-
-/// Carded tasks, most severe first, then the largest lag, then id.
-pub fn alert_order(r: &RunResult) -> Vec<&TaskResult> {
-    let mut v: Vec<&TaskResult> = r.scored.tasks.iter().filter(|t| t.card.is_some()).collect();
-    v.sort_by(|a, b| {
-        let sev = |t: &TaskResult| t.card.map(Card::severity).unwrap_or(0);
-        sev(b)
-            .cmp(&sev(a))
-            .then_with(|| {
-                b.lag
-                    .unwrap_or(f64::NEG_INFINITY)
-                    .total_cmp(&a.lag.unwrap_or(f64::NEG_INFINITY))
-            })
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    v
-}
-
-fn card_alerts(r: &RunResult, _f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
-    s.width_bounds(6.0, 32.0);
-    let cols = &ALERT_COLS;
-    table(
-        &mut s,
-        0,
-        cols,
-        alert_order(r).into_iter().enumerate(),
-        |s, row, (i, t)| {
-            let rep = t.report.as_ref();
-            put_row(
-                s,
-                row,
-                cols,
-                Fill::of(t.card),
-                [
-                    Val::Int(i as i64 + 1),
-                    Val::Str(card_label(t.card)),
-                    Val::Str(&t.id),
-                    Val::Str(&t.title),
-                    Val::Str(&t.unit),
-                    Val::Str(&t.leader),
-                    Val::Int(t.stars as i64),
-                    t.deadline.into(),
-                    Val::Str(status_label(t)),
-                    Val::from(t.actual),
-                    Val::Num(round1(t.planned)),
-                    Val::from(t.lag.map(round1)),
-                    Val::Owned(join(&t.reasons, "；")),
-                    Val::from(rep.map(|x| &x.problems)),
-                    Val::from(rep.map(|x| &x.next_steps)),
-                ],
-            )
-        },
-    )?;
-    s.ws.insert_note(0, 1, &card_note(r))?;
-    Ok(s.finish())
-}
+use super::figures::{card_label, round1, Figures};
 
 // ------------------------------------------------------------------ 单位排名
 
@@ -1089,8 +850,12 @@ fn reminders(r: &RunResult, _f: &Figures, mut s: Sheet) -> Result<Worksheet, Xls
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Preset;
+    use crate::model::Card;
     use crate::report::fixture;
+    use crate::report::sheets::ledger::{col as ledger_col, COLS as LEDGER_COLS};
     use crate::report::xlsx::tests_support::{assert_printable, assert_same_look, part, sheet_xml};
+    use crate::score::TaskResult;
     use calamine::{open_workbook, Data, DataType, Range, Reader, Xlsx};
 
     fn written(r: &RunResult) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -1507,17 +1272,6 @@ mod tests {
     }
 
     #[test]
-    fn legend_follows_the_preset() {
-        let mut r = fixture::fixture();
-        let cards: Vec<Card> = card_legend(&r).into_iter().map(|x| x.0).collect();
-        assert_eq!(cards, vec![Card::Red, Card::Yellow, Card::Blue]);
-        r.preset = Preset::YellowOrangeRed;
-        let legend = card_legend(&r);
-        assert_eq!(legend[1].0, Card::Orange);
-        assert!(legend[1].1.contains("超过 15 个百分点"));
-    }
-
-    #[test]
     fn byte_identical_when_written_twice() {
         let r = fixture::fixture();
         let (_d1, p1) = written(&r);
@@ -1567,7 +1321,8 @@ mod tests {
         let fmts = Formats::new();
         let t = std::time::Instant::now();
         let f = Figures::of(&r);
-        ledger_summary(&r, &f, Sheet::new(SHEETS[1], &fmts).unwrap()).unwrap();
+        let ws = Sheet::new(SHEETS[1], &fmts).unwrap();
+        crate::report::sheets::ledger::build(&r, &f, ws).unwrap();
         eprintln!("台账汇总 alone: {:?}", t.elapsed());
         let t = std::time::Instant::now();
         let mut wb = build_summary(&r, &Figures::of(&r)).unwrap();

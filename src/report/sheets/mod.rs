@@ -1,6 +1,8 @@
 //! The sheets of `汇总_<period>.xlsx`, one file each, over the run's
 //! [`Figures`](crate::report::figures::Figures).
 
+pub mod alerts;
+pub mod ledger;
 pub mod overview;
 mod overview_charts;
 pub mod table;
