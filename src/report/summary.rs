@@ -21,8 +21,7 @@ use super::xlsx::{save_atomic, set_properties, Fill, Formats, Kind, Sheet, Val};
 use crate::merge::FileOutcome;
 use crate::model::{Card, Severity};
 use crate::pipeline::RunResult;
-use crate::score::{LeaderMark, ReminderKind};
-use crate::value::fmt_decimals;
+use crate::score::ReminderKind;
 
 /// Sheet names, in workbook order.
 pub const SHEETS: [&str; 9] = [
@@ -71,8 +70,8 @@ fn build(r: &RunResult, f: &Figures, stream: fn(usize) -> bool) -> Result<Workbo
         super::sheets::overview::build,
         super::sheets::ledger::build,
         super::sheets::alerts::build,
-        unit_ranking,
-        leaders,
+        super::sheets::ranking::build,
+        super::sheets::leaders::build,
         submissions,
         issues,
         rejected_rows,
@@ -198,343 +197,11 @@ fn put_row<'v>(
     Ok(())
 }
 
-fn rank_change(ch: Option<i32>) -> String {
-    match ch {
-        Some(n) if n > 0 => format!("↑{n}"),
-        Some(n) if n < 0 => format!("↓{}", -n),
-        _ => "—".to_string(),
-    }
-}
-
 fn join(v: &[String], sep: &str) -> String {
     v.join(sep)
 }
 
-use super::figures::{card_label, round1, Figures};
-
-// ------------------------------------------------------------------ 单位排名
-
-const RANK_COLS: [(&str, Kind); 23] = [
-    ("类别", Kind::Text),
-    ("排名", Kind::Int),
-    ("单位", Kind::Text),
-    ("得分", Kind::Num2),
-    ("进度得分", Kind::Num2),
-    ("按期完成得分", Kind::Num2),
-    ("按时报送得分", Kind::Num2),
-    ("报送质量得分", Kind::Num2),
-    ("加权基础分", Kind::Num2),
-    ("亮牌扣分", Kind::Num2),
-    ("评价得分", Kind::Num2),
-    ("标注", Kind::Center),
-    ("上期排名", Kind::Int),
-    ("排名变化", Kind::Center),
-    ("亮牌", Kind::Center),
-    ("红牌数", Kind::Int),
-    ("橙牌数", Kind::Int),
-    ("黄牌数", Kind::Int),
-    ("蓝牌数", Kind::Int),
-    ("事项数(应报/完成/滞后)", Kind::Center),
-    ("单位亮牌原因", Kind::Wrap),
-    ("亮牌扣分明细", Kind::Wrap),
-    ("得分计算式", Kind::Wrap),
-];
-
-/// The headers of 单位排名, the four components carrying their weights
-/// (`进度得分（权重40）`), so the formula line can be checked by hand.
-fn rank_headers(w: &crate::config::ScoreWeights) -> Vec<String> {
-    RANK_COLS
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let weight = match i {
-                4 => Some(w.progress),
-                5 => Some(w.completion),
-                6 => Some(w.reporting),
-                7 => Some(w.quality),
-                _ => None,
-            };
-            match weight {
-                Some(x) => format!("{}（权重{}）", c.0, fmt_decimals(x.max(0.0), 2)),
-                None => c.0.to_string(),
-            }
-        })
-        .collect()
-}
-
-/// How a unit's card deduction adds up: `红牌1项×10 + 蓝牌2项×1 = 12`,
-/// plus the unit's own card (yellow-orange-red) when it has one.
-pub fn deduction_detail(w: &crate::config::ScoreWeights, u: &crate::score::UnitResult) -> String {
-    let c = &u.cards;
-    let mut terms: Vec<String> = [
-        (Card::Red, c.red, w.deduct_red),
-        (Card::Orange, c.orange, w.deduct_orange),
-        (Card::Yellow, c.yellow, w.deduct_yellow),
-        (Card::Blue, c.blue, w.deduct_blue),
-    ]
-    .iter()
-    .filter(|t| t.1 > 0)
-    .map(|(card, n, d)| format!("{}{}项×{}", card.label(), n, fmt_decimals(*d, 2)))
-    .collect();
-    let tasks: f64 = c.red as f64 * w.deduct_red
-        + c.orange as f64 * w.deduct_orange
-        + c.yellow as f64 * w.deduct_yellow
-        + c.blue as f64 * w.deduct_blue;
-    let own = u.parts.deduction - tasks;
-    if own > 1e-9 {
-        // The unit's own card (yellow-orange-red): named when its deduction says which.
-        let own_card = [
-            (Card::Red, w.deduct_red),
-            (Card::Orange, w.deduct_orange),
-            (Card::Yellow, w.deduct_yellow),
-            (Card::Blue, w.deduct_blue),
-        ]
-        .iter()
-        .find(|c| (c.1 - own).abs() < 1e-9)
-        .map_or("亮牌", |c| c.0.label());
-        terms.push(format!("单位{own_card}{}", fmt_decimals(own, 2)));
-    }
-    if terms.is_empty() {
-        "无亮牌，不扣分".to_string()
-    } else {
-        format!(
-            "{} = {}",
-            terms.join(" + "),
-            fmt_decimals(u.parts.deduction, 2)
-        )
-    }
-}
-
-/// The score of one unit written out with its own figures, e.g.
-/// `基础分=(74.97×40+100.00×20+100.00×20+100.00×20)÷100=89.99` and, on a
-/// second line, `得分=基础分−扣分=89.99−1=88.99`.
-pub fn score_formula(w: &crate::config::ScoreWeights, u: &crate::score::UnitResult) -> String {
-    let p = &u.parts;
-    let ws = [w.progress, w.completion, w.reporting, w.quality].map(|x| x.max(0.0));
-    let vs = [p.progress, p.completion, p.reporting, p.quality];
-    let total: f64 = ws.iter().sum();
-    let base = if total > 0.0 {
-        let terms: Vec<String> = ws
-            .iter()
-            .zip(vs)
-            .map(|(w, v)| format!("{v:.2}×{}", fmt_decimals(*w, 2)))
-            .collect();
-        format!(
-            "基础分=({})÷{}={:.2}",
-            terms.join("+"),
-            fmt_decimals(total, 2),
-            p.base
-        )
-    } else {
-        let terms: Vec<String> = vs.iter().map(|v| format!("{v:.2}")).collect();
-        format!("基础分=({})÷4={:.2}", terms.join("+"), p.base)
-    };
-    let net = (p.base - p.deduction).clamp(0.0, 100.0);
-    let floor = if p.base - p.deduction < 0.0 {
-        "（不低于0）"
-    } else {
-        ""
-    };
-    match p.evaluation {
-        Some(ev) => {
-            let k = fmt_decimals(w.evaluation_share.clamp(0.0, 1.0), 2);
-            format!(
-                "{base}\n基础分−扣分={:.2}−{}={net:.2}{floor}\n得分=(1−{k})×{net:.2}+{k}×评价{ev:.2}={:.2}",
-                p.base,
-                fmt_decimals(p.deduction, 2),
-                u.score
-            )
-        }
-        None => format!(
-            "{base}\n得分=基础分−扣分={:.2}−{}={:.2}{floor}",
-            p.base,
-            fmt_decimals(p.deduction, 2),
-            u.score
-        ),
-    }
-}
-
-/// The scoring rules in words, with the configured weights (under 单位排名).
-pub fn score_legend(w: &crate::config::ScoreWeights) -> Vec<String> {
-    let ws =
-        [w.progress, w.completion, w.reporting, w.quality].map(|x| fmt_decimals(x.max(0.0), 2));
-    let total = fmt_decimals(
-        [w.progress, w.completion, w.reporting, w.quality]
-            .iter()
-            .map(|x| x.max(0.0))
-            .sum(),
-        2,
-    );
-    let mut v = vec![
-        format!(
-            "得分 = 基础分 − 亮牌扣分（不低于0）；基础分 = (进度得分×{} + 按期完成得分×{} + 按时报送得分×{} + 报送质量得分×{}) ÷ {}。各分项满分100，表中按两位小数显示，计算用未舍入的值，末位可能差0.01。",
-            ws[0], ws[1], ws[2], ws[3], total
-        ),
-        "进度得分：各牵头事项按星级加权（3星权3、4星权4、5星权5）的平均：已完成计100；已报送计 实际进度÷序时进度×100（最高100，序时进度为0计100）；应报未报计0。".to_string(),
-        "按期完成得分：完成时限已过的事项中已完成的比例×100（无此类事项计100）。按时报送得分：按时报送100、逾期报送60、未报送0，乘以已报事项占应报事项的比例。报送质量得分：100 − 错误数×10 − 提醒数×2（不低于0；应报未报计0）。".to_string(),
-        format!(
-            "亮牌扣分（每项）：红牌{}分、橙牌{}分、黄牌{}分、蓝牌{}分；单位自身亮牌（黄橙红牌规则）另扣对应分值。",
-            fmt_decimals(w.deduct_red, 2),
-            fmt_decimals(w.deduct_orange, 2),
-            fmt_decimals(w.deduct_yellow, 2),
-            fmt_decimals(w.deduct_blue, 2)
-        ),
-    ];
-    if w.evaluation_share > 0.0 {
-        v.push(format!(
-            "评价得分：评价表四项评价的加权平均（自评{}、专班评价{}、群众评价{}、领导评价{}）；最终得分 = (1−{k})×(基础分−扣分) + {k}×评价得分。",
-            fmt_decimals(w.eval_self, 2),
-            fmt_decimals(w.eval_team, 2),
-            fmt_decimals(w.eval_public, 2),
-            fmt_decimals(w.eval_leader, 2),
-            k = fmt_decimals(w.evaluation_share.clamp(0.0, 1.0), 2)
-        ));
-    }
-    v.push("排名在同一类别内进行，得分相同者并列（1、2、2、4）；每类前三位标绿，后三位标红并由督查室约谈；排名变化 ↑ 表示上升、↓ 表示下降、— 表示持平或无上期。".to_string());
-    v
-}
-
-fn unit_ranking(r: &RunResult, _f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
-    let fmts = s.fmts;
-    // Wide enough for one line of the formula (see `score_formula`).
-    s.width_bounds(6.0, 64.0);
-    let w = &r.config.score;
-    let headers = rank_headers(w);
-    let cols: Vec<(&str, Kind)> = headers
-        .iter()
-        .zip(RANK_COLS.iter())
-        .map(|(h, c)| (h.as_str(), c.1))
-        .collect();
-    let cols = &cols[..];
-    let last = table(&mut s, 0, cols, &r.scored.units, |s, row, u| {
-        let mark = match (u.top3, u.bottom3) {
-            (true, true) => "前三位；后三位（约谈）",
-            (false, true) => "后三位（约谈）",
-            (true, false) => "前三位",
-            _ => "",
-        };
-        let fill = if u.bottom3 {
-            Fill::Alert
-        } else if u.top3 {
-            Fill::Good
-        } else {
-            Fill::None
-        };
-        put_row(
-            s,
-            row,
-            cols,
-            fill,
-            [
-                Val::Str(&u.category),
-                Val::Int(u.rank as i64),
-                Val::Str(&u.name),
-                Val::Num(u.score),
-                Val::Num(u.parts.progress),
-                Val::Num(u.parts.completion),
-                Val::Num(u.parts.reporting),
-                Val::Num(u.parts.quality),
-                Val::Num(u.parts.base),
-                Val::Num(u.parts.deduction),
-                Val::from(u.parts.evaluation),
-                Val::Str(mark),
-                Val::from(u.prev_rank),
-                Val::Owned(rank_change(u.rank_change)),
-                Val::Str(card_label(u.card)),
-                Val::Int(u.cards.red as i64),
-                Val::Int(u.cards.orange as i64),
-                Val::Int(u.cards.yellow as i64),
-                Val::Int(u.cards.blue as i64),
-                Val::Owned(format!("{}/{}/{}", u.due, u.done, u.behind)),
-                Val::Owned(join(&u.reasons, "；")),
-                Val::Owned(deduction_detail(w, u)),
-                Val::Owned(score_formula(w, u)),
-            ],
-        )?;
-        // The card cell carries the card's own colour.
-        if let Some(c) = u.card {
-            s.put(row, 14, Val::Str(c.label()), Kind::Center, Fill::Card(c))?;
-        }
-        Ok(())
-    })?;
-    // The formula block: merged note rows under the table, one rule a row.
-    let last_col = (RANK_COLS.len() - 1) as u16;
-    let mut row = last + 1;
-    s.label(row + 1, 0, "计分说明", &fmts.section)?;
-    row += 1;
-    for line in score_legend(w) {
-        row += 1;
-        s.ws.merge_range(row, 0, row, last_col, &line, &fmts.note)?;
-        s.ws.set_row_height(row, 30)?;
-    }
-    s.need(21, 24.0);
-    Ok(s.finish())
-}
-
-// ------------------------------------------------------------------ 领导分管
-
-const LEADER_COLS: [(&str, Kind); 14] = [
-    ("牵头领导", Kind::Text),
-    ("分管单位", Kind::Wrap),
-    ("事项数", Kind::Int),
-    ("已完成(项)", Kind::Int),
-    ("完成率(%)", Kind::Num),
-    ("滞后序时(项)", Kind::Int),
-    ("已逾期(项)", Kind::Int),
-    ("红牌(项)", Kind::Int),
-    ("橙牌(项)", Kind::Int),
-    ("黄牌(项)", Kind::Int),
-    ("蓝牌(项)", Kind::Int),
-    ("亮牌合计(项)", Kind::Int),
-    ("标注(蓝红)", Kind::Center),
-    ("标注原因", Kind::Wrap),
-];
-
-fn leaders(r: &RunResult, _f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
-    let fmts = s.fmts;
-    s.width_bounds(6.0, 50.0);
-    let cols = &LEADER_COLS;
-    let last = table(&mut s, 0, cols, &r.scored.leaders, |s, row, l| {
-        let rate = if l.tasks == 0 {
-            0.0
-        } else {
-            round1(l.done as f64 * 100.0 / l.tasks as f64)
-        };
-        put_row(
-            s,
-            row,
-            cols,
-            Fill::None,
-            [
-                Val::Str(&l.name),
-                Val::Owned(join(&l.units, "、")),
-                Val::Int(l.tasks as i64),
-                Val::Int(l.done as i64),
-                Val::Num(rate),
-                Val::Int(l.behind as i64),
-                Val::Int(l.overdue as i64),
-                Val::Int(l.cards.red as i64),
-                Val::Int(l.cards.orange as i64),
-                Val::Int(l.cards.yellow as i64),
-                Val::Int(l.cards.blue as i64),
-                Val::Int(l.cards.total() as i64),
-                Val::Empty,
-                Val::Str(&l.mark_reason),
-            ],
-        )?;
-        let (label, fill) = match l.mark {
-            Some(LeaderMark::Red) => ("红", Fill::Card(Card::Red)),
-            Some(LeaderMark::Blue) => ("蓝", Fill::Card(Card::Blue)),
-            None => ("", Fill::None),
-        };
-        s.put(row, 12, Val::Str(label), Kind::Center, fill)
-    })?;
-    let note = "说明：督事督人、蓝红双色标注——分管事项中有红牌事项或超期未完成事项的，标“红”；分管事项均无亮牌、无滞后序时、无逾期、无应报未报的，标“蓝”。滞后序时：未完成且完成进度低于序时进度的事项。";
-    let last_col = (LEADER_COLS.len() - 1) as u16;
-    s.ws.merge_range(last + 2, 0, last + 2, last_col, note, &fmts.note)?;
-    s.ws.set_row_height(last + 2, 30)?;
-    Ok(s.finish())
-}
+use super::figures::Figures;
 
 // ------------------------------------------------------------------ 报送情况
 
@@ -852,10 +519,12 @@ mod tests {
     use super::*;
     use crate::config::Preset;
     use crate::model::Card;
+    use crate::report::figures::card_label;
     use crate::report::fixture;
     use crate::report::sheets::ledger::{col as ledger_col, COLS as LEDGER_COLS};
     use crate::report::xlsx::tests_support::{assert_printable, assert_same_look, part, sheet_xml};
-    use crate::score::TaskResult;
+    use crate::score::{LeaderMark, TaskResult};
+    use crate::value::fmt_decimals;
     use calamine::{open_workbook, Data, DataType, Range, Reader, Xlsx};
 
     fn written(r: &RunResult) -> (tempfile::TempDir, std::path::PathBuf) {

@@ -2,7 +2,9 @@
 //! [`Figures`](crate::report::figures::Figures).
 
 pub mod alerts;
+pub mod leaders;
 pub mod ledger;
 pub mod overview;
 mod overview_charts;
+pub mod ranking;
 pub mod table;
