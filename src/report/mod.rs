@@ -1,14 +1,18 @@
 //! Stage 5 — report: the consolidated workbook, per-unit notices, forms
 //! (交办 and next period's pre-filled), the blank ledger of `duban init`.
-//! Every workbook is written to a temporary name and renamed into place.
-//! Long sheets and the per-unit sheets are streamed ([`xlsx::build_sheet`]):
-//! rows go to a temporary file as they are written, and the workbook is saved
-//! without a thread per worksheet.
+//!
+//! Every number an output shows is computed once, in [`figures`] (pure, no
+//! workbook types): the workbook's sheets ([`sheets`], one file each, listed
+//! in [`sheets::SHEETS`]) and the notices format those figures; so will the
+//! Word documents. Every workbook is written to a temporary name and renamed
+//! into place. Long sheets and the per-unit sheets are streamed
+//! ([`xlsx::build_sheet`]): rows go to a temporary file as they are written,
+//! and the workbook is saved without a thread per worksheet.
 //!
 //! Output layout under the output folder ([`write_all`]):
 //!
 //! ```text
-//! 汇总_<period>.xlsx      summary::write_summary   nine sheets, charts, printable
+//! 汇总_<period>.xlsx      sheets::write_summary    nine sheets, charts, printable
 //! 反馈/<unit>.xlsx        notices::write_notices   units with something to hear
 //! 下期表单/<unit>.xlsx    forms::write_next_forms  next period, pre-filled
 //! ```
@@ -28,7 +32,6 @@ pub(crate) mod fixture;
 pub mod forms;
 pub mod notices;
 pub mod sheets;
-pub mod summary;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -54,7 +57,7 @@ pub struct Written {
 /// Write every workbook of a run under `out`: the consolidated workbook, the
 /// per-unit notices and next period's pre-filled forms.
 pub fn write_all(r: &RunResult, out: &Path) -> Result<Written> {
-    let summary = out.join(summary::summary_file_name(r));
+    let summary = out.join(sheets::summary_file_name(r));
     let figures = figures::Figures::of(r);
     // The summary (one big workbook, saved on one thread) is written while
     // the notices and next forms (many small workbooks) keep the other
@@ -63,7 +66,7 @@ pub fn write_all(r: &RunResult, out: &Path) -> Result<Written> {
     let (summary_done, rest) = rayon::join(
         || {
             let _t = crate::timing::phase("summary workbook");
-            summary::write_summary(r, &figures, &summary)
+            sheets::write_summary(r, &figures, &summary)
         },
         || -> Result<_> {
             let t = crate::timing::phase("notices");
@@ -117,8 +120,8 @@ mod dump {
         );
         let r = super::fixture::fixture();
         let figures = super::figures::Figures::of(&r);
-        let path = dir.join(super::summary::summary_file_name(&r));
-        super::summary::write_summary(&r, &figures, &path).unwrap();
+        let path = dir.join(super::sheets::summary_file_name(&r));
+        super::sheets::write_summary(&r, &figures, &path).unwrap();
         super::notices::write_notices(&r, &figures, &dir.join(super::notices::NOTICES_DIR))
             .unwrap();
         super::forms::write_ledger_template(&dir.join("台账模板.xlsx")).unwrap();
