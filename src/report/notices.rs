@@ -10,15 +10,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
-use super::figures::{cn_date, original_text, round1, Figures, UnitNotice};
+use super::figures::{card_label, cn_date, original_text, round1, Figures, UnitNotice};
 pub use super::xlsx::safe_file_name;
 use super::xlsx::{
     build_sheet, save_atomic_level, set_properties, Fill, Formats, Kind, Sheet, UniqueNames, Val,
     SMALL_ZIP_LEVEL,
 };
-use crate::model::Card;
 use crate::pipeline::RunResult;
 
 /// Sub-folder of the output folder holding the notices.
@@ -91,281 +90,274 @@ fn notice_body(
     n: &UnitNotice,
     deadline: NaiveDate,
 ) -> Result<(), XlsxError> {
-    let fmts = s.fmts;
     s.width_bounds(6.0, 44.0);
+    head(s, r, n, deadline)?;
+    let mut b = Body { s, row: 3 };
+    cards(&mut b, n)?;
+    rejected(&mut b, n)?;
+    missing(&mut b, r, n)?;
+    other(&mut b, n)?;
+    b.row += 3;
+    let fmts = b.s.fmts;
+    let signed = format!("督查室　{}", cn_date(r.as_of));
+    b.s.merge(b.row, 4, NCOLS - 1, &signed, &fmts.subtitle)?;
+    s.need(2, 30.0);
+    s.ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+/// Title, the instruction the unit acts on, and the counts in one line.
+fn head(
+    s: &mut Sheet,
+    r: &RunResult,
+    n: &UnitNotice,
+    deadline: NaiveDate,
+) -> Result<(), XlsxError> {
+    let fmts = s.fmts;
     let last = NCOLS - 1;
     s.merge(0, 0, last, &notice_title(n.unit, r), &fmts.title)?;
     s.row_height(0, 30.0)?;
     // Resubmission only when something was rejected or missing; a unit with
     // cards alone is asked for its remedy, not for a new form.
-    let intro = if n.rejected.is_empty() && n.missing.is_empty() {
-        format!(
-            "{}：\n经核查，你单位{}重点工作推进情况存在以下问题，请对照整改要求逐项整改，于 {} 前将整改情况报送督查室。",
-            n.unit,
-            r.period.label(),
-            cn_date(deadline)
-        )
+    let by = cn_date(deadline);
+    let (asked, due) = if n.resubmit() {
+        let asked = format!("请对照逐项整改，于 {by} 前将修改后的反馈表重新报送督查室。");
+        (asked, "重新报送截止日期")
     } else {
-        format!(
-            "{}：\n经核查，你单位{}重点工作推进情况存在以下问题，请对照逐项整改，于 {} 前将修改后的反馈表重新报送督查室。",
-            n.unit,
-            r.period.label(),
-            cn_date(deadline)
-        )
+        let asked = format!("请对照整改要求逐项整改，于 {by} 前将整改情况报送督查室。");
+        (asked, "整改情况报送截止日期")
     };
+    let intro = format!(
+        "{}：\n经核查，你单位{}重点工作推进情况存在以下问题，{asked}",
+        n.unit,
+        r.period.label(),
+    );
     // Black 11-point text: this paragraph is the instruction the unit acts on.
-    let intro_fmt = rust_xlsxwriter::Format::new()
+    let intro_fmt = Format::new()
         .set_font_name("宋体")
         .set_font_size(11)
         .set_text_wrap()
-        .set_align(rust_xlsxwriter::FormatAlign::Top);
+        .set_align(FormatAlign::Top);
     s.merge(1, 0, last, &intro, &intro_fmt)?;
     s.row_height(1, 36.0)?;
     let summary = format!(
-        "{}：{}　　亮牌事项 {} 项　退回 {} 行　未报送事项 {} 项　其他提醒 {} 条",
-        if n.rejected.is_empty() && n.missing.is_empty() {
-            "整改情况报送截止日期"
-        } else {
-            "重新报送截止日期"
-        },
-        cn_date(deadline),
+        "{due}：{by}　　亮牌事项 {} 项　退回 {} 行　未报送事项 {} 项　其他提醒 {} 条",
         n.cards.len(),
         n.rejected.len(),
         n.missing.len(),
         n.other.len()
     );
-    s.merge(2, 0, last, &summary, &fmts.subtitle)?;
+    s.merge(2, 0, last, &summary, &fmts.subtitle)
+}
 
-    let mut row = 3u32;
-    let section = |s: &mut Sheet, row: &mut u32, title: &str| -> Result<(), XlsxError> {
-        *row += 2;
-        s.label(*row, 0, title, &fmts.section)
-    };
-    let none = |s: &mut Sheet, row: &mut u32| -> Result<(), XlsxError> {
-        *row += 1;
-        s.label(*row, 0, "（无）", &fmts.subtitle)
-    };
+/// The sections of a notice, written one below the other.
+struct Body<'s, 'f> {
+    s: &'s mut Sheet<'f>,
+    row: u32,
+}
 
-    // 一、亮牌情况
-    section(s, &mut row, "一、亮牌情况")?;
+impl Body<'_, '_> {
+    /// A section heading, one row left empty above it.
+    fn section(&mut self, title: &str) -> Result<(), XlsxError> {
+        self.row += 2;
+        let fmts = self.s.fmts;
+        self.s.label(self.row, 0, title, &fmts.section)
+    }
+
+    /// A line of text.
+    fn text(&mut self, text: &str) -> Result<(), XlsxError> {
+        self.row += 1;
+        let fmts = self.s.fmts;
+        self.s.label(self.row, 0, text, &fmts.subtitle)
+    }
+
+    /// The header row of a section's table.
+    fn header(&mut self, headers: &[&str; NCOLS as usize]) -> Result<(), XlsxError> {
+        self.row += 1;
+        self.s.header(self.row, headers)
+    }
+
+    /// A row of the table: the cells in column order, with their kinds and fills.
+    fn cells<'v>(
+        &mut self,
+        cells: [(Val<'v>, Kind, Fill); NCOLS as usize],
+    ) -> Result<(), XlsxError> {
+        self.row += 1;
+        for (c, (v, kind, fill)) in cells.into_iter().enumerate() {
+            self.s.put(self.row, c as u16, v, kind, fill)?;
+        }
+        Ok(())
+    }
+}
+
+/// 一、亮牌情况: the unit's own card, then its carded tasks.
+fn cards(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
+    b.section("一、亮牌情况")?;
     if n.cards.is_empty() && n.unit_card.is_none() {
-        none(s, &mut row)?;
-    } else {
-        row += 1;
-        s.header(
-            row,
-            &[
-                "序号",
-                "编号",
-                "事项名称",
-                "亮牌",
-                "完成进度(%)",
-                "序时进度(%)",
-                "亮牌原因",
-                "整改要求",
-            ],
-        )?;
-        let mut i = 0;
-        if let Some((c, reasons)) = n.unit_card {
-            row += 1;
-            i += 1;
-            let fill = Fill::Card(c);
-            s.put(row, 0, Val::Int(i), Kind::Int, fill)?;
-            s.put(row, 1, Val::Str("—"), Kind::Center, fill)?;
-            s.put(row, 2, Val::Str("单位整体"), Kind::Wrap, fill)?;
-            s.put(row, 3, Val::Str(c.label()), Kind::Center, fill)?;
-            s.put(row, 4, Val::Empty, Kind::Num, fill)?;
-            s.put(row, 5, Val::Empty, Kind::Num, fill)?;
-            s.put(row, 6, Val::Owned(reasons.join("；")), Kind::Wrap, fill)?;
-            s.put(
-                row,
-                7,
+        return b.text("（无）");
+    }
+    b.header(&[
+        "序号",
+        "编号",
+        "事项名称",
+        "亮牌",
+        "完成进度(%)",
+        "序时进度(%)",
+        "亮牌原因",
+        "整改要求",
+    ])?;
+    let mut i = 0;
+    if let Some((c, reasons)) = n.unit_card {
+        i += 1;
+        let f = Fill::Card(c);
+        b.cells([
+            (Val::Int(i), Kind::Int, f),
+            (Val::Str("—"), Kind::Center, f),
+            (Val::Str("单位整体"), Kind::Wrap, f),
+            (Val::Str(c.label()), Kind::Center, f),
+            (Val::Empty, Kind::Num, f),
+            (Val::Empty, Kind::Num, f),
+            (Val::Owned(reasons.join("；")), Kind::Wrap, f),
+            (
                 Val::Str("按时、规范报送反馈表，提高材料质量"),
                 Kind::Wrap,
-                fill,
-            )?;
-        }
-        for t in &n.cards {
-            row += 1;
-            i += 1;
-            let fill = Fill::of(t.card);
-            s.put(row, 0, Val::Int(i), Kind::Int, fill)?;
-            s.put(row, 1, Val::Str(&t.id), Kind::Center, fill)?;
-            s.put(row, 2, Val::Str(&t.title), Kind::Wrap, fill)?;
-            s.put(
-                row,
-                3,
-                Val::Str(t.card.map(Card::label).unwrap_or("")),
-                Kind::Center,
-                fill,
-            )?;
-            s.put(row, 4, t.actual, Kind::Num, fill)?;
-            s.put(row, 5, Val::Num(round1(t.planned)), Kind::Num, fill)?;
-            s.put(row, 6, Val::Owned(t.reasons.join("；")), Kind::Wrap, fill)?;
-            let todo = if t.overdue {
-                "已超过完成时限，请说明原因、填写延期说明并明确完成时间"
-            } else {
-                "请分析滞后原因，加大推进力度，确保按序时进度完成"
-            };
-            s.put(row, 7, Val::Str(todo), Kind::Wrap, fill)?;
-        }
-    }
-
-    // 二、退回重新办理
-    section(
-        s,
-        &mut row,
-        "二、退回重新办理（以下各行未被采用，请修改后重新报送）",
-    )?;
-    if n.rejected.is_empty() {
-        none(s, &mut row)?;
-    } else {
-        row += 1;
-        s.header(
-            row,
-            &[
-                "序号",
-                "文件",
-                "工作表",
-                "行号",
-                "编号",
-                "退回原因（请按此修改）",
-                "原填报内容",
-                "备注",
-            ],
-        )?;
-        for (i, x) in n.rejected.iter().enumerate() {
-            row += 1;
-            let f = Fill::None;
-            s.put(row, 0, Val::Int(i as i64 + 1), Kind::Int, f)?;
-            s.put(row, 1, Val::Str(&x.file), Kind::Wrap, f)?;
-            s.put(row, 2, Val::Str(&x.sheet), Kind::Text, f)?;
-            s.put(row, 3, Val::Int(x.row as i64), Kind::Int, f)?;
-            s.put(row, 4, Val::from(x.task.as_ref()), Kind::Center, f)?;
-            s.put(
-                row,
-                5,
-                Val::Owned(x.reasons.join("；")),
-                Kind::Wrap,
-                Fill::Alert,
-            )?;
-            s.put(
-                row,
-                6,
-                Val::Owned(original_text(&x.original)),
-                Kind::Wrap,
                 f,
-            )?;
-            s.put(row, 7, Val::Empty, Kind::Text, f)?;
-        }
+            ),
+        ])?;
     }
+    for t in &n.cards {
+        i += 1;
+        let f = Fill::of(t.card);
+        let todo = if t.overdue {
+            "已超过完成时限，请说明原因、填写延期说明并明确完成时间"
+        } else {
+            "请分析滞后原因，加大推进力度，确保按序时进度完成"
+        };
+        b.cells([
+            (Val::Int(i), Kind::Int, f),
+            (Val::Str(&t.id), Kind::Center, f),
+            (Val::Str(&t.title), Kind::Wrap, f),
+            (Val::Str(card_label(t.card)), Kind::Center, f),
+            (Val::from(t.actual), Kind::Num, f),
+            (Val::Num(round1(t.planned)), Kind::Num, f),
+            (Val::Owned(t.reasons.join("；")), Kind::Wrap, f),
+            (Val::Str(todo), Kind::Wrap, f),
+        ])?;
+    }
+    Ok(())
+}
 
-    // 三、未报送事项
-    section(s, &mut row, "三、未报送事项")?;
+/// 二、退回重新办理: the rows not taken, why, and what they held.
+fn rejected(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
+    b.section("二、退回重新办理（以下各行未被采用，请修改后重新报送）")?;
+    if n.rejected.is_empty() {
+        return b.text("（无）");
+    }
+    b.header(&[
+        "序号",
+        "文件",
+        "工作表",
+        "行号",
+        "编号",
+        "退回原因（请按此修改）",
+        "原填报内容",
+        "备注",
+    ])?;
+    let f = Fill::None;
+    for (i, x) in n.rejected.iter().enumerate() {
+        b.cells([
+            (Val::Int(i as i64 + 1), Kind::Int, f),
+            (Val::Str(&x.file), Kind::Wrap, f),
+            (Val::Str(&x.sheet), Kind::Text, f),
+            (Val::Int(x.row as i64), Kind::Int, f),
+            (Val::from(x.task.as_ref()), Kind::Center, f),
+            (Val::Owned(x.reasons.join("；")), Kind::Wrap, Fill::Alert),
+            (Val::Owned(original_text(&x.original)), Kind::Wrap, f),
+            (Val::Empty, Kind::Text, f),
+        ])?;
+    }
+    Ok(())
+}
+
+/// 三、未报送事项: a missing or late return, and the due tasks left out.
+fn missing(b: &mut Body, r: &RunResult, n: &UnitNotice) -> Result<(), XlsxError> {
+    b.section("三、未报送事项")?;
+    let deadline = cn_date(r.report_deadline);
     if n.not_reported {
-        row += 1;
-        s.label(
-            row,
-            0,
-            &format!(
-                "你单位未在 {} 前报送{}反馈表，请尽快报送。",
-                cn_date(r.report_deadline),
-                r.period.label()
-            ),
-            &fmts.subtitle,
-        )?;
+        let period = r.period.label();
+        b.text(&format!(
+            "你单位未在 {deadline} 前报送{period}反馈表，请尽快报送。"
+        ))?;
     } else if n.late {
-        row += 1;
-        s.label(
-            row,
-            0,
-            &format!(
-                "你单位反馈表晚于报送截止日期（{}），请今后按时报送。",
-                cn_date(r.report_deadline)
-            ),
-            &fmts.subtitle,
-        )?;
+        b.text(&format!(
+            "你单位反馈表晚于报送截止日期（{deadline}），请今后按时报送。"
+        ))?;
     }
     if n.missing.is_empty() {
         if !n.not_reported && !n.late {
-            none(s, &mut row)?;
+            b.text("（无）")?;
         }
-    } else {
-        row += 1;
-        s.header(
-            row,
-            &[
-                "序号",
-                "编号",
-                "事项名称",
-                "星级",
-                "完成时限",
-                "牵头领导",
-                "说明",
-                "",
-            ],
-        )?;
-        for (i, t) in n.missing.iter().enumerate() {
-            row += 1;
-            let f = Fill::None;
-            s.put(row, 0, Val::Int(i as i64 + 1), Kind::Int, f)?;
-            s.put(row, 1, Val::Str(&t.id), Kind::Center, f)?;
-            s.put(row, 2, Val::Str(&t.title), Kind::Wrap, f)?;
-            s.put(row, 3, Val::Int(t.stars as i64), Kind::Int, f)?;
-            s.put(row, 4, t.deadline, Kind::Date, f)?;
-            s.put(row, 5, Val::Str(&t.leader), Kind::Text, f)?;
-            s.put(row, 6, Val::Str("本期应报未报，请补报"), Kind::Wrap, f)?;
-            s.put(row, 7, Val::Empty, Kind::Text, f)?;
-        }
+        return Ok(());
     }
+    b.header(&[
+        "序号",
+        "编号",
+        "事项名称",
+        "星级",
+        "完成时限",
+        "牵头领导",
+        "说明",
+        "",
+    ])?;
+    let f = Fill::None;
+    for (i, t) in n.missing.iter().enumerate() {
+        b.cells([
+            (Val::Int(i as i64 + 1), Kind::Int, f),
+            (Val::Str(&t.id), Kind::Center, f),
+            (Val::Str(&t.title), Kind::Wrap, f),
+            (Val::Int(t.stars as i64), Kind::Int, f),
+            (t.deadline.into(), Kind::Date, f),
+            (Val::Str(&t.leader), Kind::Text, f),
+            (Val::Str("本期应报未报，请补报"), Kind::Wrap, f),
+            (Val::Empty, Kind::Text, f),
+        ])?;
+    }
+    Ok(())
+}
 
-    // 四、其他提醒
-    section(s, &mut row, "四、其他提醒（不影响采用，请核实改进）")?;
+/// 四、其他提醒: warnings that did not stop a row.
+fn other(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
+    b.section("四、其他提醒（不影响采用，请核实改进）")?;
     if n.other.is_empty() {
-        none(s, &mut row)?;
-    } else {
-        row += 1;
-        s.header(
-            row,
-            &[
-                "序号",
-                "文件",
-                "工作表",
-                "单元格",
-                "编号",
-                "说明",
-                "原值",
-                "级别",
-            ],
-        )?;
-        for (i, x) in n.other.iter().enumerate() {
-            row += 1;
-            let f = if x.is_error() {
-                Fill::Alert
-            } else {
-                Fill::None
-            };
-            s.put(row, 0, Val::Int(i as i64 + 1), Kind::Int, f)?;
-            s.put(row, 1, Val::from(x.file.as_ref()), Kind::Wrap, f)?;
-            s.put(row, 2, Val::from(x.sheet.as_ref()), Kind::Text, f)?;
-            s.put(row, 3, Val::from(x.cell.as_ref()), Kind::Center, f)?;
-            s.put(row, 4, Val::from(x.task.as_ref()), Kind::Center, f)?;
-            s.put(row, 5, Val::Str(&x.message), Kind::Wrap, f)?;
-            s.put(row, 6, Val::from(x.value.as_ref()), Kind::Wrap, f)?;
-            s.put(row, 7, Val::Str(x.severity.label()), Kind::Center, f)?;
-        }
+        return b.text("（无）");
     }
-
-    row += 3;
-    s.merge(
-        row,
-        4,
-        last,
-        &format!("督查室　{}", cn_date(r.as_of)),
-        &fmts.subtitle,
-    )?;
-    s.need(2, 30.0);
-    s.ws.set_repeat_rows(0, 0)?;
+    b.header(&[
+        "序号",
+        "文件",
+        "工作表",
+        "单元格",
+        "编号",
+        "说明",
+        "原值",
+        "级别",
+    ])?;
+    for (i, x) in n.other.iter().enumerate() {
+        let f = if x.is_error() {
+            Fill::Alert
+        } else {
+            Fill::None
+        };
+        b.cells([
+            (Val::Int(i as i64 + 1), Kind::Int, f),
+            (Val::from(x.file.as_ref()), Kind::Wrap, f),
+            (Val::from(x.sheet.as_ref()), Kind::Text, f),
+            (Val::from(x.cell.as_ref()), Kind::Center, f),
+            (Val::from(x.task.as_ref()), Kind::Center, f),
+            (Val::Str(&x.message), Kind::Wrap, f),
+            (Val::from(x.value.as_ref()), Kind::Wrap, f),
+            (Val::Str(x.severity.label()), Kind::Center, f),
+        ])?;
+    }
     Ok(())
 }
 

@@ -497,7 +497,15 @@ fn printed_headers_follow_the_sheet_list() {
         assert!(names.insert(def.name), "{} twice", def.name);
         let header = part(&buf, &format!("xl/worksheets/sheet{}.xml", i + 1));
         let header = header.split("<oddHeader>").nth(1).unwrap();
-        assert!(header.starts_with("&amp;L重点工作督办汇总（2023年3月）"), "{header}");
-        assert_eq!(header.contains("行底色＝亮牌颜色"), def.card_rows, "{}", def.name);
+        assert!(
+            header.starts_with("&amp;L重点工作督办汇总（2023年3月）"),
+            "{header}"
+        );
+        assert_eq!(
+            header.contains("行底色＝亮牌颜色"),
+            def.card_rows,
+            "{}",
+            def.name
+        );
     }
 }
