@@ -13,7 +13,6 @@ use rayon::prelude::*;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
 use super::figures::{card_label, cn_date, original_text, round1, Figures, UnitNotice};
-pub use super::xlsx::safe_file_name;
 use super::xlsx::{
     build_sheet, save_atomic_level, set_properties, Fill, Formats, Kind, Sheet, UniqueNames, Val,
     SMALL_ZIP_LEVEL,
@@ -368,32 +367,6 @@ mod tests {
     use crate::report::xlsx::tests_support::{assert_printable, sheet_xml};
     use calamine::{open_workbook_auto, Reader};
     use std::collections::BTreeSet;
-
-    #[test]
-    fn safe_names() {
-        assert_eq!(safe_file_name("区发改局"), "区发改局");
-        assert_eq!(
-            safe_file_name("a/b\\c:d*e?f\"g<h>i|j"),
-            "a_b_c_d_e_f_g_h_i_j"
-        );
-        assert_eq!(safe_file_name("../../etc/passwd"), "___etc_passwd");
-        assert_eq!(safe_file_name("a..b"), "a_b");
-        assert_eq!(safe_file_name(".hidden"), "hidden");
-        assert_eq!(safe_file_name("名称. "), "名称");
-        assert_eq!(safe_file_name("CON"), "_CON");
-        assert_eq!(safe_file_name("con.txt"), "_con.txt");
-        assert_eq!(safe_file_name("Lpt1"), "_Lpt1");
-        assert_eq!(safe_file_name("COM0"), "COM0");
-        assert_eq!(safe_file_name("CONSOLE"), "CONSOLE");
-        assert_eq!(safe_file_name(""), "未命名单位");
-        assert_eq!(safe_file_name("..."), "未命名单位");
-        assert_eq!(safe_file_name("a\u{0}b\nc"), "a_b_c");
-        assert_eq!(safe_file_name(&"局".repeat(300)).chars().count(), 80);
-        assert!(safe_file_name(&"𠀀".repeat(300)).len() <= 240);
-        assert_eq!(safe_file_name("COM¹"), "_COM¹");
-        assert_eq!(safe_file_name("conout$.x"), "_conout$.x");
-        assert_eq!(safe_file_name("　区财政局　"), "区财政局");
-    }
 
     #[test]
     fn resubmission_is_three_working_days_after_deadline() {
