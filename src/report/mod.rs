@@ -58,7 +58,9 @@ pub struct Written {
 /// per-unit notices and next period's pre-filled forms.
 pub fn write_all(r: &RunResult, out: &Path) -> Result<Written> {
     let summary = out.join(sheets::summary_file_name(r));
+    let t = crate::timing::phase("figures");
     let figures = figures::Figures::of(r);
+    drop(t);
     // The summary (one big workbook, saved on one thread) is written while
     // the notices and next forms (many small workbooks) keep the other
     // workers busy. Each file's bytes do not depend on the scheduling; an
