@@ -68,11 +68,23 @@ impl CellValue {
 
 /// `60` not `60.0`; up to 6 decimals otherwise, trailing zeros dropped.
 pub fn fmt_number(n: f64) -> String {
-    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+    fmt_decimals(n, 6)
+}
+
+/// The number formatter every text of duban uses: `n` rounded to at most
+/// `max_decimals` decimals, trailing zeros and a trailing point dropped, and
+/// never `-0` (35 → `35`, 12.5 → `12.5`, 10.014 with 2 → `10.01`).
+pub fn fmt_decimals(n: f64, max_decimals: usize) -> String {
+    let s = format!("{n:.max_decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
     } else {
-        let s = format!("{:.6}", n);
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        &s
+    };
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
     }
 }
 

@@ -1,14 +1,18 @@
 //! Stage 5 — report: the consolidated workbook, per-unit notices, forms
 //! (交办 and next period's pre-filled), the blank ledger of `duban init`.
-//! Every workbook is written to a temporary name and renamed into place.
-//! Long sheets and the per-unit sheets are streamed ([`xlsx::build_sheet`]):
-//! rows go to a temporary file as they are written, and the workbook is saved
-//! without a thread per worksheet.
+//!
+//! Every number an output shows is computed once, in [`figures`] (pure, no
+//! workbook types): the workbook's sheets ([`sheets`], one file each, listed
+//! in [`sheets::SHEETS`]) and the notices format those figures; so will the
+//! Word documents. Every workbook is written to a temporary name and renamed
+//! into place. Long sheets and the per-unit sheets are streamed
+//! ([`xlsx::build_sheet`]): rows go to a temporary file as they are written,
+//! and the workbook is saved without a thread per worksheet.
 //!
 //! Output layout under the output folder ([`write_all`]):
 //!
 //! ```text
-//! 汇总_<period>.xlsx      summary::write_summary   nine sheets, charts, printable
+//! 汇总_<period>.xlsx      sheets::write_summary    nine sheets, charts, printable
 //! 反馈/<unit>.xlsx        notices::write_notices   units with something to hear
 //! 下期表单/<unit>.xlsx    forms::write_next_forms  next period, pre-filled
 //! ```
@@ -22,11 +26,12 @@
 //! footer; the document creation time is the as-of date, so the same inputs
 //! give byte-identical files. No formulas: every figure is a value.
 
+pub mod figures;
 #[cfg(test)]
 pub(crate) mod fixture;
 pub mod forms;
 pub mod notices;
-pub mod summary;
+pub mod sheets;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -52,7 +57,10 @@ pub struct Written {
 /// Write every workbook of a run under `out`: the consolidated workbook, the
 /// per-unit notices and next period's pre-filled forms.
 pub fn write_all(r: &RunResult, out: &Path) -> Result<Written> {
-    let summary = out.join(summary::summary_file_name(r));
+    let summary = out.join(sheets::summary_file_name(r));
+    let t = crate::timing::phase("figures");
+    let figures = figures::Figures::of(r);
+    drop(t);
     // The summary (one big workbook, saved on one thread) is written while
     // the notices and next forms (many small workbooks) keep the other
     // workers busy. Each file's bytes do not depend on the scheduling; an
@@ -60,11 +68,11 @@ pub fn write_all(r: &RunResult, out: &Path) -> Result<Written> {
     let (summary_done, rest) = rayon::join(
         || {
             let _t = crate::timing::phase("summary workbook");
-            summary::write_summary(r, &summary)
+            sheets::write_summary(r, &figures, &summary)
         },
         || -> Result<_> {
             let t = crate::timing::phase("notices");
-            let notices = notices::write_notices(r, &out.join(notices::NOTICES_DIR))?;
+            let notices = notices::write_notices(r, &figures, &out.join(notices::NOTICES_DIR))?;
             drop(t);
             let _t = crate::timing::phase("next forms");
             let next_forms = forms::write_next_forms(r, &out.join(NEXT_FORMS_DIR))?;
@@ -91,11 +99,19 @@ mod dump {
         let w = super::write_all(&r, dir.path()).unwrap();
         assert_eq!(w.summary, dir.path().join("汇总_2023-03.xlsx"));
         assert!(w.summary.exists());
-        assert_eq!(w.notices.len(), 5);
-        assert_eq!(w.next_forms.len(), 5);
+        let figures = super::figures::Figures::of(&r);
+        let notices = &figures.notices;
+        assert_eq!(w.notices.len(), notices.len());
+        let next = r.period.next();
+        let due_next =
+            |u: &crate::model::Unit| r.ledger.tasks_of(&u.name).any(|t| next.is_due(t.stars));
+        let with_forms: Vec<_> = r.ledger.units.iter().filter(|u| due_next(u)).collect();
+        assert_eq!(w.next_forms.len(), with_forms.len());
         assert!(w.notices.iter().chain(&w.next_forms).all(|p| p.exists()));
-        assert!(dir.path().join("下期表单/城关镇.xlsx").exists());
-        assert!(dir.path().join("反馈/城关镇.xlsx").exists());
+        let unit = &with_forms[0].name;
+        assert!(dir.path().join(format!("下期表单/{unit}.xlsx")).exists());
+        let unit = notices[0].unit;
+        assert!(dir.path().join(format!("反馈/{unit}.xlsx")).exists());
     }
 
     #[test]
@@ -105,11 +121,13 @@ mod dump {
             std::env::var("DUBAN_DUMP").unwrap_or("/tmp/duban-dump".into()),
         );
         let r = super::fixture::fixture();
-        super::summary::write_summary(&r, &dir.join(super::summary::summary_file_name(&r)))
+        let figures = super::figures::Figures::of(&r);
+        let path = dir.join(super::sheets::summary_file_name(&r));
+        super::sheets::write_summary(&r, &figures, &path).unwrap();
+        super::notices::write_notices(&r, &figures, &dir.join(super::notices::NOTICES_DIR))
             .unwrap();
-        super::notices::write_notices(&r, &dir.join(super::notices::NOTICES_DIR)).unwrap();
         super::forms::write_ledger_template(&dir.join("台账模板.xlsx")).unwrap();
-        let u = r.ledger.unit("区发改局").unwrap();
+        let u = &r.ledger.units[0];
         let tasks: Vec<_> = r.ledger.tasks_of(&u.name).collect();
         let spec = super::forms::FormSpec {
             unit: u,
@@ -123,6 +141,7 @@ mod dump {
             report_deadline: r.report_deadline,
             generated: r.as_of.to_string(),
         };
-        super::forms::write_form(&spec, &dir.join("下期表单/区发改局.xlsx")).unwrap();
+        let path = dir.join("下期表单").join(format!("{}.xlsx", u.name));
+        super::forms::write_form(&spec, &path).unwrap();
     }
 }

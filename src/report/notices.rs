@@ -2,172 +2,41 @@
 //!
 //! A unit gets a notice when it has something to hear: a card on it or on one
 //! of its tasks, rejected rows, due tasks it did not report, a late or missing
-//! return, or warnings on its forms. Resubmission is due
-//! [`RESUBMIT_WORKING_DAYS`] working days after the later of the reporting
-//! deadline and the as-of date (holidays and 调休 days from the config).
+//! return, or warnings on its forms ([`super::figures::UnitNotice`]). It
+//! must answer by [`Figures::answer_by`].
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
-pub use super::xlsx::safe_file_name;
+use super::figures::{card_label, cn_date, original_text, round1, Figures, UnitNotice};
 use super::xlsx::{
     build_sheet, save_atomic_level, set_properties, Fill, Formats, Kind, Sheet, UniqueNames, Val,
     SMALL_ZIP_LEVEL,
 };
-use crate::calendar::Calendar;
-use crate::merge::RejectedRow;
-use crate::model::{Card, Issue, IssueCode, Severity};
 use crate::pipeline::RunResult;
-use crate::score::{TaskResult, UnitResult};
-
-/// Working days a unit has to resubmit after the notice.
-pub const RESUBMIT_WORKING_DAYS: u32 = 3;
 
 /// Sub-folder of the output folder holding the notices.
 pub const NOTICES_DIR: &str = "反馈";
 
-/// Resubmission deadline: 3 working days after max(reporting deadline, as-of).
-pub fn resubmit_deadline(r: &RunResult) -> NaiveDate {
-    let cal = Calendar::new(
-        &r.config.holidays,
-        &r.config.workdays,
-        r.config.default_working_days,
-    );
-    cal.add_working_days(r.report_deadline.max(r.as_of), RESUBMIT_WORKING_DAYS)
-}
-
-/// Everything one unit's notice says.
-#[derive(Debug, Clone, Default)]
-pub struct UnitNotice<'a> {
-    pub unit: &'a str,
-    /// The unit's own card and reasons (late/missing reports, form errors …).
-    pub unit_card: Option<(Card, &'a [String])>,
-    /// Carded tasks, most severe first.
-    pub cards: Vec<&'a TaskResult>,
-    pub rejected: Vec<&'a RejectedRow>,
-    /// Due tasks with no accepted report.
-    pub missing: Vec<&'a TaskResult>,
-    /// The unit sent no valid form although tasks were due.
-    pub not_reported: bool,
-    pub late: bool,
-    /// Warnings and file-level errors worth fixing.
-    pub other: Vec<&'a Issue>,
-}
-
-impl UnitNotice<'_> {
-    pub fn is_empty(&self) -> bool {
-        self.unit_card.is_none()
-            && self.cards.is_empty()
-            && self.rejected.is_empty()
-            && self.missing.is_empty()
-            && !self.not_reported
-            && !self.late
-            && self.other.is_empty()
-    }
-}
-
-/// Issues covered elsewhere in the notice (or not the unit's business).
-fn worth_telling(i: &Issue) -> bool {
-    !matches!(
-        i.code,
-        IssueCode::FileSuperseded
-            | IssueCode::FileIgnored
-            | IssueCode::TaskNotReported
-            | IssueCode::UnitNotReported
-    ) && (i.severity == Severity::Warning || i.cell.is_none())
-}
-
-/// Collect the notice of every unit, in ledger order (units without anything to hear left out).
-pub fn collect_notices(r: &RunResult) -> Vec<UnitNotice<'_>> {
-    let mut tasks_of: BTreeMap<&str, Vec<&TaskResult>> = BTreeMap::new();
-    for t in &r.scored.tasks {
-        tasks_of.entry(t.unit.as_str()).or_default().push(t);
-    }
-    let by_id: BTreeMap<&str, &TaskResult> =
-        r.scored.tasks.iter().map(|t| (t.id.as_str(), t)).collect();
-    // Indexes by unit, so that the loop below is not units × rows.
-    let mut unit_results: BTreeMap<&str, &UnitResult> = BTreeMap::new();
-    for x in &r.scored.units {
-        unit_results.entry(x.name.as_str()).or_insert(x);
-    }
-    let mut rejected_of: BTreeMap<&str, Vec<&RejectedRow>> = BTreeMap::new();
-    for x in &r.merged.rejected {
-        if let Some(u) = x.unit.as_deref() {
-            rejected_of.entry(u).or_default().push(x);
-        }
-    }
-    let mut issues_of: BTreeMap<&str, Vec<&Issue>> = BTreeMap::new();
-    for i in r.merged.issues.iter().filter(|i| worth_telling(i)) {
-        if let Some(u) = i.unit.as_deref() {
-            issues_of.entry(u).or_default().push(i);
-        }
-    }
-    let mut out = Vec::new();
-    for u in &r.ledger.units {
-        let name = u.name.as_str();
-        let mine = tasks_of.get(name).map(Vec::as_slice).unwrap_or(&[]);
-        let mut cards: Vec<&TaskResult> =
-            mine.iter().copied().filter(|t| t.card.is_some()).collect();
-        cards.sort_by(|a, b| {
-            let sev = |t: &TaskResult| t.card.map(Card::severity).unwrap_or(0);
-            sev(b).cmp(&sev(a)).then_with(|| a.id.cmp(&b.id))
-        });
-        let ur = unit_results.get(name).copied();
-        // The unit's own card: shown when it has reasons of its own.
-        let unit_card = ur.and_then(|x| match x.card {
-            Some(c) if !x.reasons.is_empty() => Some((c, x.reasons.as_slice())),
-            _ => None,
-        });
-        let sub = r.merged.submissions.get(name);
-        let missing: Vec<&TaskResult> = sub
-            .map(|s| {
-                s.missing
-                    .iter()
-                    .filter_map(|id| by_id.get(id.as_str()).copied())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let not_reported = sub.is_some_and(|s| !s.reported && !s.due.is_empty());
-        let late = sub.is_some_and(|s| s.late);
-        let rejected = rejected_of.remove(name).unwrap_or_default();
-        let other = issues_of.remove(name).unwrap_or_default();
-        let n = UnitNotice {
-            unit: name,
-            unit_card,
-            cards,
-            rejected,
-            missing,
-            not_reported,
-            late,
-            other,
-        };
-        if !n.is_empty() {
-            out.push(n);
-        }
-    }
-    out
-}
-
-/// Write one notice per unit that has something to hear; returns the files written.
-pub fn write_notices(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
+/// Write one notice per unit that has something to hear ([`Figures::notices`]);
+/// returns the files written.
+pub fn write_notices(r: &RunResult, f: &Figures, dir: &Path) -> Result<Vec<PathBuf>> {
     let fmts = Formats::new();
-    let deadline = resubmit_deadline(r);
     let mut names = UniqueNames::default();
-    let notices = collect_notices(r);
-    let paths: Vec<PathBuf> = notices
+    let paths: Vec<PathBuf> = f
+        .notices
         .iter()
         .map(|n| dir.join(names.xlsx(n.unit)))
         .collect();
-    notices
+    f.notices
         .par_iter()
         .zip(paths.par_iter())
         .try_for_each(|(n, path)| {
-            let mut wb = build_notice(r, n, deadline, &fmts)
+            let mut wb = build_notice(r, n, f.answer_by, &fmts)
                 .with_context(|| format!("生成反馈通知 {} 失败", path.display()))?;
             save_atomic_level(&mut wb, path, SMALL_ZIP_LEVEL)
         })?;
@@ -180,10 +49,6 @@ pub fn notice_title(unit: &str, r: &RunResult) -> String {
 }
 
 const NCOLS: u16 = 8;
-
-fn cn_date(d: NaiveDate) -> String {
-    d.format("%Y年%-m月%-d日").to_string()
-}
 
 /// Name of the notice's sheet.
 pub const NOTICE_SHEET: &str = "反馈通知";
@@ -224,287 +89,274 @@ fn notice_body(
     n: &UnitNotice,
     deadline: NaiveDate,
 ) -> Result<(), XlsxError> {
-    let fmts = s.fmts;
     s.width_bounds(6.0, 44.0);
+    head(s, r, n, deadline)?;
+    let mut b = Body { s, row: 3 };
+    cards(&mut b, n)?;
+    rejected(&mut b, n)?;
+    missing(&mut b, r, n)?;
+    other(&mut b, n)?;
+    b.row += 3;
+    let fmts = b.s.fmts;
+    let signed = format!("督查室　{}", cn_date(r.as_of));
+    b.s.merge(b.row, 4, NCOLS - 1, &signed, &fmts.subtitle)?;
+    s.need(2, 30.0);
+    s.ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+/// Title, the instruction the unit acts on, and the counts in one line.
+fn head(
+    s: &mut Sheet,
+    r: &RunResult,
+    n: &UnitNotice,
+    deadline: NaiveDate,
+) -> Result<(), XlsxError> {
+    let fmts = s.fmts;
     let last = NCOLS - 1;
     s.merge(0, 0, last, &notice_title(n.unit, r), &fmts.title)?;
     s.row_height(0, 30.0)?;
     // Resubmission only when something was rejected or missing; a unit with
     // cards alone is asked for its remedy, not for a new form.
-    let intro = if n.rejected.is_empty() && n.missing.is_empty() {
-        format!(
-            "{}：\n经核查，你单位{}重点工作推进情况存在以下问题，请对照整改要求逐项整改，于 {} 前将整改情况报送督查室。",
-            n.unit,
-            r.period.label(),
-            cn_date(deadline)
-        )
+    let by = cn_date(deadline);
+    let (asked, due) = if n.resubmit() {
+        let asked = format!("请对照逐项整改，于 {by} 前将修改后的反馈表重新报送督查室。");
+        (asked, "重新报送截止日期")
     } else {
-        format!(
-            "{}：\n经核查，你单位{}重点工作推进情况存在以下问题，请对照逐项整改，于 {} 前将修改后的反馈表重新报送督查室。",
-            n.unit,
-            r.period.label(),
-            cn_date(deadline)
-        )
+        let asked = format!("请对照整改要求逐项整改，于 {by} 前将整改情况报送督查室。");
+        (asked, "整改情况报送截止日期")
     };
+    let intro = format!(
+        "{}：\n经核查，你单位{}重点工作推进情况存在以下问题，{asked}",
+        n.unit,
+        r.period.label(),
+    );
     // Black 11-point text: this paragraph is the instruction the unit acts on.
-    let intro_fmt = rust_xlsxwriter::Format::new()
+    let intro_fmt = Format::new()
         .set_font_name("宋体")
         .set_font_size(11)
         .set_text_wrap()
-        .set_align(rust_xlsxwriter::FormatAlign::Top);
+        .set_align(FormatAlign::Top);
     s.merge(1, 0, last, &intro, &intro_fmt)?;
     s.row_height(1, 36.0)?;
     let summary = format!(
-        "{}：{}　　亮牌事项 {} 项　退回 {} 行　未报送事项 {} 项　其他提醒 {} 条",
-        if n.rejected.is_empty() && n.missing.is_empty() {
-            "整改情况报送截止日期"
-        } else {
-            "重新报送截止日期"
-        },
-        cn_date(deadline),
+        "{due}：{by}　　亮牌事项 {} 项　退回 {} 行　未报送事项 {} 项　其他提醒 {} 条",
         n.cards.len(),
         n.rejected.len(),
         n.missing.len(),
         n.other.len()
     );
-    s.merge(2, 0, last, &summary, &fmts.subtitle)?;
+    s.merge(2, 0, last, &summary, &fmts.subtitle)
+}
 
-    let mut row = 3u32;
-    let section = |s: &mut Sheet, row: &mut u32, title: &str| -> Result<(), XlsxError> {
-        *row += 2;
-        s.label(*row, 0, title, &fmts.section)
-    };
-    let none = |s: &mut Sheet, row: &mut u32| -> Result<(), XlsxError> {
-        *row += 1;
-        s.label(*row, 0, "（无）", &fmts.subtitle)
-    };
+/// The sections of a notice, written one below the other.
+struct Body<'s, 'f> {
+    s: &'s mut Sheet<'f>,
+    row: u32,
+}
 
-    // 一、亮牌情况
-    section(s, &mut row, "一、亮牌情况")?;
+impl Body<'_, '_> {
+    /// A section heading, one row left empty above it.
+    fn section(&mut self, title: &str) -> Result<(), XlsxError> {
+        self.row += 2;
+        let fmts = self.s.fmts;
+        self.s.label(self.row, 0, title, &fmts.section)
+    }
+
+    /// A line of text.
+    fn text(&mut self, text: &str) -> Result<(), XlsxError> {
+        self.row += 1;
+        let fmts = self.s.fmts;
+        self.s.label(self.row, 0, text, &fmts.subtitle)
+    }
+
+    /// The header row of a section's table.
+    fn header(&mut self, headers: &[&str; NCOLS as usize]) -> Result<(), XlsxError> {
+        self.row += 1;
+        self.s.header(self.row, headers)
+    }
+
+    /// A row of the table: the cells in column order, with their kinds and fills.
+    fn cells<'v>(
+        &mut self,
+        cells: [(Val<'v>, Kind, Fill); NCOLS as usize],
+    ) -> Result<(), XlsxError> {
+        self.row += 1;
+        for (c, (v, kind, fill)) in cells.into_iter().enumerate() {
+            self.s.put(self.row, c as u16, v, kind, fill)?;
+        }
+        Ok(())
+    }
+}
+
+/// 一、亮牌情况: the unit's own card, then its carded tasks.
+fn cards(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
+    b.section("一、亮牌情况")?;
     if n.cards.is_empty() && n.unit_card.is_none() {
-        none(s, &mut row)?;
-    } else {
-        row += 1;
-        s.header(
-            row,
-            &[
-                "序号",
-                "编号",
-                "事项名称",
-                "亮牌",
-                "完成进度(%)",
-                "序时进度(%)",
-                "亮牌原因",
-                "整改要求",
-            ],
-        )?;
-        let mut i = 0;
-        if let Some((c, reasons)) = n.unit_card {
-            row += 1;
-            i += 1;
-            let fill = Fill::Card(c);
-            s.put(row, 0, Val::Int(i), Kind::Int, fill)?;
-            s.put(row, 1, Val::Str("—"), Kind::Center, fill)?;
-            s.put(row, 2, Val::Str("单位整体"), Kind::Wrap, fill)?;
-            s.put(row, 3, Val::Str(c.label()), Kind::Center, fill)?;
-            s.put(row, 4, Val::Empty, Kind::Num, fill)?;
-            s.put(row, 5, Val::Empty, Kind::Num, fill)?;
-            s.put(row, 6, Val::Owned(reasons.join("；")), Kind::Wrap, fill)?;
-            s.put(
-                row,
-                7,
+        return b.text("（无）");
+    }
+    b.header(&[
+        "序号",
+        "编号",
+        "事项名称",
+        "亮牌",
+        "完成进度(%)",
+        "序时进度(%)",
+        "亮牌原因",
+        "整改要求",
+    ])?;
+    let mut i = 0;
+    if let Some((c, reasons)) = n.unit_card {
+        i += 1;
+        let f = Fill::Card(c);
+        b.cells([
+            (Val::Int(i), Kind::Int, f),
+            (Val::Str("—"), Kind::Center, f),
+            (Val::Str("单位整体"), Kind::Wrap, f),
+            (Val::Str(c.label()), Kind::Center, f),
+            (Val::Empty, Kind::Num, f),
+            (Val::Empty, Kind::Num, f),
+            (Val::Owned(reasons.join("；")), Kind::Wrap, f),
+            (
                 Val::Str("按时、规范报送反馈表，提高材料质量"),
                 Kind::Wrap,
-                fill,
-            )?;
-        }
-        for t in &n.cards {
-            row += 1;
-            i += 1;
-            let fill = Fill::of(t.card);
-            s.put(row, 0, Val::Int(i), Kind::Int, fill)?;
-            s.put(row, 1, Val::Str(&t.id), Kind::Center, fill)?;
-            s.put(row, 2, Val::Str(&t.title), Kind::Wrap, fill)?;
-            s.put(
-                row,
-                3,
-                Val::Str(t.card.map(Card::label).unwrap_or("")),
-                Kind::Center,
-                fill,
-            )?;
-            s.put(row, 4, t.actual, Kind::Num, fill)?;
-            s.put(
-                row,
-                5,
-                Val::Num((t.planned * 10.0).round() / 10.0),
-                Kind::Num,
-                fill,
-            )?;
-            s.put(row, 6, Val::Owned(t.reasons.join("；")), Kind::Wrap, fill)?;
-            let todo = if t.overdue {
-                "已超过完成时限，请说明原因、填写延期说明并明确完成时间"
-            } else {
-                "请分析滞后原因，加大推进力度，确保按序时进度完成"
-            };
-            s.put(row, 7, Val::Str(todo), Kind::Wrap, fill)?;
-        }
-    }
-
-    // 二、退回重新办理
-    section(
-        s,
-        &mut row,
-        "二、退回重新办理（以下各行未被采用，请修改后重新报送）",
-    )?;
-    if n.rejected.is_empty() {
-        none(s, &mut row)?;
-    } else {
-        row += 1;
-        s.header(
-            row,
-            &[
-                "序号",
-                "文件",
-                "工作表",
-                "行号",
-                "编号",
-                "退回原因（请按此修改）",
-                "原填报内容",
-                "备注",
-            ],
-        )?;
-        for (i, x) in n.rejected.iter().enumerate() {
-            row += 1;
-            let f = Fill::None;
-            s.put(row, 0, Val::Int(i as i64 + 1), Kind::Int, f)?;
-            s.put(row, 1, Val::Str(&x.file), Kind::Wrap, f)?;
-            s.put(row, 2, Val::Str(&x.sheet), Kind::Text, f)?;
-            s.put(row, 3, Val::Int(x.row as i64), Kind::Int, f)?;
-            s.put(row, 4, Val::from(x.task.as_ref()), Kind::Center, f)?;
-            s.put(
-                row,
-                5,
-                Val::Owned(x.reasons.join("；")),
-                Kind::Wrap,
-                Fill::Alert,
-            )?;
-            s.put(
-                row,
-                6,
-                Val::Owned(super::summary::original_text(&x.original)),
-                Kind::Wrap,
                 f,
-            )?;
-            s.put(row, 7, Val::Empty, Kind::Text, f)?;
-        }
+            ),
+        ])?;
     }
+    for t in &n.cards {
+        i += 1;
+        let f = Fill::of(t.card);
+        let todo = if t.overdue {
+            "已超过完成时限，请说明原因、填写延期说明并明确完成时间"
+        } else {
+            "请分析滞后原因，加大推进力度，确保按序时进度完成"
+        };
+        b.cells([
+            (Val::Int(i), Kind::Int, f),
+            (Val::Str(&t.id), Kind::Center, f),
+            (Val::Str(&t.title), Kind::Wrap, f),
+            (Val::Str(card_label(t.card)), Kind::Center, f),
+            (Val::from(t.actual), Kind::Num, f),
+            (Val::Num(round1(t.planned)), Kind::Num, f),
+            (Val::Owned(t.reasons.join("；")), Kind::Wrap, f),
+            (Val::Str(todo), Kind::Wrap, f),
+        ])?;
+    }
+    Ok(())
+}
 
-    // 三、未报送事项
-    section(s, &mut row, "三、未报送事项")?;
+/// 二、退回重新办理: the rows not taken, why, and what they held.
+fn rejected(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
+    b.section("二、退回重新办理（以下各行未被采用，请修改后重新报送）")?;
+    if n.rejected.is_empty() {
+        return b.text("（无）");
+    }
+    b.header(&[
+        "序号",
+        "文件",
+        "工作表",
+        "行号",
+        "编号",
+        "退回原因（请按此修改）",
+        "原填报内容",
+        "备注",
+    ])?;
+    let f = Fill::None;
+    for (i, x) in n.rejected.iter().enumerate() {
+        b.cells([
+            (Val::Int(i as i64 + 1), Kind::Int, f),
+            (Val::Str(&x.file), Kind::Wrap, f),
+            (Val::Str(&x.sheet), Kind::Text, f),
+            (Val::Int(x.row as i64), Kind::Int, f),
+            (Val::from(x.task.as_ref()), Kind::Center, f),
+            (Val::Owned(x.reasons.join("；")), Kind::Wrap, Fill::Alert),
+            (Val::Owned(original_text(&x.original)), Kind::Wrap, f),
+            (Val::Empty, Kind::Text, f),
+        ])?;
+    }
+    Ok(())
+}
+
+/// 三、未报送事项: a missing or late return, and the due tasks left out.
+fn missing(b: &mut Body, r: &RunResult, n: &UnitNotice) -> Result<(), XlsxError> {
+    b.section("三、未报送事项")?;
+    let deadline = cn_date(r.report_deadline);
     if n.not_reported {
-        row += 1;
-        s.label(
-            row,
-            0,
-            &format!(
-                "你单位未在 {} 前报送{}反馈表，请尽快报送。",
-                cn_date(r.report_deadline),
-                r.period.label()
-            ),
-            &fmts.subtitle,
-        )?;
+        let period = r.period.label();
+        b.text(&format!(
+            "你单位未在 {deadline} 前报送{period}反馈表，请尽快报送。"
+        ))?;
     } else if n.late {
-        row += 1;
-        s.label(
-            row,
-            0,
-            &format!(
-                "你单位反馈表晚于报送截止日期（{}），请今后按时报送。",
-                cn_date(r.report_deadline)
-            ),
-            &fmts.subtitle,
-        )?;
+        b.text(&format!(
+            "你单位反馈表晚于报送截止日期（{deadline}），请今后按时报送。"
+        ))?;
     }
     if n.missing.is_empty() {
         if !n.not_reported && !n.late {
-            none(s, &mut row)?;
+            b.text("（无）")?;
         }
-    } else {
-        row += 1;
-        s.header(
-            row,
-            &[
-                "序号",
-                "编号",
-                "事项名称",
-                "星级",
-                "完成时限",
-                "牵头领导",
-                "说明",
-                "",
-            ],
-        )?;
-        for (i, t) in n.missing.iter().enumerate() {
-            row += 1;
-            let f = Fill::None;
-            s.put(row, 0, Val::Int(i as i64 + 1), Kind::Int, f)?;
-            s.put(row, 1, Val::Str(&t.id), Kind::Center, f)?;
-            s.put(row, 2, Val::Str(&t.title), Kind::Wrap, f)?;
-            s.put(row, 3, Val::Int(t.stars as i64), Kind::Int, f)?;
-            s.put(row, 4, t.deadline, Kind::Date, f)?;
-            s.put(row, 5, Val::Str(&t.leader), Kind::Text, f)?;
-            s.put(row, 6, Val::Str("本期应报未报，请补报"), Kind::Wrap, f)?;
-            s.put(row, 7, Val::Empty, Kind::Text, f)?;
-        }
+        return Ok(());
     }
+    b.header(&[
+        "序号",
+        "编号",
+        "事项名称",
+        "星级",
+        "完成时限",
+        "牵头领导",
+        "说明",
+        "",
+    ])?;
+    let f = Fill::None;
+    for (i, t) in n.missing.iter().enumerate() {
+        b.cells([
+            (Val::Int(i as i64 + 1), Kind::Int, f),
+            (Val::Str(&t.id), Kind::Center, f),
+            (Val::Str(&t.title), Kind::Wrap, f),
+            (Val::Int(t.stars as i64), Kind::Int, f),
+            (t.deadline.into(), Kind::Date, f),
+            (Val::Str(&t.leader), Kind::Text, f),
+            (Val::Str("本期应报未报，请补报"), Kind::Wrap, f),
+            (Val::Empty, Kind::Text, f),
+        ])?;
+    }
+    Ok(())
+}
 
-    // 四、其他提醒
-    section(s, &mut row, "四、其他提醒（不影响采用，请核实改进）")?;
+/// 四、其他提醒: warnings that did not stop a row.
+fn other(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
+    b.section("四、其他提醒（不影响采用，请核实改进）")?;
     if n.other.is_empty() {
-        none(s, &mut row)?;
-    } else {
-        row += 1;
-        s.header(
-            row,
-            &[
-                "序号",
-                "文件",
-                "工作表",
-                "单元格",
-                "编号",
-                "说明",
-                "原值",
-                "级别",
-            ],
-        )?;
-        for (i, x) in n.other.iter().enumerate() {
-            row += 1;
-            let f = if x.is_error() {
-                Fill::Alert
-            } else {
-                Fill::None
-            };
-            s.put(row, 0, Val::Int(i as i64 + 1), Kind::Int, f)?;
-            s.put(row, 1, Val::from(x.file.as_ref()), Kind::Wrap, f)?;
-            s.put(row, 2, Val::from(x.sheet.as_ref()), Kind::Text, f)?;
-            s.put(row, 3, Val::from(x.cell.as_ref()), Kind::Center, f)?;
-            s.put(row, 4, Val::from(x.task.as_ref()), Kind::Center, f)?;
-            s.put(row, 5, Val::Str(&x.message), Kind::Wrap, f)?;
-            s.put(row, 6, Val::from(x.value.as_ref()), Kind::Wrap, f)?;
-            s.put(row, 7, Val::Str(x.severity.label()), Kind::Center, f)?;
-        }
+        return b.text("（无）");
     }
-
-    row += 3;
-    s.merge(
-        row,
-        4,
-        last,
-        &format!("督查室　{}", cn_date(r.as_of)),
-        &fmts.subtitle,
-    )?;
-    s.need(2, 30.0);
-    s.ws.set_repeat_rows(0, 0)?;
+    b.header(&[
+        "序号",
+        "文件",
+        "工作表",
+        "单元格",
+        "编号",
+        "说明",
+        "原值",
+        "级别",
+    ])?;
+    for (i, x) in n.other.iter().enumerate() {
+        let f = if x.is_error() {
+            Fill::Alert
+        } else {
+            Fill::None
+        };
+        b.cells([
+            (Val::Int(i as i64 + 1), Kind::Int, f),
+            (Val::from(x.file.as_ref()), Kind::Wrap, f),
+            (Val::from(x.sheet.as_ref()), Kind::Text, f),
+            (Val::from(x.cell.as_ref()), Kind::Center, f),
+            (Val::from(x.task.as_ref()), Kind::Center, f),
+            (Val::Str(&x.message), Kind::Wrap, f),
+            (Val::from(x.value.as_ref()), Kind::Wrap, f),
+            (Val::Str(x.severity.label()), Kind::Center, f),
+        ])?;
+    }
     Ok(())
 }
 
@@ -517,36 +369,27 @@ mod tests {
     use std::collections::BTreeSet;
 
     #[test]
-    fn safe_names() {
-        assert_eq!(safe_file_name("区发改局"), "区发改局");
-        assert_eq!(
-            safe_file_name("a/b\\c:d*e?f\"g<h>i|j"),
-            "a_b_c_d_e_f_g_h_i_j"
-        );
-        assert_eq!(safe_file_name("../../etc/passwd"), "___etc_passwd");
-        assert_eq!(safe_file_name("a..b"), "a_b");
-        assert_eq!(safe_file_name(".hidden"), "hidden");
-        assert_eq!(safe_file_name("名称. "), "名称");
-        assert_eq!(safe_file_name("CON"), "_CON");
-        assert_eq!(safe_file_name("con.txt"), "_con.txt");
-        assert_eq!(safe_file_name("Lpt1"), "_Lpt1");
-        assert_eq!(safe_file_name("COM0"), "COM0");
-        assert_eq!(safe_file_name("CONSOLE"), "CONSOLE");
-        assert_eq!(safe_file_name(""), "未命名单位");
-        assert_eq!(safe_file_name("..."), "未命名单位");
-        assert_eq!(safe_file_name("a\u{0}b\nc"), "a_b_c");
-        assert_eq!(safe_file_name(&"局".repeat(300)).chars().count(), 80);
-        assert!(safe_file_name(&"𠀀".repeat(300)).len() <= 240);
-        assert_eq!(safe_file_name("COM¹"), "_COM¹");
-        assert_eq!(safe_file_name("conout$.x"), "_conout$.x");
-        assert_eq!(safe_file_name("　区财政局　"), "区财政局");
-    }
-
-    #[test]
     fn resubmission_is_three_working_days_after_deadline() {
         let r = fixture::fixture();
-        // 2023-04-05 is a Wednesday → Mon 2023-04-10.
-        assert_eq!(resubmit_deadline(&r), fixture::d(2023, 4, 10));
+        // Reports of March 2023 are due Wednesday 2023-04-05 → Monday 2023-04-10.
+        assert_eq!(r.report_deadline, fixture::d(2023, 4, 5));
+        assert_eq!(Figures::of(&r).answer_by, fixture::d(2023, 4, 10));
+    }
+
+    /// The unit that sent nothing although tasks were due.
+    fn silent_unit(r: &RunResult) -> &str {
+        let s = r.merged.submissions.values();
+        s.filter(|s| !s.reported && !s.due.is_empty())
+            .map(|s| s.unit.as_str())
+            .next()
+            .unwrap()
+    }
+
+    fn cells_of(path: &Path) -> Vec<String> {
+        let mut wb = open_workbook_auto(path).unwrap();
+        assert_eq!(wb.sheet_names(), vec!["反馈通知"]);
+        let range = wb.worksheet_range("反馈通知").unwrap();
+        range.cells().map(|(_, _, v)| v.to_string()).collect()
     }
 
     #[test]
@@ -554,38 +397,72 @@ mod tests {
         let r = fixture::fixture();
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join(NOTICES_DIR);
-        let paths = write_notices(&r, &out).unwrap();
+        let paths = write_notices(&r, &Figures::of(&r), &out).unwrap();
         let names: Vec<String> = paths
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
             .collect();
-        // Every fixture unit has a carded task; 河西街道 also reported nothing.
-        assert_eq!(names.len(), 5, "{names:?}");
-        assert!(names.contains(&"河西街道.xlsx".to_string()));
+        // Every unit with a carded task, a rejected row or a late or missing
+        // return hears of it.
+        let news = r.ledger.units.iter().filter(|u| {
+            let sub = r.merged.submissions.get(u.name.as_str());
+            r.scored
+                .tasks
+                .iter()
+                .any(|t| t.unit == u.name && t.card.is_some())
+                || r.merged
+                    .rejected
+                    .iter()
+                    .any(|x| x.unit.as_deref() == Some(u.name.as_str()))
+                || sub.is_some_and(|s| s.late || !s.missing.is_empty())
+        });
+        for u in news {
+            assert!(
+                names.contains(&format!("{}.xlsx", u.name)),
+                "{}: {names:?}",
+                u.name
+            );
+        }
+        assert!(names.len() <= r.ledger.units.len());
 
-        let p = out.join("区财政局.xlsx");
-        let mut wb = open_workbook_auto(&p).unwrap();
-        assert_eq!(wb.sheet_names(), vec!["反馈通知"]);
-        let range = wb.worksheet_range("反馈通知").unwrap();
-        let cells: Vec<String> = range.cells().map(|(_, _, v)| v.to_string()).collect();
-        assert_eq!(cells[0], "区财政局重点工作督办反馈通知（2023年3月）");
+        // A unit with rejected rows and carded tasks.
+        let unit = r
+            .ledger
+            .units
+            .iter()
+            .map(|u| u.name.as_str())
+            .find(|u| {
+                r.merged
+                    .rejected
+                    .iter()
+                    .any(|x| x.unit.as_deref() == Some(*u))
+                    && r.scored
+                        .tasks
+                        .iter()
+                        .any(|t| t.unit == *u && t.card.is_some())
+            })
+            .unwrap();
+        let p = out.join(format!("{unit}.xlsx"));
+        let cells = cells_of(&p);
+        assert_eq!(cells[0], format!("{unit}重点工作督办反馈通知（2023年3月）"));
         assert!(cells.iter().any(|c| c.contains("2023年4月10日")));
         for x in r
             .merged
             .rejected
             .iter()
-            .filter(|x| x.unit.as_deref() == Some("区财政局"))
+            .filter(|x| x.unit.as_deref() == Some(unit))
         {
             assert!(cells.contains(&x.reasons.join("；")));
-            assert!(cells.contains(&super::super::summary::original_text(&x.original)));
+            assert!(cells.contains(&original_text(&x.original)));
         }
         for t in r
             .scored
             .tasks
             .iter()
-            .filter(|t| t.unit == "区财政局" && t.card.is_some())
+            .filter(|t| t.unit == unit && t.card.is_some())
         {
             assert!(cells.contains(&t.id), "{}", t.id);
+            assert!(cells.contains(&t.reasons.join("；")), "{}", t.id);
         }
         for h in ["一、亮牌情况", "三、未报送事项"] {
             assert!(cells.iter().any(|c| c == h), "{h}");
@@ -595,14 +472,32 @@ mod tests {
         let buf = std::fs::read(&p).unwrap();
         assert_printable(&sheet_xml(&buf, 1));
 
-        let mut wb = open_workbook_auto(out.join("河西街道.xlsx")).unwrap();
-        let range = wb.worksheet_range("反馈通知").unwrap();
-        let cells: Vec<String> = range.cells().map(|(_, _, v)| v.to_string()).collect();
+        let silent = silent_unit(&r);
+        let cells = cells_of(&out.join(format!("{silent}.xlsx")));
         assert!(cells.iter().any(|c| c.starts_with("你单位未在")));
-        assert!(
-            cells.iter().any(|c| c == "本期未报送"),
-            "unit's own card reason"
-        );
+        for id in &r.merged.submissions[silent].missing {
+            assert!(cells.contains(id), "missing task {id}");
+        }
+    }
+
+    #[test]
+    fn a_unit_hears_of_its_own_card() {
+        // Under yellow-orange-red units are carded themselves (late, silent …).
+        let r = fixture::fixture_yor();
+        let dir = tempfile::tempdir().unwrap();
+        write_notices(&r, &Figures::of(&r), dir.path()).unwrap();
+        let carded: Vec<_> = r
+            .scored
+            .units
+            .iter()
+            .filter(|u| u.card.is_some() && !u.reasons.is_empty())
+            .collect();
+        assert!(!carded.is_empty());
+        for u in carded {
+            let cells = cells_of(&dir.path().join(format!("{}.xlsx", u.name)));
+            assert!(cells.iter().any(|c| c == "单位整体"), "{}", u.name);
+            assert!(cells.contains(&u.reasons.join("；")), "{}", u.name);
+        }
     }
 
     #[test]
@@ -617,16 +512,23 @@ mod tests {
         }
         r.merged.issues.clear();
         r.merged.rejected.clear();
-        let notices = collect_notices(&r);
-        let units: Vec<&str> = notices.iter().map(|n| n.unit).collect();
-        // 区住建局 was late, 河西街道 did not report; 区发改局 and 城关镇 have nothing.
-        assert!(!units.contains(&"区发改局"), "{units:?}");
-        assert!(units.contains(&"河西街道"));
-        assert!(units.contains(&"区住建局"));
+        let figures = Figures::of(&r);
+        let units: Vec<&str> = figures.notices.iter().map(|n| n.unit).collect();
+        // Left: the units that were late, sent nothing or left due tasks out.
+        let mut quiet = 0;
+        for u in &r.ledger.units {
+            let sub = &r.merged.submissions[u.name.as_str()];
+            let news =
+                sub.late || !sub.missing.is_empty() || (!sub.reported && !sub.due.is_empty());
+            assert_eq!(units.contains(&u.name.as_str()), news, "{}", u.name);
+            quiet += usize::from(!news);
+        }
+        assert!(quiet > 0, "a quiet unit");
+        assert!(units.contains(&silent_unit(&r)));
 
         // Two units whose names sanitise alike get distinct files.
-        r.ledger.units[3].name = "城关镇/一".into();
-        r.ledger.units[4].name = "城关镇:一".into();
+        r.ledger.units[0].name = "城关镇/一".into();
+        r.ledger.units[1].name = "城关镇:一".into();
         for s in r.merged.submissions.values_mut() {
             s.late = true;
         }
@@ -649,7 +551,7 @@ mod tests {
             },
         );
         let dir = tempfile::tempdir().unwrap();
-        let paths = write_notices(&r, dir.path()).unwrap();
+        let paths = write_notices(&r, &Figures::of(&r), dir.path()).unwrap();
         let names: BTreeSet<String> = paths
             .iter()
             .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
@@ -664,8 +566,8 @@ mod tests {
     fn notices_are_deterministic() {
         let r = fixture::fixture();
         let fmts = Formats::new();
-        let n = &collect_notices(&r)[0];
-        let d = resubmit_deadline(&r);
+        let f = Figures::of(&r);
+        let (n, d) = (&f.notices[0], f.answer_by);
         let a = build_notice(&r, n, d, &fmts)
             .unwrap()
             .save_to_buffer()
@@ -681,10 +583,10 @@ mod tests {
     fn streamed_notice_looks_the_same_as_in_memory() {
         let r = fixture::fixture();
         let fmts = Formats::new();
-        let deadline = resubmit_deadline(&r);
-        let notices = collect_notices(&r);
+        let f = Figures::of(&r);
+        let (notices, deadline) = (&f.notices, f.answer_by);
         assert!(!notices.is_empty());
-        for n in &notices {
+        for n in notices {
             let mut a = build_notice_with(&r, n, deadline, &fmts, false).unwrap();
             let mut b = build_notice(&r, n, deadline, &fmts).unwrap();
             let (a, b) = (a.save_to_buffer().unwrap(), b.save_to_buffer().unwrap());

@@ -62,13 +62,7 @@ pub type TaskRule<C> = fn(&TaskFacts, &C) -> Option<Fired>;
 /// Format a number without needless decimals: 35 → "35", 12.5 → "12.5",
 /// 10.014 → "10.01" (at most 2 decimals).
 pub fn fmt_num(x: f64) -> String {
-    let s = format!("{:.2}", x);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
+    crate::value::fmt_decimals(x, 2)
 }
 
 /// Run task `rules` and keep every fired one, in rule order.

@@ -1,0 +1,259 @@
+//! What each unit must hear of (反馈, and the letters each card calls for):
+//! its own card, its carded tasks, rejected rows, tasks left out, a late or
+//! missing return, other warnings; and by when it must answer.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::calendar::Calendar;
+use crate::config::Config;
+use crate::merge::{Merged, RejectedRow};
+use crate::model::{Card, Issue, IssueCode, Severity, Unit};
+use crate::score::{Scored, TaskResult, UnitResult};
+
+/// Working days a unit has to answer a notice.
+pub const RESUBMIT_WORKING_DAYS: u32 = 3;
+
+/// The answer is due [`RESUBMIT_WORKING_DAYS`] working days after the later
+/// of the reporting deadline and the as-of date (holidays and 调休 days from
+/// the config).
+pub fn resubmit_deadline(
+    config: &Config,
+    report_deadline: NaiveDate,
+    as_of: NaiveDate,
+) -> NaiveDate {
+    let cal = Calendar::new(
+        &config.holidays,
+        &config.workdays,
+        config.default_working_days,
+    );
+    cal.add_working_days(report_deadline.max(as_of), RESUBMIT_WORKING_DAYS)
+}
+
+/// Everything one unit must hear of.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnitNotice<'a> {
+    pub unit: &'a str,
+    /// The unit's own card and reasons (late/missing reports, form errors …).
+    pub unit_card: Option<(Card, &'a [String])>,
+    /// Carded tasks, most severe first (then by id).
+    pub cards: Vec<&'a TaskResult>,
+    pub rejected: Vec<&'a RejectedRow>,
+    /// Due tasks with no accepted report.
+    pub missing: Vec<&'a TaskResult>,
+    /// The unit sent no valid form although tasks were due.
+    pub not_reported: bool,
+    pub late: bool,
+    /// Warnings and file-level errors worth fixing.
+    pub other: Vec<&'a Issue>,
+}
+
+impl UnitNotice<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.unit_card.is_none()
+            && self.cards.is_empty()
+            && self.rejected.is_empty()
+            && self.missing.is_empty()
+            && !self.not_reported
+            && !self.late
+            && self.other.is_empty()
+    }
+
+    /// Something was rejected or left out: the unit must send its form
+    /// again (otherwise it reports how it remedied its cards).
+    pub fn resubmit(&self) -> bool {
+        !self.rejected.is_empty() || !self.missing.is_empty()
+    }
+}
+
+/// Issues covered elsewhere in the notice (or not the unit's business).
+fn worth_telling(i: &Issue) -> bool {
+    !matches!(
+        i.code,
+        IssueCode::FileSuperseded
+            | IssueCode::FileIgnored
+            | IssueCode::TaskNotReported
+            | IssueCode::UnitNotReported
+    ) && (i.severity == Severity::Warning || i.cell.is_none())
+}
+
+/// The notice of every unit of `units`, in that order, leaving out the
+/// units without anything to hear.
+pub fn unit_notices<'r>(
+    units: &'r [Unit],
+    scored: &'r Scored,
+    merged: &'r Merged,
+) -> Vec<UnitNotice<'r>> {
+    let mut tasks_of: BTreeMap<&str, Vec<&TaskResult>> = BTreeMap::new();
+    for t in &scored.tasks {
+        tasks_of.entry(t.unit.as_str()).or_default().push(t);
+    }
+    let by_id: BTreeMap<&str, &TaskResult> =
+        scored.tasks.iter().map(|t| (t.id.as_str(), t)).collect();
+    // Indexes by unit, so that the loop below is not units × rows.
+    let mut unit_results: BTreeMap<&str, &UnitResult> = BTreeMap::new();
+    for x in &scored.units {
+        unit_results.entry(x.name.as_str()).or_insert(x);
+    }
+    let mut rejected_of: BTreeMap<&str, Vec<&RejectedRow>> = BTreeMap::new();
+    for x in &merged.rejected {
+        if let Some(u) = x.unit.as_deref() {
+            rejected_of.entry(u).or_default().push(x);
+        }
+    }
+    let mut issues_of: BTreeMap<&str, Vec<&Issue>> = BTreeMap::new();
+    for i in merged.issues.iter().filter(|i| worth_telling(i)) {
+        if let Some(u) = i.unit.as_deref() {
+            issues_of.entry(u).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for u in units {
+        let name = u.name.as_str();
+        let mine = tasks_of.get(name).map(Vec::as_slice).unwrap_or(&[]);
+        let mut cards: Vec<&TaskResult> =
+            mine.iter().copied().filter(|t| t.card.is_some()).collect();
+        cards.sort_by(|a, b| {
+            let sev = |t: &TaskResult| t.card.map(Card::severity).unwrap_or(0);
+            sev(b).cmp(&sev(a)).then_with(|| a.id.cmp(&b.id))
+        });
+        // The unit's own card: shown when it has reasons of its own.
+        let unit_card = unit_results.get(name).and_then(|x| match x.card {
+            Some(c) if !x.reasons.is_empty() => Some((c, x.reasons.as_slice())),
+            _ => None,
+        });
+        let sub = merged.submissions.get(name);
+        let missing: Vec<&TaskResult> = sub
+            .map(|s| {
+                s.missing
+                    .iter()
+                    .filter_map(|id| by_id.get(id.as_str()).copied())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let n = UnitNotice {
+            unit: name,
+            unit_card,
+            cards,
+            rejected: rejected_of.remove(name).unwrap_or_default(),
+            missing,
+            not_reported: sub.is_some_and(|s| !s.reported && !s.due.is_empty()),
+            late: sub.is_some_and(|s| s.late),
+            other: issues_of.remove(name).unwrap_or_default(),
+        };
+        if !n.is_empty() {
+            out.push(n);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::figures::testdata::{carded, submission, task, unit};
+
+    fn ledger_unit(name: &str) -> Unit {
+        Unit {
+            name: name.into(),
+            code: None,
+            category: "区直部门".into(),
+            aliases: vec![],
+            contact: String::new(),
+            phone: String::new(),
+        }
+    }
+
+    #[test]
+    fn answer_is_due_three_working_days_after_the_later_date() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2023, m, day).unwrap();
+        let c = Config::default();
+        // Wednesday → Monday.
+        assert_eq!(resubmit_deadline(&c, d(4, 5), d(3, 31)), d(4, 10));
+        // The as-of date is later: from Friday → Wednesday.
+        assert_eq!(resubmit_deadline(&c, d(4, 5), d(4, 7)), d(4, 12));
+        // A working Saturday (调休) counts.
+        let c = Config {
+            workdays: vec![d(4, 8)],
+            ..Config::default()
+        };
+        assert_eq!(resubmit_deadline(&c, d(4, 5), d(3, 31)), d(4, 8));
+    }
+
+    #[test]
+    fn each_unit_hears_of_its_own_business() {
+        let units: Vec<Unit> = ["甲", "乙", "丙", "丁", "戊"].map(ledger_unit).into();
+        let mut own = unit("戊", "区直部门", 5);
+        own.card = Some(Card::Yellow);
+        own.reasons = vec!["本期未按时报送".into()];
+        let mut carded_only = unit("乙", "区直部门", 2);
+        carded_only.card = Some(Card::Yellow); // no reasons of its own: not shown
+        let scored = Scored {
+            tasks: vec![
+                carded("A2", "甲", Card::Blue, None),
+                carded("A1", "甲", Card::Blue, None),
+                carded("A3", "甲", Card::Red, None),
+                task("B1", "乙"),
+                task("C1", "丙"),
+                task("C2", "丙"),
+            ],
+            units: vec![carded_only, own],
+            ..Default::default()
+        };
+        let mut late = submission("丁", &[], true, true);
+        late.rows_rejected = 1;
+        let mut silent = submission("丙", &["C1", "C2"], false, false);
+        silent.missing = vec!["C2".into(), "C1".into()];
+        let merged = Merged {
+            rejected: vec![RejectedRow {
+                file: "丁.xlsx".into(),
+                sheet: "反馈表".into(),
+                row: 4,
+                unit: Some("丁".into()),
+                task: None,
+                original: vec![],
+                reasons: vec!["编号不在台账中".into()],
+            }],
+            issues: vec![
+                // A cell error (told with its rejected row) and a superseded
+                // file are not repeated; a warning is.
+                Issue::error(IssueCode::RowUnknownTask, "编号不在台账中")
+                    .unit("丁")
+                    .cell("B4"),
+                Issue::warning(IssueCode::FileSuperseded, "已被替代").unit("丁"),
+                Issue::warning(IssueCode::RowTextUnchanged, "进展情况与上期相同").unit("丁"),
+            ],
+            submissions: [late, silent, submission("乙", &["B1"], true, false)]
+                .into_iter()
+                .map(|s| (s.unit.clone(), s))
+                .collect(),
+            ..Default::default()
+        };
+        let notices = unit_notices(&units, &scored, &merged);
+        let names: Vec<&str> = notices.iter().map(|n| n.unit).collect();
+        assert_eq!(
+            names,
+            vec!["甲", "丙", "丁", "戊"],
+            "乙 has nothing to hear"
+        );
+        let ids = |v: &[&TaskResult]| v.iter().map(|t| t.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&notices[0].cards), vec!["A3", "A1", "A2"]);
+        assert!(!notices[0].resubmit());
+        assert!(notices[1].not_reported && notices[1].resubmit());
+        assert_eq!(ids(&notices[1].missing), vec!["C2", "C1"]);
+        assert!(notices[2].late && notices[2].resubmit());
+        assert_eq!(notices[2].rejected.len(), 1);
+        let other: Vec<&str> = notices[2]
+            .other
+            .iter()
+            .map(|i| i.message.as_str())
+            .collect();
+        assert_eq!(other, vec!["进展情况与上期相同"]);
+        let (card, reasons) = notices[3].unit_card.unwrap();
+        assert_eq!(
+            (card, reasons),
+            (Card::Yellow, &["本期未按时报送".to_string()][..])
+        );
+    }
+}

@@ -1,0 +1,246 @@
+//! Per unit and per category: the ranking with each unit's standing, rank
+//! change, deduction and score written out; cards by category; planned
+//! against actual progress by unit (the overview's charts).
+
+use std::collections::BTreeMap;
+
+use super::labels::{rank_change, round1, standing};
+use super::scoring::{deduction_detail, score_formula};
+use crate::config::ScoreWeights;
+use crate::model::Unit;
+use crate::score::{CardCounts, TaskResult, UnitResult};
+
+/// Category of a task whose lead unit is in no category.
+pub use crate::schema::NO_CATEGORY;
+
+/// One unit's row of the ranking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitFigures<'r> {
+    pub unit: &'r UnitResult,
+    /// `前三位`, `后三位（约谈）`, both or empty.
+    pub standing: &'static str,
+    /// `↑2`, `↓1` or `—`.
+    pub rank_change: String,
+    /// How the card deduction adds up (`红牌1项×10 + 蓝牌2项×1 = 12`).
+    pub deduction: String,
+    /// The score written out with the unit's own figures (two or three lines).
+    pub formula: String,
+}
+
+/// The ranking, in the order of `units` (category, rank, name).
+pub fn ranking<'r>(w: &ScoreWeights, units: &'r [UnitResult]) -> Vec<UnitFigures<'r>> {
+    units
+        .iter()
+        .map(|u| UnitFigures {
+            unit: u,
+            standing: standing(u.top3, u.bottom3),
+            rank_change: rank_change(u.rank_change),
+            deduction: deduction_detail(w, u),
+            formula: score_formula(w, u),
+        })
+        .collect()
+}
+
+/// A category: its units in ranking order and the cards of their tasks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category<'r> {
+    pub name: &'r str,
+    /// Ranked units of the category, best first.
+    pub units: Vec<&'r UnitResult>,
+    /// Cards of the tasks led by units of the category.
+    pub cards: CardCounts,
+}
+
+/// Every category by name: those of the ranked units, and of the tasks'
+/// lead units ([`NO_CATEGORY`] for a unit found in neither the ledger nor
+/// the ranking).
+pub fn categories<'r>(
+    ledger_units: &'r [Unit],
+    units: &'r [UnitResult],
+    tasks: &'r [TaskResult],
+) -> Vec<Category<'r>> {
+    // The ranking's category wins over the ledger's.
+    let cat_of: BTreeMap<&str, &str> = ledger_units
+        .iter()
+        .map(|u| (u.name.as_str(), u.category.as_str()))
+        .chain(units.iter().map(|u| (u.name.as_str(), u.category.as_str())))
+        .collect();
+    let mut by_cat: BTreeMap<&str, Category> = BTreeMap::new();
+    fn entry<'m, 'r>(
+        m: &'m mut BTreeMap<&'r str, Category<'r>>,
+        name: &'r str,
+    ) -> &'m mut Category<'r> {
+        m.entry(name).or_insert_with(|| Category {
+            name,
+            units: Vec::new(),
+            cards: CardCounts::default(),
+        })
+    }
+    for u in units {
+        entry(&mut by_cat, &u.category).units.push(u);
+    }
+    for t in tasks {
+        let cat = cat_of.get(t.unit.as_str()).copied().unwrap_or(NO_CATEGORY);
+        entry(&mut by_cat, cat).cards.add(t.card);
+    }
+    by_cat.into_values().collect()
+}
+
+/// A unit's average planned and actual progress (points, one decimal).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UnitProgress<'r> {
+    pub unit: &'r str,
+    /// Average planned progress of the unit's tasks.
+    pub planned: f64,
+    /// Average reported progress of its tasks with a valid report (0 without any).
+    pub actual: f64,
+    /// `planned − actual`, one decimal.
+    pub lag: f64,
+}
+
+/// Planned against actual progress of every ranked unit, the most lagging
+/// first (then by name).
+pub fn progress<'r>(units: &'r [UnitResult], tasks: &[TaskResult]) -> Vec<UnitProgress<'r>> {
+    // (planned sum, task count, actual sum, reported count) per unit.
+    let mut sums: BTreeMap<&str, (f64, u32, f64, u32)> = BTreeMap::new();
+    for t in tasks {
+        let e = sums.entry(t.unit.as_str()).or_default();
+        e.0 += t.planned;
+        e.1 += 1;
+        if let Some(a) = t.actual {
+            e.2 += a;
+            e.3 += 1;
+        }
+    }
+    let avg = |sum: f64, n: u32| if n == 0 { 0.0 } else { sum / n as f64 };
+    let mut v: Vec<UnitProgress> = units
+        .iter()
+        .map(|u| {
+            let (p, n, a, m) = sums.get(u.name.as_str()).copied().unwrap_or_default();
+            let (planned, actual) = (round1(avg(p, n)), round1(avg(a, m)));
+            UnitProgress {
+                unit: &u.name,
+                planned,
+                actual,
+                lag: round1(planned - actual),
+            }
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        (b.planned - b.actual)
+            .total_cmp(&(a.planned - a.actual))
+            .then_with(|| a.unit.cmp(b.unit))
+    });
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Card;
+    use crate::report::figures::testdata::{carded, task, unit};
+
+    fn ledger_unit(name: &str, category: &str) -> Unit {
+        Unit {
+            name: name.into(),
+            code: None,
+            category: category.into(),
+            aliases: vec![],
+            contact: String::new(),
+            phone: String::new(),
+        }
+    }
+
+    #[test]
+    fn ranking_rows_carry_standing_change_and_working() {
+        let mut a = unit("甲", "区直部门", 1);
+        a.top3 = true;
+        a.rank_change = Some(2);
+        let mut b = unit("乙", "区直部门", 2);
+        b.bottom3 = true;
+        b.rank_change = Some(-1);
+        let units = [a, b];
+        let w = ScoreWeights::default();
+        let rows = ranking(&w, &units);
+        assert_eq!(rows[0].standing, "前三位");
+        assert_eq!(rows[0].rank_change, "↑2");
+        assert_eq!(rows[1].standing, "后三位（约谈）");
+        assert_eq!(rows[1].rank_change, "↓1");
+        assert_eq!(rows[1].deduction, "无亮牌，不扣分");
+        assert!(
+            rows[1].formula.starts_with("基础分=(0.00×40"),
+            "{}",
+            rows[1].formula
+        );
+    }
+
+    #[test]
+    fn cards_are_counted_by_category() {
+        let ledger = [
+            ledger_unit("甲", "区直部门"),
+            ledger_unit("乙", "乡镇街道"),
+            // The ranking says otherwise: the ranking wins.
+            ledger_unit("丙", "乡镇街道"),
+        ];
+        let units = [
+            unit("丙", "区直部门", 1),
+            unit("甲", "区直部门", 2),
+            unit("丁", "开发区", 1),
+        ];
+        let tasks = [
+            carded("A", "甲", Card::Red, None),
+            carded("B", "丙", Card::Blue, None),
+            carded("C", "乙", Card::Yellow, None),
+            task("D", "乙"),
+            carded("E", "戊", Card::Orange, None),
+        ];
+        let cats = categories(&ledger, &units, &tasks);
+        let names: Vec<&str> = cats.iter().map(|c| c.name).collect();
+        assert_eq!(names, vec!["乡镇街道", "区直部门", "开发区", NO_CATEGORY]);
+        let counts = |c: &Category| [c.cards.red, c.cards.orange, c.cards.yellow, c.cards.blue];
+        assert_eq!(counts(&cats[0]), [0, 0, 1, 0]);
+        assert_eq!(counts(&cats[1]), [1, 0, 0, 1]);
+        assert_eq!(counts(&cats[2]), [0, 0, 0, 0]);
+        assert_eq!(counts(&cats[3]), [0, 1, 0, 0]);
+        let ranked: Vec<&str> = cats[1].units.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(ranked, vec!["丙", "甲"]);
+        assert!(cats[0].units.is_empty());
+    }
+
+    #[test]
+    fn progress_is_averaged_per_unit_most_lagging_first() {
+        let units = [
+            unit("甲", "区直部门", 1),
+            unit("乙", "区直部门", 2),
+            unit("丙", "区直部门", 3),
+            unit("丁", "区直部门", 4),
+        ];
+        let t = |id: &str, u: &str, planned: f64, actual: Option<f64>| TaskResult {
+            planned,
+            actual,
+            ..task(id, u)
+        };
+        let tasks = [
+            t("A", "甲", 50.0, Some(40.0)),
+            t("B", "甲", 60.0, None),
+            t("C", "乙", 33.32, Some(10.0)),
+            t("D", "乙", 33.34, Some(12.0)),
+            t("E", "丙", 20.0, Some(30.0)),
+            // 丁 leads no task: nothing planned, nothing done.
+        ];
+        let p = progress(&units, &tasks);
+        let rows: Vec<(&str, f64, f64, f64)> = p
+            .iter()
+            .map(|x| (x.unit, x.planned, x.actual, x.lag))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("乙", 33.3, 11.0, 22.3),
+                ("甲", 55.0, 40.0, 15.0),
+                ("丁", 0.0, 0.0, 0.0),
+                ("丙", 20.0, 30.0, -10.0),
+            ]
+        );
+    }
+}

@@ -1,0 +1,123 @@
+//! The unit form (反馈表) written by `duban forms` and, pre-filled, as next
+//! period's form ([`form`]); and the blank master ledger written by `duban
+//! init` ([`ledger_template`]).
+
+pub mod form;
+pub mod ledger_template;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+pub use form::{
+    build_form, form_instructions, form_title, write_form, ANSWER_FILL, FORM_HEADER_ROW, FORM_SHEET,
+};
+pub use ledger_template::{build_ledger_template, write_ledger_template, SOURCES};
+
+use super::xlsx::UniqueNames;
+use crate::calendar::Calendar;
+use crate::model::{Ledger, Task, Unit};
+use crate::period::Period;
+use crate::pipeline::RunResult;
+use crate::validate::Report;
+
+/// What one unit's form holds.
+pub struct FormSpec<'a> {
+    pub unit: &'a Unit,
+    pub period: Period,
+    /// Tasks due this period, in ledger order.
+    pub tasks: Vec<&'a Task>,
+    /// Effective deadlines by task id (完成时限 or derived).
+    pub deadlines: BTreeMap<String, NaiveDate>,
+    /// Last reports by task id, to pre-fill (next period's forms); empty for a fresh form.
+    pub prefill: BTreeMap<String, std::sync::Arc<Report>>,
+    /// Reporting deadline shown in the instructions.
+    pub report_deadline: NaiveDate,
+    /// Written into the metadata sheet (keep deterministic: pass the as-of date, not now()).
+    pub generated: String,
+}
+
+/// One form per unit with tasks due in `period` (units without any are left
+/// out), in ledger order. `prefill` holds last reports by task id (empty for
+/// fresh forms); `generated` goes into the metadata (pass a date, not now()).
+pub fn form_specs<'a>(
+    ledger: &'a Ledger,
+    period: Period,
+    cal: &Calendar,
+    prefill: &BTreeMap<String, std::sync::Arc<Report>>,
+    report_deadline: NaiveDate,
+    generated: &str,
+) -> Vec<FormSpec<'a>> {
+    ledger
+        .units
+        .iter()
+        .filter_map(|unit| {
+            let tasks: Vec<&Task> = ledger
+                .tasks_of(&unit.name)
+                .filter(|t| period.is_due(t.stars))
+                .collect();
+            if tasks.is_empty() {
+                return None;
+            }
+            Some(FormSpec {
+                unit,
+                period,
+                deadlines: tasks
+                    .iter()
+                    .filter_map(|t| cal.effective_deadline(t).map(|d| (t.id.to_string(), d)))
+                    .collect(),
+                prefill: tasks
+                    .iter()
+                    .filter_map(|t| {
+                        prefill
+                            .get(t.id.as_str())
+                            .map(|r| (t.id.to_string(), r.clone()))
+                    })
+                    .collect(),
+                tasks,
+                report_deadline,
+                generated: generated.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Write every form as `<dir>/<unit>.xlsx` (safe, distinct file names), in
+/// parallel; returns the paths in the order of `specs`.
+pub fn write_forms(specs: &[FormSpec], dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut names = UniqueNames::default();
+    let paths: Vec<PathBuf> = specs
+        .iter()
+        .map(|s| dir.join(names.xlsx(&s.unit.name)))
+        .collect();
+    specs
+        .par_iter()
+        .zip(paths.par_iter())
+        .try_for_each(|(s, p)| write_form(s, p))?;
+    Ok(paths)
+}
+
+/// Next period's forms (下期表单), pre-filled with this run's accepted reports.
+pub fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
+    let next = r.period.next();
+    let cal = Calendar::new(
+        &r.config.holidays,
+        &r.config.workdays,
+        r.config.default_working_days,
+    );
+    let specs = form_specs(
+        &r.ledger,
+        next,
+        &cal,
+        &r.merged.reports,
+        // A configured report_deadline belongs to this period; the next follows the default rule.
+        next.end() + chrono::Duration::days(r.config.deadline_days as i64),
+        &r.as_of.to_string(),
+    );
+    write_forms(&specs, dir)
+}

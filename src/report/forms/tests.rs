@@ -1,0 +1,315 @@
+//! Forms read back: headers, locked and answer cells, validations, pre-filled rows.
+
+use super::form::{build_form_with, col_of, FORM_COLUMNS};
+use super::*;
+use crate::ingest::{FORM_VERSION, META_KEYS, META_SHEET};
+use crate::report::fixture;
+use crate::report::xlsx::tests_support::{assert_printable, part, sheet_xml};
+use crate::schema::FormField;
+use crate::templates::templates;
+use calamine::{open_workbook_auto, Data, DataType, Reader, SheetVisible};
+
+/// The 0-based column of a field the form has.
+fn col(key: FormField) -> u32 {
+    u32::from(col_of(key).expect("a form column"))
+}
+
+fn spec_of<'a>(r: &'a crate::pipeline::RunResult, unit: &str, prefill: bool) -> FormSpec<'a> {
+    let u = r.ledger.unit(unit).unwrap();
+    let tasks: Vec<&Task> = r.ledger.tasks_of(&u.name).collect();
+    FormSpec {
+        unit: u,
+        period: r.period,
+        deadlines: tasks
+            .iter()
+            .filter_map(|t| t.deadline.map(|d| (t.id.to_string(), d)))
+            .collect(),
+        prefill: if prefill {
+            tasks
+                .iter()
+                .filter_map(|t| {
+                    r.merged
+                        .reports
+                        .get(t.id.as_str())
+                        .map(|x| (t.id.to_string(), x.clone()))
+                })
+                .collect()
+        } else {
+            BTreeMap::new()
+        },
+        tasks,
+        report_deadline: r.report_deadline,
+        generated: r.as_of.to_string(),
+    }
+}
+
+/// A unit with several tasks, some reported this period and some due next period.
+fn busy_unit(r: &crate::pipeline::RunResult) -> &str {
+    let next = r.period.next();
+    r.ledger
+        .units
+        .iter()
+        .map(|u| u.name.as_str())
+        .find(|u| {
+            let tasks: Vec<&Task> = r.ledger.tasks_of(u).collect();
+            tasks.len() >= 3
+                && tasks
+                    .iter()
+                    .any(|t| r.merged.reports.contains_key(t.id.as_str()))
+                && tasks.iter().any(|t| next.is_due(t.stars))
+        })
+        .unwrap()
+}
+
+fn cell_str(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
+    range
+        .get_value((row, col))
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn form_reads_back_with_headers_meta_and_rows() {
+    let r = fixture::fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let unit = busy_unit(&r);
+    let path = dir.path().join(format!("下期表单/{unit}.xlsx"));
+    let spec = spec_of(&r, unit, false);
+    write_form(&spec, &path).unwrap();
+
+    let mut wb = open_workbook_auto(&path).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        vec![FORM_SHEET.to_string(), META_SHEET.to_string()]
+    );
+    let meta = wb
+        .sheets_metadata()
+        .iter()
+        .find(|s| s.name == META_SHEET)
+        .unwrap()
+        .visible;
+    assert_eq!(meta, SheetVisible::VeryHidden);
+
+    let range = wb.worksheet_range(FORM_SHEET).unwrap();
+    assert_eq!(
+        cell_str(&range, 0, 0),
+        format!("{unit}重点工作推进情况反馈表（2023年3月）")
+    );
+    assert_eq!(
+        cell_str(&range, 1, 0),
+        format!("填报单位：{unit}　报送期次：2023年3月")
+    );
+    // Every header matches its column via the template aliases.
+    let t = &templates().form;
+    for (c, col) in FORM_COLUMNS.iter().enumerate() {
+        let h = cell_str(&range, FORM_HEADER_ROW, c as u32);
+        assert_eq!(t.match_header(&h).map(|d| d.key), Some(col.0), "{h}");
+    }
+    for req in t.required() {
+        assert!(FORM_COLUMNS.iter().any(|c| c.0 == req.key));
+    }
+    // Rows: the unit's tasks in ledger order, ids and deadlines filled, answers blank.
+    let ids: Vec<String> = r.ledger.tasks_of(unit).map(|t| t.id.to_string()).collect();
+    assert_eq!(ids.len(), spec.tasks.len());
+    for (i, id) in ids.iter().enumerate() {
+        let row = FORM_HEADER_ROW + 1 + i as u32;
+        assert_eq!(cell_str(&range, row, col(FormField::Id)), *id);
+        let dl = range.get_value((row, col(FormField::Deadline))).unwrap();
+        assert_eq!(
+            dl.as_date(),
+            r.ledger.task(id).unwrap().deadline,
+            "deadline is a real date"
+        );
+        assert_eq!(cell_str(&range, row, col(FormField::Status)), "");
+    }
+    let note_row = FORM_HEADER_ROW + 1 + ids.len() as u32 + 1;
+    assert!(cell_str(&range, note_row, 0).starts_with("填表说明："));
+
+    let meta = wb.worksheet_range(META_SHEET).unwrap();
+    let values = [
+        unit.to_string(),
+        "2023-03".to_string(),
+        FORM_VERSION.to_string(),
+        "2023-03-31".to_string(),
+    ];
+    for (i, k) in META_KEYS.iter().enumerate() {
+        assert_eq!(cell_str(&meta, i as u32, 0), *k);
+        assert_eq!(cell_str(&meta, i as u32, 1), values[i]);
+    }
+}
+
+#[test]
+fn form_locks_assigned_cells_and_protects_without_password() {
+    let r = fixture::fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.xlsx");
+    let spec = spec_of(&r, busy_unit(&r), false);
+    write_form(&spec, &path).unwrap();
+
+    let mut x: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let styles = x.worksheet_style(FORM_SHEET).unwrap();
+    let row = FORM_HEADER_ROW + 1;
+    let locked = |c: u16| {
+        styles
+            .get((row, c as u32))
+            .and_then(|s| s.protection.as_ref())
+            .map(|p| p.locked)
+            .unwrap_or(true)
+    };
+    use FormField::*;
+    for key in [Id, Title, Stars, Leader, Deadline] {
+        assert!(locked(col_of(key).unwrap()), "{key} must be locked");
+    }
+    for key in [Status, Percent, Progress, Expected, DelayReason, FillDate] {
+        assert!(!locked(col_of(key).unwrap()), "{key} must be unlocked");
+    }
+
+    let buf = std::fs::read(&path).unwrap();
+    let xml = sheet_xml(&buf, 1);
+    assert!(xml.contains("<sheetProtection"), "protected");
+    assert!(!xml.contains("password="), "no password");
+    assert!(xml.contains(r#"formatColumns="0""#) && xml.contains(r#"autoFilter="0""#));
+    assert_eq!(xml.matches("<dataValidation ").count(), 4, "{xml}");
+    assert!(xml.contains("未启动,正在办理,已落实,已完成"));
+    assert!(xml.contains(r#"type="whole""#) && xml.contains(r#"type="date""#));
+    // Validations cover the answer rows only (from row 4, one per task).
+    let rows = format!(r#"sqref="G4:G{}""#, 3 + spec.tasks.len());
+    assert!(xml.contains(&rows), "{rows}: {xml}");
+    assert_printable(&xml);
+    let wbx = part(&buf, "xl/workbook.xml");
+    assert!(wbx.contains("_xlnm.Print_Titles"));
+    assert!(wbx.contains(r#"state="veryHidden""#));
+}
+
+#[test]
+fn prefilled_form_carries_last_report() {
+    let r = fixture::fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.xlsx");
+    let spec = spec_of(&r, busy_unit(&r), true);
+    assert!(!spec.prefill.is_empty());
+    write_form(&spec, &path).unwrap();
+    let mut wb = open_workbook_auto(&path).unwrap();
+    let range = wb.worksheet_range(FORM_SHEET).unwrap();
+    for (i, t) in spec.tasks.iter().enumerate() {
+        let row = FORM_HEADER_ROW + 1 + i as u32;
+        let Some(rep) = spec.prefill.get(t.id.as_str()) else {
+            continue;
+        };
+        assert_eq!(
+            cell_str(&range, row, col(FormField::Status)),
+            rep.status.label()
+        );
+        assert_eq!(
+            range
+                .get_value((row, col(FormField::Percent)))
+                .and_then(|d| d.as_f64()),
+            Some(rep.percent)
+        );
+        assert_eq!(
+            cell_str(&range, row, col(FormField::Progress)),
+            rep.progress
+        );
+    }
+}
+
+#[test]
+fn answer_cells_are_tinted_and_rows_tall_enough_to_write_in() {
+    let r = fixture::fixture();
+    let unit = busy_unit(&r);
+    let spec = spec_of(&r, unit, false);
+    let buf = build_form(&spec).unwrap().save_to_buffer().unwrap();
+    let styles = crate::report::xlsx::tests_support::part(&buf, "xl/styles.xml");
+    assert!(styles.contains("FFFFFDE7"), "answer fill");
+    assert!(styles.contains("FFF2F2F2"), "assigned fill");
+    let xml = crate::report::xlsx::tests_support::sheet_xml(&buf, 1);
+    assert!(xml.contains(r#"ht="45" customHeight="1""#), "{xml}");
+    assert!(form_instructions(&spec).contains("浅黄色单元格由责任单位填写"));
+    assert!(!form_instructions(&spec).contains("已预填上期"));
+    let next = spec_of(&r, unit, true);
+    assert!(form_instructions(&next).contains("6. 浅黄色单元格已预填上期报送的内容"));
+}
+
+#[test]
+fn form_is_byte_identical_when_written_twice() {
+    let r = fixture::fixture();
+    let spec = spec_of(&r, busy_unit(&r), true);
+    let a = build_form(&spec).unwrap().save_to_buffer().unwrap();
+    let b = build_form(&spec).unwrap().save_to_buffer().unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn empty_form_still_valid() {
+    let r = fixture::fixture();
+    let mut spec = spec_of(&r, busy_unit(&r), false);
+    spec.tasks.clear();
+    let buf = build_form(&spec).unwrap().save_to_buffer().unwrap();
+    assert!(!sheet_xml(&buf, 1).contains("<dataValidation "));
+}
+
+#[test]
+fn next_period_forms_for_units_with_due_tasks() {
+    let r = fixture::fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let paths = write_next_forms(&r, dir.path()).unwrap();
+    // A form for every unit with tasks due in April (4★ and 5★: 3★ report quarterly).
+    let next = r.period.next();
+    assert!(next.is_due(4) && !next.is_due(3));
+    let with_due = r
+        .ledger
+        .units
+        .iter()
+        .filter(|u| r.ledger.tasks_of(&u.name).any(|t| next.is_due(t.stars)))
+        .count();
+    assert_eq!(paths.len(), with_due);
+    let unit = busy_unit(&r);
+    let p = dir.path().join(format!("{unit}.xlsx"));
+    assert!(paths.contains(&p));
+    let mut wb = open_workbook_auto(&p).unwrap();
+    let range = wb.worksheet_range(FORM_SHEET).unwrap();
+    assert_eq!(
+        cell_str(&range, 1, 0),
+        format!("填报单位：{unit}　报送期次：2023年4月")
+    );
+    let due: Vec<&Task> = r
+        .ledger
+        .tasks_of(unit)
+        .filter(|t| next.is_due(t.stars))
+        .collect();
+    let mut prefilled = 0;
+    for (i, t) in due.iter().enumerate() {
+        let row = FORM_HEADER_ROW + 1 + i as u32;
+        assert_eq!(cell_str(&range, row, col(FormField::Id)), t.id);
+        if let Some(rep) = r.merged.reports.get(t.id.as_str()) {
+            assert_eq!(
+                cell_str(&range, row, col(FormField::Status)),
+                rep.status.label()
+            );
+            prefilled += 1;
+        }
+    }
+    assert!(prefilled > 0);
+    assert!(
+        cell_str(&range, FORM_HEADER_ROW + 1 + due.len() as u32 + 1, 0).starts_with("填表说明")
+    );
+    let meta = wb.worksheet_range(META_SHEET).unwrap();
+    assert_eq!(cell_str(&meta, 1, 1), "2023-04");
+}
+
+#[test]
+fn streamed_form_looks_the_same_as_in_memory() {
+    let r = fixture::fixture();
+    for unit in r.ledger.units.iter().map(|u| u.name.as_str()) {
+        for prefill in [false, true] {
+            let spec = spec_of(&r, unit, prefill);
+            let mut a = build_form_with(&spec, false).unwrap();
+            let mut b = build_form(&spec).unwrap();
+            let (a, b) = (a.save_to_buffer().unwrap(), b.save_to_buffer().unwrap());
+            let tall = crate::report::xlsx::tests_support::assert_same_look(&a, &b);
+            if !spec.tasks.is_empty() {
+                assert!(tall[0] > spec.tasks.len(), "{unit}: {tall:?}");
+            }
+        }
+    }
+}

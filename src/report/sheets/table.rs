@@ -1,0 +1,84 @@
+//! What the table sheets share: a table with its header, rows, frozen
+//! header, filter and printed header; one row of values by column kind; the
+//! note on a 亮牌 header cell.
+
+use rust_xlsxwriter::{Note, XlsxError};
+
+use crate::report::figures::Figures;
+use crate::report::xlsx::{Fill, Kind, Sheet, Val};
+
+/// A column of a table: header and kind of its cells.
+pub type Col = (&'static str, Kind);
+
+/// Write a table: header at `header_row`, rows below, frozen header, filter,
+/// header repeated on every printed page. Returns the last row written.
+///
+/// A streamed sheet (see [`Sheet::streaming`]) goes over the rows twice:
+/// once to size the columns, once to write.
+pub fn table<'f, R>(
+    s: &mut Sheet<'f>,
+    header_row: u32,
+    cols: &[(&str, Kind)],
+    rows: impl IntoIterator<Item = R> + Clone,
+    mut write: impl FnMut(&mut Sheet<'f>, u32, R) -> Result<(), XlsxError>,
+) -> Result<u32, XlsxError> {
+    let headers: Vec<&str> = cols.iter().map(|c| c.0).collect();
+    if s.is_measuring() {
+        s.header(header_row, &headers)?;
+        let mut row = header_row;
+        for item in rows.clone() {
+            row += 1;
+            write(s, row, item)?;
+        }
+        s.begin_writing();
+    }
+    s.header(header_row, &headers)?;
+    let mut row = header_row;
+    for item in rows {
+        row += 1;
+        write(s, row, item)?;
+    }
+    s.table_chrome(header_row, cols.len() as u16, row)?;
+    Ok(row)
+}
+
+/// Write one row of `cols.len()` values with the column kinds and a row fill.
+pub fn put_row<'v>(
+    s: &mut Sheet,
+    row: u32,
+    cols: &[(&str, Kind)],
+    fill: Fill,
+    vals: impl IntoIterator<Item = Val<'v>>,
+) -> Result<(), XlsxError> {
+    for (c, v) in vals.into_iter().enumerate() {
+        let kind = cols.get(c).map(|x| x.1).unwrap_or(Kind::Text);
+        s.put(row, c as u16, v, kind, fill)?;
+    }
+    Ok(())
+}
+
+/// The column of `header` in `cols`.
+pub fn col_of(cols: &[Col], header: &str) -> Option<u16> {
+    cols.iter().position(|c| c.0 == header).map(|c| c as u16)
+}
+
+/// Empty when `v` is, else its items joined by `sep`.
+pub fn joined<'v>(v: &[String], sep: &str) -> Val<'v> {
+    if v.is_empty() {
+        Val::Empty
+    } else {
+        Val::Owned(v.join(sep))
+    }
+}
+
+/// A note on the 亮牌 header cell: what the row colours mean, with the rules.
+pub fn card_note(f: &Figures) -> Note {
+    let mut text = String::from("行底色即亮牌颜色：");
+    for (c, rule) in &f.card_legend {
+        text.push_str(&format!("\n{}：{}", c.label(), rule));
+    }
+    Note::new(text)
+        .add_author_prefix(false)
+        .set_width(360)
+        .set_height(160)
+}

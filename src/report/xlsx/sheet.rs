@@ -1,0 +1,419 @@
+//! The sheet writer: cells by kind and fill, column widths that count CJK
+//! characters double, row heights for wrapped text, tables' chrome; held in
+//! memory or streamed ([`super::stream`]).
+
+use rust_xlsxwriter::{Format, Worksheet, XlsxError};
+
+use super::format::{Fill, Formats, Kind};
+use super::page::print_setup;
+use super::value::{clip, text_width, Val};
+use crate::text::display_width;
+
+/// Height of one line of 11-point 宋体 text, in points.
+pub const LINE_HEIGHT: f64 = 14.5;
+
+/// Narrowest column, in character widths.
+pub const MIN_WIDTH: f64 = 6.0;
+/// Widest column: longer text wraps.
+pub const MAX_WIDTH: f64 = 60.0;
+
+/// A worksheet being written, tracking the width each column needs.
+pub struct Sheet<'f> {
+    pub ws: Worksheet,
+    pub fmts: &'f Formats,
+    pub(super) widths: Vec<f64>,
+    pub(super) min: f64,
+    pub(super) max: f64,
+    /// Wrapped cells that may need more than one line: (row, col, width of
+    /// each line). Row heights are set from them in [`Sheet::finish`], once
+    /// the column widths are known (LibreOffice and WPS do not grow rows by
+    /// themselves, so wrapped text would be cut off on screen and on paper).
+    pub(super) wraps: Vec<(u32, u16, Vec<f32>)>,
+    /// Minimum heights of rows (points), e.g. answer rows of a form.
+    pub(super) min_heights: Vec<(u32, f64)>,
+    /// How cells reach the worksheet (see [`Mode`]).
+    pub(super) mode: Mode,
+    /// While measuring: the worksheet the second pass writes to (`ws` is
+    /// then a scratch worksheet for the calls made on it directly).
+    pub(super) real: Option<Worksheet>,
+}
+
+/// How a [`Sheet`] writes its cells.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Mode {
+    /// Every cell is kept in memory; widths and row heights are applied in
+    /// [`Sheet::finish`].
+    Memory,
+    /// First pass over a constant-memory sheet: cells only count toward the
+    /// column widths, nothing is written.
+    Measure,
+    /// Second pass: the widths are final and each row is written out (to the
+    /// worksheet's temporary file) as soon as the next one starts, so a row's
+    /// height is set when it is left.
+    Stream {
+        /// Final column widths.
+        widths: Vec<f64>,
+        /// The row being written.
+        row: Option<u32>,
+        /// Wrapped cells of that row: (column, width of each line).
+        wraps: Vec<(u16, Vec<f32>)>,
+        /// Whether the row left last got a height of its own.
+        tall: bool,
+        /// Whether the row being written was given a height directly
+        /// ([`Sheet::row_height`]).
+        fixed: bool,
+    },
+}
+
+impl<'f> Sheet<'f> {
+    pub fn new(name: &str, fmts: &'f Formats) -> Result<Sheet<'f>, XlsxError> {
+        let mut ws = Worksheet::new();
+        ws.set_name(name)?;
+        Ok(Sheet::with(ws, fmts, Mode::Memory, None))
+    }
+
+    pub(super) fn with(
+        ws: Worksheet,
+        fmts: &'f Formats,
+        mode: Mode,
+        real: Option<Worksheet>,
+    ) -> Sheet<'f> {
+        Sheet {
+            ws,
+            fmts,
+            widths: Vec::new(),
+            min: MIN_WIDTH,
+            max: MAX_WIDTH,
+            wraps: Vec::new(),
+            min_heights: Vec::new(),
+            mode,
+            real,
+        }
+    }
+
+    /// The column widths as applied: padded by one and kept within the bounds.
+    pub(super) fn final_widths(&self) -> Vec<f64> {
+        self.widths
+            .iter()
+            .map(|w| (w + 1.0).clamp(self.min, self.max))
+            .collect()
+    }
+
+    /// Change the width bounds applied by [`Sheet::finish`].
+    pub fn width_bounds(&mut self, min: f64, max: f64) {
+        self.min = min;
+        self.max = max;
+    }
+
+    /// Make column `col` at least `w` wide.
+    pub fn need(&mut self, col: u16, w: f64) {
+        let c = col as usize;
+        if self.widths.len() <= c {
+            self.widths.resize(c + 1, 0.0);
+        }
+        if w > self.widths[c] {
+            self.widths[c] = w;
+        }
+    }
+
+    /// Make column `col` wide enough for `s`, skipping the measure when it
+    /// cannot matter (display width never exceeds the UTF-8 byte length).
+    fn need_text(&mut self, col: u16, s: &str) {
+        let cur = self.widths.get(col as usize).copied().unwrap_or(0.0);
+        if cur >= self.max || (s.len() as f64) <= cur {
+            return;
+        }
+        self.need(col, text_width(s));
+    }
+
+    /// Write a body cell.
+    pub fn put<'v>(
+        &mut self,
+        row: u32,
+        col: u16,
+        v: impl Into<Val<'v>>,
+        kind: Kind,
+        fill: Fill,
+    ) -> Result<(), XlsxError> {
+        let f = self.fmts.cell(kind, fill);
+        let v = v.into();
+        if let Mode::Stream { .. } = self.mode {
+            self.at_row(row)?;
+        }
+        if let (Kind::Wrap, Some(s)) = (kind, v.text()) {
+            self.note_wrap(row, col, s);
+        }
+        self.put_fmt(row, col, v, f)
+    }
+
+    /// Remember that the wrapped cell (`row`, `col`) holds `s`, so its row
+    /// is made tall enough for every line. Short text (which fits the
+    /// narrowest column on one line) is skipped without measuring.
+    pub fn note_wrap(&mut self, row: u32, col: u16, s: &str) {
+        if s.len() as f64 <= self.min && !s.contains('\n') {
+            return;
+        }
+        match self.mode {
+            Mode::Measure => return,
+            // A backward row is refused when the cell itself is written.
+            Mode::Stream { .. } => {
+                let _ = self.at_row(row);
+            }
+            Mode::Memory => {}
+        }
+        let lines: Vec<f32> = s.lines().map(|l| display_width(l) as f32).collect();
+        if lines.len() > 1 || lines.first().is_some_and(|&w| w as f64 > self.min) {
+            match &mut self.mode {
+                Mode::Stream {
+                    row: Some(cur),
+                    wraps,
+                    ..
+                } if *cur == row => wraps.push((col, lines)),
+                _ => self.wraps.push((row, col, lines)),
+            }
+        }
+    }
+
+    /// Make row `row` at least `h` points high.
+    pub fn min_height(&mut self, row: u32, h: f64) {
+        self.min_heights.push((row, h));
+    }
+
+    /// Write a body cell with an explicit format.
+    pub fn put_fmt<'v>(
+        &mut self,
+        row: u32,
+        col: u16,
+        v: impl Into<Val<'v>>,
+        f: &Format,
+    ) -> Result<(), XlsxError> {
+        match self.mode {
+            Mode::Memory => {}
+            Mode::Measure => {
+                self.measure(col, v.into());
+                return Ok(());
+            }
+            Mode::Stream { .. } => self.at_row(row)?,
+        }
+        match v.into() {
+            Val::Empty => {
+                self.ws.write_blank(row, col, f)?;
+            }
+            Val::Str(s) => {
+                let s = clip(s);
+                self.need_text(col, &s);
+                self.ws.write_string_with_format(row, col, s.as_ref(), f)?;
+            }
+            Val::Owned(s) => {
+                let s = clip(&s);
+                self.need_text(col, &s);
+                self.ws.write_string_with_format(row, col, s.as_ref(), f)?;
+            }
+            Val::Num(n) => {
+                let n = if n.is_finite() { n } else { 0.0 };
+                self.need(col, 7.0);
+                self.ws.write_number_with_format(row, col, n, f)?;
+            }
+            Val::Int(n) => {
+                self.need(col, (n.to_string().len() + 1) as f64);
+                self.ws.write_number_with_format(row, col, n as f64, f)?;
+            }
+            Val::Date(d) => {
+                self.need(col, 11.0);
+                self.ws.write_date_with_format(row, col, d, f)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The width a value needs, as [`Sheet::put_fmt`] counts it.
+    fn measure(&mut self, col: u16, v: Val) {
+        match v {
+            Val::Empty => {}
+            Val::Str(s) => self.need_text(col, &clip(s)),
+            Val::Owned(s) => self.need_text(col, &clip(&s)),
+            Val::Num(_) => self.need(col, 7.0),
+            Val::Int(n) => self.need(col, (n.to_string().len() + 1) as f64),
+            Val::Date(_) => self.need(col, 11.0),
+        }
+    }
+
+    /// Write a header row; headers count toward widths (wrapped at two lines for long ones).
+    pub fn header(&mut self, row: u32, headers: &[&str]) -> Result<(), XlsxError> {
+        self.header_at(row, 0, headers)
+    }
+
+    /// Write a header row starting at column `col0`.
+    pub fn header_at(&mut self, row: u32, col0: u16, headers: &[&str]) -> Result<(), XlsxError> {
+        let fmts = self.fmts;
+        let f = &fmts.header;
+        if !self.is_measuring() {
+            self.at_row(row)?;
+        }
+        for (i, h) in headers.iter().enumerate() {
+            let c = col0 as usize + i;
+            if !self.is_measuring() {
+                self.ws.write_string_with_format(row, c as u16, *h, f)?;
+            }
+            self.note_wrap(row, c as u16, h);
+            let w = text_width(h);
+            let w = if w > 12.0 {
+                (w / 2.0).ceil().max(12.0)
+            } else {
+                w
+            };
+            self.need(c as u16, w + 2.0);
+        }
+        Ok(())
+    }
+
+    /// Write a plain (label) string that does not count toward the widths.
+    pub fn label(&mut self, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
+        if self.is_measuring() {
+            return Ok(());
+        }
+        self.at_row(row)?;
+        self.ws.write_string_with_format(row, col, s, f)?;
+        Ok(())
+    }
+
+    /// A table: frozen header, autofilter over the data, repeated header row when printed.
+    pub fn table_chrome(
+        &mut self,
+        header_row: u32,
+        ncols: u16,
+        last_row: u32,
+    ) -> Result<(), XlsxError> {
+        let last_col = ncols.saturating_sub(1);
+        self.ws.set_freeze_panes(header_row + 1, 0)?;
+        self.ws
+            .autofilter(header_row, 0, last_row.max(header_row), last_col)?;
+        self.ws.set_repeat_rows(0, header_row)?;
+        Ok(())
+    }
+
+    /// Apply the column widths (capped), the heights of rows with wrapped
+    /// text, and A4 landscape, fit-to-width print setup.
+    pub fn finish(mut self) -> Worksheet {
+        if self.mode == Mode::Measure {
+            // Nothing was written: a sheet that never began writing.
+            self.begin_writing();
+        }
+        let final_w = match &self.mode {
+            Mode::Stream { widths, .. } => widths.clone(),
+            _ => self.final_widths(),
+        };
+        for (c, &w) in final_w.iter().enumerate() {
+            let _ = self.ws.set_column_width(c as u16, w);
+        }
+        let _ = self.end_rows();
+        // Wrapped cells by row (a streamed sheet has set its rows already).
+        let mut by_row: std::collections::BTreeMap<u32, Vec<(u16, &[f32])>> =
+            std::collections::BTreeMap::new();
+        for (row, col, ls) in &self.wraps {
+            by_row.entry(*row).or_default().push((*col, ls.as_slice()));
+        }
+        let mut heights: std::collections::BTreeMap<u32, f64> = by_row
+            .into_iter()
+            .filter_map(|(r, cells)| row_height(&final_w, cells.into_iter()).map(|h| (r, h)))
+            .collect();
+        if !matches!(self.mode, Mode::Stream { .. }) {
+            for &(r, h) in &self.min_heights {
+                let e = heights.entry(r).or_insert(h);
+                *e = e.max(h);
+            }
+        }
+        for (r, h) in heights {
+            let _ = self.ws.set_row_height(r, h);
+        }
+        print_setup(&mut self.ws);
+        self.ws
+    }
+}
+
+/// Build a worksheet named `name` with `body`: in memory (`ws` is `None`),
+/// or streamed into the constant-memory or low-memory worksheet `ws` — then
+/// `body` runs twice, once to size the columns and once to write (see
+/// [`Sheet::streaming`]). Streamed worksheets are saved without a thread of
+/// their own, which is what makes many small workbooks cheaper to save.
+pub fn build_sheet<'f>(
+    ws: Option<Worksheet>,
+    name: &str,
+    fmts: &'f Formats,
+    mut body: impl FnMut(&mut Sheet<'f>) -> Result<(), XlsxError>,
+) -> Result<Worksheet, XlsxError> {
+    let mut s = match ws {
+        Some(ws) => {
+            let mut s = Sheet::streaming(ws, name, fmts)?;
+            body(&mut s)?;
+            s.begin_writing();
+            s
+        }
+        None => Sheet::new(name, fmts)?,
+    };
+    body(&mut s)?;
+    Ok(s.finish())
+}
+
+/// Height (points) a row needs for its wrapped cells — (column, width of
+/// each line) — given the final column widths; `None` when one line will do.
+///
+/// A line of display width `lw` in a column of width `w` takes about
+/// ceil(lw / (w − 1)) lines (one unit of padding).
+pub(super) fn row_height<'a>(
+    widths: &[f64],
+    cells: impl Iterator<Item = (u16, &'a [f32])>,
+) -> Option<f64> {
+    let mut lines = 1.0f64;
+    for (col, ls) in cells {
+        let w = widths.get(col as usize).copied().unwrap_or(8.43);
+        // A line the column was sized for fits on one line; longer ones
+        // get 5% slack (symbols such as × − ÷ “” are drawn full-width by
+        // CJK fonts).
+        let fit = (w - 1.0).max(1.0);
+        let room = (fit * 0.95).max(1.0);
+        let n: f64 = ls
+            .iter()
+            .map(|&lw| {
+                let lw = lw as f64;
+                if lw <= fit {
+                    1.0
+                } else {
+                    (lw / room).ceil().max(2.0)
+                }
+            })
+            .sum();
+        lines = lines.max(n);
+    }
+    (lines > 1.0).then(|| (lines * LINE_HEIGHT + 3.0).min(409.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_xlsxwriter::Workbook;
+
+    #[test]
+    fn column_widths_are_capped_and_cjk_sized() {
+        let fmts = Formats::new();
+        let mut s = Sheet::new("表", &fmts).unwrap();
+        s.put(0, 0, "区发展和改革局", Kind::Text, Fill::None)
+            .unwrap();
+        s.put(0, 1, "长".repeat(100), Kind::Wrap, Fill::None)
+            .unwrap();
+        s.put(0, 2, "a", Kind::Text, Fill::None).unwrap();
+        assert_eq!(s.widths[0], 14.0);
+        let mut ws = s.finish();
+        let mut wb = Workbook::new();
+        ws.set_name("表").unwrap();
+        wb.push_worksheet(ws);
+        let buf = wb.save_to_buffer().unwrap();
+        let xml = crate::report::xlsx::tests_support::sheet_xml(&buf, 1);
+        assert!(
+            xml.contains(r#"width="15.7109375""#) || xml.contains("width=\"15"),
+            "{xml}"
+        );
+        assert!(xml.contains("width=\"60.7109375\""), "{xml}");
+        assert!(xml.contains("width=\"6.7109375\""), "{xml}");
+    }
+}
