@@ -22,6 +22,7 @@
 //! footer; the document creation time is the as-of date, so the same inputs
 //! give byte-identical files. No formulas: every figure is a value.
 
+pub mod docx;
 #[cfg(test)]
 pub(crate) mod fixture;
 pub mod forms;
