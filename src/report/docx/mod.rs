@@ -29,20 +29,28 @@
 //!
 //! Layout (GB/T 9704-2012):
 //! - A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (版心
-//!   156 × 225 mm); a document grid of 22 lines × 28 characters
-//!   (`w:docGrid` linesAndChars, linePitch 579, charSpace −841) and every
-//!   body line exactly 579 twips high, so the 22 lines hold in any program.
+//!   156 × 225 mm). The section declares the grid of 22 lines × 28
+//!   characters (`w:docGrid` linesAndChars, linePitch 579, charSpace −841)
+//!   for Word's page setup and newly typed text; our paragraphs do not snap
+//!   to it but are exactly one grid line (579 twips) high, with 3号 runs
+//!   condensed by 0.25 pt, which gives the same 22 × 28 in Word, WPS and
+//!   LibreOffice (LibreOffice spreads 16 pt text over two 15.8 pt cells).
 //! - Body 3号 (16 pt) 仿宋_GB2312, justified, first line indented two
 //!   characters; title 2号 (22 pt) 方正小标宋简体 centred, broken into
 //!   balanced lines when long; `一、` 黑体, `（一）` 楷体_GB2312 (run-in with
 //!   the body text that follows); tables 小四 by default.
 //! - 版头: the office's name in red (as large as fits, ≤ 42 pt) 35 mm below
 //!   the top of the 版心, the 发文字号 or 期号 two lines below, a red rule.
-//! - 落款 right-aligned two characters in, the date two characters further
-//!   right (§7.3.5.2); dates in Arabic numerals ([`cn_date`]).
-//! - 版记 in a frame at the foot of the 版心 of the page it ends on; page
-//!   numbers `— 1 —` in 4号 宋体 in odd/even footers, one character in from
-//!   the outer side.
+//! - 附件说明 and 落款 keep with the text's last lines (no 落款 alone on a
+//!   page); the 落款's office ends two characters from the right, the date
+//!   starts two characters right of it (§7.3.5.2); dates in Arabic numerals
+//!   ([`cn_date`]).
+//! - 版记 in a frame (`w:framePr`, bottom of the margin) on the page it ends
+//!   on, its rules shaded 1 pt / 0.7 pt lines (LibreOffice drops a frame
+//!   whose paragraphs have different borders); page numbers `— 1 —` in 4号
+//!   宋体 in odd/even footers, one character in from the outer side.
+//! - 回执: a dashed cut line with `（此联回执，请于…前反馈）`, the title and a
+//!   table of fields to fill in, kept on one page.
 //!
 //! Fonts: each role names a list ([`FontList`]): the first is written in
 //! every run (`w:rFonts` eastAsia, and ascii/hAnsi unless
