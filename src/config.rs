@@ -141,6 +141,35 @@ impl Default for Limits {
     }
 }
 
+/// The supervision office itself (`[office]`): who signs every notice and
+/// document, and the prefix of its document numbers (文号).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Office {
+    /// Full name, as in the 版头 and the 落款 (四方台区人民政府督查室).
+    pub name: String,
+    /// Short name used in running text (区政府督查室).
+    pub short_name: String,
+    /// Prefix of document numbers: `四政督` gives `四政督〔2026〕12号`.
+    pub doc_prefix: String,
+    /// Contact person printed on notices and letters.
+    pub contact: String,
+    /// Contact telephone.
+    pub phone: String,
+}
+
+impl Default for Office {
+    fn default() -> Self {
+        Office {
+            name: "督查室".into(),
+            short_name: "督查室".into(),
+            doc_prefix: "督".into(),
+            contact: String::new(),
+            phone: String::new(),
+        }
+    }
+}
+
 /// The whole configuration. Paths are resolved against `base_dir`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -160,6 +189,15 @@ pub struct Config {
     pub rules: Rules,
     pub score: ScoreWeights,
     pub limits: Limits,
+    /// The office that signs notices and documents (`[office]`).
+    pub office: Office,
+    /// Date notices and documents are issued on (成文日期); `--issue-date`
+    /// wins; the command line resolves it to today when neither gives one.
+    pub issue_date: Option<NaiveDate>,
+    /// Working days after the issue date by which returned rows are resent.
+    pub resubmit_working_days: u32,
+    /// How the Word documents look (`[documents]`: fonts and sizes).
+    pub documents: crate::report::docx::DocumentStyle,
     /// Folder the config file is in (not read from the file).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -183,6 +221,10 @@ impl Default for Config {
             rules: Rules::default(),
             score: ScoreWeights::default(),
             limits: Limits::default(),
+            office: Office::default(),
+            issue_date: None,
+            resubmit_working_days: 3,
+            documents: Default::default(),
             base_dir: PathBuf::from("."),
         }
     }
@@ -231,6 +273,13 @@ impl Config {
     /// The working-day calendar: configured holidays and 调休 working days.
     pub fn calendar(&self) -> Calendar {
         Calendar::new(&self.holidays, &self.workdays, self.default_working_days)
+    }
+
+    /// The date notices and documents are issued on (成文日期): the
+    /// resolved `issue_date` (the command line sets it: flag, config or
+    /// today), else the as-of date.
+    pub fn issued_on(&self, period: &Period) -> NaiveDate {
+        self.issue_date.unwrap_or_else(|| self.as_of_for(period))
     }
 
     /// The as-of date for a period: configured, else the period's last day.

@@ -97,6 +97,10 @@ pub struct Common {
     /// 报送截止日期，晚于此日期填报的视为迟报（默认：期次结束后 5 天）
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
     pub due: Option<NaiveDate>,
+
+    /// 成文日期：通知、公文的落款日期，补报期限从此日起算（默认：今天）
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub issue_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Args)]

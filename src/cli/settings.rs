@@ -148,6 +148,14 @@ impl Settings {
         if let Some(p) = preset {
             config.preset = p;
         }
+        // Notices and documents are dated: `--issue-date`, else the
+        // config's, else today (fixed here, once, for the whole run).
+        config.issue_date = Some(
+            common
+                .issue_date
+                .or(config.issue_date)
+                .unwrap_or_else(today),
+        );
         Ok(Settings {
             period,
             as_of: config.as_of_for(&period),
@@ -206,6 +214,10 @@ impl Settings {
         };
         Ok((inputs, warnings))
     }
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// What is missing, and the flag that gives it.
