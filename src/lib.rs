@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod cli;
 pub mod config;
+pub mod due;
 pub mod ingest;
 pub mod json;
 pub mod merge;

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::config::{Config, Preset};
+use crate::due::DueRule;
 use crate::ingest::{self, Ingested};
 use crate::merge::{self, MergeCtx, Merged};
 use crate::model::{Issue, Ledger};
@@ -159,11 +160,19 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
 
     drop(t);
     let t = crate::timing::phase("merge");
+    let expected = DueRule {
+        period: inputs.period,
+        as_of: inputs.as_of,
+        calendar: &calendar,
+        near_deadline_days: inputs.config.near_deadline_days,
+    }
+    .expected_after(&ledger, &inputs.history);
     let merged = merge::merge(
         checked,
         &MergeCtx {
             ledger: &ledger,
             period: inputs.period,
+            expected: &expected,
             report_deadline: inputs.report_deadline,
         },
     );
@@ -175,6 +184,7 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
         as_of: inputs.as_of,
         config: &inputs.config,
         calendar: &calendar,
+        expected: &expected,
         merged: &merged,
         history: &inputs.history,
     });

@@ -1,4 +1,5 @@
-//! `duban forms`: one form per unit with its tasks due in the period.
+//! `duban forms`: one form per unit with its tasks due in the period
+//! ([`crate::due`]: star cadence, overdue and near-deadline tasks).
 
 use std::fs;
 
@@ -8,6 +9,7 @@ use anyhow::{Context, Result};
 
 use super::settings::{Needs, OutRule, Settings};
 use super::terminal::Terminal;
+use crate::due::DueRule;
 use crate::ingest;
 use crate::report;
 
@@ -29,10 +31,19 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
         .unwrap_or_else(|| s.period.start())
         .to_string();
     fs::create_dir_all(out).with_context(|| format!("无法创建输出文件夹 {}", out.display()))?;
+    // Due: by star cadence, or overdue / near the deadline at the as-of date.
+    let expected = DueRule {
+        period: s.period,
+        as_of: s.as_of,
+        calendar: &cal,
+        near_deadline_days: s.config.near_deadline_days,
+    }
+    .expected(&ledger, |_| false);
     let specs = report::forms::form_specs(
         &ledger,
         s.period,
         &cal,
+        &expected,
         &Default::default(),
         s.report_deadline,
         &generated,

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::due::Expected;
 use crate::ingest::SourceFile;
 use crate::model::{issue_sort_key, Issue, IssueCode, Ledger};
 use crate::period::Period;
@@ -82,7 +83,8 @@ pub struct Totals {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Submission {
     pub unit: String,
-    /// Tasks of the unit due this period (star cadence).
+    /// Tasks of the unit due this period (star cadence, or overdue / near
+    /// the deadline: [`crate::due`]).
     pub due: Vec<String>,
     /// Accepted files of the unit (relative paths).
     pub files: Vec<String>,
@@ -123,7 +125,9 @@ pub struct Merged {
 pub struct MergeCtx<'a> {
     pub ledger: &'a Ledger,
     pub period: Period,
-    /// Reporting deadline: files filled (or, lacking 填报日期, modified) after it are late.
+    /// The tasks due this period ([`crate::due`]): each unit's due list.
+    pub expected: &'a Expected,
+    /// Reporting deadline: files filled after it are late.
     pub report_deadline: NaiveDate,
 }
 

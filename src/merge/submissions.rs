@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::{FileOutcome, FileRecord, MergeCtx, RejectedRow, Submission};
-use crate::model::{Issue, IssueCode, Ledger};
+use crate::model::{Issue, IssueCode};
 use crate::validate::Report;
 
 /// One submission per ledger unit (reported or not), and the issues of the
@@ -23,7 +23,7 @@ pub(super) fn submissions(
     let mut unit_issues: Vec<Issue> = Vec::new();
     for unit in &ctx.ledger.units {
         let s = by_unit.submission(&unit.name, reports);
-        not_reported(&s, ctx.ledger, &by_unit.rejected_tasks, &mut unit_issues);
+        not_reported(ctx, &s, &by_unit.rejected_tasks, &mut unit_issues);
         submissions.insert(unit.name.to_string(), s);
     }
     (submissions, unit_issues)
@@ -32,7 +32,7 @@ pub(super) fn submissions(
 /// What a unit's submission is made of, indexed by unit in one pass each
 /// over tasks, files and issues (cities: 2,000 units, 20,000 tasks).
 struct ByUnit<'a> {
-    /// Tasks due this period (star cadence), by lead unit.
+    /// Tasks due this period ([`crate::due`]), by lead unit.
     due: BTreeMap<&'a str, Vec<String>>,
     records: BTreeMap<&'a str, Vec<&'a FileRecord>>,
     /// (errors, warnings) of the unit's files that count (not superseded ones).
@@ -53,7 +53,7 @@ impl<'a> ByUnit<'a> {
             .ledger
             .tasks
             .iter()
-            .filter(|t| ctx.period.is_due(t.stars))
+            .filter(|t| ctx.expected.is_due(&t.id))
         {
             due.entry(t.lead_unit.as_str())
                 .or_default()
@@ -137,8 +137,8 @@ impl<'a> ByUnit<'a> {
 /// (saying whether its row was sent back); a unit with due tasks and no
 /// accepted form: UNIT_NOT_REPORTED.
 fn not_reported(
+    ctx: &MergeCtx,
     s: &Submission,
-    ledger: &Ledger,
     rejected_tasks: &BTreeSet<(&str, &str)>,
     out: &mut Vec<Issue>,
 ) {
@@ -146,17 +146,22 @@ fn not_reported(
     if s.reported {
         let file = s.files.first().cloned().unwrap_or_default();
         for id in &s.missing {
-            let (title, stars) = ledger
+            let (title, stars) = ctx
+                .ledger
                 .task(id)
                 .map(|t| (t.title.as_str(), t.stars))
                 .unwrap_or(("", 0));
+            let why = ctx
+                .expected
+                .reason(id)
+                .map_or_else(|| format!("{stars}星"), |r| r.text(stars));
             let sent_back = rejected_tasks.contains(&(name.as_str(), id.as_str()));
             let msg = if sent_back {
                 format!(
-                    "任务{id}（{title}，{stars}星）本期应报送，报表中这项任务的填报有错误已退回（见退回明细），请改正后补报"
+                    "任务{id}（{title}，{why}）本期应报送，报表中这项任务的填报有错误已退回（见退回明细），请改正后补报"
                 )
             } else {
-                format!("任务{id}（{title}，{stars}星）本期应报送，但报表中没有这项任务，请补报")
+                format!("任务{id}（{title}，{why}）本期应报送，但报表中没有这项任务，请补报")
             };
             out.push(
                 Issue::warning(IssueCode::TaskNotReported, msg)

@@ -5,9 +5,11 @@ use crate::validate::testkit::*;
 use crate::validate::CheckedRow;
 
 fn mctx(ledger: &Ledger) -> MergeCtx<'_> {
+    let period = Period::month(2023, 3);
     MergeCtx {
         ledger,
-        period: Period::month(2023, 3),
+        period,
+        expected: expected(ledger, period),
         report_deadline: d(2023, 4, 3),
     }
 }
@@ -429,9 +431,11 @@ fn missing_tasks_and_units() {
 #[test]
 fn star_cadence_decides_what_is_due() {
     let l = ledger();
+    let period = Period::month(2023, 2);
     let ctx = MergeCtx {
         ledger: &l,
-        period: Period::month(2023, 2),
+        period,
+        expected: expected(&l, period),
         report_deadline: d(2023, 3, 3),
     };
     let m = merge(vec![], &ctx);
@@ -439,6 +443,45 @@ fn star_cadence_decides_what_is_due() {
     assert!(m.submissions[TJJ].due.is_empty());
     assert_eq!(codes_of(&m, C::UnitNotReported).len(), 3);
     assert_eq!(m.totals, Totals::default());
+}
+
+/// Issue 15 §5: a 3★ task past (or near) its deadline is due every month,
+/// and TASK_NOT_REPORTED says why.
+#[test]
+fn overdue_and_near_deadline_tasks_are_due_whatever_their_stars() {
+    let mut l = ledger();
+    // February: 3★ is off its cadence. ZF-003 overdue, ZF-009 due in 5 days.
+    l.tasks[2].deadline = Some(d(2023, 2, 20));
+    l.tasks[7].deadline = Some(d(2023, 3, 5));
+    let period = Period::month(2023, 2);
+    let ctx = MergeCtx {
+        ledger: &l,
+        period,
+        expected: expected(&l, period),
+        report_deadline: d(2023, 3, 3),
+    };
+    let env = Env::new();
+    let mut f = fgw_file(
+        &env,
+        "发改.xlsx",
+        vec![good(3, "ZF-001"), good(4, "ZF-002")],
+    );
+    f.period = Some(period);
+    let m = merge(vec![f], &ctx);
+    assert_eq!(m.submissions[FGW].due, vec!["ZF-001", "ZF-002", "ZF-003"]);
+    assert_eq!(m.submissions[FGW].missing, vec!["ZF-003"]);
+    assert_eq!(m.submissions[TJJ].due, vec!["ZF-009"]);
+    let missing = codes_of(&m, C::TaskNotReported);
+    assert_eq!(missing.len(), 1);
+    assert!(
+        missing[0]
+            .message
+            .contains("3星，已超过完成时限未完成，每期须报送"),
+        "{}",
+        missing[0].message
+    );
+    let silent = codes_of(&m, C::UnitNotReported);
+    assert!(silent.iter().any(|i| i.unit.as_deref() == Some(TJJ)));
 }
 
 #[test]

@@ -104,8 +104,16 @@ mod dump {
         let notices = &figures.notices;
         assert_eq!(w.notices.len(), notices.len());
         let next = r.period.next();
-        let due_next =
-            |u: &crate::model::Unit| r.ledger.tasks_of(&u.name).any(|t| next.is_due(t.stars));
+        let window = next.end() + chrono::Duration::days(7);
+        let due_next = |u: &crate::model::Unit| {
+            r.scored
+                .tasks
+                .iter()
+                .filter(|t| t.unit == u.name.as_str())
+                .any(|t| {
+                    next.is_due(t.stars) || (!t.done && t.deadline.is_some_and(|d| d <= window))
+                })
+        };
         let with_forms: Vec<_> = r.ledger.units.iter().filter(|u| due_next(u)).collect();
         assert_eq!(w.next_forms.len(), with_forms.len());
         assert!(w.notices.iter().chain(&w.next_forms).all(|p| p.exists()));

@@ -12,6 +12,8 @@
 //! * `overdue` — not done and deadline < as-of; `near_deadline` — not done and
 //!   0 ≤ days left ≤ `near_deadline_days` (7).
 //! * `prev_actual` — the most recent earlier percent history has for the task.
+//! * `due` — expected this period ([`crate::due`]: star cadence, or overdue /
+//!   near the deadline and not done before), the same list the merge used.
 //! * A due task with no accepted report gets no card from missing data; its
 //!   `reasons` say `本期应报未报`, it scores 0 in the progress component and
 //!   lowers the reporting component (under `yellow-orange-red` it also makes
@@ -62,15 +64,17 @@
 //!
 //! # Reminders (督办提示)
 //!
-//! Overdue tasks, near-deadline tasks, and every due, not-done task by star
-//! cadence (5★随时调度, 4★按月提示, 3★按季度提示); sorted overdue, near,
-//! cadence, then deadline (none last), then id.
+//! Overdue tasks, near-deadline tasks, and every not-done task due by its star
+//! cadence (5★随时调度, 4★按月提示, 3★按季度提示; a task due only for its
+//! deadline has its overdue/near line); sorted overdue, near, cadence, then
+//! deadline (none last), then id.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::config::Config;
+use crate::due::{DueReason, Expected};
 use crate::merge::Merged;
 use crate::model::{Card, Ledger, Status, Task};
 use crate::period::Period;
@@ -107,8 +111,11 @@ pub struct TaskResult {
     pub deadline: Option<NaiveDate>,
     /// True when the deadline was derived from 交办日期.
     pub deadline_derived: bool,
-    /// Expected in this period's forms (star cadence).
+    /// Expected in this period's forms ([`crate::due`]: star cadence, or
+    /// overdue / near the deadline and not done before).
     pub due: bool,
+    /// Why it is due (None when it is not).
+    pub due_reason: Option<DueReason>,
     /// A valid report was accepted this period.
     pub reported: bool,
     /// Latest valid status: this period's report, else None.
@@ -268,6 +275,8 @@ pub struct ScoreInput<'a> {
     pub as_of: NaiveDate,
     pub config: &'a Config,
     pub calendar: &'a Calendar,
+    /// The tasks due this period ([`crate::due`], the merge's too).
+    pub expected: &'a Expected,
     pub merged: &'a Merged,
     pub history: &'a History,
 }
@@ -374,7 +383,8 @@ fn task_result(input: &ScoreInput, hist: &HistIndex, t: &Task) -> TaskResult {
     let overdue = !done && days_left.is_some_and(|d| d < 0);
     let near_deadline =
         !done && days_left.is_some_and(|d| (0..=i64::from(cfg.near_deadline_days)).contains(&d));
-    let due = input.period.is_due(t.stars);
+    let due_reason = input.expected.reason(&t.id);
+    let due = due_reason.is_some();
     let facts = TaskFacts {
         id: &t.id,
         status,
@@ -412,6 +422,7 @@ fn task_result(input: &ScoreInput, hist: &HistIndex, t: &Task) -> TaskResult {
         deadline,
         deadline_derived: t.deadline.is_none() && deadline.is_some(),
         due,
+        due_reason,
         reported: report.is_some(),
         status,
         actual,
@@ -818,7 +829,8 @@ fn reminders(tasks: &[TaskResult]) -> Vec<Reminder> {
             };
             out.push(mk(ReminderKind::NearDeadline, note));
         }
-        if t.due && !t.done {
+        // Tasks due only for their deadline have their overdue/near line above.
+        if t.due_reason == Some(DueReason::Cadence) && !t.done {
             out.push(mk(ReminderKind::Cadence, cadence_note(t.stars).to_string()));
         }
     }

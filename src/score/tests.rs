@@ -6,6 +6,7 @@ use super::cards::{self, fmt_num, TaskFacts, UnitFacts};
 use super::rank;
 use super::*;
 use crate::config::{Preset, RedYellowBlue, YellowOrangeRed};
+use crate::due::DueReason;
 use crate::merge::Submission;
 use crate::model::{Evaluation, Milestone, Provenance, Unit};
 use crate::store::history::{PeriodSnapshot, TaskSnap, UnitSnap};
@@ -138,7 +139,15 @@ impl Fixture {
         }
     }
     fn run(&self) -> Scored {
+        let expected = crate::due::DueRule {
+            period: self.period,
+            as_of: self.as_of,
+            calendar: &self.calendar,
+            near_deadline_days: self.config.near_deadline_days,
+        }
+        .expected_after(&self.ledger, &self.history);
         score(&ScoreInput {
+            expected: &expected,
             ledger: &self.ledger,
             period: self.period,
             as_of: self.as_of,
@@ -610,6 +619,61 @@ fn cadence_by_stars() {
     let s = f.run();
     assert_eq!(s.reminders.len(), 3);
     assert_eq!(s.reminders[0].note, "3★按季度提示，本期须报送进展");
+}
+
+/// Issue 15 §5: in April (3★ off its quarterly cadence) a 3★ task past or
+/// near its deadline is due all the same, unless it was done before.
+#[test]
+fn overdue_and_near_deadline_tasks_are_due_whatever_their_stars() {
+    let tasks = vec![
+        task("T1", 3, "A", d(2023, 1, 1), d(2023, 4, 20)), // overdue, not reported
+        task("T2", 3, "A", d(2023, 1, 1), d(2023, 5, 5)),  // near (5 days), reported
+        task("T3", 3, "A", d(2023, 1, 1), d(2023, 12, 31)), // far: not due
+        task("T4", 3, "A", d(2023, 1, 1), d(2023, 4, 10)), // overdue but done in March
+    ];
+    let m = merged(
+        vec![report("T2", "A", Status::InProgress, 90.0)],
+        vec![submission("A", true, false, 0, 0)],
+    );
+    let mut f = Fixture::new(tasks, vec![unit("A", "区直部门")], m);
+    f.period = Period::month(2023, 4);
+    f.as_of = d(2023, 4, 30);
+    let mut done = tsnap("T4", "A", Some(100.0), None);
+    done.status = Some(Status::Completed);
+    f.history = History {
+        periods: vec![snap(Period::month(2023, 3), vec![done], vec![])],
+    };
+    let s = f.run();
+    let due: Vec<(bool, Option<DueReason>)> =
+        s.tasks.iter().map(|t| (t.due, t.due_reason)).collect();
+    assert_eq!(
+        due,
+        vec![
+            (true, Some(DueReason::Overdue)),
+            (true, Some(DueReason::NearDeadline)),
+            (false, None),
+            (false, None),
+        ]
+    );
+    assert!(s.tasks[0].reasons.iter().any(|r| r == NOT_REPORTED));
+    assert_eq!(s.tasks[0].card, Some(Card::Red));
+    // Its reminders say overdue / near, not "3★ reports quarterly".
+    let got: Vec<(ReminderKind, &str)> = s
+        .reminders
+        .iter()
+        .map(|r| (r.kind, r.task.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (ReminderKind::Overdue, "T1"),
+            (ReminderKind::NearDeadline, "T2"),
+        ]
+    );
+    // Two due, one reported, on time: reporting = 100 × 1/2.
+    let u = &s.units[0];
+    assert_eq!(u.due, 2);
+    assert_eq!(u.parts.reporting, 50.0);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::calendar::Calendar;
+use crate::due::{DueRule, Expected};
 use crate::ingest::{
     FileFormat, FormMeta, Ingested, MatchedColumn, RawCell, RawForm, RawRow, SourceFile,
 };
@@ -97,6 +98,19 @@ pub fn ledger() -> Ledger {
         ],
         vec![],
     )
+}
+
+/// The tasks of `ledger` due in `period` ([`crate::due`]), as of its last
+/// day, nothing done before (leaked: a few bytes per test).
+pub fn expected(ledger: &Ledger, period: Period) -> &'static Expected {
+    let cal = Calendar::new(&[], &[], 5);
+    let rule = DueRule {
+        period,
+        as_of: period.end(),
+        calendar: &cal,
+        near_deadline_days: 7,
+    };
+    Box::leak(Box::new(rule.expected(ledger, |_| false)))
 }
 
 /// Standard column layout: A 编号 … N 填报日期.

@@ -20,6 +20,7 @@ use crate::common::*;
 use chrono::NaiveDate;
 use duban::calendar::Calendar;
 use duban::config::Limits;
+use duban::due::DueRule;
 use duban::ingest::{self, Ingested};
 use duban::merge::{self, MergeCtx};
 use duban::model::{Ledger, Severity};
@@ -583,11 +584,19 @@ fn check_bytes(bytes: &[u8], ext: &str, dir: &Path, limits: &Limits) -> Result<(
     let (cal, hist) = (calendar(), History::default());
     let checked = validate::validate_file(&ing, &vctx(&c.ledger, &cal, &hist));
     prop_assert_eq!(checked.rows.len(), read_rows, "a row read was not checked");
+    let expected = DueRule {
+        period: period(),
+        as_of: period().end(),
+        calendar: &cal,
+        near_deadline_days: 7,
+    }
+    .expected(&c.ledger, |_| false);
     let merged = merge::merge(
         vec![c.good.clone(), checked],
         &MergeCtx {
             ledger: &c.ledger,
             period: period(),
+            expected: &expected,
             report_deadline: NaiveDate::from_ymd_opt(2023, 4, 5).unwrap(),
         },
     );

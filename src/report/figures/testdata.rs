@@ -21,6 +21,7 @@ pub fn task(id: &str, unit: &str) -> TaskResult {
         deadline: None,
         deadline_derived: false,
         due: false,
+        due_reason: None,
         reported: false,
         status: None,
         actual: None,

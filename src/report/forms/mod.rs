@@ -7,7 +7,7 @@ pub mod ledger_template;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -21,6 +21,7 @@ pub use ledger_template::{build_ledger_template, write_ledger_template, SOURCES}
 
 use super::xlsx::UniqueNames;
 use crate::calendar::Calendar;
+use crate::due::{DueRule, Expected};
 use crate::model::{Ledger, Task, Unit};
 use crate::period::Period;
 use crate::pipeline::RunResult;
@@ -42,13 +43,15 @@ pub struct FormSpec<'a> {
     pub generated: String,
 }
 
-/// One form per unit with tasks due in `period` (units without any are left
-/// out), in ledger order. `prefill` holds last reports by task id (empty for
-/// fresh forms); `generated` goes into the metadata (pass a date, not now()).
+/// One form per unit with tasks due in `period` (`expected`, see
+/// [`crate::due`]; units without any are left out), in ledger order.
+/// `prefill` holds last reports by task id (empty for fresh forms);
+/// `generated` goes into the metadata (pass a date, not now()).
 pub fn form_specs<'a>(
     ledger: &'a Ledger,
     period: Period,
     cal: &Calendar,
+    expected: &Expected,
     prefill: &BTreeMap<String, std::sync::Arc<Report>>,
     report_deadline: NaiveDate,
     generated: &str,
@@ -59,7 +62,7 @@ pub fn form_specs<'a>(
         .filter_map(|unit| {
             let tasks: Vec<&Task> = ledger
                 .tasks_of(&unit.name)
-                .filter(|t| period.is_due(t.stars))
+                .filter(|t| expected.is_due(&t.id))
                 .collect();
             if tasks.is_empty() {
                 return None;
@@ -110,10 +113,27 @@ pub fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
         &r.config.workdays,
         r.config.default_working_days,
     );
+    // Due next period: by cadence, or overdue / near the deadline as of its
+    // last day and not done by now.
+    let done: BTreeSet<&str> = r
+        .scored
+        .tasks
+        .iter()
+        .filter(|t| t.done)
+        .map(|t| t.id.as_str())
+        .collect();
+    let expected = DueRule {
+        period: next,
+        as_of: next.end(),
+        calendar: &cal,
+        near_deadline_days: r.config.near_deadline_days,
+    }
+    .expected(&r.ledger, |id| done.contains(id));
     let specs = form_specs(
         &r.ledger,
         next,
         &cal,
+        &expected,
         &r.merged.reports,
         // A configured report_deadline belongs to this period; the next follows the default rule.
         next.end() + chrono::Duration::days(r.config.deadline_days as i64),

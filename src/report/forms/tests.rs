@@ -56,9 +56,23 @@ fn busy_unit(r: &crate::pipeline::RunResult) -> &str {
                 && tasks
                     .iter()
                     .any(|t| r.merged.reports.contains_key(t.id.as_str()))
-                && tasks.iter().any(|t| next.is_due(t.stars))
+                && tasks.iter().any(|t| due_next(r, t))
         })
         .unwrap()
+}
+
+/// Due next period, written out (issue 15 §5): by star cadence, or not done
+/// now and the deadline on or before the next period's last day + 7 days.
+fn due_next(r: &crate::pipeline::RunResult, t: &Task) -> bool {
+    let next = r.period.next();
+    let now = r
+        .scored
+        .tasks
+        .iter()
+        .find(|x| x.id == t.id.as_str())
+        .unwrap();
+    let window = next.end() + chrono::Duration::days(7);
+    next.is_due(t.stars) || (!now.done && now.deadline.is_some_and(|d| d <= window))
 }
 
 fn cell_str(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
@@ -253,16 +267,23 @@ fn next_period_forms_for_units_with_due_tasks() {
     let r = fixture::fixture();
     let dir = tempfile::tempdir().unwrap();
     let paths = write_next_forms(&r, dir.path()).unwrap();
-    // A form for every unit with tasks due in April (4★ and 5★: 3★ report quarterly).
+    // A form for every unit with tasks due in April: 4★ and 5★ (3★ report
+    // quarterly), and 3★ tasks overdue or near the deadline, not done.
     let next = r.period.next();
     assert!(next.is_due(4) && !next.is_due(3));
     let with_due = r
         .ledger
         .units
         .iter()
-        .filter(|u| r.ledger.tasks_of(&u.name).any(|t| next.is_due(t.stars)))
+        .filter(|u| r.ledger.tasks_of(&u.name).any(|t| due_next(&r, t)))
         .count();
     assert_eq!(paths.len(), with_due);
+    // The data set has such 3★ tasks, so the rule is exercised.
+    assert!(r
+        .ledger
+        .tasks
+        .iter()
+        .any(|t| t.stars == 3 && due_next(&r, t)));
     let unit = busy_unit(&r);
     let p = dir.path().join(format!("{unit}.xlsx"));
     assert!(paths.contains(&p));
@@ -275,7 +296,7 @@ fn next_period_forms_for_units_with_due_tasks() {
     let due: Vec<&Task> = r
         .ledger
         .tasks_of(unit)
-        .filter(|t| next.is_due(t.stars))
+        .filter(|t| due_next(&r, t))
         .collect();
     let mut prefilled = 0;
     for (i, t) in due.iter().enumerate() {
