@@ -45,7 +45,6 @@ fn spec_of<'a>(r: &'a crate::pipeline::RunResult, unit: &str, prefill: bool) -> 
 
 /// A unit with several tasks, some reported this period and some due next period.
 fn busy_unit(r: &crate::pipeline::RunResult) -> &str {
-    let next = r.period.next();
     r.ledger
         .units
         .iter()
