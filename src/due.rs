@@ -71,13 +71,23 @@ impl DueRule<'_> {
     /// Why `t` is due this period, or None when it is not. `done`: the task
     /// was known to be done before this period.
     pub fn reason(&self, t: &Task, done: bool) -> Option<DueReason> {
-        if self.period.is_due(t.stars) {
+        self.reason_of(t.stars, self.calendar.effective_deadline(t), done)
+    }
+
+    /// The rule itself, for a task of `stars` with the effective `deadline`.
+    pub fn reason_of(
+        &self,
+        stars: u8,
+        deadline: Option<NaiveDate>,
+        done: bool,
+    ) -> Option<DueReason> {
+        if self.period.is_due(stars) {
             return Some(DueReason::Cadence);
         }
         if done {
             return None;
         }
-        let days_left = (self.calendar.effective_deadline(t)? - self.as_of).num_days();
+        let days_left = (deadline? - self.as_of).num_days();
         if days_left < 0 {
             Some(DueReason::Overdue)
         } else if days_left <= i64::from(self.near_deadline_days) {

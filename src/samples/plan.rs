@@ -7,6 +7,11 @@ use rand_chacha::ChaCha8Rng;
 
 use super::ledger::Data;
 use super::{pick, short_label, MessyKind, RowErrorKind, SampleOptions, EXTRA, PRIMARY};
+use chrono::NaiveDate;
+
+use crate::calendar::Calendar;
+use crate::config::Config;
+use crate::due::DueRule;
 use crate::period::Period;
 
 /// What one reporting unit sends.
@@ -46,6 +51,22 @@ pub struct Plan {
 
 const DIRS: [(&str, u32); 4] = [("", 50), ("邮件", 25), ("U盘", 15), ("微信", 10)];
 
+/// Does the task `t` report in `period` (as of `as_of`)? The real rule
+/// ([`crate::due`]) with the config's defaults: nothing is done before the
+/// generated period.
+fn is_due(data: &Data, t: usize, period: Period, as_of: NaiveDate) -> bool {
+    let cal = Calendar::new(&[], &[], 5);
+    let rule = DueRule {
+        period,
+        as_of,
+        calendar: &cal,
+        near_deadline_days: Config::default().near_deadline_days,
+    };
+    let task = &data.tasks[t];
+    rule.reason_of(task.stars, Some(task.effective_deadline()), false)
+        .is_some()
+}
+
 pub fn plan(data: &Data, opts: &SampleOptions, rng: &mut ChaCha8Rng) -> Plan {
     let period = opts.period;
     let due: Vec<Vec<usize>> = data
@@ -54,7 +75,7 @@ pub fn plan(data: &Data, opts: &SampleOptions, rng: &mut ChaCha8Rng) -> Plan {
         .map(|ts| {
             ts.iter()
                 .copied()
-                .filter(|&t| period.is_due(data.tasks[t].stars))
+                .filter(|&t| is_due(data, t, period, opts.as_of()))
                 .collect()
         })
         .collect();
@@ -133,7 +154,7 @@ fn messy_kinds(
         }
         let prev_due = data.by_unit[u]
             .iter()
-            .any(|&t| prev.is_due(data.tasks[t].stars));
+            .any(|&t| is_due(data, t, prev, prev.end()));
         if primary == MessyKind::WrongPeriod && !prev_due {
             primary = MessyKind::StatusSynonyms;
         }
@@ -266,7 +287,7 @@ fn unit_plans(
             data.by_unit[u]
                 .iter()
                 .copied()
-                .filter(|&t| prev.is_due(data.tasks[t].stars))
+                .filter(|&t| is_due(data, t, prev, prev.end()))
                 .collect()
         } else {
             Vec::new()

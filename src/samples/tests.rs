@@ -207,21 +207,34 @@ fn only_due_tasks_are_in_a_months_forms() {
     let mut o = opts(20, 200, 0.0, 4);
     o.period = Period::month(2023, 2);
     let s = generate(&o, dir.path()).unwrap();
-    let ledger = sheet(&dir.path().join("台账.xlsx"), "台账");
-    let stars: BTreeMap<String, u8> = ledger[2..]
+    let (ledger, _) = crate::ingest::read_ledger(
+        &dir.path().join("台账.xlsx"),
+        &crate::config::Limits::default(),
+    )
+    .unwrap();
+    // Due in February: 4★ and 5★ by cadence, and (nothing being done before)
+    // every task whose deadline is past or within 7 days of 2023-02-28.
+    let cal = crate::calendar::Calendar::new(&[], &[], 5);
+    let window = NaiveDate::from_ymd_opt(2023, 3, 7).unwrap();
+    let due: BTreeSet<String> = ledger
+        .tasks
         .iter()
-        .map(|r| {
-            let v = crate::value::CellValue::text(&r[3]);
-            (r[0].clone(), crate::value::parse_stars(&v).unwrap())
-        })
+        .filter(|t| t.stars >= 4 || cal.effective_deadline(t).is_some_and(|d| d <= window))
+        .map(|t| t.id.to_string())
         .collect();
-    let due = stars.values().filter(|&&s| s >= 4).count();
-    let mut seen = 0;
+    assert!(
+        ledger
+            .tasks
+            .iter()
+            .any(|t| t.stars == 3 && due.contains(t.id.as_str())),
+        "a 3★ task due for its deadline"
+    );
+    let mut seen = BTreeSet::new();
     for f in &s.returns {
         let rows = sheet(&dir.path().join("returns").join(&f.path), "推进表");
         for r in &rows[3..] {
-            assert!(stars[&r[0]] >= 4, "3★ task {} not due in February", r[0]);
-            seen += 1;
+            assert!(due.contains(&r[0]), "task {} not due in February", r[0]);
+            seen.insert(r[0].clone());
         }
     }
     assert_eq!(seen, due);
