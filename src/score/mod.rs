@@ -59,8 +59,9 @@
 //! # Leaders (蓝红双色标注, seed 004)
 //!
 //! Red when any of the leader's tasks is red-carded or overdue; blue when none
-//! is carded, behind plan (lag > 0, not done), overdue or due-but-unreported;
-//! otherwise unmarked.
+//! is carded, overdue or due-but-unreported (a lag too small for a card is
+//! fine: "behind plan" alone would make blue all but unreachable); otherwise
+//! unmarked.
 //!
 //! # Reminders (督办提示)
 //!
@@ -751,8 +752,8 @@ fn leader_results(tasks: &[TaskResult]) -> Vec<LeaderResult> {
 }
 
 /// 蓝红双色标注 (seed 004): red when any of the leader's tasks is red-carded or
-/// overdue; blue when none is carded, behind plan, overdue or due-but-unreported
-/// (everything on plan); otherwise unmarked.
+/// overdue; blue when none is carded, overdue or due-but-unreported (a lag
+/// too small for a card is fine); otherwise unmarked.
 fn leader_mark(
     tasks: u32,
     cards: CardCounts,
@@ -773,18 +774,20 @@ fn leader_mark(
             format!("分管事项中{}", parts.join("、")),
         );
     }
-    if tasks > 0 && cards.total() == 0 && behind == 0 && unreported == 0 {
+    if tasks > 0 && cards.total() == 0 && unreported == 0 {
+        let lag = if behind > 0 {
+            format!("（{behind}项略滞后于序时进度，未达亮牌标准）")
+        } else {
+            String::new()
+        };
         return (
             Some(LeaderMark::Blue),
-            format!("分管事项{}项均按序时进度推进，无亮牌", tasks),
+            format!("分管事项{tasks}项均无亮牌、无超期、无应报未报{lag}"),
         );
     }
     let mut parts = Vec::new();
     if cards.total() > 0 {
         parts.push(format!("亮牌{}项", cards.total()));
-    }
-    if behind > 0 {
-        parts.push(format!("滞后{}项", behind));
     }
     if unreported > 0 {
         parts.push(format!("应报未报{}项", unreported));

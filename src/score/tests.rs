@@ -1036,6 +1036,8 @@ fn unit_that_did_not_report() {
 
 // ------------------------------------------------------------ leaders
 
+/// Issue 15 §12: blue is reachable — a lag below the card threshold does not
+/// take it away; a card, an overdue or an unreported due task does.
 #[test]
 fn leader_blue_red_marks() {
     let mut tasks = vec![
@@ -1043,57 +1045,88 @@ fn leader_blue_red_marks() {
         task("T2", 4, "B", d(2023, 3, 1), d(2023, 4, 30)),
         task("T3", 4, "C", d(2023, 3, 1), d(2023, 4, 30)),
         task("T4", 4, "A", d(2023, 3, 1), d(2023, 3, 20)),
+        task("T5", 4, "D", d(2023, 3, 1), d(2023, 4, 30)),
+        task("T6", 4, "E", d(2023, 3, 1), d(2023, 4, 30)),
     ];
-    tasks[0].leader = "李副区长".into();
-    tasks[1].leader = "王副区长".into();
-    tasks[2].leader = "赵副区长".into();
-    tasks[3].leader = "李副区长".into();
+    let leaders = [
+        "李副区长",
+        "王副区长",
+        "赵副区长",
+        "李副区长",
+        "孙副区长",
+        "钱副区长",
+    ];
+    for (t, l) in tasks.iter_mut().zip(leaders) {
+        t.leader = l.into();
+    }
+    // Planned 50% on 03-31: T2 lags 5 (no card), T3 35 (red), T5 12
+    // (blue under red-yellow-blue, nothing under yellow-orange-red), T6 unreported.
     let m = merged(
         vec![
             report("T1", "A", Status::InProgress, 50.0),
             report("T2", "B", Status::InProgress, 45.0),
             report("T3", "C", Status::InProgress, 15.0),
             report("T4", "A", Status::Completed, 100.0),
+            report("T5", "D", Status::InProgress, 38.0),
         ],
         vec![],
     );
-    let units = ["A", "B", "C"].map(|n| unit(n, "区直部门")).to_vec();
-    let s = Fixture::new(tasks, units, m).run();
-    let got: Vec<(&str, Option<LeaderMark>, &str, u32, u32)> = s
-        .leaders
-        .iter()
-        .map(|l| {
-            (
-                l.name.as_str(),
-                l.mark,
-                l.mark_reason.as_str(),
-                l.tasks,
-                l.behind,
-            )
-        })
-        .collect();
+    let units = ["A", "B", "C", "D", "E"]
+        .map(|n| unit(n, "区直部门"))
+        .to_vec();
+    let mut f = Fixture::new(tasks, units, m);
+    let marks = |s: &Scored| -> Vec<(String, Option<LeaderMark>, String, u32, u32)> {
+        s.leaders
+            .iter()
+            .map(|l| {
+                (
+                    l.name.clone(),
+                    l.mark,
+                    l.mark_reason.clone(),
+                    l.tasks,
+                    l.behind,
+                )
+            })
+            .collect()
+    };
+    let blue = |n: u32, lag: &str| {
+        (
+            Some(LeaderMark::Blue),
+            format!("分管事项{n}项均无亮牌、无超期、无应报未报{lag}"),
+        )
+    };
+    let row = |name: &str, (mark, why): (Option<LeaderMark>, String), tasks, behind| {
+        (name.to_string(), mark, why, tasks, behind)
+    };
+    let small_lag = "（1项略滞后于序时进度，未达亮牌标准）";
+    let s = f.run();
     assert_eq!(
-        got,
+        marks(&s),
         vec![
-            (
-                "李副区长",
-                Some(LeaderMark::Blue),
-                "分管事项2项均按序时进度推进，无亮牌",
-                2,
-                0
-            ),
-            ("王副区长", None, "滞后1项", 1, 1),
-            (
+            row("孙副区长", (None, "亮牌1项".into()), 1, 1),
+            row("李副区长", blue(2, ""), 2, 0),
+            row("王副区长", blue(1, small_lag), 1, 1),
+            row(
                 "赵副区长",
-                Some(LeaderMark::Red),
-                "分管事项中红牌事项1项",
+                (Some(LeaderMark::Red), "分管事项中红牌事项1项".into()),
                 1,
                 1
             ),
+            row("钱副区长", (None, "应报未报1项".into()), 1, 0),
         ]
     );
-    assert_eq!(s.leaders[0].done, 1);
-    assert_eq!(s.leaders[0].units, vec!["A".to_string()]);
+    assert_eq!(s.leaders[1].done, 1);
+    assert_eq!(s.leaders[1].units, vec!["A".to_string()]);
+    // Under yellow-orange-red a lag of 12 is no card (orange > 15): blue.
+    f.config.preset = Preset::YellowOrangeRed;
+    let s = f.run();
+    assert_eq!(marks(&s)[0], row("孙副区长", blue(1, small_lag), 1, 1));
+    // A lag of 35 is orange there, not red: no mark.
+    assert_eq!(
+        marks(&s)[3],
+        row("赵副区长", (None, "亮牌1项".into()), 1, 1)
+    );
+    assert_eq!(marks(&s)[4].1, None);
 }
 
 #[test]
