@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
+use crate::due::DueReason;
 use crate::merge::{FileOutcome, Totals};
 use crate::model::{Card, Issue, Status};
 use crate::pipeline::RunResult;
@@ -63,6 +64,9 @@ pub struct TaskEntry<'a> {
     pub reasons: Cow<'a, [String]>,
     /// Where the reported figures came from.
     pub source: Option<Source<'a>>,
+    /// Why it is due: `cadence` (its stars), `overdue` or `near_deadline`
+    /// (due every period until done); null when not due.
+    pub due_reason: Option<DueReason>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,6 +92,8 @@ pub struct UnitEntry {
     pub late: bool,
     pub due: u32,
     pub missing: Vec<String>,
+    /// Why the unit may not be 前三位 this period (empty: it may).
+    pub not_top3: Vec<String>,
 }
 
 /// Round a figure for the summary (2 decimals, as shown in the workbook).
@@ -142,6 +148,7 @@ impl<'a> Summary<'a> {
                     row: rep.provenance.row,
                     sha256: Cow::Borrowed(&rep.provenance.sha256),
                 }),
+                due_reason: t.due_reason,
             })
             .collect();
         let units = r
@@ -164,6 +171,7 @@ impl<'a> Summary<'a> {
                     late: u.late,
                     due: u.due,
                     missing: sub.map(|s| s.missing.clone()).unwrap_or_default(),
+                    not_top3: u.not_top3.clone(),
                 }
             })
             .collect();

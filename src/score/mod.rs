@@ -49,12 +49,12 @@
 //! # Ranking
 //!
 //! Within category (`未分类` when blank), on the 2-decimal score the clerk sees:
-//! competition ranking (1, 2, 2, 4). Top three: rank ≤ 3. Bottom three (seed
-//! 002: called in): 1 + the number of units scoring strictly lower ≤ 3, so all
-//! units tied at the boundary are marked; only in categories of more than 3
-//! units and never a top-three unit. Units leading no task are listed with
-//! rank 0 (unranked). `rank_change = prev_rank − rank` (positive = up), from
-//! the last history snapshot.
+//! competition ranking (1, 2, 2, 4). 前三位 and 后三位（约谈）: see
+//! [`standing`] — at most min(3, ⌊n/2⌋) each (ties together within ⌊n/2⌋),
+//! never both; the bottom are the lowest scores, the top the highest among
+//! units that reported every due task on time with no orange or red card.
+//! Units leading no task are listed with rank 0 (unranked). `rank_change =
+//! prev_rank − rank` (positive = up), from the last history snapshot.
 //!
 //! # Leaders (蓝红双色标注, seed 004)
 //!
@@ -85,6 +85,7 @@ use crate::validate::Report;
 pub mod cards;
 pub mod plan;
 pub mod rank;
+pub mod standing;
 
 pub use plan::planned_progress;
 
@@ -204,8 +205,13 @@ pub struct UnitResult {
     pub prev_rank: Option<u32>,
     /// prev_rank − rank (positive = moved up).
     pub rank_change: Option<i32>,
+    /// 前三位 of its category (earned: see [`standing`]).
     pub top3: bool,
+    /// 后三位 of its category (called in, 约谈).
     pub bottom3: bool,
+    /// Why it may not be 前三位 this period (empty: it may) — nothing due,
+    /// not reported, due tasks missing, late, an orange or red card.
+    pub not_top3: Vec<String>,
     /// The most severe of its tasks' cards and its own.
     pub card: Option<Card>,
     /// Reasons for the unit's own card (late/missing reports, form errors, orange twice …).
@@ -569,6 +575,13 @@ fn unit_result(
         rank_change: None,
         top3: false,
         bottom3: false,
+        not_top3: standing::top_bars(
+            tally.due,
+            tally.missing.len(),
+            reported,
+            late,
+            Card::max(tally.card, own_card),
+        ),
         card: Card::max(tally.card, own_card),
         reasons: own.into_iter().map(|f| f.1).collect(),
         cards: tally.cards,
@@ -681,8 +694,9 @@ fn rank_within_categories(units: &mut [UnitResult]) {
     }
     for idx in by_cat.values() {
         let scores: Vec<f64> = idx.iter().map(|&i| units[i].score).collect();
+        let may_top: Vec<bool> = idx.iter().map(|&i| units[i].not_top3.is_empty()).collect();
         let ranks = rank::competition_ranks(&scores);
-        let marks = rank::top_bottom(&scores, &ranks);
+        let marks = standing::marks(&scores, &may_top);
         for ((&i, r), (top, bottom)) in idx.iter().zip(ranks).zip(marks) {
             let u = &mut units[i];
             u.rank = r;

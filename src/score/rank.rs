@@ -138,22 +138,3 @@ pub fn competition_ranks(scores: &[f64]) -> Vec<u32> {
         .map(|s| 1 + scores.iter().filter(|o| *o > s).count() as u32)
         .collect()
 }
-
-/// Top-three and bottom-three marks within one category, in input order.
-///
-/// Top three: rank ≤ 3. Bottom three: the mirror — 1 + the number of units
-/// with a strictly lower score is ≤ 3 (so every unit tied at the boundary is
-/// marked), only in categories of more than 3 units, and never a unit that
-/// is already in the top three.
-pub fn top_bottom(scores: &[f64], ranks: &[u32]) -> Vec<(bool, bool)> {
-    let big = scores.len() > 3;
-    scores
-        .iter()
-        .zip(ranks)
-        .map(|(s, &r)| {
-            let top = r <= 3;
-            let from_bottom = 1 + scores.iter().filter(|o| *o < s).count();
-            (top, big && !top && from_bottom <= 3)
-        })
-        .collect()
-}

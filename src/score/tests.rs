@@ -728,37 +728,110 @@ fn competition_ranks_share_ties() {
     assert_eq!(rank::competition_ranks(&[70.0, 80.0, 80.0]), vec![3, 1, 1]);
 }
 
-fn bottoms(scores: &[f64]) -> Vec<bool> {
-    let r = rank::competition_ranks(scores);
-    rank::top_bottom(scores, &r)
-        .into_iter()
-        .map(|m| m.1)
+/// Issue 15 §8 end to end: six units of one category, one late at the top,
+/// one silent at the bottom, under both presets.
+fn earned_top_fixture() -> Fixture {
+    // One 5★ task each, planned 50% on 03-31.
+    let names = ["甲", "乙", "丙", "丁", "戊", "己"];
+    let actuals = [
+        Some(50.0),
+        Some(35.0),
+        Some(30.0),
+        Some(25.0),
+        Some(20.0),
+        None,
+    ];
+    let tasks: Vec<Task> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| task(&format!("T{i}"), 5, n, d(2023, 3, 1), d(2023, 4, 30)))
+        .collect();
+    let units: Vec<Unit> = names.iter().map(|n| unit(n, "乡镇街道")).collect();
+    let reports: Vec<Report> = names
+        .iter()
+        .zip(actuals)
+        .enumerate()
+        .filter_map(|(i, (n, a))| Some(report(&format!("T{i}"), n, Status::InProgress, a?)))
+        .collect();
+    let mut subs: Vec<Submission> = names[..5]
+        .iter()
+        .map(|n| submission(n, true, *n == "甲", 0, 0))
+        .collect();
+    let mut silent = submission("己", false, false, 0, 0);
+    silent.due = vec!["T5".into()];
+    silent.missing = vec!["T5".into()];
+    subs.push(silent);
+    Fixture::new(tasks, units, merged(reports, subs))
+}
+
+fn standings(s: &Scored) -> Vec<(&str, f64, u32, bool, bool, Vec<String>)> {
+    s.units
+        .iter()
+        .map(|u| {
+            (
+                u.name.as_str(),
+                u.score,
+                u.rank,
+                u.top3,
+                u.bottom3,
+                u.not_top3.clone(),
+            )
+        })
         .collect()
 }
 
 #[test]
-fn bottom_three_with_ties() {
+fn top_three_is_earned_and_never_meets_the_bottom() {
+    let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut f = earned_top_fixture();
+    // 甲 ranks first but was late: passed over; 丁 would be next but is bottom.
     assert_eq!(
-        bottoms(&[90.0, 80.0, 70.0, 60.0, 60.0, 50.0]),
-        vec![false, false, false, true, true, true]
+        standings(&f.run()),
+        vec![
+            ("甲", 92.0, 1, false, false, v(&["逾期报送"])),
+            ("乙", 87.0, 2, true, false, v(&[])),
+            ("丙", 83.0, 3, true, false, v(&[])),
+            ("丁", 79.0, 4, false, true, v(&[])),
+            ("戊", 66.0, 5, false, true, v(&["亮红牌"])),
+            ("己", 20.0, 6, false, true, v(&["本期未报送"])),
+        ]
     );
-    // Three tied at the boundary: all four lowest are marked.
+    // Yellow-orange-red: lags over 15 are orange, late and silent units yellow.
+    f.config.preset = Preset::YellowOrangeRed;
     assert_eq!(
-        bottoms(&[100.0, 90.0, 80.0, 70.0, 60.0, 60.0, 60.0, 50.0]),
-        vec![false, false, false, false, true, true, true, true]
+        standings(&f.run()),
+        vec![
+            ("甲", 89.0, 1, false, false, v(&["逾期报送"])),
+            ("乙", 88.0, 2, true, false, v(&[])),
+            ("丙", 78.0, 3, false, false, v(&["亮橙牌"])),
+            ("丁", 74.0, 4, false, true, v(&["亮橙牌"])),
+            ("戊", 70.0, 5, false, true, v(&["亮橙牌"])),
+            ("己", 17.0, 6, false, true, v(&["本期未报送"])),
+        ]
     );
-    // Small categories: no bottom three; four units: only those outside the top three.
-    assert_eq!(bottoms(&[90.0, 80.0, 70.0]), vec![false, false, false]);
-    assert_eq!(
-        bottoms(&[90.0, 80.0, 70.0, 60.0]),
-        vec![false, false, false, true]
-    );
-    let r = rank::competition_ranks(&[90.0, 80.0, 80.0, 70.0, 60.0]);
-    let tops: Vec<bool> = rank::top_bottom(&[90.0, 80.0, 80.0, 70.0, 60.0], &r)
-        .into_iter()
-        .map(|m| m.0)
+    // Four units, the silent one scoring 20: never 前三位, two marked each way.
+    let mut f = earned_top_fixture();
+    for name in ["丁", "戊"] {
+        f.ledger.units.retain(|u| u.name.as_str() != name);
+        f.ledger.tasks.retain(|t| t.lead_unit.as_str() != name);
+    }
+    f.ledger.reindex();
+    let s = f.run();
+    let got: Vec<(&str, bool, bool)> = s
+        .units
+        .iter()
+        .map(|u| (u.name.as_str(), u.top3, u.bottom3))
         .collect();
-    assert_eq!(tops, vec![true, true, true, false, false]);
+    // 乙 87, 丙 83 (bottom: 2nd lowest), 甲 late: only 乙 is top.
+    assert_eq!(
+        got,
+        vec![
+            ("甲", false, false),
+            ("乙", true, false),
+            ("丙", false, true),
+            ("己", false, true),
+        ]
+    );
 }
 
 /// Units whose score is driven by the share of on-plan progress only.
@@ -819,14 +892,17 @@ fn ranking_within_category_with_history() {
     assert_eq!(
         got,
         vec![
+            // Five units: two marked each way; 丙 and 乙 tie for second,
+            // and 1 + 2 would pass ⌊5/2⌋, so neither is 前三位.
             ("乡镇街道", "甲", 100.0, 1, true, false),
-            ("乡镇街道", "丙", 96.0, 2, true, false),
-            ("乡镇街道", "乙", 96.0, 2, true, false),
+            ("乡镇街道", "丙", 96.0, 2, false, false),
+            ("乡镇街道", "乙", 96.0, 2, false, false),
             ("乡镇街道", "丁", 92.0, 4, false, true),
             ("乡镇街道", "戊", 66.0, 5, false, true),
             // Leads no task: listed, not ranked.
             ("乡镇街道", "庚", 100.0, 0, false, false),
-            ("未分类", "己", 100.0, 1, true, false),
+            // Alone in its category: nothing to compare with, no mark.
+            ("未分类", "己", 100.0, 1, false, false),
         ]
     );
     let jia = &s.units[0];

@@ -65,6 +65,7 @@ pub fn unit(name: &str, category: &str, rank: u32) -> UnitResult {
         rank_change: None,
         top3: false,
         bottom3: false,
+        not_top3: vec![],
         card: None,
         reasons: vec![],
         cards: CardCounts::default(),

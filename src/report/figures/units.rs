@@ -17,8 +17,9 @@ pub use crate::schema::NO_CATEGORY;
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitFigures<'r> {
     pub unit: &'r UnitResult,
-    /// `前三位`, `后三位（约谈）`, both or empty.
-    pub standing: &'static str,
+    /// `前三位`, `后三位（约谈）`, or for a unit ranked 1–3 that may not be
+    /// top, why (`不列前三位（逾期报送）`); empty otherwise.
+    pub standing: String,
     /// `↑2`, `↓1` or `—`.
     pub rank_change: String,
     /// How the card deduction adds up (`红牌1项×10 + 蓝牌2项×1 = 12`).
@@ -33,12 +34,22 @@ pub fn ranking<'r>(w: &ScoreWeights, units: &'r [UnitResult]) -> Vec<UnitFigures
         .iter()
         .map(|u| UnitFigures {
             unit: u,
-            standing: standing(u.top3, u.bottom3),
+            standing: standing_text(u),
             rank_change: rank_change(u.rank_change),
             deduction: deduction_detail(w, u),
             formula: score_formula(w, u),
         })
         .collect()
+}
+
+/// The 标注 of a unit: its mark, or why a unit ranked 1–3 is not 前三位.
+fn standing_text(u: &UnitResult) -> String {
+    let mark = standing(u.top3, u.bottom3);
+    if mark.is_empty() && (1..=3).contains(&u.rank) && !u.not_top3.is_empty() {
+        format!("不列前三位（{}）", u.not_top3.join("、"))
+    } else {
+        mark.to_string()
+    }
 }
 
 /// A category: its units in ranking order and the cards of their tasks.
@@ -167,6 +178,15 @@ mod tests {
         assert_eq!(rows[1].standing, "后三位（约谈）");
         assert_eq!(rows[1].rank_change, "↓1");
         assert_eq!(rows[1].deduction, "无亮牌，不扣分");
+        // Ranked third but late: the 标注 says why it is not 前三位.
+        let mut c = unit("丙", "区直部门", 3);
+        c.not_top3 = vec!["逾期报送".into(), "亮红牌".into()];
+        let mut d = unit("丁", "区直部门", 4);
+        d.not_top3 = vec!["逾期报送".into()];
+        let units = [c, d];
+        let rows = ranking(&w, &units);
+        assert_eq!(rows[0].standing, "不列前三位（逾期报送、亮红牌）");
+        assert_eq!(rows[1].standing, "");
         assert!(
             rows[1].formula.starts_with("基础分=(0.00×40"),
             "{}",

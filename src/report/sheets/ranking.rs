@@ -77,7 +77,7 @@ pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, Xlsx
                 Val::Num(p.base),
                 Val::Num(p.deduction),
                 Val::from(p.evaluation),
-                Val::Str(x.standing),
+                Val::Str(&x.standing),
                 Val::from(u.prev_rank),
                 Val::Str(&x.rank_change),
                 Val::Str(card_label(u.card)),

@@ -212,11 +212,14 @@ fn alerts_ranking_leaders_and_reminders_of(r: &RunResult) {
             _ => "—".to_string(),
         };
         assert_eq!(s(&u, row, 13), change, "{}", unit.name);
+        assert!(!(unit.top3 && unit.bottom3), "{}", unit.name);
         let mark = match (unit.top3, unit.bottom3) {
-            (true, true) => "前三位；后三位（约谈）",
-            (false, true) => "后三位（约谈）",
-            (true, false) => "前三位",
-            _ => "",
+            (false, true) => "后三位（约谈）".to_string(),
+            (true, false) => "前三位".to_string(),
+            _ if unit.rank <= 3 && unit.rank > 0 && !unit.not_top3.is_empty() => {
+                format!("不列前三位（{}）", unit.not_top3.join("、"))
+            }
+            _ => String::new(),
         };
         assert_eq!(s(&u, row, 11), mark, "{}", unit.name);
         assert_eq!(s(&u, row, 20), unit.reasons.join("；"), "{}", unit.name);
