@@ -178,6 +178,9 @@ pub struct Config {
     pub as_of: Option<NaiveDate>,
     pub report_deadline: Option<NaiveDate>,
     pub deadline_days: u32,
+    /// Judge a form without 填报日期 late by its file time (the old rule;
+    /// off by default: e-mail and USB copies change file times).
+    pub late_by_file_time: bool,
     pub ledger: Option<PathBuf>,
     pub returns: Option<PathBuf>,
     pub out: Option<PathBuf>,
@@ -210,6 +213,7 @@ impl Default for Config {
             as_of: None,
             report_deadline: None,
             deadline_days: 5,
+            late_by_file_time: false,
             ledger: None,
             returns: None,
             out: None,

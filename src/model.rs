@@ -357,6 +357,8 @@ pub enum IssueCode {
     FileLate,
     /// Lock file (`~$…`) or not a spreadsheet: listed, not read.
     FileIgnored,
+    /// An accepted form with no 填报日期 anywhere (not judged late by its file time).
+    FileNoFillDate,
     // ---- header level
     HeaderMissingColumn,
     HeaderDuplicateColumn,
@@ -397,6 +399,7 @@ impl IssueCode {
             IssueCode::FileSuperseded => "FILE_SUPERSEDED",
             IssueCode::FileLate => "FILE_LATE",
             IssueCode::FileIgnored => "FILE_IGNORED",
+            IssueCode::FileNoFillDate => "FILE_NO_FILL_DATE",
             IssueCode::HeaderMissingColumn => "HEADER_MISSING_COLUMN",
             IssueCode::HeaderDuplicateColumn => "HEADER_DUPLICATE_COLUMN",
             IssueCode::RowUnknownTask => "ROW_UNKNOWN_TASK",

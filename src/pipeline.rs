@@ -174,6 +174,7 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
             period: inputs.period,
             expected: &expected,
             report_deadline: inputs.report_deadline,
+            late_by_file_time: inputs.config.late_by_file_time,
         },
     );
     drop(t);

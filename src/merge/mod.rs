@@ -1,5 +1,6 @@
 //! Stage 3 — merge: one report per task across every file, duplicates
-//! superseded (newer 填报日期, then newer file time wins), late files flagged,
+//! superseded (newer 填报日期, then newer file time wins), late files flagged
+//! (by 填报日期; a form without one is not judged by its file time),
 //! due tasks that nobody reported listed, and the row totals reconciled:
 //! `rows_read = accepted + rejected + superseded`. Pure: no I/O.
 
@@ -129,6 +130,9 @@ pub struct MergeCtx<'a> {
     pub expected: &'a Expected,
     /// Reporting deadline: files filled after it are late.
     pub report_deadline: NaiveDate,
+    /// `late_by_file_time` of the config: a form without 填报日期 is judged
+    /// by its file time (off by default: e-mail and USB copies change it).
+    pub late_by_file_time: bool,
 }
 
 /// Merge every checked file. Input order does not matter.
@@ -150,7 +154,7 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
     let per_file = outcomes.into_iter().zip(superseded_by).zip(first_errors);
     for (f, ((outcome, superseded_by), error)) in files.into_iter().zip(per_file) {
         let mut rec = tally.add_file(f, outcome, superseded_by, error);
-        if let Some(late) = late_issue(&mut rec, ctx.report_deadline) {
+        if let Some(late) = lateness(&mut rec, ctx) {
             issues.push(late);
         }
         tally.records.push(rec);
@@ -350,18 +354,26 @@ impl Tally {
     }
 }
 
-/// An accepted file filled (or, lacking 填报日期, modified) after the
-/// reporting deadline is late: marks `rec` and returns its FILE_LATE issue.
-fn late_issue(rec: &mut FileRecord, deadline: NaiveDate) -> Option<Issue> {
+/// Whether an accepted file came late, from its 填报日期 (a 填报日期 column, or
+/// a `填报日期：…` line above or below the table): filled after the reporting
+/// deadline → marks `rec` late and returns FILE_LATE. Without a date the
+/// file's time is no evidence (e-mail and USB copies change it): the file is
+/// on time and FILE_NO_FILL_DATE asks for the date — unless
+/// `late_by_file_time`, when the file time is judged as the date.
+fn lateness(rec: &mut FileRecord, ctx: &MergeCtx) -> Option<Issue> {
     if rec.outcome != FileOutcome::Accepted {
         return None;
     }
+    let deadline = ctx.report_deadline;
     let (date, what) = match (rec.fill_date, rec.file.modified) {
-        (Some(d), _) => (Some(d), "填报日期"),
-        (None, Some(m)) => (Some(m.date()), "文件修改日期"),
-        (None, None) => (None, ""),
+        (Some(d), _) => (d, "填报日期"),
+        (None, Some(m)) if ctx.late_by_file_time => (m.date(), "文件修改日期"),
+        (None, _) if ctx.late_by_file_time => return None,
+        (None, _) => return Some(no_fill_date_issue(rec)),
     };
-    let d = date.filter(|d| *d > deadline)?;
+    if date <= deadline {
+        return None;
+    }
     rec.late = true;
     Some(
         Issue::warning(
@@ -369,14 +381,24 @@ fn late_issue(rec: &mut FileRecord, deadline: NaiveDate) -> Option<Issue> {
             format!(
                 "本表{}为{}，晚于报送截止日期{}，属逾期报送；请今后按时报送",
                 what,
-                ymd(d),
+                ymd(date),
                 ymd(deadline)
             ),
         )
         .file(rec.file.rel.clone())
         .unit_opt(rec.unit.as_deref())
-        .value(ymd(d)),
+        .value(ymd(date)),
     )
+}
+
+/// FILE_NO_FILL_DATE on an accepted form that gives no 填报日期.
+fn no_fill_date_issue(rec: &FileRecord) -> Issue {
+    Issue::warning(
+        IssueCode::FileNoFillDate,
+        "本表没有填写填报日期，无法据此判断是否按时报送（文件的修改时间会因邮件、U盘转存而改变，不作为依据），本期按按时报送处理；请今后在表尾“填报日期：”处或填报日期栏填写日期",
+    )
+    .file(rec.file.rel.clone())
+    .unit_opt(rec.unit.as_deref())
 }
 
 /// The totals of every file's rows (nothing is lost).
@@ -418,9 +440,10 @@ fn initial_outcome(f: &CheckedFile) -> FileOutcome {
 }
 
 /// Which of two submissions is newer: its date (填报日期, or the file's
-/// modification date when it has none — the same date the late rule uses),
-/// then the file time, then the path. A total order, so the winner never
-/// depends on input order.
+/// modification date when it has none), then the file time, then the path.
+/// A total order, so the winner never depends on input order. Between two
+/// forms without 填报日期 the file time is all there is to go by (unlike
+/// lateness, where it is no evidence against a unit).
 fn newness(f: &CheckedFile) -> (Option<NaiveDate>, Option<chrono::NaiveDateTime>, &str) {
     (
         f.fill_date.or(f.file.modified.map(|m| m.date())),

@@ -11,6 +11,7 @@ fn mctx(ledger: &Ledger) -> MergeCtx<'_> {
         period,
         expected: expected(ledger, period),
         report_deadline: d(2023, 4, 3),
+        late_by_file_time: false,
     }
 }
 
@@ -315,8 +316,9 @@ fn input_order_does_not_matter() {
     }
 }
 
+/// Issue 15 §10: lateness from the form's 填报日期, not the file's time.
 #[test]
-fn late_files_by_fill_date_or_file_time() {
+fn late_files_by_fill_date_not_file_time() {
     let env = Env::new();
     let l = ledger();
     let late = with_dates(
@@ -342,12 +344,16 @@ fn late_files_by_fill_date_or_file_time() {
         )],
     ));
     let on_time = with_dates(on_time, Some(d(2023, 4, 3)), Some(dt(2023, 4, 9, 8)));
-    let m = merge(vec![late, by_mtime, on_time], &mctx(&l));
+    let files = vec![late, by_mtime, on_time];
+
+    // Default: the undated form saved after the deadline is on time, with a
+    // warning asking for the date.
+    let m = merge(files.clone(), &mctx(&l));
     assert!(rec(&m, "发改.xlsx").late);
-    assert!(rec(&m, "财政.xlsx").late);
+    assert!(!rec(&m, "财政.xlsx").late);
     assert!(!rec(&m, "统计.xlsx").late);
     let v = codes_of(&m, C::FileLate);
-    assert_eq!(v.len(), 2);
+    assert_eq!(v.len(), 1);
     assert_eq!(v[0].file.as_deref(), Some("发改.xlsx"));
     assert!(
         v[0].message.contains("填报日期为2023-04-05"),
@@ -355,13 +361,53 @@ fn late_files_by_fill_date_or_file_time() {
         v[0].message
     );
     assert!(v[0].message.contains("2023-04-03"));
+    let undated = codes_of(&m, C::FileNoFillDate);
+    assert_eq!(undated.len(), 1);
+    assert_eq!(undated[0].file.as_deref(), Some("财政.xlsx"));
+    assert_eq!(undated[0].unit.as_deref(), Some(CZJ));
+    assert_eq!(undated[0].severity, Severity::Warning);
+    assert!(undated[0].message.contains("没有填写填报日期"));
+    assert!(m.submissions[FGW].late);
+    assert!(!m.submissions[CZJ].late && m.submissions[CZJ].reported);
+    // The warning counts against the form's quality like any other.
+    assert_eq!(m.submissions[CZJ].warnings, 1);
+    assert!(!m.submissions[TJJ].late && m.submissions[TJJ].reported);
+
+    // late_by_file_time = true: the old rule, the file time stands in.
+    let ctx = MergeCtx {
+        late_by_file_time: true,
+        ..mctx(&l)
+    };
+    let m = merge(files, &ctx);
+    assert!(rec(&m, "财政.xlsx").late);
+    let v = codes_of(&m, C::FileLate);
+    assert_eq!(v.len(), 2);
     assert!(
         v[1].message.contains("文件修改日期为2023-04-04"),
         "{}",
         v[1].message
     );
-    assert!(m.submissions[FGW].late);
-    assert!(!m.submissions[TJJ].late && m.submissions[TJJ].reported);
+    assert!(codes_of(&m, C::FileNoFillDate).is_empty());
+}
+
+/// The date may be on a `填报日期：…` line under the table (the form's
+/// signature block), not only in a column.
+#[test]
+fn a_fill_date_in_the_footer_counts() {
+    let env = Env::new();
+    let l = ledger();
+    let mut f = form("推进表", &["填报单位：区统计局"], vec![good(3, "ZF-009")]);
+    // The standard rows carry a 填报日期 column: blank it.
+    for r in &mut f.rows {
+        *r = set(r.clone(), FormField::FillDate, t(""));
+    }
+    f.footer = vec!["填报人：李四　联系电话：12345678　填报日期：2023年4月6日".into()];
+    let checked = env.check(&forms_file("统计.xlsx", vec![f]));
+    assert_eq!(checked.fill_date, Some(d(2023, 4, 6)));
+    let checked = with_dates(checked.clone(), checked.fill_date, Some(dt(2023, 4, 1, 8)));
+    let m = merge(vec![checked], &mctx(&l));
+    assert!(rec(&m, "统计.xlsx").late);
+    assert!(codes_of(&m, C::FileNoFillDate).is_empty());
 }
 
 #[test]
@@ -437,6 +483,7 @@ fn star_cadence_decides_what_is_due() {
         period,
         expected: expected(&l, period),
         report_deadline: d(2023, 3, 3),
+        late_by_file_time: false,
     };
     let m = merge(vec![], &ctx);
     assert_eq!(m.submissions[FGW].due, vec!["ZF-001", "ZF-002"]);
@@ -459,6 +506,7 @@ fn overdue_and_near_deadline_tasks_are_due_whatever_their_stars() {
         period,
         expected: expected(&l, period),
         report_deadline: d(2023, 3, 3),
+        late_by_file_time: false,
     };
     let env = Env::new();
     let mut f = fgw_file(
@@ -517,12 +565,16 @@ fn issues_are_sorted_and_complete() {
     let mut sorted = m.issues.clone();
     sorted.sort_by(|a, b| crate::model::issue_sort_key(a).cmp(&crate::model::issue_sort_key(b)));
     assert_eq!(sorted, m.issues);
-    // + 1 superseded, + 2 units not reported (住建, 统计), + 2 tasks missing (财政 none; 发改 ZF-003).
+    // + 1 superseded, + 2 units not reported (住建, 统计), + 1 task missing
+    // (发改 ZF-003), + 1 form without 填报日期 (区财政局.xlsx).
     let extra = m.issues.len() - n_file_issues;
     assert_eq!(codes_of(&m, C::FileSuperseded).len(), 1);
     assert_eq!(codes_of(&m, C::UnitNotReported).len(), 2);
     assert_eq!(codes_of(&m, C::TaskNotReported).len(), 1);
-    assert_eq!(extra, 4);
+    let undated = codes_of(&m, C::FileNoFillDate);
+    assert_eq!(undated.len(), 1);
+    assert_eq!(undated[0].file.as_deref(), Some("区财政局.xlsx"));
+    assert_eq!(extra, 5);
     assert!(m
         .rejected
         .iter()

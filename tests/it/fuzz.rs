@@ -598,6 +598,7 @@ fn check_bytes(bytes: &[u8], ext: &str, dir: &Path, limits: &Limits) -> Result<(
             period: period(),
             expected: &expected,
             report_deadline: NaiveDate::from_ymd_opt(2023, 4, 5).unwrap(),
+            late_by_file_time: false,
         },
     );
     let t = merged.totals;
