@@ -34,7 +34,9 @@ pub use scoring::{
 };
 pub use submissions::{submissions, SubmissionFigures, SubmissionState};
 pub use tasks::{alerts, days_left, reminder_label, reminders};
-pub use units::{categories, progress, ranking, Category, UnitFigures, UnitProgress, NO_CATEGORY};
+pub use units::{
+    categories, progress, ranking, Category, UnitFigures, UnitProgress, NO_CATEGORY, PROGRESS_BASIS,
+};
 
 use crate::model::Card;
 use crate::pipeline::RunResult;
@@ -49,7 +51,8 @@ pub struct Figures<'r> {
     pub categories: Vec<Category<'r>>,
     /// The ranking: category, rank, name.
     pub ranking: Vec<UnitFigures<'r>>,
-    /// Average planned against actual progress per ranked unit, most lagging first.
+    /// Average planned against actual progress per ranked unit, over the
+    /// same tasks ([`PROGRESS_BASIS`]), most lagging first.
     pub progress: Vec<UnitProgress<'r>>,
     /// Per lead leader, by name.
     pub leaders: Vec<LeaderFigures<'r>>,

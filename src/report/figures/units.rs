@@ -97,40 +97,60 @@ pub fn categories<'r>(
     by_cat.into_values().collect()
 }
 
-/// A unit's average planned and actual progress (points, one decimal).
+/// A unit's average planned and actual progress (points, one decimal),
+/// both over the same tasks.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct UnitProgress<'r> {
     pub unit: &'r str,
-    /// Average planned progress of the unit's tasks.
+    /// Tasks averaged: done, reported this period, or due this period.
+    pub tasks: u32,
+    /// Average planned progress of those tasks.
     pub planned: f64,
-    /// Average reported progress of its tasks with a valid report (0 without any).
+    /// Average actual progress of the same tasks: the reported percent; 100
+    /// for a task done earlier; 0 for a due task not reported.
     pub actual: f64,
     /// `planned − actual`, one decimal.
     pub lag: f64,
 }
 
+/// What the chart's averages count (its title says so).
+pub const PROGRESS_BASIS: &str = "本期应报、已报及已完成事项平均，应报未报的按0计";
+
+/// A task's (planned, actual) in its unit's averages — the tasks the
+/// progress score counts: done (100 unless reported), reported, or due and
+/// not reported (0); None for a task neither due, reported nor done.
+fn progress_point(t: &TaskResult) -> Option<(f64, f64)> {
+    let actual = match t.actual {
+        Some(a) => a,
+        None if t.done => 100.0,
+        None if t.due => 0.0,
+        None => return None,
+    };
+    Some((t.planned, actual))
+}
+
 /// Planned against actual progress of every ranked unit, the most lagging
 /// first (then by name).
 pub fn progress<'r>(units: &'r [UnitResult], tasks: &[TaskResult]) -> Vec<UnitProgress<'r>> {
-    // (planned sum, task count, actual sum, reported count) per unit.
-    let mut sums: BTreeMap<&str, (f64, u32, f64, u32)> = BTreeMap::new();
+    // (planned sum, actual sum, task count) per unit.
+    let mut sums: BTreeMap<&str, (f64, f64, u32)> = BTreeMap::new();
     for t in tasks {
-        let e = sums.entry(t.unit.as_str()).or_default();
-        e.0 += t.planned;
-        e.1 += 1;
-        if let Some(a) = t.actual {
-            e.2 += a;
-            e.3 += 1;
+        if let Some((p, a)) = progress_point(t) {
+            let e = sums.entry(t.unit.as_str()).or_default();
+            e.0 += p;
+            e.1 += a;
+            e.2 += 1;
         }
     }
     let avg = |sum: f64, n: u32| if n == 0 { 0.0 } else { sum / n as f64 };
     let mut v: Vec<UnitProgress> = units
         .iter()
         .map(|u| {
-            let (p, n, a, m) = sums.get(u.name.as_str()).copied().unwrap_or_default();
-            let (planned, actual) = (round1(avg(p, n)), round1(avg(a, m)));
+            let (p, a, n) = sums.get(u.name.as_str()).copied().unwrap_or_default();
+            let (planned, actual) = (round1(avg(p, n)), round1(avg(a, n)));
             UnitProgress {
                 unit: &u.name,
+                tasks: n,
                 planned,
                 actual,
                 lag: round1(planned - actual),
@@ -227,6 +247,8 @@ mod tests {
         assert!(cats[0].units.is_empty());
     }
 
+    /// Issue 15 §11: planned and actual over the same tasks — a due task
+    /// nobody reported counts 0 actual, not left out of actual alone.
     #[test]
     fn progress_is_averaged_per_unit_most_lagging_first() {
         let units = [
@@ -235,31 +257,42 @@ mod tests {
             unit("丙", "区直部门", 3),
             unit("丁", "区直部门", 4),
         ];
-        let t = |id: &str, u: &str, planned: f64, actual: Option<f64>| TaskResult {
+        let t = |id: &str, u: &str, planned: f64, actual: Option<f64>, due: bool| TaskResult {
             planned,
             actual,
+            due,
+            reported: actual.is_some(),
             ..task(id, u)
         };
+        let done = TaskResult {
+            done: true,
+            ..t("F", "丙", 80.0, None, false)
+        };
         let tasks = [
-            t("A", "甲", 50.0, Some(40.0)),
-            t("B", "甲", 60.0, None),
-            t("C", "乙", 33.32, Some(10.0)),
-            t("D", "乙", 33.34, Some(12.0)),
-            t("E", "丙", 20.0, Some(30.0)),
+            t("A", "甲", 50.0, Some(40.0), true),
+            // Due, not reported: 0 actual (today's chart left it out of actual only).
+            t("B", "甲", 60.0, None, true),
+            t("C", "乙", 33.32, Some(10.0), true),
+            t("D", "乙", 33.34, Some(12.0), true),
+            // Neither due nor reported nor done: in neither average.
+            t("G", "乙", 90.0, None, false),
+            t("E", "丙", 20.0, Some(30.0), true),
+            // Done last quarter, not reported now: 100.
+            done,
             // 丁 leads no task: nothing planned, nothing done.
         ];
         let p = progress(&units, &tasks);
-        let rows: Vec<(&str, f64, f64, f64)> = p
+        let rows: Vec<(&str, u32, f64, f64, f64)> = p
             .iter()
-            .map(|x| (x.unit, x.planned, x.actual, x.lag))
+            .map(|x| (x.unit, x.tasks, x.planned, x.actual, x.lag))
             .collect();
         assert_eq!(
             rows,
             vec![
-                ("乙", 33.3, 11.0, 22.3),
-                ("甲", 55.0, 40.0, 15.0),
-                ("丁", 0.0, 0.0, 0.0),
-                ("丙", 20.0, 30.0, -10.0),
+                ("甲", 2, 55.0, 20.0, 35.0),
+                ("乙", 2, 33.3, 11.0, 22.3),
+                ("丁", 0, 0.0, 0.0, 0.0),
+                ("丙", 2, 50.0, 65.0, -15.0),
             ]
         );
     }

@@ -1,5 +1,6 @@
 //! The charts of 总览: cards by category (stacked columns) and planned
-//! against actual progress by unit (the most lagging units), drawn from
+//! against actual progress by unit (the most lagging units; both averaged
+//! over the same tasks, a due task not reported counting 0), drawn from
 //! chart data written as values to the right of the overview.
 
 use rust_xlsxwriter::{
@@ -7,7 +8,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::model::Card;
-use crate::report::figures::Figures;
+use crate::report::figures::{Figures, PROGRESS_BASIS};
 use crate::report::xlsx::{Fill, Kind, Sheet, Val};
 
 /// Name of the sheet the chart data is on.
@@ -73,10 +74,16 @@ fn category_data(s: &mut Sheet, f: &Figures) -> Result<Rows, XlsxError> {
 /// Planned against actual progress by unit, the most lagging first, from `row`.
 fn progress_data(s: &mut Sheet, f: &Figures, mut row: u32) -> Result<Rows, XlsxError> {
     let fmts = s.fmts;
-    let title = "图表数据：各单位序时进度与实际进度（平均，%；滞后多者在前）";
-    s.label(row, C0, title, &fmts.section)?;
+    let title = format!("图表数据：各单位序时进度与实际进度（{PROGRESS_BASIS}，%；滞后多者在前）");
+    s.label(row, C0, &title, &fmts.section)?;
     row += 1;
-    let headers = ["单位", "序时进度(%)", "实际进度(%)", "滞后(个百分点)"];
+    let headers = [
+        "单位",
+        "序时进度(%)",
+        "实际进度(%)",
+        "滞后(个百分点)",
+        "计入事项数",
+    ];
     s.header_at(row, C0, &headers)?;
     let first = row + 1;
     for p in &f.progress {
@@ -85,6 +92,7 @@ fn progress_data(s: &mut Sheet, f: &Figures, mut row: u32) -> Result<Rows, XlsxE
         s.put(row, C0 + 1, Val::Num(p.planned), Kind::Num, Fill::None)?;
         s.put(row, C0 + 2, Val::Num(p.actual), Kind::Num, Fill::None)?;
         s.put(row, C0 + 3, Val::Num(p.lag), Kind::Num, Fill::None)?;
+        s.put(row, C0 + 4, Val::Int(p.tasks as i64), Kind::Int, Fill::None)?;
     }
     let shown = (f.progress.len().min(CHART_UNITS) as u32).max(1);
     Ok(Rows {
@@ -131,9 +139,11 @@ fn progress_chart(s: &mut Sheet, f: &Figures, rows: &Rows) -> Result<(), XlsxErr
     let (first, last) = (rows.first, rows.last);
     let mut ch = Chart::new(ChartType::Column);
     let title = if f.progress.len() > CHART_UNITS {
-        format!("序时进度与实际进度（滞后最多的 {CHART_UNITS} 个单位）")
+        format!(
+            "序时进度与实际进度（滞后最多的 {CHART_UNITS} 个单位；同一批事项平均，应报未报按0计）"
+        )
     } else {
-        "各单位序时进度与实际进度".to_string()
+        "各单位序时进度与实际进度（同一批事项平均，应报未报按0计）".to_string()
     };
     ch.title().set_name(&title);
     for (i, color) in [(1u16, 0xA5A5A5u32), (2, 0x4472C4)] {

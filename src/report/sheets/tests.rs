@@ -512,3 +512,56 @@ fn printed_headers_follow_the_sheet_list() {
         );
     }
 }
+
+/// Issue 15 §11: the 总览 progress chart averages planned and actual over
+/// the same tasks (done, reported or due; a due task nobody reported counts
+/// 0), and its title says so.
+#[test]
+fn overview_progress_chart_compares_like_with_like() {
+    let r = fixture::fixture();
+    let (_d, path) = written(&r);
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let o = wb.worksheet_range("总览").unwrap();
+    const C0: u32 = 3;
+    let title = (0..o.end().unwrap().0)
+        .find(|&row| s(&o, row, C0).starts_with("图表数据：各单位序时进度与实际进度"))
+        .expect("chart data");
+    assert!(s(&o, title, C0).contains("应报未报的按0计"));
+    assert_eq!(s(&o, title + 1, C0 + 4), "计入事项数");
+    let mut row = title + 2;
+    let mut with_missing = 0;
+    while !s(&o, row, C0).is_empty() {
+        let unit = s(&o, row, C0);
+        let mine: Vec<&TaskResult> = r
+            .scored
+            .tasks
+            .iter()
+            .filter(|t| t.unit == unit && (t.due || t.reported || t.done))
+            .collect();
+        let n = mine.len() as f64;
+        let avg = |f: &dyn Fn(&TaskResult) -> f64| {
+            let sum: f64 = mine.iter().map(|t| f(t)).sum();
+            if mine.is_empty() {
+                0.0
+            } else {
+                (sum / n * 10.0).round() / 10.0
+            }
+        };
+        let planned = avg(&|t| t.planned);
+        let actual = avg(&|t| t.actual.unwrap_or(if t.done { 100.0 } else { 0.0 }));
+        assert_eq!(f(&o, row, C0 + 1), Some(planned), "{unit}");
+        assert_eq!(f(&o, row, C0 + 2), Some(actual), "{unit}");
+        assert_eq!(f(&o, row, C0 + 4), Some(n), "{unit}");
+        if mine.iter().any(|t| t.due && !t.reported && !t.done) {
+            with_missing += 1;
+        }
+        row += 1;
+    }
+    assert_eq!(row - title - 2, r.scored.units.len() as u32);
+    assert!(with_missing > 0, "a unit with due tasks unreported");
+    let buf = std::fs::read(&path).unwrap();
+    let charts: String = (1..=2)
+        .map(|i| part(&buf, &format!("xl/charts/chart{i}.xml")))
+        .collect();
+    assert!(charts.contains("同一批事项平均，应报未报按0计"));
+}
