@@ -10,5 +10,6 @@ mod damaged;
 mod formats;
 mod forms;
 mod fuzz;
+mod rules;
 mod run;
 mod safety;
