@@ -764,7 +764,10 @@ fn earned_top_fixture() -> Fixture {
     Fixture::new(tasks, units, merged(reports, subs))
 }
 
-fn standings(s: &Scored) -> Vec<(&str, f64, u32, bool, bool, Vec<String>)> {
+/// (name, score, rank, 前三位, 后三位, why not 前三位) of a unit.
+type Standing<'a> = (&'a str, f64, u32, bool, bool, Vec<String>);
+
+fn standings(s: &Scored) -> Vec<Standing<'_>> {
     s.units
         .iter()
         .map(|u| {
