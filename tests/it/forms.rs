@@ -142,7 +142,10 @@ fn in_a_month_without_quarterly_tasks_fewer_tasks_are_due() {
             .any(|r| r.iter().any(|c| matches!(c, Data::String(s) if s == id)))
     };
     assert!(has("ZF-001") && has("ZF-002"));
-    assert!(!has("ZF-003"), "a 3★ task reports quarterly, not in February");
+    assert!(
+        !has("ZF-003"),
+        "a 3★ task reports quarterly, not in February"
+    );
 }
 
 #[test]
