@@ -201,6 +201,9 @@ pub struct Config {
     pub resubmit_working_days: u32,
     /// How the Word documents look (`[documents]`: fonts and sizes).
     pub documents: crate::report::docx::DocumentStyle,
+    /// The archive of every period (history lives here): default `archive`
+    /// beside the config file; `--archive` wins. Independent of `out`.
+    pub archive: Option<PathBuf>,
     /// Folder the config file is in (not read from the file).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -229,6 +232,7 @@ impl Default for Config {
             issue_date: None,
             resubmit_working_days: 3,
             documents: Default::default(),
+            archive: None,
             base_dir: PathBuf::from("."),
         }
     }

@@ -98,12 +98,14 @@ impl DueRule<'_> {
     }
 
     /// Every task of `ledger` due this period; `done(id)` says whether a
-    /// task was known to be done before it.
+    /// task was known to be done before it. A task the ledger has closed
+    /// (销号, [`crate::closing`]) is never due.
     pub fn expected(&self, ledger: &Ledger, done: impl Fn(&str) -> bool) -> Expected {
         Expected {
             by_task: ledger
                 .tasks
                 .iter()
+                .filter(|t| !ledger.is_closed(&t.id))
                 .filter_map(|t| Some((t.id.to_string(), self.reason(t, done(&t.id))?)))
                 .collect(),
         }
@@ -153,6 +155,13 @@ impl Expected {
     pub fn is_empty(&self) -> bool {
         self.by_task.is_empty()
     }
+
+    /// These expectations without the tasks `closed(id)` says are closed
+    /// (those a run closes, for next period's forms).
+    pub fn without(mut self, closed: impl Fn(&str) -> bool) -> Expected {
+        self.by_task.retain(|id, _| !closed(id));
+        self
+    }
 }
 
 #[cfg(test)]
@@ -182,6 +191,7 @@ mod tests {
             requirements: String::new(),
             milestones: vec![],
             ledger_row: 2,
+            state_mark: None,
         }
     }
 
@@ -263,13 +273,9 @@ mod tests {
             actual: None,
             progress: String::new(),
             card: None,
+            ..TaskSnap::default()
         };
-        let period = |p: Period, tasks| PeriodSnapshot {
-            period: p,
-            as_of: p.end(),
-            tasks,
-            units: vec![],
-        };
+        let period = |p: Period, tasks| PeriodSnapshot::new(p, p.end(), tasks, vec![]);
         let history = History {
             periods: vec![
                 period(

@@ -25,6 +25,23 @@ pub struct Summary<'a> {
     pub units: Vec<UnitEntry>,
     /// Problems in the ledger itself (not part of the returns' issues).
     pub ledger_issues: Vec<Issue>,
+    /// Resubmission round (1 for the period's first run, 2… for 补报 rounds;
+    /// `check`: the round a run would make now).
+    pub round: u32,
+    /// The archived periods read as history.
+    pub history: HistoryEntry,
+}
+
+/// What the run compared against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// The period compared against (`"2026-10"`), or null when nothing
+    /// earlier is archived (谎报进度, 连续亮牌, rank change not compared).
+    pub previous: Option<String>,
+    /// Its latest round, the one compared against.
+    pub previous_round: Option<u32>,
+    /// Every earlier period read, oldest first.
+    pub periods: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,6 +84,10 @@ pub struct TaskEntry<'a> {
     /// Why it is due: `cadence` (its stars), `overdue` or `near_deadline`
     /// (due every period until done); null when not due.
     pub due_reason: Option<DueReason>,
+    /// Closed (销号) at the end of the period.
+    pub closed: bool,
+    /// The period it closed in (`"2026-10"`).
+    pub closed_period: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -149,6 +170,8 @@ impl<'a> Summary<'a> {
                     sha256: Cow::Borrowed(&rep.provenance.sha256),
                 }),
                 due_reason: t.due_reason,
+                closed: t.closed(),
+                closed_period: t.closed_period.map(|p| p.to_string()),
             })
             .collect();
         let units = r
@@ -186,6 +209,12 @@ impl<'a> Summary<'a> {
             tasks,
             units,
             ledger_issues: r.ledger_issues.clone(),
+            round: r.round,
+            history: HistoryEntry {
+                previous: r.previous.map(|(p, _)| p.to_string()),
+                previous_round: r.previous.map(|(_, round)| round),
+                periods: r.history_periods.iter().map(|p| p.to_string()).collect(),
+            },
         }
     }
 

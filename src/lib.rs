@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod closing;
 pub mod config;
 pub mod due;
 pub mod ingest;

@@ -153,6 +153,29 @@ pub struct Task {
     pub milestones: Vec<Milestone>,
     /// 1-based row in the ledger's 台账 sheet.
     pub ledger_row: u32,
+    /// The ledger's 状态 column: closed (销号) or reopened (在办) by hand;
+    /// None leaves closing to the reports (see [`crate::closing`]).
+    #[serde(default)]
+    pub state_mark: Option<StateMark>,
+}
+
+/// What the office wrote in the ledger's 状态 column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StateMark {
+    /// 销号: closed by hand from this period on.
+    Closed,
+    /// 在办: open, whatever was reported (reopens a closed task).
+    Open,
+}
+
+/// A task closed (销号): it is no longer expected, carded or put on forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    /// The period it was closed in.
+    pub period: crate::period::Period,
+    /// Closed by the ledger's 状态 column rather than by a report.
+    pub by_hand: bool,
 }
 
 /// A responsible unit (单位 sheet).
@@ -194,6 +217,10 @@ pub struct Ledger {
     /// Lead unit → indexes of its tasks, in ledger order.
     #[serde(skip)]
     tasks_by_unit: HashMap<UnitName, Vec<usize>>,
+    /// Tasks closed (销号) before the period being run, by id
+    /// ([`Ledger::set_closures`]).
+    #[serde(skip)]
+    closed: HashMap<TaskId, Closure>,
 }
 
 impl Ledger {
@@ -206,6 +233,7 @@ impl Ledger {
             unit_index: HashMap::new(),
             unit_key_chars: 0,
             tasks_by_unit: HashMap::new(),
+            closed: HashMap::new(),
         };
         l.reindex();
         l
@@ -312,6 +340,22 @@ impl Ledger {
             .map(|&i| &self.tasks[i])
     }
 
+    /// Record which tasks are closed (销号) before the period being run
+    /// (worked out by [`crate::closing::closures`]).
+    pub fn set_closures(&mut self, closed: impl IntoIterator<Item = (TaskId, Closure)>) {
+        self.closed = closed.into_iter().collect();
+    }
+
+    /// The task's closure, when it was closed before the period being run.
+    pub fn closure(&self, id: &TaskId) -> Option<Closure> {
+        self.closed.get(id).copied()
+    }
+
+    /// Closed before the period being run: not expected, carded or put on forms.
+    pub fn is_closed(&self, id: &TaskId) -> bool {
+        self.closed.contains_key(id)
+    }
+
     pub fn evaluation(&self, unit: &str) -> Option<&Evaluation> {
         self.evaluations.iter().find(|e| e.unit.as_str() == unit)
     }
@@ -359,6 +403,9 @@ pub enum IssueCode {
     FileIgnored,
     /// An accepted form with no 填报日期 anywhere (not judged late by its file time).
     FileNoFillDate,
+    /// The same bytes as a file an earlier period archived: last period's
+    /// return, listed, not read as this period's nor charged to the unit.
+    FileAlreadyArchived,
     // ---- header level
     HeaderMissingColumn,
     HeaderDuplicateColumn,
@@ -400,6 +447,7 @@ impl IssueCode {
             IssueCode::FileLate => "FILE_LATE",
             IssueCode::FileIgnored => "FILE_IGNORED",
             IssueCode::FileNoFillDate => "FILE_NO_FILL_DATE",
+            IssueCode::FileAlreadyArchived => "FILE_ALREADY_ARCHIVED",
             IssueCode::HeaderMissingColumn => "HEADER_MISSING_COLUMN",
             IssueCode::HeaderDuplicateColumn => "HEADER_DUPLICATE_COLUMN",
             IssueCode::RowUnknownTask => "ROW_UNKNOWN_TASK",

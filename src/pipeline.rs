@@ -14,10 +14,10 @@ use crate::config::{Config, Preset};
 use crate::due::DueRule;
 use crate::ingest::{self, Ingested};
 use crate::merge::{self, MergeCtx, Merged};
-use crate::model::{Issue, Ledger};
+use crate::model::{Issue, IssueCode, Ledger};
 use crate::period::Period;
 use crate::score::{self, ScoreInput, Scored};
-use crate::store::history::History;
+use crate::store::history::{ArchivedFile, ArchivedFiles, History};
 use crate::validate::{self, CheckedFile, ValidateCtx};
 
 /// Everything a run computed; what the report writers and the JSON summary read.
@@ -37,6 +37,23 @@ pub struct RunResult {
     pub scored: Scored,
     /// Earlier periods found in the archive.
     pub history_periods: Vec<Period>,
+    /// Resubmission round of this run (1 for the period's first run; 补报 rounds after).
+    pub round: u32,
+    /// The earlier period compared against (the most recent archived one)
+    /// and its latest round; None when nothing earlier is archived, so that
+    /// 谎报进度, 连续亮牌 and rank changes could not be compared.
+    pub previous: Option<(Period, u32)>,
+}
+
+impl RunResult {
+    /// The period as titles and messages name it: `2026年11月`, or
+    /// `2026年11月（第2轮）` for a resubmission round.
+    pub fn period_title(&self) -> String {
+        match self.round {
+            0 | 1 => self.period.label(),
+            n => format!("{}（第{n}轮）", self.period.label()),
+        }
+    }
 }
 
 /// Fully resolved inputs of a run: the command line's settings (the CLI
@@ -50,6 +67,11 @@ pub struct RunInputs {
     pub report_deadline: NaiveDate,
     pub config: Config,
     pub history: History,
+    /// Resubmission round the run archives as (1 for the first).
+    pub round: u32,
+    /// Files earlier periods archived, by SHA-256: such a return is listed
+    /// as already archived (`FILE_ALREADY_ARCHIVED`), not read.
+    pub archived: ArchivedFiles,
 }
 
 /// Progress callbacks (a progress bar in the CLI; nothing in tests).
@@ -116,8 +138,14 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (ledger, early)
     });
-    let (ledger, ledger_issues) =
+    let (mut ledger, ledger_issues) =
         ledger_read.with_context(|| format!("读取台账 {} 失败", inputs.ledger.display()))?;
+    // Tasks closed (销号) before this period: by earlier reports or by hand.
+    ledger.set_closures(crate::closing::closures(
+        &ledger,
+        &inputs.history,
+        inputs.period,
+    ));
     let files = files.with_context(|| format!("无法列出文件夹 {}", inputs.returns.display()))?;
 
     drop(t);
@@ -138,7 +166,7 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
         || {
             early
                 .into_par_iter()
-                .map(|ing| validate::validate_file(&ing, &vctx))
+                .map(|ing| validate::validate_file(&not_archived(ing, &inputs.archived), &vctx))
                 .collect()
         },
         || {
@@ -147,7 +175,7 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
                 .map(|p| {
                     let ingested = ingest::ingest_file(p, &inputs.returns, limits);
                     progress.file_done();
-                    validate::validate_file(&ingested, &vctx)
+                    validate::validate_file(&not_archived(ingested, &inputs.archived), &vctx)
                 })
                 .collect()
         },
@@ -207,7 +235,44 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
         merged,
         scored,
         history_periods: inputs.history.periods.iter().map(|p| p.period).collect(),
+        round: inputs.round,
+        previous: inputs.history.previous(),
     })
+}
+
+/// A file whose bytes an earlier period archived is that period's return
+/// (left in the returns folder, or sent again): listed, never read as this
+/// period's and not charged to its unit.
+fn not_archived(ing: Ingested, archived: &ArchivedFiles) -> Ingested {
+    let Some(before) = archived.get(&ing.file().sha256) else {
+        return ing;
+    };
+    let file = match ing {
+        Ingested::Forms { file, .. }
+        | Ingested::Failed { file, .. }
+        | Ingested::Ignored { file, .. } => file,
+    };
+    let issue = Issue::warning(IssueCode::FileAlreadyArchived, already_archived(before))
+        .file(file.rel.clone());
+    Ingested::Ignored { file, issue }
+}
+
+/// The message of `FILE_ALREADY_ARCHIVED`.
+fn already_archived(before: &ArchivedFile) -> String {
+    let round = match before.round {
+        0 | 1 => String::new(),
+        n => format!("第{n}轮"),
+    };
+    let unit = before
+        .unit
+        .as_deref()
+        .map(|u| format!("（{u}）"))
+        .unwrap_or_default();
+    format!(
+        "该文件与{}{round}已归档的“{}”{unit}完全相同（SHA-256 一致），是往期报表，本期未读取，也不计入该单位本期报送。本期反馈表请放在本期的 returns 文件夹中。",
+        before.period.label(),
+        before.path
+    )
 }
 
 /// Relative display of a path under `root` (for messages).

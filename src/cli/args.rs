@@ -101,6 +101,10 @@ pub struct Common {
     /// 成文日期：通知、公文的落款日期，补报期限从此日起算（默认：今天）
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
     pub issue_date: Option<NaiveDate>,
+
+    /// 归档文件夹：各期收到的文件和结果，下期据此比对（默认：duban.toml 旁的 archive/；没有配置文件时为输出文件夹中的 archive/）
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -145,7 +149,7 @@ pub struct RunArgs {
     /// 各单位报回的反馈表所在文件夹（含子文件夹）
     #[arg(long, short = 'r', value_name = "DIR")]
     pub returns: Option<PathBuf>,
-    /// 输出文件夹（汇总工作簿、反馈/、下期表单/、archive/）
+    /// 输出文件夹（汇总工作簿、反馈/、下期表单/）
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// 亮牌规则：red-yellow-blue（红黄蓝牌，默认）或 yellow-orange-red（黄橙红牌）
@@ -154,9 +158,12 @@ pub struct RunArgs {
     /// 把机读结果（JSON）写入此文件；“-”表示输出到屏幕
     #[arg(long, value_name = "PATH")]
     pub json: Option<String>,
-    /// 覆盖同一期次已有的归档
-    #[arg(long)]
+    /// 用本次结果替换同一期次最近一轮的归档
+    #[arg(long, conflicts_with = "resubmit")]
     pub force: bool,
+    /// 补报：单位重新报送后再次汇总，另存为该期的下一轮（第2轮、第3轮……），此前各轮原样保留
+    #[arg(long)]
+    pub resubmit: bool,
 }
 
 #[derive(Debug, Args)]
@@ -215,6 +222,7 @@ impl From<RunArgs> for Flags {
             preset: a.preset.map(Preset::from),
             json: a.json,
             force: a.force,
+            resubmit: a.resubmit,
         }
     }
 }

@@ -19,7 +19,7 @@ pub(super) const NEEDS: Needs = Needs {
 const TOP_ISSUES: usize = 30;
 
 pub(super) fn run(s: &Settings, term: &Terminal) -> Result<()> {
-    let (inputs, warnings) = s.run_inputs()?;
+    let (inputs, warnings) = s.run_inputs(s.round_to_check())?;
     print_warnings(&warnings);
     let r = pipeline::execute(&inputs, &Bar::new(term))?;
     if let Some(dest) = &s.json {

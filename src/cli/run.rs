@@ -11,7 +11,7 @@ use super::terminal::{print_summary, print_warnings, Bar, Terminal};
 use crate::json::Summary;
 use crate::pipeline;
 use crate::report;
-use crate::store::{archive, atomic};
+use crate::store::{archive, atomic, layout};
 
 /// The returns are checked and the outputs written under `--out` (else
 /// the config's `out`).
@@ -22,9 +22,17 @@ pub(super) const NEEDS: Needs = Needs {
 
 pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
     let out = s.out()?;
-    // Refuse before the work, not after it (write_archive checks again).
-    archive::refuse_overwrite(out, &s.period, s.force)?;
-    let (inputs, warnings) = s.run_inputs()?;
+    // The output folder is required, so there is always an archive folder.
+    let archive_dir = s.archive().unwrap_or(out);
+    // Which round this run archives; refused before the work, not after it.
+    let plan = layout::plan_round(archive_dir, &s.period, s.force, s.resubmit)?;
+    let (inputs, mut warnings) = s.run_inputs(plan.round)?;
+    if plan.resubmit_unarchived {
+        warnings.insert(
+            0,
+            format!("{} 期尚未归档，--resubmit 按第1轮处理", s.period),
+        );
+    }
     print_warnings(&warnings);
     let bar = Bar::new(ui);
     let r = pipeline::execute(&inputs, &bar)?;
@@ -41,7 +49,7 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
         || report::write_all(&r, out),
         || {
             let _t = crate::timing::phase("archive (received)");
-            archive::stage_archive(&r, out, &Summary::from_run(&r), s.force)
+            archive::stage_archive(&r, &plan, &Summary::from_run(&r))
         },
     );
     let (written, staged) = match (written, staged) {

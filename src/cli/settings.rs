@@ -17,13 +17,13 @@ use super::args::Common;
 use crate::config::{Config, Preset};
 use crate::period::Period;
 use crate::pipeline::RunInputs;
-use crate::store::archive;
+use crate::store::{history, layout};
 
 /// The flags of one command line as typed, nothing resolved. A command
 /// fills in those it has; the others keep their defaults.
 #[derive(Debug, Clone, Default)]
 pub struct Flags {
-    /// `--config`, `--ledger`, `--period`, `--as-of`, `--due`.
+    /// `--config`, `--ledger`, `--period`, `--as-of`, `--due`, `--archive` ….
     pub common: Common,
     /// `--returns`.
     pub returns: Option<PathBuf>,
@@ -35,6 +35,8 @@ pub struct Flags {
     pub json: Option<String>,
     /// `--force`.
     pub force: bool,
+    /// `--resubmit`.
+    pub resubmit: bool,
 }
 
 /// What a command cannot run without.
@@ -100,6 +102,11 @@ pub struct Settings {
     pub json: Option<JsonDest>,
     /// `--force`.
     pub force: bool,
+    /// `--resubmit`: archive a new round of an archived period (补报).
+    pub resubmit: bool,
+    /// The archive of every period ([`archive_dir`]); None when there is
+    /// none to read (`check` or `forms` with flags only).
+    archive: Option<PathBuf>,
 }
 
 impl Settings {
@@ -115,23 +122,28 @@ impl Settings {
             preset,
             json,
             force,
+            resubmit,
         } = flags;
-        let mut config = load_config(common.config.as_deref())?;
+        let (mut config, from_file) = load_config(common.config.as_deref())?;
+        let configured_out = config.out.as_ref().map(|o| config.resolve(o));
         let out = match needs.out {
             OutRule::Required => Some(flag_or_config(out, &config, &config.out, MISSING_OUT)?),
-            OutRule::Optional => out.or_else(|| config.out.as_ref().map(|o| config.resolve(o))),
+            OutRule::Optional => out.or_else(|| configured_out.clone()),
             OutRule::Beside(dir) => Some(out.unwrap_or_else(|| config.resolve(Path::new(dir)))),
         };
+        // The folder that held the archive before it moved beside the
+        // config: the run's output folder (for `forms`, the config's).
+        let run_out = match needs.out {
+            OutRule::Beside(_) => configured_out.as_deref(),
+            _ => out.as_deref(),
+        };
+        let archive = archive_dir(common.archive.clone(), &config, from_file, run_out);
         let period = need(common.period.or(config.period), MISSING_PERIOD)?;
         let ledger = flag_or_config(common.ledger, &config, &config.ledger, MISSING_LEDGER)?;
         let returns = if needs.returns {
             let configured = &config.returns;
-            Some(flag_or_config(
-                returns,
-                &config,
-                configured,
-                MISSING_RETURNS,
-            )?)
+            let base = flag_or_config(returns, &config, configured, MISSING_RETURNS)?;
+            Some(returns_of_period(base, &period))
         } else {
             None
         };
@@ -169,8 +181,23 @@ impl Settings {
                 _ => JsonDest::File(PathBuf::from(j)),
             }),
             force,
+            resubmit,
+            archive,
             config,
         })
+    }
+
+    /// The archive folder, when there is one to read or write.
+    pub fn archive(&self) -> Option<&Path> {
+        self.archive.as_deref()
+    }
+
+    /// The round `check` reports: the one a run of the period would make
+    /// now (1, or the next after the latest archived round).
+    pub fn round_to_check(&self) -> u32 {
+        self.archive()
+            .and_then(|a| layout::latest_round(a, &self.period))
+            .map_or(1, |n| n + 1)
     }
 
     /// The folder of returned forms.
@@ -183,26 +210,29 @@ impl Settings {
         need(self.out.as_deref(), MISSING_OUT)
     }
 
-    /// The output folder, if the command has one (`check`: only when the
-    /// config names one).
-    pub fn out_if_any(&self) -> Option<&Path> {
-        self.out.as_deref()
-    }
-
     /// Whether the `--json` summary goes to standard output.
     pub fn json_on_stdout(&self) -> bool {
         self.json == Some(JsonDest::Stdout)
     }
 
-    /// The pipeline's inputs: these settings and the earlier periods
-    /// archived in the output folder. Unreadable archives are skipped; the
-    /// returned warnings say which.
-    pub fn run_inputs(&self) -> Result<(RunInputs, Vec<String>)> {
+    /// The pipeline's inputs for `round`: these settings, the earlier
+    /// periods archived and the files they received. Unreadable archives
+    /// are skipped; the returned warnings say which, and say so when
+    /// nothing earlier is archived (history rules were not applied).
+    pub fn run_inputs(&self, round: u32) -> Result<(RunInputs, Vec<String>)> {
         let returns = self.returns()?.to_path_buf();
-        let (history, warnings) = match self.out_if_any() {
-            Some(out) => archive::load_history(out, &self.period),
+        let (history, archived, mut warnings) = match self.archive() {
+            Some(dir) => {
+                let (history, mut warnings) = history::load_history(dir, &self.period);
+                let (archived, w) = history::archived_files(dir, &self.period);
+                warnings.extend(w);
+                (history, archived, warnings)
+            }
             None => Default::default(),
         };
+        if history.periods.is_empty() {
+            warnings.push(no_history(&self.period, self.archive()));
+        }
         let inputs = RunInputs {
             ledger: self.ledger.clone(),
             returns,
@@ -211,8 +241,57 @@ impl Settings {
             report_deadline: self.report_deadline,
             config: self.config.clone(),
             history,
+            round,
+            archived,
         };
         Ok((inputs, warnings))
+    }
+}
+
+/// The one line saying no earlier period was compared.
+fn no_history(period: &Period, archive: Option<&Path>) -> String {
+    let where_ = match archive {
+        Some(dir) => format!("归档文件夹 {} 中没有 {period} 之前的期次", dir.display()),
+        None => "未指定归档文件夹（--archive）".to_string(),
+    };
+    format!("{where_}，本期未与往期比对：{}", history::NOT_COMPARED)
+}
+
+/// The archive folder: `--archive`; else, with a config file, its
+/// `archive` (default `archive/` beside it) — unless that does not exist
+/// and the output folder holds an `archive/` from before, which is still
+/// used; with flags only, `archive/` in the output folder.
+fn archive_dir(
+    flag: Option<PathBuf>,
+    config: &Config,
+    from_file: bool,
+    out: Option<&Path>,
+) -> Option<PathBuf> {
+    if flag.is_some() {
+        return flag;
+    }
+    let legacy = out.map(|o| o.join(layout::ARCHIVE_DIR));
+    if !from_file {
+        return legacy;
+    }
+    let configured = config
+        .archive
+        .as_deref()
+        .unwrap_or(Path::new(layout::ARCHIVE_DIR));
+    let beside = config.resolve(configured);
+    match legacy {
+        Some(old) if !beside.exists() && old.is_dir() => Some(old),
+        _ => Some(beside),
+    }
+}
+
+/// `returns/<period>/` when it exists, else the returns folder itself.
+fn returns_of_period(base: PathBuf, period: &Period) -> PathBuf {
+    let own = base.join(period.to_string());
+    if own.is_dir() {
+        own
+    } else {
+        base
     }
 }
 
@@ -244,16 +323,17 @@ fn flag_or_config(
     }
 }
 
-/// The config named by `--config`, else `./duban.toml` if present, else the defaults.
-fn load_config(path: Option<&Path>) -> Result<Config> {
+/// The config named by `--config`, else `./duban.toml` if present, else
+/// the defaults; and whether it came from a file.
+fn load_config(path: Option<&Path>) -> Result<(Config, bool)> {
     match path {
-        Some(p) => Config::load(p),
+        Some(p) => Ok((Config::load(p)?, true)),
         None => {
             let p = Path::new("duban.toml");
             if p.is_file() {
-                Config::load(p)
+                Ok((Config::load(p)?, true))
             } else {
-                Ok(Config::default())
+                Ok((Config::default(), false))
             }
         }
     }

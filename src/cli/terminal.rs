@@ -88,7 +88,7 @@ pub(super) fn print_summary(r: &RunResult, outputs: &[PathBuf], to_stderr: bool)
     out!(
         to_stderr,
         "{bold}督办 {}{bold:#}  截至 {}  报送截止 {}  规则 {}",
-        r.period.label(),
+        r.period_title(),
         r.as_of,
         r.report_deadline,
         r.preset.as_str()

@@ -15,7 +15,7 @@ use super::raw::RawRow;
 use super::sniff::{self, FileFormat, Sniffed};
 use super::workbook::read_sheets;
 use crate::config::Limits;
-use crate::model::{Evaluation, Issue, IssueCode, Ledger, Milestone, Task, Unit};
+use crate::model::{Evaluation, Issue, IssueCode, Ledger, Milestone, StateMark, Task, Unit};
 use crate::schema::a1::a1;
 use crate::schema::{
     Columns, EvaluationField as E, Field, LedgerField as L, MilestoneField as M, TaskId,
@@ -429,6 +429,7 @@ fn read_tasks(tb: &Table<'_, L>, year: i32, issues: &mut Issues) -> Vec<Task> {
         let start = read_date(row, L::Start, year, tb, "开始日期", issues);
         let deadline = read_date(row, L::Deadline, year, tb, "完成时限", issues);
         let assigned = read_date(row, L::Assigned, year, tb, "交办日期", issues);
+        let state_mark = read_state_mark(row, tb, &id, issues);
         tasks.push(Task {
             id,
             title,
@@ -447,9 +448,32 @@ fn read_tasks(tb: &Table<'_, L>, year: i32, issues: &mut Issues) -> Vec<Task> {
             requirements: text(row, L::Requirements),
             milestones: Vec::new(),
             ledger_row: line,
+            state_mark,
         });
     }
     tasks
+}
+
+/// The 状态 column (销号 / 在办); a value not understood is left out with a warning.
+fn read_state_mark(
+    row: &RawRow<L>,
+    tb: &Table<'_, L>,
+    id: &TaskId,
+    issues: &mut Issues,
+) -> Option<StateMark> {
+    let written = text(row, L::State);
+    crate::closing::parse_state_mark(&written).unwrap_or_else(|()| {
+        issues.warn(
+            IssueCode::RowInvalidStatus,
+            &tb.sheet.name,
+            tb.cell(row, L::State),
+            format!(
+                "任务 {id} 的状态“{written}”无法识别，已按未填写处理（报送已完成且进度100%后自动销号）。手动销号请填“销号”，恢复办理请填“在办”。"
+            ),
+            &written,
+        );
+        None
+    })
 }
 
 /// Replace lead and cooperating unit names by the canonical 单位 names.

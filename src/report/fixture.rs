@@ -68,6 +68,8 @@ pub fn run(units: u32, tasks: u32, presets: &[Preset]) -> Vec<RunResult> {
                     ..Config::default()
                 },
                 history: History::default(),
+                round: 1,
+                archived: Default::default(),
             };
             let first = execute(&inputs, &NoProgress).unwrap();
             inputs.history = History {
@@ -80,7 +82,12 @@ pub fn run(units: u32, tasks: u32, presets: &[Preset]) -> Vec<RunResult> {
 
 /// `r` as the snapshot of an earlier `period`, each category's ranks reversed.
 fn upside_down(r: &RunResult, period: Period) -> PeriodSnapshot {
-    let mut snap = crate::store::archive::snapshot(r);
+    let mut snap = crate::store::snapshot::snapshot(r);
+    // The same run again: what it closed is not closed before it.
+    for t in &mut snap.tasks {
+        t.closed = false;
+        t.closed_period = None;
+    }
     snap.period = period;
     snap.as_of = period.end();
     let mut last: std::collections::BTreeMap<String, u32> = Default::default();

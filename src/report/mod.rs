@@ -104,12 +104,13 @@ mod dump {
         let notices = &figures.notices;
         assert_eq!(w.notices.len(), notices.len());
         let next = r.period.next();
+        // Tasks closed (销号) this period are on no form.
         let window = next.end() + chrono::Duration::days(7);
         let due_next = |u: &crate::model::Unit| {
             r.scored
                 .tasks
                 .iter()
-                .filter(|t| t.unit == u.name.as_str())
+                .filter(|t| t.unit == u.name.as_str() && !t.closed())
                 .any(|t| {
                     next.is_due(t.stars) || (!t.done && t.deadline.is_some_and(|d| d <= window))
                 })

@@ -45,7 +45,7 @@ pub fn write_notices(r: &RunResult, f: &Figures, dir: &Path) -> Result<Vec<PathB
 
 /// Title of a unit's notice.
 pub fn notice_title(unit: &str, r: &RunResult) -> String {
-    format!("{unit}重点工作督办反馈通知（{}）", r.period.label())
+    format!("{unit}重点工作督办反馈通知（{}）", r.period_title())
 }
 
 const NCOLS: u16 = 8;

@@ -131,6 +131,8 @@ fields! {
         Deadline = "deadline",
         Assigned = "assigned",
         Requirements = "requirements",
+        /// 状态: `销号` closes a task by hand, `在办` keeps it open.
+        State = "state",
     }
 }
 

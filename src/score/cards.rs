@@ -49,7 +49,8 @@ pub struct TaskFacts<'a> {
     pub days_left: Option<i64>,
     pub prev_actual: Option<f64>,
     /// The task in each earlier period, newest first (None where that
-    /// period's snapshot does not list it).
+    /// period's snapshot does not list it, or its cards were given under
+    /// another preset).
     pub past: Vec<Option<&'a TaskSnap>>,
 }
 

@@ -140,6 +140,18 @@ pub struct TaskResult {
     pub reasons: Vec<String>,
     /// The accepted report (shared with `Merged::reports`, not a copy).
     pub report: Option<std::sync::Arc<Report>>,
+    /// The period the task was closed (销号) in, when it ends this period
+    /// closed: before it (then it was not due, carded or expected), or in it
+    /// (accepted as 已完成/已落实 at 100%: off the next forms). See
+    /// [`crate::closing`].
+    pub closed_period: Option<Period>,
+}
+
+impl TaskResult {
+    /// Closed (销号) at the end of the period.
+    pub fn closed(&self) -> bool {
+        self.closed_period.is_some()
+    }
 }
 
 /// Count of cards by color.
@@ -301,11 +313,14 @@ struct HistIndex<'a> {
     tasks: Vec<HashMap<&'a str, &'a TaskSnap>>,
     units: Vec<HashMap<&'a str, &'a UnitSnap>>,
     years: Vec<i32>,
+    /// Whether each period's cards were given under the current preset.
+    same_preset: Vec<bool>,
 }
 
 impl<'a> HistIndex<'a> {
-    fn new(h: &'a History) -> Self {
+    fn new(h: &'a History, preset: Preset) -> Self {
         HistIndex {
+            same_preset: h.newest_first_under(preset).map(|(_, same)| same).collect(),
             tasks: h
                 .newest_first()
                 .map(|p| p.tasks.iter().map(|t| (t.id.as_str(), t)).collect())
@@ -322,11 +337,24 @@ impl<'a> HistIndex<'a> {
         self.tasks.iter().map(|m| m.get(id).copied()).collect()
     }
 
+    /// The task in each earlier period for the card rules: None in a period
+    /// carded under another preset (its cards do not count).
+    fn task_carded(&self, id: &str) -> Vec<Option<&'a TaskSnap>> {
+        self.tasks
+            .iter()
+            .zip(&self.same_preset)
+            .map(|(m, &same)| m.get(id).copied().filter(|_| same))
+            .collect()
+    }
+
+    /// The unit's card in each earlier period, with its year (no card in a
+    /// period carded under another preset).
     fn unit_cards(&self, name: &str) -> Vec<(i32, Option<Card>)> {
         self.units
             .iter()
             .zip(&self.years)
-            .map(|(m, &y)| (y, m.get(name).and_then(|u| u.card)))
+            .zip(&self.same_preset)
+            .map(|((m, &y), &same)| (y, m.get(name).and_then(|u| u.card).filter(|_| same)))
             .collect()
     }
 
@@ -338,7 +366,7 @@ impl<'a> HistIndex<'a> {
 /// Score the period. Pure and deterministic.
 pub fn score(input: &ScoreInput) -> Scored {
     use rayon::prelude::*;
-    let hist = HistIndex::new(input.history);
+    let hist = HistIndex::new(input.history, input.config.preset);
     // Each task is scored on its own (in ledger order whatever the threads);
     // units, leaders and reminders are then independent of each other.
     let tasks: Vec<TaskResult> = input
@@ -377,14 +405,17 @@ fn task_result(input: &ScoreInput, hist: &HistIndex, t: &Task) -> TaskResult {
     // Done: this period's status; a task not reported this period keeps the
     // last status it was reported with (a 3★ task finished last quarter stays done).
     let past = hist.task(&t.id);
-    let done = match status {
-        Some(s) => s.is_done(),
-        None => past
-            .iter()
-            .flatten()
-            .find_map(|s| s.status)
-            .is_some_and(Status::is_done),
-    };
+    // A task closed before this period counts as done and is never due.
+    let closed_before = input.ledger.closure(&t.id);
+    let done = closed_before.is_some()
+        || match status {
+            Some(s) => s.is_done(),
+            None => past
+                .iter()
+                .flatten()
+                .find_map(|s| s.status)
+                .is_some_and(Status::is_done),
+        };
     let prev_actual = past.iter().flatten().find_map(|s| s.actual);
     let days_left = deadline.map(|d| (d - as_of).num_days());
     let overdue = !done && days_left.is_some_and(|d| d < 0);
@@ -403,9 +434,11 @@ fn task_result(input: &ScoreInput, hist: &HistIndex, t: &Task) -> TaskResult {
         deadline,
         days_left,
         prev_actual,
-        past,
+        past: hist.task_carded(&t.id),
     };
     let fired: Vec<Fired> = match cfg.preset {
+        // A closed task is never carded.
+        _ if closed_before.is_some() => Vec::new(),
         Preset::RedYellowBlue => cards::ryb_task(&facts, &cfg.rules.red_yellow_blue),
         Preset::YellowOrangeRed => {
             cards::run_task_rules(&facts, &cfg.rules.yellow_orange_red, &cards::YOR_TASK_RULES)
@@ -443,6 +476,12 @@ fn task_result(input: &ScoreInput, hist: &HistIndex, t: &Task) -> TaskResult {
         card,
         reasons,
         report: report.cloned(),
+        closed_period: crate::closing::closed_period(
+            closed_before,
+            t.state_mark,
+            report.map(|r| (r.status, r.percent)),
+            input.period,
+        ),
     }
 }
 

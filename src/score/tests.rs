@@ -31,6 +31,7 @@ fn task(id: &str, stars: u8, unit: &str, start: NaiveDate, deadline: NaiveDate) 
         requirements: String::new(),
         milestones: vec![],
         ledger_row: 2,
+        state_mark: None,
     }
 }
 
@@ -92,8 +93,8 @@ fn tsnap(id: &str, unit: &str, actual: Option<f64>, card: Option<Card>) -> TaskS
         unit: unit.into(),
         status: Some(Status::InProgress),
         actual,
-        progress: String::new(),
         card,
+        ..TaskSnap::default()
     }
 }
 
@@ -104,16 +105,12 @@ fn usnap(name: &str, rank: u32, card: Option<Card>) -> UnitSnap {
         score: 80.0,
         rank,
         card,
+        ..UnitSnap::default()
     }
 }
 
 fn snap(period: Period, tasks: Vec<TaskSnap>, units: Vec<UnitSnap>) -> PeriodSnapshot {
-    PeriodSnapshot {
-        period,
-        as_of: period.end(),
-        tasks,
-        units,
-    }
+    PeriodSnapshot::new(period, period.end(), tasks, units)
 }
 
 struct Fixture {

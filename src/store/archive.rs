@@ -1,7 +1,7 @@
-//! 归档: `archive/<period>/` in the output folder — a byte-identical copy of
-//! every received file, a manifest with SHA-256 and outcome per file, the
-//! outputs of the run and its machine-readable results, which later runs read
-//! back as history.
+//! 归档: one folder per period and round (see [`super::layout`]) — a
+//! byte-identical copy of every received file, a manifest with SHA-256 and
+//! outcome per file, the outputs of the run and its machine-readable results
+//! ([`super::snapshot`]), which later runs read back as history.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -10,24 +10,19 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::history::{History, PeriodSnapshot, TaskSnap, UnitSnap};
-use super::{atomic, digest};
+use super::layout::RoundPlan;
+use super::{atomic, digest, snapshot};
 use crate::merge::FileOutcome;
 use crate::period::Period;
 use crate::pipeline::RunResult;
 
-pub const ARCHIVE_DIR: &str = "archive";
+pub use super::layout::ARCHIVE_DIR;
 pub const RESULTS_FILE: &str = "results.json";
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const SUMMARY_FILE: &str = "summary.json";
 pub const CHECKSUMS_FILE: &str = "SHA256SUMS";
 pub const RECEIVED_DIR: &str = "received";
 pub const OUTPUTS_DIR: &str = "outputs";
-
-/// `<out>/archive/<period>`.
-pub fn period_dir(out: &Path, period: &Period) -> PathBuf {
-    out.join(ARCHIVE_DIR).join(period.to_string())
-}
 
 /// `base` joined with a path relative to the returns folder as the
 /// manifest and the JSON spell it (`U盘/区农业局-3月.xlsx`), one component
@@ -56,108 +51,30 @@ pub struct ManifestEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub period: String,
+    /// Resubmission round (1 in manifests written before rounds).
+    #[serde(default = "round_1")]
+    pub round: u32,
     pub as_of: String,
     pub files: Vec<ManifestEntry>,
     /// Outputs of the run, relative to the output folder, with their SHA-256.
     pub outputs: Vec<(String, String)>,
 }
 
-/// What a later run needs of this one.
-pub fn snapshot(r: &RunResult) -> PeriodSnapshot {
-    PeriodSnapshot {
-        period: r.period,
-        as_of: r.as_of,
-        tasks: r
-            .scored
-            .tasks
-            .iter()
-            .map(|t| TaskSnap {
-                id: t.id.clone(),
-                unit: t.unit.clone(),
-                status: t.status,
-                actual: t.actual,
-                progress: t
-                    .report
-                    .as_ref()
-                    .map(|rep| rep.progress.clone())
-                    .unwrap_or_default(),
-                card: t.card,
-            })
-            .collect(),
-        units: r
-            .scored
-            .units
-            .iter()
-            .map(|u| UnitSnap {
-                name: u.name.clone(),
-                category: u.category.clone(),
-                score: u.score,
-                rank: u.rank,
-                card: u.card,
-            })
-            .collect(),
-    }
+fn round_1() -> u32 {
+    1
 }
 
-/// Read every archived period before `current` (same kind: months with
-/// months, weeks with weeks), oldest first. Unreadable archives are skipped
-/// and reported in the returned warnings.
-pub fn load_history(out: &Path, current: &Period) -> (History, Vec<String>) {
-    let mut warnings = Vec::new();
-    let mut periods = Vec::new();
-    let dir = out.join(ARCHIVE_DIR);
-    let Ok(entries) = fs::read_dir(&dir) else {
-        return (History::default(), warnings);
-    };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Ok(p) = name.parse::<Period>() else {
-            continue;
-        };
-        if p.kind != current.kind || p >= *current {
-            continue;
-        }
-        let path = e.path().join(RESULTS_FILE);
-        match fs::read_to_string(&path)
-            .map_err(anyhow::Error::from)
-            .and_then(|s| serde_json::from_str::<PeriodSnapshot>(&s).map_err(Into::into))
-        {
-            Ok(snap) => periods.push(snap),
-            Err(err) => warnings.push(format!(
-                "历史归档 {} 无法读取，已跳过（{err}）",
-                path.display()
-            )),
-        }
-    }
-    periods.sort_by_key(|p| p.period);
-    (History { periods }, warnings)
-}
-
-/// An archived period is never replaced without `force`.
-pub fn refuse_overwrite(out: &Path, period: &Period, force: bool) -> Result<()> {
-    let dir = period_dir(out, period);
-    if dir.exists() && !force {
-        bail!(
-            "{} 中已有 {} 期的归档（{}）。为防止覆盖已停止；确需重新生成请加 --force",
-            out.display(),
-            period,
-            dir.display()
-        );
-    }
-    Ok(())
-}
-
-/// Write `archive/<period>/` atomically: build it in a temporary folder
-/// beside it and rename into place. Refuses to replace an existing period
-/// unless `force`.
+/// Write the round `plan` names atomically: build it in a temporary folder
+/// beside it and rename into place. Refuses to replace an existing folder
+/// unless the plan says so (`--force`).
 pub fn write_archive(
     r: &RunResult,
+    plan: &RoundPlan,
     out: &Path,
     outputs: &[PathBuf],
     summary: &crate::json::Summary<'_>,
-    force: bool,
 ) -> Result<PathBuf> {
-    stage_archive(r, out, summary, force)?.finish(out, outputs)
+    stage_archive(r, plan, summary)?.finish(out, outputs)
 }
 
 /// An archive being built in a temporary folder beside its final place:
@@ -171,6 +88,7 @@ pub struct Staged {
     made_parent: bool,
     final_dir: PathBuf,
     period: Period,
+    round: u32,
     as_of: String,
     sums: String,
     entries: Vec<ManifestEntry>,
@@ -180,13 +98,17 @@ pub struct Staged {
 /// run's results and summary, in a temporary folder.
 pub fn stage_archive(
     r: &RunResult,
-    out: &Path,
+    plan: &RoundPlan,
     summary: &crate::json::Summary<'_>,
-    force: bool,
 ) -> Result<Staged> {
-    let final_dir = period_dir(out, &r.period);
-    refuse_overwrite(out, &r.period, force)?;
-    let parent = out.join(ARCHIVE_DIR);
+    let final_dir = plan.dir.clone();
+    if final_dir.exists() && !plan.replaces {
+        bail!(
+            "归档 {} 已存在（可能有另一次运行同时写入）。为防止覆盖已停止，请重新运行",
+            final_dir.display()
+        );
+    }
+    let parent = plan.archive.clone();
     let made_parent = !parent.exists();
     fs::create_dir_all(&parent).with_context(|| format!("无法创建 {}", parent.display()))?;
     let tmp = tempfile::Builder::new()
@@ -199,6 +121,7 @@ pub fn stage_archive(
         made_parent,
         final_dir,
         period: r.period,
+        round: plan.round,
         as_of: r.as_of.to_string(),
         sums: String::new(),
         entries: Vec::new(),
@@ -248,7 +171,7 @@ fn fill_received(st: &mut Staged, r: &RunResult, summary: &crate::json::Summary<
             late: f.late,
         });
     }
-    atomic::write_json(&tmp_path.join(RESULTS_FILE), &snapshot(r))?;
+    atomic::write_json(&tmp_path.join(RESULTS_FILE), &snapshot::snapshot(r))?;
     atomic::write_with(&tmp_path.join(SUMMARY_FILE), |w| summary.write_to(w))?;
     Ok(())
 }
@@ -279,6 +202,7 @@ impl Staged {
             made_parent: _,
             final_dir,
             period,
+            round,
             as_of,
             mut sums,
             entries,
@@ -305,6 +229,7 @@ impl Staged {
 
         let manifest = Manifest {
             period: period.to_string(),
+            round,
             as_of,
             files: entries,
             outputs: out_list,

@@ -443,7 +443,11 @@ impl<'a> FileChecker<'a> {
         let ctx = self.ctx;
         let ledger_deadline = ctx.calendar.effective_deadline(t);
         rc.assigned_unchanged(t, ledger_deadline, self.year());
-        if let Some(prev) = ctx.history.prev_task(&t.id) {
+        // A closed task (销号) is not compared with its last report.
+        let prev = Some(&t.id)
+            .filter(|id| !ctx.ledger.is_closed(id))
+            .and_then(|id| ctx.history.prev_task(id));
+        if let Some(prev) = prev {
             rc.against_last_period(prev, a.percent, &a.progress);
         }
         if let (Some(s), Some(dl)) = (a.status, ledger_deadline) {

@@ -62,6 +62,7 @@ pub fn task(id: &str, title: &str, lead: &str, stars: u8, deadline: Option<Naive
         requirements: String::new(),
         milestones: vec![],
         ledger_row: 0,
+        state_mark: None,
     }
 }
 
@@ -278,19 +279,20 @@ impl Env {
     pub fn with_history() -> Env {
         let mut e = Env::new();
         e.history = History {
-            periods: vec![PeriodSnapshot {
-                period: Period::month(2023, 2),
-                as_of: d(2023, 2, 28),
-                tasks: vec![TaskSnap {
+            periods: vec![PeriodSnapshot::new(
+                Period::month(2023, 2),
+                d(2023, 2, 28),
+                vec![TaskSnap {
                     id: "ZF-001".into(),
                     unit: FGW.into(),
                     status: Some(Status::InProgress),
                     actual: Some(70.0),
                     progress: "已完成立项".into(),
                     card: None,
+                    ..TaskSnap::default()
                 }],
-                units: vec![],
-            }],
+                vec![],
+            )],
         };
         e
     }

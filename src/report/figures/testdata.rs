@@ -35,6 +35,7 @@ pub fn task(id: &str, unit: &str) -> TaskResult {
         card: None,
         reasons: vec![],
         report: None,
+        closed_period: None,
     }
 }
 

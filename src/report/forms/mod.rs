@@ -44,9 +44,9 @@ pub struct FormSpec<'a> {
 }
 
 /// One form per unit with tasks due in `period` (`expected`, see
-/// [`crate::due`]; units without any are left out), in ledger order.
-/// `prefill` holds last reports by task id (empty for fresh forms);
-/// `generated` goes into the metadata (pass a date, not now()).
+/// [`crate::due`]: never a closed task; units without any are left out), in
+/// ledger order. `prefill` holds last reports by task id (empty for fresh
+/// forms); `generated` goes into the metadata (pass a date, not now()).
 pub fn form_specs<'a>(
     ledger: &'a Ledger,
     period: Period,
@@ -105,7 +105,8 @@ pub fn write_forms(specs: &[FormSpec], dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
-/// Next period's forms (下期表单), pre-filled with this run's accepted reports.
+/// Next period's forms (下期表单), pre-filled with this run's accepted
+/// reports, without the tasks closed (销号) by the end of this period.
 pub fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
     let next = r.period.next();
     let cal = Calendar::new(
@@ -114,12 +115,19 @@ pub fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
         r.config.default_working_days,
     );
     // Due next period: by cadence, or overdue / near the deadline as of its
-    // last day and not done by now.
+    // last day and not done by now; never a task closed (销号) by now.
     let done: BTreeSet<&str> = r
         .scored
         .tasks
         .iter()
         .filter(|t| t.done)
+        .map(|t| t.id.as_str())
+        .collect();
+    let closed: BTreeSet<&str> = r
+        .scored
+        .tasks
+        .iter()
+        .filter(|t| t.closed())
         .map(|t| t.id.as_str())
         .collect();
     let expected = DueRule {
@@ -128,7 +136,8 @@ pub fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
         calendar: &cal,
         near_deadline_days: r.config.near_deadline_days,
     }
-    .expected(&r.ledger, |id| done.contains(id));
+    .expected(&r.ledger, |id| done.contains(id))
+    .without(|id| closed.contains(id));
     let specs = form_specs(
         &r.ledger,
         next,

@@ -252,6 +252,68 @@ fn form_is_byte_identical_when_written_twice() {
     assert_eq!(a, b);
 }
 
+/// The tasks the run ends closed (销号).
+fn closed_ids(r: &crate::pipeline::RunResult) -> std::collections::HashSet<&str> {
+    r.scored
+        .tasks
+        .iter()
+        .filter(|t| t.closed())
+        .map(|t| t.id.as_str())
+        .collect()
+}
+
+#[test]
+fn closed_tasks_are_left_off_the_next_forms() {
+    let r = fixture::fixture();
+    let closed = closed_ids(&r);
+    let t = r
+        .scored
+        .tasks
+        .iter()
+        .find(|t| t.closed() && r.period.next().is_due(t.stars))
+        .expect("a task closed this period that would be due next period");
+    assert_eq!(t.closed_period, Some(r.period));
+    let cal = r.config.calendar();
+    let rule = crate::due::DueRule {
+        period: r.period.next(),
+        as_of: r.period.next().end(),
+        calendar: &cal,
+        near_deadline_days: 7,
+    };
+    let listed = |expected: &crate::due::Expected| {
+        form_specs(
+            &r.ledger,
+            r.period.next(),
+            &cal,
+            expected,
+            &r.merged.reports,
+            r.report_deadline,
+            "2023-03-31",
+        )
+        .iter()
+        .any(|s| s.tasks.iter().any(|x| x.id == t.id))
+    };
+    let all = rule.expected(&r.ledger, |_| false);
+    // Without the closing it would have been on its unit's form.
+    assert!(listed(&all));
+    assert!(
+        !listed(&all.without(|id| closed.contains(id))),
+        "{} is closed",
+        t.id
+    );
+    // What write_next_forms writes leaves it out.
+    let dir = tempfile::tempdir().unwrap();
+    let unit = r.ledger.task(&t.id).unwrap().lead_unit.to_string();
+    let paths = write_next_forms(&r, dir.path()).unwrap();
+    if let Some(p) = paths.iter().find(|p| p.ends_with(format!("{unit}.xlsx"))) {
+        let mut wb = open_workbook_auto(p).unwrap();
+        let range = wb.worksheet_range(FORM_SHEET).unwrap();
+        assert!(!range
+            .rows()
+            .any(|row| row.iter().any(|c| c.to_string() == t.id)));
+    }
+}
+
 #[test]
 fn empty_form_still_valid() {
     let r = fixture::fixture();
@@ -270,11 +332,15 @@ fn next_period_forms_for_units_with_due_tasks() {
     // quarterly), and 3★ tasks overdue or near the deadline, not done.
     let next = r.period.next();
     assert!(next.is_due(4) && !next.is_due(3));
+    // Tasks closed (销号) this period are left out of next period's forms.
+    let closed = closed_ids(&r);
+    assert!(!closed.is_empty(), "the fixture closes tasks");
+    let open_due = |t: &&Task| due_next(&r, t) && !closed.contains(t.id.as_str());
     let with_due = r
         .ledger
         .units
         .iter()
-        .filter(|u| r.ledger.tasks_of(&u.name).any(|t| due_next(&r, t)))
+        .filter(|u| r.ledger.tasks_of(&u.name).any(|t| open_due(&t)))
         .count();
     assert_eq!(paths.len(), with_due);
     // The data set has such 3★ tasks, so the rule is exercised.
@@ -292,11 +358,7 @@ fn next_period_forms_for_units_with_due_tasks() {
         cell_str(&range, 1, 0),
         format!("填报单位：{unit}　报送期次：2023年4月")
     );
-    let due: Vec<&Task> = r
-        .ledger
-        .tasks_of(unit)
-        .filter(|t| due_next(&r, t))
-        .collect();
+    let due: Vec<&Task> = r.ledger.tasks_of(unit).filter(open_due).collect();
     let mut prefilled = 0;
     for (i, t) in due.iter().enumerate() {
         let row = FORM_HEADER_ROW + 1 + i as u32;

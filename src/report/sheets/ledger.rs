@@ -1,15 +1,17 @@
 //! 台账汇总: every task of the ledger with this period's report, planned
-//! progress, lag, card and where the report came from; rows coloured by card.
+//! progress, lag, card and where the report came from; rows coloured by
+//! card; closed tasks marked 已销号 with the period they closed in.
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::table::{card_note, col_of, joined, put_row, table, Col};
+use crate::closing::closed_label;
 use crate::pipeline::RunResult;
 use crate::report::figures::{card_label, round1, status_label, yes_no, Figures};
 use crate::report::xlsx::{Fill, Kind, Sheet, Val};
 use crate::validate::Report;
 
-pub const COLS: [Col; 23] = [
+pub const COLS: [Col; 24] = [
     ("编号", Kind::Text),
     ("事项名称", Kind::Wrap),
     ("来源", Kind::Text),
@@ -19,6 +21,7 @@ pub const COLS: [Col; 23] = [
     ("配合单位", Kind::Wrap),
     ("完成时限", Kind::Date),
     ("本期应报", Kind::Center),
+    ("销号", Kind::Center),
     ("当前状态", Kind::Center),
     ("完成进度(%)", Kind::Num),
     ("序时进度(%)", Kind::Num),
@@ -41,7 +44,7 @@ pub fn col(header: &str) -> Option<u16> {
 }
 
 pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
-    // Narrow caps: 23 columns must still print one A4 page wide; long text wraps.
+    // Narrow caps: 24 columns must still print one A4 page wide; long text wraps.
     s.width_bounds(6.0, 28.0);
     table(&mut s, 0, &COLS, &r.scored.tasks, |s, row, t| {
         let rep = t.report.as_ref();
@@ -61,6 +64,7 @@ pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, Xlsx
                 joined(&t.coop_units, "、"),
                 t.deadline.into(),
                 Val::Str(yes_no(t.due)),
+                Val::from(t.closed_period.map(closed_label)),
                 Val::Str(status_label(t.status)),
                 Val::from(t.actual),
                 Val::Num(round1(t.planned)),

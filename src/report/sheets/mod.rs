@@ -70,7 +70,10 @@ pub fn sheet_names() -> Vec<&'static str> {
 
 /// File name of the consolidated workbook of a run.
 pub fn summary_file_name(r: &RunResult) -> String {
-    format!("汇总_{}.xlsx", r.period)
+    match crate::store::layout::round_label(r.round).as_str() {
+        "" => format!("汇总_{}.xlsx", r.period),
+        round => format!("汇总_{}_{round}.xlsx", r.period),
+    }
 }
 
 /// Write the consolidated workbook.

@@ -9,6 +9,7 @@ use crate::model::Card;
 use crate::pipeline::RunResult;
 use crate::report::figures::{card_label, preset_label, Figures};
 use crate::report::xlsx::{text_width, Fill, Kind, Sheet, Val};
+use crate::store::history::NOT_COMPARED;
 
 /// The label/value lines of 总览, written one below the other.
 struct Lines<'s, 'f> {
@@ -41,7 +42,7 @@ impl Lines<'_, '_> {
 
 pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     let fmts = s.fmts;
-    let title = format!("重点工作督办汇总（{}）", r.period.label());
+    let title = format!("重点工作督办汇总（{}）", r.period_title());
     s.ws.merge_range(0, 0, 0, 3, &title, &fmts.title)?;
     s.ws.set_row_height(0, 30)?;
     let mut l = Lines { s: &mut s, row: 1 };
@@ -68,12 +69,24 @@ fn facts(l: &mut Lines, r: &RunResult) -> Result<(), XlsxError> {
     let preset = Val::Str(preset_label(r.preset));
     l.line("亮牌规则", preset, Kind::Text, Fill::None)?;
     l.line("台账文件", Val::Str(&r.ledger_file), Kind::Text, Fill::None)?;
-    let hist = if hist.is_empty() {
-        "无".into()
-    } else {
-        hist.join("、")
-    };
-    l.line("历史期次", Val::Owned(hist), Kind::Wrap, Fill::None)
+    l.line(
+        "历史期次",
+        Val::Owned(history_text(r, &hist)),
+        Kind::Wrap,
+        Fill::None,
+    )
+}
+
+/// The earlier periods read, and the one compared against; or that none
+/// was archived, so nothing was compared.
+fn history_text(r: &RunResult, hist: &[String]) -> String {
+    match r.previous {
+        None => format!("无（未找到此前期次的归档，本期未与往期比对：{NOT_COMPARED}）"),
+        Some((p, round)) => {
+            let round = crate::store::layout::round_label(round);
+            format!("{}（与{}{round}比对）", hist.join("、"), p.label())
+        }
+    }
 }
 
 /// 二、总体情况.
@@ -108,7 +121,7 @@ fn files_and_rows(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
         ("采用文件", n.accepted),
         ("被替代文件（已有新版本）", n.superseded),
         ("退回文件", n.rejected),
-        ("忽略文件（非表格或临时文件）", n.ignored),
+        ("忽略文件（非表格、临时文件或往期已归档文件）", n.ignored),
     ] {
         l.count(label, v, Fill::None)?;
     }
