@@ -1,0 +1,640 @@
+//! The office's year in one working folder, through the binary: `duban init`
+//! → ledger → `duban forms` → returns filled in → `duban run` → next month
+//! with 下期表单 …, over January, February (with a resubmission round) and
+//! March (a quarter's last month), the ledger changed between them and the
+//! preset changed for March.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use calamine::{open_workbook_auto, Reader};
+use rust_xlsxwriter::{Format, Workbook};
+use serde_json::Value;
+
+use crate::common::*;
+use crate::fill::{fill, form_ids, form_value, Answer, Typed};
+
+/// A task of the year's ledger: id, title, stars, lead unit, start, deadline, 状态.
+type YTask = (
+    &'static str,
+    &'static str,
+    u8,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const JANUARY_LEDGER: &[YTask] = &[
+    (
+        "ZF-001",
+        "推进重点项目建设",
+        5,
+        "区发展和改革局",
+        "2023-01-01",
+        "2023-06-30",
+        "",
+    ),
+    (
+        "ZF-002",
+        "优化营商环境专项行动",
+        4,
+        "区发展和改革局",
+        "2023-01-01",
+        "2023-12-31",
+        "",
+    ),
+    (
+        "ZF-003",
+        "完成年度招商引资签约",
+        3,
+        "区发展和改革局",
+        "2023-01-01",
+        "2023-03-15",
+        "",
+    ),
+    (
+        "CZ-001",
+        "盘活存量资金",
+        4,
+        "区财政局",
+        "2023-01-01",
+        "2023-09-30",
+        "",
+    ),
+    (
+        "ZJ-001",
+        "老旧小区改造12个",
+        5,
+        "区住房和城乡建设局",
+        "2023-02-01",
+        "2023-11-30",
+        "",
+    ),
+    (
+        "TB-001",
+        "高标准农田建设2万亩",
+        4,
+        "太保镇",
+        "2023-01-01",
+        "2023-10-31",
+        "",
+    ),
+    (
+        "DF-001",
+        "背街小巷整治",
+        4,
+        "东风街道",
+        "2023-01-01",
+        "2023-12-31",
+        "",
+    ),
+];
+
+/// The ledger with a 状态 column.
+fn write_year_ledger(path: &Path, tasks: &[YTask]) {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("台账").unwrap();
+    ws.merge_range(0, 0, 0, 8, "2023年区政府重点工作台账", &Format::new())
+        .unwrap();
+    let headers = [
+        "编号",
+        "事项名称",
+        "来源",
+        "星级",
+        "牵头领导",
+        "牵头单位",
+        "开始日期",
+        "完成时限",
+        "状态",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    for (r, t) in tasks.iter().enumerate() {
+        let row = r as u32 + 2;
+        let cells = [t.0, t.1, "政府工作报告", "", "李遥", t.3, t.4, t.5, t.6];
+        for (c, v) in cells.iter().enumerate() {
+            ws.write_string(row, c as u16, *v).unwrap();
+        }
+        ws.write_number(row, 3, f64::from(t.2)).unwrap();
+    }
+    let ws = wb.add_worksheet().set_name("单位").unwrap();
+    for (c, h) in ["单位名称", "类别", "别名"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, u) in UNITS.iter().enumerate() {
+        for (c, v) in [u.0, u.1, u.2].iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    let ws = wb.add_worksheet().set_name("节点").unwrap();
+    for (c, h) in ["编号", "节点日期", "计划进度(%)"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "ZF-001").unwrap();
+    ws.write_string(1, 1, "2023-03-31").unwrap();
+    ws.write_number(1, 2, 30.0).unwrap();
+    wb.save(path).unwrap();
+}
+
+/// The working folder `duban init` made.
+struct Office {
+    _w: Workdir,
+    dir: PathBuf,
+}
+
+impl Office {
+    fn init() -> Office {
+        let w = Workdir::new();
+        let dir = w.path("督办2023");
+        let out = duban().arg("init").arg(&dir).output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        // This month's returns folder is made, and said so.
+        let today = chrono::Local::now().date_naive();
+        let month = today.format("%Y-%m").to_string();
+        assert!(dir.join("returns").join(&month).is_dir());
+        assert!(text(&out.stdout).contains(&format!("returns/{month}/")));
+        Office { _w: w, dir }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    /// Set `period` and `preset` in duban.toml, as the clerk does each month.
+    fn set_config(&self, period: &str, preset: &str) {
+        let path = self.path("duban.toml");
+        let old = std::fs::read_to_string(&path).unwrap();
+        let new: Vec<String> = old
+            .lines()
+            .map(|l| {
+                if l.starts_with("period = ") {
+                    format!("period = \"{period}\"")
+                } else if l.starts_with("preset = ") {
+                    format!("preset = \"{preset}\"")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        std::fs::write(&path, new.join("\n")).unwrap();
+    }
+
+    /// duban, in the working folder, with these arguments.
+    fn duban(&self, args: &[&str]) -> Output {
+        duban().current_dir(&self.dir).args(args).output().unwrap()
+    }
+
+    /// `duban run` (plus `extra`), which must succeed: its JSON and stderr.
+    fn run(&self, extra: &[&str]) -> (Value, String) {
+        let mut args = vec!["run", "--json", "-"];
+        args.extend(extra);
+        let out = self.duban(&args);
+        assert!(
+            out.status.success(),
+            "duban run failed: {}",
+            text(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_reconciles(&v);
+        (v, text(&out.stderr))
+    }
+
+    /// Fill the form `form` (relative to the working folder) for `unit` into
+    /// returns/<period>/<unit>-<name>.xlsx.
+    fn answer(
+        &self,
+        form: &str,
+        period: &str,
+        name: &str,
+        answers: &[Answer],
+        date: (u16, u8, u8),
+    ) -> PathBuf {
+        let dest = self.path(&format!("returns/{period}/{name}.xlsx"));
+        fill(&self.path(form), &dest, answers, date);
+        dest
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn task<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap_or_else(|| panic!("no task {id}"))
+}
+
+fn unit<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == name)
+        .unwrap_or_else(|| panic!("no unit {name}"))
+}
+
+fn codes_for<'a>(v: &'a Value, code: &str, task: &str) -> Vec<&'a Value> {
+    issues_with(v, code)
+        .into_iter()
+        .filter(|i| i["task"] == task)
+        .collect()
+}
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut m = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                m.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    m
+}
+
+/// The row of 台账汇总 for a task, as text cells by header.
+fn ledger_row(summary: &Path, id: &str) -> BTreeMap<String, String> {
+    let mut wb = open_workbook_auto(summary).unwrap();
+    let range = wb.worksheet_range("台账汇总").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let header = rows
+        .iter()
+        .find(|r| r.contains(&"编号".to_string()))
+        .unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c == id))
+        .unwrap_or_else(|| panic!("{id} not in 台账汇总"));
+    header.iter().cloned().zip(row.iter().cloned()).collect()
+}
+
+#[test]
+fn three_months_in_one_working_folder() {
+    let o = Office::init();
+    write_year_ledger(&o.path("台账.xlsx"), JANUARY_LEDGER);
+    let fagai = "区发展和改革局";
+    let jan_date = (2023, 2, 2);
+
+    // ------------------------------------------------------------ January
+    o.set_config("2023-01", "red-yellow-blue");
+    let out = o.duban(&["forms"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let form = |unit: &str| format!("下发表单/{unit}.xlsx");
+    // 3★ ZF-003 reports quarterly: not on January's form.
+    assert_eq!(form_ids(&o.path(&form(fagai))), ["ZF-001", "ZF-002"]);
+    let jan_fagai = o.answer(
+        &form(fagai),
+        "2023-01",
+        "区发改局-1月",
+        &[
+            Answer::new("ZF-001", "正在办理", 10.0, "项目立项完成，开展前期工作"),
+            Answer::new("ZF-002", "正在办理", 5.0, "专项行动方案起草中"),
+        ],
+        jan_date,
+    );
+    o.answer(
+        &form("区财政局"),
+        "2023-01",
+        "区财政局-1月",
+        &[Answer::new("CZ-001", "已完成", 100.0, "存量资金已全部盘活")],
+        jan_date,
+    );
+    o.answer(
+        &form("区住房和城乡建设局"),
+        "2023-01",
+        "区住建局-1月",
+        &[Answer::new("ZJ-001", "未启动", 0.0, "2月开工，正在招标")],
+        jan_date,
+    );
+    o.answer(
+        &form("太保镇"),
+        "2023-01",
+        "太保镇-1月",
+        &[Answer::new("TB-001", "正在办理", 10.0, "完成选址和规划")],
+        jan_date,
+    );
+    // 东风街道 sends nothing.
+    let (jan, stderr) = o.run(&[]);
+    assert_eq!(
+        (jan["period"].as_str(), jan["round"].as_u64()),
+        (Some("2023-01"), Some(1))
+    );
+    assert!(jan["history"]["previous"].is_null(), "{}", jan["history"]);
+    assert!(stderr.contains("未与往期比对"), "{stderr}");
+    assert_eq!(jan["totals"]["files"], 4);
+    // The archive lives beside duban.toml, not in the output folder.
+    assert!(o.path("archive/2023-01/results.json").is_file());
+    assert!(!o.path("out/archive").exists());
+    let cz = task(&jan, "CZ-001");
+    assert_eq!(
+        (cz["closed"].as_bool(), cz["closed_period"].as_str()),
+        (Some(true), Some("2023-01"))
+    );
+    assert_eq!(task(&jan, "ZF-001")["closed"], false);
+    let row = ledger_row(&o.path("out/汇总_2023-01.xlsx"), "CZ-001");
+    assert_eq!(row["销号"], "已销号（2023年1月）", "{row:?}");
+    // Closed in January: off February's forms (区财政局 has nothing else).
+    assert!(!o.path("out/下期表单/区财政局.xlsx").exists());
+    assert!(o.path("out/下期表单/太保镇.xlsx").exists());
+
+    // ------------------------------------------------------------ February
+    // The ledger changes: a new task for 区财政局; TB-001 closed by hand.
+    o.set_config("2023-02", "red-yellow-blue");
+    let mut feb_ledger = JANUARY_LEDGER.to_vec();
+    feb_ledger.push((
+        "CZ-002",
+        "争取上级专项资金",
+        4,
+        "区财政局",
+        "2023-02-01",
+        "2023-12-31",
+        "",
+    ));
+    for t in &mut feb_ledger {
+        if t.0 == "TB-001" {
+            t.6 = "销号";
+        }
+    }
+    write_year_ledger(&o.path("台账.xlsx"), &feb_ledger);
+    let out = o.duban(&["forms"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("2023年1月"),
+        "pre-filled from January: {said}"
+    );
+    assert!(said.contains("太保镇"), "太保镇 has nothing due: {said}");
+    assert_eq!(form_ids(&o.path(&form("区财政局"))), ["CZ-002"]);
+    // Pre-filled from January's archive.
+    assert_eq!(
+        form_value(&o.path(&form(fagai)), "ZF-001", "完成进度"),
+        "10"
+    );
+    assert_eq!(
+        form_value(&o.path(&form(fagai)), "ZF-001", "进展情况"),
+        "项目立项完成，开展前期工作"
+    );
+    let feb_date = (2023, 3, 2);
+    o.answer(
+        &form(fagai),
+        "2023-02",
+        "区发改局-2月",
+        &[
+            // Lowered from 10%: 谎报进度, red under red-yellow-blue.
+            Answer::new("ZF-001", "正在办理", 3.0, "重新核定工程量"),
+            Answer::new("ZF-002", "正在办理", 12.0, "召开专项行动推进会"),
+        ],
+        feb_date,
+    );
+    o.answer(
+        &form("区财政局"),
+        "2023-02",
+        "区财政局-2月",
+        &[Answer::new("CZ-002", "正在办理", 10.0, "已申报两个项目")],
+        feb_date,
+    );
+    o.answer(
+        &form("区住房和城乡建设局"),
+        "2023-02",
+        "区住建局-2月",
+        &[Answer::new("ZJ-001", "正在办理", 5.0, "完成招标")],
+        feb_date,
+    );
+    let bad = Answer {
+        percent: Typed::Text("过半".into()),
+        ..Answer::new("DF-001", "正在办理", 0.0, "整治3条街巷")
+    };
+    o.answer(
+        &form("东风街道"),
+        "2023-02",
+        "东风街道-2月",
+        &[bad],
+        feb_date,
+    );
+    // January's file sent again by mistake.
+    std::fs::copy(
+        &jan_fagai,
+        o.path("returns/2023-02/区发改局-1月(重发).xlsx"),
+    )
+    .unwrap();
+
+    let (feb, stderr) = o.run(&[]);
+    assert!(!stderr.contains("未与往期比对"), "{stderr}");
+    assert_eq!(feb["history"]["previous"], "2023-01");
+    assert_eq!(feb["round"], 1);
+    // Last month's file: listed, not read, not charged.
+    let again = one_issue(&feb, "FILE_ALREADY_ARCHIVED");
+    assert_eq!(again["file"], "区发改局-1月(重发).xlsx");
+    assert!(again["unit"].is_null() && again["severity"] == "warning");
+    assert!(again["message"].as_str().unwrap().contains("2023年1月"));
+    let fe = file_entry(&feb, "区发改局-1月(重发).xlsx");
+    assert_eq!(
+        (fe["outcome"].as_str(), fe["rows"].as_u64()),
+        (Some("ignored"), Some(0))
+    );
+    assert!(fe["unit"].is_null());
+    assert!(issues_with(&feb, "FILE_SUPERSEDED").is_empty());
+    // Closed tasks: not expected, not carded, listed as closed.
+    let cz = task(&feb, "CZ-001");
+    assert_eq!(
+        (cz["closed"].as_bool(), cz["closed_period"].as_str()),
+        (Some(true), Some("2023-01"))
+    );
+    assert_eq!(
+        (cz["due"].as_bool(), cz["card"].is_null()),
+        (Some(false), true)
+    );
+    assert!(codes_for(&feb, "TASK_NOT_REPORTED", "CZ-001").is_empty());
+    let tb = task(&feb, "TB-001");
+    assert_eq!(
+        (tb["closed"].as_bool(), tb["closed_period"].as_str()),
+        (Some(true), Some("2023-02"))
+    );
+    assert_eq!(unit(&feb, "太保镇")["due"], 0);
+    assert!(issues_with(&feb, "UNIT_NOT_REPORTED")
+        .iter()
+        .all(|i| i["unit"] != "太保镇"));
+    // The open tasks are compared with January.
+    assert_eq!(task(&feb, "ZF-001")["card"], "red");
+    assert_eq!(codes_for(&feb, "ROW_PROGRESS_LOWERED", "ZF-001").len(), 1);
+    assert!(!issues_with(&feb, "ROW_INVALID_PERCENT").is_empty());
+    assert!(o.path("out/反馈/东风街道.xlsx").is_file());
+
+    // 东风街道 resends its form corrected: a second round (补报).
+    o.answer(
+        &form("东风街道"),
+        "2023-02",
+        "东风街道-2月(修改)",
+        &[Answer::new("DF-001", "正在办理", 20.0, "整治3条街巷")],
+        (2023, 3, 3),
+    );
+    let refused = o.duban(&["run", "--quiet"]);
+    assert!(!refused.status.success());
+    let err = text(&refused.stderr);
+    assert!(
+        err.contains("--resubmit") && err.contains("--force"),
+        "{err}"
+    );
+    let round1 = tree(&o.path("archive/2023-02"));
+    let (feb2, _) = o.run(&["--resubmit"]);
+    assert_eq!(feb2["round"], 2);
+    assert_eq!(
+        feb2["history"]["previous"], "2023-01",
+        "rounds of the same period are not history"
+    );
+    assert_eq!(tree(&o.path("archive/2023-02")), round1, "round 1 changed");
+    assert!(o.path("archive/2023-02_第2轮/results.json").is_file());
+    assert!(o.path("out/汇总_2023-02_第2轮.xlsx").is_file());
+    assert!(o.path("out/汇总_2023-02.xlsx").is_file());
+    assert_eq!(task(&feb2, "DF-001")["actual"], 20.0);
+    assert_eq!(
+        file_entry(&feb2, "东风街道-2月(修改).xlsx")["outcome"],
+        "accepted"
+    );
+    assert_eq!(unit(&feb2, "东风街道")["reported"], true);
+    let mut notice = open_workbook_auto(o.path(&format!("out/反馈/{fagai}.xlsx"))).unwrap();
+    let first = notice.sheet_names()[0].clone();
+    let title = notice
+        .worksheet_range(&first)
+        .unwrap()
+        .rows()
+        .next()
+        .unwrap()[0]
+        .to_string();
+    assert!(title.contains("第2轮"), "{title}");
+    // Next month's forms carry round 2's figures.
+    assert_eq!(
+        form_value(&o.path("out/下期表单/东风街道.xlsx"), "DF-001", "完成进度"),
+        "20"
+    );
+
+    // ------------------------------------------------------------ March
+    // A quarter's last month, under yellow-orange-red; CZ-001 reopened (在办).
+    o.set_config("2023-03", "yellow-orange-red");
+    for t in &mut feb_ledger {
+        if t.0 == "CZ-001" {
+            t.6 = "在办";
+        }
+    }
+    write_year_ledger(&o.path("台账.xlsx"), &feb_ledger);
+    // 下期表单 went out before the ledger changed; 区财政局 gets a new form.
+    let out = o.duban(&["forms", "--out", "三月补发"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        form_ids(&o.path("三月补发/区财政局.xlsx")),
+        ["CZ-001", "CZ-002"]
+    );
+    let next = |unit: &str| format!("out/下期表单/{unit}.xlsx");
+    assert_eq!(
+        form_ids(&o.path(&next(fagai))),
+        ["ZF-001", "ZF-002", "ZF-003"]
+    );
+    assert!(
+        !o.path(&next("太保镇")).exists(),
+        "TB-001 was closed by hand"
+    );
+    let mar_date = (2023, 4, 3);
+    o.answer(
+        &next(fagai),
+        "2023-03",
+        "区发改局-3月",
+        &[
+            // 30% planned by 31 March: 20 points behind, orange.
+            Answer::new("ZF-001", "正在办理", 10.0, "主体工程开工"),
+            Answer::new("ZF-002", "正在办理", 25.0, "出台十条措施"),
+            Answer::new("ZF-003", "正在办理", 80.0, "签约8个项目"),
+        ],
+        mar_date,
+    );
+    o.answer(
+        "三月补发/区财政局.xlsx",
+        "2023-03",
+        "区财政局-3月",
+        &[
+            Answer::new(
+                "CZ-001",
+                "正在办理",
+                90.0,
+                "复查发现两笔资金未到位，正在整改",
+            ),
+            Answer::new("CZ-002", "正在办理", 25.0, "一个项目获批"),
+        ],
+        mar_date,
+    );
+    o.answer(
+        &next("区住房和城乡建设局"),
+        "2023-03",
+        "区住建局-3月",
+        &[Answer::new("ZJ-001", "正在办理", 15.0, "3个小区开工")],
+        mar_date,
+    );
+    o.answer(
+        &next("东风街道"),
+        "2023-03",
+        "东风街道-3月",
+        &[Answer::new("DF-001", "正在办理", 30.0, "整治5条街巷")],
+        mar_date,
+    );
+    // Written elsewhere: the history is the working folder's, not --out's.
+    let (mar, _) = o.run(&["--out", "三月输出"]);
+    assert_eq!(mar["preset"], "yellow-orange-red");
+    assert_eq!(mar["history"]["previous"], "2023-02");
+    assert_eq!(mar["history"]["previous_round"], 2);
+    assert_eq!(
+        mar["history"]["periods"],
+        serde_json::json!(["2023-01", "2023-02"])
+    );
+    assert!(o.path("archive/2023-03/results.json").is_file());
+    // February's red was under red-yellow-blue: not an orange of this year.
+    let u = unit(&mar, fagai);
+    assert_eq!(u["card"], "orange", "{u}");
+    assert!(!u["reasons"].to_string().contains("橙牌"), "{u}");
+    assert_eq!(task(&mar, "ZF-001")["card"], "orange");
+    // CZ-001 reopened, TB-001 still closed.
+    let cz = task(&mar, "CZ-001");
+    assert_eq!(
+        (cz["closed"].as_bool(), cz["due"].as_bool()),
+        (Some(false), Some(true))
+    );
+    assert_eq!(cz["actual"], 90.0);
+    assert_eq!(task(&mar, "TB-001")["closed_period"], "2023-02");
+    assert!(issues_with(&mar, "FILE_ALREADY_ARCHIVED").is_empty());
+    let row = ledger_row(&o.path("三月输出/汇总_2023-03.xlsx"), "TB-001");
+    assert_eq!(row["销号"], "已销号（2023年2月）");
+
+    // Each archived period records its own preset and round.
+    let snap = |dir: &str| -> Value {
+        let p = o.path(&format!("archive/{dir}/results.json"));
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    };
+    for (dir, preset, round) in [
+        ("2023-01", "red-yellow-blue", 1),
+        ("2023-02", "red-yellow-blue", 1),
+        ("2023-02_第2轮", "red-yellow-blue", 2),
+        ("2023-03", "yellow-orange-red", 1),
+    ] {
+        let s = snap(dir);
+        assert_eq!(
+            (s["schema_version"].as_u64(), s["round"].as_u64()),
+            (Some(2), Some(round)),
+            "{dir}"
+        );
+        assert_eq!(s["preset"], preset, "{dir}");
+    }
+}
