@@ -457,6 +457,106 @@ mod tests {
         assert!(Settings::resolve(f, forms).is_ok());
     }
 
+    const RUN: Needs = Needs {
+        returns: true,
+        out: OutRule::Required,
+    };
+
+    #[test]
+    fn the_archive_lives_beside_the_config_whatever_the_output_folder() {
+        let (dir, path) = config_file(
+            "period = \"2023-03\"\nledger = \"台账.xlsx\"\nreturns = \"r\"\nout = \"out\"\n",
+        );
+        let mut f = flags(&path);
+        f.out = Some(dir.path().join("别处"));
+        let s = Settings::resolve(f.clone(), RUN).unwrap();
+        assert_eq!(s.archive(), Some(dir.path().join("archive").as_path()));
+        // --archive wins.
+        f.common.archive = Some(PathBuf::from("档案"));
+        let s = Settings::resolve(f, RUN).unwrap();
+        assert_eq!(s.archive(), Some(Path::new("档案")));
+        // The config's archive, relative to it.
+        let (dir, path) = config_file(
+            "period = \"2023-03\"\nledger = \"l.xlsx\"\nreturns = \"r\"\nout = \"out\"\narchive = \"历年归档\"\n",
+        );
+        let s = Settings::resolve(flags(&path), RUN).unwrap();
+        assert_eq!(s.archive(), Some(dir.path().join("历年归档").as_path()));
+        // forms and check find it too.
+        let forms = Needs {
+            returns: false,
+            out: OutRule::Beside("下发表单"),
+        };
+        let s = Settings::resolve(flags(&path), forms).unwrap();
+        assert_eq!(s.archive(), Some(dir.path().join("历年归档").as_path()));
+        let s = Settings::resolve(flags(&path), CHECK).unwrap();
+        assert_eq!(s.archive(), Some(dir.path().join("历年归档").as_path()));
+    }
+
+    #[test]
+    fn an_archive_left_in_the_output_folder_is_still_found() {
+        let (dir, path) = config_file(
+            "period = \"2023-03\"\nledger = \"l.xlsx\"\nreturns = \"r\"\nout = \"out\"\n",
+        );
+        let old = dir.path().join("out").join("archive");
+        std::fs::create_dir_all(&old).unwrap();
+        let s = Settings::resolve(flags(&path), RUN).unwrap();
+        assert_eq!(s.archive(), Some(old.as_path()));
+        // forms: the config's output folder, not the forms' own.
+        let forms = Needs {
+            returns: false,
+            out: OutRule::Beside("下发表单"),
+        };
+        assert_eq!(
+            Settings::resolve(flags(&path), forms).unwrap().archive(),
+            Some(old.as_path())
+        );
+        // Once the archive beside the config exists, it is the one.
+        std::fs::create_dir_all(dir.path().join("archive")).unwrap();
+        let s = Settings::resolve(flags(&path), RUN).unwrap();
+        assert_eq!(s.archive(), Some(dir.path().join("archive").as_path()));
+    }
+
+    #[test]
+    fn without_a_config_file_the_archive_is_in_the_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("没有配置");
+        let f = Flags {
+            common: Common {
+                period: Some(Period::month(2023, 3)),
+                ledger: Some(PathBuf::from("l.xlsx")),
+                ..Common::default()
+            },
+            returns: Some(PathBuf::from("r")),
+            out: Some(missing.join("out")),
+            ..Flags::default()
+        };
+        // Run from a folder with no duban.toml (the tests' own folder has none).
+        assert!(!Path::new("duban.toml").exists());
+        let s = Settings::resolve(f.clone(), RUN).unwrap();
+        assert_eq!(
+            s.archive(),
+            Some(missing.join("out").join("archive").as_path())
+        );
+        let mut f = f;
+        f.out = None;
+        assert_eq!(Settings::resolve(f, CHECK).unwrap().archive(), None);
+    }
+
+    #[test]
+    fn returns_of_the_period_when_its_folder_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = Period::month(2026, 11);
+        let base = dir.path().join("returns");
+        std::fs::create_dir_all(&base).unwrap();
+        assert_eq!(returns_of_period(base.clone(), &p), base);
+        std::fs::create_dir_all(base.join("2026-11")).unwrap();
+        assert_eq!(returns_of_period(base.clone(), &p), base.join("2026-11"));
+        assert_eq!(
+            returns_of_period(base.clone(), &Period::month(2026, 12)),
+            base
+        );
+    }
+
     #[test]
     fn json_destination() {
         let (_dir, path) =

@@ -475,6 +475,41 @@ fn missing_tasks_and_units() {
 }
 
 #[test]
+fn closed_tasks_are_not_expected() {
+    let env = Env::new();
+    let mut l = ledger();
+    // 统计局's only task (3★, due in March) and one of 发改's are closed.
+    let closed = |id: &str| {
+        (
+            crate::schema::TaskId::new(id),
+            crate::model::Closure {
+                period: Period::month(2023, 2),
+                by_hand: false,
+            },
+        )
+    };
+    l.set_closures([closed("ZF-009"), closed("ZF-003")]);
+    let fgw = fgw_file(
+        &env,
+        "发改.xlsx",
+        vec![good(3, "ZF-001"), good(4, "ZF-002")],
+    );
+    let m = merge(vec![fgw], &mctx(&l));
+    let s = &m.submissions[FGW];
+    assert_eq!(s.due, vec!["ZF-001", "ZF-002"]);
+    assert!(s.missing.is_empty());
+    assert!(codes_of(&m, C::TaskNotReported).is_empty());
+    // A unit whose tasks are all closed has nothing due and is not chased.
+    assert!(m.submissions[TJJ].due.is_empty());
+    let silent: Vec<_> = codes_of(&m, C::UnitNotReported)
+        .iter()
+        .map(|i| i.unit.clone().unwrap())
+        .collect();
+    assert!(!silent.contains(&TJJ.to_string()), "{silent:?}");
+    assert!(silent.contains(&CZJ.to_string()), "{silent:?}");
+}
+
+#[test]
 fn star_cadence_decides_what_is_due() {
     let l = ledger();
     let period = Period::month(2023, 2);

@@ -1378,3 +1378,129 @@ fn larger_input_is_complete_and_deterministic() {
     assert_eq!(a.units.len(), 300);
     assert_eq!(a, f.run());
 }
+
+// ------------------------------------------------------------ 销号 and the preset of each period
+
+#[test]
+fn a_task_closed_before_is_not_due_not_carded_and_counts_as_done() {
+    // T1 is past its deadline and was never reported this period: without
+    // closing it is due, overdue and red, and lowers every component.
+    let tasks = vec![
+        task("T1", 4, "A", d(2023, 1, 1), d(2023, 2, 28)),
+        task("T2", 4, "A", d(2023, 3, 1), d(2023, 4, 30)),
+    ];
+    let m = merged(
+        vec![report("T2", "A", Status::InProgress, 50.0)],
+        vec![submission("A", true, false, 0, 0)],
+    );
+    let mut f = Fixture::new(tasks, vec![unit("A", "区直部门")], m);
+    let open = f.run();
+    let t1 = &open.tasks[0];
+    assert!(t1.due && t1.overdue && t1.closed_period.is_none());
+    assert_eq!(t1.card, Some(Card::Red));
+    let jan = Period::month(2023, 1);
+    f.ledger.set_closures([(
+        crate::schema::TaskId::new("T1"),
+        crate::model::Closure {
+            period: jan,
+            by_hand: false,
+        },
+    )]);
+    let s = f.run();
+    let t1 = &s.tasks[0];
+    assert!(!t1.due && !t1.overdue && t1.done);
+    assert_eq!((t1.card, t1.reasons.len()), (None, 0));
+    assert_eq!(t1.closed_period, Some(jan));
+    let (u_open, u) = (&open.units[0], &s.units[0]);
+    assert_eq!((u_open.due, u.due), (2, 1));
+    // Done: completion 100 (1 of 1 past deadline), progress counts it 100.
+    assert_eq!(u_open.parts.completion, 0.0);
+    assert_eq!(u.parts.completion, 100.0);
+    assert_eq!(u.parts.progress, (4.0 * 100.0 + 4.0 * 100.0) / 8.0);
+    assert!(u.score > u_open.score);
+    assert_eq!(u.card, None);
+}
+
+#[test]
+fn a_report_done_at_100_closes_its_task_from_the_next_period() {
+    let tasks = vec![task("T1", 4, "A", d(2023, 1, 1), d(2023, 6, 30))];
+    let m = merged(
+        vec![report("T1", "A", Status::Completed, 100.0)],
+        vec![submission("A", true, false, 0, 0)],
+    );
+    let mut f = Fixture::new(tasks, vec![unit("A", "区直部门")], m);
+    let t = &f.run().tasks[0];
+    // This period it is reported and due as any other.
+    assert!(t.due && t.reported && t.done);
+    assert_eq!(t.closed_period, Some(f.period));
+    // 在办 in the ledger keeps it open.
+    f.ledger.tasks[0].state_mark = Some(crate::model::StateMark::Open);
+    f.ledger.reindex();
+    assert_eq!(f.run().tasks[0].closed_period, None);
+}
+
+#[test]
+fn history_cards_count_only_under_the_current_preset() {
+    // A unit orange now; in February it was red under red-yellow-blue.
+    let tasks = vec![task("T1", 4, "A", d(2023, 1, 1), d(2023, 6, 30))];
+    let m = merged(
+        vec![report("T1", "A", Status::InProgress, 10.0)],
+        vec![submission("A", true, false, 0, 0)],
+    );
+    let mut f = Fixture::new(tasks, vec![unit("A", "区直部门")], m);
+    f.config.preset = Preset::YellowOrangeRed;
+    let mut feb = snap(
+        Period::month(2023, 2),
+        vec![tsnap("T1", "A", Some(10.0), Some(Card::Red))],
+        vec![usnap("A", 1, Some(Card::Red))],
+    );
+    feb.preset = Some(Preset::RedYellowBlue);
+    f.history = History {
+        periods: vec![feb.clone()],
+    };
+    let s = f.run();
+    assert_eq!(s.tasks[0].card, Some(Card::Orange));
+    assert_eq!(
+        s.units[0].card,
+        Some(Card::Orange),
+        "{:?}",
+        s.units[0].reasons
+    );
+    // Had February been under yellow-orange-red (or not said), it counts.
+    for preset in [Some(Preset::YellowOrangeRed), None] {
+        feb.preset = preset;
+        f.history = History {
+            periods: vec![feb.clone()],
+        };
+        assert_eq!(f.run().units[0].card, Some(Card::Red), "{preset:?}");
+    }
+}
+
+#[test]
+fn repeat_cards_count_only_under_the_current_preset() {
+    // Blue now, carded in each of the two periods before without gain: red
+    // (多次督办无果) — unless those cards were given under the other preset.
+    let tasks = vec![task("T1", 4, "A", d(2023, 3, 1), d(2023, 4, 30))];
+    let m = merged(
+        vec![report("T1", "A", Status::InProgress, 35.0)],
+        vec![submission("A", true, false, 0, 0)],
+    );
+    let mut f = Fixture::new(tasks, vec![unit("A", "区直部门")], m);
+    let history = |preset: Option<Preset>| History {
+        periods: [1, 2]
+            .map(|m| {
+                let mut s = snap(
+                    Period::month(2023, m),
+                    vec![tsnap("T1", "A", Some(35.0), Some(Card::Orange))],
+                    vec![],
+                );
+                s.preset = preset;
+                s
+            })
+            .to_vec(),
+    };
+    f.history = history(Some(Preset::RedYellowBlue));
+    assert_eq!(f.run().tasks[0].card, Some(Card::Red));
+    f.history = history(Some(Preset::YellowOrangeRed));
+    assert_eq!(f.run().tasks[0].card, Some(Card::Blue));
+}

@@ -626,6 +626,34 @@ fn progress_lowered_and_text_unchanged_against_history() {
     assert!(out.issues.is_empty(), "{:#?}", out.issues);
 }
 
+#[test]
+fn a_closed_task_is_not_compared_with_its_last_report() {
+    let mut env = Env::with_history();
+    env.ledger.set_closures([(
+        crate::schema::TaskId::new("ZF-001"),
+        crate::model::Closure {
+            period: Period::month(2023, 2),
+            by_hand: true,
+        },
+    )]);
+    let out = env.check(&fgw(vec![set(
+        set(good(3, "ZF-001"), FormField::Percent, n(40.0)),
+        FormField::Progress,
+        t("已完成 立项"),
+    )]));
+    assert!(
+        of(&out, C::RowProgressLowered).is_empty(),
+        "{:#?}",
+        out.issues
+    );
+    assert!(
+        of(&out, C::RowTextUnchanged).is_empty(),
+        "{:#?}",
+        out.issues
+    );
+    assert_eq!(out.rows[0].outcome, RowOutcome::Accepted);
+}
+
 fn zjj(rows: Vec<RawRow>) -> Ingested {
     forms_file(
         "区住建局.xlsx",

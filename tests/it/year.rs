@@ -638,3 +638,156 @@ fn three_months_in_one_working_folder() {
         assert_eq!(s["preset"], preset, "{dir}");
     }
 }
+
+/// `duban run` with flags only (the archive in `<out>/archive`), JSON and stderr.
+fn run_flags(w: &Workdir, returns: &Path, period: &str, extra: &[&str]) -> (Value, String) {
+    let out = duban()
+        .arg("run")
+        .arg("--ledger")
+        .arg(w.path("台账.xlsx"))
+        .arg("--returns")
+        .arg(returns)
+        .args(["--period", period, "--json", "-", "--out"])
+        .arg(w.path("out"))
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "duban run failed: {}",
+        text(&out.stderr)
+    );
+    (
+        serde_json::from_slice(&out.stdout).unwrap(),
+        text(&out.stderr),
+    )
+}
+
+/// March returns of the standard test ledger.
+fn march_returns(w: &Workdir) -> PathBuf {
+    w.ledger();
+    let dir = w.path("returns-03");
+    fagai_form().write(&dir.join("区发改局-3月.xlsx"));
+    dir
+}
+
+#[test]
+fn an_archive_left_in_the_output_folder_is_still_found() {
+    let w = Workdir::new();
+    let returns = march_returns(&w);
+    run_flags(&w, &returns, "2023-03", &[]);
+    assert!(w.path("out/archive/2023-03").is_dir());
+    // The office then starts using a config file (archive default: beside it).
+    std::fs::write(
+        w.path("duban.toml"),
+        "period = \"2023-04\"\nledger = \"台账.xlsx\"\nreturns = \"returns-04\"\nout = \"out\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(w.path("returns-04")).unwrap();
+    let out = duban()
+        .current_dir(w.root())
+        .args(["run", "--json", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["history"]["previous"], "2023-03");
+    assert!(w.path("out/archive/2023-04").is_dir());
+    assert!(!w.path("archive").exists());
+}
+
+#[test]
+fn force_replaces_only_the_latest_round() {
+    let w = Workdir::new();
+    let returns = march_returns(&w);
+    let (v, _) = run_flags(&w, &returns, "2023-03", &[]);
+    assert_eq!(v["round"], 1);
+    let (v, _) = run_flags(&w, &returns, "2023-03", &["--resubmit"]);
+    assert_eq!(v["round"], 2);
+    let round1 = tree(&w.path("out/archive/2023-03"));
+    let round2_manifest = std::fs::read(w.path("out/archive/2023-03_第2轮/manifest.json")).unwrap();
+    // A unit's late form arrives; the office replaces round 2.
+    Form::new("区财政局")
+        .row(Form::ok_row("CZ-001", "盘活存量资金", "2023-09-30", 30.0))
+        .write(&returns.join("区财政局-3月.xlsx"));
+    let (v, _) = run_flags(&w, &returns, "2023-03", &["--force"]);
+    assert_eq!(v["round"], 2);
+    assert_eq!(tree(&w.path("out/archive/2023-03")), round1);
+    let manifest = std::fs::read(w.path("out/archive/2023-03_第2轮/manifest.json")).unwrap();
+    assert_ne!(manifest, round2_manifest);
+    let m: Value = serde_json::from_slice(&manifest).unwrap();
+    assert_eq!(
+        (m["round"].as_u64(), m["files"].as_array().unwrap().len()),
+        (Some(2), 2)
+    );
+    let mut rounds: Vec<String> = std::fs::read_dir(w.path("out/archive"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    rounds.sort();
+    assert_eq!(rounds, ["2023-03", "2023-03_第2轮"]);
+    // Both at once make no sense.
+    let both = duban()
+        .args(["run", "--force", "--resubmit", "--period", "2023-03"])
+        .output()
+        .unwrap();
+    assert!(!both.status.success());
+    let err = text(&both.stderr);
+    assert!(err.contains("--resubmit") && err.contains("--force"), "{err}");
+}
+
+#[test]
+fn an_archive_written_before_snapshots_had_a_version_is_read_as_history() {
+    let w = Workdir::new();
+    w.ledger();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/archive_v1/2023-03");
+    let dest = w.path("out/archive/2023-03");
+    std::fs::create_dir_all(&dest).unwrap();
+    for f in ["results.json", "manifest.json"] {
+        std::fs::copy(fixture.join(f), dest.join(f)).unwrap();
+    }
+    let april = w.path("returns-04");
+    std::fs::create_dir_all(&april).unwrap();
+    // check reads the same history (given the archive) and names the round a run would make.
+    let out = duban()
+        .arg("check")
+        .arg("--ledger")
+        .arg(w.path("台账.xlsx"))
+        .arg("--returns")
+        .arg(&april)
+        .args(["--period", "2023-04", "--json", "-", "--archive"])
+        .arg(w.path("out/archive"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let c: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (c["history"]["previous"].as_str(), c["round"].as_u64()),
+        (Some("2023-03"), Some(1))
+    );
+    let (v, stderr) = run_flags(&w, &april, "2023-04", &[]);
+    assert!(!stderr.contains("无法读取"), "{stderr}");
+    assert_eq!(v["history"]["previous"], "2023-03");
+    assert_eq!(v["history"]["previous_round"], 1);
+    // The March archive is left as it was.
+    assert_eq!(
+        std::fs::read(dest.join("results.json")).unwrap(),
+        std::fs::read(fixture.join("results.json")).unwrap()
+    );
+    let again = duban()
+        .arg("check")
+        .arg("--ledger")
+        .arg(w.path("台账.xlsx"))
+        .arg("--returns")
+        .arg(&april)
+        .args(["--period", "2023-04", "--json", "-", "--archive"])
+        .arg(w.path("out/archive"))
+        .output()
+        .unwrap();
+    let c: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(
+        c["round"], 2,
+        "April is archived: a run now would be round 2"
+    );
+}
