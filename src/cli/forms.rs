@@ -63,6 +63,10 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
         s.report_deadline,
         &generated,
     );
+    let specs = match &prefilled_from {
+        Some(from) => report::forms::prefilled_from(specs, from),
+        None => specs,
+    };
     let written = report::forms::write_forms(&specs, out)
         .with_context(|| format!("写入表单到 {} 失败", out.display()))?
         .len();

@@ -150,6 +150,7 @@ mod dump {
             tasks,
             report_deadline: r.report_deadline,
             generated: r.as_of.to_string(),
+            prefilled_from: String::new(),
         };
         let path = dir.join("下期表单").join(format!("{}.xlsx", u.name));
         super::forms::write_form(&spec, &path).unwrap();

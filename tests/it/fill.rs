@@ -74,6 +74,16 @@ pub fn form_ids(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The form's 填表说明 text.
+pub fn form_instructions(path: &Path) -> String {
+    let (_, _, rows) = header(path);
+    rows.iter()
+        .flatten()
+        .map(|c| c.to_string())
+        .find(|t| t.starts_with("填表说明"))
+        .unwrap_or_else(|| panic!("no 填表说明 in {}", path.display()))
+}
+
 /// The value of a column on a task's row of a form (pre-filled values).
 pub fn form_value(path: &Path, id: &str, column: &str) -> String {
     let (_, cols, rows) = header(path);

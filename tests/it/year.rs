@@ -13,7 +13,7 @@ use rust_xlsxwriter::{Format, Workbook};
 use serde_json::Value;
 
 use crate::common::*;
-use crate::fill::{fill, form_ids, form_value, Answer, Typed};
+use crate::fill::{fill, form_ids, form_instructions, form_value, Answer, Typed};
 
 /// A task of the year's ledger: id, title, stars, lead unit, start, deadline, 状态.
 type YTask = (
@@ -382,6 +382,8 @@ fn three_months_in_one_working_folder() {
     assert!(said.contains("太保镇"), "太保镇 has nothing due: {said}");
     assert_eq!(form_ids(&o.path(&form("区财政局"))), ["CZ-002"]);
     // Pre-filled from January's archive.
+    let note = form_instructions(&o.path(&form(fagai)));
+    assert!(note.contains("已预填2023年1月报送的内容"), "{note}");
     assert_eq!(
         form_value(&o.path(&form(fagai)), "ZF-001", "完成进度"),
         "10"
@@ -518,7 +520,12 @@ fn three_months_in_one_working_folder() {
         .unwrap()[0]
         .to_string();
     assert!(title.contains("第2轮"), "{title}");
-    // Next month's forms carry round 2's figures.
+    // Next month's forms carry round 2's figures, and say so.
+    let note = form_instructions(&o.path("out/下期表单/东风街道.xlsx"));
+    assert!(
+        note.contains("已预填2023年2月（第2轮）报送的内容"),
+        "{note}"
+    );
     assert_eq!(
         form_value(&o.path("out/下期表单/东风街道.xlsx"), "DF-001", "完成进度"),
         "20"
@@ -734,7 +741,10 @@ fn force_replaces_only_the_latest_round() {
         .unwrap();
     assert!(!both.status.success());
     let err = text(&both.stderr);
-    assert!(err.contains("--resubmit") && err.contains("--force"), "{err}");
+    assert!(
+        err.contains("--resubmit") && err.contains("--force"),
+        "{err}"
+    );
 }
 
 #[test]

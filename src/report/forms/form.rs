@@ -372,9 +372,14 @@ pub fn form_instructions(spec: &FormSpec) -> String {
         .iter()
         .any(|t| spec.prefill.contains_key(t.id.as_str()));
     if prefilled {
-        text.push_str(
-            "\n6. 浅黄色单元格已预填上期报送的内容，请逐项更新为本期情况（完成进度、进展情况、填报日期等），不要原样报回。",
-        );
+        let from = if spec.prefilled_from.is_empty() {
+            "上期"
+        } else {
+            spec.prefilled_from.as_str()
+        };
+        text.push_str(&format!(
+            "\n6. 浅黄色单元格已预填{from}报送的内容，请逐项更新为本期情况（完成进度、进展情况、填报日期等），不要原样报回。"
+        ));
     }
     text
 }

@@ -37,6 +37,9 @@ pub struct FormSpec<'a> {
     pub deadlines: BTreeMap<String, NaiveDate>,
     /// Last reports by task id, to pre-fill (next period's forms); empty for a fresh form.
     pub prefill: BTreeMap<String, std::sync::Arc<Report>>,
+    /// Which period (and round) `prefill` is from, as the instructions name
+    /// it (`2026年11月（第2轮）`); empty: 上期.
+    pub prefilled_from: String,
     /// Reporting deadline shown in the instructions.
     pub report_deadline: NaiveDate,
     /// Written into the metadata sheet (keep deterministic: pass the as-of date, not now()).
@@ -85,6 +88,7 @@ pub fn form_specs<'a>(
                 tasks,
                 report_deadline,
                 generated: generated.to_string(),
+                prefilled_from: String::new(),
             })
         })
         .collect()
@@ -148,5 +152,13 @@ pub fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
         next.end() + chrono::Duration::days(r.config.deadline_days as i64),
         &r.as_of.to_string(),
     );
-    write_forms(&specs, dir)
+    write_forms(&prefilled_from(specs, &r.period_title()), dir)
+}
+
+/// The specs with the period (and round) their pre-filled reports are from.
+pub fn prefilled_from<'a>(mut specs: Vec<FormSpec<'a>>, from: &str) -> Vec<FormSpec<'a>> {
+    for s in &mut specs {
+        s.prefilled_from = from.to_string();
+    }
+    specs
 }

@@ -40,6 +40,7 @@ fn spec_of<'a>(r: &'a crate::pipeline::RunResult, unit: &str, prefill: bool) -> 
         tasks,
         report_deadline: r.report_deadline,
         generated: r.as_of.to_string(),
+        prefilled_from: String::new(),
     }
 }
 
