@@ -1131,3 +1131,41 @@ fn flipped_bytes_never_panic_xls_and_ods() {
         assert_no_panic_on_flips(&p, ext, 150);
     }
 }
+
+#[test]
+fn ledger_state_column_closes_and_reopens_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("台账.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("台账").unwrap();
+    for (c, h) in ["编号", "事项名称", "牵头单位", "星级", "销号状态"]
+        .iter()
+        .enumerate()
+    {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    for (r, (id, state)) in [("T1", "销号"), ("T2", "在办"), ("T3", ""), ("T4", "暂停")]
+        .iter()
+        .enumerate()
+    {
+        let row = r as u32 + 1;
+        for (c, v) in [*id, "事项", "区财政局", "4", *state].iter().enumerate() {
+            ws.write(row, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(&p).unwrap();
+    let (ledger, issues) = read_ledger(&p, &limits()).unwrap();
+    let mark = |id: &str| ledger.task(id).unwrap().state_mark;
+    use crate::model::StateMark;
+    assert_eq!(mark("T1"), Some(StateMark::Closed));
+    assert_eq!(mark("T2"), Some(StateMark::Open));
+    assert_eq!((mark("T3"), mark("T4")), (None, None));
+    let bad: Vec<_> = issues
+        .iter()
+        .filter(|i| i.code == IssueCode::RowInvalidStatus)
+        .collect();
+    assert_eq!(bad.len(), 1, "{issues:#?}");
+    assert_eq!(bad[0].cell.as_deref(), Some("E5"));
+    assert_eq!(bad[0].value.as_deref(), Some("暂停"));
+    assert!(bad[0].message.contains("销号") && bad[0].message.contains("在办"));
+}

@@ -19,7 +19,18 @@
 //!   lowers the reporting component (under `yellow-orange-red` it also makes
 //!   its unit yellow). Past its deadline it is still red/orange for overdue.
 //!
+//! * `closed_period` — see [`crate::closing`]: a task closed (销号) before
+//!   this period is not due, never carded and counts as done (progress 100,
+//!   completion done); a task accepted as 已完成/已落实 at 100% this period
+//!   closes now (scored as usual this period, off the next forms).
+//!
 //! # Cards — see [`cards`]
+//!
+//! History rules (repeat cards, orange twice in a year) count only the cards
+//! of earlier periods run under the current preset: a red under
+//! red-yellow-blue is not an orange (a snapshot that does not record its
+//! preset counts). Lowered progress, done status and rank change use every
+//! earlier period.
 //!
 //! # Unit score (0–100)
 //!

@@ -57,7 +57,7 @@ fn example(sheet: &str, key: &str) -> Val<'static> {
 
 fn ledger_note(sheet: &str) -> &'static str {
     match sheet {
-        "台账" => "填表说明：每行一项重点工作，编号不得重复；星级填 3、4、5；配合单位用顿号分隔；无完成时限的事项填交办日期（按交办后 5 个工作日计）。第 3 行为示例，请覆盖或删除。",
+        "台账" => "填表说明：每行一项重点工作，编号不得重复；星级填 3、4、5；配合单位用顿号分隔；无完成时限的事项填交办日期（按交办后 5 个工作日计）；状态一般留空（报送完成后自动销号），填“销号”手动销号、填“在办”恢复办理。第 3 行为示例，请覆盖或删除。",
         "节点" => "填表说明：可选。每行一个时间节点：编号、节点日期、计划进度（0–100）。第 3 行为示例，请覆盖或删除。",
         "单位" => "填表说明：每行一个责任单位；类别用于分类排名（如 乡镇街道、区直部门）；别名用顿号分隔。第 3 行为示例，请覆盖或删除。",
         _ => "填表说明：可选。各项评价 0–100 分。第 3 行为示例，请覆盖或删除。",
@@ -118,6 +118,16 @@ fn ledger_sheet<F: Field>(
                 .set_error_style(DataValidationErrorStyle::Information)
                 .set_input_title("来源")?
                 .set_input_message("请从下拉列表选择，也可直接填写其他来源。")?;
+            s.ws.add_data_validation(first, c, last, c, &dv)?;
+        }
+        if let Some(c) = col("state") {
+            let dv = DataValidation::new()
+                .allow_list_strings(&["销号", "在办"])?
+                .set_input_title("状态")?
+                .set_input_message(
+                    "一般留空：报送已完成（已落实）且进度100%后自动销号。填“销号”手动销号，填“在办”恢复办理。",
+                )?
+                .set_error_message("状态只能留空，或填“销号”“在办”。")?;
             s.ws.add_data_validation(first, c, last, c, &dv)?;
         }
     }
@@ -220,5 +230,7 @@ mod tests {
         }
         assert!(xml.contains("<formula1>\"3,4,5\"</formula1>"), "{xml}");
         assert!(xml.contains("政府工作报告,领导批示"));
+        // The 状态 column: 销号 or 在办, left empty in the example.
+        assert!(xml.contains("<formula1>\"销号,在办\"</formula1>"), "{xml}");
     }
 }
