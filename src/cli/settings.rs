@@ -254,7 +254,7 @@ fn no_history(period: &Period, archive: Option<&Path>) -> String {
         Some(dir) => format!("归档文件夹 {} 中没有 {period} 之前的期次", dir.display()),
         None => "未指定归档文件夹（--archive）".to_string(),
     };
-    format!("{where_}，本期未与往期比对：{}", history::NOT_COMPARED)
+    format!("{where_}，本期{}", history::NOT_COMPARED)
 }
 
 /// The archive folder: `--archive`; else, with a config file, its

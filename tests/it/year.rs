@@ -284,6 +284,17 @@ fn ledger_row(summary: &Path, id: &str) -> BTreeMap<String, String> {
     header.iter().cloned().zip(row.iter().cloned()).collect()
 }
 
+/// The value 总览 gives for `label`.
+fn overview_value(summary: &Path, label: &str) -> String {
+    let mut wb = open_workbook_auto(summary).unwrap();
+    let range = wb.worksheet_range("总览").unwrap();
+    range
+        .rows()
+        .find(|r| r.first().is_some_and(|c| c.to_string() == label))
+        .and_then(|r| r.get(1).map(|c| c.to_string()))
+        .unwrap_or_else(|| panic!("no {label} in 总览"))
+}
+
 #[test]
 fn three_months_in_one_working_folder() {
     let o = Office::init();
@@ -336,7 +347,12 @@ fn three_months_in_one_working_folder() {
         (Some("2023-01"), Some(1))
     );
     assert!(jan["history"]["previous"].is_null(), "{}", jan["history"]);
-    assert!(stderr.contains("未与往期比对"), "{stderr}");
+    assert!(stderr.contains("均未比对"), "{stderr}");
+    let said = overview_value(&o.path("out/汇总_2023-01.xlsx"), "历史期次");
+    assert!(
+        said.starts_with("无") && said.contains("均未比对"),
+        "{said}"
+    );
     assert_eq!(jan["totals"]["files"], 4);
     // The archive lives beside duban.toml, not in the output folder.
     assert!(o.path("archive/2023-01/results.json").is_file());
@@ -437,7 +453,7 @@ fn three_months_in_one_working_folder() {
     .unwrap();
 
     let (feb, stderr) = o.run(&[]);
-    assert!(!stderr.contains("未与往期比对"), "{stderr}");
+    assert!(!stderr.contains("均未比对"), "{stderr}");
     assert_eq!(feb["history"]["previous"], "2023-01");
     assert_eq!(feb["round"], 1);
     // Last month's file: listed, not read, not charged.
@@ -608,6 +624,8 @@ fn three_months_in_one_working_folder() {
         serde_json::json!(["2023-01", "2023-02"])
     );
     assert!(o.path("archive/2023-03/results.json").is_file());
+    let said = overview_value(&o.path("三月输出/汇总_2023-03.xlsx"), "历史期次");
+    assert_eq!(said, "2023年1月、2023年2月（与2023年2月第2轮比对）");
     // February's red was under red-yellow-blue: not an orange of this year.
     let u = unit(&mar, fagai);
     assert_eq!(u["card"], "orange", "{u}");

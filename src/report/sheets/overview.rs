@@ -81,7 +81,7 @@ fn facts(l: &mut Lines, r: &RunResult) -> Result<(), XlsxError> {
 /// was archived, so nothing was compared.
 fn history_text(r: &RunResult, hist: &[String]) -> String {
     match r.previous {
-        None => format!("无（未找到此前期次的归档，本期未与往期比对：{NOT_COMPARED}）"),
+        None => format!("无（未找到此前期次的归档，本期{NOT_COMPARED}）"),
         Some((p, round)) => {
             let round = crate::store::layout::round_label(round);
             format!("{}（与{}{round}比对）", hist.join("、"), p.label())
