@@ -75,8 +75,10 @@ workload() {
   # the file system's inode allocation (and so the run) slower.
   settle "$dir/runs"
   for i in $(seq "$RUNS"); do
-    time_cmd "$WORK/$name.t2.times" "$BIN" --quiet --threads 2 run --config "$dir/duban.toml" --out "$dir/runs/$i-2"
-    time_cmd "$WORK/$name.t1.times" "$BIN" --quiet --threads 1 run --config "$dir/duban.toml" --out "$dir/runs/$i-1"
+    # Each run archives into its own output folder (the archive beside
+    # duban.toml would refuse the second run of the period).
+    time_cmd "$WORK/$name.t2.times" "$BIN" --quiet --threads 2 run --config "$dir/duban.toml" --out "$dir/runs/$i-2" --archive "$dir/runs/$i-2/archive"
+    time_cmd "$WORK/$name.t1.times" "$BIN" --quiet --threads 1 run --config "$dir/duban.toml" --out "$dir/runs/$i-1" --archive "$dir/runs/$i-1/archive"
     time_cmd "$WORK/$name.read.times" "$READ" "$dir/returns"
     # The floor under a run: the libraries alone reading every input (the
     # ledger too) and writing this run's workbooks again, one thread each.
