@@ -87,8 +87,8 @@ pub fn closed_period(
 /// What the ledger's 状态 column says: `销号` (已销号 …) closes, `在办`
 /// (未销号, 取消销号, 恢复办理 …) keeps open; empty, or a progress status
 /// (正在办理, 已完成 …: closing then follows the reports), says nothing.
-/// Anything else is not understood (`Err`, a ledger warning).
-pub fn parse_state_mark(text: &str) -> Result<Option<StateMark>, ()> {
+/// Anything else is not understood (a ledger warning).
+pub fn parse_state_mark(text: &str) -> Result<Option<StateMark>, UnknownState> {
     let t: String = crate::text::to_half_width(text)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -113,9 +113,13 @@ pub fn parse_state_mark(text: &str) -> Result<Option<StateMark>, ()> {
     } else if t.contains("销号") {
         Ok(Some(StateMark::Closed))
     } else {
-        Err(())
+        Err(UnknownState)
     }
 }
+
+/// A 状态 value that is neither 销号 nor 在办 (nor a progress status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownState;
 
 /// The words 台账汇总 and the notices show for a closed task.
 pub fn closed_label(period: Period) -> String {
@@ -172,7 +176,7 @@ mod tests {
         for t in ["", "  ", "正在办理", "已完成"] {
             assert_eq!(parse_state_mark(t), Ok(None), "{t}");
         }
-        assert_eq!(parse_state_mark("暂停"), Err(()));
+        assert_eq!(parse_state_mark("暂停"), Err(UnknownState));
     }
 
     #[test]

@@ -462,7 +462,7 @@ fn read_state_mark(
     issues: &mut Issues,
 ) -> Option<StateMark> {
     let written = text(row, L::State);
-    crate::closing::parse_state_mark(&written).unwrap_or_else(|()| {
+    crate::closing::parse_state_mark(&written).unwrap_or_else(|_| {
         issues.warn(
             IssueCode::RowInvalidStatus,
             &tb.sheet.name,

@@ -89,7 +89,7 @@ pub fn form_value(path: &Path, id: &str, column: &str) -> String {
     let (_, cols, rows) = header(path);
     let (i, c) = (cols["编号"] as usize, cols[column] as usize);
     rows.iter()
-        .find(|r| r.get(i).is_some_and(|v| v.to_string() == id))
+        .find(|r| r.get(i).is_some_and(|v| *v == id))
         .and_then(|r| r.get(c))
         .map(|v| v.to_string())
         .unwrap_or_default()
@@ -107,7 +107,7 @@ pub fn fill(src: &Path, dest: &Path, answers: &[Answer], fill_date: (u16, u8, u8
     for a in answers {
         let i = rows
             .iter()
-            .position(|r| r.get(id_col).is_some_and(|v| v.to_string() == a.id))
+            .position(|r| r.get(id_col).is_some_and(|v| *v == a.id))
             .unwrap_or_else(|| panic!("{} is not on the form {}", a.id, src.display()));
         let row = header_row + 1 + i as u32;
         put(row, cols["当前状态"], Typed::Text(a.status.into()));

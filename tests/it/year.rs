@@ -290,7 +290,7 @@ fn overview_value(summary: &Path, label: &str) -> String {
     let range = wb.worksheet_range("总览").unwrap();
     range
         .rows()
-        .find(|r| r.first().is_some_and(|c| c.to_string() == label))
+        .find(|r| r.first().is_some_and(|c| *c == label))
         .and_then(|r| r.get(1).map(|c| c.to_string()))
         .unwrap_or_else(|| panic!("no {label} in 总览"))
 }
