@@ -302,6 +302,35 @@ mod tests {
     }
 
     #[test]
+    fn a_closed_task_is_never_due() {
+        let cal = Calendar::new(&[], &[], 5);
+        let mut ledger = Ledger::new(
+            vec![
+                task("A", 5, Some(d(2023, 12, 31))),
+                task("B", 3, Some(d(2023, 4, 1))),
+                task("C", 4, Some(d(2023, 12, 31))),
+            ],
+            vec![],
+            vec![],
+        );
+        let r = rule(&cal, Period::month(2023, 4), d(2023, 4, 30));
+        assert_eq!(r.expected(&ledger, |_| false).len(), 3);
+        // A (5★, every period) and B (overdue) closed before April.
+        let closed = crate::model::Closure {
+            period: Period::month(2023, 3),
+            by_hand: false,
+        };
+        ledger.set_closures([(TaskId::new("A"), closed), (TaskId::new("B"), closed)]);
+        let e = r.expected(&ledger, |_| false);
+        assert_eq!(
+            (e.is_due("A"), e.is_due("B"), e.is_due("C")),
+            (false, false, true)
+        );
+        // Closed by this run: left out of next period's forms.
+        assert!(e.without(|id| id == "C").is_empty());
+    }
+
+    #[test]
     fn reasons_in_words() {
         assert_eq!(DueReason::Cadence.text(3), "3星，按季度报送");
         assert_eq!(DueReason::Cadence.text(5), "5星，每期报送");
