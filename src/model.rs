@@ -157,6 +157,30 @@ pub struct Task {
     /// None leaves closing to the reports (see [`crate::closing`]).
     #[serde(default)]
     pub state_mark: Option<StateMark>,
+    /// The group (分组) of the heading rows above the task in the ledger
+    /// (`一、经济发展 / （二）民生保障`: the levels joined by [`GROUP_SEP`],
+    /// counts such as `（22项）` dropped); None when the ledger has none.
+    #[serde(default)]
+    pub group: Option<String>,
+}
+
+/// Joins the levels of a task's group (分组).
+pub const GROUP_SEP: &str = " / ";
+
+/// A row of the ledger's 台账 sheet with a task id that is not a task
+/// because of a defect the office must correct (an id but no unit, a unit
+/// not on the 单位 sheet, a duplicate id, a star level that is not 3/4/5, an
+/// unreadable date). A returned row for it is kept aside with `code`, not
+/// charged to the unit that sent it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldTask {
+    pub id: TaskId,
+    /// The `LEDGER_*` code of the defect.
+    pub code: IssueCode,
+    /// What is wrong, in a few words (`编号在台账中重复` …).
+    pub defect: String,
+    /// 1-based rows of the 台账 sheet.
+    pub rows: Vec<u32>,
 }
 
 /// What the office wrote in the ledger's 状态 column.
@@ -206,6 +230,9 @@ pub struct Ledger {
     pub tasks: Vec<Task>,
     pub units: Vec<Unit>,
     pub evaluations: Vec<Evaluation>,
+    /// Rows with a task id held out of `tasks` by a ledger defect, by id.
+    #[serde(default)]
+    pub held: Vec<HeldTask>,
     #[serde(skip)]
     task_index: HashMap<TaskId, usize>,
     /// Normalised name, code or alias → unit.
@@ -229,6 +256,7 @@ impl Ledger {
             tasks,
             units,
             evaluations,
+            held: Vec::new(),
             task_index: HashMap::new(),
             unit_index: HashMap::new(),
             unit_key_chars: 0,
@@ -272,6 +300,19 @@ impl Ledger {
                 .or_default()
                 .push(i);
         }
+    }
+
+    /// The same ledger with the rows held out of its tasks by a defect.
+    pub fn with_held(mut self, held: Vec<HeldTask>) -> Self {
+        self.held = held;
+        self
+    }
+
+    /// The held-out row of an id that is not a task because of a ledger
+    /// defect, in any spelling.
+    pub fn held(&self, id: &str) -> Option<&HeldTask> {
+        let id = TaskId::new(id);
+        self.held.iter().find(|h| h.id == id)
     }
 
     /// Look a task up by id, in any spelling (`Ｔ０１－００１ ` finds `T01-001`).
@@ -406,6 +447,9 @@ pub enum IssueCode {
     /// The same bytes as a file an earlier period archived: last period's
     /// return, listed, not read as this period's nor charged to the unit.
     FileAlreadyArchived,
+    /// Another visible sheet that looks like a form (another period's, or a
+    /// second copy): listed, not read (warning).
+    FileExtraSheet,
     // ---- header level
     HeaderMissingColumn,
     HeaderDuplicateColumn,
@@ -429,6 +473,31 @@ pub enum IssueCode {
     TaskNotReported,
     /// A unit with due tasks sent no valid form at all.
     UnitNotReported,
+    // ---- the ledger (the office's own defects, never charged to a unit)
+    /// No 单位 sheet: units taken from the 牵头单位 column (warning).
+    LedgerNoUnitSheet,
+    /// A unit listed twice on the 单位 sheet (warning).
+    LedgerDuplicateUnit,
+    /// A row with task content but no 编号: not a task.
+    LedgerMissingId,
+    /// A task id with no 牵头单位: not a task.
+    LedgerMissingUnit,
+    /// A 牵头单位 (or 评价 unit) not on the 单位 sheet.
+    LedgerUnknownUnit,
+    /// The same 编号 on several rows: none of them is a task.
+    LedgerDuplicateId,
+    /// A star level that is not 3, 4 or 5 (error), or none (warning, 3★).
+    LedgerInvalidStars,
+    /// An unreadable date (a task's: error; a milestone's: warning).
+    LedgerInvalidDate,
+    /// 事项名称 or a milestone's date left empty (warning).
+    LedgerMissingValue,
+    /// A milestone's planned percent or an evaluation score unreadable (warning).
+    LedgerInvalidValue,
+    /// A milestone of an id that is not a task (warning).
+    LedgerUnknownTask,
+    /// The example row of `duban init`'s template, left unedited: skipped (warning).
+    LedgerExampleRow,
 }
 
 impl IssueCode {
@@ -448,6 +517,7 @@ impl IssueCode {
             IssueCode::FileIgnored => "FILE_IGNORED",
             IssueCode::FileNoFillDate => "FILE_NO_FILL_DATE",
             IssueCode::FileAlreadyArchived => "FILE_ALREADY_ARCHIVED",
+            IssueCode::FileExtraSheet => "FILE_EXTRA_SHEET",
             IssueCode::HeaderMissingColumn => "HEADER_MISSING_COLUMN",
             IssueCode::HeaderDuplicateColumn => "HEADER_DUPLICATE_COLUMN",
             IssueCode::RowUnknownTask => "ROW_UNKNOWN_TASK",
@@ -466,7 +536,32 @@ impl IssueCode {
             IssueCode::RowMergedFill => "ROW_MERGED_FILL",
             IssueCode::TaskNotReported => "TASK_NOT_REPORTED",
             IssueCode::UnitNotReported => "UNIT_NOT_REPORTED",
+            IssueCode::LedgerNoUnitSheet => "LEDGER_NO_UNIT_SHEET",
+            IssueCode::LedgerDuplicateUnit => "LEDGER_DUPLICATE_UNIT",
+            IssueCode::LedgerMissingId => "LEDGER_MISSING_ID",
+            IssueCode::LedgerMissingUnit => "LEDGER_MISSING_UNIT",
+            IssueCode::LedgerUnknownUnit => "LEDGER_UNKNOWN_UNIT",
+            IssueCode::LedgerDuplicateId => "LEDGER_DUPLICATE_ID",
+            IssueCode::LedgerInvalidStars => "LEDGER_INVALID_STARS",
+            IssueCode::LedgerInvalidDate => "LEDGER_INVALID_DATE",
+            IssueCode::LedgerMissingValue => "LEDGER_MISSING_VALUE",
+            IssueCode::LedgerInvalidValue => "LEDGER_INVALID_VALUE",
+            IssueCode::LedgerUnknownTask => "LEDGER_UNKNOWN_TASK",
+            IssueCode::LedgerExampleRow => "LEDGER_EXAMPLE_ROW",
         }
+    }
+
+    /// A defect of the office's own ledger: never charged to a unit (not in
+    /// its form quality, errors or cards), even on a returned row it refused.
+    pub fn is_ledger(self) -> bool {
+        self.as_str().starts_with("LEDGER_")
+    }
+
+    /// Counted against the unit whose file it is in (form quality, the
+    /// error count of `yellow-orange-red`): not the office's ledger defects,
+    /// and not a sheet set aside beside the one read.
+    pub fn charged_to_unit(self) -> bool {
+        !self.is_ledger() && self != IssueCode::FileExtraSheet
     }
 }
 

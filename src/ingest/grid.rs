@@ -18,6 +18,10 @@ pub(crate) struct GridCell {
     pub value: CellValue,
     /// Origin (row, col) when copied from the top-left cell of a merged area.
     pub merged_from: Option<(u32, u32)>,
+    /// The cell holds a formula (its value is the cached result). Known only
+    /// on sheets with a row without text (see [`Grid::rows_without_text`]):
+    /// only there can a row be formulas only.
+    pub formula: bool,
 }
 
 /// A sheet's non-empty cells, 0-based: row → cells of the row in column
@@ -35,6 +39,7 @@ impl Grid {
             let cell = GridCell {
                 value,
                 merged_from: None,
+                formula: false,
             };
             let cells = self.rows.entry(row).or_default();
             match cells.last() {
@@ -97,6 +102,29 @@ impl Grid {
         self.len == 0
     }
 
+    /// Does some row hold values but no text (numbers, dates, errors)? Only
+    /// such a sheet can have a row of formulas only (a total without a
+    /// label), so only its formulas are looked up.
+    pub fn rows_without_text(&self) -> bool {
+        self.rows.values().any(|cells| {
+            !cells.is_empty()
+                && !cells
+                    .iter()
+                    .any(|(_, c)| matches!(c.value, CellValue::Text(_)))
+        })
+    }
+
+    /// Mark the cells at these positions as formulas.
+    pub fn mark_formulas(&mut self, cells: impl IntoIterator<Item = (u32, u32)>) {
+        for (r, c) in cells {
+            if let Some(cells) = self.rows.get_mut(&r) {
+                if let Ok(i) = cells.binary_search_by_key(&c, |&(c, _)| c) {
+                    cells[i].1.formula = true;
+                }
+            }
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -123,6 +151,7 @@ impl Grid {
                     GridCell {
                         value: value.clone(),
                         merged_from: Some(origin),
+                        formula: false,
                     },
                 ),
             );

@@ -339,10 +339,21 @@ pub(crate) fn data_rows<'a, F: Field>(
         grid,
         header,
         original,
+        all: false,
         next: u64::from(header.row) + 1,
         last: grid.max_row().map_or(0, u64::from),
         in_footer: false,
         footer: Vec::new(),
+    }
+}
+
+/// [`data_rows`], also yielding the rows whose matched columns hold
+/// nothing of their own (a heading in an unmatched column, merged across the
+/// table): the ledger's task sheet reads its groups from them.
+pub(crate) fn all_rows<'a, F: Field>(grid: &'a Grid, header: &'a Header<F>) -> DataRows<'a, F> {
+    DataRows {
+        all: true,
+        ..data_rows(grid, header, false)
     }
 }
 
@@ -351,6 +362,8 @@ pub(crate) struct DataRows<'a, F> {
     grid: &'a Grid,
     header: &'a Header<F>,
     original: bool,
+    /// Yield rows without data of their own in the matched columns too.
+    all: bool,
     /// Next sheet row to look at, and the last one (inclusive).
     next: u64,
     last: u64,
@@ -419,7 +432,7 @@ impl<F: Field> Iterator for DataRows<'_, F> {
                 };
                 raw.cells.insert(m.key, rc);
             }
-            if !has_data {
+            if !has_data && !(self.all && grid.row(r).any(|(_, c)| own(c))) {
                 continue;
             }
             for (c, cell) in grid.row(r).filter(|_| self.original) {

@@ -31,6 +31,7 @@ mod merges;
 mod ods;
 mod ole;
 mod raw;
+mod rowkind;
 mod sniff;
 #[cfg(test)]
 mod tests;
@@ -338,13 +339,17 @@ fn forms_from_sheets(sheets: &[SheetGrid], max_rows: u32) -> Vec<RawForm> {
     let cols = &templates().form;
     let mut forms = Vec::new();
     for sheet in sheets {
-        if sheet.name == META_SHEET || sheet.grid.is_empty() {
+        // A hidden sheet is never a form (a stale copy of last month's, a
+        // list the dropdowns read): only what the unit sees is read.
+        if sheet.name == META_SHEET || sheet.hidden || sheet.grid.is_empty() {
             continue;
         }
         let Some(h) = header::find_header(&sheet.grid, cols, FormField::Id) else {
             continue;
         };
-        let (rows, footer) = header::extract_rows(&sheet.grid, &h);
+        let (mut rows, footer) = header::extract_rows(&sheet.grid, &h);
+        // Totals, formulas-only rows and group headings are not data.
+        rows.retain(|r| !rowkind::not_form_data(&sheet.grid, r));
         forms.push(RawForm {
             sheet: sheet.name.clone(),
             meta: meta.clone(),
@@ -372,7 +377,18 @@ fn parse_forms(bytes: &[u8], format: FileFormat, limits: &Limits) -> Result<Vec<
     if !forms.is_empty() {
         return Ok(forms);
     }
-    if sheets.iter().all(|s| s.grid.is_empty()) {
+    let hidden_form = sheets.iter().find(|s| {
+        s.hidden
+            && s.name != META_SHEET
+            && header::find_header(&s.grid, &templates().form, FormField::Id).is_some()
+    });
+    if let Some(s) = hidden_form {
+        let msg = format!(
+            "表格只在隐藏的工作表“{}”中，未读取（隐藏的工作表不作为报表）。请在 Excel/WPS 中取消隐藏该工作表（或把内容复制到可见的工作表）后重新报送。",
+            s.name
+        );
+        Err((IssueCode::FileNotForm, msg))
+    } else if sheets.iter().all(|s| s.grid.is_empty()) {
         Err((IssueCode::FileEmpty, MSG_EMPTY.to_string()))
     } else {
         Err((IssueCode::FileNotForm, MSG_NOT_FORM.to_string()))

@@ -704,7 +704,7 @@ fn write_ledger(path: &Path, with_units: bool) {
             "",
         ],
         [
-            "ZF-001",
+            "ZF-004",
             "重复行",
             "",
             "3",
@@ -713,7 +713,7 @@ fn write_ledger(path: &Path, with_units: bool) {
             "",
             "",
             "",
-            "",
+            "明年",
             "",
             "",
         ],
@@ -727,7 +727,7 @@ fn write_ledger(path: &Path, with_units: bool) {
             "",
             "",
             "",
-            "明年",
+            "",
             "",
             "",
         ],
@@ -815,7 +815,7 @@ fn ledger_with_all_four_sheets() {
     let (ledger, issues) = read_ledger(&p, &limits()).unwrap();
 
     let ids: Vec<&str> = ledger.tasks.iter().map(|t| t.id.as_str()).collect();
-    assert_eq!(ids, vec!["ZF-001", "ZF-002", "ZF-003", "ZF-004"]);
+    assert_eq!(ids, vec!["ZF-001", "ZF-002", "ZF-003"]);
     let t1 = ledger.task("zf-001").unwrap();
     assert_eq!(t1.title, "建设产业园");
     assert_eq!(t1.stars, 4);
@@ -848,9 +848,14 @@ fn ledger_with_all_four_sheets() {
     assert_eq!(t3.stars, 3);
     assert_eq!(t3.assigned, NaiveDate::from_ymd_opt(2023, 3, 1));
     assert_eq!(t3.deadline, None);
-    let t4 = ledger.task("ZF-004").unwrap();
-    assert_eq!(t4.lead_unit, "区外事办");
-    assert_eq!(t4.stars, 3);
+    // An id on two rows is on neither, and its unit is no unit.
+    assert!(ledger.task("ZF-004").is_none());
+    let h = ledger.held("zf-004").unwrap();
+    assert_eq!(
+        (h.code, h.rows.clone()),
+        (IssueCode::LedgerDuplicateId, vec![6, 7])
+    );
+    assert!(ledger.unit("区外事办").is_none());
 
     assert_eq!(ledger.units.len(), 4);
     let u = ledger.unit("区发展和改革局").unwrap();
@@ -876,27 +881,32 @@ fn ledger_with_all_four_sheets() {
         .iter()
         .map(|i| (i.code, i.sheet.as_deref(), i.cell.as_deref()))
         .collect();
+    let sheet = Some("重点工作台账");
     assert_eq!(
         found,
         vec![
-            (IssueCode::RowMissingValue, Some("重点工作台账"), Some("D5")),
-            (
-                IssueCode::RowDuplicateTask,
-                Some("重点工作台账"),
-                Some("A6")
-            ),
-            (IssueCode::RowMissingValue, Some("重点工作台账"), Some("D7")),
-            (IssueCode::RowInvalidDate, Some("重点工作台账"), Some("J7")),
-            (IssueCode::FileUnknownUnit, Some("重点工作台账"), Some("F7")),
-            (IssueCode::RowUnknownTask, Some("节点"), Some("A4")),
-            (IssueCode::RowInvalidPercent, Some("评价"), Some("D2")),
+            (IssueCode::LedgerInvalidStars, sheet, Some("D5")),
+            (IssueCode::LedgerInvalidDate, sheet, Some("J6")),
+            (IssueCode::LedgerInvalidStars, sheet, Some("D7")),
+            (IssueCode::LedgerDuplicateId, sheet, Some("A6")),
+            (IssueCode::LedgerDuplicateId, sheet, Some("A7")),
+            (IssueCode::LedgerUnknownTask, Some("节点"), Some("A4")),
+            (IssueCode::LedgerInvalidValue, Some("评价"), Some("D2")),
         ]
     );
-    assert!(issues.iter().all(|i| i.severity == Severity::Warning));
+    let severities: Vec<Severity> = issues.iter().map(|i| i.severity).collect();
+    use Severity::{Error as E, Warning as W};
+    assert_eq!(severities, vec![W, E, E, E, E, W, W]);
+    assert!(issues.iter().all(|i| i.code.is_ledger()));
     assert!(issues
         .iter()
         .all(|i| i.file.as_deref() == Some("台账.xlsx")));
-    assert_eq!(issues[3].value.as_deref(), Some("明年"));
+    assert_eq!(issues[1].value.as_deref(), Some("明年"));
+    assert!(
+        issues[0].message.contains("暂按3星"),
+        "{}",
+        issues[0].message
+    );
 }
 
 #[test]
@@ -906,9 +916,9 @@ fn ledger_without_unit_sheet_derives_units() {
     write_ledger(&p, false);
     let (ledger, issues) = read_ledger(&p, &limits()).unwrap();
     let names: Vec<&str> = ledger.units.iter().map(|u| u.name.as_str()).collect();
-    assert_eq!(names, vec!["发改局", "区商务局", "区发改局", "区外事办"]);
+    assert_eq!(names, vec!["发改局", "区商务局", "区发改局"]);
     assert!(ledger.units.iter().all(|u| u.category == NO_CATEGORY));
-    assert!(issues.iter().any(|i| i.code == IssueCode::FileUnknownUnit
+    assert!(issues.iter().any(|i| i.code == IssueCode::LedgerNoUnitSheet
         && i.cell.is_none()
         && i.message.contains("单位")));
     assert!(ledger.evaluations.is_empty());
@@ -1162,7 +1172,7 @@ fn ledger_state_column_closes_and_reopens_by_hand() {
     assert_eq!((mark("T3"), mark("T4")), (None, None));
     let bad: Vec<_> = issues
         .iter()
-        .filter(|i| i.code == IssueCode::RowInvalidStatus)
+        .filter(|i| i.code == IssueCode::LedgerInvalidValue)
         .collect();
     assert_eq!(bad.len(), 1, "{issues:#?}");
     assert_eq!(bad[0].cell.as_deref(), Some("E5"));

@@ -281,10 +281,45 @@ fn read_xlsx_sheets<'b>(
                 sheets.put(&mut grid, r, c, cell_value(cell.get_value(), percent))?;
             }
         }
+        if grid.rows_without_text() {
+            grid.mark_formulas(xlsx_formulas(wb, &name, limits.max_rows));
+        }
         let merges = merges_of(wb, &name);
         sheets.push(name, grid, &merges, hidden, truncated);
     }
     Ok(sheets.out)
+}
+
+/// The cells of an .xlsx sheet that hold a formula (read again, only for a
+/// sheet that may have a row of formulas only; nothing when it cannot be read).
+fn xlsx_formulas<RS: std::io::Read + std::io::Seek>(
+    wb: &mut Xlsx<RS>,
+    name: &str,
+    max_rows: u32,
+) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    if let Ok(mut reader) = wb.worksheet_cells_reader(name) {
+        while let Ok(Some(cell)) = reader.next_formula() {
+            let (r, c) = cell.get_position();
+            if r < max_rows && !cell.get_value().is_empty() {
+                out.push((r, c));
+            }
+        }
+    }
+    out
+}
+
+/// The cells of a sheet read as a range (.xls, .ods) that hold a formula.
+fn range_formulas<'b, R: Reader<Cursor<&'b [u8]>>>(wb: &mut R, name: &str) -> Vec<(u32, u32)> {
+    let Ok(range) = wb.worksheet_formula(name) else {
+        return Vec::new();
+    };
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    range
+        .used_cells()
+        .filter(|(_, _, f)| !f.is_empty())
+        .map(|(dr, dc, _)| (r0.saturating_add(dr as u32), c0.saturating_add(dc as u32)))
+        .collect()
 }
 
 fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError> {
@@ -310,6 +345,19 @@ fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError>
                 continue;
             }
             sheets.put(&mut grid, r, c, cell_value(cell.get_value(), false))?;
+        }
+        drop(reader);
+        if grid.rows_without_text() {
+            let mut formulas = Vec::new();
+            if let Ok(mut reader) = wb.worksheet_cells_reader(&name) {
+                while let Ok(Some(cell)) = reader.next_formula() {
+                    let (r, c) = cell.get_position();
+                    if r < limits.max_rows && !cell.get_value().is_empty() {
+                        formulas.push((r, c));
+                    }
+                }
+            }
+            grid.mark_formulas(formulas);
         }
         // calamine's .xlsb reader gives no merged areas.
         sheets.push(name, grid, &[], hidden, truncated);
@@ -349,6 +397,9 @@ where
             sheets.put(&mut grid, r, c, v)?;
         }
         drop(range);
+        if grid.rows_without_text() {
+            grid.mark_formulas(range_formulas(&mut wb, &name));
+        }
         let merges = merges(&wb, &name);
         sheets.push(name, grid, &merges, hidden, truncated);
     }

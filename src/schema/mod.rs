@@ -8,6 +8,7 @@
 
 pub mod a1;
 mod columns;
+pub mod example;
 mod fields;
 mod ids;
 

@@ -32,6 +32,7 @@ fn task(id: &str, stars: u8, unit: &str, start: NaiveDate, deadline: NaiveDate) 
         milestones: vec![],
         ledger_row: 2,
         state_mark: None,
+        group: None,
     }
 }
 

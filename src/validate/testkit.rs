@@ -63,6 +63,7 @@ pub fn task(id: &str, title: &str, lead: &str, stars: u8, deadline: Option<Naive
         milestones: vec![],
         ledger_row: 0,
         state_mark: None,
+        group: None,
     }
 }
 

@@ -11,7 +11,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::report::xlsx::{save_atomic, set_properties, Fill, Formats, Kind, Sheet, Val};
-use crate::schema::Field;
+use crate::schema::{example, Field};
 use crate::templates::{templates, Columns};
 
 /// Sources offered in the 来源 dropdown (others may still be typed in).
@@ -29,12 +29,12 @@ pub const SOURCES: [&str; 7] = [
 fn example(sheet: &str, key: &str) -> Val<'static> {
     let d = |y, m, dd| Val::Date(NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default());
     match (sheet, key) {
-        ("台账", "id") | ("节点", "id") => Val::Str("ZF-001"),
-        ("台账", "title") => Val::Str("示例：推进城区污水管网改造工程，年底前完成主体工程"),
+        ("台账", "id") | ("节点", "id") => Val::Str(example::TASK_ID),
+        ("台账", "title") => Val::Str(example::TASK_TITLE),
         ("台账", "source") => Val::Str("政府工作报告"),
         ("台账", "stars") => Val::Int(4),
         ("台账", "leader") => Val::Str("张副区长"),
-        ("台账", "lead_unit") => Val::Str("区住建局"),
+        ("台账", "lead_unit") => Val::Str(example::UNIT),
         ("台账", "coop_units") => Val::Str("区财政局、区自然资源局"),
         ("台账", "owner") => Val::Str("李四"),
         ("台账", "start") => d(2023, 1, 1),
@@ -42,15 +42,15 @@ fn example(sheet: &str, key: &str) -> Val<'static> {
         ("台账", "assigned") => d(2023, 1, 5),
         ("台账", "requirements") => Val::Str("6月底前完成招标，12月底前完成主体工程"),
         ("节点", "date") => d(2023, 6, 30),
-        ("节点", "planned") => Val::Int(40),
-        ("单位", "name") => Val::Str("区住建局"),
+        ("节点", "planned") => Val::Int(example::MILESTONE_PLANNED),
+        ("单位", "name") => Val::Str(example::UNIT),
         ("单位", "code") => Val::Str("QZJ"),
         ("单位", "category") => Val::Str("区直部门"),
         ("单位", "aliases") => Val::Str("住建局、区住房和城乡建设局"),
-        ("单位", "contact") => Val::Str("王五"),
-        ("单位", "phone") => Val::Str("0000-1234567"),
-        ("评价", "unit") => Val::Str("区住建局"),
-        ("评价", _) => Val::Int(90),
+        ("单位", "contact") => Val::Str(example::UNIT_CONTACT),
+        ("单位", "phone") => Val::Str(example::UNIT_PHONE),
+        ("评价", "unit") => Val::Str(example::UNIT),
+        ("评价", _) => Val::Int(example::SCORE),
         _ => Val::Empty,
     }
 }

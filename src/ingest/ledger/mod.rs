@@ -1,5 +1,15 @@
 //! The master ledger workbook: 台账 (tasks), 节点 (milestones), 单位 (units)
-//! and 评价 (evaluations) sheets.
+//! and 评价 (evaluations) sheets. The 台账 sheet's rows (tasks, group
+//! headings, totals, broken rows) are read in `tasks.rs`.
+//!
+//! Every problem is the office's own: a `LEDGER_*` issue. A row that is
+//! broken (see `tasks.rs`) is never a task, nor its unit a unit; its id is
+//! held ([`HeldTask`]) so that a unit's returned row for it is kept aside
+//! without blame. Units are canonical names from the 单位 sheet: a task whose
+//! 牵头单位 is not on it is held too (`LEDGER_UNKNOWN_UNIT`).
+
+mod dates;
+mod tasks;
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -15,15 +25,17 @@ use super::raw::RawRow;
 use super::sniff::{self, FileFormat, Sniffed};
 use super::workbook::read_sheets;
 use crate::config::Limits;
-use crate::model::{Evaluation, Issue, IssueCode, Ledger, Milestone, StateMark, Task, Unit};
+use crate::model::{
+    Evaluation, HeldTask, Issue, IssueCode, Ledger, Milestone, Severity, Task, Unit,
+};
 use crate::schema::a1::a1;
 use crate::schema::{
-    Columns, EvaluationField as E, Field, LedgerField as L, MilestoneField as M, TaskId,
+    example, Columns, EvaluationField as E, Field, LedgerField as L, MilestoneField as M, TaskId,
     UnitField as U, UnitName, NO_CATEGORY,
 };
 use crate::templates::templates;
-use crate::text::{norm_header, split_list, to_half_width, trim};
-use crate::value::{parse_date, parse_percent, parse_score, parse_stars, CellValue};
+use crate::text::{norm_header, split_list, trim};
+use crate::value::{parse_date, parse_percent, parse_score, CellValue};
 
 /// Which ledger table a sheet holds, from its (normalised) name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +74,12 @@ impl<F: Field> Table<'_, F> {
         header::data_rows(&self.sheet.grid, &self.header, false)
     }
 
+    /// [`Table::rows`] and the rows with nothing of their own in the
+    /// matched columns (headings in an unmatched column, merged across).
+    fn all_rows(&self) -> header::DataRows<'_, F> {
+        header::all_rows(&self.sheet.grid, &self.header)
+    }
+
     fn cell(&self, row: &RawRow<F>, key: F) -> Option<String> {
         row.get(key).map(|c| a1(row.row, c.col))
     }
@@ -87,6 +105,23 @@ struct Issues {
 }
 
 impl Issues {
+    fn push(
+        &mut self,
+        code: IssueCode,
+        severity: Severity,
+        sheet: &str,
+        cell: Option<String>,
+        msg: String,
+        value: &str,
+    ) {
+        let mut i = Issue::new(code, severity, msg)
+            .file(self.file.clone())
+            .sheet(sheet)
+            .value(value);
+        i.cell = cell;
+        self.list.push(i);
+    }
+
     fn warn(
         &mut self,
         code: IssueCode,
@@ -95,12 +130,7 @@ impl Issues {
         msg: String,
         value: &str,
     ) {
-        let mut i = Issue::warning(code, msg)
-            .file(self.file.clone())
-            .sheet(sheet)
-            .value(value);
-        i.cell = cell;
-        self.list.push(i);
+        self.push(code, Severity::Warning, sheet, cell, msg, value);
     }
 }
 
@@ -223,14 +253,17 @@ pub(crate) fn read_ledger(
 
     let default_year = default_year(&tasks_table);
 
+    let read = tasks::read_tasks(&tasks_table, default_year, &mut issues);
+    let mut tasks = read.tasks;
+    let mut held = read.held;
+
     // 单位
     let units_table = by_role(Role::Units).find_map(|s| find_table(s, &t.ledger_units, U::Name));
     let mut units = match &units_table {
-        Some(tb) => read_units(tb, &mut issues),
+        Some(tb) => read_units(tb, &read.lead_units, &mut issues),
         None => Vec::new(),
     };
-
-    let mut tasks = read_tasks(&tasks_table, default_year, &mut issues);
+    let example_unit = units_table.is_some() && !units.iter().any(|u| u.name == example::UNIT);
 
     if units_table.is_none() {
         let mut seen = HashSet::new();
@@ -249,20 +282,21 @@ pub(crate) fn read_ledger(
         }
         issues.list.push(
             Issue::warning(
-                IssueCode::FileUnknownUnit,
+                IssueCode::LedgerNoUnitSheet,
                 format!("台账中没有“单位”工作表，已按“牵头单位”列生成单位名单（类别均为“{NO_CATEGORY}”）。如需按类别排名，请补充“单位”工作表（单位名称、类别、别名）。"),
             )
             .file(name.clone()),
         );
+    } else {
+        resolve_units(&mut tasks, &mut held, &units, &tasks_table, &mut issues);
     }
-
-    resolve_units(&mut tasks, &units, &tasks_table, &mut issues);
 
     // 节点
     if let Some(tb) =
         by_role(Role::Milestones).find_map(|s| find_table(s, &t.ledger_milestones, M::Id))
     {
-        read_milestones(&tb, &mut tasks, default_year, &mut issues);
+        let example = read.example_skipped;
+        read_milestones(&tb, &mut tasks, &held, example, default_year, &mut issues);
     }
     for task in &mut tasks {
         task.milestones.sort_by_key(|m| m.date);
@@ -272,13 +306,14 @@ pub(crate) fn read_ledger(
     let evaluations = match by_role(Role::Evaluations)
         .find_map(|s| find_table(s, &t.ledger_evaluations, E::Unit))
     {
-        Some(tb) => read_evaluations(&tb, &units, &mut issues),
+        Some(tb) => read_evaluations(&tb, &units, example_unit, &mut issues),
         None => Vec::new(),
     };
 
     drop(tt);
     let _tt = crate::timing::phase("  ledger new");
-    Ok((Ledger::new(tasks, units, evaluations), issues.list))
+    let ledger = Ledger::new(tasks, units, evaluations).with_held(held);
+    Ok((ledger, issues.list))
 }
 
 /// The year of the first full date in the task sheet, else the current year.
@@ -290,7 +325,9 @@ fn default_year(tb: &Table<'_, L>) -> i32 {
         .unwrap_or_else(|| chrono::Local::now().year())
 }
 
-fn read_units(tb: &Table<'_, U>, issues: &mut Issues) -> Vec<Unit> {
+/// The 单位 sheet. The template's example unit, left unedited, is skipped
+/// unless a task row names it (`lead_units`: 牵头单位 as written).
+fn read_units(tb: &Table<'_, U>, lead_units: &[String], issues: &mut Issues) -> Vec<Unit> {
     let sheet = tb.sheet.name.as_str();
     let mut units: Vec<Unit> = Vec::new();
     let mut seen: HashMap<UnitName, u32> = HashMap::new();
@@ -300,9 +337,22 @@ fn read_units(tb: &Table<'_, U>, issues: &mut Issues) -> Vec<Unit> {
         if name.is_empty() {
             continue;
         }
+        let example = name == example::UNIT
+            && text(row, U::Contact) == example::UNIT_CONTACT
+            && text(row, U::Phone) == example::UNIT_PHONE;
+        if example && !lead_units.iter().any(|u| trim(u) == example::UNIT) {
+            issues.warn(
+                IssueCode::LedgerExampleRow,
+                sheet,
+                tb.cell(row, U::Name),
+                format!("“单位”工作表第{}行是模板自带的示例（{name}，联系人{}），未读取。请删除示例行，或改写成真实单位。", row.row + 1, example::UNIT_CONTACT),
+                &name,
+            );
+            continue;
+        }
         if let Some(first) = seen.get(&name) {
             issues.warn(
-                IssueCode::FileUnknownUnit,
+                IssueCode::LedgerDuplicateUnit,
                 sheet,
                 tb.cell(row, U::Name),
                 format!("单位“{name}”重复（第 {first} 行已有），已忽略本行。请删除重复的单位。"),
@@ -344,140 +394,26 @@ fn read_date<F: Field>(
     let d = parse_date(v, year);
     if d.is_none() {
         issues.warn(
-            IssueCode::RowInvalidDate,
+            IssueCode::LedgerInvalidDate,
             &tb.sheet.name,
             tb.cell(row, key),
-            format!("{what}“{}”不是有效日期，已按未填写处理。请写成 2023-03-15 或 2023年3月15日 这样的日期。", v.display()),
+            format!("{what}“{}”不是有效日期，该节点已忽略。请写成 2023-03-15 或 2023年3月15日 这样的日期。", v.display()),
             &v.display(),
         );
     }
     d
 }
 
-fn read_tasks(tb: &Table<'_, L>, year: i32, issues: &mut Issues) -> Vec<Task> {
-    let sheet = tb.sheet.name.as_str();
-    let mut tasks: Vec<Task> = Vec::new();
-    let mut seen: HashMap<TaskId, u32> = HashMap::new();
-    for row in tb.rows() {
-        let row = &row;
-        let line = row.row + 1;
-        let written = to_half_width(trim(&text(row, L::Id))).trim().to_string();
-        let id = TaskId::new(&written);
-        if id.is_empty() {
-            issues.warn(
-                IssueCode::RowMissingValue,
-                sheet,
-                tb.cell(row, L::Id),
-                format!("台账第 {line} 行没有编号，已跳过。请为该任务补填编号。"),
-                "",
-            );
-            continue;
-        }
-        if let Some(first) = seen.get(&id) {
-            issues.warn(
-                IssueCode::RowDuplicateTask,
-                sheet,
-                tb.cell(row, L::Id),
-                format!("编号“{written}”在台账中重复（第 {first} 行已有），已忽略本行。请为每项任务使用唯一编号。"),
-                &written,
-            );
-            continue;
-        }
-        seen.insert(id.clone(), line);
-        let title = text(row, L::Title);
-        if title.is_empty() {
-            issues.warn(
-                IssueCode::RowMissingValue,
-                sheet,
-                tb.cell(row, L::Title),
-                format!("任务 {id} 没有填写事项名称，请补填。"),
-                "",
-            );
-        }
-        let stars_v = row.value(L::Stars);
-        let stars = match parse_stars(stars_v).filter(|s| (3..=5).contains(s)) {
-            Some(s) => s,
-            None => {
-                let msg = if stars_v.is_empty() {
-                    format!("任务 {id} 没有填写星级，按 3 星处理。请填写 3、4 或 5 星。")
-                } else {
-                    format!(
-                        "任务 {id} 的星级“{}”无法识别，按 3 星处理。请填写 3、4 或 5 星（如 3、3★、★★★、三星）。",
-                        stars_v.display()
-                    )
-                };
-                issues.warn(
-                    IssueCode::RowMissingValue,
-                    sheet,
-                    tb.cell(row, L::Stars),
-                    msg,
-                    &stars_v.display(),
-                );
-                3
-            }
-        };
-        let lead_unit = text(row, L::LeadUnit);
-        if lead_unit.is_empty() {
-            issues.warn(
-                IssueCode::RowMissingValue,
-                sheet,
-                tb.cell(row, L::LeadUnit),
-                format!("任务 {id} 没有填写牵头单位，该任务无人报送和考核。请补填牵头单位。"),
-                "",
-            );
-        }
-        let start = read_date(row, L::Start, year, tb, "开始日期", issues);
-        let deadline = read_date(row, L::Deadline, year, tb, "完成时限", issues);
-        let assigned = read_date(row, L::Assigned, year, tb, "交办日期", issues);
-        let state_mark = read_state_mark(row, tb, &id, issues);
-        tasks.push(Task {
-            id,
-            title,
-            source: text(row, L::Source),
-            stars,
-            leader: text(row, L::Leader),
-            lead_unit: lead_unit.into(),
-            coop_units: split_list(&text(row, L::CoopUnits))
-                .into_iter()
-                .map(UnitName::new)
-                .collect(),
-            owner: text(row, L::Owner),
-            start,
-            deadline,
-            assigned,
-            requirements: text(row, L::Requirements),
-            milestones: Vec::new(),
-            ledger_row: line,
-            state_mark,
-        });
-    }
-    tasks
-}
-
-/// The 状态 column (销号 / 在办); a value not understood is left out with a warning.
-fn read_state_mark(
-    row: &RawRow<L>,
+/// Replace lead and cooperating unit names by the canonical 单位 names. A
+/// task whose 牵头单位 is not on the 单位 sheet is held out (its unit is no
+/// unit): `LEDGER_UNKNOWN_UNIT`.
+fn resolve_units(
+    tasks: &mut Vec<Task>,
+    held: &mut Vec<HeldTask>,
+    units: &[Unit],
     tb: &Table<'_, L>,
-    id: &TaskId,
     issues: &mut Issues,
-) -> Option<StateMark> {
-    let written = text(row, L::State);
-    crate::closing::parse_state_mark(&written).unwrap_or_else(|_| {
-        issues.warn(
-            IssueCode::RowInvalidStatus,
-            &tb.sheet.name,
-            tb.cell(row, L::State),
-            format!(
-                "任务 {id} 的状态“{written}”无法识别，已按未填写处理（报送已完成且进度100%后自动销号）。手动销号请填“销号”，恢复办理请填“在办”。"
-            ),
-            &written,
-        );
-        None
-    })
-}
-
-/// Replace lead and cooperating unit names by the canonical 单位 names.
-fn resolve_units(tasks: &mut [Task], units: &[Unit], tb: &Table<'_, L>, issues: &mut Issues) {
+) {
     let idx = Ledger::new(Vec::new(), units.to_vec(), Vec::new());
     let resolve = |name: &str| {
         idx.unit(name)
@@ -490,32 +426,48 @@ fn resolve_units(tasks: &mut [Task], units: &[Unit], tb: &Table<'_, L>, issues: 
         .iter()
         .find(|c| c.key == L::LeadUnit)
         .map(|c| c.col);
-    for task in tasks.iter_mut() {
-        if task.lead_unit.is_empty() {
-            continue;
-        }
-        match resolve(&task.lead_unit) {
-            Some(n) => task.lead_unit = n,
-            None => issues.warn(
-                IssueCode::FileUnknownUnit,
+    tasks.retain_mut(|task| {
+        let Some(unit) = resolve(&task.lead_unit) else {
+            issues.push(
+                IssueCode::LedgerUnknownUnit,
+                Severity::Error,
                 &tb.sheet.name,
                 col.map(|c| a1(task.ledger_row - 1, c)),
                 format!(
-                    "任务 {} 的牵头单位“{}”不在“单位”工作表中，按原文保留。请核对单位名称或在“单位”工作表中补充（可填别名）。",
+                    "任务 {} 的牵头单位“{}”不在“单位”工作表中，未作为任务读取（不生成表单、不考核），单位报送的该任务暂不处理。请核对单位名称，或在“单位”工作表中补充该单位（可填别名）。",
                     task.id, task.lead_unit
                 ),
                 task.lead_unit.as_str(),
-            ),
-        }
+            );
+            held.push(HeldTask {
+                id: task.id.clone(),
+                code: IssueCode::LedgerUnknownUnit,
+                defect: format!("牵头单位“{}”不在单位名单中", task.lead_unit),
+                rows: vec![task.ledger_row],
+            });
+            return false;
+        };
+        task.lead_unit = unit;
         task.coop_units = task
             .coop_units
             .iter()
             .map(|c| resolve(c).unwrap_or_else(|| c.clone()))
             .collect();
-    }
+        true
+    });
+    held.sort_by(|a, b| a.id.cmp(&b.id));
 }
 
-fn read_milestones(tb: &Table<'_, M>, tasks: &mut [Task], year: i32, issues: &mut Issues) {
+/// The 节点 sheet. `example`: the template's example task was skipped, so
+/// its example milestone goes too.
+fn read_milestones(
+    tb: &Table<'_, M>,
+    tasks: &mut [Task],
+    held: &[HeldTask],
+    example: bool,
+    year: i32,
+    issues: &mut Issues,
+) {
     let sheet = tb.sheet.name.as_str();
     let index: HashMap<TaskId, usize> = tasks
         .iter()
@@ -525,12 +477,26 @@ fn read_milestones(tb: &Table<'_, M>, tasks: &mut [Task], year: i32, issues: &mu
     for row in tb.rows() {
         let row = &row;
         let id = text(row, M::Id);
-        let Some(&ti) = index.get(&TaskId::new(&id)) else {
+        let tid = TaskId::new(&id);
+        let Some(&ti) = index.get(&tid) else {
+            let example_row = example
+                && tid == TaskId::new(example::TASK_ID)
+                && matches!(row.value(M::Planned), CellValue::Number(n) if *n == example::MILESTONE_PLANNED as f64);
+            if example_row {
+                continue;
+            }
+            let msg = match held.iter().find(|h| h.id == tid) {
+                Some(h) => format!(
+                    "节点表中的编号“{id}”的任务在台账中有误（{}），该节点已忽略。",
+                    h.defect
+                ),
+                None => format!("节点表中的编号“{id}”在台账中不存在，已忽略。请核对编号。"),
+            };
             issues.warn(
-                IssueCode::RowUnknownTask,
+                IssueCode::LedgerUnknownTask,
                 sheet,
                 tb.cell(row, M::Id),
-                format!("节点表中的编号“{id}”在台账中不存在，已忽略。请核对编号。"),
+                msg,
                 &id,
             );
             continue;
@@ -540,7 +506,7 @@ fn read_milestones(tb: &Table<'_, M>, tasks: &mut [Task], year: i32, issues: &mu
         let planned = parse_percent(planned_v).ok();
         if planned.is_none() {
             issues.warn(
-                IssueCode::RowInvalidPercent,
+                IssueCode::LedgerInvalidValue,
                 sheet,
                 tb.cell(row, M::Planned),
                 format!(
@@ -554,7 +520,7 @@ fn read_milestones(tb: &Table<'_, M>, tasks: &mut [Task], year: i32, issues: &mu
             tasks[ti].milestones.push(Milestone { date, planned });
         } else if date.is_none() && row.value(M::Date).is_empty() {
             issues.warn(
-                IssueCode::RowMissingValue,
+                IssueCode::LedgerMissingValue,
                 sheet,
                 tb.cell(row, M::Date),
                 format!("任务 {id} 的节点没有填写日期，该节点已忽略。"),
@@ -564,7 +530,14 @@ fn read_milestones(tb: &Table<'_, M>, tasks: &mut [Task], year: i32, issues: &mu
     }
 }
 
-fn read_evaluations(tb: &Table<'_, E>, units: &[Unit], issues: &mut Issues) -> Vec<Evaluation> {
+/// The 评价 sheet. `example_unit`: the template's example unit was
+/// skipped, so its example evaluations go too.
+fn read_evaluations(
+    tb: &Table<'_, E>,
+    units: &[Unit],
+    example_unit: bool,
+    issues: &mut Issues,
+) -> Vec<Evaluation> {
     let sheet = tb.sheet.name.as_str();
     let idx = Ledger::new(Vec::new(), units.to_vec(), Vec::new());
     let mut out = Vec::new();
@@ -574,11 +547,19 @@ fn read_evaluations(tb: &Table<'_, E>, units: &[Unit], issues: &mut Issues) -> V
         if written.is_empty() {
             continue;
         }
+        let example_row = example_unit
+            && written == example::UNIT
+            && [E::SelfEval, E::Team, E::Public, E::Leader].iter().all(
+                |&k| matches!(row.value(k), CellValue::Number(n) if *n == example::SCORE as f64),
+            );
+        if example_row {
+            continue;
+        }
         let unit = match idx.unit(&written) {
             Some(u) => u.name.clone(),
             None => {
                 issues.warn(
-                    IssueCode::FileUnknownUnit,
+                    IssueCode::LedgerUnknownUnit,
                     sheet,
                     tb.cell(row, E::Unit),
                     format!(
@@ -597,7 +578,7 @@ fn read_evaluations(tb: &Table<'_, E>, units: &[Unit], issues: &mut Issues) -> V
             let s = parse_score(v);
             if s.is_none() {
                 issues.warn(
-                    IssueCode::RowInvalidPercent,
+                    IssueCode::LedgerInvalidValue,
                     sheet,
                     tb.cell(row, key),
                     format!(
