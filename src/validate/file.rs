@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 
 use super::ident::{self, UnitSource};
+use super::sheets::{self, SetAside};
 use super::{col_cn, row1, short, CheckedFile, CheckedRow, FileState, RowOutcome, ValidateCtx};
 use crate::ingest::{RawForm, RawRow, SourceFile};
 use crate::model::{issue_sort_key, Issue, IssueCode, Ledger};
@@ -26,6 +27,8 @@ pub(super) struct FileChecker<'a> {
     pub(super) issues: Vec<Issue>,
     /// Task id (canonical, or as written when unknown) → (sheet, 1-based row) where first seen.
     pub(super) seen: HashMap<TaskId, (String, u32)>,
+    /// Other sheets that looked like forms, not read.
+    set_aside: Vec<SetAside>,
 }
 
 impl<'a> FileChecker<'a> {
@@ -34,6 +37,7 @@ impl<'a> FileChecker<'a> {
         forms: &'a [RawForm],
         ctx: &'a ValidateCtx<'a>,
     ) -> Self {
+        let (forms, set_aside) = sheets::select(forms, ctx.period, ctx.period.year);
         FileChecker {
             file,
             forms,
@@ -42,6 +46,7 @@ impl<'a> FileChecker<'a> {
             form_fill_date: None,
             issues: Vec::new(),
             seen: HashMap::new(),
+            set_aside,
         }
     }
 
@@ -61,6 +66,7 @@ impl<'a> FileChecker<'a> {
         let year = self.year();
         // Unit first: the file's other issues name it.
         let unit_error = self.check_unit();
+        self.set_aside_warnings();
         let (found, period_error) = self.check_period();
         let file_errors: Vec<String> = [unit_error, period_error, self.check_empty()]
             .into_iter()
@@ -133,6 +139,32 @@ impl<'a> FileChecker<'a> {
                 self.issues.push(i);
                 Some(msg)
             }
+        }
+    }
+
+    /// FILE_EXTRA_SHEET for each sheet that looked like a form and was not read.
+    fn set_aside_warnings(&mut self) {
+        let read = self
+            .forms
+            .first()
+            .map(|f| f.sheet.clone())
+            .unwrap_or_default();
+        for a in std::mem::take(&mut self.set_aside) {
+            let what = match a.period {
+                Some(p) => format!("{}的报表", p.label()),
+                None => "未写明期次".to_string(),
+            };
+            let msg = format!(
+                "工作簿中另有工作表“{}”也像报表（{what}，{}行），未读取；本次只读取了工作表“{read}”。如该表内容也需报送，请合并到“{read}”中重新报送；如是往期的表，可删除",
+                a.sheet, a.rows
+            );
+            let value = a.period.map(|p| p.label()).unwrap_or_default();
+            let i = self.file_issue(
+                Issue::warning(IssueCode::FileExtraSheet, msg)
+                    .sheet(a.sheet)
+                    .value(value),
+            );
+            self.issues.push(i);
         }
     }
 
@@ -304,6 +336,7 @@ fn rejected_whole(form: &RawForm, raw: &RawRow, ledger: &Ledger, reasons: &[Stri
         report: None,
         original: form.original(raw),
         reasons: reasons.to_vec(),
+        office: false,
     }
 }
 

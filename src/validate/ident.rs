@@ -433,7 +433,8 @@ pub(super) fn written_unit(forms: &[RawForm]) -> Option<String> {
 }
 
 /// Identify the period: metadata; a `报送期次：…` line; a period in the title
-/// (preamble lines other than instructions); the file name. None when the
+/// (preamble lines other than instructions); the file name; the sheet's
+/// name. None when the
 /// form names none (it is then taken to be for the run's period).
 pub(super) fn identify_period(forms: &[RawForm], rel: &str, year: i32) -> Option<Period> {
     let is_note = |l: &&String| {
@@ -463,6 +464,8 @@ pub(super) fn identify_period(forms: &[RawForm], rel: &str, year: i32) -> Option
                 .find_map(|l| find_period_in(l, year))
         })
         .or_else(|| find_period_in(file_stem(rel), year))
+        // Last, a sheet named for its period (`2月`, `2023年3月`).
+        .or_else(|| forms.iter().find_map(|f| find_period_in(&f.sheet, year)))
 }
 
 /// A form for `found` is accepted in a run for `run` when they are the same

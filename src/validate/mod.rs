@@ -16,6 +16,7 @@ use crate::value::fmt_number;
 mod file;
 pub mod ident;
 mod row;
+mod sheets;
 
 /// A unit's accepted report on one task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +64,11 @@ pub struct CheckedRow {
     pub original: Vec<(String, String)>,
     /// Chinese messages of the errors that rejected the row (empty if accepted).
     pub reasons: Vec<String>,
+    /// Refused because of a defect of the office's ledger (its task is
+    /// held out, see [`crate::model::HeldTask`]): kept aside, not the unit's
+    /// fault (not sent back, not charged).
+    #[serde(default)]
+    pub office: bool,
 }
 
 /// Overall state of a file after validation.

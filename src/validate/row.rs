@@ -25,6 +25,9 @@ struct RowCheck<'a> {
     /// The task as issues name it: its ledger id once known, else as written.
     label: Option<String>,
     found: Vec<Issue>,
+    /// The id is held out of the ledger's tasks by a ledger defect: the row
+    /// is kept aside, its answers not checked.
+    held: bool,
 }
 
 impl RowCheck<'_> {
@@ -318,8 +321,12 @@ impl<'a> FileChecker<'a> {
             unit: &unit,
             label: (!raw_id.is_empty()).then(|| raw_id.clone()),
             found: Vec::new(),
+            held: false,
         };
         let task = self.own_task(&mut rc, &raw_id);
+        if rc.held {
+            return self.kept_aside(rc);
+        }
         let answers = self.answers(&mut rc);
         if let Some(t) = task {
             self.against_ledger(&mut rc, t, &answers);
@@ -353,6 +360,36 @@ impl<'a> FileChecker<'a> {
             },
             report,
             reasons,
+            office: false,
+        }
+    }
+
+    /// A row whose task is held out of the ledger by a defect of the
+    /// ledger's: refused with its `LEDGER_*` issue, kept aside (not checked,
+    /// not charged to the unit).
+    fn kept_aside(&mut self, rc: RowCheck) -> CheckedRow {
+        let RowCheck {
+            form,
+            raw,
+            label,
+            found,
+            ..
+        } = rc;
+        let reasons = found
+            .iter()
+            .filter(|i| i.is_error())
+            .map(|i| i.message.clone())
+            .collect();
+        self.issues.extend(found);
+        CheckedRow {
+            sheet: form.sheet.clone(),
+            row: row1(raw.row),
+            task: label,
+            outcome: RowOutcome::Rejected,
+            report: None,
+            original: form.original(raw),
+            reasons,
+            office: true,
         }
     }
 
@@ -371,6 +408,16 @@ impl<'a> FileChecker<'a> {
         let ledger = self.ctx.ledger;
         let mut task = None;
         match ledger.task(raw_id) {
+            None if ledger.held(raw_id).is_some() => {
+                let h = ledger.held(raw_id).expect("held");
+                rc.label = Some(h.id.to_string());
+                rc.held = true;
+                let msg = format!(
+                    "任务{}在督查室的台账中有误（{}），督查室正在更正台账；本行暂不处理、不扣分，无需修改，台账更正后按本行所报内容处理",
+                    h.id, h.defect
+                );
+                rc.error(h.code, FormField::Id, msg);
+            }
             None => rc.error(
                 IssueCode::RowUnknownTask,
                 FormField::Id,

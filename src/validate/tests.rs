@@ -286,19 +286,50 @@ fn missing_required_columns_reject_the_form() {
 }
 
 #[test]
-fn one_bad_sheet_of_two_rejects_only_that_sheet() {
+fn last_months_sheet_beside_this_months_is_set_aside() {
     let env = Env::new();
-    let a = form("一月", &["填报单位：区发改局"], vec![good(3, "ZF-001")]);
-    let mut b = form("二月", &[], vec![good(3, "ZF-002")]);
-    b.missing_required = vec![FormField::Status];
-    let out = env.check(&forms_file("a.xlsx", vec![a, b]));
-    assert_eq!(out.state, FileState::Checked);
-    assert_eq!(out.rows[0].outcome, RowOutcome::Accepted);
-    assert_eq!(out.rows[1].outcome, RowOutcome::Rejected);
-    assert_eq!(
-        only(&out, C::HeaderMissingColumn).sheet.as_deref(),
-        Some("二月")
+    // February's sheet first (its header is even broken), March's second.
+    let mut feb = form(
+        "2月",
+        &["填报单位：区发改局　报送期次：2023年2月"],
+        vec![good(3, "ZF-001"), good(4, "ZF-002")],
     );
+    feb.missing_required = vec![FormField::Status];
+    let mar = form("3月", &["填报单位：区发改局"], vec![good(3, "ZF-001")]);
+    let out = env.check(&forms_file("a.xlsx", vec![feb, mar]));
+    assert_eq!(out.state, FileState::Checked);
+    assert_eq!(out.period, Some(Period::month(2023, 3)));
+    assert_eq!(out.sheets, vec!["3月".to_string()]);
+    // Only March's row is read: February's are neither merged nor counted.
+    assert_eq!(out.rows.len(), 1);
+    assert_eq!(out.rows[0].outcome, RowOutcome::Accepted);
+    assert!(of(&out, C::HeaderMissingColumn).is_empty());
+    assert!(of(&out, C::FileWrongPeriod).is_empty());
+    let i = only(&out, C::FileExtraSheet);
+    assert_eq!(i.severity, Severity::Warning);
+    assert_eq!(i.sheet.as_deref(), Some("2月"));
+    assert_eq!(i.unit.as_deref(), Some(FGW));
+    assert_eq!(i.value.as_deref(), Some("2023年2月"));
+    assert!(
+        i.message.contains("2行") && i.message.contains("“3月”"),
+        "{}",
+        i.message
+    );
+}
+
+#[test]
+fn only_other_periods_reads_the_latest_and_rejects_it() {
+    let env = Env::new();
+    let jan = form("1月", &["填报单位：区发改局"], vec![good(3, "ZF-001")]);
+    let feb = form("2月", &[], vec![good(3, "ZF-001")]);
+    let out = env.check(&forms_file("a.xlsx", vec![jan, feb]));
+    assert_eq!(out.sheets, vec!["2月".to_string()]);
+    assert_eq!(out.state, FileState::Rejected);
+    assert_eq!(
+        only(&out, C::FileWrongPeriod).value.as_deref(),
+        Some("2023年2月")
+    );
+    assert_eq!(only(&out, C::FileExtraSheet).sheet.as_deref(), Some("1月"));
 }
 
 #[test]
@@ -392,17 +423,17 @@ fn id_problems() {
 }
 
 #[test]
-fn duplicate_task_across_sheets() {
+fn two_sheets_naming_no_period_read_the_first() {
     let env = Env::new();
     let a = form("一", &["填报单位：区发改局"], vec![good(3, "ZF-001")]);
-    let b = form("二", &[], vec![good(3, "ZF-001")]);
+    let b = form("二", &[], vec![good(3, "ZF-001"), good(4, "ZF-002")]);
     let out = env.check(&forms_file("a.xlsx", vec![a, b]));
-    let i = only(&out, C::RowDuplicateTask);
-    assert_eq!(
-        (i.sheet.as_deref(), i.cell.as_deref()),
-        (Some("二"), Some("A4"))
-    );
-    assert!(i.message.contains("工作表“一”第4行"), "{}", i.message);
+    assert_eq!(out.sheets, vec!["一".to_string()]);
+    assert_eq!(out.rows.len(), 1);
+    assert!(of(&out, C::RowDuplicateTask).is_empty());
+    let i = only(&out, C::FileExtraSheet);
+    assert_eq!(i.sheet.as_deref(), Some("二"));
+    assert!(i.message.contains("未写明期次"), "{}", i.message);
 }
 
 #[test]
@@ -804,7 +835,8 @@ fn odd_input_never_panics() {
         header: String::new(),
     }];
     let out = env.check(&forms_file("", vec![f.clone(), f]));
-    assert_eq!(out.rows.len(), 6);
+    // One of the two sheets is read (the other is set aside).
+    assert_eq!(out.rows.len(), 3);
 }
 
 mod props {
