@@ -52,6 +52,10 @@ pub struct FileRecord {
     pub accepted: u32,
     pub rejected: u32,
     pub superseded: u32,
+    /// Of `rejected`: rows kept aside because their task has a defect in
+    /// the office's ledger (not the unit's fault).
+    #[serde(default)]
+    pub held: u32,
     pub late: bool,
     /// Relative path of the newer file that superseded this one.
     pub superseded_by: Option<String>,
@@ -69,6 +73,10 @@ pub struct RejectedRow {
     pub task: Option<String>,
     pub original: Vec<(String, String)>,
     pub reasons: Vec<String>,
+    /// Kept aside because of a defect of the office's ledger: not sent back
+    /// to the unit, not charged to it.
+    #[serde(default)]
+    pub office: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -78,6 +86,10 @@ pub struct Totals {
     pub accepted: u32,
     pub rejected: u32,
     pub superseded: u32,
+    /// Of `rejected`: rows kept aside because their task has a defect in the
+    /// office's ledger (台账待更正), not the units' fault.
+    #[serde(default)]
+    pub ledger_held: u32,
 }
 
 /// How one unit reported this period (报送情况).
@@ -101,7 +113,11 @@ pub struct Submission {
     pub errors: u32,
     pub warnings: u32,
     pub rows_accepted: u32,
+    /// Rows sent back to the unit (its own errors).
     pub rows_rejected: u32,
+    /// Rows kept aside for a defect of the office's ledger.
+    #[serde(default)]
+    pub rows_held: u32,
     /// Due tasks with no accepted report.
     pub missing: Vec<String>,
 }
@@ -278,6 +294,7 @@ impl Tally {
             accepted: 0,
             rejected: 0,
             superseded: 0,
+            held: 0,
             late: false,
             superseded_by,
             error,
@@ -304,6 +321,7 @@ impl Tally {
             (RowOutcome::Superseded, _) => rec.superseded += 1,
             _ => {
                 rec.rejected += 1;
+                rec.held += u32::from(row.office);
                 self.rejected.push(RejectedRow {
                     file: rec.file.rel.clone(),
                     sheet: row.sheet,
@@ -316,6 +334,7 @@ impl Tally {
                     } else {
                         row.reasons
                     },
+                    office: row.office,
                 });
             }
         }
@@ -412,6 +431,7 @@ fn totals_of(records: &[FileRecord]) -> Totals {
         totals.accepted += r.accepted;
         totals.rejected += r.rejected;
         totals.superseded += r.superseded;
+        totals.ledger_held += r.held;
     }
     debug_assert_eq!(
         totals.rows_read,
@@ -427,10 +447,11 @@ fn initial_outcome(f: &CheckedFile) -> FileOutcome {
         FileState::Ignored => FileOutcome::Ignored,
         FileState::Rejected => FileOutcome::Rejected,
         FileState::Checked => {
-            if f.rows
-                .iter()
-                .any(|r| r.outcome == RowOutcome::Accepted && r.report.is_some())
-            {
+            let accepted = |r: &CheckedRow| r.outcome == RowOutcome::Accepted && r.report.is_some();
+            // A form whose rows are all kept aside for the office's ledger
+            // defects was sent in good order: the unit reported.
+            let all_held = !f.rows.is_empty() && f.rows.iter().all(|r| r.office);
+            if f.rows.iter().any(accepted) || all_held {
                 FileOutcome::Accepted
             } else {
                 FileOutcome::Rejected

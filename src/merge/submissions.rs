@@ -71,10 +71,13 @@ impl<'a> ByUnit<'a> {
             .map(|r| r.file.rel.as_str())
             .collect();
         let mut counts: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
+        // The office's ledger defects and sheets set aside are not the form's quality.
         for i in issues.iter().filter(|i| {
-            !i.file
-                .as_deref()
-                .is_some_and(|f| superseded_files.contains(f))
+            i.code.charged_to_unit()
+                && !i
+                    .file
+                    .as_deref()
+                    .is_some_and(|f| superseded_files.contains(f))
         }) {
             if let Some(u) = i.unit.as_deref() {
                 let c = counts.entry(u).or_default();
@@ -87,6 +90,7 @@ impl<'a> ByUnit<'a> {
         }
         let rejected_tasks = rejected
             .iter()
+            .filter(|r| !r.office)
             .filter_map(|r| Some((r.unit.as_deref()?, r.task.as_deref()?)))
             .collect();
         ByUnit {
@@ -119,7 +123,8 @@ impl<'a> ByUnit<'a> {
             }
             if r.outcome != FileOutcome::Superseded {
                 s.rows_accepted += r.accepted;
-                s.rows_rejected += r.rejected;
+                s.rows_rejected += r.rejected - r.held;
+                s.rows_held += r.held;
             }
         }
         s.reported = !s.files.is_empty();

@@ -132,6 +132,7 @@ fn rows_are_conserved_across_every_outcome() {
             accepted: 3,
             rejected: 2,
             superseded: 3,
+            ledger_held: 0,
         }
     );
     let rels: Vec<_> = m.files.iter().map(|f| f.file.rel.as_str()).collect();
@@ -681,6 +682,7 @@ mod props {
                     }),
                     original: vec![],
                     reasons: if accepted { vec![] } else { vec!["错".into()] },
+                    office: false,
                 }
             })
             .collect();

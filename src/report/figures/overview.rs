@@ -246,6 +246,7 @@ mod tests {
             accepted: 47,
             rejected: 9,
             superseded: 0,
+            ledger_held: 0,
         };
         let rows = RowCheck::from(t);
         assert!(rows.balanced());

@@ -214,6 +214,7 @@ mod tests {
                 task: None,
                 original: vec![],
                 reasons: vec!["编号不在台账中".into()],
+                office: false,
             }],
             issues: vec![
                 // A cell error (told with its rejected row) and a superseded

@@ -104,6 +104,7 @@ pub fn file(rel: &str, outcome: FileOutcome) -> FileRecord {
         accepted: 0,
         rejected: 0,
         superseded: 0,
+        held: 0,
         late: false,
         superseded_by: None,
         error: None,
