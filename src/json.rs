@@ -88,6 +88,8 @@ pub struct TaskEntry<'a> {
     pub closed: bool,
     /// The period it closed in (`"2026-10"`).
     pub closed_period: Option<String>,
+    /// The task's group (分组) in the ledger (its heading rows), null when none.
+    pub group: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -172,6 +174,7 @@ impl<'a> Summary<'a> {
                 due_reason: t.due_reason,
                 closed: t.closed(),
                 closed_period: t.closed_period.map(|p| p.to_string()),
+                group: t.group.as_deref().map(Cow::Borrowed),
             })
             .collect();
         let units = r

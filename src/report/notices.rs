@@ -94,6 +94,7 @@ fn notice_body(
     let mut b = Body { s, row: 3 };
     cards(&mut b, n)?;
     rejected(&mut b, n)?;
+    held(&mut b, n)?;
     missing(&mut b, r, n)?;
     other(&mut b, n)?;
     b.row += 3;
@@ -274,6 +275,27 @@ fn rejected(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
             (Val::Owned(original_text(&x.original)), Kind::Wrap, f),
             (Val::Empty, Kind::Text, f),
         ])?;
+    }
+    Ok(())
+}
+
+/// Rows kept aside for the office's own ledger defects: said so, with no
+/// blame and nothing to redo (only when there are any).
+fn held(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
+    if n.held.is_empty() {
+        return Ok(());
+    }
+    b.section("（附）台账待更正事项（以下各行暂不处理，不扣分，无需修改）")?;
+    b.text(
+        "以下任务在督查室的台账中有误，督查室正在更正台账；台账更正后，将按你单位所报内容处理。",
+    )?;
+    for x in &n.held {
+        let task = x.task.as_deref().unwrap_or("");
+        let why = x.reasons.join("；");
+        b.text(&format!(
+            "{}　{}第{}行　任务{task}：{why}",
+            x.file, x.sheet, x.row
+        ))?;
     }
     Ok(())
 }

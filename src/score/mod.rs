@@ -156,6 +156,9 @@ pub struct TaskResult {
     /// (accepted as 已完成/已落实 at 100%: off the next forms). See
     /// [`crate::closing`].
     pub closed_period: Option<Period>,
+    /// The task's group (分组) in the ledger, `一、经济发展 / （二）招商引资`.
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 impl TaskResult {
@@ -493,6 +496,7 @@ fn task_result(input: &ScoreInput, hist: &HistIndex, t: &Task) -> TaskResult {
             report.map(|r| (r.status, r.percent)),
             input.period,
         ),
+        group: t.group.clone(),
     }
 }
 

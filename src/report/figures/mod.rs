@@ -9,6 +9,7 @@
 //! also a function of the run's pieces (tested on literals), for an output
 //! that needs only one of them.
 
+mod groups;
 mod labels;
 mod leaders;
 mod overview;
@@ -22,6 +23,7 @@ mod units;
 
 use chrono::NaiveDate;
 
+pub use groups::{group_line, groups, GroupFigures, NO_GROUP};
 pub use labels::{
     card_label, cn_date, original_text, preset_label, rank_change, round1, standing, status_label,
     weight, yes_no,
@@ -58,6 +60,8 @@ pub struct Figures<'r> {
     pub leaders: Vec<LeaderFigures<'r>>,
     /// Carded tasks, most severe first.
     pub alerts: Vec<&'r TaskResult>,
+    /// Tasks by the ledger's groups (分组), in ledger order (empty without groups).
+    pub groups: Vec<GroupFigures>,
     /// How each unit reported, by unit.
     pub submissions: Vec<SubmissionFigures<'r>>,
     /// Reminders: overdue, near the deadline, due to report.
@@ -89,6 +93,7 @@ impl<'r> Figures<'r> {
             progress: progress(&s.units, &s.tasks),
             leaders: leaders(&s.leaders),
             alerts: alerts(&s.tasks),
+            groups: groups(&s.tasks),
             submissions: submissions(&r.ledger.units, m.submissions.values(), &m.files),
             reminders: reminders(&s.reminders),
             notices: unit_notices(&r.ledger.units, s, m),

@@ -39,7 +39,11 @@ pub struct UnitNotice<'a> {
     pub unit_card: Option<(Card, &'a [String])>,
     /// Carded tasks, most severe first (then by id).
     pub cards: Vec<&'a TaskResult>,
+    /// Rows sent back for the unit's own errors.
     pub rejected: Vec<&'a RejectedRow>,
+    /// Rows kept aside because their task has a defect in the office's
+    /// ledger: told, not blamed (nothing to redo).
+    pub held: Vec<&'a RejectedRow>,
     /// Due tasks with no accepted report.
     pub missing: Vec<&'a TaskResult>,
     /// The unit sent no valid form although tasks were due.
@@ -54,6 +58,7 @@ impl UnitNotice<'_> {
         self.unit_card.is_none()
             && self.cards.is_empty()
             && self.rejected.is_empty()
+            && self.held.is_empty()
             && self.missing.is_empty()
             && !self.not_reported
             && !self.late
@@ -132,11 +137,17 @@ pub fn unit_notices<'r>(
                     .collect()
             })
             .unwrap_or_default();
+        let (held, rejected): (Vec<&RejectedRow>, Vec<&RejectedRow>) = rejected_of
+            .remove(name)
+            .unwrap_or_default()
+            .into_iter()
+            .partition(|x| x.office);
         let n = UnitNotice {
             unit: name,
             unit_card,
             cards,
-            rejected: rejected_of.remove(name).unwrap_or_default(),
+            rejected,
+            held,
             missing,
             not_reported: sub.is_some_and(|s| !s.reported && !s.due.is_empty()),
             late: sub.is_some_and(|s| s.late),

@@ -36,6 +36,7 @@ pub fn task(id: &str, unit: &str) -> TaskResult {
         reasons: vec![],
         report: None,
         closed_period: None,
+        group: None,
     }
 }
 

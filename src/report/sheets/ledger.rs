@@ -13,6 +13,7 @@ use crate::validate::Report;
 
 pub const COLS: [Col; 24] = [
     ("编号", Kind::Text),
+    ("分组", Kind::Wrap),
     ("事项名称", Kind::Wrap),
     ("来源", Kind::Text),
     ("星级", Kind::Int),
@@ -56,6 +57,7 @@ pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, Xlsx
             Fill::of(t.card),
             [
                 Val::Str(&t.id),
+                Val::from(t.group.as_ref()),
                 Val::Str(&t.title),
                 Val::Str(&t.source),
                 Val::Int(t.stars as i64),

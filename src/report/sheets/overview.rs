@@ -7,7 +7,7 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 use super::overview_charts;
 use crate::model::Card;
 use crate::pipeline::RunResult;
-use crate::report::figures::{card_label, preset_label, Figures};
+use crate::report::figures::{card_label, group_line, preset_label, Figures};
 use crate::report::xlsx::{text_width, Fill, Kind, Sheet, Val};
 use crate::store::history::NOT_COMPARED;
 
@@ -52,6 +52,7 @@ pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, Xlsx
     cards(&mut l, f)?;
     units_named(&mut l, f)?;
     legend(&mut l, f)?;
+    groups(&mut l, f)?;
     overview_charts::write(&mut s, f)?;
     s.ws.set_repeat_rows(0, 0)?;
     Ok(s.finish())
@@ -189,6 +190,28 @@ fn units_named(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
     let fmts = l.s.fmts;
     l.s.ws.merge_range(l.row, 0, l.row, 1, note, &fmts.note)?;
     l.s.ws.set_row_height(l.row, 30)?;
+    Ok(())
+}
+
+/// 九、分组情况: each group of the ledger (its heading rows) in a line, the
+/// groups inside a group indented; nothing when the ledger has none.
+fn groups(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
+    if f.groups.is_empty() {
+        return Ok(());
+    }
+    l.section("九、分组情况（按台账分组）")?;
+    for g in &f.groups {
+        let label = if g.level > 1 {
+            format!("　{}", g.name)
+        } else {
+            g.name.clone()
+        };
+        let fill = match (g.counts.cards.red, g.counts.overdue) {
+            (0, 0) => Fill::None,
+            _ => Fill::Alert,
+        };
+        l.line(&label, Val::Owned(group_line(g)), Kind::Wrap, fill)?;
+    }
     Ok(())
 }
 

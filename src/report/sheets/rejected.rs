@@ -7,7 +7,7 @@ use crate::pipeline::RunResult;
 use crate::report::figures::{original_text, Figures};
 use crate::report::xlsx::{Fill, Kind, Sheet, Val};
 
-const COLS: [Col; 8] = [
+const COLS: [Col; 9] = [
     ("序号", Kind::Int),
     ("文件", Kind::Wrap),
     ("工作表", Kind::Text),
@@ -15,6 +15,7 @@ const COLS: [Col; 8] = [
     ("单位", Kind::Text),
     ("编号", Kind::Text),
     ("退回原因", Kind::Wrap),
+    ("处理", Kind::Wrap),
     ("原始内容（表头：值）", Kind::Wrap),
 ];
 
@@ -35,6 +36,11 @@ pub fn build(r: &RunResult, _: &Figures, mut s: Sheet) -> Result<Worksheet, Xlsx
                 Val::from(x.unit.as_ref()),
                 Val::from(x.task.as_ref()),
                 Val::Owned(x.reasons.join("；")),
+                Val::Str(if x.office {
+                    "台账待更正，暂不处理（不扣分）"
+                } else {
+                    "退回单位修改"
+                }),
                 Val::Owned(original_text(&x.original)),
             ],
         )

@@ -403,7 +403,13 @@ fn submissions_issues_and_rejected_rows() {
             .iter()
             .map(|(h, v)| format!("{h}：{v}"))
             .collect();
-        assert_eq!(s(&rej, row, 7), cells.join("；"));
+        let handling = if x.office {
+            "台账待更正，暂不处理（不扣分）"
+        } else {
+            "退回单位修改"
+        };
+        assert_eq!(s(&rej, row, 7), handling);
+        assert_eq!(s(&rej, row, 8), cells.join("；"));
     }
 }
 
@@ -564,4 +570,42 @@ fn overview_progress_chart_compares_like_with_like() {
         .map(|i| part(&buf, &format!("xl/charts/chart{i}.xml")))
         .collect();
     assert!(charts.contains("同一批事项平均，应报未报按0计"));
+}
+
+#[test]
+fn groups_in_the_ledger_sheet_and_on_the_overview() {
+    let r = fixture::fixture();
+    let figures = Figures::of(&r);
+    assert!(
+        r.scored.tasks.iter().all(|t| t.group.is_some()),
+        "the fixture's ledger is grouped"
+    );
+    let (_d, path) = written(&r);
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let range = wb.worksheet_range("台账汇总").unwrap();
+    let col = ledger_col("分组").unwrap() as u32;
+    for (i, t) in r.scored.tasks.iter().enumerate() {
+        assert_eq!(
+            s(&range, i as u32 + 1, col),
+            t.group.clone().unwrap_or_default()
+        );
+    }
+    // 总览: a line per group, with its counts; the groups' tasks add up.
+    let o = wb.worksheet_range("总览").unwrap();
+    let at = (0..o.height() as u32)
+        .find(|&row| s(&o, row, 0).starts_with("九、分组情况"))
+        .expect("a groups section");
+    assert!(!figures.groups.is_empty());
+    for (k, g) in figures.groups.iter().enumerate() {
+        let row = at + 1 + k as u32;
+        assert_eq!(s(&o, row, 0).trim_start_matches('　'), g.name);
+        assert_eq!(s(&o, row, 1), crate::report::figures::group_line(g));
+    }
+    let top: u32 = figures
+        .groups
+        .iter()
+        .filter(|g| g.level == 1)
+        .map(|g| g.counts.tasks)
+        .sum();
+    assert_eq!(top as usize, r.scored.tasks.len());
 }
