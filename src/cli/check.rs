@@ -4,7 +4,10 @@ use anyhow::Result;
 
 use super::run::write_json;
 use super::settings::{Needs, OutRule, Settings};
-use super::terminal::{print_summary, print_top_issues, print_warnings, Bar, Terminal};
+use super::terminal::{
+    print_ledger_issues, print_summary, print_top_issues, print_warnings, Bar, Terminal,
+    LEDGER_ISSUES_SHOWN,
+};
 use crate::json::Summary;
 use crate::pipeline;
 
@@ -27,6 +30,7 @@ pub(super) fn run(s: &Settings, term: &Terminal) -> Result<()> {
     }
     if !term.quiet {
         print_summary(&r, &[], s.json_on_stdout());
+        print_ledger_issues(&r.ledger_issues, LEDGER_ISSUES_SHOWN, s.json_on_stdout());
         print_top_issues(&r, TOP_ISSUES, s.json_on_stdout());
     }
     // As in `run`: no point freeing the results one by one at exit.

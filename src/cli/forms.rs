@@ -10,7 +10,7 @@ use anstyle::Style;
 use anyhow::{Context, Result};
 
 use super::settings::{Needs, OutRule, Settings};
-use super::terminal::{print_warnings, Terminal};
+use super::terminal::{print_ledger_issues, print_warnings, Terminal, LEDGER_ISSUES_SHOWN};
 use crate::closing;
 use crate::due::DueRule;
 use crate::ingest;
@@ -93,17 +93,7 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
                 without.join("、")
             );
         }
-        if !ledger_issues.is_empty() {
-            println!("台账提醒 {} 条：", ledger_issues.len());
-            for i in ledger_issues.iter().take(10) {
-                println!(
-                    "  {} {} {}",
-                    i.cell.as_deref().unwrap_or(""),
-                    i.code,
-                    i.message
-                );
-            }
-        }
+        print_ledger_issues(&ledger_issues, LEDGER_ISSUES_SHOWN, false);
     }
     Ok(())
 }

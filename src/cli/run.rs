@@ -7,7 +7,9 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use super::settings::{JsonDest, Needs, OutRule, Settings};
-use super::terminal::{print_summary, print_warnings, Bar, Terminal};
+use super::terminal::{
+    print_ledger_issues, print_summary, print_warnings, Bar, Terminal, LEDGER_ISSUES_SHOWN,
+};
 use crate::json::Summary;
 use crate::pipeline;
 use crate::report;
@@ -76,6 +78,7 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
     if !ui.quiet {
         let shown = vec![written.summary, notices_dir, next_dir, archived];
         print_summary(&r, &shown, s.json_on_stdout());
+        print_ledger_issues(&r.ledger_issues, LEDGER_ISSUES_SHOWN, s.json_on_stdout());
     }
     // The process ends here: freeing the run's hundreds of thousands of
     // strings one by one would only delay the exit.

@@ -7,7 +7,7 @@ use anstream::{eprintln, println};
 use anstyle::{AnsiColor, Style};
 
 use crate::merge::FileOutcome;
-use crate::model::{Card, Severity};
+use crate::model::{Card, Issue, Severity};
 use crate::pipeline::{Progress, RunResult};
 
 /// How the commands print: `--quiet` leaves only errors.
@@ -116,6 +116,13 @@ pub(super) fn print_summary(r: &RunResult, outputs: &[PathBuf], to_stderr: bool)
         t.rejected,
         t.superseded
     );
+    if t.ledger_held > 0 {
+        out!(
+            to_stderr,
+            "       其中 {} 行的任务在台账中有误，暂不处理（不计入单位），请更正台账",
+            t.ledger_held
+        );
+    }
     let errors = r
         .merged
         .issues
@@ -181,6 +188,43 @@ pub(super) fn print_summary(r: &RunResult, outputs: &[PathBuf], to_stderr: bool)
     }
     for o in outputs {
         out!(to_stderr, "输出   {}", o.display());
+    }
+}
+
+/// Ledger issues shown on the terminal.
+pub(super) const LEDGER_ISSUES_SHOWN: usize = 10;
+
+/// The problems of the office's own ledger (as `forms`, `check` and `run`
+/// print them): a count, then the first `n`, errors first.
+pub(super) fn print_ledger_issues(issues: &[Issue], n: usize, to_stderr: bool) {
+    if issues.is_empty() {
+        return;
+    }
+    let errors = issues.iter().filter(|i| i.is_error()).count();
+    let what = if errors > 0 {
+        format!(
+            "台账问题 {} 条（错误 {errors} 条：这些行未作为任务读取，请更正台账；提醒 {} 条）",
+            issues.len(),
+            issues.len() - errors
+        )
+    } else {
+        format!("台账提醒 {} 条", issues.len())
+    };
+    let shown = if issues.len() > n {
+        format!("{what}，前 {n} 条：")
+    } else {
+        format!("{what}：")
+    };
+    out!(to_stderr, "{shown}");
+    let mut sorted: Vec<&Issue> = issues.iter().collect();
+    sorted.sort_by_key(|i| !i.is_error());
+    for i in sorted.into_iter().take(n) {
+        let place = match (&i.sheet, &i.cell) {
+            (Some(s), Some(c)) => format!("[{s}] {c}"),
+            (Some(s), None) => format!("[{s}]"),
+            _ => String::new(),
+        };
+        out!(to_stderr, "  {place} {} {}", i.code, i.message);
     }
 }
 
