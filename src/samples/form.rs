@@ -5,7 +5,9 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use chrono::{NaiveDate, NaiveTime};
-use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{
+    DocProperties, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
+};
 
 use crate::ingest::{FORM_VERSION, META_KEYS, META_SHEET};
 use crate::schema::FormField;
@@ -162,6 +164,8 @@ pub enum Cell {
     /// A fraction in a percent-formatted cell (0.6 shows as 60%).
     Percent(f64),
     Date(NaiveDate),
+    /// A formula and the result Excel would show for it.
+    Formula(String, f64),
 }
 
 impl Cell {
@@ -177,6 +181,7 @@ impl Cell {
             Cell::Number(n) => crate::value::fmt_number(*n),
             Cell::Percent(f) => format!("{}%", crate::value::fmt_number(f * 100.0)),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::Formula(_, v) => crate::value::fmt_number(*v),
         }
     }
 }
@@ -191,6 +196,8 @@ pub struct Row {
     pub error: Option<super::RowErrorKind>,
     /// A blank spacer row.
     pub blank: bool,
+    /// A total (合计) or formulas-only row: not data.
+    pub total: bool,
 }
 
 /// A whole returned form.
@@ -212,6 +219,47 @@ pub struct FormDoc {
     pub meta: Option<(String, String)>,
     /// Metadata "generated" value and the workbook creation date.
     pub generated: NaiveDate,
+    /// Last period's sheet, left in the workbook hidden.
+    pub hidden: Option<Box<FormDoc>>,
+}
+
+/// The formats of a form sheet.
+struct Formats {
+    title: Format,
+    line: Format,
+    head: Format,
+    cell: Format,
+    date: Format,
+    pct: Format,
+    note: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let cell = Format::new()
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter)
+            .set_border(FormatBorder::Thin);
+        Formats {
+            title: Format::new()
+                .set_bold()
+                .set_font_size(16)
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            line: Format::new().set_align(FormatAlign::Left),
+            head: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_border(FormatBorder::Thin)
+                .set_background_color("#DDEBF7"),
+            date: cell.clone().set_num_format("yyyy-mm-dd"),
+            pct: cell.clone().set_num_format("0%"),
+            cell,
+            note: Format::new().set_font_size(9).set_text_wrap(),
+        }
+    }
 }
 
 impl FormDoc {
@@ -240,103 +288,13 @@ impl FormDoc {
                 .set_author("duban samples")
                 .set_creation_datetime(&created),
         );
-        let title_f = Format::new()
-            .set_bold()
-            .set_font_size(16)
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter);
-        let line_f = Format::new().set_align(FormatAlign::Left);
-        let head_f = Format::new()
-            .set_bold()
-            .set_text_wrap()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter)
-            .set_border(FormatBorder::Thin)
-            .set_background_color("#DDEBF7");
-        let cell_f = Format::new()
-            .set_text_wrap()
-            .set_align(FormatAlign::VerticalCenter)
-            .set_border(FormatBorder::Thin);
-        let date_f = cell_f.clone().set_num_format("yyyy-mm-dd");
-        let pct_f = cell_f.clone().set_num_format("0%");
-        let note_f = Format::new().set_font_size(9).set_text_wrap();
-
-        let ws = wb.add_worksheet();
-        ws.set_name(&self.sheet)?;
-        let ncols = self.cols.len() as u16;
-        let last = ncols.saturating_sub(1);
-        for (c, col) in self.cols.iter().enumerate() {
-            ws.set_column_width(c as u16, width(*col))?;
+        let f = Formats::new();
+        self.write_sheet(wb.add_worksheet(), &f)?;
+        if let Some(h) = &self.hidden {
+            let ws = wb.add_worksheet();
+            h.write_sheet(ws, &f)?;
+            ws.set_hidden(true);
         }
-        let mut r: u32 = 0;
-        if let Some(t) = &self.title {
-            ws.set_row_height(r, 30)?;
-            ws.merge_range(r, 0, r, last, t, &title_f)?;
-            r += 1;
-        }
-        if let Some(l) = &self.unit_line {
-            ws.merge_range(r, 0, r, last, l, &line_f)?;
-            r += 1;
-        }
-        if let Some(g) = &self.group {
-            let gcols: Vec<u16> = [FormField::Status, FormField::Percent, FormField::Progress]
-                .iter()
-                .filter_map(|c| self.col(*c))
-                .map(|c| c as u16)
-                .collect();
-            let (g0, g1) = (gcols[0], gcols[gcols.len() - 1]);
-            for (c, col) in self.cols.iter().enumerate() {
-                let c = c as u16;
-                if c < g0 || c > g1 {
-                    ws.merge_range(r, c, r + 1, c, header(*col, self.style), &head_f)?;
-                } else {
-                    ws.write_string_with_format(r + 1, c, header(*col, self.style), &head_f)?;
-                }
-            }
-            if g1 > g0 {
-                ws.merge_range(r, g0, r, g1, g, &head_f)?;
-            } else {
-                ws.write_string_with_format(r, g0, g, &head_f)?;
-            }
-            r += 2;
-        } else {
-            for (c, col) in self.cols.iter().enumerate() {
-                ws.write_string_with_format(r, c as u16, header(*col, self.style), &head_f)?;
-            }
-            r += 1;
-        }
-        ws.set_freeze_panes(r, 0)?;
-        let first_data = r;
-        for row in &self.rows {
-            if !row.blank {
-                for (c, cell) in row.cells.iter().enumerate() {
-                    let c = c as u16;
-                    match cell {
-                        Cell::Empty => ws.write_blank(r, c, &cell_f)?,
-                        Cell::Text(s) => ws.write_string_with_format(r, c, s, &cell_f)?,
-                        Cell::Number(n) => ws.write_number_with_format(r, c, *n, &cell_f)?,
-                        Cell::Percent(f) => ws.write_number_with_format(r, c, *f, &pct_f)?,
-                        Cell::Date(d) => ws.write_date_with_format(r, c, d, &date_f)?,
-                    };
-                }
-            }
-            r += 1;
-        }
-        for &(a, b, c) in &self.merges {
-            let (ra, rb) = (first_data + a as u32, first_data + b as u32);
-            let text = match &self.rows[a].cells[c] {
-                Cell::Text(s) => s.clone(),
-                other => other.csv_text(),
-            };
-            ws.merge_range(ra, c as u16, rb, c as u16, &text, &cell_f)?;
-        }
-        if let Some(n) = &self.note {
-            ws.merge_range(r, 0, r, last, n, &note_f)?;
-            ws.set_row_height(r, 45)?;
-        }
-        ws.set_landscape();
-        ws.set_paper_size(9);
-        ws.set_print_fit_to_pages(1, 0);
 
         if let Some((unit, period)) = &self.meta {
             let meta = wb.add_worksheet();
@@ -354,6 +312,93 @@ impl FormDoc {
             meta.set_very_hidden(true);
         }
         Ok(wb.save_to_buffer()?)
+    }
+
+    /// Write the form into one worksheet.
+    fn write_sheet(&self, ws: &mut Worksheet, f: &Formats) -> Result<()> {
+        let (title_f, line_f, head_f) = (&f.title, &f.line, &f.head);
+        let (cell_f, date_f, pct_f, note_f) = (&f.cell, &f.date, &f.pct, &f.note);
+        ws.set_name(&self.sheet)?;
+        let ncols = self.cols.len() as u16;
+        let last = ncols.saturating_sub(1);
+        for (c, col) in self.cols.iter().enumerate() {
+            ws.set_column_width(c as u16, width(*col))?;
+        }
+        let mut r: u32 = 0;
+        if let Some(t) = &self.title {
+            ws.set_row_height(r, 30)?;
+            ws.merge_range(r, 0, r, last, t, title_f)?;
+            r += 1;
+        }
+        if let Some(l) = &self.unit_line {
+            ws.merge_range(r, 0, r, last, l, line_f)?;
+            r += 1;
+        }
+        if let Some(g) = &self.group {
+            let gcols: Vec<u16> = [FormField::Status, FormField::Percent, FormField::Progress]
+                .iter()
+                .filter_map(|c| self.col(*c))
+                .map(|c| c as u16)
+                .collect();
+            let (g0, g1) = (gcols[0], gcols[gcols.len() - 1]);
+            for (c, col) in self.cols.iter().enumerate() {
+                let c = c as u16;
+                if c < g0 || c > g1 {
+                    ws.merge_range(r, c, r + 1, c, header(*col, self.style), head_f)?;
+                } else {
+                    ws.write_string_with_format(r + 1, c, header(*col, self.style), head_f)?;
+                }
+            }
+            if g1 > g0 {
+                ws.merge_range(r, g0, r, g1, g, head_f)?;
+            } else {
+                ws.write_string_with_format(r, g0, g, head_f)?;
+            }
+            r += 2;
+        } else {
+            for (c, col) in self.cols.iter().enumerate() {
+                ws.write_string_with_format(r, c as u16, header(*col, self.style), head_f)?;
+            }
+            r += 1;
+        }
+        ws.set_freeze_panes(r, 0)?;
+        let first_data = r;
+        for row in &self.rows {
+            if !row.blank {
+                for (c, cell) in row.cells.iter().enumerate() {
+                    let c = c as u16;
+                    match cell {
+                        Cell::Empty => ws.write_blank(r, c, cell_f)?,
+                        Cell::Text(s) => ws.write_string_with_format(r, c, s, cell_f)?,
+                        Cell::Number(n) => ws.write_number_with_format(r, c, *n, cell_f)?,
+                        Cell::Percent(f) => ws.write_number_with_format(r, c, *f, pct_f)?,
+                        Cell::Date(d) => ws.write_date_with_format(r, c, d, date_f)?,
+                        Cell::Formula(formula, v) => {
+                            let fm = Formula::new(formula).set_result(crate::value::fmt_number(*v));
+                            ws.write_formula_with_format(r, c, fm, cell_f)?
+                        }
+                    };
+                }
+            }
+            r += 1;
+        }
+        for &(a, b, c) in &self.merges {
+            let (ra, rb) = (first_data + a as u32, first_data + b as u32);
+            let text = match &self.rows[a].cells[c] {
+                Cell::Text(s) => s.clone(),
+                other => other.csv_text(),
+            };
+            ws.merge_range(ra, c as u16, rb, c as u16, &text, cell_f)?;
+        }
+        if let Some(n) = &self.note {
+            ws.merge_range(r, 0, r, last, n, note_f)?;
+            ws.set_row_height(r, 45)?;
+        }
+        ws.set_landscape();
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
+
+        Ok(())
     }
 
     /// Render as CSV text (title lines, header, rows; no merges, no metadata).

@@ -455,6 +455,8 @@ struct Formats {
     head: Format,
     cell: Format,
     date: Format,
+    /// A group heading row of the 台账 sheet.
+    group: Format,
 }
 
 fn header(ws: &mut Worksheet, f: &Formats, row: u32, cols: &[(&str, f64)]) -> Result<()> {
@@ -478,7 +480,7 @@ pub fn write(data: &Data, opts: &SampleOptions, path: &Path) -> Result<()> {
             .set_creation_datetime(&created),
     );
     let f = formats();
-    tasks_sheet(wb.add_worksheet(), &f, data, opts.period.year)?;
+    tasks_sheet(wb.add_worksheet(), &f, data, opts)?;
     milestones_sheet(wb.add_worksheet(), &f, data)?;
     units_sheet(wb.add_worksheet(), &f, data)?;
     evaluations_sheet(wb.add_worksheet(), &f, data)?;
@@ -500,12 +502,20 @@ fn formats() -> Formats {
             .set_align(FormatAlign::Center)
             .set_background_color("#FCE4D6"),
         date: cell.clone().set_num_format("yyyy-mm-dd"),
+        group: Format::new()
+            .set_bold()
+            .set_border(FormatBorder::Thin)
+            .set_background_color("#F2F2F2"),
         cell,
     }
 }
 
-/// 台账: one task per row under a merged title.
-fn tasks_sheet(ws: &mut Worksheet, f: &Formats, data: &Data, year: i32) -> Result<()> {
+/// 台账: one task per row under a merged title. With messy returns the
+/// ledger is messy too, as offices keep theirs: the tasks grouped by source
+/// under heading rows merged across the table (`一、政府工作报告（22项）`), a
+/// group with units of both categories split in two (`（一）` | `区直部门牵头`),
+/// a 小计 row and a blank row after each group, a 合计 row at the end.
+fn tasks_sheet(ws: &mut Worksheet, f: &Formats, data: &Data, opts: &SampleOptions) -> Result<()> {
     ws.set_name("台账")?;
     let cols = [
         ("编号", 10.0),
@@ -521,42 +531,97 @@ fn tasks_sheet(ws: &mut Worksheet, f: &Formats, data: &Data, year: i32) -> Resul
         ("交办日期", 12.0),
         ("工作要求", 40.0),
     ];
-    ws.merge_range(
-        0,
-        0,
-        0,
-        cols.len() as u16 - 1,
-        &format!("{year}年重点工作台账"),
-        &f.title,
-    )?;
+    let last = cols.len() as u16 - 1;
+    let title = format!("{}年重点工作台账", opts.period.year);
+    ws.merge_range(0, 0, 0, last, &title, &f.title)?;
     header(ws, f, 1, &cols)?;
     ws.set_freeze_panes(2, 2)?;
-    for (i, t) in data.tasks.iter().enumerate() {
-        let r = i as u32 + 2;
-        ws.write_string_with_format(r, 0, &t.id, &f.cell)?;
-        ws.write_string_with_format(r, 1, &t.title, &f.cell)?;
-        ws.write_string_with_format(r, 2, t.source, &f.cell)?;
-        match t.star_text {
-            StarText::Number => ws.write_number_with_format(r, 3, t.stars as f64, &f.cell)?,
-            _ => ws.write_string_with_format(r, 3, star_cell(t), &f.cell)?,
-        };
-        ws.write_string_with_format(r, 4, data.leaders[t.leader], &f.cell)?;
-        ws.write_string_with_format(r, 5, &data.units[t.unit].name, &f.cell)?;
-        let coops: Vec<&str> = t
-            .coops
-            .iter()
-            .map(|&c| data.units[c].name.as_str())
-            .collect();
-        ws.write_string_with_format(r, 6, coops.join("、"), &f.cell)?;
-        ws.write_string_with_format(r, 7, &t.owner, &f.cell)?;
-        for (c, d) in [(8u16, t.start), (9, t.deadline), (10, Some(t.assigned))] {
-            match d {
-                Some(d) => ws.write_date_with_format(r, c, d, &f.date)?,
-                None => ws.write_blank(r, c, &f.cell)?,
-            };
+    let mut r = 2u32;
+    if opts.messy <= 0.0 {
+        for t in &data.tasks {
+            task_row(ws, f, data, t, r)?;
+            r += 1;
         }
-        ws.write_string_with_format(r, 11, &t.requirements, &f.cell)?;
+        return Ok(());
     }
+    let groups = source_groups(data);
+    for (g, (source, tasks)) in groups.iter().enumerate() {
+        let heading = format!("{}、{source}（{}项）", cn_numeral(g + 1), tasks.len());
+        ws.merge_range(r, 0, r, last, &heading, &f.group)?;
+        r += 1;
+        let towns = tasks
+            .iter()
+            .filter(|&&t| data.units[data.tasks[t].unit].category == TOWN);
+        let n_towns = towns.count();
+        let split = n_towns > 0 && n_towns < tasks.len();
+        let mut sub = 0;
+        let mut prev_cat = "";
+        for &t in tasks {
+            let cat = data.units[data.tasks[t].unit].category;
+            if split && cat != prev_cat {
+                sub += 1;
+                let n = tasks
+                    .iter()
+                    .filter(|&&x| data.units[data.tasks[x].unit].category == cat)
+                    .count();
+                ws.write_string_with_format(r, 0, format!("（{}）", cn_numeral(sub)), &f.group)?;
+                ws.write_string_with_format(r, 1, format!("{cat}牵头（{n}项）"), &f.group)?;
+                r += 1;
+                prev_cat = cat;
+            }
+            task_row(ws, f, data, &data.tasks[t], r)?;
+            r += 1;
+        }
+        ws.write_string_with_format(r, 1, format!("小计：{}项", tasks.len()), &f.cell)?;
+        r += 2;
+    }
+    ws.write_string_with_format(r, 0, "合计", &f.group)?;
+    ws.write_string_with_format(r, 1, format!("共{}项", data.tasks.len()), &f.group)?;
+    Ok(())
+}
+
+/// The tasks (indexes) of each source, in ledger order.
+pub fn source_groups(data: &Data) -> Vec<(&'static str, Vec<usize>)> {
+    let mut groups: Vec<(&'static str, Vec<usize>)> = Vec::new();
+    for (i, t) in data.tasks.iter().enumerate() {
+        match groups.last_mut() {
+            Some((s, v)) if *s == t.source => v.push(i),
+            _ => groups.push((t.source, vec![i])),
+        }
+    }
+    groups
+}
+
+/// 一, 二, … 十 (the sources and categories are fewer).
+fn cn_numeral(n: usize) -> &'static str {
+    ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"][(n - 1).min(9)]
+}
+
+/// One task's row of the 台账 sheet.
+fn task_row(ws: &mut Worksheet, f: &Formats, data: &Data, t: &TaskRec, r: u32) -> Result<()> {
+    ws.write_string_with_format(r, 0, &t.id, &f.cell)?;
+    ws.write_string_with_format(r, 1, &t.title, &f.cell)?;
+    ws.write_string_with_format(r, 2, t.source, &f.cell)?;
+    match t.star_text {
+        StarText::Number => ws.write_number_with_format(r, 3, t.stars as f64, &f.cell)?,
+        _ => ws.write_string_with_format(r, 3, star_cell(t), &f.cell)?,
+    };
+    ws.write_string_with_format(r, 4, data.leaders[t.leader], &f.cell)?;
+    ws.write_string_with_format(r, 5, &data.units[t.unit].name, &f.cell)?;
+    let coops: Vec<&str> = t
+        .coops
+        .iter()
+        .map(|&c| data.units[c].name.as_str())
+        .collect();
+    ws.write_string_with_format(r, 6, coops.join("、"), &f.cell)?;
+    ws.write_string_with_format(r, 7, &t.owner, &f.cell)?;
+    for (c, d) in [(8u16, t.start), (9, t.deadline), (10, Some(t.assigned))] {
+        match d {
+            Some(d) => ws.write_date_with_format(r, c, d, &f.date)?,
+            None => ws.write_blank(r, c, &f.cell)?,
+        };
+    }
+    ws.write_string_with_format(r, 11, &t.requirements, &f.cell)?;
     Ok(())
 }
 

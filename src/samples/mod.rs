@@ -23,7 +23,11 @@
 //! reporting units (at least one) is messy: the first 19 get one primary kind
 //! each in a fixed order (so 20 units at `messy = 1` show every kind), all at
 //! random may get a combinable extra kind; one of them sends nothing
-//! ([`SampleSummary::silent_unit`]); a lock file and a `说明.txt` are added.
+//! ([`SampleSummary::silent_unit`]); a lock file and a `说明.txt` are added;
+//! the first messy xlsx forms get last period's sheet left hidden in the
+//! workbook and a 合计 row with a formulas-only row below the data; and the
+//! ledger's tasks are grouped under heading rows (一、政府工作报告（22项）,
+//! （一）区直部门牵头) with 小计, 合计 and blank rows.
 //! A rerun into the same folder replaces the files its manifest lists and
 //! refuses to run if `returns/` holds anything else.
 
@@ -128,6 +132,10 @@ pub enum MessyKind {
     LockFile,
     /// A non-spreadsheet file (说明.txt).
     NotSpreadsheet,
+    /// Last period's sheet left in the workbook, hidden (never read as a form).
+    StaleHiddenSheet,
+    /// A 合计 row and a row of formulas only below the data (not data).
+    TotalRows,
 }
 
 /// The kinds a messy unit is given first, one each, in this order.

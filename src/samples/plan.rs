@@ -92,7 +92,8 @@ pub fn plan(data: &Data, opts: &SampleOptions, rng: &mut ChaCha8Rng) -> Plan {
     let messy: Vec<usize> = order[..n_messy].to_vec();
     let silent = (n_messy >= 2).then(|| messy[n_messy - 1]);
 
-    let kinds = messy_kinds(data, period.prev(), &due, &messy, silent, rng);
+    let mut kinds = messy_kinds(data, period.prev(), &due, &messy, silent, rng);
+    sheet_shapes(&mut kinds, &messy, silent);
     let (errors, foreign) = spread_row_errors(data, &due, &messy, &kinds, rng);
     let mut per_unit = PerUnit {
         due,
@@ -174,6 +175,34 @@ fn messy_kinds(
         kinds[u] = ks;
     }
     kinds
+}
+
+/// The first messy xlsx forms (in the messy order) get last period's sheet
+/// left hidden beside this period's, and a 合计 row and a formulas-only row
+/// below the data: no draw from the RNG, so the rest stays as it was.
+fn sheet_shapes(kinds: &mut [Vec<MessyKind>], messy: &[usize], silent: Option<usize>) {
+    let plain = |ks: &[MessyKind]| {
+        !ks.iter().any(|k| {
+            matches!(
+                k,
+                MessyKind::CsvUtf8Bom
+                    | MessyKind::CsvGbk
+                    | MessyKind::WrongPeriod
+                    | MessyKind::DuplicatePair
+                    | MessyKind::RowErrors
+                    | MessyKind::UnitByTaskIdsOnly
+            )
+        })
+    };
+    let mut wanted = vec![MessyKind::TotalRows, MessyKind::StaleHiddenSheet];
+    for &u in messy.iter().filter(|&&u| Some(u) != silent) {
+        if plain(&kinds[u]) {
+            if let Some(k) = wanted.pop() {
+                kinds[u].push(k);
+                kinds[u].sort();
+            }
+        }
+    }
 }
 
 /// Spread every kind of row error over the files that have row errors;

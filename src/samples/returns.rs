@@ -278,6 +278,7 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
             task: Some(ctx.data.tasks[*t].id.clone()),
             error: None,
             blank: false,
+            total: false,
         })
         .collect();
     let mut doc = FormDoc {
@@ -294,6 +295,7 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
         meta: p.meta.then(|| (unit.name.clone(), ctx.period.to_string())),
         generated: ctx.fill_date,
         cols,
+        hidden: None,
     };
     add_row_errors(ctx, &doc.cols, &mut rows, rng);
     if p.has(MessyKind::BlankRowsAndNote) {
@@ -302,8 +304,60 @@ fn build(ctx: &Ctx, tasks: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc 
     if p.has(MessyKind::MergedProblems) && !p.csv() {
         merge_problems(&mut doc, &mut rows, rng);
     }
+    if p.has(MessyKind::TotalRows) && !p.csv() {
+        add_total_rows(&doc, &mut rows);
+    }
     doc.rows = rows;
     doc
+}
+
+/// Below the data: a 合计 row (the count of tasks, the average percent as a
+/// formula) and a row holding only a formula (the count of 已完成). Neither
+/// is data.
+fn add_total_rows(doc: &FormDoc, rows: &mut Vec<Row>) {
+    let n = doc.cols.len();
+    let data: Vec<usize> = (0..rows.len()).filter(|&i| !rows[i].blank).collect();
+    let (Some(&first), Some(&last)) = (data.first(), data.last()) else {
+        return;
+    };
+    let (r0, r1) = (doc.data_row(first) + 1, doc.data_row(last) + 1);
+    let letter = |c: FormField| crate::schema::a1::col_letters(col_of(&doc.cols, c) as u32);
+    let pct = letter(FormField::Percent);
+    let numbers: Vec<f64> = data
+        .iter()
+        .filter_map(
+            |&i| match rows[i].cells[col_of(&doc.cols, FormField::Percent)] {
+                Cell::Number(v) => Some(v),
+                _ => None,
+            },
+        )
+        .collect();
+    let avg = numbers.iter().sum::<f64>() / numbers.len().max(1) as f64;
+    let mut total = vec![Cell::Empty; n];
+    total[col_of(&doc.cols, FormField::Title)] = Cell::text(format!("合计：共{}项", data.len()));
+    total[col_of(&doc.cols, FormField::Percent)] = Cell::Formula(
+        format!("=AVERAGE({pct}{r0}:{pct}{r1})"),
+        (avg * 10.0).round() / 10.0,
+    );
+    let status = letter(FormField::Status);
+    let done = data
+        .iter()
+        .filter(|&&i| rows[i].cells[col_of(&doc.cols, FormField::Status)] == Cell::text("已完成"))
+        .count();
+    let mut formulas = vec![Cell::Empty; n];
+    formulas[col_of(&doc.cols, FormField::Status)] = Cell::Formula(
+        format!("=COUNTIF({status}{r0}:{status}{r1},\"已完成\")"),
+        done as f64,
+    );
+    for cells in [total, formulas] {
+        rows.push(Row {
+            cells,
+            task: None,
+            error: None,
+            blank: false,
+            total: true,
+        });
+    }
 }
 
 /// How the unit's form spells its headers.
@@ -414,6 +468,7 @@ fn other_unit_row(ctx: &Ctx, cols: &[FormField], f: usize, n: usize, rng: &mut C
         task: Some(t.id.clone()),
         error: Some(RowErrorKind::OtherUnitTask),
         blank: false,
+        total: false,
     }
 }
 
@@ -464,6 +519,7 @@ fn blank(n: usize) -> Row {
         task: None,
         error: None,
         blank: true,
+        total: false,
     }
 }
 
@@ -513,7 +569,7 @@ fn emit(
         unit: Some(unit.to_string()),
         period: Some(period.to_string()),
         format: if csv { "csv" } else { "xlsx" }.to_string(),
-        rows: doc.rows.iter().filter(|r| !r.blank).count() as u32,
+        rows: doc.rows.iter().filter(|r| !r.blank && !r.total).count() as u32,
         kinds: plan.kinds.clone(),
         row_errors,
         superseded: false,
@@ -588,7 +644,10 @@ fn unit_files(
             &opts.period,
         )?);
     } else {
-        let doc = build(&ctx, &reports, &mut rng);
+        let mut doc = build(&ctx, &reports, &mut rng);
+        if p.has(MessyKind::StaleHiddenSheet) {
+            doc.hidden = Some(Box::new(stale_sheet(&ctx, &reports, &mut rng)));
+        }
         out.push(emit(
             &doc,
             root,
@@ -641,6 +700,31 @@ fn unit_files(
         )?);
     }
     Ok(out)
+}
+
+/// Last period's sheet of the same form (its title and 报送期次 name that
+/// period, its percents a little lower), to be left hidden in the workbook.
+fn stale_sheet(ctx: &Ctx, reports: &[(usize, Report)], rng: &mut ChaCha8Rng) -> FormDoc {
+    let prev = ctx.period.prev();
+    let older: Vec<(usize, Report)> = reports
+        .iter()
+        .map(|(t, r)| {
+            let mut r = r.clone();
+            if r.status == Status::InProgress && r.pct > 10.0 {
+                r.pct -= 10.0;
+            }
+            (*t, r)
+        })
+        .collect();
+    let pctx = Ctx {
+        period: prev,
+        fill_date: prev.end(),
+        ..*ctx
+    };
+    let mut doc = build(&pctx, &older, rng);
+    doc.sheet = short_label(&prev);
+    doc.meta = None;
+    doc
 }
 
 pub fn write_all(

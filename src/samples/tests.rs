@@ -124,8 +124,16 @@ fn ledger_counts_and_shape() {
             "工作要求"
         ]
     );
-    assert_eq!(tasks.len() - 2, 300);
-    let ids: BTreeSet<&String> = tasks[2..].iter().map(|r| &r[0]).collect();
+    // With messy returns the ledger has group headings, 小计, 合计 and
+    // blank rows besides its 300 task rows (those with a 牵头单位).
+    let task_rows: Vec<&Vec<String>> = tasks[2..].iter().filter(|r| !r[5].is_empty()).collect();
+    assert_eq!(task_rows.len(), 300);
+    assert!(tasks.len() - 2 > 300 + 2);
+    assert!(tasks[2][0].starts_with("一、"), "{:?}", tasks[2]);
+    assert_eq!(tasks.last().unwrap()[..2], ["合计", "共300项"]);
+    assert!(tasks.iter().any(|r| r[1].starts_with("小计：")));
+    assert!(tasks.iter().any(|r| r.iter().all(String::is_empty)));
+    let ids: BTreeSet<&String> = task_rows.iter().map(|r| &r[0]).collect();
     assert_eq!(ids.len(), 300, "ids are unique");
     let units = sheet(&ledger, "单位");
     assert_eq!(
@@ -138,10 +146,10 @@ fn ledger_counts_and_shape() {
     let cats: BTreeSet<&str> = units[1..].iter().map(|r| r[2].as_str()).collect();
     assert_eq!(cats, BTreeSet::from(["乡镇街道", "区直部门"]));
     // Every unit leads at least one task; 牵头单位 names are ledger units.
-    let leads: BTreeSet<&String> = tasks[2..].iter().map(|r| &r[5]).collect();
+    let leads: BTreeSet<&String> = task_rows.iter().map(|r| &r[5]).collect();
     assert_eq!(leads, names);
     // Some tasks have only 交办日期, some deadlines are already past.
-    assert!(tasks[2..]
+    assert!(task_rows
         .iter()
         .any(|r| r[9].is_empty() && !r[10].is_empty()));
     let evals = sheet(&ledger, "评价");
@@ -173,6 +181,43 @@ fn ledger_counts_and_shape() {
     let c = crate::config::Config::from_toml(&cfg, dir.path()).unwrap();
     assert_eq!(c.period, Some(Period::month(2023, 3)));
     assert_eq!(c.returns.as_deref(), Some(Path::new("returns")));
+}
+
+#[test]
+fn messy_ledger_reads_back_grouped_without_issues() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = generate(&opts(12, 80, 0.5, 3), dir.path()).unwrap();
+    let limits = crate::config::Limits::default();
+    let (ledger, issues) =
+        crate::ingest::read_ledger(&dir.path().join("台账.xlsx"), &limits).unwrap();
+    assert!(issues.is_empty(), "{issues:#?}");
+    assert_eq!(ledger.tasks.len() as u32, s.tasks);
+    assert_eq!(ledger.units.len() as u32, s.units);
+    assert!(ledger.held.is_empty());
+    // Every task has its source's group; a group with units of both
+    // categories has two sub-groups.
+    for t in &ledger.tasks {
+        let g = t.group.as_deref().unwrap();
+        let top = g.split(crate::model::GROUP_SEP).next().unwrap();
+        assert!(
+            top.ends_with(&t.source) && top.contains('、'),
+            "{g} / {}",
+            t.source
+        );
+    }
+    let subs: BTreeSet<&str> = ledger
+        .tasks
+        .iter()
+        .filter_map(|t| t.group.as_deref()?.split_once(crate::model::GROUP_SEP))
+        .map(|(_, sub)| sub)
+        .collect();
+    assert!(subs.contains("（一）区直部门牵头"), "{subs:?}");
+    assert!(subs.contains("（二）乡镇街道牵头"), "{subs:?}");
+    // A clean data set has a plain ledger.
+    let clean = tempfile::tempdir().unwrap();
+    generate(&opts(12, 80, 0.0, 3), clean.path()).unwrap();
+    let (ledger, _) = crate::ingest::read_ledger(&clean.path().join("台账.xlsx"), &limits).unwrap();
+    assert!(ledger.tasks.iter().all(|t| t.group.is_none()));
 }
 
 #[test]
