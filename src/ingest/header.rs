@@ -432,7 +432,8 @@ impl<F: Field> Iterator for DataRows<'_, F> {
                 };
                 raw.cells.insert(m.key, rc);
             }
-            if !has_data && !(self.all && grid.row(r).any(|(_, c)| own(c))) {
+            let keep = has_data || (self.all && grid.row(r).any(|(_, c)| own(c)));
+            if !keep {
                 continue;
             }
             for (c, cell) in grid.row(r).filter(|_| self.original) {
