@@ -280,10 +280,12 @@ pub(crate) fn not_form_data(grid: &Grid, raw: &RawRow) -> bool {
     }
     let headed = id_blank || numbering_level(&id).is_some();
     let no_answers = no_text_answers && own(FormField::Percent).is_empty();
+    // A heading alone in its row: numbered (`一、经济发展`) or counted
+    // (`经济发展类（5项）`). (Words alone may be a task's title left unfilled.)
+    let alone = |t: &str| numbering_level(t).is_some() || heading_name(t) != trim(t);
     headed
         && no_answers
-        && (merged_across(grid, raw.row) >= 3
-            || matches!(pieces.as_slice(), [(_, t)] if numbering_level(t).is_some()))
+        && (merged_across(grid, raw.row) >= 3 || matches!(pieces.as_slice(), [(_, t)] if alone(t)))
 }
 
 #[cfg(test)]
@@ -319,6 +321,78 @@ mod tests {
         ] {
             assert!(!is_total_text(t), "{t}");
         }
+    }
+
+    /// The rows of a form grid that are data, by their first cell.
+    fn data_rows_of(g: &Grid) -> Vec<String> {
+        use crate::ingest::header;
+        let h = header::find_header(g, &crate::templates::templates().form, FormField::Id).unwrap();
+        let (rows, _) = header::extract_rows(g, &h);
+        rows.iter()
+            .filter(|r| !not_form_data(g, r))
+            .map(|r| format!("{}:{}", r.row + 1, r.value(FormField::Id).as_text()))
+            .collect()
+    }
+
+    #[test]
+    fn form_rows_that_are_not_data() {
+        let mut g = Grid::default();
+        let put = |g: &mut Grid, r: u32, cells: &[(u32, CellValue)]| {
+            for (c, v) in cells {
+                g.set(r, *c, v.clone());
+            }
+        };
+        let t = CellValue::text;
+        let n = CellValue::Number;
+        put(
+            &mut g,
+            0,
+            &[
+                (0, t("编号")),
+                (1, t("事项名称")),
+                (2, t("当前状态")),
+                (3, t("完成进度")),
+                (4, t("进展情况")),
+            ],
+        );
+        put(&mut g, 1, &[(0, t("一、经济发展（2项）"))]);
+        put(
+            &mut g,
+            2,
+            &[
+                (0, t("ZF-001")),
+                (1, t("甲")),
+                (2, t("正在办理")),
+                (3, n(40.0)),
+                (4, t("推进")),
+            ],
+        );
+        put(&mut g, 3, &[(1, t("合计")), (3, n(40.0))]);
+        put(&mut g, 4, &[(2, n(0.0)), (3, n(40.0))]);
+        put(&mut g, 5, &[(0, t("小计")), (3, n(40.0))]);
+        put(&mut g, 6, &[(1, t("共1项"))]);
+        // An empty id with real answers is data (rejected for its id).
+        put(
+            &mut g,
+            7,
+            &[
+                (1, t("乙")),
+                (2, t("正在办理")),
+                (3, n(30.0)),
+                (4, t("推进")),
+            ],
+        );
+        // Numbers alone that are not formulas are data too.
+        put(&mut g, 8, &[(3, n(55.0))]);
+        // A heading merged across the table.
+        put(&mut g, 9, &[(0, t("二、民生保障"))]);
+        // Words alone may be a task's title left unfilled: data.
+        put(&mut g, 10, &[(1, t("推进重点项目建设"))]);
+        put(&mut g, 11, &[(1, t("民生类（3项）"))]);
+        g.mark_formulas([(4, 2), (4, 3), (3, 3), (5, 3)]);
+        g.apply_merges(&[calamine::Dimensions::new((9, 0), (9, 4))], 100);
+        assert!(g.rows_without_text());
+        assert_eq!(data_rows_of(&g), ["3:ZF-001", "8:", "9:", "11:"]);
     }
 
     #[test]

@@ -1179,3 +1179,70 @@ fn ledger_state_column_closes_and_reopens_by_hand() {
     assert_eq!(bad[0].value.as_deref(), Some("暂停"));
     assert!(bad[0].message.contains("销号") && bad[0].message.contains("在办"));
 }
+
+#[test]
+fn ledger_headings_unmerged_placeholders_and_a_hidden_old_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("台账.xlsx");
+    let mut wb = Workbook::new();
+    let heads = ["编号", "事项名称", "星级", "牵头单位", "完成时限"];
+    // An old copy of the ledger, hidden, before the real one.
+    let old = wb.add_worksheet().set_name("台账（旧）").unwrap();
+    for (c, h) in heads.iter().enumerate() {
+        old.write(0, c as u16, *h).unwrap();
+    }
+    old.write_row(1, 0, ["OLD-1", "旧任务", "3", "区发改局", "2023-06-30"])
+        .unwrap();
+    old.set_hidden(true);
+    let ws = wb.add_worksheet().set_name("重点工作台账").unwrap();
+    ws.set_active(true);
+    for (c, h) in heads.iter().enumerate() {
+        ws.write(0, c as u16, *h).unwrap();
+    }
+    let rows: [[&str; 5]; 9] = [
+        ["一、经济发展（22项）", "", "", "", ""],
+        ["", "（一）招商引资", "", "", ""],
+        ["ZF-001", "建设产业园", "5", "区发改局", "6月底前"],
+        ["", "1. 重点项目", "", "", ""],
+        ["ZF-002", "签约项目", "4", "区发改局", "长期坚持"],
+        ["经济发展类小结", "", "", "—", ""],
+        ["二、民生保障", "", "", "", ""],
+        ["MS-001", "老旧小区改造", "三星", "区发改局", "2023年底"],
+        ["合计", "共3项", "", "—", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write(r as u32 + 1, c as u16, *v).unwrap();
+            }
+        }
+    }
+    save(&mut wb, &p);
+    let (ledger, issues) = read_ledger(&p, &limits()).unwrap();
+    assert!(
+        issues
+            .iter()
+            .all(|i| i.code == IssueCode::LedgerNoUnitSheet),
+        "{issues:#?}"
+    );
+    let got: Vec<(&str, Option<&str>, Option<NaiveDate>)> = ledger
+        .tasks
+        .iter()
+        .map(|t| (t.id.as_str(), t.group.as_deref(), t.deadline))
+        .collect();
+    let d = |m, day| NaiveDate::from_ymd_opt(2023, m, day);
+    assert_eq!(
+        got,
+        vec![
+            ("ZF-001", Some("一、经济发展 / （一）招商引资"), d(6, 30)),
+            (
+                "ZF-002",
+                Some("一、经济发展 / （一）招商引资 / 1. 重点项目"),
+                None
+            ),
+            ("MS-001", Some("二、民生保障"), d(12, 31)),
+        ]
+    );
+    let names: Vec<&str> = ledger.units.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(names, vec!["区发改局"]);
+}

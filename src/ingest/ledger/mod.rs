@@ -212,7 +212,10 @@ pub(crate) fn read_ledger(
     let name = name.to_string();
     let tt = crate::timing::phase("  ledger load");
     let limits = &ledger_limits(limits);
-    let sheets = load_sheets(path, &name, limits)?;
+    let mut sheets = load_sheets(path, &name, limits)?;
+    // A visible sheet before a hidden one of the same role (an old copy
+    // hidden away), the workbook's order otherwise.
+    sheets.sort_by_key(|s| s.hidden);
     drop(tt);
     let tt = crate::timing::phase("  ledger parse");
     let t = templates();
@@ -316,13 +319,36 @@ pub(crate) fn read_ledger(
     Ok((ledger, issues.list))
 }
 
-/// The year of the first full date in the task sheet, else the current year.
+/// The year dates without one belong to: the year of the first full date in
+/// the task sheet, else the first year written in a date cell (`2023年底`)
+/// or in the title above the header (`2023年重点工作台账`), else the current year.
 fn default_year(tb: &Table<'_, L>) -> i32 {
-    tb.rows()
-        .flat_map(|r| [L::Deadline, L::Start, L::Assigned].map(|k| r.value(k).clone()))
-        .find_map(|v| parse_date(&v, 1900))
-        .map(|d| d.year())
+    let values = || {
+        tb.rows()
+            .flat_map(|r| [L::Deadline, L::Start, L::Assigned].map(|k| r.value(k).clone()))
+    };
+    // A full date reads the same whatever year is assumed.
+    let full = values().find_map(|v| match (parse_date(&v, 1900), parse_date(&v, 2000)) {
+        (Some(a), Some(b)) if a == b => Some(a.year()),
+        _ => None,
+    });
+    let title = || header::preamble(&tb.sheet.grid, &tb.header).into_iter();
+    full.or_else(|| values().find_map(|v| year_in(&v.as_text())))
+        .or_else(|| title().find_map(|l| year_in(&l)))
         .unwrap_or_else(|| chrono::Local::now().year())
+}
+
+/// A year written `2023年` in a text.
+fn year_in(text: &str) -> Option<i32> {
+    let t = crate::text::to_half_width(text);
+    let (i, _) = t.match_indices('年').next()?;
+    let digits: String = t[..i]
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let y: i32 = digits.chars().rev().collect::<String>().parse().ok()?;
+    (digits.len() == 4 && (1990..=2100).contains(&y)).then_some(y)
 }
 
 /// The 单位 sheet. The template's example unit, left unedited, is skipped

@@ -75,12 +75,18 @@ impl Groups {
     }
 }
 
-/// The row's own text of a column: empty when blank or copied across from
-/// a merged area to its left (a heading merged over the table).
+/// The row's own text of a column: empty when blank, a placeholder such as
+/// `—` or `/`, or copied across from a merged area to its left (a heading
+/// merged over the table).
 fn own(row: &RawRow<L>, key: L) -> String {
     match row.get(key) {
         Some(c @ RawCell { col, .. }) if !c.merged_from.is_some_and(|(_, oc)| oc != *col) => {
-            c.value.as_text()
+            let t = c.value.as_text();
+            if t.chars().any(char::is_alphanumeric) {
+                t
+            } else {
+                String::new()
+            }
         }
         _ => String::new(),
     }
@@ -90,7 +96,12 @@ fn classify(tb: &Table<'_, L>, row: &RawRow<L>) -> RowKind {
     let grid = &tb.sheet.grid;
     let (id, unit) = (own(row, L::Id), own(row, L::LeadUnit));
     let pieces = row_pieces(grid, row.row);
-    let texts: Vec<&str> = pieces.iter().map(|(_, t)| t.as_str()).collect();
+    // Placeholders (`—`, `/`) are no text.
+    let texts: Vec<&str> = pieces
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .filter(|t| t.chars().any(char::is_alphanumeric))
+        .collect();
     let id_not_an_id = id.is_empty() || is_total_text(&id) || looks_like_heading(&id);
     if unit.is_empty() && id_not_an_id && texts.iter().any(|t| is_total_text(t)) {
         return RowKind::Total;
