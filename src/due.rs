@@ -192,6 +192,7 @@ mod tests {
             milestones: vec![],
             ledger_row: 2,
             state_mark: None,
+            group: None,
         }
     }
 
