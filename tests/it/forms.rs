@@ -278,24 +278,51 @@ fn init_makes_a_working_folder() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // It wrote the form of the example's one unit (区住建局), with its task
-    // (4★, due every month) to fill in.
+    // The template's example row is not a task: no form, and forms says so.
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("LEDGER_EXAMPLE_ROW"), "{shown}");
     let sent = dir.join("下发表单");
-    let written: Vec<String> = std::fs::read_dir(&sent)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(written, ["区住建局.xlsx"]);
-    let mut form = open_workbook_auto(sent.join("区住建局.xlsx")).unwrap();
-    let first = form.sheet_names()[0].clone();
-    let range = form.worksheet_range(&first).unwrap();
-    assert!(
-        range.rows().any(|r| r
-            .iter()
-            .any(|c| matches!(c, Data::String(s) if s == "ZF-001"))),
-        "the example task is not on the form"
+    let written = |sent: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(sent)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(written(&sent).is_empty(), "{:?}", written(&sent));
+    // Edited (its title rewritten), the row is the office's own task: the form
+    // of its unit (区住建局) is written, with the task (4★, due every month).
+    let script = format!(
+        r#"
+import openpyxl
+p = r"{}"
+wb = openpyxl.load_workbook(p)
+wb["台账"]["B3"] = "推进城区污水管网改造工程"
+wb.save(p)
+"#,
+        dir.join("台账.xlsx").display()
     );
+    if python_openpyxl(&script).is_some() {
+        let out = duban().current_dir(&dir).args(["forms"]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("LEDGER_EXAMPLE_ROW"));
+        assert_eq!(written(&sent), ["区住建局.xlsx"]);
+        let mut form = open_workbook_auto(sent.join("区住建局.xlsx")).unwrap();
+        let first = form.sheet_names()[0].clone();
+        let range = form.worksheet_range(&first).unwrap();
+        assert!(
+            range.rows().any(|r| r
+                .iter()
+                .any(|c| matches!(c, Data::String(s) if s == "ZF-001"))),
+            "the edited task is on the form"
+        );
+    }
     // A second init refuses to overwrite, and says how to.
     let ledger = std::fs::read(dir.join("台账.xlsx")).unwrap();
     let again = duban().arg("init").arg(&dir).output().unwrap();
