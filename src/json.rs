@@ -59,6 +59,10 @@ pub struct FileEntry {
     pub superseded_by: Option<String>,
     pub sha256: String,
     pub size: u64,
+    /// Of `rejected`: rows kept aside because their task has a defect in the
+    /// office's ledger (not the unit's fault).
+    #[serde(default)]
+    pub held: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -142,6 +146,7 @@ impl<'a> Summary<'a> {
                 superseded_by: f.superseded_by.clone(),
                 sha256: f.file.sha256.clone(),
                 size: f.file.size,
+                held: f.held,
             })
             .collect();
         let tasks = r

@@ -260,6 +260,11 @@ fn office_ledger_groups_totals_and_its_own_defects() {
     // A form made only of such rows was sent in good order.
     let zj = file_entry(&v, "区住建局-3月.xlsx");
     assert_eq!(zj["outcome"], "accepted", "{zj}");
+    assert_eq!(
+        (zj["rejected"].as_u64(), zj["held"].as_u64()),
+        (Some(2), Some(2)),
+        "{zj}"
+    );
     assert_eq!(unit(&v, "区住房和城乡建设局")["reported"], true);
 }
 
