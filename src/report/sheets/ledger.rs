@@ -11,7 +11,7 @@ use crate::report::figures::{card_label, round1, status_label, yes_no, Figures};
 use crate::report::xlsx::{Fill, Kind, Sheet, Val};
 use crate::validate::Report;
 
-pub const COLS: [Col; 24] = [
+pub const COLS: [Col; 25] = [
     ("编号", Kind::Text),
     ("分组", Kind::Wrap),
     ("事项名称", Kind::Wrap),
@@ -45,7 +45,7 @@ pub fn col(header: &str) -> Option<u16> {
 }
 
 pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
-    // Narrow caps: 24 columns must still print one A4 page wide; long text wraps.
+    // Narrow caps: 25 columns must still print one A4 page wide; long text wraps.
     s.width_bounds(6.0, 28.0);
     table(&mut s, 0, &COLS, &r.scored.tasks, |s, row, t| {
         let rep = t.report.as_ref();
