@@ -128,6 +128,8 @@ pub struct Limits {
     /// Total real inflated size of a zip's members; also the bytes parsed at
     /// once across all threads (the memory budget).
     pub max_inflated_bytes: u64,
+    /// Files a `.zip` attachment may hold (nested zips' members counted too).
+    pub max_zip_members: u32,
 }
 
 impl Default for Limits {
@@ -137,6 +139,7 @@ impl Default for Limits {
             max_cells: 2_000_000,
             max_rows: 1_048_576,
             max_inflated_bytes: 200 * 1024 * 1024,
+            max_zip_members: 1000,
         }
     }
 }

@@ -30,6 +30,10 @@ pub struct Summary<'a> {
     pub round: u32,
     /// The archived periods read as history.
     pub history: HistoryEntry,
+    /// Every file of the returns folder as received (what the archive
+    /// copies byte for byte; a zip attachment as a whole): `path`, `size`,
+    /// `sha256`, `kind` (`file` or `zip`), `inputs` (entries of `files`).
+    pub received: Cow<'a, [crate::source::Received]>,
 }
 
 /// What the run compared against.
@@ -63,6 +67,15 @@ pub struct FileEntry {
     /// office's ledger (not the unit's fault).
     #[serde(default)]
     pub held: u32,
+    /// Every unit whose rows the file held, sorted: `[unit]` for a form,
+    /// several for a collection-tool export (then `unit` is null).
+    pub units: Vec<String>,
+    /// The received zip this file is a member of (`path` then starts with
+    /// it: `3月报表.zip/区司法局.xlsx`); null for a file of the folder.
+    pub container: Option<String>,
+    /// Why the file could not be read as a form (`damaged`, `encrypted`,
+    /// `format`, `too_large`, `empty`, `not_form`); null when it was read.
+    pub unreadable: Option<crate::validate::Unreadable>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -147,6 +160,9 @@ impl<'a> Summary<'a> {
                 sha256: f.file.sha256.clone(),
                 size: f.file.size,
                 held: f.held,
+                units: f.units.clone(),
+                container: f.file.container.clone(),
+                unreadable: f.unreadable,
             })
             .collect();
         let tasks = r
@@ -223,6 +239,7 @@ impl<'a> Summary<'a> {
                 previous_round: r.previous.map(|(_, round)| round),
                 periods: r.history_periods.iter().map(|p| p.to_string()).collect(),
             },
+            received: Cow::Borrowed(&r.received),
         }
     }
 

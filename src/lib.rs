@@ -2,7 +2,7 @@
 //! them, compute planned progress, cards, scores and rankings, and write
 //! consolidated workbooks.
 //!
-//! Pipeline: [`ingest`] → [`validate`] → [`merge`] → [`score`] → [`report`].
+//! Pipeline: [`source`] → [`ingest`] → [`validate`] → [`merge`] → [`score`] → [`report`].
 
 pub mod calendar;
 pub mod cli;
@@ -19,6 +19,7 @@ pub mod report;
 pub mod samples;
 pub mod schema;
 pub mod score;
+pub mod source;
 pub mod store;
 pub mod templates;
 #[doc(hidden)]

@@ -450,6 +450,9 @@ pub enum IssueCode {
     /// Another visible sheet that looks like a form (another period's, or a
     /// second copy): listed, not read (warning).
     FileExtraSheet,
+    /// A .rar/.7z (or other) archive duban does not unpack, or zips nested
+    /// deeper than two levels: the unit resends the forms unpacked.
+    FileArchiveUnsupported,
     // ---- header level
     HeaderMissingColumn,
     HeaderDuplicateColumn,
@@ -468,6 +471,11 @@ pub enum IssueCode {
     RowTextUnchanged,
     RowDelayReasonMissing,
     RowMergedFill,
+    /// A row of a collection-tool export naming a unit the ledger does not know.
+    RowUnknownUnit,
+    /// A row of a collection-tool export replaced by the same unit's later
+    /// submission of the same task (warning; the row counts as superseded).
+    RowSuperseded,
     // ---- unit level
     /// A due task missing from the unit's forms.
     TaskNotReported,
@@ -518,6 +526,7 @@ impl IssueCode {
             IssueCode::FileNoFillDate => "FILE_NO_FILL_DATE",
             IssueCode::FileAlreadyArchived => "FILE_ALREADY_ARCHIVED",
             IssueCode::FileExtraSheet => "FILE_EXTRA_SHEET",
+            IssueCode::FileArchiveUnsupported => "FILE_ARCHIVE_UNSUPPORTED",
             IssueCode::HeaderMissingColumn => "HEADER_MISSING_COLUMN",
             IssueCode::HeaderDuplicateColumn => "HEADER_DUPLICATE_COLUMN",
             IssueCode::RowUnknownTask => "ROW_UNKNOWN_TASK",
@@ -534,6 +543,8 @@ impl IssueCode {
             IssueCode::RowTextUnchanged => "ROW_TEXT_UNCHANGED",
             IssueCode::RowDelayReasonMissing => "ROW_DELAY_REASON_MISSING",
             IssueCode::RowMergedFill => "ROW_MERGED_FILL",
+            IssueCode::RowUnknownUnit => "ROW_UNKNOWN_UNIT",
+            IssueCode::RowSuperseded => "ROW_SUPERSEDED",
             IssueCode::TaskNotReported => "TASK_NOT_REPORTED",
             IssueCode::UnitNotReported => "UNIT_NOT_REPORTED",
             IssueCode::LedgerNoUnitSheet => "LEDGER_NO_UNIT_SHEET",
@@ -559,9 +570,18 @@ impl IssueCode {
 
     /// Counted against the unit whose file it is in (form quality, the
     /// error count of `yellow-orange-red`): not the office's ledger defects,
-    /// and not a sheet set aside beside the one read.
+    /// not a sheet set aside beside the one read, not a file listed and not
+    /// read (a PDF beside the form), nor a submission replaced by the unit's
+    /// own later one.
     pub fn charged_to_unit(self) -> bool {
-        !self.is_ledger() && self != IssueCode::FileExtraSheet
+        !self.is_ledger()
+            && !matches!(
+                self,
+                IssueCode::FileExtraSheet
+                    | IssueCode::FileIgnored
+                    | IssueCode::FileSuperseded
+                    | IssueCode::RowSuperseded
+            )
     }
 }
 

@@ -17,6 +17,7 @@ use crate::merge::{self, MergeCtx, Merged};
 use crate::model::{Issue, IssueCode, Ledger};
 use crate::period::Period;
 use crate::score::{self, ScoreInput, Scored};
+use crate::source::{self, Received};
 use crate::store::history::{ArchivedFile, ArchivedFiles, History};
 use crate::validate::{self, CheckedFile, ValidateCtx};
 
@@ -43,6 +44,9 @@ pub struct RunResult {
     /// and its latest round; None when nothing earlier is archived, so that
     /// 谎报进度, 连续亮牌 and rank changes could not be compared.
     pub previous: Option<(Period, u32)>,
+    /// Every file of the returns folder as received (what the archive
+    /// copies), sorted by path; `merged.files` lists the inputs they held.
+    pub received: Vec<Received>,
 }
 
 impl RunResult {
@@ -55,6 +59,9 @@ impl RunResult {
         }
     }
 }
+
+/// A received file and its inputs, checked.
+type ReadFile = (Received, Vec<CheckedFile>);
 
 /// Fully resolved inputs of a run: the command line's settings (the CLI
 /// builds them from its `Settings`) and the earlier periods' results.
@@ -109,7 +116,7 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
     // returns (reading a form needs nothing from the ledger; checking it
     // does). The files read meanwhile wait, unchecked, for the ledger.
     let t = crate::timing::phase("ledger (+ first returns)");
-    let files = ingest::discover(&inputs.returns);
+    let files = source::discover(&inputs.returns);
     let ledger_done = AtomicBool::new(false);
     let (ledger_read, early) = std::thread::scope(|scope| {
         let reader = scope.spawn(|| {
@@ -117,7 +124,7 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
             ledger_done.store(true, Ordering::Release);
             r
         });
-        let mut early: Vec<Ingested> = Vec::new();
+        let mut early: Vec<(Received, Vec<Ingested>)> = Vec::new();
         let mut early_rows = 0usize;
         // With one thread asked for (`--threads 1`), nothing is read alongside.
         let read_ahead = rayon::current_num_threads() > 1;
@@ -127,9 +134,12 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
                 if ledger_done.load(Ordering::Acquire) || early_rows >= MAX_EARLY_ROWS {
                     break;
                 }
-                let ingested = ingest::ingest_file(p, &inputs.returns, limits);
-                early_rows += ingested.rows();
-                early.push(ingested);
+                let mut read = Vec::new();
+                let received = source::read(p, &inputs.returns, limits, &mut |input| {
+                    read.push(ingest::ingest_input(input, limits));
+                });
+                early_rows += read.iter().map(Ingested::rows).sum::<usize>();
+                early.push((received, read));
                 progress.file_done();
             }
         }
@@ -160,30 +170,50 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
         history: &inputs.history,
     };
     // Each later file is checked as soon as it is read, on the same worker,
-    // so the raw cells of only a few files are alive at a time.
+    // so the raw cells of only a few files are alive at a time (a zip's
+    // members one after another).
     let read_early = early.len();
-    let (mut checked, rest): (Vec<CheckedFile>, Vec<CheckedFile>) = rayon::join(
+    let (first, rest): (Vec<ReadFile>, Vec<ReadFile>) = rayon::join(
         || {
             early
                 .into_par_iter()
-                .map(|ing| validate::validate_file(&not_archived(ing, &inputs.archived), &vctx))
+                .map(|(received, read)| {
+                    let checked = read
+                        .into_iter()
+                        .map(|ing| {
+                            validate::validate_file(&not_archived(ing, &inputs.archived), &vctx)
+                        })
+                        .collect();
+                    (received, checked)
+                })
                 .collect()
         },
         || {
             files[read_early..]
                 .par_iter()
                 .map(|p| {
-                    let ingested = ingest::ingest_file(p, &inputs.returns, limits);
+                    let mut checked = Vec::new();
+                    let received = source::read(p, &inputs.returns, limits, &mut |input| {
+                        let ingested = ingest::ingest_input(input, limits);
+                        let ingested = not_archived(ingested, &inputs.archived);
+                        checked.push(validate::validate_file(&ingested, &vctx));
+                    });
                     progress.file_done();
-                    validate::validate_file(&not_archived(ingested, &inputs.archived), &vctx)
+                    (received, checked)
                 })
                 .collect()
         },
     );
-    checked.extend(rest);
     progress.finish();
+    let mut received = Vec::with_capacity(files.len());
+    let mut checked = Vec::with_capacity(files.len());
+    for (r, c) in first.into_iter().chain(rest) {
+        received.push(r);
+        checked.extend(c);
+    }
     trim_heap();
-    // Same order as `ingest::ingest_all`.
+    // Sorted by path, whatever order the workers finished in.
+    received.sort_by(|a, b| a.path.cmp(&b.path));
     checked.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
 
     drop(t);
@@ -237,6 +267,7 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
         history_periods: inputs.history.periods.iter().map(|p| p.period).collect(),
         round: inputs.round,
         previous: inputs.history.previous(),
+        received,
     })
 }
 
@@ -244,6 +275,10 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
 /// (left in the returns folder, or sent again): listed, never read as this
 /// period's and not charged to its unit.
 fn not_archived(ing: Ingested, archived: &ArchivedFiles) -> Ingested {
+    // A zip member refused unread has no hash: it matches nothing.
+    if ing.file().sha256.is_empty() {
+        return ing;
+    }
     let Some(before) = archived.get(&ing.file().sha256) else {
         return ing;
     };

@@ -1,6 +1,9 @@
-//! Stage 1 — ingest: find the returned files, sniff their real format, read
-//! their cells (any of xlsx/xlsm/xls/xlsb/ods/csv), locate the header row and
-//! hand typed-but-unchecked rows to `validate`. Also reads the master ledger.
+//! Stage 1 — ingest: the bytes of one input (an [`Input`], made by
+//! `crate::source` from a file of the returns folder or a member of a zip
+//! attachment; ingest never opens a path of the returns itself): sniff its
+//! real format, read its cells (any of xlsx/xlsm/xls/xlsb/ods/csv), locate
+//! the header row and hand typed-but-unchecked rows to `validate`. Also
+//! reads the master ledger.
 //!
 //! Nothing here panics on a bad file: every parse runs under `catch_unwind`
 //! and any failure becomes a file-level [`Issue`].
@@ -24,7 +27,7 @@
 
 mod csv;
 mod grid;
-mod guard;
+pub(crate) mod guard;
 mod header;
 mod ledger;
 mod merges;
@@ -37,11 +40,8 @@ mod sniff;
 mod tests;
 mod workbook;
 
-use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::path::Path;
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -51,10 +51,10 @@ pub use self::guard::take_last_parser_panic;
 use self::guard::{install_quiet_panic_hook, MemoryBudget, ParsingGuard};
 pub use self::raw::{Cells, FormMeta, MatchedColumn, RawCell, RawForm, RawRow};
 pub use self::sniff::FileFormat;
+pub(crate) use self::sniff::SPREADSHEET_EXTS;
 use crate::config::Limits;
 use crate::model::{Issue, IssueCode, Ledger};
 use crate::schema::FormField;
-use crate::store::digest::{sha256_file, sha256_hex};
 use crate::templates::templates;
 
 /// Name of the (very hidden) sheet in which `duban forms` stores the form's identity.
@@ -64,18 +64,59 @@ pub const META_KEYS: [&str; 4] = ["unit", "period", "version", "generated"];
 /// Version written into forms by this build.
 pub const FORM_VERSION: &str = "duban-form-1";
 
-/// A file found in the returns folder.
+/// One input as ingest reads it: bytes and where they came from. `source`
+/// makes these (a file of the returns folder, a member of a zip attachment);
+/// ingest never opens a path itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    /// Path relative to the returns folder, `/`-separated; a zip member's is
+    /// the zip's path followed by the member's (`3月报表.zip/区司法局.xlsx`).
+    pub rel: String,
+    /// The received file (relative path) this input was unpacked from, when
+    /// it is a member of a zip attachment; None for a file of the folder.
+    pub container: Option<String>,
+    /// Modification time (the file's, or the time stamp of a zip member).
+    pub modified: Option<NaiveDateTime>,
+    /// Size in bytes (of the bytes, or as declared when refused unread).
+    pub size: u64,
+    /// Hex SHA-256 of the bytes (empty when they could not be had).
+    pub sha256: String,
+    pub content: Content,
+}
+
+/// The bytes of an input, or why there are none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// Refused before any parser ran (too large, encrypted zip member, an
+    /// archive format duban does not unpack …): the file-level issue.
+    Refused {
+        code: IssueCode,
+        message: String,
+    },
+}
+
+/// An input that was read (or refused), as the later stages know it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceFile {
-    pub abs: PathBuf,
-    /// Path relative to the returns folder, `/`-separated.
+    /// Path relative to the returns folder, `/`-separated (see [`Input::rel`]).
     pub rel: String,
+    /// The received zip it was unpacked from (relative path), if any.
+    #[serde(default)]
+    pub container: Option<String>,
     pub size: u64,
     /// Hex SHA-256 of the bytes.
     pub sha256: String,
     /// File modification time (local), if known.
     pub modified: Option<NaiveDateTime>,
     pub format: FileFormat,
+}
+
+impl SourceFile {
+    /// The file name (last component of `rel`).
+    pub fn name(&self) -> &str {
+        self.rel.rsplit('/').next().unwrap_or(&self.rel)
+    }
 }
 
 /// What reading one file gave.
@@ -110,75 +151,10 @@ impl Ingested {
     }
 }
 
-/// Every file under `returns`, recursively, sorted by relative path.
-/// Symlinked folders are followed once (no loops).
-pub fn discover(returns: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    use anyhow::Context;
-    let meta = std::fs::metadata(returns)
-        .with_context(|| format!("无法打开报送文件夹 {}，请确认路径正确", returns.display()))?;
-    if !meta.is_dir() {
-        anyhow::bail!(
-            "{} 不是文件夹，请指定存放各单位报送表格的文件夹",
-            returns.display()
-        );
-    }
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    let mut stack = vec![returns.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let canon = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
-        if !seen.insert(canon) {
-            continue;
-        }
-        let entries =
-            std::fs::read_dir(&dir).with_context(|| format!("无法读取文件夹 {}", dir.display()))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            // `metadata` follows symlinks; a dangling link is skipped.
-            let Ok(m) = std::fs::metadata(&path) else {
-                continue;
-            };
-            if m.is_dir() {
-                stack.push(path);
-            } else if m.is_file() {
-                out.push(path);
-            }
-        }
-    }
-    out.sort_by_cached_key(|p| rel_path(p, returns));
-    Ok(out)
-}
-
-/// `path` relative to `root`, `/`-separated (the file name when outside `root`).
-fn rel_path(path: &Path, root: &Path) -> String {
-    match path.strip_prefix(root) {
-        Ok(rel) => rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/"),
-        Err(_) => file_name(path),
-    }
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-fn source_file(path: &Path, root: &Path) -> SourceFile {
-    let meta = std::fs::metadata(path).ok();
-    SourceFile {
-        abs: path.to_path_buf(),
-        rel: rel_path(path, root),
-        size: meta.as_ref().map_or(0, |m| m.len()),
-        sha256: String::new(),
-        modified: meta
-            .and_then(|m| m.modified().ok())
-            .map(|t| chrono::DateTime::<chrono::Local>::from(t).naive_local()),
-        format: FileFormat::Other,
-    }
+/// Is this file name an Excel/WPS/LibreOffice lock file (`~$…`, `.~lock…`)?
+/// Such a file is never a return and never tied to a unit.
+pub fn is_lock_file(name: &str) -> bool {
+    name.starts_with("~$") || name.starts_with(".~lock")
 }
 
 const MSG_HTML: &str =
@@ -186,22 +162,43 @@ const MSG_HTML: &str =
 const MSG_NOT_FORM: &str = "未找到表头（应含“编号”“当前状态”“完成进度”等列），请使用下发的模板填报";
 const MSG_EMPTY: &str = "文件是空的，没有任何内容。请确认填报后重新保存再报送。";
 
-fn mb(n: u64) -> String {
+pub(crate) fn mb(n: u64) -> String {
     crate::value::fmt_number((n as f64 / 1_048_576.0 * 10.0).round() / 10.0)
 }
 
-/// Read one file. Never panics; never writes to the file.
-pub fn ingest_file(path: &Path, returns_root: &Path, limits: &Limits) -> Ingested {
-    let mut file = source_file(path, returns_root);
-    let name = file_name(path);
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+/// The message refusing a file over `Limits::max_file_bytes`.
+pub fn too_large_message(size: u64, limits: &Limits) -> String {
+    format!(
+        "文件过大（{} MB，上限 {} MB），未读取。请删除多余的工作表、图片和空白格式后另存再报送。",
+        mb(size),
+        mb(limits.max_file_bytes)
+    )
+}
+
+/// Read one input. Never panics; never writes anything.
+pub fn ingest_input(input: Input, limits: &Limits) -> Ingested {
+    let Input {
+        rel,
+        container,
+        modified,
+        size,
+        sha256,
+        content,
+    } = input;
+    let mut file = SourceFile {
+        rel,
+        container,
+        size,
+        sha256,
+        modified,
+        format: FileFormat::Other,
+    };
+    let name = file.name().to_string();
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    let ignored = |mut file: SourceFile, msg: &str| {
-        if file.sha256.is_empty() {
-            file.sha256 = sha256_file(path).unwrap_or_default();
-        }
+    let ignored = |file: SourceFile, msg: &str| {
         let issue = Issue::warning(IssueCode::FileIgnored, msg).file(file.rel.clone());
         Ingested::Ignored { file, issue }
     };
@@ -210,30 +207,20 @@ pub fn ingest_file(path: &Path, returns_root: &Path, limits: &Limits) -> Ingeste
         Ingested::Failed { file, issue }
     };
 
-    if name.starts_with("~$") || name.starts_with(".~lock") {
+    if is_lock_file(&name) {
         return ignored(
             file,
             "这是 Excel/WPS 打开文件时生成的临时锁定文件，不是报送的表格，未读取。",
         );
     }
+    let bytes = match content {
+        Content::Refused { code, message } => return failed(file, (code, message)),
+        Content::Bytes(b) => b,
+    };
     if file.size > limits.max_file_bytes {
-        file.sha256 = sha256_file(path).unwrap_or_default();
-        let msg = format!(
-            "文件过大（{} MB，上限 {} MB），未读取。请删除多余的工作表、图片和空白格式后另存再报送。",
-            mb(file.size),
-            mb(limits.max_file_bytes)
-        );
+        let msg = too_large_message(file.size, limits);
         return failed(file, (IssueCode::FileTooLarge, msg));
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(_) => {
-            let msg = "无法打开文件（可能正被其他程序占用或没有读取权限）。请关闭文件后重试，或重新报送一份。";
-            return failed(file, (IssueCode::FileUnreadable, msg.to_string()));
-        }
-    };
-    file.size = bytes.len() as u64;
-    file.sha256 = sha256_hex(&bytes);
 
     let is_sheet_ext = sniff::SPREADSHEET_EXTS.contains(&ext.as_str());
     let (sniffed, work) = sniff::sniff_sized(&bytes, &ext, limits.max_inflated_bytes);
@@ -252,7 +239,13 @@ pub fn ingest_file(path: &Path, returns_root: &Path, limits: &Limits) -> Ingeste
         if let sniff::Sniffed::Format(f) = sniffed {
             file.format = f;
         }
-        return ignored(file, "不是电子表格文件，未读取。");
+        let msg = match sniff::other_kind(&bytes, &ext) {
+            Some(kind) => format!(
+                "这是{kind}，不是电子表格，未读取。如是本期反馈表，请按下发的 Excel 表格填报后报送(.xlsx)。"
+            ),
+            None => "不是电子表格文件，未读取。".to_string(),
+        };
+        return ignored(file, &msg);
     }
     let format = match sniffed {
         sniff::Sniffed::Empty => {
@@ -395,31 +388,14 @@ fn parse_forms(bytes: &[u8], format: FileFormat, limits: &Limits) -> Result<Vec<
     }
 }
 
-/// Read every file in parallel (rayon); result sorted by relative path.
-/// `on_file` is called once per finished file (for a progress bar).
-pub fn ingest_all(
-    files: &[PathBuf],
-    returns_root: &Path,
-    limits: &Limits,
-    on_file: &(dyn Fn() + Sync),
-) -> Vec<Ingested> {
-    install_quiet_panic_hook();
-    let mut out: Vec<Ingested> = files
-        .par_iter()
-        .map(|p| {
-            let r = ingest_file(p, returns_root, limits);
-            on_file();
-            r
-        })
-        .collect();
-    out.sort_by(|a, b| a.file().rel.cmp(&b.file().rel));
-    out
-}
-
 /// Read the master ledger (台账, 节点, 单位, 评价 sheets). Problems in the
 /// ledger are returned as issues (file = the ledger's file name); a ledger
 /// that cannot be read at all, or lacks the 台账 sheet, is an error. A ledger
 /// without a 单位 sheet gets its units from the 牵头单位 column (warning).
 pub fn read_ledger(path: &Path, limits: &Limits) -> anyhow::Result<(Ledger, Vec<Issue>)> {
-    ledger::read_ledger(path, &file_name(path), limits)
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    ledger::read_ledger(path, &name, limits)
 }

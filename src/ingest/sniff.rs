@@ -184,6 +184,40 @@ fn content_types_say_macro(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> bool {
     s.contains("macroEnabled")
 }
 
+/// What a file that is not a spreadsheet is, in words for a message
+/// (`PDF文件`, `图片`, `Word文档` …), from its first bytes, else its
+/// extension; None when it cannot be told.
+pub(crate) fn other_kind(bytes: &[u8], ext: &str) -> Option<&'static str> {
+    let starts = |m: &[u8]| bytes.starts_with(m);
+    if starts(b"%PDF") {
+        return Some("PDF文件");
+    }
+    let image = starts(b"\x89PNG")
+        || starts(&[0xFF, 0xD8, 0xFF])
+        || starts(b"GIF8")
+        || starts(b"II*\0")
+        || starts(b"MM\0*")
+        || (starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"))
+        || (bytes.get(4..8) == Some(b"ftyp") && bytes.get(8..11) == Some(b"hei"));
+    if image {
+        return Some("图片");
+    }
+    if starts(&OLE_MAGIC[..4]) && ole_has(bytes, &["WordDocument"]) {
+        return Some("Word文档");
+    }
+    if starts(&ZIP_MAGIC) && memchr::memmem::find(bytes, b"word/document.xml").is_some() {
+        return Some("Word文档");
+    }
+    Some(match ext {
+        "pdf" => "PDF文件",
+        "jpg" | "jpeg" | "png" | "gif" | "bmp" | "tif" | "tiff" | "webp" | "heic" => "图片",
+        "doc" | "docx" | "docm" | "dot" | "dotx" | "wpt" | "rtf" => "Word文档",
+        "ppt" | "pptx" | "dps" => "演示文稿",
+        "txt" => "文本文件",
+        _ => return None,
+    })
+}
+
 /// `<html`, `<!DOCTYPE html`, `<table` (after a BOM and whitespace,
 /// case-insensitive), or an HTML-ish start with `<html` soon after.
 pub(crate) fn looks_like_html(bytes: &[u8]) -> bool {

@@ -17,6 +17,11 @@ fn limits() -> Limits {
     Limits::default()
 }
 
+/// One file on disk read as one input (as `source` reads a file of the folder).
+fn ingest_file(path: &Path, root: &Path, limits: &Limits) -> Ingested {
+    crate::source::ingest_one(path, root, limits)
+}
+
 fn d(y: i32, m: u32, day: u32) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(y, m, day)
         .and_then(|x| x.and_hms_opt(0, 0, 0))
@@ -517,7 +522,18 @@ fn lock_files_and_non_spreadsheets_are_ignored() {
         IssueCode::FileIgnored
     );
     let i = ignored(&ingest_file(&root.join("说明.txt"), root, &limits())).clone();
-    assert!(i.message.contains("不是电子表格文件"), "{}", i.message);
+    assert!(
+        i.message.contains("这是文本文件，不是电子表格"),
+        "{}",
+        i.message
+    );
+    // What a file is, from its bytes first, in the message.
+    std::fs::write(root.join("扫描件.jpg.bak"), b"%PDF-1.7\n...").unwrap();
+    std::fs::write(root.join("照片"), b"\x89PNG\r\n\x1a\n...").unwrap();
+    let i = ignored(&ingest_file(&root.join("扫描件.jpg.bak"), root, &limits())).clone();
+    assert!(i.message.contains("这是PDF文件"), "{}", i.message);
+    let i = ignored(&ingest_file(&root.join("照片"), root, &limits())).clone();
+    assert!(i.message.contains("这是图片"), "{}", i.message);
     ignored(&ingest_file(&root.join("page.html"), root, &limits()));
     let r = ingest_file(&root.join("Thumbs.db"), root, &limits());
     assert!(ignored(&r).message.contains("不是电子表格文件"));
@@ -594,45 +610,6 @@ fn csv_utf8_bom_gbk_and_semicolons() {
     check_csv(&ingest_file(&root.join("utf8.csv"), root, &limits()));
     check_csv(&ingest_file(&root.join("gbk.csv"), root, &limits()));
     check_csv(&ingest_file(&root.join("semi.csv"), root, &limits()));
-}
-
-#[test]
-fn discover_and_ingest_all_are_sorted_and_recursive() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::create_dir_all(root.join("b/c")).unwrap();
-    std::fs::create_dir_all(root.join("a")).unwrap();
-    messy_xlsx(&root.join("b/c"), "z.xlsx");
-    messy_xlsx(&root.join("a"), "y.xlsx");
-    std::fs::write(root.join("b/~$z.xlsx"), b"x").unwrap();
-    std::fs::write(root.join("0.txt"), b"x").unwrap();
-    #[cfg(unix)]
-    std::os::unix::fs::symlink(root, root.join("b/loop")).unwrap();
-    let files = discover(root).unwrap();
-    let rels: Vec<String> = files.iter().map(|p| rel_path(p, root)).collect();
-    assert_eq!(rels, vec!["0.txt", "a/y.xlsx", "b/c/z.xlsx", "b/~$z.xlsx"]);
-
-    let count = std::sync::atomic::AtomicUsize::new(0);
-    let mut rev = files.clone();
-    rev.reverse();
-    let out = ingest_all(&rev, root, &limits(), &|| {
-        count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    });
-    assert_eq!(count.into_inner(), 4);
-    let got: Vec<(&str, bool)> = out
-        .iter()
-        .map(|r| (r.file().rel.as_str(), matches!(r, Ingested::Forms { .. })))
-        .collect();
-    assert_eq!(
-        got,
-        vec![
-            ("0.txt", false),
-            ("a/y.xlsx", true),
-            ("b/c/z.xlsx", true),
-            ("b/~$z.xlsx", false)
-        ]
-    );
-    assert!(discover(&root.join("missing")).is_err());
 }
 
 fn write_ledger(path: &Path, with_units: bool) {

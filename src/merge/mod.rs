@@ -3,7 +3,12 @@
 //! (by 填报日期; a form without one is not judged by its file time),
 //! due tasks that nobody reported listed, and the row totals reconciled:
 //! `rows_read = accepted + rejected + superseded`. Pure: no I/O.
+//!
+//! A submission is what one file holds for one unit: a form is one, a
+//! collection-tool export one per unit it holds (`parts`), each superseded,
+//! late or accepted on its own; the export is listed once, with its units.
 
+mod parts;
 mod submissions;
 
 use std::collections::BTreeMap;
@@ -16,7 +21,7 @@ use crate::due::Expected;
 use crate::ingest::SourceFile;
 use crate::model::{issue_sort_key, Issue, IssueCode, Ledger};
 use crate::period::Period;
-use crate::validate::{CheckedFile, CheckedRow, FileState, Report, RowOutcome};
+use crate::validate::{CheckedFile, CheckedRow, FileState, Report, RowOutcome, Unreadable};
 
 /// Final outcome of a file (SPEC §9 `files[].outcome`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -61,6 +66,16 @@ pub struct FileRecord {
     pub superseded_by: Option<String>,
     /// The first error message (why the file was rejected), if any.
     pub error: Option<String>,
+    /// Every unit whose rows it held, sorted: its unit, or the units of a
+    /// collection-tool export (`unit` is then None when there are several).
+    #[serde(default)]
+    pub units: Vec<String>,
+    /// A collection-tool export (rows of several units).
+    #[serde(default)]
+    pub export: bool,
+    /// Why the file could not be read as a form, when it could not.
+    #[serde(default)]
+    pub unreadable: Option<Unreadable>,
 }
 
 /// A rejected row with its original values (退回明细).
@@ -105,6 +120,10 @@ pub struct Submission {
     pub superseded_files: Vec<String>,
     /// Rejected files attributed to the unit.
     pub rejected_files: Vec<String>,
+    /// Files of the unit that could not be read as forms (damaged,
+    /// encrypted, a PDF …), with why.
+    #[serde(default)]
+    pub unreadable: Vec<UnreadableFile>,
     /// At least one accepted file.
     pub reported: bool,
     /// Its accepted file came after the reporting deadline.
@@ -120,6 +139,16 @@ pub struct Submission {
     pub rows_held: u32,
     /// Due tasks with no accepted report.
     pub missing: Vec<String>,
+}
+
+/// A file of a unit that could not be read as a form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnreadableFile {
+    /// Relative path (as in `files[]`).
+    pub path: String,
+    /// The name the unit knows it by ([`crate::source::display_name`]).
+    pub name: String,
+    pub why: Unreadable,
 }
 
 /// Everything merged.
@@ -155,6 +184,8 @@ pub struct MergeCtx<'a> {
 pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
     let mut files = files;
     files.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
+    // One submission per unit of a collection-tool export.
+    let mut files: Vec<CheckedFile> = files.into_iter().flat_map(parts::split).collect();
     let first_errors: Vec<Option<String>> = files.iter().map(|f| first_error(&f.issues)).collect();
     let mut issues: Vec<Issue> = files
         .iter_mut()
@@ -189,7 +220,7 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
     issues.sort_by(|a, b| issue_sort_key(a).cmp(&issue_sort_key(b)));
 
     Merged {
-        files: records,
+        files: parts::combine(records),
         reports,
         rejected,
         issues,
@@ -240,25 +271,35 @@ fn superseded_issue(new: &CheckedFile, old: &CheckedFile) -> Issue {
             ymd(a),
             b.map(ymd).unwrap_or_else(|| "（无日期）".to_string())
         ),
-        _ => match new.file.modified {
-            Some(m) if Some(m) != old.file.modified => {
-                format!("其文件时间{}晚于本表", m.format("%Y-%m-%d %H:%M"))
+        _ => match (newness(new).1, newness(old).1) {
+            (Some(m), o) if Some(m) != o => {
+                let what = if new.submitted.is_some() {
+                    "提交时间"
+                } else {
+                    "文件时间"
+                };
+                format!("其{what}{}晚于本表", m.format("%Y-%m-%d %H:%M"))
             }
             _ => "两份报表日期相同，按文件名取排在后面的一份".to_string(),
         },
     };
-    Issue::warning(
-        IssueCode::FileSuperseded,
+    let unit = old.unit.as_deref().unwrap_or("");
+    let msg = if old.export {
         format!(
-            "{}本期还报送了更新的报表“{}”（{}），本表已被替代、未采用；如本表才是最终版本，请重新报送本表并删除另一份",
-            old.unit.as_deref().unwrap_or(""),
+            "{unit}本期还报送了更新的报表“{}”（{when}），本收集表中{unit}的{}行已被替代、未采用；如收集表中的才是最终版本，请重新提交",
             new.file.rel,
-            when
-        ),
-    )
-    .file(old.file.rel.clone())
-    .unit_opt(old.unit.as_deref())
-    .value(new.file.rel.clone())
+            old.rows.len()
+        )
+    } else {
+        format!(
+            "{unit}本期还报送了更新的报表“{}”（{when}），本表已被替代、未采用；如本表才是最终版本，请重新报送本表并删除另一份",
+            new.file.rel
+        )
+    };
+    Issue::warning(IssueCode::FileSuperseded, msg)
+        .file(old.file.rel.clone())
+        .unit_opt(old.unit.as_deref())
+        .value(new.file.rel.clone())
 }
 
 /// Every file's rows sorted out: one accepted report per task, the rows sent
@@ -285,7 +326,7 @@ impl Tally {
         let rows_read = count(f.rows.len());
         let mut rec = FileRecord {
             file: f.file,
-            unit: f.unit.map(String::from),
+            unit: f.unit.as_ref().map(String::from),
             period: f.period,
             fill_date: f.fill_date,
             sheets: f.sheets,
@@ -298,6 +339,9 @@ impl Tally {
             late: false,
             superseded_by,
             error,
+            units: f.unit.iter().map(|u| u.to_string()).collect(),
+            export: f.export,
+            unreadable: f.unreadable,
         };
         match outcome {
             FileOutcome::Superseded => rec.superseded = rows_read,
@@ -386,6 +430,9 @@ fn lateness(rec: &mut FileRecord, ctx: &MergeCtx) -> Option<Issue> {
     let deadline = ctx.report_deadline;
     let (date, what) = match (rec.fill_date, rec.file.modified) {
         (Some(d), _) => (d, "填报日期"),
+        // An export's file time is when the office downloaded it, and a
+        // tool that gives no 提交时间 is no unit's doing.
+        (None, _) if rec.export => return None,
         (None, Some(m)) if ctx.late_by_file_time => (m.date(), "文件修改日期"),
         (None, _) if ctx.late_by_file_time => return None,
         (None, _) => return Some(no_fill_date_issue(rec)),
@@ -394,12 +441,19 @@ fn lateness(rec: &mut FileRecord, ctx: &MergeCtx) -> Option<Issue> {
         return None;
     }
     rec.late = true;
+    let whose = if rec.export {
+        format!(
+            "{}在本收集表中的提交时间",
+            rec.unit.as_deref().unwrap_or("")
+        )
+    } else {
+        format!("本表{what}")
+    };
     Some(
         Issue::warning(
             IssueCode::FileLate,
             format!(
-                "本表{}为{}，晚于报送截止日期{}，属逾期报送；请今后按时报送",
-                what,
+                "{whose}为{}，晚于报送截止日期{}，属逾期报送；请今后按时报送",
                 ymd(date),
                 ymd(deadline)
             ),
@@ -468,7 +522,7 @@ fn initial_outcome(f: &CheckedFile) -> FileOutcome {
 fn newness(f: &CheckedFile) -> (Option<NaiveDate>, Option<chrono::NaiveDateTime>, &str) {
     (
         f.fill_date.or(f.file.modified.map(|m| m.date())),
-        f.file.modified,
+        f.submitted.or(f.file.modified),
         f.file.rel.as_str(),
     )
 }

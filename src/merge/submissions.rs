@@ -4,8 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::{FileOutcome, FileRecord, MergeCtx, RejectedRow, Submission};
+use super::{FileOutcome, FileRecord, MergeCtx, RejectedRow, Submission, UnreadableFile};
 use crate::model::{Issue, IssueCode};
+use crate::source::display_name;
 use crate::validate::Report;
 
 /// One submission per ledger unit (reported or not), and the issues of the
@@ -121,6 +122,13 @@ impl<'a> ByUnit<'a> {
                 FileOutcome::Rejected => s.rejected_files.push(r.file.rel.clone()),
                 FileOutcome::Ignored => {}
             }
+            if let Some(why) = r.unreadable {
+                s.unreadable.push(UnreadableFile {
+                    path: r.file.rel.clone(),
+                    name: display_name(&r.file.rel, r.file.container.as_deref()).to_string(),
+                    why,
+                });
+            }
             if r.outcome != FileOutcome::Superseded {
                 s.rows_accepted += r.accepted;
                 s.rows_rejected += r.rejected - r.held;
@@ -176,7 +184,17 @@ fn not_reported(
             );
         }
     } else if !s.due.is_empty() {
-        let why = if s.rejected_files.is_empty() {
+        let why = if !s.unreadable.is_empty() {
+            let files: Vec<String> = s
+                .unreadable
+                .iter()
+                .map(|f| format!("《{}》（{}）", f.name, f.why.why()))
+                .collect();
+            format!(
+                "收到了该单位报送的{}，但无法读取；请按反馈通知重新报送",
+                files.join("、")
+            )
+        } else if s.rejected_files.is_empty() {
             "请督促尽快报送".to_string()
         } else {
             format!(

@@ -683,6 +683,8 @@ mod props {
                     original: vec![],
                     reasons: if accepted { vec![] } else { vec!["错".into()] },
                     office: false,
+                    unit: None,
+                    when: None,
                 }
             })
             .collect();
@@ -695,6 +697,9 @@ mod props {
             sheets: vec!["S".into()],
             rows,
             issues: vec![],
+            export: false,
+            submitted: None,
+            unreadable: None,
         }
     }
 

@@ -140,13 +140,16 @@ fn head(
         .set_align(FormatAlign::Top);
     s.merge(1, 0, last, &intro, &intro_fmt)?;
     s.row_height(1, 36.0)?;
-    let summary = format!(
+    let mut summary = format!(
         "{due}：{by}　　亮牌事项 {} 项　退回 {} 行　未报送事项 {} 项　其他提醒 {} 条",
         n.cards.len(),
         n.rejected.len(),
         n.missing.len(),
         n.other.len()
     );
+    if !n.unreadable.is_empty() {
+        summary.push_str(&format!("　无法读取的文件 {} 个", n.unreadable.len()));
+    }
     s.merge(2, 0, last, &summary, &fmts.subtitle)
 }
 
@@ -304,8 +307,21 @@ fn held(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
 fn missing(b: &mut Body, r: &RunResult, n: &UnitNotice) -> Result<(), XlsxError> {
     b.section("三、未报送事项")?;
     let deadline = cn_date(r.report_deadline);
-    if n.not_reported {
-        let period = r.period.label();
+    let period = r.period.label();
+    for f in &n.unreadable {
+        b.text(&format!(
+            "收到你单位报送的《{}》，但{}（{}）。{}。",
+            f.name,
+            f.why.why(),
+            f.why.label(),
+            f.why.resend()
+        ))?;
+    }
+    if n.not_reported && !n.unreadable.is_empty() {
+        b.text(&format!(
+            "因此未收到你单位可以读取的{period}反馈表，请尽快重新报送。"
+        ))?;
+    } else if n.not_reported {
         b.text(&format!(
             "你单位未在 {deadline} 前报送{period}反馈表，请尽快报送。"
         ))?;
@@ -315,7 +331,7 @@ fn missing(b: &mut Body, r: &RunResult, n: &UnitNotice) -> Result<(), XlsxError>
         ))?;
     }
     if n.missing.is_empty() {
-        if !n.not_reported && !n.late {
+        if !n.not_reported && !n.late && n.unreadable.is_empty() {
             b.text("（无）")?;
         }
         return Ok(());

@@ -67,6 +67,8 @@ pub fn header(col: FormField, style: HeaderStyle) -> &'static str {
             FillDate => "填报日期",
             Remark => "备注",
             LeadUnit => "牵头单位",
+            ReportingUnit => "填报单位",
+            SubmittedAt => "提交时间",
         },
         HeaderStyle::Alias => match col {
             Seq => "序号",
@@ -88,6 +90,8 @@ pub fn header(col: FormField, style: HeaderStyle) -> &'static str {
             FillDate => "填报时间",
             Remark => "说明",
             LeadUnit => "主办单位",
+            ReportingUnit => "单位名称",
+            SubmittedAt => "提交答卷时间",
         },
         HeaderStyle::Alias2 => match col {
             Seq => "序",
@@ -109,6 +113,8 @@ pub fn header(col: FormField, style: HeaderStyle) -> &'static str {
             FillDate => "报送日期",
             Remark => "备注",
             LeadUnit => "责任单位",
+            ReportingUnit => "报送单位",
+            SubmittedAt => "提交日期",
         },
         HeaderStyle::English => match col {
             Seq => "No.",
@@ -130,6 +136,8 @@ pub fn header(col: FormField, style: HeaderStyle) -> &'static str {
             FillDate => "Report date",
             Remark => "Remarks",
             LeadUnit => "牵头单位",
+            ReportingUnit => "Unit name",
+            SubmittedAt => "Submitted at",
         },
     }
 }
@@ -151,7 +159,8 @@ fn width(col: FormField) -> f64 {
         Filler | Head => 11.0,
         Phone => 14.0,
         Remark => 20.0,
-        LeadUnit => 16.0,
+        LeadUnit | ReportingUnit => 16.0,
+        SubmittedAt => 18.0,
     }
 }
 

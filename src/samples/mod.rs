@@ -36,6 +36,7 @@ mod ledger;
 mod plan;
 mod returns;
 mod vocab;
+pub(crate) mod zipfile;
 
 #[cfg(test)]
 mod tests;

@@ -237,7 +237,10 @@ fn row_cells(ctx: &Ctx, doc_cols: &[FormField], t: &TaskRec, rep: &Report, i: us
             FormField::Phone => Cell::text(&unit.phone),
             FormField::Head => Cell::text(&unit.head),
             FormField::FillDate => date_cell(ctx.fill_date, messy_dates, i + 2, year),
-            FormField::Remark | FormField::LeadUnit => Cell::Empty,
+            FormField::Remark
+            | FormField::LeadUnit
+            | FormField::ReportingUnit
+            | FormField::SubmittedAt => Cell::Empty,
         })
         .map(|c| match c {
             Cell::Text(s) if s.is_empty() => Cell::Empty,

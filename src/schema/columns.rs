@@ -8,6 +8,25 @@ use serde::Deserialize;
 use super::Field;
 use crate::text::{norm_header, norm_header_into};
 
+/// Longest question number [`without_question_number`] takes off (`第123题.`).
+const QUESTION_NUMBER_BYTES: usize = 12;
+
+/// A normalised header without the question number an online form's export
+/// puts in front of it (`1、填报单位` → `1填报单位` → `填报单位`; `q2.编号`,
+/// `第3题当前状态`); None when there is none, or nothing but digits after it.
+fn without_question_number(h: &str) -> Option<&str> {
+    let rest = h.strip_prefix('第').unwrap_or(h);
+    let rest = rest.strip_prefix('q').unwrap_or(rest);
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let rest = &rest[digits..];
+    let rest = rest.strip_prefix('题').unwrap_or(rest);
+    let rest = rest.trim_start_matches(['.', '-', '．']);
+    (!rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit())).then_some(rest)
+}
+
 /// One column of a sheet duban reads.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(bound = "F: Field")]
@@ -92,11 +111,16 @@ impl<F: Field> Columns<F> {
     /// [`Columns::match_header`] normalising into `buf` (no allocation once
     /// `buf` has grown).
     pub fn match_header_buf(&self, header: &str, buf: &mut String) -> Option<&ColumnDef<F>> {
-        // A text that normalises to something longer than every key names no column.
-        if !norm_header_into(header, self.max_key, buf) || buf.is_empty() {
+        // A text that normalises to something longer than every key (and a
+        // question number) names no column.
+        if !norm_header_into(header, self.max_key + QUESTION_NUMBER_BYTES, buf) || buf.is_empty() {
             return None;
         }
-        self.index.get(buf.as_str()).map(|&i| &self.defs[i])
+        let i = self
+            .index
+            .get(buf.as_str())
+            .or_else(|| self.index.get(without_question_number(buf)?))?;
+        Some(&self.defs[*i])
     }
 
     /// The definition of a column (every field has one: checked by [`Columns::new`]).
@@ -111,5 +135,34 @@ impl<F: Field> Columns<F> {
 
     pub fn required(&self) -> impl Iterator<Item = &ColumnDef<F>> {
         self.defs.iter().filter(|d| d.required)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn question_numbers_of_online_forms_are_not_part_of_the_header() {
+        let strip = |h: &str| without_question_number(&norm_header(h)).map(str::to_string);
+        assert_eq!(strip("1、填报单位").as_deref(), Some("填报单位"));
+        assert_eq!(strip("Q2. 编号").as_deref(), Some("编号"));
+        assert_eq!(strip("第3题 当前状态").as_deref(), Some("当前状态"));
+        assert_eq!(strip("12.完成进度（%）").as_deref(), Some("完成进度"));
+        assert_eq!(strip("编号"), None);
+        assert_eq!(strip("2023"), None);
+        assert_eq!(strip("1234事项"), None);
+        let cols = &crate::templates::templates().form;
+        use crate::schema::FormField;
+        for (h, key) in [
+            ("1、填报单位", FormField::ReportingUnit),
+            ("2、任务编号", FormField::Id),
+            ("Q4.完成进度(%)", FormField::Percent),
+            ("提交答卷时间", FormField::SubmittedAt),
+            ("单位名称", FormField::ReportingUnit),
+        ] {
+            assert_eq!(cols.match_header(h).map(|d| d.key), Some(key), "{h}");
+        }
+        assert!(cols.match_header("1月").is_none());
     }
 }

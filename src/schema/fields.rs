@@ -113,6 +113,12 @@ fields! {
         Leader = "leader",
         /// 星级 (copied from the ledger).
         Stars = "stars",
+        /// 填报单位 of each row of a collection-tool export (many units in
+        /// one sheet); a form whose rows fill it is read row by row.
+        ReportingUnit = "unit",
+        /// 提交时间 of each row of a collection-tool export: the row's
+        /// 填报日期, and which of a unit's submissions is the latest.
+        SubmittedAt = "submitted_at",
     }
 }
 

@@ -1,7 +1,9 @@
 //! 归档: one folder per period and round (see [`super::layout`]) — a
-//! byte-identical copy of every received file, a manifest with SHA-256 and
-//! outcome per file, the outputs of the run and its machine-readable results
-//! ([`super::snapshot`]), which later runs read back as history.
+//! byte-identical copy of every received file (a zip attachment as a whole),
+//! a manifest with SHA-256 and outcome per input (a zip's members each
+//! listed, with the zip as their `container`), the outputs of the run and its
+//! machine-readable results ([`super::snapshot`]), which later runs read back
+//! as history.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -46,6 +48,13 @@ pub struct ManifestEntry {
     pub rejected: u32,
     pub superseded: u32,
     pub late: bool,
+    /// The received zip this input is a member of (its bytes are inside
+    /// `received/<container>`); None for a file copied as itself.
+    #[serde(default)]
+    pub container: Option<String>,
+    /// Units whose rows the input held (several for a collection export).
+    #[serde(default)]
+    pub units: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,7 +64,12 @@ pub struct Manifest {
     #[serde(default = "round_1")]
     pub round: u32,
     pub as_of: String,
+    /// Every input read, with its outcome (a zip's members each on their own).
     pub files: Vec<ManifestEntry>,
+    /// Every file received, as copied byte for byte into `received/` (a zip
+    /// as a whole): path, size, SHA-256, kind (`file`/`zip`), inputs.
+    #[serde(default)]
+    pub received: Vec<crate::source::Received>,
     /// Outputs of the run, relative to the output folder, with their SHA-256.
     pub outputs: Vec<(String, String)>,
 }
@@ -92,6 +106,7 @@ pub struct Staged {
     as_of: String,
     sums: String,
     entries: Vec<ManifestEntry>,
+    received: Vec<crate::source::Received>,
 }
 
 /// First half of [`write_archive`]: the received files (byte for byte), the
@@ -125,6 +140,7 @@ pub fn stage_archive(
         as_of: r.as_of.to_string(),
         sums: String::new(),
         entries: Vec::new(),
+        received: r.received.clone(),
     };
     match fill_received(&mut staged, r, summary) {
         Ok(()) => Ok(staged),
@@ -140,24 +156,23 @@ pub fn stage_archive(
 fn fill_received(st: &mut Staged, r: &RunResult, summary: &crate::json::Summary<'_>) -> Result<()> {
     let tmp_path = st.tmp.path();
 
-    // Received files, byte for byte (copied in parallel; listed in order).
-    r.merged.files.par_iter().try_for_each(|f| -> Result<()> {
-        let dest = join_rel(&tmp_path.join(RECEIVED_DIR), &f.file.rel);
+    // Received files, byte for byte (copied in parallel; listed in order):
+    // a zip attachment as a whole, not its members.
+    r.received.par_iter().try_for_each(|f| -> Result<()> {
+        let dest = join_rel(&tmp_path.join(RECEIVED_DIR), &f.path);
         if let Some(p) = dest.parent() {
             fs::create_dir_all(p)?;
         }
-        fs::copy(&f.file.abs, &dest)
-            .with_context(|| format!("归档时无法复制 {}", f.file.abs.display()))?;
+        fs::copy(&f.abs, &dest).with_context(|| format!("归档时无法复制 {}", f.abs.display()))?;
         Ok(())
     })?;
     let sums = &mut st.sums;
+    for f in &r.received {
+        sums.push_str(&format!("{}  {}/{}\n", f.sha256, RECEIVED_DIR, f.path));
+    }
     let entries = &mut st.entries;
     entries.reserve(r.merged.files.len());
     for f in &r.merged.files {
-        sums.push_str(&format!(
-            "{}  {}/{}\n",
-            f.file.sha256, RECEIVED_DIR, f.file.rel
-        ));
         entries.push(ManifestEntry {
             path: f.file.rel.clone(),
             sha256: f.file.sha256.clone(),
@@ -169,6 +184,8 @@ fn fill_received(st: &mut Staged, r: &RunResult, summary: &crate::json::Summary<
             rejected: f.rejected,
             superseded: f.superseded,
             late: f.late,
+            container: f.file.container.clone(),
+            units: f.units.clone(),
         });
     }
     atomic::write_json(&tmp_path.join(RESULTS_FILE), &snapshot::snapshot(r))?;
@@ -206,6 +223,7 @@ impl Staged {
             as_of,
             mut sums,
             entries,
+            received,
         } = self;
         let tmp_path = tmp.path().to_path_buf();
 
@@ -232,6 +250,7 @@ impl Staged {
             round,
             as_of,
             files: entries,
+            received,
             outputs: out_list,
         };
         atomic::write_json(&tmp_path.join(MANIFEST_FILE), &manifest)?;

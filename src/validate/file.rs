@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
+use super::export;
 use super::ident::{self, UnitSource};
 use super::sheets::{self, SetAside};
 use super::{col_cn, row1, short, CheckedFile, CheckedRow, FileState, RowOutcome, ValidateCtx};
@@ -29,6 +30,8 @@ pub(super) struct FileChecker<'a> {
     pub(super) seen: HashMap<TaskId, (String, u32)>,
     /// Other sheets that looked like forms, not read.
     set_aside: Vec<SetAside>,
+    /// Some sheet is a collection-tool export (rows name their units).
+    export: bool,
 }
 
 impl<'a> FileChecker<'a> {
@@ -47,6 +50,7 @@ impl<'a> FileChecker<'a> {
             issues: Vec::new(),
             seen: HashMap::new(),
             set_aside,
+            export: forms.iter().any(export::is_export),
         }
     }
 
@@ -64,8 +68,15 @@ impl<'a> FileChecker<'a> {
     pub(super) fn check(mut self) -> CheckedFile {
         let ctx = self.ctx;
         let year = self.year();
-        // Unit first: the file's other issues name it.
-        let unit_error = self.check_unit();
+        // Unit first: the file's other issues name it. An export's rows
+        // name their own units: the file's is only their fallback.
+        let unit_error = if self.export {
+            self.unit =
+                ident::named_unit(self.forms, &self.file.rel, ctx.ledger).map(|u| u.name.clone());
+            None
+        } else {
+            self.check_unit()
+        };
         self.set_aside_warnings();
         let (found, period_error) = self.check_period();
         let file_errors: Vec<String> = [unit_error, period_error, self.check_empty()]
@@ -91,19 +102,40 @@ impl<'a> FileChecker<'a> {
             let v = r.value(FormField::FillDate);
             parse_date(v, year)
         });
-        let fill_date = row_dates.chain(self.form_fill_date).max();
+        let mut fill_date = row_dates.chain(self.form_fill_date).max();
+        let mut unit = self.unit;
+        let mut submitted = None;
+        if self.export {
+            // The units its rows named: the file's unit when only one.
+            let mut named: Vec<&UnitName> = rows.iter().filter_map(|r| r.unit.as_ref()).collect();
+            named.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+            named.dedup();
+            unit = match named.as_slice() {
+                [one] => Some((*one).clone()),
+                _ => None,
+            };
+            submitted = rows
+                .iter()
+                .filter(|r| r.outcome != RowOutcome::Superseded)
+                .filter_map(|r| r.when)
+                .max();
+            fill_date = submitted.map(|t| t.date()).or(fill_date);
+        }
 
         let mut issues = self.issues;
         issues.sort_by(|a, b| issue_sort_key(a).cmp(&issue_sort_key(b)));
         CheckedFile {
             file: self.file.clone(),
             state,
-            unit: self.unit,
+            unit,
             period: Some(found.unwrap_or(ctx.period)),
             fill_date,
             sheets: self.forms.iter().map(|f| f.sheet.clone()).collect(),
             rows,
             issues,
+            export: self.export,
+            submitted,
+            unreadable: None,
         }
     }
 
@@ -216,8 +248,17 @@ impl<'a> FileChecker<'a> {
             let whole: Vec<String> = file_errors.iter().chain(&form_errors).cloned().collect();
             if whole.is_empty() {
                 self.merged_fill_warnings(form);
+                if export::is_export(form) {
+                    let default = self.unit.clone();
+                    rows.extend(self.check_export_rows(form, default.as_ref()));
+                    continue;
+                }
                 for raw in &form.rows {
-                    let r = self.check_row(form, raw);
+                    let mut r = self.check_row(form, raw);
+                    // Another sheet of an export: its rows are the file's unit's.
+                    if self.export {
+                        r.unit = self.unit.clone();
+                    }
                     rows.push(r);
                 }
             } else {
@@ -322,8 +363,7 @@ fn rejected_whole(form: &RawForm, raw: &RawRow, ledger: &Ledger, reasons: &[Stri
         None
     } else {
         Some(
-            ledger
-                .task(&raw_id)
+            ident::find_task(ledger, &raw_id)
                 .map(|t| t.id.to_string())
                 .unwrap_or(raw_id),
         )
@@ -337,6 +377,8 @@ fn rejected_whole(form: &RawForm, raw: &RawRow, ledger: &Ledger, reasons: &[Stri
         original: form.original(raw),
         reasons: reasons.to_vec(),
         office: false,
+        unit: None,
+        when: None,
     }
 }
 

@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 
 use crate::ingest::RawForm;
-use crate::model::{Ledger, Unit};
+use crate::model::{Ledger, Task, Unit};
 use crate::period::{cn_number, Period};
 use crate::schema::FormField;
 use crate::text::{is_space, to_half_width, trim};
@@ -364,7 +364,27 @@ pub(super) fn identify_unit<'l>(
     rel: &str,
     ledger: &'l Ledger,
 ) -> Option<(&'l Unit, UnitSource)> {
-    let named = forms
+    if let Some(u) = named_unit(forms, rel, ledger) {
+        return Some((u, UnitSource::Named));
+    }
+    let mut owners: Vec<&str> = forms
+        .iter()
+        .flat_map(|f| &f.rows)
+        .filter_map(|r| find_task(ledger, &r.value(FormField::Id).as_text()))
+        .map(|t| t.lead_unit.as_str())
+        .collect();
+    owners.sort_unstable();
+    owners.dedup();
+    match owners.as_slice() {
+        [one] => ledger.unit(one).map(|u| (u, UnitSource::Guessed)),
+        _ => None,
+    }
+}
+
+/// The unit a form names (everything [`identify_unit`] tries but the task
+/// ids).
+pub(super) fn named_unit<'l>(forms: &[RawForm], rel: &str, ledger: &'l Ledger) -> Option<&'l Unit> {
+    forms
         .iter()
         .filter_map(|f| f.meta.as_ref())
         .find_map(|m| {
@@ -392,27 +412,43 @@ pub(super) fn identify_unit<'l>(
                 .find_map(|l| unit_on_labelled_line(ledger, l).or_else(|| ledger.find_unit_in(l)))
         })
         // Last resort before task ownership: the folder the clerk filed it in
-        // (`区发改局/反馈表.xlsx`), innermost folder first.
-        .or_else(|| {
-            rel.rsplit('/')
-                .skip(1)
-                .find_map(|dir| ledger.find_unit_in(dir))
-        });
-    if let Some(u) = named {
-        return Some((u, UnitSource::Named));
+        // (`区发改局/反馈表.xlsx`, `区发改局.zip/反馈表.xlsx`), innermost first.
+        .or_else(|| folder_unit(rel, ledger))
+}
+
+/// The unit named by a file's name, else by its folders (innermost first;
+/// a zip counts as a folder of its members): how a file that could not be
+/// read is tied to a unit.
+pub fn unit_named_in_path<'l>(rel: &str, ledger: &'l Ledger) -> Option<&'l Unit> {
+    ledger
+        .find_unit_in(file_stem(rel))
+        .or_else(|| folder_unit(rel, ledger))
+}
+
+fn folder_unit<'l>(rel: &str, ledger: &'l Ledger) -> Option<&'l Unit> {
+    rel.rsplit('/')
+        .skip(1)
+        .find_map(|dir| ledger.find_unit_in(dir))
+}
+
+/// The ledger's task for an id as a unit wrote it: the id itself in any
+/// spelling, or an id followed by its title (`ZF-001 推进重点项目建设`, as
+/// the options of an online form's dropdown often read) when no other word
+/// of the text is an id too.
+pub fn find_task<'l>(ledger: &'l Ledger, written: &str) -> Option<&'l Task> {
+    if let Some(t) = ledger.task(written) {
+        return Some(t);
     }
-    let mut owners: Vec<&str> = forms
-        .iter()
-        .flat_map(|f| &f.rows)
-        .filter_map(|r| ledger.task(&r.value(FormField::Id).as_text()))
-        .map(|t| t.lead_unit.as_str())
-        .collect();
-    owners.sort_unstable();
-    owners.dedup();
-    match owners.as_slice() {
-        [one] => ledger.unit(one).map(|u| (u, UnitSource::Guessed)),
-        _ => None,
+    let half = to_half_width(written);
+    let mut words = half
+        .split(|c: char| is_space(c) || matches!(c, ':' | '、' | '，' | ',' | '|'))
+        .filter(|w| !w.is_empty());
+    let first = words.next()?;
+    let t = ledger.task(first)?;
+    if words.any(|w| ledger.task(w).is_some()) {
+        return None;
     }
+    Some(t)
 }
 
 /// The unit as written after a 填报单位 label (or in the metadata), when it

@@ -1,7 +1,7 @@
 //! Stage 2 — validate (核查): identify each form's unit and period, type every
 //! cell, and check every row against the ledger (SPEC §3). Pure: no I/O.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
@@ -13,10 +13,14 @@ use crate::store::history::History;
 use crate::templates::templates;
 use crate::value::fmt_number;
 
+mod export;
 mod file;
 pub mod ident;
 mod row;
 mod sheets;
+mod unreadable;
+
+pub use unreadable::Unreadable;
 
 /// A unit's accepted report on one task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +73,14 @@ pub struct CheckedRow {
     /// fault (not sent back, not charged).
     #[serde(default)]
     pub office: bool,
+    /// The row's own unit, in a collection-tool export (each row names its
+    /// unit); None in a form, whose rows are all the file's unit's.
+    #[serde(default)]
+    pub unit: Option<UnitName>,
+    /// When the row was submitted (an export's 提交时间, else its 填报日期),
+    /// in a collection-tool export.
+    #[serde(default)]
+    pub when: Option<NaiveDateTime>,
 }
 
 /// Overall state of a file after validation.
@@ -99,6 +111,29 @@ pub struct CheckedFile {
     pub rows: Vec<CheckedRow>,
     /// File, header and row issues of this file.
     pub issues: Vec<Issue>,
+    /// A collection-tool export (问卷星, 金数据, 腾讯文档收集表, WPS 表单):
+    /// one sheet whose rows each name their unit; `unit` is then the only
+    /// unit named, or None when there are several.
+    #[serde(default)]
+    pub export: bool,
+    /// The latest submission time of the rows (an export's 提交时间), which
+    /// orders submissions made on the same day.
+    #[serde(default)]
+    pub submitted: Option<NaiveDateTime>,
+    /// Why the file could not be read as a form, when it could not.
+    #[serde(default)]
+    pub unreadable: Option<Unreadable>,
+}
+
+impl CheckedFile {
+    /// The unit of a row of this file: its own (an export's row) or the file's.
+    pub fn row_unit<'a>(&'a self, row: &'a CheckedRow) -> Option<&'a UnitName> {
+        if self.export {
+            row.unit.as_ref()
+        } else {
+            self.unit.as_ref()
+        }
+    }
 }
 
 /// What validation needs to know besides the file.
@@ -116,10 +151,12 @@ pub struct ValidateCtx<'a> {
 pub fn validate_file(ing: &Ingested, ctx: &ValidateCtx) -> CheckedFile {
     match ing {
         Ingested::Ignored { file, issue } => {
-            bare_file(file, FileState::Ignored, issue_with_file(issue, &file.rel))
+            let f = bare_file(file, FileState::Ignored, issue_with_file(issue, &file.rel));
+            unreadable::attribute(f, ctx)
         }
         Ingested::Failed { file, issue } => {
-            bare_file(file, FileState::Rejected, issue_with_file(issue, &file.rel))
+            let f = bare_file(file, FileState::Rejected, issue_with_file(issue, &file.rel));
+            unreadable::attribute(f, ctx)
         }
         Ingested::Forms { file, forms } => file::FileChecker::new(file, forms, ctx).check(),
     }
@@ -143,6 +180,9 @@ fn bare_file(file: &SourceFile, state: FileState, issue: Issue) -> CheckedFile {
         sheets: Vec::new(),
         rows: Vec::new(),
         issues: vec![issue],
+        export: false,
+        submitted: None,
+        unreadable: None,
     }
 }
 

@@ -361,6 +361,8 @@ impl<'a> FileChecker<'a> {
             report,
             reasons,
             office: false,
+            unit: None,
+            when: None,
         }
     }
 
@@ -390,6 +392,8 @@ impl<'a> FileChecker<'a> {
             original: form.original(raw),
             reasons,
             office: true,
+            unit: None,
+            when: None,
         }
     }
 
@@ -407,7 +411,7 @@ impl<'a> FileChecker<'a> {
         }
         let ledger = self.ctx.ledger;
         let mut task = None;
-        match ledger.task(raw_id) {
+        match super::ident::find_task(ledger, raw_id) {
             None if ledger.held(raw_id).is_some() => {
                 let h = ledger.held(raw_id).expect("held");
                 rc.label = Some(h.id.to_string());

@@ -242,8 +242,8 @@ pub fn with_meta(mut f: RawForm, unit: &str, period: &str) -> RawForm {
 
 pub fn src(rel: &str) -> SourceFile {
     SourceFile {
-        abs: std::path::PathBuf::from("/returns").join(rel),
         rel: rel.into(),
+        container: None,
         size: 1000,
         sha256: format!("sha-{rel}"),
         modified: Some(dt(2023, 3, 30, 9)),

@@ -25,6 +25,7 @@ use duban::ingest::{self, Ingested};
 use duban::merge::{self, MergeCtx};
 use duban::model::{Ledger, Severity};
 use duban::period::{cn_number, Period};
+use duban::source;
 use duban::store::history::History;
 use duban::text::{norm_header, norm_id, to_half_width};
 use duban::validate::{self, CheckedFile, ValidateCtx};
@@ -186,7 +187,7 @@ fn corpus() -> &'static Corpus {
         add("csv gb18030", "csv", &gbk, 2);
 
         let (ledger, _) = ingest::read_ledger(&w.path("台账.xlsx"), &Limits::default()).unwrap();
-        let good_ing = ingest::ingest_file(&fagai, &src, &Limits::default());
+        let good_ing = source::ingest_one(&fagai, &src, &Limits::default());
         let good =
             validate::validate_file(&good_ing, &vctx(&ledger, &calendar(), &History::default()));
         assert_eq!(good.rows.len(), 3);
@@ -539,7 +540,7 @@ fn check_bytes(bytes: &[u8], ext: &str, dir: &Path, limits: &Limits) -> Result<(
     let c = corpus();
     let path: PathBuf = dir.join(format!("区发改局-3月-mutant.{ext}"));
     std::fs::write(&path, bytes).unwrap();
-    let ing = ingest::ingest_file(&path, dir, limits);
+    let ing = source::ingest_one(&path, dir, limits);
     let panicked = ingest::take_last_parser_panic();
     STATS.with(|st| {
         let mut st = st.borrow_mut();
@@ -661,7 +662,7 @@ fn seeds_are_real_forms() {
     for s in &c.seeds {
         let p = dir.path().join(format!("区发改局-3月.{}", s.ext));
         std::fs::write(&p, &s.bytes).unwrap();
-        match ingest::ingest_file(&p, dir.path(), &Limits::default()) {
+        match source::ingest_one(&p, dir.path(), &Limits::default()) {
             Ingested::Forms { forms, .. } => {
                 assert!(!forms[0].rows.is_empty(), "{}", s.name);
                 let rows: usize = forms.iter().map(|f| f.rows.len()).sum();
@@ -906,7 +907,7 @@ fn regression_calamine_panics_are_quiet_file_errors() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     for name in PANICS {
         std::fs::copy(fixtures.join(name), returns.join(name)).unwrap();
-        let ing = ingest::ingest_file(&returns.join(name), &returns, &Limits::default());
+        let ing = source::ingest_one(&returns.join(name), &returns, &Limits::default());
         assert!(
             ingest::take_last_parser_panic().is_some(),
             "{name} no longer panics inside calamine: keep it as a plain damaged-file case"
@@ -966,7 +967,7 @@ fn regression_cell_text_longer_than_excel_allows() {
     sst.1 = long.into_bytes();
     let p = dir.path().join("long.xlsx");
     std::fs::write(&p, rezip(&members)).unwrap();
-    match ingest::ingest_file(&p, dir.path(), &Limits::default()) {
+    match source::ingest_one(&p, dir.path(), &Limits::default()) {
         Ingested::Failed { issue, .. } => {
             assert_eq!(issue.code, duban::model::IssueCode::FileTooLarge);
             assert!(issue.message.contains("32767"), "{}", issue.message);
@@ -996,7 +997,7 @@ fn assert_fixture_unreadable(fixture: &str, name: &str) {
         &p,
     )
     .unwrap();
-    match ingest::ingest_file(&p, dir.path(), &Limits::default()) {
+    match source::ingest_one(&p, dir.path(), &Limits::default()) {
         Ingested::Failed { issue, .. } => {
             assert_eq!(issue.code, duban::model::IssueCode::FileUnreadable)
         }

@@ -8,9 +8,10 @@ use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
 use crate::config::Config;
-use crate::merge::{Merged, RejectedRow};
+use crate::merge::{Merged, RejectedRow, UnreadableFile};
 use crate::model::{Card, Issue, IssueCode, Severity, Unit};
 use crate::score::{Scored, TaskResult, UnitResult};
+use crate::validate::Unreadable;
 
 /// Working days a unit has to answer a notice.
 pub const RESUBMIT_WORKING_DAYS: u32 = 3;
@@ -48,6 +49,10 @@ pub struct UnitNotice<'a> {
     pub missing: Vec<&'a TaskResult>,
     /// The unit sent no valid form although tasks were due.
     pub not_reported: bool,
+    /// Its files that could not be opened (damaged, encrypted, not a
+    /// spreadsheet …): what it must send again. A PDF or scan beside an
+    /// accepted form is not listed (it was never meant to be read).
+    pub unreadable: Vec<&'a UnreadableFile>,
     pub late: bool,
     /// Warnings and file-level errors worth fixing.
     pub other: Vec<&'a Issue>,
@@ -63,12 +68,13 @@ impl UnitNotice<'_> {
             && !self.not_reported
             && !self.late
             && self.other.is_empty()
+            && self.unreadable.is_empty()
     }
 
     /// Something was rejected or left out: the unit must send its form
     /// again (otherwise it reports how it remedied its cards).
     pub fn resubmit(&self) -> bool {
-        !self.rejected.is_empty() || !self.missing.is_empty()
+        !self.rejected.is_empty() || !self.missing.is_empty() || !self.unreadable.is_empty()
     }
 }
 
@@ -142,6 +148,22 @@ pub fn unit_notices<'r>(
             .unwrap_or_default()
             .into_iter()
             .partition(|x| x.office);
+        let reported = sub.is_some_and(|s| s.reported);
+        let unreadable: Vec<&UnreadableFile> = sub
+            .map(|s| {
+                s.unreadable
+                    .iter()
+                    .filter(|f| !reported || f.why != Unreadable::Format)
+                    .collect()
+            })
+            .unwrap_or_default();
+        // A file told of as unreadable is not told again among the others.
+        let mut other = issues_of.remove(name).unwrap_or_default();
+        other.retain(|i| {
+            !i.file
+                .as_deref()
+                .is_some_and(|f| unreadable.iter().any(|u| u.path == f))
+        });
         let n = UnitNotice {
             unit: name,
             unit_card,
@@ -150,8 +172,9 @@ pub fn unit_notices<'r>(
             held,
             missing,
             not_reported: sub.is_some_and(|s| !s.reported && !s.due.is_empty()),
+            unreadable,
             late: sub.is_some_and(|s| s.late),
-            other: issues_of.remove(name).unwrap_or_default(),
+            other,
         };
         if !n.is_empty() {
             out.push(n);

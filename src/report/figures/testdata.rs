@@ -89,8 +89,8 @@ pub fn submission(unit: &str, due: &[&str], reported: bool, late: bool) -> Submi
 pub fn file(rel: &str, outcome: FileOutcome) -> FileRecord {
     FileRecord {
         file: SourceFile {
-            abs: rel.into(),
             rel: rel.into(),
+            container: None,
             size: 1,
             sha256: format!("sha-{rel}"),
             modified: None,
@@ -109,5 +109,8 @@ pub fn file(rel: &str, outcome: FileOutcome) -> FileRecord {
         late: false,
         superseded_by: None,
         error: None,
+        units: vec![],
+        export: false,
+        unreadable: None,
     }
 }

@@ -107,7 +107,12 @@ fn file_row(s: &mut Sheet, row: u32, f: &FileRecord) -> Result<(), XlsxError> {
         fill,
         [
             Val::Str(&f.file.rel),
-            Val::from(f.unit.as_ref()),
+            // A collection-tool export holds several units' rows.
+            if f.export {
+                Val::Owned(f.units.join("、"))
+            } else {
+                Val::from(f.unit.as_ref())
+            },
             Val::from(f.period.map(|p| p.label())),
             f.fill_date.into(),
             Val::Str(f.outcome.label()),

@@ -1,0 +1,313 @@
+//! Collection-tool exports (问卷星, 金数据, 腾讯文档收集表, WPS 表单): one
+//! sheet, leading columns such as 序号, 提交者, 提交时间, 填报单位 (or
+//! 单位名称 …), then the form's columns, one row per task per unit.
+//!
+//! A sheet is read this way when it has a 填报单位 column (any alias) that
+//! some row fills in. Each row is then its unit's:
+//! - the unit is the one its 填报单位 cell names (names and aliases of the
+//!   单位 sheet, as everywhere); a blank cell falls back to the unit the
+//!   file names, else to the lead unit of the row's task. A cell naming no
+//!   unit of the ledger rejects the row (`ROW_UNKNOWN_UNIT`);
+//! - the row is checked as that unit's (`ROW_NOT_ASSIGNED` for a task led by
+//!   another unit, a task twice for the same unit …);
+//! - its 提交时间 is its 填报日期 (lateness, and which submission is newer);
+//! - a unit that submitted the same task more than once: the latest
+//!   submission wins, the earlier rows are superseded (`ROW_SUPERSEDED`,
+//!   counted as superseded; without a 提交时间 column a repeated task is a
+//!   `ROW_DUPLICATE_TASK` as in any form).
+//!
+//! The merge then treats each unit's rows of the export as that unit's
+//! submission (against its other files: the newer wins).
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDateTime, NaiveTime};
+
+use super::file::FileChecker;
+use super::ident::find_task;
+use super::{row1, short, CheckedRow, RowOutcome};
+use crate::ingest::{RawForm, RawRow};
+use crate::model::{Issue, IssueCode};
+use crate::schema::a1::a1;
+use crate::schema::{FormField, TaskId, UnitName};
+use crate::value::{excel_serial_date, parse_date, CellValue};
+
+/// Does this form's 填报单位 column hold anything (then it is read as a
+/// collection-tool export)?
+pub(super) fn is_export(form: &RawForm) -> bool {
+    form.column(FormField::ReportingUnit).is_some()
+        && form
+            .rows
+            .iter()
+            .any(|r| !r.value(FormField::ReportingUnit).is_empty())
+}
+
+/// The unit a row belongs to: Ok(None) when nothing tells; Err(written)
+/// when its 填报单位 cell names no unit of the ledger.
+type RowUnit = Result<Option<UnitName>, String>;
+
+impl FileChecker<'_> {
+    /// Every row of an export sheet, each checked as its own unit's, in
+    /// sheet order. `default` is the unit the file itself names, if any.
+    pub(super) fn check_export_rows(
+        &mut self,
+        form: &RawForm,
+        default: Option<&UnitName>,
+    ) -> Vec<CheckedRow> {
+        let year = self.year();
+        let units: Vec<RowUnit> = form
+            .rows
+            .iter()
+            .map(|raw| self.row_unit(raw, default))
+            .collect();
+        let times: Vec<Option<NaiveDateTime>> =
+            form.rows.iter().map(|raw| row_time(raw, year)).collect();
+        let winners = if form.column(FormField::SubmittedAt).is_some() {
+            latest_wins(self, form, &units, &times)
+        } else {
+            vec![None; form.rows.len()]
+        };
+        // Each unit's tasks seen so far (a task twice for one unit is an
+        // error, for two units it is not).
+        let mut seen: HashMap<UnitName, HashMap<TaskId, (String, u32)>> = HashMap::new();
+        let saved_unit = self.unit.take();
+        let saved_seen = std::mem::take(&mut self.seen);
+        let mut out = Vec::with_capacity(form.rows.len());
+        for (i, raw) in form.rows.iter().enumerate() {
+            let when = times[i];
+            let row = match (&units[i], winners[i]) {
+                (Ok(unit), Some(w)) => {
+                    self.superseded_row(form, raw, unit.clone(), when, (&form.rows[w], times[w]))
+                }
+                (Err(written), _) => self.unknown_unit_row(form, raw, written),
+                (Ok(unit), None) => {
+                    let key = unit.clone().unwrap_or_default();
+                    self.unit = unit.clone();
+                    self.seen = seen.remove(&key).unwrap_or_default();
+                    let mut row = self.check_row(form, raw);
+                    seen.insert(key, std::mem::take(&mut self.seen));
+                    if let (Some(rep), Some(w)) = (row.report.as_mut(), when) {
+                        rep.fill_date = Some(w.date());
+                    }
+                    row.unit = unit.clone();
+                    row
+                }
+            };
+            out.push(CheckedRow { when, ..row });
+        }
+        self.unit = saved_unit;
+        self.seen = saved_seen;
+        out
+    }
+
+    fn row_unit(&self, raw: &RawRow, default: Option<&UnitName>) -> RowUnit {
+        let ledger = self.ctx.ledger;
+        let written = raw.value(FormField::ReportingUnit).as_text();
+        if !written.is_empty() {
+            return ledger
+                .unit(&written)
+                .or_else(|| ledger.find_unit_in(&written))
+                .map(|u| Some(u.name.clone()))
+                .ok_or(written);
+        }
+        if let Some(u) = default {
+            return Ok(Some(u.clone()));
+        }
+        let id = raw.value(FormField::Id).as_text();
+        Ok(find_task(ledger, &id).map(|t| t.lead_unit.clone()))
+    }
+
+    /// A row whose 填报单位 is not a unit of the ledger: rejected.
+    fn unknown_unit_row(&mut self, form: &RawForm, raw: &RawRow, written: &str) -> CheckedRow {
+        let msg = format!(
+            "填报单位“{}”不是台账“单位”表中的单位名称或别名，本行未采用。请选择（填写）单位全称后重新提交；如确是台账中的某个单位，可在台账“单位”表的“别名”列中补充该名称",
+            short(written)
+        );
+        let task = task_label(self, raw);
+        let mut issue = Issue::error(IssueCode::RowUnknownUnit, msg.clone())
+            .file(self.file.rel.clone())
+            .sheet(form.sheet.clone())
+            .value(written);
+        issue.cell = cell_of(form, raw, FormField::ReportingUnit);
+        issue.task = task.clone();
+        self.issues.push(issue);
+        CheckedRow {
+            sheet: form.sheet.clone(),
+            row: row1(raw.row),
+            task,
+            outcome: RowOutcome::Rejected,
+            report: None,
+            original: form.original(raw),
+            reasons: vec![msg],
+            office: false,
+            unit: None,
+            when: None,
+        }
+    }
+
+    /// An earlier submission of a task the same unit submitted again later
+    /// (`newer`: the later row and its time).
+    fn superseded_row(
+        &mut self,
+        form: &RawForm,
+        raw: &RawRow,
+        unit: Option<UnitName>,
+        when: Option<NaiveDateTime>,
+        newer: (&RawRow, Option<NaiveDateTime>),
+    ) -> CheckedRow {
+        let task = task_label(self, raw);
+        let at = |t: Option<NaiveDateTime>| {
+            t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_else(|| "时间不详".to_string())
+        };
+        let msg = format!(
+            "{}对任务{}提交了不止一次，已采用第{}行（{}提交）的内容，本行（{}提交）已被替代、未采用",
+            unit.as_deref().unwrap_or(""),
+            task.as_deref().unwrap_or(""),
+            row1(newer.0.row),
+            at(newer.1),
+            at(when)
+        );
+        let mut issue = Issue::warning(IssueCode::RowSuperseded, msg)
+            .file(self.file.rel.clone())
+            .sheet(form.sheet.clone())
+            .unit_opt(unit.as_deref())
+            .value(raw.value(FormField::SubmittedAt).display());
+        issue.cell = cell_of(form, raw, FormField::SubmittedAt);
+        issue.task = task.clone();
+        self.issues.push(issue);
+        CheckedRow {
+            sheet: form.sheet.clone(),
+            row: row1(raw.row),
+            task,
+            outcome: RowOutcome::Superseded,
+            report: None,
+            original: form.original(raw),
+            reasons: Vec::new(),
+            office: false,
+            unit,
+            when,
+        }
+    }
+}
+
+/// For each row, the index of the row that supersedes it: the same unit's
+/// latest submission of the same task (by 提交时间, then sheet order).
+fn latest_wins(
+    fc: &FileChecker,
+    form: &RawForm,
+    units: &[RowUnit],
+    times: &[Option<NaiveDateTime>],
+) -> Vec<Option<usize>> {
+    // (Each group is settled on its own: the map's order does not matter.)
+    let mut groups: HashMap<(UnitName, TaskId), Vec<usize>> = HashMap::new();
+    for (i, raw) in form.rows.iter().enumerate() {
+        let (Ok(Some(unit)), Some(task)) = (&units[i], task_label(fc, raw)) else {
+            continue;
+        };
+        groups
+            .entry((unit.clone(), TaskId::new(&task)))
+            .or_default()
+            .push(i);
+    }
+    let mut winners = vec![None; form.rows.len()];
+    for rows in groups.values().filter(|g| g.len() > 1) {
+        let Some(&w) = rows.iter().max_by_key(|&&i| (times[i], i)) else {
+            continue;
+        };
+        for &i in rows.iter().filter(|&&i| i != w) {
+            winners[i] = Some(w);
+        }
+    }
+    winners
+}
+
+/// The task as issues name it: the ledger's id when known, else as written.
+fn task_label(fc: &FileChecker, raw: &RawRow) -> Option<String> {
+    let written = raw.value(FormField::Id).as_text();
+    if written.is_empty() {
+        return None;
+    }
+    Some(
+        find_task(fc.ctx.ledger, &written)
+            .map(|t| t.id.to_string())
+            .unwrap_or(written),
+    )
+}
+
+fn cell_of(form: &RawForm, raw: &RawRow, key: FormField) -> Option<String> {
+    raw.get(key)
+        .map(|c| c.col)
+        .or_else(|| form.column(key).map(|c| c.col))
+        .map(|col| a1(raw.row, col))
+}
+
+/// When a row was submitted: its 提交时间 (a date and time as the tools
+/// write it: an Excel date-time, `2023/4/3 10:15:22`, `2023-04-03 10:15`),
+/// else its 填报日期 (at midnight). An unreadable 提交时间 is not the
+/// unit's doing and is passed over.
+pub(super) fn row_time(raw: &RawRow, year: i32) -> Option<NaiveDateTime> {
+    date_time(raw.value(FormField::SubmittedAt), year).or_else(|| {
+        parse_date(raw.value(FormField::FillDate), year).map(|d| d.and_time(NaiveTime::MIN))
+    })
+}
+
+fn date_time(v: &CellValue, year: i32) -> Option<NaiveDateTime> {
+    match v {
+        CellValue::Date(dt) => Some(*dt),
+        CellValue::Number(n) if (1.0..2_958_466.0).contains(n) => {
+            let day = excel_serial_date(n.floor())?;
+            let secs = ((n - n.floor()) * 86_400.0).round() as u32;
+            Some(day.and_time(NaiveTime::from_num_seconds_from_midnight_opt(
+                secs.min(86_399),
+                0,
+            )?))
+        }
+        CellValue::Text(t) => {
+            let date = parse_date(v, year)?;
+            let t = crate::text::to_half_width(crate::text::trim(t));
+            let time = t
+                .split_once([' ', 'T'])
+                .map(|(_, rest)| rest.trim())
+                .and_then(|rest| {
+                    ["%H:%M:%S", "%H:%M"]
+                        .iter()
+                        .find_map(|f| NaiveTime::parse_from_str(rest, f).ok())
+                })
+                .unwrap_or(NaiveTime::MIN);
+            Some(date.and_time(time))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(y: i32, m: u32, d: u32, h: u32, mi: u32, s: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, mi, s)
+            .unwrap()
+    }
+
+    #[test]
+    fn submission_times_as_the_tools_write_them() {
+        let t = |s: &str| date_time(&CellValue::text(s), 2023);
+        assert_eq!(t("2023/4/3 10:15:22"), Some(at(2023, 4, 3, 10, 15, 22)));
+        assert_eq!(t("2023-04-03 10:15"), Some(at(2023, 4, 3, 10, 15, 0)));
+        assert_eq!(t("2023年4月3日"), Some(at(2023, 4, 3, 0, 0, 0)));
+        assert_eq!(t("昨天"), None);
+        // An Excel date-time serial: 2023-04-03 12:00.
+        assert_eq!(
+            date_time(&CellValue::Number(45019.5), 2023),
+            Some(at(2023, 4, 3, 12, 0, 0))
+        );
+        assert_eq!(
+            date_time(&CellValue::Date(at(2023, 4, 3, 9, 30, 0)), 2023),
+            Some(at(2023, 4, 3, 9, 30, 0))
+        );
+    }
+}
