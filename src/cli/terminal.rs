@@ -93,9 +93,20 @@ pub(super) fn print_summary(r: &RunResult, outputs: &[PathBuf], to_stderr: bool)
         r.report_deadline,
         r.preset.as_str()
     );
+    let zips: Vec<&crate::source::Received> = r
+        .received
+        .iter()
+        .filter(|f| f.kind == crate::source::ReceivedKind::Zip)
+        .collect();
+    let zipped = if zips.is_empty() {
+        String::new()
+    } else {
+        let inside: u32 = zips.iter().map(|z| z.inputs).sum();
+        format!("（含压缩包 {} 个中的 {inside} 个）", zips.len())
+    };
     out!(
         to_stderr,
-        "文件   {} 个：采用 {}，退回 {}，被替代 {}，忽略 {}",
+        "文件   {} 个{zipped}：采用 {}，退回 {}，被替代 {}，忽略 {}",
         t.files,
         count(FileOutcome::Accepted),
         count(FileOutcome::Rejected),

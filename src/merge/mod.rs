@@ -212,15 +212,16 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
         rejected,
         ..
     } = tally;
-    let totals = totals_of(&records);
-
     let (submissions, unit_issues) =
         submissions::submissions(ctx, &records, &reports, &rejected, &issues);
     issues.extend(unit_issues);
     issues.sort_by(|a, b| issue_sort_key(a).cmp(&issue_sort_key(b)));
+    // Each file once (an export's parts joined again).
+    let records = parts::combine(records);
+    let totals = totals_of(&records);
 
     Merged {
-        files: parts::combine(records),
+        files: records,
         reports,
         rejected,
         issues,

@@ -15,7 +15,8 @@
 //! - `samples_manifest.json` — the [`SampleSummary`]: every file under `returns/`
 //!   with its unit, period, format, row count, [`MessyKind`]s, deliberate
 //!   [`RowError`]s (kind, expected issue code, task, 1-based row), whether it is
-//!   superseded or late, and the issue codes a checker should report for it.
+//!   superseded or late, and the issue codes a checker should report for it;
+//!   a zip lists its members, a collection-tool export the units it holds.
 //!
 //! With `messy = 0` every return is clean: the standard layout with the hidden
 //! `_duban` metadata sheet, canonical headers, canonical statuses, numeric
@@ -27,10 +28,15 @@
 //! the first messy xlsx forms get last period's sheet left hidden in the
 //! workbook and a 合计 row with a formulas-only row below the data; and the
 //! ledger's tasks are grouped under heading rows (一、政府工作报告（22项）,
-//! （一）区直部门牵头) with 小计, 合计 and blank rows.
+//! （一）区直部门牵头) with 小计, 合计 and blank rows;
+//! three clean units answer an online form instead (one collection-tool
+//! export, one of them submitting twice) and two or three others send their
+//! forms in one zip attachment with GBK names (`collected.rs`), when there
+//! are enough units.
 //! A rerun into the same folder replaces the files its manifest lists and
 //! refuses to run if `returns/` holds anything else.
 
+mod collected;
 mod form;
 mod ledger;
 mod plan;
@@ -137,6 +143,13 @@ pub enum MessyKind {
     StaleHiddenSheet,
     /// A 合计 row and a row of formulas only below the data (not data).
     TotalRows,
+    /// Several units' forms in one e-mail attachment, zipped on Chinese
+    /// Windows (member names in GBK, no UTF-8 flag): the zip, and its members.
+    ZipAttachment,
+    /// Several units' answers to an online form, downloaded as one sheet
+    /// (腾讯文档收集表: 提交者, 提交时间, 填报单位, then the form's columns),
+    /// one of the units submitting twice.
+    CollectionExport,
 }
 
 /// The kinds a messy unit is given first, one each, in this order.
@@ -286,6 +299,16 @@ pub struct SampleFile {
     /// from its kinds, its row errors, and `FILE_SUPERSEDED` for an older submission.
     #[serde(default)]
     pub expected: Vec<IssueCode>,
+    /// Units whose rows a collection-tool export holds.
+    #[serde(default)]
+    pub units: Vec<String>,
+    /// Rows a later submission of the same unit supersedes inside the file.
+    #[serde(default)]
+    pub superseded_rows: u32,
+    /// The forms inside a zip attachment, each with the path duban shows
+    /// for it (the zip's path, then the member's: `邮件/3月报表.zip/3月报表/…`).
+    #[serde(default)]
+    pub members: Vec<SampleFile>,
 }
 
 impl SampleFile {
@@ -299,6 +322,9 @@ impl SampleFile {
             .collect();
         if self.superseded {
             v.push(IssueCode::FileSuperseded);
+        }
+        if self.superseded_rows > 0 {
+            v.push(IssueCode::RowSuperseded);
         }
         v.sort();
         v.dedup();
@@ -350,6 +376,9 @@ pub fn generate(opts: &SampleOptions, out: &Path) -> Result<SampleSummary> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for f in &mut files {
         f.expected = f.expected_codes();
+        for m in &mut f.members {
+            m.expected = m.expected_codes();
+        }
     }
 
     let summary = SampleSummary {

@@ -47,6 +47,29 @@ pub struct Plan {
     /// Lock file: (dir, name) next to a unit's xlsx.
     pub lock: Option<(&'static str, String, String)>,
     pub note_file: bool,
+    /// Units whose forms arrive in one zip attachment.
+    pub zip: Option<ZipPlan>,
+    /// Units that answered an online form instead of sending a file.
+    pub export: Option<ExportPlan>,
+}
+
+/// One e-mail attachment holding several units' forms, zipped on Chinese
+/// Windows (GBK names, no UTF-8 flag).
+pub struct ZipPlan {
+    pub dir: &'static str,
+    /// `3月报表.zip`; its members sit in the folder `3月报表/`.
+    pub name: String,
+    /// Unit indexes, ascending.
+    pub units: Vec<usize>,
+}
+
+/// A collection-tool export (腾讯文档收集表) with several units' rows.
+pub struct ExportPlan {
+    pub name: String,
+    /// Unit indexes, ascending.
+    pub units: Vec<usize>,
+    /// The unit that submitted twice (its earlier rows are superseded).
+    pub twice: usize,
 }
 
 const DIRS: [(&str, u32); 4] = [("", 50), ("邮件", 25), ("U盘", 15), ("微信", 10)];
@@ -102,10 +125,19 @@ pub fn plan(data: &Data, opts: &SampleOptions, rng: &mut ChaCha8Rng) -> Plan {
         foreign,
     };
     let units = unit_plans(data, period, &reporting, silent, &mut per_unit, rng);
+    let (zip, export) = if n_messy > 0 {
+        bundles(&units, period, rng)
+    } else {
+        (None, None)
+    };
+    let bundled = |u: usize| {
+        zip.as_ref().is_some_and(|z| z.units.contains(&u))
+            || export.as_ref().is_some_and(|e| e.units.contains(&u))
+    };
     let lock = if n_messy > 0 {
         units
             .iter()
-            .find(|p| !p.csv() && !p.has(MessyKind::DuplicatePair))
+            .find(|p| !p.csv() && !p.has(MessyKind::DuplicatePair) && !bundled(p.unit))
             .map(|p| {
                 (
                     p.dir,
@@ -122,7 +154,51 @@ pub fn plan(data: &Data, opts: &SampleOptions, rng: &mut ChaCha8Rng) -> Plan {
         units,
         lock,
         note_file: n_messy > 0,
+        zip,
+        export,
     }
+}
+
+/// Which units arrive bundled (only in a messy data set): three clean units
+/// answer an online form (one of them twice) when at least four are clean;
+/// two or three other clean units send their forms in one zip attachment
+/// when at least two are left.
+fn bundles(
+    units: &[UnitPlan],
+    period: Period,
+    rng: &mut ChaCha8Rng,
+) -> (Option<ZipPlan>, Option<ExportPlan>) {
+    let mut clean: Vec<usize> = units
+        .iter()
+        .filter(|p| p.kinds.is_empty())
+        .map(|p| p.unit)
+        .collect();
+    clean.shuffle(rng);
+    let export = (clean.len() >= 4).then(|| {
+        let mut chosen: Vec<usize> = clean.drain(..3).collect();
+        chosen.sort_unstable();
+        let twice = chosen[rng.random_range(0..chosen.len())];
+        ExportPlan {
+            name: format!(
+                "{}重点工作进展收集表（收集结果）.xlsx",
+                short_label(&period)
+            ),
+            units: chosen,
+            twice,
+        }
+    });
+    let pool = clean;
+    let n = rng.random_range(2..=3usize).min(pool.len());
+    let zip = (n >= 2).then(|| {
+        let mut chosen: Vec<usize> = pool[..n].to_vec();
+        chosen.sort_unstable();
+        ZipPlan {
+            dir: "邮件",
+            name: format!("{}报表.zip", short_label(&period)),
+            units: chosen,
+        }
+    });
+    (zip, export)
 }
 
 /// What the plan decides for each unit (indexed by unit) before its file is named.

@@ -14,8 +14,8 @@ use super::form::{self, Cell, FormDoc, HeaderStyle, Row, STANDARD};
 use super::ledger::{Data, TaskRec};
 use super::plan::{Plan, UnitPlan};
 use super::{
-    days, pick, short_label, sub_seed, vocab, MessyKind, RowError, RowErrorKind, SampleFile,
-    SampleOptions,
+    collected, days, pick, short_label, sub_seed, vocab, MessyKind, RowError, RowErrorKind,
+    SampleFile, SampleOptions,
 };
 use crate::model::Status;
 use crate::period::Period;
@@ -23,21 +23,21 @@ use crate::schema::FormField;
 
 /// What a unit reports for one task.
 #[derive(Debug, Clone)]
-struct Report {
-    status: Status,
-    pct: f64,
-    progress: String,
-    problems: String,
-    next: String,
-    expected: Option<NaiveDate>,
-    delay: String,
+pub(super) struct Report {
+    pub status: Status,
+    pub pct: f64,
+    pub progress: String,
+    pub problems: String,
+    pub next: String,
+    pub expected: Option<NaiveDate>,
+    pub delay: String,
 }
 
 fn round5(x: f64) -> f64 {
     (x / 5.0).round() * 5.0
 }
 
-fn report(t: &TaskRec, as_of: NaiveDate, rng: &mut ChaCha8Rng) -> Report {
+pub(super) fn report(t: &TaskRec, as_of: NaiveDate, rng: &mut ChaCha8Rng) -> Report {
     let deadline = t.effective_deadline();
     let planned = t.planned(as_of);
     let start = t.effective_start();
@@ -526,22 +526,23 @@ fn blank(n: usize) -> Row {
     }
 }
 
-/// Write the doc under `returns/<dir>/<name>` and describe it.
+/// A written file: what the manifest says of it, and its bytes.
+pub(super) type Written = (SampleFile, Vec<u8>);
+
+/// The doc as the file `returns/<dir>/<name>` (not written yet), described.
 fn emit(
     doc: &FormDoc,
-    root: &Path,
     dir: &str,
     name: &str,
     plan: &UnitPlan,
     unit: &str,
     period: &Period,
-) -> Result<SampleFile> {
+) -> Result<Written> {
     let rel = if dir.is_empty() {
         name.to_string()
     } else {
         format!("{dir}/{name}")
     };
-    let path = root.join(&rel);
     let csv = plan.csv();
     let bytes = if plan.has(MessyKind::CsvGbk) {
         let text = doc.to_csv()?;
@@ -553,7 +554,6 @@ fn emit(
     } else {
         doc.to_xlsx()?
     };
-    form::write_file(&path, &bytes)?;
     let row_errors = doc
         .rows
         .iter()
@@ -567,7 +567,7 @@ fn emit(
             })
         })
         .collect();
-    Ok(SampleFile {
+    let f = SampleFile {
         path: rel,
         unit: Some(unit.to_string()),
         period: Some(period.to_string()),
@@ -579,15 +579,15 @@ fn emit(
         late: false,
         fill_date: Some(doc.generated),
         expected: Vec::new(),
-    })
+        units: Vec::new(),
+        superseded_rows: 0,
+        members: Vec::new(),
+    };
+    Ok((f, bytes))
 }
 
-fn unit_files(
-    data: &Data,
-    p: &UnitPlan,
-    opts: &SampleOptions,
-    root: &Path,
-) -> Result<Vec<SampleFile>> {
+/// A unit's files (not written yet).
+fn unit_files(data: &Data, p: &UnitPlan, opts: &SampleOptions) -> Result<Vec<Written>> {
     let mut rng = ChaCha8Rng::seed_from_u64(sub_seed(opts.seed, p.unit as u64));
     let unit = &data.units[p.unit];
     let deadline = opts.report_deadline();
@@ -628,8 +628,8 @@ fn unit_files(
             ..ctx
         };
         let doc = build(&octx, &older, &mut rng);
-        let mut f = emit(&doc, root, p.dir, &p.file_name, p, &unit.name, &opts.period)?;
-        f.superseded = true;
+        let mut f = emit(&doc, p.dir, &p.file_name, p, &unit.name, &opts.period)?;
+        f.0.superseded = true;
         out.push(f);
         let (stem, ext) = p
             .file_name
@@ -637,15 +637,7 @@ fn unit_files(
             .unwrap_or((&p.file_name, "xlsx"));
         let newer = format!("{stem}(修改版).{ext}");
         let doc = build(&ctx, &reports, &mut rng);
-        out.push(emit(
-            &doc,
-            root,
-            p.dir,
-            &newer,
-            p,
-            &unit.name,
-            &opts.period,
-        )?);
+        out.push(emit(&doc, p.dir, &newer, p, &unit.name, &opts.period)?);
     } else {
         let mut doc = build(&ctx, &reports, &mut rng);
         if p.has(MessyKind::StaleHiddenSheet) {
@@ -653,7 +645,6 @@ fn unit_files(
         }
         out.push(emit(
             &doc,
-            root,
             p.dir,
             &p.file_name,
             p,
@@ -661,7 +652,7 @@ fn unit_files(
             &opts.period,
         )?);
     }
-    for f in &mut out {
+    for (f, _) in &mut out {
         // The current form itself is not the wrong-period one.
         f.kinds.retain(|k| *k != MessyKind::WrongPeriod);
         f.late = f.fill_date.is_some_and(|d| d > deadline);
@@ -694,7 +685,6 @@ fn unit_files(
         let doc = build(&pctx, &reports, &mut rng);
         out.push(emit(
             &doc,
-            root,
             prev_plan.dir,
             &prev_plan.file_name,
             &prev_plan,
@@ -737,12 +727,33 @@ pub fn write_all(
     root: &Path,
 ) -> Result<Vec<SampleFile>> {
     std::fs::create_dir_all(root)?;
-    let per_unit: Vec<Vec<SampleFile>> = plan
+    // The units that answered online send no file of their own.
+    let online = |u: usize| plan.export.as_ref().is_some_and(|e| e.units.contains(&u));
+    let zipped = |u: usize| plan.zip.as_ref().is_some_and(|z| z.units.contains(&u));
+    let per_unit: Vec<(usize, Vec<Written>)> = plan
         .units
         .par_iter()
-        .map(|p| unit_files(data, p, opts, root))
+        .filter(|p| !online(p.unit))
+        .map(|p| Ok((p.unit, unit_files(data, p, opts)?)))
         .collect::<Result<_>>()?;
-    let mut files: Vec<SampleFile> = per_unit.into_iter().flatten().collect();
+    let mut files: Vec<SampleFile> = Vec::new();
+    let mut members: Vec<Written> = Vec::new();
+    for (unit, written) in per_unit {
+        if zipped(unit) {
+            members.extend(written);
+            continue;
+        }
+        for (f, bytes) in written {
+            form::write_file(&root.join(&f.path), &bytes)?;
+            files.push(f);
+        }
+    }
+    if let Some(z) = &plan.zip {
+        files.push(collected::write_zip(z, members, opts, root)?);
+    }
+    if let Some(e) = &plan.export {
+        files.push(collected::write_export(data, e, opts, root)?);
+    }
     if let Some((dir, name, owner)) = &plan.lock {
         // Excel's owner file: a length byte, the user name, padding — 165 bytes.
         let mut bytes = vec![owner.chars().count() as u8];
@@ -786,5 +797,8 @@ fn other_file(path: String, format: &str, kind: MessyKind) -> SampleFile {
         late: false,
         fill_date: None,
         expected: Vec::new(),
+        units: Vec::new(),
+        superseded_rows: 0,
+        members: Vec::new(),
     }
 }

@@ -234,12 +234,16 @@ fn every_due_unit_returns_except_the_silent_one() {
     let dir = tempfile::tempdir().unwrap();
     let s = generate(&opts(30, 300, 0.3, 21), dir.path()).unwrap();
     let silent = s.silent_unit.clone().expect("a silent unit when messy > 0");
+    // A zip's members and an export's units returned too.
     let returned: BTreeSet<String> = s
         .returns
         .iter()
+        .flat_map(|f| std::iter::once(f).chain(&f.members))
         .filter(|f| f.period.as_deref() == Some("2023-03"))
-        .filter_map(|f| f.unit.clone())
+        .flat_map(|f| f.unit.iter().chain(&f.units).cloned())
         .collect();
+    assert!(s.returns.iter().any(|f| !f.members.is_empty()));
+    assert!(s.returns.iter().any(|f| f.units.len() > 1));
     assert!(!returned.contains(&silent));
     assert_eq!(returned.len() as u32 + 1, s.due_units);
     // March is a quarter end: every task is due, so every unit reports.
@@ -554,7 +558,10 @@ fn weeks_quarters_and_year_ends_work() {
             .filter(|f| f.period.as_deref() == Some(&p.to_string()))
             .collect();
         assert!(!current.is_empty(), "{p}");
-        for f in current.iter().filter(|f| f.format == "xlsx") {
+        for f in current
+            .iter()
+            .filter(|f| f.format == "xlsx" && f.units.is_empty())
+        {
             let rows = sheet(&dir.path().join("returns").join(&f.path), "推进表");
             assert!(
                 rows[0][0].ends_with(&format!("（{label}）")),
@@ -611,4 +618,73 @@ fn every_header_spelling_matches_its_column() {
             crate::text::norm_header(cols.name(c))
         );
     }
+}
+
+#[test]
+fn some_returns_arrive_zipped_and_some_as_a_collection_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = generate(&opts(15, 60, 0.6, 9), dir.path()).unwrap();
+    let root = dir.path().join("returns");
+    // One e-mail attachment: 2–3 units' forms, names in GBK without the
+    // UTF-8 flag, each member the unit's own form.
+    let z = s.returns.iter().find(|f| f.format == "zip").unwrap();
+    assert_eq!(z.kinds, [MessyKind::ZipAttachment]);
+    assert!((2..=3).contains(&z.members.len()), "{:?}", z.members);
+    let mut zip = ::zip::ZipArchive::new(std::fs::File::open(root.join(&z.path)).unwrap()).unwrap();
+    assert_eq!(zip.len(), z.members.len());
+    for (i, m) in z.members.iter().enumerate() {
+        let mut f = zip.by_index(i).unwrap();
+        let raw = f.name_raw().to_vec();
+        assert!(std::str::from_utf8(&raw).is_err(), "GBK, not UTF-8");
+        let name = encoding_rs::GB18030.decode(&raw).0.into_owned();
+        assert_eq!(m.path, format!("{}/{name}", z.path));
+        assert!(name.starts_with("3月报表/"), "{name}");
+        assert!(m.kinds.contains(&MessyKind::ZipAttachment));
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
+        let unit = m.unit.clone().unwrap();
+        let mut wb: calamine::Xlsx<_> = calamine::Reader::new(std::io::Cursor::new(bytes)).unwrap();
+        let range = calamine::Reader::worksheet_range(&mut wb, "推进表").unwrap();
+        assert!(range
+            .rows()
+            .any(|r| r.iter().any(|c| c.to_string().contains(&unit))));
+        assert_eq!(range.rows().count() - 3, m.rows as usize);
+    }
+    // One collection-tool export: three units, one of them twice.
+    let e = s
+        .returns
+        .iter()
+        .find(|f| f.kinds.contains(&MessyKind::CollectionExport))
+        .unwrap();
+    assert_eq!(e.units.len(), 3);
+    assert!(e.superseded_rows >= 1);
+    assert!(e.expected.contains(&IssueCode::RowSuperseded));
+    let rows = sheet(&root.join(&e.path), "Sheet1");
+    assert_eq!(&rows[0][..4], ["序号", "提交者", "提交时间", "填报单位"]);
+    assert_eq!(rows.len() - 1, e.rows as usize);
+    let named: BTreeSet<&str> = rows[1..].iter().map(|r| r[3].as_str()).collect();
+    let units: BTreeSet<&str> = e.units.iter().map(String::as_str).collect();
+    assert_eq!(named, units);
+    let pairs: BTreeSet<(&str, &str)> = rows[1..]
+        .iter()
+        .map(|r| (r[3].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(rows.len() - 1 - pairs.len(), e.superseded_rows as usize);
+    // Nobody in a bundle sends a file of its own.
+    for f in s
+        .returns
+        .iter()
+        .filter(|f| f.members.is_empty() && f.units.is_empty())
+    {
+        let bundled = |u: &String| {
+            z.members.iter().any(|m| m.unit.as_ref() == Some(u)) || e.units.contains(u)
+        };
+        assert!(!f.unit.as_ref().is_some_and(bundled), "{}", f.path);
+    }
+    // No bundle in a clean data set.
+    let clean = generate(&opts(15, 60, 0.0, 9), tempfile::tempdir().unwrap().path()).unwrap();
+    assert!(clean
+        .returns
+        .iter()
+        .all(|f| f.members.is_empty() && f.units.is_empty()));
 }

@@ -68,9 +68,9 @@ pub(crate) fn stored_zip(members: &[Member]) -> Vec<u8> {
 
 /// MS-DOS time and date of a time stamp (2-second resolution, from 1980).
 fn dos_time(t: NaiveDateTime) -> (u16, u16) {
-    let time = (t.hour() << 11 | t.minute() << 5 | t.second() / 2) as u16;
+    let time = ((t.hour() << 11) | (t.minute() << 5) | (t.second() / 2)) as u16;
     let year = (t.year() - 1980).clamp(0, 127) as u32;
-    let date = (year << 9 | t.month() << 5 | t.day()) as u16;
+    let date = ((year << 9) | (t.month() << 5) | t.day()) as u16;
     (time, date)
 }
 

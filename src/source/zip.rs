@@ -274,7 +274,7 @@ fn is_junk(name: &str) -> bool {
     let Some(last) = parts.last() else {
         return true;
     };
-    parts.iter().any(|p| *p == "__MACOSX")
+    parts.contains(&"__MACOSX")
         || last.starts_with("._")
         || [".DS_Store", "Thumbs.db", "desktop.ini"]
             .iter()
