@@ -16,4 +16,5 @@ mod rules;
 mod run;
 mod safety;
 mod sheets;
+mod sources;
 mod year;
