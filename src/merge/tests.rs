@@ -66,6 +66,73 @@ fn assert_conserved(m: &Merged) {
     assert_eq!(t.files as usize, m.files.len());
 }
 
+/// A collection export: 发改 (ZF-001, ZF-002) answered on 03-30, 财政
+/// (ZF-004) on 03-29; with a 发改 file of `fgw_date` beside it.
+fn export_and_fgw_file(fgw_date: NaiveDate) -> Merged {
+    let env = Env::new();
+    let export = env.check(&forms_file(
+        "收集结果.xlsx",
+        vec![export_form(vec![
+            export_row(1, FGW, "ZF-001", "2023-03-30 10:00"),
+            export_row(2, CZJ, "ZF-004", "2023-03-29 10:00"),
+            export_row(3, FGW, "ZF-002", "2023-03-30 10:05"),
+        ])],
+    ));
+    let file = with_dates(
+        fgw_file(&env, "区发改局-3月.xlsx", all_fgw_rows()),
+        Some(fgw_date),
+        Some(dt(2023, 3, 30, 9)),
+    );
+    merge(vec![file, export], &mctx(&env.ledger))
+}
+
+#[test]
+fn an_exports_units_are_submissions_of_their_own() {
+    // The file is newer for 发改: the export's 发改 rows are superseded,
+    // its 财政 row stands; the export is listed once, with both units.
+    let m = export_and_fgw_file(d(2023, 4, 1));
+    assert_conserved(&m);
+    assert_eq!(m.files.len(), 2);
+    let e = rec(&m, "收集结果.xlsx");
+    assert_eq!(e.outcome, FileOutcome::Accepted);
+    assert_eq!(e.unit, None);
+    assert_eq!(e.units, [FGW, CZJ]);
+    assert_eq!((e.rows_read, e.accepted, e.superseded), (3, 1, 2));
+    assert!(e.export && e.superseded_by.is_none());
+    let s = codes_of(&m, C::FileSuperseded);
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].file.as_deref(), Some("收集结果.xlsx"));
+    assert_eq!(s[0].unit.as_deref(), Some(FGW));
+    assert!(
+        s[0].message.contains("本收集表中区发展和改革局的2行"),
+        "{}",
+        s[0].message
+    );
+    let fgw = &m.submissions[FGW];
+    assert_eq!(fgw.files, ["区发改局-3月.xlsx"]);
+    assert_eq!(fgw.superseded_files, ["收集结果.xlsx"]);
+    assert_eq!(m.submissions[CZJ].files, ["收集结果.xlsx"]);
+    assert_eq!(m.reports["ZF-001"].provenance.file, "区发改局-3月.xlsx");
+
+    // The export is newer: the file is superseded by it, the export wins whole.
+    let m = export_and_fgw_file(d(2023, 3, 28));
+    assert_conserved(&m);
+    assert_eq!(
+        rec(&m, "区发改局-3月.xlsx").outcome,
+        FileOutcome::Superseded
+    );
+    assert_eq!(
+        rec(&m, "区发改局-3月.xlsx").superseded_by.as_deref(),
+        Some("收集结果.xlsx")
+    );
+    let e = rec(&m, "收集结果.xlsx");
+    assert_eq!((e.accepted, e.superseded), (3, 0));
+    assert_eq!(m.reports["ZF-001"].provenance.file, "收集结果.xlsx");
+    assert_eq!(m.submissions[FGW].files, ["收集结果.xlsx"]);
+    // ZF-003 was only in the superseded file: 发改 left it out.
+    assert_eq!(m.submissions[FGW].missing, ["ZF-003"]);
+}
+
 /// A mixed batch: superseded file with a rejected row, unknown-unit file,
 /// ignored and unreadable files, and a clean 财政 file.
 fn batch(env: &Env) -> Vec<CheckedFile> {

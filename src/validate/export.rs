@@ -310,4 +310,120 @@ mod tests {
             Some(at(2023, 4, 3, 9, 30, 0))
         );
     }
+
+    mod checked {
+        use crate::model::IssueCode;
+        use crate::schema::FormField;
+        use crate::validate::testkit::*;
+        use crate::validate::{CheckedFile, RowOutcome};
+
+        fn check(rows: Vec<crate::ingest::RawRow>) -> CheckedFile {
+            Env::new().check(&forms_file("收集结果.xlsx", vec![export_form(rows)]))
+        }
+
+        fn codes(f: &CheckedFile, code: IssueCode) -> Vec<&crate::model::Issue> {
+            f.issues.iter().filter(|i| i.code == code).collect()
+        }
+
+        #[test]
+        fn each_row_is_its_units() {
+            let f = check(vec![
+                export_row(1, "区发改局", "ZF-001", "2023-03-30 10:00"),
+                export_row(2, CZJ, "ZF-004", "2023/3/31 9:30:00"),
+                export_row(3, FGW, "ZF-002", "2023-03-30 10:05"),
+            ]);
+            assert!(f.export);
+            assert_eq!(f.unit, None, "several units");
+            assert!(f.issues.iter().all(|i| !i.is_error()), "{:#?}", f.issues);
+            let units: Vec<&str> = f.rows.iter().map(|r| r.unit.as_deref().unwrap()).collect();
+            assert_eq!(units, [FGW, CZJ, FGW]);
+            assert!(f.rows.iter().all(|r| r.outcome == RowOutcome::Accepted));
+            let rep = f.rows[1].report.as_ref().unwrap();
+            assert_eq!(
+                (rep.unit.as_str(), rep.fill_date),
+                (CZJ, Some(d(2023, 3, 31)))
+            );
+            assert_eq!(
+                f.submitted,
+                Some(dt(2023, 3, 31, 9) + chrono::Duration::minutes(30))
+            );
+            assert_eq!(f.fill_date, Some(d(2023, 3, 31)));
+        }
+
+        #[test]
+        fn a_units_latest_submission_of_a_task_wins() {
+            // The later answer comes first in the sheet: time, not order, decides.
+            let f = check(vec![
+                export_row(1, FGW, "ZF-001", "2023-03-30 09:00"),
+                export_row(2, FGW, "ZF-001", "2023-03-29 10:00"),
+                export_row(3, CZJ, "ZF-004", "2023-03-28 10:00"),
+            ]);
+            let outcomes: Vec<RowOutcome> = f.rows.iter().map(|r| r.outcome).collect();
+            assert_eq!(
+                outcomes,
+                [
+                    RowOutcome::Accepted,
+                    RowOutcome::Superseded,
+                    RowOutcome::Accepted
+                ]
+            );
+            let s = codes(&f, IssueCode::RowSuperseded);
+            assert_eq!(s.len(), 1);
+            assert_eq!(s[0].cell.as_deref(), Some("P3"));
+            assert_eq!(s[0].unit.as_deref(), Some(FGW));
+            assert!(s[0].message.contains("第2行"), "{}", s[0].message);
+            assert!(codes(&f, IssueCode::RowDuplicateTask).is_empty());
+            // The same task for two units is no repeat.
+            let f = check(vec![
+                export_row(1, FGW, "ZF-004", "2023-03-30 09:00"),
+                export_row(2, CZJ, "ZF-004", "2023-03-29 10:00"),
+            ]);
+            assert!(codes(&f, IssueCode::RowSuperseded).is_empty());
+            assert_eq!(codes(&f, IssueCode::RowNotAssigned).len(), 1);
+            assert_eq!(f.rows[1].outcome, RowOutcome::Accepted);
+        }
+
+        #[test]
+        fn unknown_units_other_units_tasks_and_blank_cells() {
+            let f = check(vec![
+                export_row(1, "区文旅局", "ZF-001", "2023-03-30 09:00"),
+                export_row(2, CZJ, "ZF-001", "2023-03-30 09:00"),
+                export_row(3, "", "ZF-006", "2023-03-30 09:00"),
+            ]);
+            let u = codes(&f, IssueCode::RowUnknownUnit);
+            assert_eq!(u.len(), 1);
+            assert_eq!(
+                (u[0].cell.as_deref(), u[0].unit.as_deref()),
+                (Some("O2"), None)
+            );
+            assert_eq!(u[0].value.as_deref(), Some("区文旅局"));
+            assert_eq!(f.rows[0].outcome, RowOutcome::Rejected);
+            assert_eq!(f.rows[0].unit, None);
+            let na = codes(&f, IssueCode::RowNotAssigned);
+            assert_eq!(na[0].unit.as_deref(), Some(CZJ));
+            // A blank 填报单位: the task's lead unit.
+            assert_eq!(f.rows[2].unit.as_deref(), Some(ZJJ));
+            assert_eq!(f.rows[2].outcome, RowOutcome::Accepted);
+            assert!(codes(&f, IssueCode::FileUnknownUnit).is_empty());
+        }
+
+        #[test]
+        fn without_a_time_column_a_repeat_is_a_duplicate_and_an_empty_unit_column_is_a_form() {
+            let mut form = export_form(vec![
+                export_row(1, FGW, "ZF-001", ""),
+                export_row(2, FGW, "ZF-001", ""),
+            ]);
+            form.columns.retain(|c| c.key != FormField::SubmittedAt);
+            let f = Env::new().check(&forms_file("x.xlsx", vec![form]));
+            assert_eq!(codes(&f, IssueCode::RowDuplicateTask).len(), 1);
+            assert!(codes(&f, IssueCode::RowSuperseded).is_empty());
+            // A 填报单位 column nobody filled: an ordinary form of the file's unit.
+            let f = Env::new().check(&forms_file(
+                "区发改局-3月.xlsx",
+                vec![export_form(vec![export_row(1, "", "ZF-001", "")])],
+            ));
+            assert!(!f.export);
+            assert_eq!(f.unit.as_deref(), Some(FGW));
+        }
+    }
 }

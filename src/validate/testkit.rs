@@ -230,6 +230,47 @@ pub fn form(sheet: &str, preamble: &[&str], rows: Vec<RawRow>) -> RawForm {
     }
 }
 
+/// Column of 填报单位 and 提交时间 in [`export_form`] (after the standard ones).
+pub const EXPORT_UNIT_COL: u32 = 14;
+pub const EXPORT_TIME_COL: u32 = 15;
+
+/// A collection-tool export's row: a clean row of `id` answered by `unit`
+/// at `when` (`2023-03-30 10:00`; empty: no time).
+pub fn export_row(r: u32, unit: &str, id: &str, when: &str) -> RawRow {
+    let mut out = good(r, id);
+    for (key, col, v) in [
+        (FormField::ReportingUnit, EXPORT_UNIT_COL, unit),
+        (FormField::SubmittedAt, EXPORT_TIME_COL, when),
+    ] {
+        if !v.is_empty() {
+            out.cells.insert(
+                key,
+                RawCell {
+                    col,
+                    value: t(v),
+                    merged_from: None,
+                },
+            );
+        }
+    }
+    out
+}
+
+/// A collection-tool export sheet (no title lines): the standard columns,
+/// then 填报单位 and 提交时间.
+pub fn export_form(rows: Vec<RawRow>) -> RawForm {
+    let mut f = form("Sheet1", &[], rows);
+    for (key, col) in [
+        (FormField::ReportingUnit, EXPORT_UNIT_COL),
+        (FormField::SubmittedAt, EXPORT_TIME_COL),
+    ] {
+        let header = crate::templates::templates().form.name(key).to_string();
+        f.header_texts.insert(col, header.clone());
+        f.columns.push(MatchedColumn { key, col, header });
+    }
+    f
+}
+
 pub fn with_meta(mut f: RawForm, unit: &str, period: &str) -> RawForm {
     f.meta = Some(FormMeta {
         unit: unit.into(),

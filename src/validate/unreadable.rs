@@ -121,3 +121,88 @@ pub(super) fn attribute(mut f: CheckedFile, ctx: &ValidateCtx) -> CheckedFile {
     }
     f
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Ingested;
+    use crate::model::Issue;
+    use crate::validate::testkit::*;
+    use crate::validate::validate_file;
+
+    fn failed(rel: &str, code: IssueCode) -> Ingested {
+        Ingested::Failed {
+            file: src(rel),
+            issue: Issue::error(code, "x").file(rel),
+        }
+    }
+
+    fn ignored(rel: &str) -> Ingested {
+        Ingested::Ignored {
+            file: src(rel),
+            issue: Issue::warning(IssueCode::FileIgnored, "x").file(rel),
+        }
+    }
+
+    #[test]
+    fn tied_by_name_then_folder_never_a_lock_file_nor_another_period() {
+        let env = Env::new();
+        let ctx = env.ctx();
+        let check = |ing: &Ingested| validate_file(ing, &ctx);
+        // The file name first, then the folders, innermost first.
+        let f = check(&failed("区发改局/区住建局.xlsx", IssueCode::FileUnreadable));
+        assert_eq!(f.unit.as_deref(), Some(ZJJ));
+        assert_eq!(f.issues[0].unit.as_deref(), Some(ZJJ));
+        assert_eq!(f.unreadable, Some(Unreadable::Damaged));
+        let f = check(&failed(
+            "区发改局.zip/反馈表.xlsx",
+            IssueCode::FileEncrypted,
+        ));
+        assert_eq!(f.unit.as_deref(), Some(FGW));
+        assert_eq!(f.unreadable, Some(Unreadable::Encrypted));
+        // A PDF naming a unit is tied; one naming none is just listed.
+        let f = check(&ignored("区财政局-盖章件.pdf"));
+        assert_eq!(
+            (f.unit.as_deref(), f.unreadable),
+            (Some(CZJ), Some(Unreadable::Format))
+        );
+        let f = check(&ignored("会议纪要.pdf"));
+        assert_eq!((f.unit.as_deref(), f.unreadable), (None, None));
+        // A damaged file naming no unit still says why, for no one.
+        let f = check(&failed("新建表格.xlsx", IssueCode::FileUnreadable));
+        assert_eq!(
+            (f.unit.as_deref(), f.unreadable),
+            (None, Some(Unreadable::Damaged))
+        );
+        // Lock files belong to no one; last month's file is not this month's.
+        let f = check(&ignored("~$区财政局.xlsx"));
+        assert_eq!((f.unit.as_deref(), f.unreadable), (None, None));
+        let f = check(&failed("区财政局-2月.xlsx", IssueCode::FileUnreadable));
+        assert_eq!(f.unit, None);
+        assert_eq!(f.period, Some(crate::period::Period::month(2023, 2)));
+        let f = check(&failed("区财政局-3月.xlsx", IssueCode::FileUnreadable));
+        assert_eq!(f.unit.as_deref(), Some(CZJ));
+    }
+
+    #[test]
+    fn every_refusal_has_its_words() {
+        for code in [
+            IssueCode::FileUnreadable,
+            IssueCode::FileEncrypted,
+            IssueCode::FileHtml,
+            IssueCode::FileIgnored,
+            IssueCode::FileArchiveUnsupported,
+            IssueCode::FileTooLarge,
+            IssueCode::FileEmpty,
+            IssueCode::FileNotForm,
+        ] {
+            let u = Unreadable::of(code).unwrap();
+            assert!(!u.label().is_empty() && !u.why().is_empty() && !u.resend().is_empty());
+        }
+        assert_eq!(Unreadable::of(IssueCode::FileWrongPeriod), None);
+        assert_eq!(
+            Unreadable::of(IssueCode::FileEncrypted).unwrap().label(),
+            "加密"
+        );
+    }
+}
