@@ -133,6 +133,19 @@ fn an_exports_units_are_submissions_of_their_own() {
     assert_eq!(m.submissions[FGW].missing, ["ZF-003"]);
 }
 
+#[test]
+fn an_export_downloaded_late_makes_no_unit_late() {
+    // No 提交时间 or 填报日期, downloaded (file time) after the deadline.
+    let env = Env::new();
+    let mut form = export_form(vec![export_row(1, CZJ, "ZF-004", "")]);
+    form.rows[0].cells.remove(FormField::FillDate);
+    let mut f = env.check(&forms_file("收集结果.xlsx", vec![form]));
+    f.file.modified = Some(dt(2023, 4, 20, 9));
+    let m = merge(vec![f], &mctx(&env.ledger));
+    assert!(codes_of(&m, C::FileLate).is_empty());
+    assert!(!m.submissions[CZJ].late && m.submissions[CZJ].reported);
+}
+
 /// A mixed batch: superseded file with a rejected row, unknown-unit file,
 /// ignored and unreadable files, and a clean 财政 file.
 fn batch(env: &Env) -> Vec<CheckedFile> {
