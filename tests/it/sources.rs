@@ -32,6 +32,8 @@ fn run_json(w: &Workdir, returns: &Path, out: &str, preset: &str, extra: &[&str]
         ])
         .arg("--out")
         .arg(w.path(out))
+        .arg("--archive")
+        .arg(w.path(out).join("archive"))
         .args(extra)
         .output()
         .unwrap();
@@ -799,6 +801,13 @@ fn mutated_zip_attachments_never_crash_or_lose_rows() {
         near_deadline_days: 7,
         history: &history,
     };
+    let expected = duban::due::DueRule {
+        period,
+        as_of,
+        calendar: &cal,
+        near_deadline_days: 7,
+    }
+    .expected(&ledger, |_| false);
     let dir = w.path("fuzz");
     std::fs::create_dir_all(&dir).unwrap();
     let mut outcomes = std::collections::BTreeMap::new();
@@ -847,7 +856,9 @@ fn mutated_zip_attachments_never_crash_or_lose_rows() {
             &MergeCtx {
                 ledger: &ledger,
                 period,
+                expected: &expected,
                 report_deadline: chrono::NaiveDate::from_ymd_opt(2023, 4, 5).unwrap(),
+                late_by_file_time: false,
             },
         );
         let t = m.totals;
