@@ -169,52 +169,7 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
         near_deadline_days: inputs.config.near_deadline_days,
         history: &inputs.history,
     };
-    // Each later file is checked as soon as it is read, on the same worker,
-    // so the raw cells of only a few files are alive at a time (a zip's
-    // members one after another).
-    let read_early = early.len();
-    let (first, rest): (Vec<ReadFile>, Vec<ReadFile>) = rayon::join(
-        || {
-            early
-                .into_par_iter()
-                .map(|(received, read)| {
-                    let checked = read
-                        .into_iter()
-                        .map(|ing| {
-                            validate::validate_file(&not_archived(ing, &inputs.archived), &vctx)
-                        })
-                        .collect();
-                    (received, checked)
-                })
-                .collect()
-        },
-        || {
-            files[read_early..]
-                .par_iter()
-                .map(|p| {
-                    let mut checked = Vec::new();
-                    let received = source::read(p, &inputs.returns, limits, &mut |input| {
-                        let ingested = ingest::ingest_input(input, limits);
-                        let ingested = not_archived(ingested, &inputs.archived);
-                        checked.push(validate::validate_file(&ingested, &vctx));
-                    });
-                    progress.file_done();
-                    (received, checked)
-                })
-                .collect()
-        },
-    );
-    progress.finish();
-    let mut received = Vec::with_capacity(files.len());
-    let mut checked = Vec::with_capacity(files.len());
-    for (r, c) in first.into_iter().chain(rest) {
-        received.push(r);
-        checked.extend(c);
-    }
-    trim_heap();
-    // Sorted by path, whatever order the workers finished in.
-    received.sort_by(|a, b| a.path.cmp(&b.path));
-    checked.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
+    let (received, checked) = check_returns(early, &files, inputs, &vctx, progress);
 
     drop(t);
     let t = crate::timing::phase("merge");
@@ -269,6 +224,65 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
         previous: inputs.history.previous(),
         received,
     })
+}
+
+/// Check the returns read early (`early`, the first of `files`) and read
+/// and check the others: each received file with its checked inputs, both
+/// sorted by path whatever order the workers finished in. Each later file
+/// is checked as soon as it is read, on the same worker, so the raw cells
+/// of only a few files are alive at a time (a zip's members one after
+/// another).
+fn check_returns(
+    early: Vec<(Received, Vec<Ingested>)>,
+    files: &[PathBuf],
+    inputs: &RunInputs,
+    vctx: &ValidateCtx,
+    progress: &dyn Progress,
+) -> (Vec<Received>, Vec<CheckedFile>) {
+    let limits = &inputs.config.limits;
+    let read_early = early.len();
+    let (first, rest): (Vec<ReadFile>, Vec<ReadFile>) = rayon::join(
+        || {
+            early
+                .into_par_iter()
+                .map(|(received, read)| {
+                    let checked = read
+                        .into_iter()
+                        .map(|ing| {
+                            validate::validate_file(&not_archived(ing, &inputs.archived), vctx)
+                        })
+                        .collect();
+                    (received, checked)
+                })
+                .collect()
+        },
+        || {
+            files[read_early..]
+                .par_iter()
+                .map(|p| {
+                    let mut checked = Vec::new();
+                    let received = source::read(p, &inputs.returns, limits, &mut |input| {
+                        let ingested = ingest::ingest_input(input, limits);
+                        let ingested = not_archived(ingested, &inputs.archived);
+                        checked.push(validate::validate_file(&ingested, vctx));
+                    });
+                    progress.file_done();
+                    (received, checked)
+                })
+                .collect()
+        },
+    );
+    progress.finish();
+    let mut received = Vec::with_capacity(files.len());
+    let mut checked = Vec::with_capacity(files.len());
+    for (r, c) in first.into_iter().chain(rest) {
+        received.push(r);
+        checked.extend(c);
+    }
+    trim_heap();
+    received.sort_by(|a, b| a.path.cmp(&b.path));
+    checked.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
+    (received, checked)
 }
 
 /// A file whose bytes an earlier period archived is that period's return
