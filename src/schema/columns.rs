@@ -160,6 +160,8 @@ mod tests {
             ("Q4.完成进度(%)", FormField::Percent),
             ("提交答卷时间", FormField::SubmittedAt),
             ("单位名称", FormField::ReportingUnit),
+            ("1、您所在的单位：", FormField::ReportingUnit),
+            ("5、本月进展情况", FormField::Progress),
         ] {
             assert_eq!(cols.match_header(h).map(|d| d.key), Some(key), "{h}");
         }
