@@ -141,6 +141,28 @@ pub struct Submission {
     pub missing: Vec<String>,
 }
 
+impl Submission {
+    /// Its rejected files that were read (forms sent back for their errors),
+    /// as opposed to files that could not be read at all.
+    pub fn forms_sent_back(&self) -> Vec<&str> {
+        self.rejected_files
+            .iter()
+            .filter(|f| !self.unreadable.iter().any(|u| &u.path == *f))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The unreadable files the unit is told of: all but a PDF, scan or
+    /// other non-form file beside a form it did send (accepted or sent back),
+    /// which was never meant to be read.
+    pub fn unreadable_to_tell(&self) -> impl Iterator<Item = &UnreadableFile> + '_ {
+        let sent_a_form = self.reported || !self.forms_sent_back().is_empty();
+        self.unreadable
+            .iter()
+            .filter(move |f| !sent_a_form || f.why != Unreadable::Format)
+    }
+}
+
 /// A file of a unit that could not be read as a form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnreadableFile {

@@ -184,24 +184,29 @@ fn not_reported(
             );
         }
     } else if !s.due.is_empty() {
-        let why = if !s.unreadable.is_empty() {
-            let files: Vec<String> = s
-                .unreadable
-                .iter()
-                .map(|f| format!("《{}》（{}）", f.name, f.why.why()))
-                .collect();
-            format!(
-                "收到了该单位报送的{}，但无法读取；请按反馈通知重新报送",
-                files.join("、")
-            )
-        } else if s.rejected_files.is_empty() {
-            "请督促尽快报送".to_string()
-        } else {
-            format!(
+        // The forms sent back, then the files that could not be read.
+        let mut why: Vec<String> = Vec::new();
+        let sent_back = s.forms_sent_back();
+        if !sent_back.is_empty() {
+            why.push(format!(
                 "已收到的报表（{}）被退回，请按退回意见修改后重新报送",
-                s.rejected_files.join("、")
-            )
-        };
+                sent_back.join("、")
+            ));
+        }
+        let unreadable: Vec<String> = s
+            .unreadable_to_tell()
+            .map(|f| format!("《{}》（{}）", f.name, f.why.why()))
+            .collect();
+        if !unreadable.is_empty() {
+            why.push(format!(
+                "收到了该单位报送的{}，但无法读取，请按反馈通知重新报送",
+                unreadable.join("、")
+            ));
+        }
+        if why.is_empty() {
+            why.push("请督促尽快报送".to_string());
+        }
+        let why = why.join("；");
         out.push(
             Issue::error(
                 IssueCode::UnitNotReported,

@@ -146,6 +146,57 @@ fn an_export_downloaded_late_makes_no_unit_late() {
     assert!(!m.submissions[CZJ].late && m.submissions[CZJ].reported);
 }
 
+#[test]
+fn a_unit_hears_of_its_rejected_form_and_its_unreadable_files_not_of_its_scans() {
+    let env = Env::new();
+    let failed = |rel: &str, code: C| Ingested::Failed {
+        file: src(rel),
+        issue: Issue::error(code, "x").file(rel),
+    };
+    let ignored = |rel: &str| Ingested::Ignored {
+        file: src(rel),
+        issue: Issue::warning(C::FileIgnored, "x").file(rel),
+    };
+    // 发改: a form sent back whole (unknown task), a damaged copy, a scan.
+    let bad = fgw_file(&env, "区发改局-3月.xlsx", vec![good(3, "ZF-099")]);
+    let m = merge(
+        vec![
+            bad,
+            env.check(&failed("区发改局(2).xlsx", C::FileUnreadable)),
+            env.check(&ignored("区发改局-扫描件.pdf")),
+            // 财政: only a PDF.
+            env.check(&ignored("区财政局.pdf")),
+        ],
+        &mctx(&env.ledger),
+    );
+    assert_conserved(&m);
+    let nr = |u: &str| {
+        m.issues
+            .iter()
+            .find(|i| i.code == C::UnitNotReported && i.unit.as_deref() == Some(u))
+            .map(|i| i.message.clone())
+            .unwrap()
+    };
+    let fgw = nr(FGW);
+    assert!(
+        fgw.contains("已收到的报表（区发改局-3月.xlsx）被退回"),
+        "{fgw}"
+    );
+    assert!(fgw.contains("《区发改局(2).xlsx》（文件已损坏"), "{fgw}");
+    assert!(!fgw.contains("扫描件"), "{fgw}");
+    let told: Vec<&str> = m.submissions[FGW]
+        .unreadable_to_tell()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(told, ["区发改局(2).xlsx"]);
+    assert_eq!(m.submissions[FGW].forms_sent_back(), ["区发改局-3月.xlsx"]);
+    let czj = nr(CZJ);
+    assert!(czj.contains("《区财政局.pdf》（不是 Excel 表格"), "{czj}");
+    assert!(!czj.contains("请督促尽快报送"), "{czj}");
+    // A PDF costs no quality: only the errors of the forms count.
+    assert_eq!(m.submissions[CZJ].warnings, 0);
+}
+
 /// A mixed batch: superseded file with a rejected row, unknown-unit file,
 /// ignored and unreadable files, and a clean 财政 file.
 fn batch(env: &Env) -> Vec<CheckedFile> {

@@ -11,7 +11,6 @@ use crate::config::Config;
 use crate::merge::{Merged, RejectedRow, UnreadableFile};
 use crate::model::{Card, Issue, IssueCode, Severity, Unit};
 use crate::score::{Scored, TaskResult, UnitResult};
-use crate::validate::Unreadable;
 
 /// Working days a unit has to answer a notice.
 pub const RESUBMIT_WORKING_DAYS: u32 = 3;
@@ -148,14 +147,8 @@ pub fn unit_notices<'r>(
             .unwrap_or_default()
             .into_iter()
             .partition(|x| x.office);
-        let reported = sub.is_some_and(|s| s.reported);
         let unreadable: Vec<&UnreadableFile> = sub
-            .map(|s| {
-                s.unreadable
-                    .iter()
-                    .filter(|f| !reported || f.why != Unreadable::Format)
-                    .collect()
-            })
+            .map(|s| s.unreadable_to_tell().collect())
             .unwrap_or_default();
         // A file told of as unreadable is not told again among the others.
         let mut other = issues_of.remove(name).unwrap_or_default();
