@@ -2,8 +2,8 @@
 //! sheet, leading columns such as 序号, 提交者, 提交时间, 填报单位 (or
 //! 单位名称 …), then the form's columns, one row per task per unit.
 //!
-//! A sheet is read this way when it has a 填报单位 column (any alias) that
-//! some row fills in. Each row is then its unit's:
+//! A sheet is read this way when it has a 填报单位 column (any alias) in
+//! which some row names a unit of the ledger. Each row is then its unit's:
 //! - the unit is the one its 填报单位 cell names (names and aliases of the
 //!   单位 sheet, as everywhere); a blank cell falls back to the unit the
 //!   file names, else to the lead unit of the row's task. A cell naming no
@@ -27,19 +27,20 @@ use super::file::FileChecker;
 use super::ident::find_task;
 use super::{row1, short, CheckedRow, RowOutcome};
 use crate::ingest::{RawForm, RawRow};
-use crate::model::{Issue, IssueCode};
+use crate::model::{Issue, IssueCode, Ledger};
 use crate::schema::a1::a1;
 use crate::schema::{FormField, TaskId, UnitName};
 use crate::value::{excel_serial_date, parse_date, CellValue};
 
-/// Does this form's 填报单位 column hold anything (then it is read as a
-/// collection-tool export)?
-pub(super) fn is_export(form: &RawForm) -> bool {
+/// Is this form a collection-tool export: does its 填报单位 column name a
+/// unit of the ledger in some row? (A column headed 单位 that holds 万元 or
+/// 个 is a unit of measure, not a unit: the form is then an ordinary one.)
+pub(super) fn is_export(form: &RawForm, ledger: &Ledger) -> bool {
     form.column(FormField::ReportingUnit).is_some()
-        && form
-            .rows
-            .iter()
-            .any(|r| !r.value(FormField::ReportingUnit).is_empty())
+        && form.rows.iter().any(|r| {
+            let v = r.value(FormField::ReportingUnit).as_text();
+            !v.is_empty() && (ledger.unit(&v).is_some() || ledger.find_unit_in(&v).is_some())
+        })
 }
 
 /// The unit a row belongs to: Ok(None) when nothing tells; Err(written)
@@ -424,6 +425,17 @@ mod tests {
             ));
             assert!(!f.export);
             assert_eq!(f.unit.as_deref(), Some(FGW));
+            // A column headed 单位 holding units of measure: an ordinary form.
+            let f = Env::new().check(&forms_file(
+                "区发改局-3月.xlsx",
+                vec![export_form(vec![
+                    export_row(1, "万元", "ZF-001", ""),
+                    export_row(2, "个", "ZF-002", ""),
+                ])],
+            ));
+            assert!(!f.export);
+            assert!(f.issues.iter().all(|i| i.code != IssueCode::RowUnknownUnit));
+            assert_eq!(f.rows.iter().filter(|r| r.report.is_some()).count(), 2);
         }
     }
 }

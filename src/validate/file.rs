@@ -50,7 +50,7 @@ impl<'a> FileChecker<'a> {
             issues: Vec::new(),
             seen: HashMap::new(),
             set_aside,
-            export: forms.iter().any(export::is_export),
+            export: forms.iter().any(|f| export::is_export(f, ctx.ledger)),
         }
     }
 
@@ -248,7 +248,7 @@ impl<'a> FileChecker<'a> {
             let whole: Vec<String> = file_errors.iter().chain(&form_errors).cloned().collect();
             if whole.is_empty() {
                 self.merged_fill_warnings(form);
-                if export::is_export(form) {
+                if export::is_export(form, self.ctx.ledger) {
                     let default = self.unit.clone();
                     rows.extend(self.check_export_rows(form, default.as_ref()));
                     continue;
