@@ -14,7 +14,10 @@
 //! - a unit that submitted the same task more than once: the latest
 //!   submission wins, the earlier rows are superseded (`ROW_SUPERSEDED`,
 //!   counted as superseded; without a 提交时间 column a repeated task is a
-//!   `ROW_DUPLICATE_TASK` as in any form).
+//!   `ROW_DUPLICATE_TASK` as in any form);
+//! - an answer submitted before the period began is an earlier period's
+//!   (a download spanning several months): superseded too, not this
+//!   period's report.
 //!
 //! The merge then treats each unit's rows of the export as that unit's
 //! submission (against its other files: the newer wins).
@@ -63,7 +66,7 @@ impl FileChecker<'_> {
             .collect();
         let times: Vec<Option<NaiveDateTime>> =
             form.rows.iter().map(|raw| row_time(raw, year)).collect();
-        let winners = if form.column(FormField::SubmittedAt).is_some() {
+        let replaced = if form.column(FormField::SubmittedAt).is_some() {
             latest_wins(self, form, &units, &times)
         } else {
             vec![None; form.rows.len()]
@@ -76,9 +79,13 @@ impl FileChecker<'_> {
         let mut out = Vec::with_capacity(form.rows.len());
         for (i, raw) in form.rows.iter().enumerate() {
             let when = times[i];
-            let row = match (&units[i], winners[i]) {
-                (Ok(unit), Some(w)) => {
-                    self.superseded_row(form, raw, unit.clone(), when, (&form.rows[w], times[w]))
+            let row = match (&units[i], replaced[i]) {
+                (Ok(unit), Some(by)) => {
+                    let by = match by {
+                        Replaced::By(w) => Some((&form.rows[w], times[w])),
+                        Replaced::EarlierPeriod => None,
+                    };
+                    self.superseded_row(form, raw, unit.clone(), when, by)
                 }
                 (Err(written), _) => self.unknown_unit_row(form, raw, written),
                 (Ok(unit), None) => {
@@ -147,28 +154,36 @@ impl FileChecker<'_> {
     }
 
     /// An earlier submission of a task the same unit submitted again later
-    /// (`newer`: the later row and its time).
+    /// (`newer`: the later row and its time), or an answer given before
+    /// the period began (`newer` None: an earlier period's).
     fn superseded_row(
         &mut self,
         form: &RawForm,
         raw: &RawRow,
         unit: Option<UnitName>,
         when: Option<NaiveDateTime>,
-        newer: (&RawRow, Option<NaiveDateTime>),
+        newer: Option<(&RawRow, Option<NaiveDateTime>)>,
     ) -> CheckedRow {
         let task = task_label(self, raw);
         let at = |t: Option<NaiveDateTime>| {
             t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_else(|| "时间不详".to_string())
         };
-        let msg = format!(
-            "{}对任务{}提交了不止一次，已采用第{}行（{}提交）的内容，本行（{}提交）已被替代、未采用",
-            unit.as_deref().unwrap_or(""),
-            task.as_deref().unwrap_or(""),
-            row1(newer.0.row),
-            at(newer.1),
-            at(when)
-        );
+        let msg = match newer {
+            Some((row, time)) => format!(
+                "{}对任务{}提交了不止一次，已采用第{}行（{}提交）的内容，本行（{}提交）已被替代、未采用",
+                unit.as_deref().unwrap_or(""),
+                task.as_deref().unwrap_or(""),
+                row1(row.row),
+                at(time),
+                at(when)
+            ),
+            None => format!(
+                "本行于{}提交，早于本期（{}）开始，是往期的答卷，本期未采用",
+                at(when),
+                self.ctx.period.label()
+            ),
+        };
         let mut issue = Issue::warning(IssueCode::RowSuperseded, msg)
             .file(self.file.rel.clone())
             .sheet(form.sheet.clone())
@@ -192,35 +207,51 @@ impl FileChecker<'_> {
     }
 }
 
-/// For each row, the index of the row that supersedes it: the same unit's
-/// latest submission of the same task (by 提交时间, then sheet order).
+/// Why an export's row is not read as this period's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replaced {
+    /// The same unit answered the same task again later (that row).
+    By(usize),
+    /// Answered before the period began: an earlier period's answer, left
+    /// in a download that spans several periods.
+    EarlierPeriod,
+}
+
+/// For each row, what replaces it: the same unit's latest submission of the
+/// same task (by 提交时间, then sheet order), or nothing this period (an
+/// answer given before the period began).
 fn latest_wins(
     fc: &FileChecker,
     form: &RawForm,
     units: &[RowUnit],
     times: &[Option<NaiveDateTime>],
-) -> Vec<Option<usize>> {
+) -> Vec<Option<Replaced>> {
+    let start = fc.ctx.period.start();
+    let mut replaced = vec![None; form.rows.len()];
     // (Each group is settled on its own: the map's order does not matter.)
     let mut groups: HashMap<(UnitName, TaskId), Vec<usize>> = HashMap::new();
     for (i, raw) in form.rows.iter().enumerate() {
         let (Ok(Some(unit)), Some(task)) = (&units[i], task_label(fc, raw)) else {
             continue;
         };
+        if times[i].is_some_and(|t| t.date() < start) {
+            replaced[i] = Some(Replaced::EarlierPeriod);
+            continue;
+        }
         groups
             .entry((unit.clone(), TaskId::new(&task)))
             .or_default()
             .push(i);
     }
-    let mut winners = vec![None; form.rows.len()];
     for rows in groups.values().filter(|g| g.len() > 1) {
         let Some(&w) = rows.iter().max_by_key(|&&i| (times[i], i)) else {
             continue;
         };
         for &i in rows.iter().filter(|&&i| i != w) {
-            winners[i] = Some(w);
+            replaced[i] = Some(Replaced::By(w));
         }
     }
-    winners
+    replaced
 }
 
 /// The task as issues name it: the ledger's id when known, else as written.
@@ -382,6 +413,28 @@ mod tests {
             assert!(codes(&f, IssueCode::RowSuperseded).is_empty());
             assert_eq!(codes(&f, IssueCode::RowNotAssigned).len(), 1);
             assert_eq!(f.rows[1].outcome, RowOutcome::Accepted);
+        }
+
+        #[test]
+        fn answers_given_before_the_period_are_an_earlier_periods() {
+            let f = check(vec![
+                export_row(1, FGW, "ZF-001", "2023-02-27 10:00"),
+                export_row(2, FGW, "ZF-002", "2023-02-27 10:00"),
+                export_row(3, FGW, "ZF-002", "2023-03-30 10:00"),
+            ]);
+            let outcomes: Vec<RowOutcome> = f.rows.iter().map(|r| r.outcome).collect();
+            assert_eq!(
+                outcomes,
+                [
+                    RowOutcome::Superseded,
+                    RowOutcome::Superseded,
+                    RowOutcome::Accepted
+                ]
+            );
+            let s = codes(&f, IssueCode::RowSuperseded);
+            assert_eq!(s.len(), 2);
+            assert!(s[0].message.contains("往期"), "{}", s[0].message);
+            assert_eq!(f.fill_date, Some(d(2023, 3, 30)));
         }
 
         #[test]

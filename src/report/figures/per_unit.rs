@@ -82,6 +82,7 @@ fn worth_telling(i: &Issue) -> bool {
     !matches!(
         i.code,
         IssueCode::FileSuperseded
+            | IssueCode::RowSuperseded
             | IssueCode::FileIgnored
             | IssueCode::TaskNotReported
             | IssueCode::UnitNotReported
