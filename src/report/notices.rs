@@ -17,6 +17,7 @@ use super::xlsx::{
     build_sheet, save_atomic_level, set_properties, Fill, Formats, Kind, Sheet, UniqueNames, Val,
     SMALL_ZIP_LEVEL,
 };
+use crate::config::Office;
 use crate::pipeline::RunResult;
 
 /// Sub-folder of the output folder holding the notices.
@@ -97,10 +98,7 @@ fn notice_body(
     held(&mut b, n)?;
     missing(&mut b, r, n)?;
     other(&mut b, n)?;
-    b.row += 3;
-    let fmts = b.s.fmts;
-    let signed = format!("督查室　{}", cn_date(r.as_of));
-    b.s.merge(b.row, 4, NCOLS - 1, &signed, &fmts.subtitle)?;
+    sign(&mut b, r)?;
     s.need(2, 30.0);
     s.ws.set_repeat_rows(0, 0)?;
     Ok(())
@@ -120,11 +118,12 @@ fn head(
     // Resubmission only when something was rejected or missing; a unit with
     // cards alone is asked for its remedy, not for a new form.
     let by = cn_date(deadline);
+    let office = &r.config.office.short_name;
     let (asked, due) = if n.resubmit() {
-        let asked = format!("请对照逐项整改，于 {by} 前将修改后的反馈表重新报送督查室。");
+        let asked = format!("请对照逐项整改，于 {by} 前将修改后的反馈表重新报送{office}。");
         (asked, "重新报送截止日期")
     } else {
-        let asked = format!("请对照整改要求逐项整改，于 {by} 前将整改情况报送督查室。");
+        let asked = format!("请对照整改要求逐项整改，于 {by} 前将整改情况报送{office}。");
         (asked, "整改情况报送截止日期")
     };
     let intro = format!(
@@ -151,6 +150,37 @@ fn head(
         summary.push_str(&format!("　无法读取的文件 {} 个", n.unreadable.len()));
     }
     s.merge(2, 0, last, &summary, &fmts.subtitle)
+}
+
+/// The office's contact line (when the config gives one) and the 落款: the
+/// office's full name over the issue date, on the right.
+fn sign(b: &mut Body, r: &RunResult) -> Result<(), XlsxError> {
+    let office = &r.config.office;
+    if let Some(contact) = contact_line(office) {
+        b.row += 1;
+        b.text(&contact)?;
+    }
+    let right = Format::new()
+        .set_font_name("宋体")
+        .set_font_size(11)
+        .set_align(FormatAlign::Right);
+    b.row += 2;
+    b.s.merge(b.row, 4, NCOLS - 1, &office.name, &right)?;
+    b.row += 1;
+    let date = cn_date(r.config.issued_on(&r.period));
+    b.s.merge(b.row, 4, NCOLS - 1, &date, &right)
+}
+
+/// `联系人：… 联系电话：…`, or `None` when the config names neither.
+pub fn contact_line(office: &Office) -> Option<String> {
+    let mut parts = Vec::new();
+    if !office.contact.trim().is_empty() {
+        parts.push(format!("联系人：{}", office.contact.trim()));
+    }
+    if !office.phone.trim().is_empty() {
+        parts.push(format!("联系电话：{}", office.phone.trim()));
+    }
+    (!parts.is_empty()).then(|| parts.join("　"))
 }
 
 /// The sections of a notice, written one below the other.
@@ -406,12 +436,33 @@ mod tests {
     use calamine::{open_workbook_auto, Reader};
     use std::collections::BTreeSet;
 
+    /// The fixture with an office and an issue date a week after the
+    /// reporting deadline (Wednesday 2023-04-12).
+    fn signed_fixture() -> RunResult {
+        let mut r = fixture::fixture();
+        r.config.office = Office {
+            name: "四方台区人民政府督查室".into(),
+            short_name: "区政府督查室".into(),
+            doc_prefix: "四政督".into(),
+            contact: "王明".into(),
+            phone: "0469-4221234".into(),
+        };
+        r.config.issue_date = Some(fixture::d(2023, 4, 12));
+        r
+    }
+
     #[test]
-    fn resubmission_is_three_working_days_after_deadline() {
+    fn resubmission_counts_from_the_issue_date() {
         let r = fixture::fixture();
-        // Reports of March 2023 are due Wednesday 2023-04-05 → Monday 2023-04-10.
+        // No issue date: the as-of date, Friday 2023-03-31 → Wednesday 2023-04-05.
         assert_eq!(r.report_deadline, fixture::d(2023, 4, 5));
-        assert_eq!(Figures::of(&r).answer_by, fixture::d(2023, 4, 10));
+        assert_eq!(Figures::of(&r).answer_by, fixture::d(2023, 4, 5));
+        // Issued Wednesday 2023-04-12: three working days later is Monday the 17th,
+        // never before the notice went out.
+        let mut r = signed_fixture();
+        assert_eq!(Figures::of(&r).answer_by, fixture::d(2023, 4, 17));
+        r.config.resubmit_working_days = 5;
+        assert_eq!(Figures::of(&r).answer_by, fixture::d(2023, 4, 19));
     }
 
     /// The unit that sent nothing although tasks were due.
@@ -432,7 +483,7 @@ mod tests {
 
     #[test]
     fn every_unit_with_news_gets_a_notice() {
-        let r = fixture::fixture();
+        let r = signed_fixture();
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join(NOTICES_DIR);
         let paths = write_notices(&r, &Figures::of(&r), &out).unwrap();
@@ -483,7 +534,20 @@ mod tests {
         let p = out.join(format!("{unit}.xlsx"));
         let cells = cells_of(&p);
         assert_eq!(cells[0], format!("{unit}重点工作督办反馈通知（2023年3月）"));
-        assert!(cells.iter().any(|c| c.contains("2023年4月10日")));
+        // Asked back by the deadline counted from the issue date, signed by
+        // the office on the issue date, with whom to call.
+        let asked = cells.iter().find(|c| c.contains("于 2023年4月17日 前")).unwrap();
+        assert!(asked.contains("重新报送区政府督查室"), "{asked}");
+        let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+        assert_eq!(
+            filled[filled.len() - 3..],
+            [
+                "联系人：王明　联系电话：0469-4221234",
+                "四方台区人民政府督查室",
+                "2023年4月12日",
+            ]
+        );
+        assert!(!cells.iter().any(|c| c.contains("2023年3月31日")), "as-of date");
         for x in r
             .merged
             .rejected

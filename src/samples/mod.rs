@@ -91,7 +91,21 @@ impl SampleOptions {
     pub fn report_deadline(&self) -> NaiveDate {
         self.period.end() + Duration::days(5)
     }
+
+    /// The date the office issues its notices on: the first working day
+    /// after the reporting deadline (written into the sample `duban.toml`,
+    /// so a rerun of the samples gives the same notices on any day).
+    pub fn issue_date(&self) -> NaiveDate {
+        crate::calendar::Calendar::new(&[], &[], 5).add_working_days(self.report_deadline(), 1)
+    }
 }
+
+/// The sample office (`[office]` of the sample `duban.toml`).
+pub const OFFICE_NAME: &str = "四方台区人民政府督查室";
+pub const OFFICE_SHORT: &str = "区政府督查室";
+pub const OFFICE_PREFIX: &str = "四政督";
+pub const OFFICE_CONTACT: &str = "王明";
+pub const OFFICE_PHONE: &str = "0469-4221234";
 
 /// The ways a return can be messy. Serialised in snake_case in the manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -401,11 +415,21 @@ pub fn generate(opts: &SampleOptions, out: &Path) -> Result<SampleSummary> {
          report_deadline = \"{deadline}\"\n\
          ledger = \"台账.xlsx\"\n\
          returns = \"returns\"\n\
-         out = \"out\"\n",
+         out = \"out\"\n\
+         # 成文日期：退回通知的落款日期，补报期限从此日起算。\n\
+         issue_date = \"{issued}\"\n\
+         \n\
+         [office]\n\
+         name = \"{OFFICE_NAME}\"\n\
+         short_name = \"{OFFICE_SHORT}\"\n\
+         doc_prefix = \"{OFFICE_PREFIX}\"\n\
+         contact = \"{OFFICE_CONTACT}\"\n\
+         phone = \"{OFFICE_PHONE}\"\n",
         seed = opts.seed,
         period = opts.period,
         as_of = opts.as_of(),
         deadline = opts.report_deadline(),
+        issued = opts.issue_date(),
     );
     form::write_file(&out.join("duban.toml"), config.as_bytes())?;
     let json = serde_json::to_string_pretty(&summary)?;

@@ -181,6 +181,12 @@ fn ledger_counts_and_shape() {
     let c = crate::config::Config::from_toml(&cfg, dir.path()).unwrap();
     assert_eq!(c.period, Some(Period::month(2023, 3)));
     assert_eq!(c.returns.as_deref(), Some(Path::new("returns")));
+    // A realistic office signs the notices, on a fixed day after the deadline.
+    assert_eq!(c.office.name, "四方台区人民政府督查室");
+    assert_eq!(c.office.short_name, "区政府督查室");
+    assert_eq!(c.office.doc_prefix, "四政督");
+    assert!(!c.office.contact.is_empty() && !c.office.phone.is_empty());
+    assert_eq!(c.issue_date.map(|d| d.to_string()).as_deref(), Some("2023-04-06"));
 }
 
 #[test]

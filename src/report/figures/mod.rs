@@ -30,7 +30,7 @@ pub use labels::{
 };
 pub use leaders::{leaders, mark_label, LeaderFigures};
 pub use overview::{FileCounts, Overview, Reporting, RowCheck, TaskCounts};
-pub use per_unit::{resubmit_deadline, unit_notices, UnitNotice, RESUBMIT_WORKING_DAYS};
+pub use per_unit::{resubmit_deadline, unit_notices, UnitNotice};
 pub use scoring::{
     card_legend, component_weights, deduction_detail, score_formula, score_legend, weighted_name,
 };
@@ -68,7 +68,7 @@ pub struct Figures<'r> {
     pub reminders: Vec<&'r Reminder>,
     /// What each unit must hear of, in ledger order (units with news only).
     pub notices: Vec<UnitNotice<'r>>,
-    /// By when a unit must answer its notice.
+    /// By when a unit must answer its notice: working days after the issue date.
     pub answer_by: NaiveDate,
     /// The card rules in words, most severe card first.
     pub card_legend: Vec<(Card, String)>,
@@ -97,7 +97,7 @@ impl<'r> Figures<'r> {
             submissions: submissions(&r.ledger.units, m.submissions.values(), &m.files),
             reminders: reminders(&s.reminders),
             notices: unit_notices(&r.ledger.units, s, m),
-            answer_by: resubmit_deadline(&r.config, r.report_deadline, r.as_of),
+            answer_by: resubmit_deadline(&r.config, r.config.issued_on(&r.period)),
             card_legend: card_legend(r.preset, &r.config.rules),
             score_legend: score_legend(&r.config.score),
         }

@@ -6,29 +6,18 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::merge::{Merged, RejectedRow, UnreadableFile};
 use crate::model::{Card, Issue, IssueCode, Severity, Unit};
 use crate::score::{Scored, TaskResult, UnitResult};
 
-/// Working days a unit has to answer a notice.
-pub const RESUBMIT_WORKING_DAYS: u32 = 3;
-
-/// The answer is due [`RESUBMIT_WORKING_DAYS`] working days after the later
-/// of the reporting deadline and the as-of date (holidays and 调休 days from
-/// the config).
-pub fn resubmit_deadline(
-    config: &Config,
-    report_deadline: NaiveDate,
-    as_of: NaiveDate,
-) -> NaiveDate {
-    let cal = Calendar::new(
-        &config.holidays,
-        &config.workdays,
-        config.default_working_days,
-    );
-    cal.add_working_days(report_deadline.max(as_of), RESUBMIT_WORKING_DAYS)
+/// The answer to a notice is due `resubmit_working_days` working days after
+/// the date the notice is issued on (成文日期; holidays and 调休 days from
+/// the config): never before the unit has had the notice.
+pub fn resubmit_deadline(config: &Config, issued: NaiveDate) -> NaiveDate {
+    config
+        .calendar()
+        .add_working_days(issued, config.resubmit_working_days)
 }
 
 /// Everything one unit must hear of.
@@ -194,19 +183,27 @@ mod tests {
     }
 
     #[test]
-    fn answer_is_due_three_working_days_after_the_later_date() {
+    fn answer_is_due_working_days_after_the_issue_date() {
         let d = |m, day| NaiveDate::from_ymd_opt(2023, m, day).unwrap();
         let c = Config::default();
-        // Wednesday → Monday.
-        assert_eq!(resubmit_deadline(&c, d(4, 5), d(3, 31)), d(4, 10));
-        // The as-of date is later: from Friday → Wednesday.
-        assert_eq!(resubmit_deadline(&c, d(4, 5), d(4, 7)), d(4, 12));
-        // A working Saturday (调休) counts.
+        // Three working days by default: Wednesday → Monday.
+        assert_eq!(resubmit_deadline(&c, d(4, 5)), d(4, 10));
+        // Issued on a Friday → Wednesday.
+        assert_eq!(resubmit_deadline(&c, d(4, 7)), d(4, 12));
+        // A holiday is skipped, a working Saturday (调休) counts.
         let c = Config {
+            holidays: vec![d(4, 10)],
             workdays: vec![d(4, 8)],
+            resubmit_working_days: 2,
             ..Config::default()
         };
-        assert_eq!(resubmit_deadline(&c, d(4, 5), d(3, 31)), d(4, 8));
+        assert_eq!(resubmit_deadline(&c, d(4, 7)), d(4, 11));
+        // Issued on the day itself is not counted: 0 days is the issue date.
+        let c = Config {
+            resubmit_working_days: 0,
+            ..Config::default()
+        };
+        assert_eq!(resubmit_deadline(&c, d(4, 7)), d(4, 7));
     }
 
     #[test]
