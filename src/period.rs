@@ -36,7 +36,9 @@ impl Ord for Period {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("无法识别的报送期次“{0}”：请写成 2023-03（月）、2023-Q1（季度）或 2023-W12（周）")]
+#[error(
+    "无法识别的报送期次“{0}”：请写成 2023-03 或 2023年3月（月）、2023-Q1 或 2023年第一季度（季度）、2023-W12 或 2023年第12周（周）"
+)]
 pub struct PeriodParseError(pub String);
 
 impl Period {
@@ -315,9 +317,14 @@ pub fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
 impl FromStr for Period {
     type Err = PeriodParseError;
 
-    /// `2023-03`, `2023-3`, `202303`, `2023-Q1`, `2023Q1`, `2023-W12`, `2023W12`.
+    /// `2023-03`, `2023-3`, `202303`, `2023-Q1`, `2023Q1`, `2023-W12`,
+    /// `2023W12`, and as written in Chinese with the year: `2023年3月`,
+    /// `2023年3月份`, `2023年第一季度`, `2023年1季度`, `2023年第12周`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || PeriodParseError(s.to_string());
+        if let Some(p) = parse_chinese(s) {
+            return Ok(p);
+        }
         let t = to_half_width(s.trim()).to_ascii_uppercase();
         let t = t.as_str();
         if t.len() < 5 {
@@ -348,6 +355,40 @@ impl FromStr for Period {
         } else {
             Err(err())
         }
+    }
+}
+
+/// A period written in Chinese with its year and nothing else:
+/// `2023年3月`, `2023年3月份`, `2023年第一季度`, `2023年4季度`,
+/// `2023年第12周` (full-width digits and spaces allowed). Unlike
+/// [`Period::parse_loose`], nothing may follow (`2023年3月15日` is a date).
+fn parse_chinese(s: &str) -> Option<Period> {
+    let t: String = to_half_width(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let (year, rest) = t.split_once('年')?;
+    if year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    if !(1990..=2100).contains(&year) {
+        return None;
+    }
+    let rest = rest.strip_prefix('第').unwrap_or(rest);
+    let unit_at = rest.find(['月', '季', '周'])?;
+    let (num, unit) = rest.split_at(unit_at);
+    if num.is_empty() || num.contains('第') {
+        return None;
+    }
+    let n = cn_number(num)?;
+    match unit {
+        "月" | "月份" if (1..=12).contains(&n) => Some(Period::month(year, n)),
+        "季度" | "季" if (1..=4).contains(&n) => Some(Period::quarter(year, n)),
+        "周" if n >= 1 && NaiveDate::from_isoywd_opt(year, n, Weekday::Mon).is_some() => {
+            Some(Period::week(year, n))
+        }
+        _ => None,
     }
 }
 
@@ -399,6 +440,49 @@ mod tests {
         assert!("2023-13".parse::<Period>().is_err());
         assert!("2023-Q5".parse::<Period>().is_err());
         assert!("abc".parse::<Period>().is_err());
+    }
+
+    #[test]
+    fn written_in_chinese() {
+        let p = |s: &str| s.parse::<Period>();
+        assert_eq!(p("2026年11月"), Ok(Period::month(2026, 11)));
+        assert_eq!(p("2026年11月份"), Ok(Period::month(2026, 11)));
+        assert_eq!(p(" 2026年 3月 "), Ok(Period::month(2026, 3)));
+        assert_eq!(p("２０２６年１１月"), Ok(Period::month(2026, 11)));
+        assert_eq!(p("2026年十一月"), Ok(Period::month(2026, 11)));
+        assert_eq!(p("2026年第四季度"), Ok(Period::quarter(2026, 4)));
+        assert_eq!(p("2026年4季度"), Ok(Period::quarter(2026, 4)));
+        assert_eq!(p("2026年第4季度"), Ok(Period::quarter(2026, 4)));
+        assert_eq!(p("2026年第一季"), Ok(Period::quarter(2026, 1)));
+        assert_eq!(p("2026年第12周"), Ok(Period::week(2026, 12)));
+        // The label round-trips.
+        for q in [
+            Period::month(2026, 11),
+            Period::quarter(2026, 4),
+            Period::week(2026, 3),
+        ] {
+            assert_eq!(p(&q.label()), Ok(q));
+        }
+        for bad in [
+            "2026年13月",
+            "2026年第五季度",
+            "2026年11月15日",
+            "26年11月",
+            "2026年",
+            "11月",
+            "2026年第54周",
+            "2026年上半年",
+        ] {
+            let e = p(bad).unwrap_err().to_string();
+            assert!(e.contains(bad) && e.contains("2023年3月"), "{bad}: {e}");
+        }
+        // The config takes them too.
+        let c = crate::config::Config::from_toml(
+            "period = \"2026年第四季度\"",
+            std::path::Path::new("."),
+        )
+        .unwrap();
+        assert_eq!(c.period, Some(Period::quarter(2026, 4)));
     }
 
     #[test]
