@@ -30,6 +30,7 @@ const HELP_TEMPLATE: &str = "{about-with-newline}\n用法: {usage}\n\n{all-args}
 #[command(
     name = "duban",
     version,
+    override_usage = "duban [选项] <命令>",
     about = ABOUT,
     after_help = AFTER_HELP,
     help_template = HELP_TEMPLATE,
@@ -86,7 +87,7 @@ pub struct Common {
     #[arg(long, short = 'l', value_name = "FILE")]
     pub ledger: Option<PathBuf>,
 
-    /// 报送期次：2023-03（月）、2023-Q1（季度）或 2023-W12（周）
+    /// 报送期次：2023-03 或 2023年3月（月）、2023-Q1 或 2023年第一季度（季度）、2023-W12 或 2023年第12周（周）
     #[arg(long, short = 'p', value_name = "PERIOD", value_parser = parse_period)]
     pub period: Option<Period>,
 
@@ -108,10 +109,14 @@ pub struct Common {
 }
 
 #[derive(Debug, Args)]
-#[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+#[command(
+    help_template = HELP_TEMPLATE,
+    next_help_heading = "选项",
+    override_usage = "duban init [文件夹] [选项]"
+)]
 pub struct InitArgs {
     /// 要创建的文件夹（默认：当前文件夹）
-    #[arg(default_value = ".")]
+    #[arg(default_value = ".", hide_default_value = true, value_name = "文件夹")]
     pub dir: PathBuf,
     /// 覆盖已有的台账和配置文件
     #[arg(long)]
@@ -119,7 +124,11 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+#[command(
+    help_template = HELP_TEMPLATE,
+    next_help_heading = "选项",
+    override_usage = "duban forms [选项]"
+)]
 pub struct FormsArgs {
     #[command(flatten)]
     pub common: Common,
@@ -129,7 +138,11 @@ pub struct FormsArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+#[command(
+    help_template = HELP_TEMPLATE,
+    next_help_heading = "选项",
+    override_usage = "duban check [选项]"
+)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub common: Common,
@@ -142,7 +155,11 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+#[command(
+    help_template = HELP_TEMPLATE,
+    next_help_heading = "选项",
+    override_usage = "duban run [选项]"
+)]
 pub struct RunArgs {
     #[command(flatten)]
     pub common: Common,
@@ -153,7 +170,7 @@ pub struct RunArgs {
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// 亮牌规则：red-yellow-blue（红黄蓝牌，默认）或 yellow-orange-red（黄橙红牌）
-    #[arg(long, value_enum, value_name = "PRESET")]
+    #[arg(long, value_enum, value_name = "PRESET", hide_possible_values = true)]
     pub preset: Option<PresetArg>,
     /// 把机读结果（JSON）写入此文件；“-”表示输出到屏幕
     #[arg(long, value_name = "PATH")]
@@ -167,25 +184,29 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+#[command(
+    help_template = HELP_TEMPLATE,
+    next_help_heading = "选项",
+    override_usage = "duban samples --out <DIR> [选项]"
+)]
 pub struct SamplesArgs {
     /// 输出文件夹（台账.xlsx、returns/、duban.toml）
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
-    /// 单位数
-    #[arg(long, default_value_t = 15)]
+    /// 单位数（默认 15）
+    #[arg(long, default_value_t = 15, hide_default_value = true)]
     pub units: u32,
-    /// 台账任务数
-    #[arg(long, default_value_t = 60)]
+    /// 台账任务数（默认 60）
+    #[arg(long, default_value_t = 60, hide_default_value = true)]
     pub tasks: u32,
-    /// 格式不规范的反馈表所占比例（0–1）
-    #[arg(long, default_value_t = 0.2)]
+    /// 格式不规范的反馈表所占比例（0–1，默认 0.2）
+    #[arg(long, default_value_t = 0.2, hide_default_value = true)]
     pub messy: f64,
-    /// 随机种子：相同种子生成完全相同的文件
-    #[arg(long, default_value_t = 2023)]
+    /// 随机种子：相同种子生成完全相同的文件（默认 2023）
+    #[arg(long, default_value_t = 2023, hide_default_value = true)]
     pub seed: u64,
-    /// 反馈表的期次
-    #[arg(long, default_value = "2023-03", value_parser = parse_period)]
+    /// 反馈表的期次（默认 2023-03）
+    #[arg(long, default_value = "2023-03", value_parser = parse_period, hide_default_value = true)]
     pub period: Period,
     /// 覆盖输出文件夹中已有的示例数据
     #[arg(long)]

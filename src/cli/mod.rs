@@ -11,6 +11,7 @@ mod run;
 mod samples;
 mod settings;
 mod terminal;
+mod usage_error;
 
 use std::process::ExitCode;
 
@@ -22,7 +23,10 @@ use terminal::Terminal;
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_failure(&e),
+    };
     if let Some(n) = cli.threads {
         // Ignore the error when a pool already exists (tests call main twice).
         rayon::ThreadPoolBuilder::new()
@@ -49,6 +53,24 @@ pub fn main() -> ExitCode {
         Err(e) => {
             terminal::print_error(&e);
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// A command line clap could not parse: its error in Chinese (help and
+/// version are printed by clap as they are), with clap's exit code.
+fn usage_failure(e: &clap::Error) -> ExitCode {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    match usage_error::message(e, &args) {
+        Some(text) => {
+            terminal::print_usage_error(&text);
+            ExitCode::from(e.exit_code().clamp(1, 255) as u8)
+        }
+        None => {
+            let _ = e.print();
+            ExitCode::from(e.exit_code().clamp(0, 255) as u8)
         }
     }
 }

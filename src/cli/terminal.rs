@@ -18,7 +18,40 @@ pub(super) struct Terminal {
 /// Print the error that stopped a command, with its whole context chain.
 pub(super) fn print_error(e: &anyhow::Error) {
     let red = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
-    eprintln!("{red}错误{red:#}: {e:#}");
+    eprintln!("{red}错误{red:#}: {}", error_text(e));
+}
+
+/// The error's context chain joined by `: `, the system's own (English)
+/// messages for files replaced by Chinese ones.
+pub(super) fn error_text(e: &anyhow::Error) -> String {
+    let parts: Vec<String> = e
+        .chain()
+        .map(|cause| match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io_error_text(io),
+            None => cause.to_string(),
+        })
+        .collect();
+    parts.join(": ")
+}
+
+/// A file system error in Chinese (the system's text kept for the rare
+/// kinds, so nothing is lost; the kinds named are those of Rust 1.80).
+fn io_error_text(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "文件或文件夹不存在".into(),
+        K::PermissionDenied => "没有权限（文件可能正被 Excel/WPS 打开，或文件夹为只读）".into(),
+        K::AlreadyExists => "已经存在".into(),
+        K::UnexpectedEof => "文件不完整（意外结束）".into(),
+        K::InvalidData => "内容无法识别".into(),
+        _ => format!("系统错误（{e}）"),
+    }
+}
+
+/// A command line that could not be parsed ([`super::usage_error`]).
+pub(super) fn print_usage_error(text: &str) {
+    let red = Style::new().bold().fg_color(Some(AnsiColor::Red.into()));
+    eprintln!("{red}错误{red:#}: {text}");
 }
 
 /// Warnings about the run's inputs (an unreadable archived period …), on
@@ -266,5 +299,22 @@ pub(super) fn print_top_issues(r: &RunResult, n: usize, to_stderr: bool) {
             i.code,
             i.message
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_errors_are_told_in_chinese() {
+        let io = std::fs::read("没有这个文件.xlsx").unwrap_err();
+        let e = anyhow::Error::new(io).context("无法读取 没有这个文件.xlsx");
+        assert_eq!(
+            error_text(&e),
+            "无法读取 没有这个文件.xlsx: 文件或文件夹不存在"
+        );
+        let e = anyhow::anyhow!("缺少报送期次");
+        assert_eq!(error_text(&e), "缺少报送期次");
     }
 }
