@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Calendar;
 use crate::period::Period;
 
+mod check;
+
 /// Which card rules to apply (SPEC §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
@@ -243,8 +245,10 @@ impl Default for Config {
 
 impl Config {
     /// Parse a config from TOML text.
+    /// A TOML error is told in Chinese, with the line and the key.
     pub fn from_toml(text: &str, base_dir: &Path) -> Result<Config> {
-        let mut c: Config = toml::from_str(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut c: Config =
+            toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", check::toml_error(text, &e)))?;
         c.base_dir = base_dir.to_path_buf();
         Ok(c)
     }
@@ -257,8 +261,17 @@ impl Config {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        Config::from_toml(&text, &base)
-            .with_context(|| format!("配置文件 {} 格式有误", path.display()))
+        let config = Config::from_toml(&text, &base)
+            .with_context(|| format!("配置文件 {} 格式有误", path.display()))?;
+        let problems = config.problems();
+        if !problems.is_empty() {
+            anyhow::bail!(
+                "配置文件 {} 有误，请修改后再运行：\n  - {}",
+                path.display(),
+                problems.join("\n  - ")
+            );
+        }
+        Ok(config)
     }
 
     /// Resolve a path from the config against its folder.
@@ -270,13 +283,15 @@ impl Config {
         }
     }
 
-    /// Make `period` the config's period. The configured as-of date and
-    /// reporting deadline belong to the configured period, so when `period`
-    /// is another one they are dropped and that period's defaults apply.
+    /// Make `period` the config's period. The configured as-of date,
+    /// reporting deadline and issue date belong to the configured period, so
+    /// when `period` is another one they are dropped and that period's
+    /// defaults apply.
     pub fn retarget(&mut self, period: Period) {
         if self.period.is_some_and(|p| p != period) {
             self.as_of = None;
             self.report_deadline = None;
+            self.issue_date = None;
         }
         self.period = Some(period);
     }

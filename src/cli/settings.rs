@@ -125,27 +125,43 @@ impl Settings {
             resubmit,
         } = flags;
         let (mut config, from_file) = load_config(common.config.as_deref())?;
-        let configured_out = config.out.as_ref().map(|o| config.resolve(o));
-        let out = match needs.out {
-            OutRule::Required => Some(flag_or_config(out, &config, &config.out, MISSING_OUT)?),
-            OutRule::Optional => out.or_else(|| configured_out.clone()),
-            OutRule::Beside(dir) => Some(out.unwrap_or_else(|| config.resolve(Path::new(dir)))),
-        };
-        // The folder that held the archive before it moved beside the
-        // config: the run's output folder (for `forms`, the config's).
-        let run_out = match needs.out {
-            OutRule::Beside(_) => configured_out.as_deref(),
-            _ => out.as_deref(),
-        };
-        let archive = archive_dir(common.archive.clone(), &config, from_file, run_out);
-        let period = need(common.period.or(config.period), MISSING_PERIOD)?;
-        let ledger = flag_or_config(common.ledger, &config, &config.ledger, MISSING_LEDGER)?;
-        let returns = if needs.returns {
-            let configured = &config.returns;
-            let base = flag_or_config(returns, &config, configured, MISSING_RETURNS)?;
-            Some(returns_of_period(base, &period))
-        } else {
-            None
+        let paths = (|| {
+            let configured_out = config.out.as_ref().map(|o| config.resolve(o));
+            let out = match needs.out {
+                OutRule::Required => Some(flag_or_config(out, &config, &config.out, MISSING_OUT)?),
+                OutRule::Optional => out.or_else(|| configured_out.clone()),
+                OutRule::Beside(dir) => {
+                    Some(out.unwrap_or_else(|| config.resolve(Path::new(dir))))
+                }
+            };
+            // The folder that held the archive before it moved beside the
+            // config: the run's output folder (for `forms`, the config's).
+            let run_out = match needs.out {
+                OutRule::Beside(_) => configured_out.as_deref(),
+                _ => out.as_deref(),
+            };
+            let archive = archive_dir(common.archive.clone(), &config, from_file, run_out);
+            let period = need(common.period.or(config.period), MISSING_PERIOD)?;
+            let ledger = flag_or_config(
+                common.ledger.clone(),
+                &config,
+                &config.ledger,
+                MISSING_LEDGER,
+            )?;
+            let returns = if needs.returns {
+                let configured = &config.returns;
+                let base = flag_or_config(returns, &config, configured, MISSING_RETURNS)?;
+                Some(returns_of_period(base, &period))
+            } else {
+                None
+            };
+            anyhow::Ok((out, archive, period, ledger, returns))
+        })();
+        let (out, archive, period, ledger, returns) = match paths {
+            Ok(p) => p,
+            // Outside a working folder, say so before naming a flag.
+            Err(e) if !from_file => return Err(no_working_folder(e)),
+            Err(e) => return Err(e),
         };
 
         // The config's dates belong to its own period: retargeting drops them
@@ -160,14 +176,29 @@ impl Settings {
         if let Some(p) = preset {
             config.preset = p;
         }
+        // The dates against the period, each named by the flag or the key
+        // that gave it (checked before today fills in the issue date).
+        if let Some(d) = common.issue_date {
+            config.issue_date = Some(d);
+        }
+        let flag = |given: bool, name| given.then_some(name);
+        let problems = config.date_problems(
+            &period,
+            [
+                flag(common.as_of.is_some(), "--as-of"),
+                flag(common.due.is_some(), "--due"),
+                flag(common.issue_date.is_some(), "--issue-date"),
+            ],
+        );
+        if !problems.is_empty() {
+            anyhow::bail!(
+                "日期设置有误，请修改后再运行：\n  - {}",
+                problems.join("\n  - ")
+            );
+        }
         // Notices and documents are dated: `--issue-date`, else the
         // config's, else today (fixed here, once, for the whole run).
-        config.issue_date = Some(
-            common
-                .issue_date
-                .or(config.issue_date)
-                .unwrap_or_else(today),
-        );
+        config.issue_date = Some(config.issue_date.unwrap_or_else(today));
         Ok(Settings {
             period,
             as_of: config.as_of_for(&period),
@@ -327,6 +358,10 @@ fn flag_or_config(
 /// the defaults; and whether it came from a file.
 fn load_config(path: Option<&Path>) -> Result<(Config, bool)> {
     match path {
+        Some(p) if !p.is_file() => anyhow::bail!(
+            "找不到配置文件 {}：请检查路径；新建工作文件夹请运行 duban init <文件夹>",
+            p.display()
+        ),
         Some(p) => Ok((Config::load(p)?, true)),
         None => {
             let p = Path::new("duban.toml");
@@ -337,6 +372,20 @@ fn load_config(path: Option<&Path>) -> Result<(Config, bool)> {
             }
         }
     }
+}
+
+/// A value is missing and there is no `duban.toml` to give it: the command
+/// was run outside a working folder.
+fn no_working_folder(missing: anyhow::Error) -> anyhow::Error {
+    let here = std::env::current_dir()
+        .map(|d| d.display().to_string())
+        .unwrap_or_else(|_| ".".into());
+    anyhow::anyhow!(
+        "当前文件夹 {here} 中没有 duban.toml，这里不是工作文件夹（{missing}）。\n\
+         请先进入工作文件夹（放 duban.toml 和 台账.xlsx 的文件夹）再运行；\
+         还没有工作文件夹的，运行 duban init <文件夹> 新建一个；\
+         也可以用 --config 指定 duban.toml。"
+    )
 }
 
 #[cfg(test)]
@@ -569,6 +618,52 @@ mod tests {
         let s = Settings::resolve(f, CHECK).unwrap();
         assert_eq!(s.json, Some(JsonDest::File(PathBuf::from("out.json"))));
         assert!(!s.json_on_stdout());
+    }
+
+    #[test]
+    fn outside_a_working_folder_suggests_init() {
+        // The tests run in the crate's folder, which holds no duban.toml.
+        assert!(!Path::new("duban.toml").exists());
+        let run = Needs {
+            returns: true,
+            out: OutRule::Required,
+        };
+        let e = format!(
+            "{:#}",
+            Settings::resolve(Flags::default(), run).unwrap_err()
+        );
+        assert!(e.contains("中没有 duban.toml"), "{e}");
+        assert!(e.contains("duban init"), "{e}");
+        let f = Flags {
+            common: Common {
+                config: Some(PathBuf::from("没有这个/duban.toml")),
+                ..Common::default()
+            },
+            ..Flags::default()
+        };
+        let e = format!("{:#}", Settings::resolve(f, run).unwrap_err());
+        assert!(e.starts_with("找不到配置文件 没有这个/duban.toml"), "{e}");
+        assert!(e.contains("duban init"), "{e}");
+    }
+
+    #[test]
+    fn dates_outside_the_period_name_the_flag_or_key() {
+        let (_dir, path) = config_file(
+            "period = \"2023-03\"\nas_of = \"2023-04-02\"\nledger = \"l.xlsx\"\nreturns = \"r\"\n",
+        );
+        let e = format!("{:#}", Settings::resolve(flags(&path), CHECK).unwrap_err());
+        assert!(
+            e.contains("as_of = 2023-04-02 不在报送期次 2023年3月"),
+            "{e}"
+        );
+        let mut f = flags(&path);
+        f.common.as_of = NaiveDate::from_ymd_opt(2023, 2, 27);
+        let e = format!("{:#}", Settings::resolve(f, CHECK).unwrap_err());
+        assert!(e.contains("--as-of 2023-02-27 不在报送期次"), "{e}");
+        // Another period drops the configured date.
+        let mut f = flags(&path);
+        f.common.period = Some(Period::month(2023, 4));
+        assert!(Settings::resolve(f, CHECK).is_ok());
     }
 
     #[test]
