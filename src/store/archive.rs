@@ -126,8 +126,14 @@ pub fn stage_archive(
     let parent = plan.archive.clone();
     let made_parent = !parent.exists();
     fs::create_dir_all(&parent).with_context(|| format!("无法创建 {}", parent.display()))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{}-", r.period))
+    let prefix = format!(".{}-", r.period);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    // The archive becomes archive/<period>: a folder like any other (0777
+    // narrowed by the umask), not tempfile's private 0700.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o777));
+    let tmp = builder
         .tempdir_in(&parent)
         .with_context(|| format!("无法在 {} 中创建临时文件夹", parent.display()))?;
     let mut staged = Staged {
