@@ -536,7 +536,10 @@ mod tests {
         assert_eq!(cells[0], format!("{unit}重点工作督办反馈通知（2023年3月）"));
         // Asked back by the deadline counted from the issue date, signed by
         // the office on the issue date, with whom to call.
-        let asked = cells.iter().find(|c| c.contains("于 2023年4月17日 前")).unwrap();
+        let asked = cells
+            .iter()
+            .find(|c| c.contains("于 2023年4月17日 前"))
+            .unwrap();
         assert!(asked.contains("重新报送区政府督查室"), "{asked}");
         let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
         assert_eq!(
@@ -547,7 +550,10 @@ mod tests {
                 "2023年4月12日",
             ]
         );
-        assert!(!cells.iter().any(|c| c.contains("2023年3月31日")), "as-of date");
+        assert!(
+            !cells.iter().any(|c| c.contains("2023年3月31日")),
+            "as-of date"
+        );
         for x in r
             .merged
             .rejected

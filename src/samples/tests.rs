@@ -186,7 +186,10 @@ fn ledger_counts_and_shape() {
     assert_eq!(c.office.short_name, "区政府督查室");
     assert_eq!(c.office.doc_prefix, "四政督");
     assert!(!c.office.contact.is_empty() && !c.office.phone.is_empty());
-    assert_eq!(c.issue_date.map(|d| d.to_string()).as_deref(), Some("2023-04-06"));
+    assert_eq!(
+        c.issue_date.map(|d| d.to_string()).as_deref(),
+        Some("2023-04-06")
+    );
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod formats;
 mod forms;
 mod fuzz;
 mod ledger;
+mod messages;
 mod rules;
 mod run;
 mod safety;
