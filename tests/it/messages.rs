@@ -236,3 +236,27 @@ fn outputs_follow_the_umask() {
     }
     assert!(checked > 5, "{checked} files");
 }
+
+#[test]
+fn init_prints_the_monthly_routine() {
+    let w = Workdir::new();
+    let (code, out, err) = run_in(w.root(), &["init", "督办"]);
+    assert_eq!(code, 0, "{err}");
+    for s in [
+        "每月工作流程",
+        "把 period 改成本期",
+        "duban forms",
+        "按期次分子文件夹",
+        "duban run --resubmit",
+        "duban run",
+        "发回各单位",
+        "archive 文件夹",
+        "[office]",
+    ] {
+        assert!(out.contains(s), "{s} missing from:\n{out}");
+    }
+    // Quiet: nothing but errors.
+    let (code, out, _) = run_in(w.root(), &["init", "督办2", "-q"]);
+    assert_eq!(code, 0);
+    assert!(out.is_empty(), "{out}");
+}
