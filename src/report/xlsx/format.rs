@@ -143,10 +143,11 @@ impl Formats {
                 .clone()
                 .set_bold()
                 .set_background_color(Color::RGB(0xF2F2F2)),
+            // Notes print at the body's size: they are read on paper too.
             note: Format::new()
                 .set_font_name("宋体")
-                .set_font_size(10)
-                .set_font_color(Color::RGB(0x595959))
+                .set_font_size(11)
+                .set_font_color(Color::RGB(0x404040))
                 .set_text_wrap()
                 .set_align(FormatAlign::Top),
             section: Format::new()

@@ -5,7 +5,7 @@
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
 use super::format::{Fill, Formats, Kind};
-use super::page::print_setup;
+use super::page::{Page, WIDTH_PADDING};
 use super::value::{clip, text_width, Val};
 use crate::text::display_width;
 
@@ -16,12 +16,20 @@ pub const LINE_HEIGHT: f64 = 14.5;
 pub const MIN_WIDTH: f64 = 6.0;
 /// Widest column: longer text wraps.
 pub const MAX_WIDTH: f64 = 60.0;
+/// Narrowest a column of wrapped text is made to fit the page.
+pub const MIN_WRAP_WIDTH: f64 = 8.0;
 
 /// A worksheet being written, tracking the width each column needs.
 pub struct Sheet<'f> {
     pub ws: Worksheet,
     pub fmts: &'f Formats,
     pub(super) widths: Vec<f64>,
+    /// The width each column's unwrapped cells need (numbers, dates, short
+    /// text): how narrow the column may be made to fit the page.
+    pub(super) fixed: Vec<f64>,
+    /// How the sheet prints; the printed columns are narrowed to its
+    /// [`Page::width_budget`].
+    pub(super) page: Page,
     pub(super) min: f64,
     pub(super) max: f64,
     /// Wrapped cells that may need more than one line: (row, col, width of
@@ -31,6 +39,9 @@ pub struct Sheet<'f> {
     pub(super) wraps: Vec<(u32, u16, Vec<f32>)>,
     /// Minimum heights of rows (points), e.g. answer rows of a form.
     pub(super) min_heights: Vec<(u32, f64)>,
+    /// Merged rows of wrapped text: (row, first and last column, width of
+    /// each line); their heights are set once the widths are final.
+    pub(super) merged_wraps: Vec<(u32, u16, u16, Vec<f32>)>,
     /// How cells reach the worksheet (see [`Mode`]).
     pub(super) mode: Mode,
     /// While measuring: the worksheet the second pass writes to (`ws` is
@@ -82,21 +93,54 @@ impl<'f> Sheet<'f> {
             ws,
             fmts,
             widths: Vec::new(),
+            fixed: Vec::new(),
+            page: Page::SHEET,
             min: MIN_WIDTH,
             max: MAX_WIDTH,
             wraps: Vec::new(),
             min_heights: Vec::new(),
+            merged_wraps: Vec::new(),
             mode,
             real,
         }
     }
 
-    /// The column widths as applied: padded by one and kept within the bounds.
+    /// The column widths as applied: padded by one and kept within the
+    /// bounds, then the wrapped columns of the print area narrowed, widest
+    /// first, until the printed columns fit [`Page::width_budget`] (each
+    /// no narrower than its unwrapped cells or [`MIN_WRAP_WIDTH`]).
     pub(super) fn final_widths(&self) -> Vec<f64> {
-        self.widths
+        let mut widths: Vec<f64> = self
+            .widths
             .iter()
             .map(|w| (w + 1.0).clamp(self.min, self.max))
-            .collect()
+            .collect();
+        let printed = self
+            .page
+            .print_cols
+            .map_or(widths.len(), |n| (n as usize).min(widths.len()));
+        let floors: Vec<f64> = widths[..printed]
+            .iter()
+            .enumerate()
+            .map(|(c, &w)| {
+                let fixed = self.fixed.get(c).map_or(0.0, |f| f + 1.0);
+                w.min(fixed.max(MIN_WRAP_WIDTH).max(self.min))
+            })
+            .collect();
+        fit_to_budget(&mut widths[..printed], &floors, self.page.width_budget());
+        widths
+    }
+
+    /// How the sheet prints (default: [`Page::SHEET`]). Set it before any
+    /// cell is written: it decides the column widths.
+    pub fn set_page(&mut self, page: Page) {
+        self.page = page;
+    }
+
+    /// The last column printed of a sheet that writes `written` columns
+    /// (merged titles and notes end there, so they print whole).
+    pub fn last_printed_col(&self, written: u16) -> u16 {
+        self.page.last_col(written)
     }
 
     /// Change the width bounds applied by [`Sheet::finish`].
@@ -116,14 +160,46 @@ impl<'f> Sheet<'f> {
         }
     }
 
-    /// Make column `col` wide enough for `s`, skipping the measure when it
-    /// cannot matter (display width never exceeds the UTF-8 byte length).
-    fn need_text(&mut self, col: u16, s: &str) {
-        let cur = self.widths.get(col as usize).copied().unwrap_or(0.0);
-        if cur >= self.max || (s.len() as f64) <= cur {
+    /// Make column `col` at least `w` wide, and keep it so when the sheet
+    /// is fitted to the page (an unwrapped cell).
+    pub fn need_fixed(&mut self, col: u16, w: f64) {
+        self.need(col, w);
+        let c = col as usize;
+        if self.fixed.len() <= c {
+            self.fixed.resize(c + 1, 0.0);
+        }
+        if w > self.fixed[c] {
+            self.fixed[c] = w;
+        }
+    }
+
+    /// Make column `col` wide enough for `s` (`wrap`: a wrapped cell, which
+    /// may be narrowed to fit the page), skipping the measure when it cannot
+    /// matter (display width never exceeds the UTF-8 byte length).
+    fn need_text(&mut self, col: u16, s: &str, wrap: bool) {
+        let c = col as usize;
+        let cur = self.widths.get(c).copied().unwrap_or(0.0);
+        let fixed = self.fixed.get(c).copied().unwrap_or(0.0);
+        let skip_all = cur >= self.max || (s.len() as f64) <= cur;
+        let skip_fixed = wrap || fixed >= self.max || (s.len() as f64) <= fixed;
+        if skip_all && skip_fixed {
             return;
         }
-        self.need(col, text_width(s));
+        let w = text_width(s);
+        if !skip_fixed {
+            self.need_fixed(col, w);
+        }
+        self.need(col, w);
+    }
+
+    /// The width a number, integer or date cell needs (never wrapped).
+    fn need_value(&mut self, col: u16, v: &Val) {
+        match v {
+            Val::Num(_) => self.need_fixed(col, 7.0),
+            Val::Int(n) => self.need_fixed(col, (n.to_string().len() + 1) as f64),
+            Val::Date(_) => self.need_fixed(col, 11.0),
+            _ => {}
+        }
     }
 
     /// Write a body cell.
@@ -143,7 +219,23 @@ impl<'f> Sheet<'f> {
         if let (Kind::Wrap, Some(s)) = (kind, v.text()) {
             self.note_wrap(row, col, s);
         }
-        self.put_fmt(row, col, v, f)
+        self.write(row, col, v, f, kind == Kind::Wrap)
+    }
+
+    /// Write a wrapped cell with an explicit format (the format wraps): its
+    /// row is made tall enough, and its column may be narrowed to fit the page.
+    pub fn put_wrap_fmt<'v>(
+        &mut self,
+        row: u32,
+        col: u16,
+        v: impl Into<Val<'v>>,
+        f: &Format,
+    ) -> Result<(), XlsxError> {
+        let v = v.into();
+        if let Some(s) = v.text() {
+            self.note_wrap(row, col, s);
+        }
+        self.write(row, col, v, f, true)
     }
 
     /// Remember that the wrapped cell (`row`, `col`) holds `s`, so its row
@@ -179,7 +271,8 @@ impl<'f> Sheet<'f> {
         self.min_heights.push((row, h));
     }
 
-    /// Write a body cell with an explicit format.
+    /// Write a body cell with an explicit format (not wrapped: its column
+    /// keeps the width the cell needs when the sheet is fitted to the page).
     pub fn put_fmt<'v>(
         &mut self,
         row: u32,
@@ -187,54 +280,62 @@ impl<'f> Sheet<'f> {
         v: impl Into<Val<'v>>,
         f: &Format,
     ) -> Result<(), XlsxError> {
+        self.write(row, col, v.into(), f, false)
+    }
+
+    /// Write a cell, counting its width; `wrap`: the cell's text wraps.
+    fn write(
+        &mut self,
+        row: u32,
+        col: u16,
+        v: Val,
+        f: &Format,
+        wrap: bool,
+    ) -> Result<(), XlsxError> {
         match self.mode {
             Mode::Memory => {}
             Mode::Measure => {
-                self.measure(col, v.into());
+                self.measure(col, v, wrap);
                 return Ok(());
             }
             Mode::Stream { .. } => self.at_row(row)?,
         }
-        match v.into() {
+        self.need_value(col, &v);
+        match v {
             Val::Empty => {
                 self.ws.write_blank(row, col, f)?;
             }
             Val::Str(s) => {
                 let s = clip(s);
-                self.need_text(col, &s);
+                self.need_text(col, &s, wrap);
                 self.ws.write_string_with_format(row, col, s.as_ref(), f)?;
             }
             Val::Owned(s) => {
                 let s = clip(&s);
-                self.need_text(col, &s);
+                self.need_text(col, &s, wrap);
                 self.ws.write_string_with_format(row, col, s.as_ref(), f)?;
             }
             Val::Num(n) => {
                 let n = if n.is_finite() { n } else { 0.0 };
-                self.need(col, 7.0);
                 self.ws.write_number_with_format(row, col, n, f)?;
             }
             Val::Int(n) => {
-                self.need(col, (n.to_string().len() + 1) as f64);
                 self.ws.write_number_with_format(row, col, n as f64, f)?;
             }
             Val::Date(d) => {
-                self.need(col, 11.0);
                 self.ws.write_date_with_format(row, col, d, f)?;
             }
         }
         Ok(())
     }
 
-    /// The width a value needs, as [`Sheet::put_fmt`] counts it.
-    fn measure(&mut self, col: u16, v: Val) {
+    /// The width a value needs, as [`Sheet::write`] counts it.
+    fn measure(&mut self, col: u16, v: Val, wrap: bool) {
+        self.need_value(col, &v);
         match v {
-            Val::Empty => {}
-            Val::Str(s) => self.need_text(col, &clip(s)),
-            Val::Owned(s) => self.need_text(col, &clip(&s)),
-            Val::Num(_) => self.need(col, 7.0),
-            Val::Int(n) => self.need(col, (n.to_string().len() + 1) as f64),
-            Val::Date(_) => self.need(col, 11.0),
+            Val::Str(s) => self.need_text(col, &clip(s), wrap),
+            Val::Owned(s) => self.need_text(col, &clip(&s), wrap),
+            _ => {}
         }
     }
 
@@ -256,13 +357,7 @@ impl<'f> Sheet<'f> {
                 self.ws.write_string_with_format(row, c as u16, *h, f)?;
             }
             self.note_wrap(row, c as u16, h);
-            let w = text_width(h);
-            let w = if w > 12.0 {
-                (w / 2.0).ceil().max(12.0)
-            } else {
-                w
-            };
-            self.need(c as u16, w + 2.0);
+            self.need(c as u16, header_width(h));
         }
         Ok(())
     }
@@ -317,6 +412,15 @@ impl<'f> Sheet<'f> {
             .into_iter()
             .filter_map(|(r, cells)| row_height(&final_w, cells.into_iter()).map(|h| (r, h)))
             .collect();
+        for (r, c0, c1, lines) in &self.merged_wraps {
+            let width: f64 = (*c0..=*c1)
+                .map(|c| final_w.get(c as usize).copied().unwrap_or(8.43) + WIDTH_PADDING)
+                .sum();
+            if let Some(h) = row_height(&[width], std::iter::once((0u16, lines.as_slice()))) {
+                let e = heights.entry(*r).or_insert(h);
+                *e = e.max(h);
+            }
+        }
         if !matches!(self.mode, Mode::Stream { .. }) {
             for &(r, h) in &self.min_heights {
                 let e = heights.entry(r).or_insert(h);
@@ -326,8 +430,52 @@ impl<'f> Sheet<'f> {
         for (r, h) in heights {
             let _ = self.ws.set_row_height(r, h);
         }
-        print_setup(&mut self.ws);
+        let _ = self.page.apply(&mut self.ws, final_w.len() as u16);
         self.ws
+    }
+}
+
+/// The width a header asks of its column: one line up to 8 half-width
+/// characters (4 Chinese ones), else two lines — the header row grows to
+/// fit, so a long header never makes a column of short values wide.
+fn header_width(h: &str) -> f64 {
+    let w = text_width(h);
+    if w <= 8.0 {
+        w + 1.0
+    } else {
+        (w / 2.0).ceil() + 2.0
+    }
+}
+
+/// Narrow `widths` (as applied, before padding), none below its floor,
+/// until their written total (with padding) fits `budget`: every column
+/// wider than a common level is cut to it (the widest wrapped text gives
+/// first), the level found by bisection.
+pub(super) fn fit_to_budget(widths: &mut [f64], floors: &[f64], budget: f64) {
+    let total = |level: f64, widths: &[f64]| -> f64 {
+        widths
+            .iter()
+            .zip(floors)
+            .map(|(&w, &f)| w.min(level.max(f)) + WIDTH_PADDING)
+            .sum()
+    };
+    let top = widths.iter().copied().fold(0.0, f64::max);
+    if total(top, widths) <= budget {
+        return;
+    }
+    let (mut lo, mut hi) = (0.0, top);
+    for _ in 0..40 {
+        let mid = (lo + hi) / 2.0;
+        if total(mid, widths) <= budget {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    // Whole tenths, so the widths written stay short and stable.
+    let level = (lo * 10.0).floor() / 10.0;
+    for (w, &f) in widths.iter_mut().zip(floors) {
+        *w = w.min(level.max(f));
     }
 }
 

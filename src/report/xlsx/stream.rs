@@ -66,6 +66,41 @@ impl<'f> Sheet<'f> {
         Ok(())
     }
 
+    /// Merge the cells `c0..=c1` of `row` into one holding wrapped `text`
+    /// (a note under a table): the row is made tall enough for every line
+    /// at the columns' final widths. In a streamed sheet the widths are
+    /// final once writing begins, and the height is set at once.
+    pub fn merge_note(
+        &mut self,
+        row: u32,
+        c0: u16,
+        c1: u16,
+        text: &str,
+        f: &Format,
+    ) -> Result<(), XlsxError> {
+        if self.is_measuring() {
+            return Ok(());
+        }
+        self.merge(row, c0, c1, text, f)?;
+        let lines: Vec<f32> = text
+            .lines()
+            .map(|l| crate::text::display_width(l) as f32)
+            .collect();
+        if let Mode::Stream { widths, .. } = &self.mode {
+            let width: f64 = (c0..=c1)
+                .map(|c| {
+                    widths.get(c as usize).copied().unwrap_or(8.43) + super::page::WIDTH_PADDING
+                })
+                .sum();
+            if let Some(h) = row_height(&[width], std::iter::once((0u16, lines.as_slice()))) {
+                return self.row_height(row, h);
+            }
+            return Ok(());
+        }
+        self.merged_wraps.push((row, c0, c1, lines));
+        Ok(())
+    }
+
     /// Set the height of `row` (points). Rows with wrapped text that needs
     /// more lines still get the height of those lines.
     pub fn row_height(&mut self, row: u32, h: f64) -> Result<(), XlsxError> {
