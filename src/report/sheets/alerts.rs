@@ -5,14 +5,14 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 use super::table::{card_note, put_row, table, Col};
 use crate::pipeline::RunResult;
 use crate::report::figures::{card_label, round1, status_label, Figures};
-use crate::report::xlsx::{Fill, Kind, Sheet, Val};
+use crate::report::xlsx::{Fill, Kind, Page, Sheet, Val};
 
 const COLS: [Col; 15] = [
     ("序号", Kind::Int),
     ("亮牌", Kind::Center),
     ("编号", Kind::Text),
     ("事项名称", Kind::Wrap),
-    ("牵头单位", Kind::Text),
+    ("牵头单位", Kind::Wrap),
     ("牵头领导", Kind::Text),
     ("星级", Kind::Int),
     ("完成时限", Kind::Date),
@@ -26,7 +26,9 @@ const COLS: [Col; 15] = [
 ];
 
 pub fn build(_: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
-    s.width_bounds(6.0, 32.0);
+    // Every column is one a leader reads: A3 landscape, long text wrapped.
+    s.set_page(Page::WIDE);
+    s.width_bounds(6.0, 40.0);
     let rows = f.alerts.iter().enumerate();
     table(&mut s, 0, &COLS, rows, |s, row, (i, t)| {
         let rep = t.report.as_ref();

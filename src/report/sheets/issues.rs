@@ -6,13 +6,13 @@ use super::table::{put_row, table, Col};
 use crate::model::Severity;
 use crate::pipeline::RunResult;
 use crate::report::figures::Figures;
-use crate::report::xlsx::{Fill, Kind, Sheet, Val};
+use crate::report::xlsx::{Fill, Kind, Page, Sheet, Val};
 
 const COLS: [Col; 9] = [
     ("文件", Kind::Wrap),
     ("工作表", Kind::Text),
     ("单元格", Kind::Center),
-    ("单位", Kind::Text),
+    ("单位", Kind::Wrap),
     ("编号", Kind::Text),
     ("级别", Kind::Center),
     ("代码", Kind::Text),
@@ -21,6 +21,7 @@ const COLS: [Col; 9] = [
 ];
 
 pub fn build(r: &RunResult, _: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+    s.set_page(Page::SHEET);
     s.width_bounds(6.0, 50.0);
     let all = r.ledger_issues.iter().chain(&r.merged.issues);
     table(&mut s, 0, &COLS, all, |s, row, x| {

@@ -7,7 +7,7 @@ use super::table::{col_of, put_row, table, Col};
 use crate::model::Card;
 use crate::pipeline::RunResult;
 use crate::report::figures::Figures;
-use crate::report::xlsx::{Fill, Kind, Sheet, Val};
+use crate::report::xlsx::{Fill, Kind, Page, Sheet, Val};
 use crate::score::LeaderMark;
 
 const COLS: [Col; 14] = [
@@ -31,6 +31,7 @@ const NOTE: &str = "说明：督事督人、蓝红双色标注——分管事项
 
 pub fn build(_: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     let fmts = s.fmts;
+    s.set_page(Page::SHEET);
     s.width_bounds(6.0, 50.0);
     let mark_col = col_of(&COLS, "标注(蓝红)").unwrap_or(12);
     let last = table(&mut s, 0, &COLS, &f.leaders, |s, row, x| {
@@ -64,8 +65,7 @@ pub fn build(_: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, Xlsx
         };
         s.put(row, mark_col, Val::Str(x.mark), Kind::Center, fill)
     })?;
-    let last_col = (COLS.len() - 1) as u16;
-    s.ws.merge_range(last + 2, 0, last + 2, last_col, NOTE, &fmts.note)?;
-    s.ws.set_row_height(last + 2, 30)?;
+    let last_col = s.last_printed_col(COLS.len() as u16);
+    s.merge_note(last + 2, 0, last_col, NOTE, &fmts.note)?;
     Ok(s.finish())
 }

@@ -8,22 +8,22 @@ use super::table::{card_note, col_of, joined, put_row, table, Col};
 use crate::closing::closed_label;
 use crate::pipeline::RunResult;
 use crate::report::figures::{card_label, round1, status_label, yes_no, Figures};
-use crate::report::xlsx::{Fill, Kind, Sheet, Val};
+use crate::report::xlsx::{Fill, Kind, Page, Sheet, Val};
 use crate::validate::Report;
 
+/// The columns, those a leader reads first: they are the printed ones
+/// ([`PRINTED`]); the unit's other answers, the ledger's other fields and
+/// where each report came from follow, on screen only.
 pub const COLS: [Col; 25] = [
     ("编号", Kind::Text),
     ("分组", Kind::Wrap),
     ("事项名称", Kind::Wrap),
-    ("来源", Kind::Text),
     ("星级", Kind::Int),
     ("牵头领导", Kind::Text),
-    ("牵头单位", Kind::Text),
-    ("配合单位", Kind::Wrap),
+    ("牵头单位", Kind::Wrap),
     ("完成时限", Kind::Date),
-    ("本期应报", Kind::Center),
-    ("销号", Kind::Center),
     ("当前状态", Kind::Center),
+    ("销号", Kind::Wrap),
     ("完成进度(%)", Kind::Num),
     ("序时进度(%)", Kind::Num),
     ("滞后(个百分点)", Kind::Num),
@@ -32,12 +32,18 @@ pub const COLS: [Col; 25] = [
     ("进展情况", Kind::Wrap),
     ("存在问题", Kind::Wrap),
     ("下步措施", Kind::Wrap),
-    ("预计完成日期", Kind::Date),
     ("延期说明", Kind::Wrap),
+    ("预计完成日期", Kind::Date),
+    ("本期应报", Kind::Center),
+    ("来源", Kind::Text),
+    ("配合单位", Kind::Wrap),
     ("来源文件", Kind::Wrap),
     ("工作表", Kind::Text),
     ("行号", Kind::Int),
 ];
+
+/// The columns printed (A3 landscape): 编号 to 下步措施.
+pub const PRINTED: u16 = 17;
 
 /// Column of a header in 台账汇总.
 pub fn col(header: &str) -> Option<u16> {
@@ -45,8 +51,9 @@ pub fn col(header: &str) -> Option<u16> {
 }
 
 pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
-    // Narrow caps: 25 columns must still print one A4 page wide; long text wraps.
-    s.width_bounds(6.0, 28.0);
+    // The leader's columns print on A3, long text wrapped; the rest are beside them.
+    s.set_page(Page::WIDE.columns(PRINTED));
+    s.width_bounds(6.0, 40.0);
     table(&mut s, 0, &COLS, &r.scored.tasks, |s, row, t| {
         let rep = t.report.as_ref();
         let txt = |f: fn(&Report) -> &String| Val::from(rep.map(|x| f(x)));
@@ -59,15 +66,12 @@ pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, Xlsx
                 Val::Str(&t.id),
                 Val::from(t.group.as_ref()),
                 Val::Str(&t.title),
-                Val::Str(&t.source),
                 Val::Int(t.stars as i64),
                 Val::Str(&t.leader),
                 Val::Str(&t.unit),
-                joined(&t.coop_units, "、"),
                 t.deadline.into(),
-                Val::Str(yes_no(t.due)),
-                Val::from(t.closed_period.map(closed_label)),
                 Val::Str(status_label(t.status)),
+                Val::from(t.closed_period.map(closed_label)),
                 Val::from(t.actual),
                 Val::Num(round1(t.planned)),
                 Val::from(t.lag.map(round1)),
@@ -76,8 +80,11 @@ pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, Xlsx
                 txt(|x| &x.progress),
                 txt(|x| &x.problems),
                 txt(|x| &x.next_steps),
-                rep.and_then(|x| x.expected).into(),
                 txt(|x| &x.delay_reason),
+                rep.and_then(|x| x.expected).into(),
+                Val::Str(yes_no(t.due)),
+                Val::Str(&t.source),
+                joined(&t.coop_units, "、"),
                 Val::from(rep.map(|x| &x.provenance.file)),
                 Val::from(rep.map(|x| &x.provenance.sheet)),
                 Val::from(rep.map(|x| x.provenance.row)),

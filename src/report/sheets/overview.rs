@@ -1,6 +1,9 @@
-//! 总览: the run on one page — basic facts, counts, files, the row check,
-//! cards, units not reported and to be called in, the card rules — with the
-//! chart data to the right and two charts over it.
+//! 总览. Its first printed page is the leader's page: the key figures
+//! (period and dates, the counts, the cards, who did not report, who is
+//! called in) on the left and the two charts on the right. The clerk's
+//! figures follow on the next page (files received, the row check, the
+//! card rules, the ledger and the periods compared against). The charts'
+//! data is to the right of the printed columns.
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
@@ -8,30 +11,56 @@ use super::overview_charts;
 use crate::model::Card;
 use crate::pipeline::RunResult;
 use crate::report::figures::{card_label, group_line, preset_label, Figures};
-use crate::report::xlsx::{text_width, Fill, Kind, Sheet, Val};
+use crate::report::xlsx::{text_width, Fill, Kind, Page, Sheet, Val};
 use crate::store::history::NOT_COMPARED;
 
 /// The label/value lines of 总览, written one below the other.
 struct Lines<'s, 'f> {
     s: &'s mut Sheet<'f>,
     row: u32,
+    /// Height of each row written so far (points; wrapped rows may end up taller).
+    heights: Vec<f64>,
 }
 
+/// Height of the title row and of a line (points).
+const TITLE_PT: f64 = 30.0;
+const LINE_PT: f64 = 15.0;
+
+/// Height of a section heading's row (points): taller than a line, so the
+/// sections stand apart without a blank row between them.
+const SECTION_HEIGHT: f64 = 18.0;
+
 impl Lines<'_, '_> {
-    /// A section heading, one row left empty above it.
+    /// Move to the next row, of height `h`.
+    fn next(&mut self, h: f64) {
+        self.row += 1;
+        self.heights.push(h);
+    }
+
+    /// A section heading, in a row of its own a little taller than a line.
     fn section(&mut self, text: &str) -> Result<(), XlsxError> {
-        self.row += 2;
+        self.next(SECTION_HEIGHT);
         let fmts = self.s.fmts;
+        self.s.min_height(self.row, SECTION_HEIGHT);
         self.s.label(self.row, 0, text, &fmts.section)
     }
 
     /// A label in column A, its value in column B.
     fn line(&mut self, label: &str, v: Val, kind: Kind, fill: Fill) -> Result<(), XlsxError> {
-        self.row += 1;
+        self.next(LINE_PT);
         let fmts = self.s.fmts;
         self.s.put_fmt(self.row, 0, Val::Str(label), &fmts.label)?;
         self.s.need(0, text_width(label));
         self.s.put(self.row, 1, v, kind, fill)
+    }
+
+    /// A label that may be long (a group's name), wrapped in column A, its
+    /// value wrapped in column B: neither widens the printed columns.
+    fn wrapped_line(&mut self, label: &str, v: Val, fill: Fill) -> Result<(), XlsxError> {
+        self.next(LINE_PT);
+        let f = self.s.fmts.label.clone().set_text_wrap();
+        self.s.put_wrap_fmt(self.row, 0, Val::Str(label), &f)?;
+        self.s.put(self.row, 1, v, Kind::Wrap, fill)
     }
 
     /// A whole number.
@@ -42,17 +71,31 @@ impl Lines<'_, '_> {
 
 pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     let fmts = s.fmts;
+    s.set_page(Page::SHEET.columns(overview_charts::PRINTED));
     let title = format!("重点工作督办汇总（{}）", r.period_title());
-    s.ws.merge_range(0, 0, 0, 3, &title, &fmts.title)?;
-    s.ws.set_row_height(0, 30)?;
-    let mut l = Lines { s: &mut s, row: 1 };
+    let last = overview_charts::PRINTED - 1;
+    s.ws.merge_range(0, 0, 0, last, &title, &fmts.title)?;
+    s.ws.set_row_height(0, TITLE_PT)?;
+    let mut l = Lines {
+        s: &mut s,
+        row: 0,
+        heights: vec![TITLE_PT],
+    };
+    // The leader's page.
     facts(&mut l, r)?;
     counts(&mut l, f)?;
-    files_and_rows(&mut l, f)?;
     cards(&mut l, f)?;
     units_named(&mut l, f)?;
+    // The clerk's figures, from the next page, below the charts.
+    let charts_end = TITLE_PT + overview_charts::CHARTS_BOTTOM_PT;
+    while l.heights.iter().sum::<f64>() < charts_end {
+        l.next(LINE_PT);
+    }
+    let clerk = l.row + 1;
+    files_and_rows(&mut l, f, &r.ledger_file)?;
     legend(&mut l, f)?;
     groups(&mut l, f)?;
+    s.ws.set_page_breaks(&[clerk])?;
     overview_charts::write(&mut s, f)?;
     s.ws.set_repeat_rows(0, 0)?;
     Ok(s.finish())
@@ -61,7 +104,6 @@ pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, Xlsx
 /// 一、基本信息.
 fn facts(l: &mut Lines, r: &RunResult) -> Result<(), XlsxError> {
     l.section("一、基本信息")?;
-    let hist: Vec<String> = r.history_periods.iter().map(|p| p.label()).collect();
     let period = format!("{}（{}）", r.period.label(), r.period);
     l.line("报送期次", Val::Owned(period), Kind::Text, Fill::None)?;
     l.line("统计截止日期", Val::Date(r.as_of), Kind::Date, Fill::None)?;
@@ -69,7 +111,9 @@ fn facts(l: &mut Lines, r: &RunResult) -> Result<(), XlsxError> {
     l.line("报送截止日期", deadline, Kind::Date, Fill::None)?;
     let preset = Val::Str(preset_label(r.preset));
     l.line("亮牌规则", preset, Kind::Text, Fill::None)?;
-    l.line("台账文件", Val::Str(&r.ledger_file), Kind::Text, Fill::None)?;
+    // Whether cards and ranks were compared with an earlier period: the
+    // leader reads the page knowing it.
+    let hist: Vec<String> = r.history_periods.iter().map(|p| p.label()).collect();
     l.line(
         "历史期次",
         Val::Owned(history_text(r, &hist)),
@@ -113,21 +157,22 @@ fn counts(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
     l.count("未报送单位数", missing, fill)
 }
 
-/// 三、收到文件 and 四、行数核对.
-fn files_and_rows(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
-    l.section("三、收到文件")?;
+/// 六、收到文件 (and the ledger read) and 七、行数核对.
+fn files_and_rows(l: &mut Lines, f: &Figures, ledger: &str) -> Result<(), XlsxError> {
+    l.section("六、收到文件（被替代：同一单位有更新的文件；忽略：非表格、临时文件或往期已归档文件）")?;
     let n = &f.overview.files;
     for (label, v) in [
         ("文件总数", n.total),
         ("采用文件", n.accepted),
-        ("被替代文件（已有新版本）", n.superseded),
+        ("被替代文件", n.superseded),
         ("退回文件", n.rejected),
-        ("忽略文件（非表格、临时文件或往期已归档文件）", n.ignored),
+        ("忽略文件", n.ignored),
     ] {
         l.count(label, v, Fill::None)?;
     }
+    l.line("台账文件", Val::Str(ledger), Kind::Wrap, Fill::None)?;
 
-    l.section("四、行数核对（读取行数 = 采用 + 退回 + 被替代）")?;
+    l.section("七、行数核对（读取行数 = 采用 + 退回 + 被替代）")?;
     let rows = &f.overview.rows;
     for (label, v) in [
         ("读取行数", rows.read),
@@ -142,12 +187,12 @@ fn files_and_rows(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
     } else {
         Fill::Alert
     };
-    l.line("核对结果", Val::Owned(rows.text()), Kind::Text, fill)
+    l.line("核对结果", Val::Owned(rows.text()), Kind::Wrap, fill)
 }
 
-/// 五、亮牌情况（事项）.
+/// 三、亮牌情况（事项）.
 fn cards(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
-    l.section("五、亮牌情况（事项）")?;
+    l.section("三、亮牌情况（事项）")?;
     let c = &f.overview.tasks.cards;
     for (card, n) in [
         (Card::Red, c.red),
@@ -160,9 +205,9 @@ fn cards(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
     l.count("合计", c.total(), Fill::None)
 }
 
-/// 六、未报送单位 and 七、后三位单位（约谈）, then where to read on.
+/// 四、未报送单位 and 五、后三位单位（约谈）, then where to read on.
 fn units_named(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
-    l.section("六、未报送单位")?;
+    l.section("四、未报送单位")?;
     let missing = &f.overview.reporting.missing;
     if missing.is_empty() {
         l.line("（无）", Val::Empty, Kind::Text, Fill::None)?;
@@ -172,7 +217,7 @@ fn units_named(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
         l.line(&label, Val::Str(u), Kind::Text, Fill::Alert)?;
     }
 
-    l.section("七、后三位单位（约谈）")?;
+    l.section("五、后三位单位（约谈）")?;
     if f.called_in().next().is_none() {
         l.line("（无）", Val::Empty, Kind::Text, Fill::None)?;
     }
@@ -182,14 +227,13 @@ fn units_named(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
             None => String::new(),
         };
         let text = format!("{}（{:.2}分，类别内第{}名{card}）", u.name, u.score, u.rank);
-        l.line(&u.category, Val::Owned(text), Kind::Text, Fill::Alert)?;
+        l.line(&u.category, Val::Owned(text), Kind::Wrap, Fill::Alert)?;
     }
-    l.row += 1;
+    l.next(2.0 * LINE_PT);
     let note =
         "亮牌事项明细见《亮牌预警》，得分计算见《单位排名》，逾期及临近到期事项见《督办提示》。";
     let fmts = l.s.fmts;
-    l.s.ws.merge_range(l.row, 0, l.row, 1, note, &fmts.note)?;
-    l.s.ws.set_row_height(l.row, 30)?;
+    l.s.merge_note(l.row, 0, 1, note, &fmts.note)?;
     Ok(())
 }
 
@@ -210,7 +254,7 @@ fn groups(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
             (0, 0) => Fill::None,
             _ => Fill::Alert,
         };
-        l.line(&label, Val::Owned(group_line(g)), Kind::Wrap, fill)?;
+        l.wrapped_line(&label, Val::Owned(group_line(g)), fill)?;
     }
     Ok(())
 }
@@ -219,7 +263,7 @@ fn groups(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
 fn legend(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
     l.section("八、亮牌说明")?;
     for (c, text) in &f.card_legend {
-        l.row += 1;
+        l.next(LINE_PT);
         l.s.put(l.row, 0, Val::Str(c.label()), Kind::Center, Fill::Card(*c))?;
         l.s.put(l.row, 1, Val::Str(text), Kind::Wrap, Fill::None)?;
     }

@@ -6,12 +6,14 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 use super::table::{col_of, put_row, table, Col};
 use crate::pipeline::RunResult;
 use crate::report::figures::{card_label, weighted_name, Figures};
-use crate::report::xlsx::{Fill, Kind, Sheet, Val};
+use crate::report::xlsx::{Fill, Kind, Page, Sheet, Val};
 
+/// The columns: what a leader reads first (printed, [`PRINTED`]); the card
+/// counts, the deduction in detail and the formula beside them, on screen.
 const COLS: [Col; 23] = [
     ("类别", Kind::Text),
     ("排名", Kind::Int),
-    ("单位", Kind::Text),
+    ("单位", Kind::Wrap),
     ("得分", Kind::Num2),
     ("进度得分", Kind::Num2),
     ("按期完成得分", Kind::Num2),
@@ -24,18 +26,22 @@ const COLS: [Col; 23] = [
     ("上期排名", Kind::Int),
     ("排名变化", Kind::Center),
     ("亮牌", Kind::Center),
+    ("事项数(应报/完成/滞后)", Kind::Center),
+    ("单位亮牌原因", Kind::Wrap),
     ("红牌数", Kind::Int),
     ("橙牌数", Kind::Int),
     ("黄牌数", Kind::Int),
     ("蓝牌数", Kind::Int),
-    ("事项数(应报/完成/滞后)", Kind::Center),
-    ("单位亮牌原因", Kind::Wrap),
     ("亮牌扣分明细", Kind::Wrap),
     ("得分计算式", Kind::Wrap),
 ];
 
+/// The columns printed (A3 landscape): 类别 to 单位亮牌原因.
+const PRINTED: u16 = 17;
+
 pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
-    // Wide enough for one line of the formula.
+    // The leader's columns on A3; the formula beside them, wide enough for one line.
+    s.set_page(Page::WIDE.columns(PRINTED));
     s.width_bounds(6.0, 64.0);
     let w = &r.config.score;
     // The four components carry their weights (`进度得分（权重40）`), so the
@@ -81,12 +87,12 @@ pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, Xlsx
                 Val::from(u.prev_rank),
                 Val::Str(&x.rank_change),
                 Val::Str(card_label(u.card)),
+                Val::Owned(format!("{}/{}/{}", u.due, u.done, u.behind)),
+                Val::Owned(u.reasons.join("；")),
                 Val::Int(u.cards.red as i64),
                 Val::Int(u.cards.orange as i64),
                 Val::Int(u.cards.yellow as i64),
                 Val::Int(u.cards.blue as i64),
-                Val::Owned(format!("{}/{}/{}", u.due, u.done, u.behind)),
-                Val::Owned(u.reasons.join("；")),
                 Val::Str(&x.deduction),
                 Val::Str(&x.formula),
             ],
@@ -111,13 +117,12 @@ pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, Xlsx
 /// 计分说明 under the table (which ends at `last`): merged note rows, one rule a row.
 fn legend(s: &mut Sheet, f: &Figures, last: u32) -> Result<(), XlsxError> {
     let fmts = s.fmts;
-    let last_col = (COLS.len() - 1) as u16;
+    let last_col = s.last_printed_col(COLS.len() as u16);
     let mut row = last + 2;
     s.label(row, 0, "计分说明", &fmts.section)?;
     for line in &f.score_legend {
         row += 1;
-        s.ws.merge_range(row, 0, row, last_col, line, &fmts.note)?;
-        s.ws.set_row_height(row, 30)?;
+        s.merge_note(row, 0, last_col, line, &fmts.note)?;
     }
     Ok(())
 }

@@ -5,14 +5,14 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 use super::table::{put_row, table, Col};
 use crate::pipeline::RunResult;
 use crate::report::figures::{original_text, Figures};
-use crate::report::xlsx::{Fill, Kind, Sheet, Val};
+use crate::report::xlsx::{Fill, Kind, Page, Sheet, Val};
 
 const COLS: [Col; 9] = [
     ("序号", Kind::Int),
     ("文件", Kind::Wrap),
     ("工作表", Kind::Text),
     ("行号", Kind::Int),
-    ("单位", Kind::Text),
+    ("单位", Kind::Wrap),
     ("编号", Kind::Text),
     ("退回原因", Kind::Wrap),
     ("处理", Kind::Wrap),
@@ -20,6 +20,7 @@ const COLS: [Col; 9] = [
 ];
 
 pub fn build(r: &RunResult, _: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+    s.set_page(Page::SHEET);
     s.width_bounds(6.0, 60.0);
     let rows = r.merged.rejected.iter().enumerate();
     table(&mut s, 0, &COLS, rows, |s, row, (i, x)| {

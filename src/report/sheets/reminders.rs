@@ -6,7 +6,7 @@ use super::table::{put_row, table, Col};
 use crate::model::Card;
 use crate::pipeline::RunResult;
 use crate::report::figures::{days_left, reminder_label, Figures};
-use crate::report::xlsx::{Fill, Kind, Sheet, Val};
+use crate::report::xlsx::{Fill, Kind, Page, Sheet, Val};
 use crate::score::ReminderKind;
 
 const COLS: [Col; 10] = [
@@ -15,7 +15,7 @@ const COLS: [Col; 10] = [
     ("事项名称", Kind::Wrap),
     ("星级", Kind::Int),
     ("牵头领导", Kind::Text),
-    ("牵头单位", Kind::Text),
+    ("牵头单位", Kind::Wrap),
     ("完成时限", Kind::Date),
     ("剩余天数", Kind::Int),
     ("时限情况", Kind::Center),
@@ -23,6 +23,7 @@ const COLS: [Col; 10] = [
 ];
 
 pub fn build(_: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+    s.set_page(Page::SHEET);
     s.width_bounds(6.0, 50.0);
     table(&mut s, 0, &COLS, &f.reminders, |s, row, x| {
         let fill = match x.kind {
