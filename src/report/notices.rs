@@ -14,8 +14,8 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
 use super::figures::{card_label, cn_date, original_text, round1, Figures, UnitNotice};
 use super::xlsx::{
-    build_sheet, save_atomic_level, set_properties, Fill, Formats, Kind, Sheet, UniqueNames, Val,
-    SMALL_ZIP_LEVEL,
+    build_sheet, save_atomic_level, set_properties, Fill, Formats, Kind, Page, Sheet, UniqueNames,
+    Val, SMALL_ZIP_LEVEL,
 };
 use crate::config::Office;
 use crate::pipeline::RunResult;
@@ -90,6 +90,7 @@ fn notice_body(
     n: &UnitNotice,
     deadline: NaiveDate,
 ) -> Result<(), XlsxError> {
+    s.set_page(Page::SHEET);
     s.width_bounds(6.0, 44.0);
     head(s, r, n, deadline)?;
     let mut b = Body { s, row: 3 };
@@ -99,7 +100,6 @@ fn notice_body(
     missing(&mut b, r, n)?;
     other(&mut b, n)?;
     sign(&mut b, r)?;
-    s.need(2, 30.0);
     s.ws.set_repeat_rows(0, 0)?;
     Ok(())
 }
@@ -137,8 +137,7 @@ fn head(
         .set_font_size(11)
         .set_text_wrap()
         .set_align(FormatAlign::Top);
-    s.merge(1, 0, last, &intro, &intro_fmt)?;
-    s.row_height(1, 36.0)?;
+    s.merge_note(1, 0, last, &intro, &intro_fmt)?;
     let mut summary = format!(
         "{due}：{by}　　亮牌事项 {} 项　退回 {} 行　未报送事项 {} 项　其他提醒 {} 条",
         n.cards.len(),
@@ -149,7 +148,7 @@ fn head(
     if !n.unreadable.is_empty() {
         summary.push_str(&format!("　无法读取的文件 {} 个", n.unreadable.len()));
     }
-    s.merge(2, 0, last, &summary, &fmts.subtitle)
+    s.merge_note(2, 0, last, &summary, &intro_fmt)
 }
 
 /// The office's contact line (when the config gives one) and the 落款: the
@@ -197,11 +196,16 @@ impl Body<'_, '_> {
         self.s.label(self.row, 0, title, &fmts.section)
     }
 
-    /// A line of text.
+    /// A line of text across the notice, wrapped (its row as tall as its
+    /// lines need), so a long one is never cut at the paper's edge.
     fn text(&mut self, text: &str) -> Result<(), XlsxError> {
         self.row += 1;
-        let fmts = self.s.fmts;
-        self.s.label(self.row, 0, text, &fmts.subtitle)
+        let wrap = Format::new()
+            .set_font_name("宋体")
+            .set_font_size(11)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top);
+        self.s.merge_note(self.row, 0, NCOLS - 1, text, &wrap)
     }
 
     /// The header row of a section's table.
@@ -280,7 +284,9 @@ fn cards(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// 二、退回重新办理: the rows not taken, why, and what they held.
+/// 二、退回重新办理: the rows not taken, why, and what they held. The
+/// sections share the notice's columns: long text in the third, seventh and
+/// eighth, short values in the others, so every table prints readable.
 fn rejected(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
     b.section("二、退回重新办理（以下各行未被采用，请修改后重新报送）")?;
     if n.rejected.is_empty() {
@@ -288,25 +294,25 @@ fn rejected(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
     }
     b.header(&[
         "序号",
-        "文件",
-        "工作表",
-        "行号",
         "编号",
         "退回原因（请按此修改）",
-        "原填报内容",
+        "工作表",
+        "行号",
         "备注",
+        "原填报内容",
+        "文件",
     ])?;
     let f = Fill::None;
     for (i, x) in n.rejected.iter().enumerate() {
         b.cells([
             (Val::Int(i as i64 + 1), Kind::Int, f),
-            (Val::Str(&x.file), Kind::Wrap, f),
-            (Val::Str(&x.sheet), Kind::Text, f),
-            (Val::Int(x.row as i64), Kind::Int, f),
             (Val::from(x.task.as_ref()), Kind::Center, f),
             (Val::Owned(x.reasons.join("；")), Kind::Wrap, Fill::Alert),
-            (Val::Owned(original_text(&x.original)), Kind::Wrap, f),
+            (Val::Str(&x.sheet), Kind::Wrap, f),
+            (Val::Int(x.row as i64), Kind::Int, f),
             (Val::Empty, Kind::Text, f),
+            (Val::Owned(original_text(&x.original)), Kind::Wrap, f),
+            (Val::Str(&x.file), Kind::Wrap, f),
         ])?;
     }
     Ok(())
@@ -400,13 +406,13 @@ fn other(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
     }
     b.header(&[
         "序号",
-        "文件",
-        "工作表",
-        "单元格",
         "编号",
         "说明",
-        "原值",
+        "工作表",
+        "单元格",
         "级别",
+        "原值",
+        "文件",
     ])?;
     for (i, x) in n.other.iter().enumerate() {
         let f = if x.is_error() {
@@ -416,13 +422,13 @@ fn other(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
         };
         b.cells([
             (Val::Int(i as i64 + 1), Kind::Int, f),
-            (Val::from(x.file.as_ref()), Kind::Wrap, f),
-            (Val::from(x.sheet.as_ref()), Kind::Text, f),
-            (Val::from(x.cell.as_ref()), Kind::Center, f),
             (Val::from(x.task.as_ref()), Kind::Center, f),
             (Val::Str(&x.message), Kind::Wrap, f),
-            (Val::from(x.value.as_ref()), Kind::Wrap, f),
+            (Val::from(x.sheet.as_ref()), Kind::Wrap, f),
+            (Val::from(x.cell.as_ref()), Kind::Center, f),
             (Val::Str(x.severity.label()), Kind::Center, f),
+            (Val::from(x.value.as_ref()), Kind::Wrap, f),
+            (Val::from(x.file.as_ref()), Kind::Wrap, f),
         ])?;
     }
     Ok(())
@@ -432,7 +438,7 @@ fn other(b: &mut Body, n: &UnitNotice) -> Result<(), XlsxError> {
 mod tests {
     use super::*;
     use crate::report::fixture;
-    use crate::report::xlsx::tests_support::{assert_printable, sheet_xml};
+    use crate::report::xlsx::print_check::assert_readable;
     use calamine::{open_workbook_auto, Reader};
     use std::collections::BTreeSet;
 
@@ -577,8 +583,12 @@ mod tests {
         }
         assert!(cells.iter().any(|c| c.starts_with("二、退回重新办理")));
         assert!(cells.iter().any(|c| c.starts_with("四、其他提醒")));
-        let buf = std::fs::read(&p).unwrap();
-        assert_printable(&sheet_xml(&buf, 1));
+        // Every notice prints on A4 landscape with its text at 9 pt or more.
+        for path in &paths {
+            let buf = std::fs::read(path).unwrap();
+            let p = &assert_readable(&buf, 9.0)[0];
+            assert_eq!((p.paper, p.landscape), (9, true), "{}", path.display());
+        }
 
         let silent = silent_unit(&r);
         let cells = cells_of(&out.join(format!("{silent}.xlsx")));
