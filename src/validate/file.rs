@@ -25,6 +25,9 @@ pub(super) struct FileChecker<'a> {
     pub(super) unit: Option<UnitName>,
     /// Fill date found in a preamble/footer line (latest).
     pub(super) form_fill_date: Option<NaiveDate>,
+    /// The names signed in the form's signature block (preamble/footer),
+    /// for the rows that have no column of their own for them.
+    pub(super) form_signature: ident::Signature,
     pub(super) issues: Vec<Issue>,
     /// Task id (canonical, or as written when unknown) → (sheet, 1-based row) where first seen.
     pub(super) seen: HashMap<TaskId, (String, u32)>,
@@ -47,6 +50,7 @@ impl<'a> FileChecker<'a> {
             ctx,
             unit: None,
             form_fill_date: None,
+            form_signature: ident::Signature::default(),
             issues: Vec::new(),
             seen: HashMap::new(),
             set_aside,
@@ -90,6 +94,11 @@ impl<'a> FileChecker<'a> {
             .flat_map(|f| f.preamble.iter().chain(f.footer.iter()))
             .filter_map(|l| ident::fill_date_on_line(l, year))
             .max();
+        self.form_signature = ident::signature_on_lines(
+            self.forms
+                .iter()
+                .flat_map(|f| f.footer.iter().chain(f.preamble.iter())),
+        );
         let (rows, rejected_forms) = self.check_forms(&file_errors);
         let state = if !file_errors.is_empty()
             || (!self.forms.is_empty() && rejected_forms == self.forms.len())

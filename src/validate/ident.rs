@@ -131,6 +131,53 @@ pub fn fill_date_on_line(line: &str, default_year: i32) -> Option<NaiveDate> {
     None
 }
 
+/// Labels of the names signed under a form (its signature block), longest
+/// first within each: 填报人, 联系电话, 单位负责人.
+const FILLER_LABELS: [&str; 2] = ["填报人", "填表人"];
+const PHONE_LABELS: [&str; 2] = ["联系电话", "电话"];
+const HEAD_LABELS: [&str; 3] = ["单位主要负责人", "单位负责人", "主要负责人"];
+
+/// The names signed under a form: 填报人, 联系电话, 单位负责人 (empty when
+/// not given).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signature {
+    pub filler: String,
+    pub phone: String,
+    pub head: String,
+}
+
+/// The signature block among a form's preamble and footer lines
+/// (`填报人：张三　联系电话：138…　填报日期：…`, `单位负责人（签字）：李四`): the
+/// first value found after each label. A label left blank is not mistaken
+/// for the next label.
+pub fn signature_on_lines<'l>(lines: impl IntoIterator<Item = &'l String>) -> Signature {
+    let mut sig = Signature::default();
+    for line in lines {
+        for (labels, slot) in [
+            (&FILLER_LABELS[..], &mut sig.filler),
+            (&PHONE_LABELS[..], &mut sig.phone),
+            (&HEAD_LABELS[..], &mut sig.head),
+        ] {
+            if !slot.is_empty() {
+                continue;
+            }
+            if let Some(v) = labels.iter().find_map(|l| signed_value(line, l)) {
+                *slot = v;
+            }
+        }
+    }
+    sig
+}
+
+/// The value after `label` on `line`, unless it is another label (the
+/// field was left blank).
+fn signed_value(line: &str, label: &str) -> Option<String> {
+    let rest = labelled_rest(line, label)?;
+    let token = first_token(&rest);
+    let is_label = token.ends_with(':') || token.ends_with('：');
+    (!token.is_empty() && !is_label).then(|| token.to_string())
+}
+
 /// The file name of a `/`-separated relative path without its extension.
 pub fn file_stem(rel: &str) -> &str {
     let name = rel.rsplit(['/', '\\']).next().unwrap_or(rel);
@@ -607,5 +654,35 @@ mod tests {
         assert_eq!(fill_date_on_line("报送截止日期：2023年4月3日", 2023), None);
         assert_eq!(file_stem("a/b/区发改局-3月.xlsx"), "区发改局-3月");
         assert_eq!(file_stem("x.y.xls"), "x.y");
+    }
+
+    #[test]
+    fn signature_block_lines() {
+        let lines: Vec<String> = [
+            "填报人：　张三　联系电话：　0469-4221234　填报日期：　2023-03-30",
+            "单位负责人（签字）：　王局长",
+        ]
+        .map(String::from)
+        .into();
+        let sig = signature_on_lines(&lines);
+        assert_eq!(sig.filler, "张三");
+        assert_eq!(sig.phone, "0469-4221234");
+        assert_eq!(sig.head, "王局长");
+        // A field left blank is not the next label.
+        let blank = vec!["填报人：　联系电话：　13800000000　填报日期：".to_string()];
+        let sig = signature_on_lines(&blank);
+        assert_eq!(sig.filler, "");
+        assert_eq!(sig.phone, "13800000000");
+        assert_eq!(sig.head, "");
+        // Old forms: one line, other labels.
+        let old = vec!["填表人:李四 电话:123 单位主要负责人:赵五".to_string()];
+        assert_eq!(
+            signature_on_lines(&old),
+            Signature {
+                filler: "李四".into(),
+                phone: "123".into(),
+                head: "赵五".into()
+            }
+        );
     }
 }

@@ -528,9 +528,9 @@ impl<'a> FileChecker<'a> {
             next_steps: text(FormField::NextSteps),
             expected: a.expected,
             delay_reason: a.delay_reason,
-            filler: text(FormField::Filler),
-            phone: text(FormField::Phone),
-            head: text(FormField::Head),
+            filler: signed(text(FormField::Filler), &self.form_signature.filler),
+            phone: signed(text(FormField::Phone), &self.form_signature.phone),
+            head: signed(text(FormField::Head), &self.form_signature.head),
             fill_date: a.fill_date.or(self.form_fill_date),
             provenance: Provenance {
                 file: self.file.rel.clone(),
@@ -539,5 +539,14 @@ impl<'a> FileChecker<'a> {
                 sha256: self.file.sha256.clone(),
             },
         })
+    }
+}
+
+/// A row's own value, else the one signed under the form.
+fn signed(own: String, block: &str) -> String {
+    if own.is_empty() {
+        block.to_string()
+    } else {
+        own
     }
 }

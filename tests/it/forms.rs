@@ -8,7 +8,7 @@ use crate::common::*;
 use calamine::{open_workbook_auto, Data, Reader};
 use serde_json::Value;
 
-fn forms(w: &Workdir, period: &str) -> Vec<PathBuf> {
+pub(crate) fn forms(w: &Workdir, period: &str) -> Vec<PathBuf> {
     w.ledger();
     let out = duban()
         .args(["forms", "--period", period, "--ledger"])
@@ -40,7 +40,7 @@ fn form_of<'a>(files: &'a [PathBuf], unit: &str) -> &'a PathBuf {
 }
 
 /// Fill every answer cell of a form with openpyxl, as a unit would.
-fn fill_with_openpyxl(src: &Path, dest: &Path, percent: u32) -> Option<()> {
+pub(crate) fn fill_with_openpyxl(src: &Path, dest: &Path, percent: u32) -> Option<()> {
     let script = format!(
         r#"
 import openpyxl, datetime
@@ -82,11 +82,24 @@ while True:
     filled += 1
     r += 1
 assert filled > 0
-# signature block below the table, if the form has one
+# the signature block below the table, if the form has one: the answer is
+# the cell right of each label (labels may be merged over several cells)
+signed = {{"填报人": "张三", "联系电话": "13800000000", "单位负责人": "王局长",
+          "填报日期": datetime.datetime(2023, 3, 30)}}
 for row in ws.iter_rows(min_row=r, max_row=r + 15):
     for c in row:
-        if isinstance(c.value, str) and c.value.strip().rstrip("：:") in ("填报人", "联系电话", "单位主要负责人", "填报日期"):
-            pass
+        if not isinstance(c.value, str):
+            continue
+        label = c.value.strip().rstrip("：:").split("（")[0]
+        if label not in signed:
+            continue
+        end = c.column
+        for m in ws.merged_cells.ranges:
+            if m.min_row == c.row and m.min_col == c.column:
+                end = m.max_col
+        target = ws.cell(c.row, end + 1)
+        assert not target.protection.locked, f"{{label}} answer is locked"
+        target.value = signed[label]
 wb.save({dest:?})
 "#
     );

@@ -1,11 +1,18 @@
 //! One unit's form (反馈表).
 //!
 //! Layout (0-based rows): 0 merged title, 1 `填报单位：…　报送期次：…`,
-//! 2 header, 3.. one row per task, then one blank row and a single merged
-//! `填表说明：…` note cell (one row, so ingest takes it as a trailing note).
-//! Assigned columns are locked (grey), answer columns unlocked; the sheet is
-//! protected without a password. The very hidden sheet `_duban` holds the
-//! form's identity (unit, period, version, generated) in columns A/B.
+//! 2 header, 3.. one row per task, then one blank row, the signature block
+//! (填报人、联系电话、填报日期、单位负责人, once for the whole form: see
+//! [`super::signature`]), one blank row and a single merged `填表说明：…`
+//! note cell (ingest takes everything from the signature block down as the
+//! form's footer). Assigned columns are locked (grey), answer columns
+//! unlocked; the sheet is protected without a password. The very hidden
+//! sheet `_duban` holds the form's identity (unit, period, version,
+//! generated) in columns A/B.
+//!
+//! Printed (A4 landscape, text at 10 pt or more: [`Page::FORM`]) are the
+//! columns from 序号 to 延期说明; 星级 and 牵头领导, for reference, are beside
+//! them on screen.
 
 use std::path::Path;
 
@@ -21,7 +28,7 @@ use crate::ingest::{FORM_VERSION, META_KEYS, META_SHEET};
 use crate::model::Status;
 use crate::period::Period;
 use crate::report::xlsx::{
-    build_sheet, save_atomic_level, set_properties, Formats, Sheet, Val, SMALL_ZIP_LEVEL,
+    build_sheet, save_atomic_level, set_properties, Formats, Page, Sheet, Val, SMALL_ZIP_LEVEL,
 };
 use crate::schema::FormField;
 use crate::templates::templates;
@@ -44,32 +51,42 @@ pub(super) enum Col {
 /// How a column's cells look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Look {
-    Text,
     Wrap,
     Center,
     Number,
     Date,
 }
 
-/// Form columns in order: (column key, who fills it, look, minimum width).
-pub(super) const FORM_COLUMNS: [(FormField, Col, Look, f64); 17] = [
-    (FormField::Seq, Col::Assigned, Look::Center, 6.0),
-    (FormField::Id, Col::Assigned, Look::Center, 10.0),
+/// Form columns in order: (column key, who fills it, look, width wanted).
+/// The first [`PRINTED`] are printed; a wrapped column may be narrowed to
+/// fit the page, down to its entry in [`WRAP_FLOOR`].
+pub(super) const FORM_COLUMNS: [(FormField, Col, Look, f64); 13] = [
+    (FormField::Seq, Col::Assigned, Look::Center, 4.0),
+    (FormField::Id, Col::Assigned, Look::Center, 8.0),
     (FormField::Title, Col::Assigned, Look::Wrap, 22.0),
-    (FormField::Stars, Col::Assigned, Look::Center, 6.0),
-    (FormField::Leader, Col::Assigned, Look::Center, 10.0),
-    (FormField::Deadline, Col::Assigned, Look::Date, 12.0),
-    (FormField::Status, Col::Answer, Look::Center, 12.0),
-    (FormField::Percent, Col::Answer, Look::Number, 10.0),
+    (FormField::Deadline, Col::Assigned, Look::Date, 10.0),
+    (FormField::Status, Col::Answer, Look::Center, 8.0),
+    (FormField::Percent, Col::Answer, Look::Number, 6.0),
     (FormField::Progress, Col::Answer, Look::Wrap, 30.0),
     (FormField::Problems, Col::Answer, Look::Wrap, 20.0),
     (FormField::NextSteps, Col::Answer, Look::Wrap, 20.0),
-    (FormField::Expected, Col::Answer, Look::Date, 13.0),
+    (FormField::Expected, Col::Answer, Look::Date, 10.0),
     (FormField::DelayReason, Col::Answer, Look::Wrap, 16.0),
-    (FormField::Filler, Col::Answer, Look::Center, 10.0),
-    (FormField::Phone, Col::Answer, Look::Text, 14.0),
-    (FormField::Head, Col::Answer, Look::Center, 12.0),
-    (FormField::FillDate, Col::Answer, Look::Date, 12.0),
+    (FormField::Stars, Col::Assigned, Look::Center, 4.0),
+    (FormField::Leader, Col::Assigned, Look::Center, 8.0),
+];
+
+/// The columns printed: 序号 to 延期说明.
+pub(super) const PRINTED: u16 = 11;
+
+/// The narrowest each wrapped column is made to fit the page (进展情况, the
+/// unit's main answer, keeps the most room).
+const WRAP_FLOOR: [(FormField, f64); 5] = [
+    (FormField::Title, 11.0),
+    (FormField::Progress, 15.0),
+    (FormField::Problems, 9.0),
+    (FormField::NextSteps, 9.0),
+    (FormField::DelayReason, 9.0),
 ];
 
 /// The header text of a form column: the canonical name, `（%）` on percent.
@@ -89,17 +106,16 @@ const FORM_ROW_HEIGHT: f64 = 45.0;
 
 /// Body formats of the form: locked (grey) and unlocked (light yellow), by look.
 struct FormFormats {
-    locked: [Format; 5],
-    open: [Format; 5],
+    locked: [Format; 4],
+    open: [Format; 4],
 }
 
 fn look_index(l: Look) -> usize {
     match l {
-        Look::Text => 0,
-        Look::Wrap => 1,
-        Look::Center => 2,
-        Look::Number => 3,
-        Look::Date => 4,
+        Look::Wrap => 0,
+        Look::Center => 1,
+        Look::Number => 2,
+        Look::Date => 3,
     }
 }
 
@@ -111,7 +127,6 @@ impl FormFormats {
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter);
         let looks = [
-            base.clone(),
             base.clone().set_text_wrap(),
             base.clone().set_align(FormatAlign::Center).set_text_wrap(),
             base.clone().set_align(FormatAlign::Center),
@@ -186,8 +201,9 @@ fn form_body(
 ) -> Result<(), XlsxError> {
     let fmts = s.fmts;
     let ncols = FORM_COLUMNS.len() as u16;
-    let last_col = ncols - 1;
-    s.width_bounds(6.0, 40.0);
+    s.set_page(Page::FORM.columns(PRINTED));
+    let last_col = s.last_printed_col(ncols);
+    s.width_bounds(4.0, 40.0);
 
     s.merge(0, 0, last_col, title, &fmts.title)?;
     s.row_height(0, 32.0)?;
@@ -202,8 +218,17 @@ fn form_body(
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     s.header(FORM_HEADER_ROW, &header_refs)?;
     s.row_height(FORM_HEADER_ROW, 30.0)?;
-    for (c, col) in FORM_COLUMNS.iter().enumerate() {
-        s.need(c as u16, col.3);
+    for (c, &(key, _, look, w)) in FORM_COLUMNS.iter().enumerate() {
+        // Wrapped columns may give up width for the page; the others keep it
+        // (dates, statuses and percents are typed in later).
+        match look {
+            Look::Wrap => {
+                s.need(c as u16, w);
+                let floor = WRAP_FLOOR.iter().find(|f| f.0 == key).map_or(8.0, |f| f.1);
+                s.need_fixed(c as u16, floor - 1.0);
+            }
+            _ => s.need_fixed(c as u16, w),
+        }
     }
 
     let first = FORM_HEADER_ROW + 1;
@@ -230,13 +255,10 @@ fn form_body(
                 },
             };
             if look == Look::Wrap {
-                match &v {
-                    Val::Str(t) => s.note_wrap(row, c as u16, t),
-                    Val::Owned(t) => s.note_wrap(row, c as u16, t),
-                    _ => {}
-                }
+                s.put_wrap_fmt(row, c as u16, v, ff.get(who, look))?;
+            } else {
+                s.put_fmt(row, c as u16, v, ff.get(who, look))?;
             }
-            s.put_fmt(row, c as u16, v, ff.get(who, look))?;
         }
     }
     let n = spec.tasks.len() as u32;
@@ -250,8 +272,11 @@ fn form_body(
         add_form_validations(&mut s.ws, first, last_data)?;
     }
 
-    // Instructions: a single merged note row below the table.
-    let note_row = last_data + 2;
+    // One signature block for the whole form, then the instructions: a
+    // single merged note row.
+    let sig_row = last_data + 2;
+    let after = super::signature::write(s, spec, sig_row)?;
+    let note_row = after + 2;
     let note = form_instructions(spec);
     let lines = note.lines().count() as f64;
     // Black 11-point text: the instructions must survive printing at the
@@ -293,9 +318,6 @@ fn prefill_value<'r>(r: &'r Report, key: FormField) -> Val<'r> {
         FormField::Problems => text(&r.problems),
         FormField::NextSteps => text(&r.next_steps),
         FormField::Expected => r.expected.into(),
-        FormField::Filler => text(&r.filler),
-        FormField::Phone => text(&r.phone),
-        FormField::Head => text(&r.head),
         _ => Val::Empty,
     }
 }
@@ -330,20 +352,23 @@ fn add_form_validations(ws: &mut Worksheet, first: u32, last: u32) -> Result<(),
         ws.add_data_validation(first, c, last, c, &percent)?;
     }
 
-    let lo = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
-    let hi = NaiveDate::from_ymd_opt(2099, 12, 31).unwrap_or_default();
-    for key in [FormField::Expected, FormField::FillDate] {
-        let dv = DataValidation::new()
-            .allow_date(DataValidationRule::Between(lo, hi))
-            .set_input_title(templates().form.name(key))?
-            .set_input_message("请填写日期，格式如 2023-03-31。")?
-            .set_error_title("日期填写有误")?
-            .set_error_message("请填写有效日期，格式如 2023-03-31。")?;
-        if let Some(c) = col_of(key) {
-            ws.add_data_validation(first, c, last, c, &dv)?;
-        }
+    if let Some(c) = col_of(FormField::Expected) {
+        let dv = date_validation(templates().form.name(FormField::Expected))?;
+        ws.add_data_validation(first, c, last, c, &dv)?;
     }
     Ok(())
+}
+
+/// A date between 2000 and 2099, with the prompt titled `title`.
+pub(super) fn date_validation(title: &str) -> Result<DataValidation, XlsxError> {
+    let lo = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+    let hi = NaiveDate::from_ymd_opt(2099, 12, 31).unwrap_or_default();
+    DataValidation::new()
+        .allow_date(DataValidationRule::Between(lo, hi))
+        .set_input_title(title)?
+        .set_input_message("请填写日期，格式如 2023-03-31。")?
+        .set_error_title("日期填写有误")?
+        .set_error_message("请填写有效日期，格式如 2023-03-31。")
 }
 
 /// The `填表说明` text (one cell, several lines).
@@ -359,7 +384,7 @@ pub fn form_instructions(spec: &FormSpec) -> String {
         ),
         "3. 进展情况须如实填写本期新进展，不得照抄上期；事项已逾期或临近完成时限的，须填写延期说明。"
             .to_string(),
-        "4. 日期请按 2023-03-31 格式填写；填报人、联系电话、单位主要负责人、填报日期每行均需填写。"
+        "4. 日期请按 2023-03-31 格式填写；表格下方的填报人、联系电话、填报日期全表填写一次，打印后由单位负责人签字。"
             .to_string(),
         format!(
             "5. 请于 {} 前报送督查室；请勿改动表格结构、删除本说明或重命名工作表。",

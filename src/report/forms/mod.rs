@@ -4,6 +4,7 @@
 
 pub mod form;
 pub mod ledger_template;
+pub mod signature;
 #[cfg(test)]
 mod tests;
 

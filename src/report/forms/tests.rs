@@ -4,7 +4,8 @@ use super::form::{build_form_with, col_of, FORM_COLUMNS};
 use super::*;
 use crate::ingest::{FORM_VERSION, META_KEYS, META_SHEET};
 use crate::report::fixture;
-use crate::report::xlsx::tests_support::{assert_printable, part, sheet_xml};
+use crate::report::xlsx::print_check::assert_readable;
+use crate::report::xlsx::tests_support::{part, sheet_xml};
 use crate::schema::FormField;
 use crate::templates::templates;
 use calamine::{open_workbook_auto, Data, DataType, Reader, SheetVisible};
@@ -136,7 +137,27 @@ fn form_reads_back_with_headers_meta_and_rows() {
         );
         assert_eq!(cell_str(&range, row, col(FormField::Status)), "");
     }
-    let note_row = FORM_HEADER_ROW + 1 + ids.len() as u32 + 1;
+    // One signature block below the table, then the instructions.
+    let sig_row = FORM_HEADER_ROW + 1 + ids.len() as u32 + 1;
+    assert_eq!(cell_str(&range, sig_row, 0), "填报人：");
+    assert_eq!(cell_str(&range, sig_row, 3), "联系电话：");
+    assert_eq!(cell_str(&range, sig_row, 7), "填报日期：");
+    assert_eq!(cell_str(&range, sig_row + 1, 0), "单位负责人（签字）：");
+    // A fresh form names the ledger's contact; the date is left to the unit.
+    let u = r.ledger.unit(unit).unwrap();
+    assert_eq!(cell_str(&range, sig_row, 2), u.contact);
+    assert_eq!(cell_str(&range, sig_row, 5), u.phone);
+    assert_eq!(cell_str(&range, sig_row, 9), "");
+    // No per-row columns for them any more.
+    for key in [
+        FormField::Filler,
+        FormField::Phone,
+        FormField::Head,
+        FormField::FillDate,
+    ] {
+        assert!(col_of(key).is_none(), "{key}");
+    }
+    let note_row = sig_row + 3;
     assert!(cell_str(&range, note_row, 0).starts_with("填表说明："));
 
     let meta = wb.worksheet_range(META_SHEET).unwrap();
@@ -174,8 +195,21 @@ fn form_locks_assigned_cells_and_protects_without_password() {
     for key in [Id, Title, Stars, Leader, Deadline] {
         assert!(locked(col_of(key).unwrap()), "{key} must be locked");
     }
-    for key in [Status, Percent, Progress, Expected, DelayReason, FillDate] {
+    for key in [Status, Percent, Progress, Expected, DelayReason] {
         assert!(!locked(col_of(key).unwrap()), "{key} must be unlocked");
+    }
+    // The signature block: labels locked, answers open.
+    let sig = FORM_HEADER_ROW + 1 + spec.tasks.len() as u32 + 1;
+    let locked_at = |row: u32, c: u32| {
+        styles
+            .get((row, c))
+            .and_then(|s| s.protection.as_ref())
+            .map(|p| p.locked)
+            .unwrap_or(true)
+    };
+    for (row, label, answer) in [(sig, 0, 2), (sig, 3, 5), (sig, 7, 9), (sig + 1, 0, 3)] {
+        assert!(locked_at(row, label), "label at {row},{label}");
+        assert!(!locked_at(row, answer), "answer at {row},{answer}");
     }
 
     let buf = std::fs::read(&path).unwrap();
@@ -186,10 +220,16 @@ fn form_locks_assigned_cells_and_protects_without_password() {
     assert_eq!(xml.matches("<dataValidation ").count(), 4, "{xml}");
     assert!(xml.contains("未启动,正在办理,已落实,已完成"));
     assert!(xml.contains(r#"type="whole""#) && xml.contains(r#"type="date""#));
-    // Validations cover the answer rows only (from row 4, one per task).
-    let rows = format!(r#"sqref="G4:G{}""#, 3 + spec.tasks.len());
+    // Validations cover the answer rows only (from row 4, one per task),
+    // and the signature block's date.
+    let rows = format!(r#"sqref="E4:E{}""#, 3 + spec.tasks.len());
     assert!(xml.contains(&rows), "{rows}: {xml}");
-    assert_printable(&xml);
+    let date = format!(r#"sqref="J{0}:K{0}""#, sig + 1);
+    assert!(xml.contains(&date), "{date}: {xml}");
+    // A4 landscape, text at 10 pt or more; 星级 and 牵头领导 beside the printed columns.
+    let p = &assert_readable(&buf, 10.0)[0];
+    assert_eq!((p.paper, p.landscape, p.cols), (9, true, (0, 10)));
+    assert!(u32::from(col_of(Stars).unwrap()) > p.cols.1);
     let wbx = part(&buf, "xl/workbook.xml");
     assert!(wbx.contains("_xlnm.Print_Titles"));
     assert!(wbx.contains(r#"state="veryHidden""#));
@@ -237,7 +277,18 @@ fn answer_cells_are_tinted_and_rows_tall_enough_to_write_in() {
     assert!(styles.contains("FFFFFDE7"), "answer fill");
     assert!(styles.contains("FFF2F2F2"), "assigned fill");
     let xml = crate::report::xlsx::tests_support::sheet_xml(&buf, 1);
-    assert!(xml.contains(r#"ht="45" customHeight="1""#), "{xml}");
+    // Every task row is at least 45 points high (three lines to write in).
+    let first = FORM_HEADER_ROW + 2;
+    for i in 0..spec.tasks.len() as u32 {
+        let row = format!("<row r=\"{}\" ht=\"", first + i);
+        let ht: f64 = xml
+            .split(&row[..])
+            .nth(1)
+            .and_then(|t| t.split('"').next())
+            .and_then(|h| h.parse().ok())
+            .unwrap_or_else(|| panic!("no height for {row}: {xml}"));
+        assert!(ht >= 45.0, "{row}{ht}");
+    }
     assert!(form_instructions(&spec).contains("浅黄色单元格由责任单位填写"));
     assert!(!form_instructions(&spec).contains("已预填上期"));
     let next = spec_of(&r, unit, true);
@@ -321,7 +372,8 @@ fn empty_form_still_valid() {
     let mut spec = spec_of(&r, busy_unit(&r), false);
     spec.tasks.clear();
     let buf = build_form(&spec).unwrap().save_to_buffer().unwrap();
-    assert!(!sheet_xml(&buf, 1).contains("<dataValidation "));
+    // Only the signature block's date is validated.
+    assert_eq!(sheet_xml(&buf, 1).matches("<dataValidation ").count(), 1);
 }
 
 #[test]
@@ -373,9 +425,20 @@ fn next_period_forms_for_units_with_due_tasks() {
         }
     }
     assert!(prefilled > 0);
-    assert!(
-        cell_str(&range, FORM_HEADER_ROW + 1 + due.len() as u32 + 1, 0).starts_with("填表说明")
-    );
+    // The signature block carries what the unit signed last time, not the date.
+    let sig = FORM_HEADER_ROW + 1 + due.len() as u32 + 1;
+    let last = due
+        .iter()
+        .find_map(|t| r.merged.reports.get(t.id.as_str()))
+        .unwrap();
+    assert!(!last.filler.is_empty());
+    assert_eq!(cell_str(&range, sig, 2), last.filler);
+    assert_eq!(cell_str(&range, sig, 5), last.phone);
+    assert_eq!(cell_str(&range, sig + 1, 3), last.head);
+    assert_eq!(cell_str(&range, sig, 9), "");
+    assert!(cell_str(&range, sig + 3, 0).starts_with("填表说明"));
+    let buf = std::fs::read(&p).unwrap();
+    assert_readable(&buf, 10.0);
     let meta = wb.worksheet_range(META_SHEET).unwrap();
     assert_eq!(cell_str(&meta, 1, 1), "2023-04");
 }
