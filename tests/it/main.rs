@@ -13,6 +13,7 @@ mod forms;
 mod fuzz;
 mod ledger;
 mod messages;
+mod paper;
 mod rules;
 mod run;
 mod safety;
