@@ -151,12 +151,15 @@ fn sample_run(w: &Workdir, preset: &str) -> PathBuf {
             .unwrap();
         assert!(ok.success());
     }
+    // Each preset its own output and archive: both run the same period.
     let out = w.path(&format!("out-{preset}"));
     let ok = duban()
         .args(["run", "-q", "--preset", preset, "--config"])
         .arg(s.join("duban.toml"))
         .arg("--out")
         .arg(&out)
+        .arg("--archive")
+        .arg(out.join("archive"))
         .status()
         .unwrap();
     assert!(ok.success());

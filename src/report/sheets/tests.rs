@@ -555,7 +555,8 @@ fn overview_progress_chart_compares_like_with_like() {
     let (_d, path) = written(&r);
     let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
     let o = wb.worksheet_range("总览").unwrap();
-    const C0: u32 = 3;
+    // The chart data is to the right of the printed columns (A–K).
+    const C0: u32 = 12;
     let title = (0..o.end().unwrap().0)
         .find(|&row| s(&o, row, C0).starts_with("图表数据：各单位序时进度与实际进度"))
         .expect("chart data");
