@@ -130,9 +130,7 @@ impl Settings {
             let out = match needs.out {
                 OutRule::Required => Some(flag_or_config(out, &config, &config.out, MISSING_OUT)?),
                 OutRule::Optional => out.or_else(|| configured_out.clone()),
-                OutRule::Beside(dir) => {
-                    Some(out.unwrap_or_else(|| config.resolve(Path::new(dir))))
-                }
+                OutRule::Beside(dir) => Some(out.unwrap_or_else(|| config.resolve(Path::new(dir)))),
             };
             // The folder that held the archive before it moved beside the
             // config: the run's output folder (for `forms`, the config's).

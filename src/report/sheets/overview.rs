@@ -159,7 +159,9 @@ fn counts(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
 
 /// 六、收到文件 (and the ledger read) and 七、行数核对.
 fn files_and_rows(l: &mut Lines, f: &Figures, ledger: &str) -> Result<(), XlsxError> {
-    l.section("六、收到文件（被替代：同一单位有更新的文件；忽略：非表格、临时文件或往期已归档文件）")?;
+    l.section(
+        "六、收到文件（被替代：同一单位有更新的文件；忽略：非表格、临时文件或往期已归档文件）",
+    )?;
     let n = &f.overview.files;
     for (label, v) in [
         ("文件总数", n.total),
