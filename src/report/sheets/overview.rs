@@ -26,6 +26,24 @@ struct Lines<'s, 'f> {
 const TITLE_PT: f64 = 30.0;
 const LINE_PT: f64 = 15.0;
 
+/// About how wide column B prints (units of column width): to foresee how
+/// many lines a wrapped value takes, so the leader's page ends below the
+/// charts.
+const VALUE_WIDTH_EST: f64 = 40.0;
+
+/// The height a value's row will get (points), foreseen.
+fn estimated_height(v: &Val, kind: Kind) -> f64 {
+    let lines = match (kind, v.text()) {
+        (Kind::Wrap, Some(t)) => (text_width(t) / (VALUE_WIDTH_EST * 0.95)).ceil().max(1.0),
+        _ => 1.0,
+    };
+    if lines > 1.0 {
+        lines * 14.5 + 3.0
+    } else {
+        LINE_PT
+    }
+}
+
 /// Height of a section heading's row (points): taller than a line, so the
 /// sections stand apart without a blank row between them.
 const SECTION_HEIGHT: f64 = 18.0;
@@ -47,7 +65,7 @@ impl Lines<'_, '_> {
 
     /// A label in column A, its value in column B.
     fn line(&mut self, label: &str, v: Val, kind: Kind, fill: Fill) -> Result<(), XlsxError> {
-        self.next(LINE_PT);
+        self.next(estimated_height(&v, kind));
         let fmts = self.s.fmts;
         self.s.put_fmt(self.row, 0, Val::Str(label), &fmts.label)?;
         self.s.need(0, text_width(label));
@@ -57,9 +75,11 @@ impl Lines<'_, '_> {
     /// A label that may be long (a group's name), wrapped in column A, its
     /// value wrapped in column B: neither widens the printed columns.
     fn wrapped_line(&mut self, label: &str, v: Val, fill: Fill) -> Result<(), XlsxError> {
-        self.next(LINE_PT);
+        self.next(estimated_height(&v, Kind::Wrap));
         let f = self.s.fmts.label.clone().set_text_wrap();
-        self.s.put_wrap_fmt(self.row, 0, Val::Str(label), &f)?;
+        // The label wraps in column A as it is, without asking for width.
+        self.s.note_wrap(self.row, 0, label);
+        self.s.label(self.row, 0, label, &f)?;
         self.s.put(self.row, 1, v, Kind::Wrap, fill)
     }
 
@@ -72,6 +92,8 @@ impl Lines<'_, '_> {
 pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     let fmts = s.fmts;
     s.set_page(Page::SHEET.columns(overview_charts::PRINTED));
+    // A narrow gap before the charts: the key figures keep the width.
+    s.width_bounds(2.0, 60.0);
     let title = format!("重点工作督办汇总（{}）", r.period_title());
     let last = overview_charts::PRINTED - 1;
     s.ws.merge_range(0, 0, 0, last, &title, &fmts.title)?;
@@ -92,6 +114,11 @@ pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, Xlsx
         l.next(LINE_PT);
     }
     let clerk = l.row + 1;
+    // Where to read on, at the head of the clerk's page.
+    l.next(2.0 * LINE_PT);
+    let note =
+        "亮牌事项明细见《亮牌预警》，得分计算见《单位排名》，逾期及临近到期事项见《督办提示》。";
+    l.s.merge_note(l.row, 0, 1, note, &fmts.note)?;
     files_and_rows(&mut l, f, &r.ledger_file)?;
     legend(&mut l, f)?;
     groups(&mut l, f)?;
@@ -207,7 +234,7 @@ fn cards(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
     l.count("合计", c.total(), Fill::None)
 }
 
-/// 四、未报送单位 and 五、后三位单位（约谈）, then where to read on.
+/// 四、未报送单位 and 五、后三位单位（约谈）.
 fn units_named(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
     l.section("四、未报送单位")?;
     let missing = &f.overview.reporting.missing;
@@ -231,11 +258,6 @@ fn units_named(l: &mut Lines, f: &Figures) -> Result<(), XlsxError> {
         let text = format!("{}（{:.2}分，类别内第{}名{card}）", u.name, u.score, u.rank);
         l.line(&u.category, Val::Owned(text), Kind::Wrap, Fill::Alert)?;
     }
-    l.next(2.0 * LINE_PT);
-    let note =
-        "亮牌事项明细见《亮牌预警》，得分计算见《单位排名》，逾期及临近到期事项见《督办提示》。";
-    let fmts = l.s.fmts;
-    l.s.merge_note(l.row, 0, 1, note, &fmts.note)?;
     Ok(())
 }
 

@@ -19,7 +19,7 @@ const SHEET: &str = "总览";
 const CHART_COL: u16 = 3;
 /// Columns the charts span, and their width (units of column width).
 const CHART_COLS: u16 = 8;
-const CHART_COL_WIDTH: f64 = 7.5;
+const CHART_COL_WIDTH: f64 = 7.0;
 /// The printed columns: the key figures and the charts.
 pub const PRINTED: u16 = CHART_COL + CHART_COLS;
 /// Column of the chart data: one empty column after the printed ones.

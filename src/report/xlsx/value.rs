@@ -39,7 +39,7 @@ pub enum Val<'a> {
 
 impl Val<'_> {
     /// The text of a text value (borrowed or owned).
-    pub(super) fn text(&self) -> Option<&str> {
+    pub fn text(&self) -> Option<&str> {
         match self {
             Val::Str(s) => Some(s),
             Val::Owned(s) => Some(s),
