@@ -9,6 +9,7 @@
 //! also a function of the run's pieces (tested on literals), for an output
 //! that needs only one of them.
 
+mod documents;
 mod groups;
 mod labels;
 mod leaders;
@@ -23,6 +24,7 @@ mod units;
 
 use chrono::NaiveDate;
 
+pub use documents::{behind_or_overdue, cards_by_colour, on_schedule, unit_cards, CardGroup};
 pub use groups::{group_line, groups, GroupFigures, NO_GROUP};
 pub use labels::{
     card_label, cn_date, original_text, preset_label, rank_change, round1, standing, status_label,
