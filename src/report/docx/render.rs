@@ -243,6 +243,14 @@ impl<'a> Renderer<'a> {
         if self.page_break {
             self.blank();
         }
+        // A document ending with a table (the 回执) still needs a paragraph
+        // after it; a line-high one would spill onto a page of its own when
+        // the table fills the page, so it is one point high.
+        if let [.., Item::Table(_), Item::Paragraph(_)] = self.items.as_slice() {
+            self.items.pop();
+            let p = self.para().line_spacing(exact(20)).size(2);
+            self.push(p);
+        }
         let mut docx = self.docx;
         for item in self.items {
             docx = match item {

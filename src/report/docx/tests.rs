@@ -254,6 +254,12 @@ fn receipt_has_its_cut_line_and_fields() {
     assert!(doc.contains(&format!(r#"<w:trHeight w:val="{h}" w:hRule="atLeast" />"#)));
     // 文号 and the 版头.
     assert_eq!(paragraphs_with(doc, "四政督〔2026〕12号").len(), 1);
+    // The paragraph a document must have after its last table is one point
+    // high, so a 回执 that fills its page adds no empty page.
+    let body = doc.split("<w:body>").nth(1).unwrap();
+    let last = body.rsplit("</w:tbl>").next().unwrap();
+    assert!(last.contains(r#"w:line="20" w:lineRule="exact""#), "{last}");
+    assert_eq!(last.matches("<w:p ").count(), 1, "{last}");
 }
 
 #[test]
