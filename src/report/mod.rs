@@ -26,6 +26,7 @@
 //! footer; the document creation time is the as-of date, so the same inputs
 //! give byte-identical files. No formulas: every figure is a value.
 
+pub mod documents;
 pub mod docx;
 pub mod figures;
 #[cfg(test)]

@@ -140,7 +140,8 @@ mod tests {
         ];
         let a = alerts(&tasks);
         let groups = cards_by_colour(&a);
-        let shape: Vec<(Card, Vec<(&str, Vec<&str>)>)> = groups
+        type Shape<'a> = Vec<(Card, Vec<(&'a str, Vec<&'a str>)>)>;
+        let shape: Shape = groups
             .iter()
             .map(|g| {
                 let units = g

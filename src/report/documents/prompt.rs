@@ -1,0 +1,24 @@
+//! 重点工作督办提示函 — yellow-orange-red's yellow card (seed 000: 贯彻落实
+//! 不力、工作不到位、上报材料不及时、报送材料质量不高、制定台账清单不规范):
+//! the standard letter, with the reporting rules the unit broke restated.
+
+use anyhow::Result;
+
+use super::letter::Letter;
+use super::{Ctx, Planned};
+use crate::report::docx::{cn_date, DocxBuilder};
+
+pub(super) fn build(ctx: &Ctx, p: &Planned) -> Result<DocxBuilder> {
+    Ok(Letter::new(ctx, p)?.standard(|l, d| {
+        // A yellow card of its own is about the return: say what was due.
+        if l.unit.reasons.is_empty() {
+            return;
+        }
+        let s = l.ctx.snap;
+        d.text(&format!(
+            "{}推进情况的报送截止日期为{}。请严格按照星级管理要求，按时报送经单位主要负责人核签的推进情况，确保材料真实、完整、规范。",
+            s.period.label(),
+            cn_date(s.report_deadline)
+        ));
+    }))
+}

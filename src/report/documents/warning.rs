@@ -1,0 +1,23 @@
+//! 重点工作督办预警通知书 — yellow-orange-red's orange card (seed 000: 进展
+//! 缓慢的亮橙牌，由分管领导约谈主要负责人，对牵头单位发预警通知书，要求限期
+//! 整改): the standard letter with the 整改期限 set out on its own.
+
+use anyhow::Result;
+
+use super::letter::Letter;
+use super::{Ctx, Planned};
+use crate::report::docx::{cn_date, DocxBuilder, Span};
+
+pub(super) fn build(ctx: &Ctx, p: &Planned) -> Result<DocxBuilder> {
+    Ok(Letter::new(ctx, p)?.standard(|l, d| {
+        l.section(d, "整改期限");
+        d.paragraph([
+            Span::new("请于"),
+            Span::new(cn_date(l.deadline)).bold(),
+            Span::new(format!(
+                "前（{}个工作日内）完成整改，逾期未完成的，按重点工作“亮牌”管理规定升级处理。",
+                l.wording.working_days
+            )),
+        ]);
+    }))
+}
