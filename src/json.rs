@@ -9,6 +9,7 @@ use crate::due::DueReason;
 use crate::merge::{FileOutcome, Totals};
 use crate::model::{Card, Issue, Status};
 use crate::pipeline::RunResult;
+pub use crate::report::documents::DocumentEntry;
 
 /// Borrows the run's texts (`Cow`): the summary of 50,000 tasks is not a
 /// second copy of them.
@@ -34,6 +35,9 @@ pub struct Summary<'a> {
     /// copies byte for byte; a zip attachment as a whole): `path`, `size`,
     /// `sha256`, `kind` (`file` or `zip`), `inputs` (entries of `files`).
     pub received: Cow<'a, [crate::source::Received]>,
+    /// The Word documents written under `公文/` (paths relative to `--out`).
+    #[serde(default)]
+    pub documents: Vec<DocumentEntry>,
 }
 
 /// What the run compared against.
@@ -240,7 +244,14 @@ impl<'a> Summary<'a> {
                 periods: r.history_periods.iter().map(|p| p.to_string()).collect(),
             },
             received: Cow::Borrowed(&r.received),
+            documents: Vec::new(),
         }
+    }
+
+    /// The summary listing the documents written.
+    pub fn with_documents(mut self, documents: Vec<DocumentEntry>) -> Summary<'a> {
+        self.documents = documents;
+        self
     }
 
     /// The summary as pretty JSON and a newline, streamed into `w` (the JSON

@@ -14,6 +14,7 @@ use crate::pipeline;
 /// The returns are checked; the config's output folder, when it names one,
 /// holds the earlier periods' archive.
 pub(super) const NEEDS: Needs = Needs {
+    ledger: true,
     returns: true,
     out: OutRule::Optional,
 };

@@ -20,6 +20,7 @@ use crate::validate::Report;
 
 /// The ledger only; the forms go to `--out`, else 下发表单 beside the config.
 pub(super) const NEEDS: Needs = Needs {
+    ledger: true,
     returns: false,
     out: OutRule::Beside("下发表单"),
 };

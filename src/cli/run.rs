@@ -1,5 +1,5 @@
 //! `duban run`: check, merge, card, score and rank; write the consolidated
-//! workbook, the notices, next period's forms and the archive.
+//! workbook, the notices, next period's forms, the 公文 and the archive.
 
 use std::fs;
 use std::path::Path;
@@ -13,11 +13,13 @@ use super::terminal::{
 use crate::json::Summary;
 use crate::pipeline;
 use crate::report;
+use crate::report::documents::{self, Prepared, SNAPSHOT_FILE};
 use crate::store::{archive, atomic, layout};
 
 /// The returns are checked and the outputs written under `--out` (else
 /// the config's `out`).
 pub(super) const NEEDS: Needs = Needs {
+    ledger: true,
     returns: true,
     out: OutRule::Required,
 };
@@ -40,6 +42,10 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
     let r = pipeline::execute(&inputs, &bar)?;
 
     fs::create_dir_all(out).with_context(|| format!("无法创建输出文件夹 {}", out.display()))?;
+    // The 公文: their figures, wording and numbers, before anything is written.
+    let docs = Prepared::of_run(&r, &plan)?;
+    print_warnings(&docs.warnings);
+    let summary = Summary::from_run(&r).with_documents(docs.entries());
     let notices_dir = out.join(report::notices::NOTICES_DIR);
     let next_dir = out.join(report::NEXT_FORMS_DIR);
     // Last run's notices and forms would otherwise linger beside this run's.
@@ -51,7 +57,14 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
         || report::write_all(&r, out),
         || {
             let _t = crate::timing::phase("archive (received)");
-            archive::stage_archive(&r, &plan, &Summary::from_run(&r))
+            let staged = archive::stage_archive(&r, &plan, &summary)?;
+            match staged.put_json(SNAPSHOT_FILE, &docs.snapshot) {
+                Ok(()) => Ok(staged),
+                Err(e) => {
+                    staged.abandon();
+                    Err(e)
+                }
+            }
         },
     );
     let (written, staged) = match (written, staged) {
@@ -64,19 +77,36 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
         }
         (Ok(_), Err(e)) => return Err(e),
     };
+    let t = crate::timing::phase("documents");
+    let documents = match docs.write(&r.config, out) {
+        Ok(d) => d,
+        Err(e) => {
+            staged.abandon();
+            return Err(e.context(format!("写入输出文件夹 {} 失败", out.display())));
+        }
+    };
+    drop(t);
     let mut outputs = vec![written.summary.clone()];
     outputs.extend(written.notices.iter().cloned());
     outputs.extend(written.next_forms.iter().cloned());
+    outputs.extend(documents);
 
     if let Some(dest) = &s.json {
-        write_json(dest, &Summary::from_run(&r))?;
+        write_json(dest, &summary)?;
     }
     let t = crate::timing::phase("archive (outputs)");
     let archived = staged.finish(out, &outputs)?;
     drop(t);
 
     if !ui.quiet {
-        let shown = vec![written.summary, notices_dir, next_dir, archived];
+        let documents_dir = out.join(documents::DOCUMENTS_DIR);
+        let shown = vec![
+            written.summary,
+            notices_dir,
+            next_dir,
+            documents_dir,
+            archived,
+        ];
         print_summary(&r, &shown, s.json_on_stdout());
         print_ledger_issues(&r.ledger_issues, LEDGER_ISSUES_SHOWN, s.json_on_stdout());
     }

@@ -42,6 +42,9 @@ pub struct Flags {
 /// What a command cannot run without.
 #[derive(Debug, Clone, Copy)]
 pub struct Needs {
+    /// The master ledger (`--ledger`, else `ledger` in the config); a
+    /// command without it (`docs`) has an empty [`Settings::ledger`].
+    pub ledger: bool,
     /// The folder of returned forms (`--returns`, else `returns` in the config).
     pub returns: bool,
     /// Where the output folder comes from.
@@ -88,10 +91,14 @@ pub struct Settings {
     /// The as-of date when one was given (flag or config), `None` when
     /// [`Settings::as_of`] is the period's default.
     pub as_of_given: Option<NaiveDate>,
+    /// The issue date when one was given (`--issue-date` or the config's
+    /// `issue_date`), `None` when neither gave one (today is used).
+    pub issue_date_given: Option<NaiveDate>,
     /// Reporting deadline: `--due`, else the config's `report_deadline` when
     /// the config is for this period, else period end + `deadline_days`.
     pub report_deadline: NaiveDate,
-    /// The master ledger: `--ledger`, else `ledger` in the config.
+    /// The master ledger: `--ledger`, else `ledger` in the config (empty
+    /// for a command that does not read it).
     pub ledger: PathBuf,
     /// The folder of returned forms: `--returns`, else `returns` in the
     /// config; set for a command that needs it ([`Settings::returns`]).
@@ -140,12 +147,16 @@ impl Settings {
             };
             let archive = archive_dir(common.archive.clone(), &config, from_file, run_out);
             let period = need(common.period.or(config.period), MISSING_PERIOD)?;
-            let ledger = flag_or_config(
-                common.ledger.clone(),
-                &config,
-                &config.ledger,
-                MISSING_LEDGER,
-            )?;
+            let ledger = if needs.ledger {
+                flag_or_config(
+                    common.ledger.clone(),
+                    &config,
+                    &config.ledger,
+                    MISSING_LEDGER,
+                )?
+            } else {
+                PathBuf::new()
+            };
             let returns = if needs.returns {
                 let configured = &config.returns;
                 let base = flag_or_config(returns, &config, configured, MISSING_RETURNS)?;
@@ -196,11 +207,14 @@ impl Settings {
         }
         // Notices and documents are dated: `--issue-date`, else the
         // config's, else today (fixed here, once, for the whole run).
-        config.issue_date = Some(config.issue_date.unwrap_or_else(today));
+        // `--issue-date` is in the config by now.
+        let issue_date_given = config.issue_date;
+        config.issue_date = Some(issue_date_given.unwrap_or_else(today));
         Ok(Settings {
             period,
             as_of: config.as_of_for(&period),
             as_of_given: config.as_of,
+            issue_date_given,
             report_deadline: config.deadline_for(&period),
             ledger,
             returns,
@@ -391,6 +405,7 @@ mod tests {
     use super::*;
 
     const CHECK: Needs = Needs {
+        ledger: true,
         returns: true,
         out: OutRule::Optional,
     };
@@ -468,6 +483,7 @@ mod tests {
             "period = \"2023-03\"\nledger = \"台账.xlsx\"\nreturns = \"r\"\nout = \"out\"\n",
         );
         let forms = Needs {
+            ledger: true,
             returns: false,
             out: OutRule::Beside("下发表单"),
         };
@@ -486,6 +502,7 @@ mod tests {
     fn missing_values_name_their_flag_output_folder_first() {
         let (_dir, path) = config_file("");
         let run = Needs {
+            ledger: true,
             returns: true,
             out: OutRule::Required,
         };
@@ -498,6 +515,7 @@ mod tests {
         f.common.ledger = Some(PathBuf::from("台账.xlsx"));
         assert!(err(f.clone(), CHECK).contains("缺少反馈表文件夹"));
         let forms = Needs {
+            ledger: true,
             returns: false,
             out: OutRule::Beside("下发表单"),
         };
@@ -505,6 +523,7 @@ mod tests {
     }
 
     const RUN: Needs = Needs {
+        ledger: true,
         returns: true,
         out: OutRule::Required,
     };
@@ -530,6 +549,7 @@ mod tests {
         assert_eq!(s.archive(), Some(dir.path().join("历年归档").as_path()));
         // forms and check find it too.
         let forms = Needs {
+            ledger: true,
             returns: false,
             out: OutRule::Beside("下发表单"),
         };
@@ -550,6 +570,7 @@ mod tests {
         assert_eq!(s.archive(), Some(old.as_path()));
         // forms: the config's output folder, not the forms' own.
         let forms = Needs {
+            ledger: true,
             returns: false,
             out: OutRule::Beside("下发表单"),
         };
@@ -623,6 +644,7 @@ mod tests {
         // The tests run in the crate's folder, which holds no duban.toml.
         assert!(!Path::new("duban.toml").exists());
         let run = Needs {
+            ledger: true,
             returns: true,
             out: OutRule::Required,
         };

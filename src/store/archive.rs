@@ -200,6 +200,12 @@ fn fill_received(st: &mut Staged, r: &RunResult, summary: &crate::json::Summary<
 }
 
 impl Staged {
+    /// Put `value` into the archive being built as the JSON file `name`
+    /// (beside results.json: what a later command reads back).
+    pub fn put_json<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
+        atomic::write_json(&self.tmp.path().join(name), value)
+    }
+
     /// Give the archive up (the run failed): its temporary folder is
     /// removed, and `archive/` too if it was made for it and is empty.
     pub fn abandon(self) {
