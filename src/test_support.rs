@@ -78,6 +78,64 @@ pub fn soffice_convert(src: &Path, ext: &str, outdir: &Path) -> Option<PathBuf> 
     Some(converted)
 }
 
+/// Convert every one of `srcs` with LibreOffice to `ext` in `outdir`, in
+/// one run of it (a few seconds for all, not each); returns the converted
+/// files in the order of `srcs`. `None` when LibreOffice is not installed
+/// (in CI that fails the test). Panics when a conversion fails.
+pub fn soffice_convert_all(srcs: &[PathBuf], ext: &str, outdir: &Path) -> Option<Vec<PathBuf>> {
+    let Some(bin) = soffice() else {
+        missing("LibreOffice (soffice)");
+        return None;
+    };
+    std::fs::create_dir_all(outdir).expect("create the conversion folder");
+    let profile = tempfile::tempdir().expect("LibreOffice profile folder");
+    let out = Command::new(bin)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args(["--headless", "--convert-to", ext, "--outdir"])
+        .arg(outdir)
+        .args(srcs)
+        .output()
+        .expect("run soffice");
+    assert!(out.status.success(), "soffice failed: {out:?}");
+    let converted = srcs
+        .iter()
+        .map(|src| {
+            let stem = src.file_stem().unwrap_or(OsStr::new("")).to_string_lossy();
+            let c = outdir.join(format!("{stem}.{ext}"));
+            assert!(
+                c.is_file(),
+                "soffice did not write {}: {out:?}",
+                c.display()
+            );
+            c
+        })
+        .collect();
+    Some(converted)
+}
+
+/// Run a poppler tool (`pdftotext`, `pdfinfo` …) on `pdf` with `args`
+/// and return what it prints. `None` when poppler-utils is not installed
+/// (in CI that fails the test). Panics when the tool fails.
+pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> Option<String> {
+    let mut cmd = Command::new(tool);
+    cmd.args(args).arg(pdf);
+    if tool == "pdftotext" {
+        cmd.arg("-");
+    }
+    let out = match cmd.output() {
+        Ok(o) => o,
+        Err(_) => {
+            missing(&format!("{tool} (poppler-utils)"));
+            return None;
+        }
+    };
+    assert!(out.status.success(), "{tool} failed: {out:?}");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// Python 3 is installed and imports every one of `modules`.
 pub fn python_has(modules: &[&str]) -> bool {
     Command::new("python3")

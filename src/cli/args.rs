@@ -21,6 +21,7 @@ const AFTER_HELP: &str = "示例:
   duban check --ledger 台账.xlsx --returns returns --period 2023-03
   duban run --ledger 台账.xlsx --returns returns --period 2023-03 --out out
   duban run --config samples/duban.toml        配置文件提供全部参数（命令行参数优先）
+  duban docs                                   改了公文模板或 [office] 后重新生成公文
   duban samples --out demo --units 30 --tasks 200 --messy 0.2 --seed 7";
 
 /// Chinese section headings for every `--help`.
@@ -70,8 +71,10 @@ pub enum Command {
     Forms(FormsArgs),
     /// 核查：逐格检查各单位报回的反馈表并列出问题（除 --json 外不写任何文件）
     Check(CheckArgs),
-    /// 核查、汇总、亮牌、评分排名，输出汇总工作簿、退回通知、下期表单并归档
+    /// 核查、汇总、亮牌、评分排名，输出汇总工作簿、退回通知、下期表单、公文并归档
     Run(RunArgs),
+    /// 按归档的结果重新生成公文（通报、督办函件、约谈名单），不再读取反馈表
+    Docs(DocsArgs),
     /// 生成示例数据（台账 + 各单位反馈表，可指定规模与不规范比例），用于演示、测试和性能测试
     Samples(SamplesArgs),
 }
@@ -187,6 +190,40 @@ pub struct RunArgs {
 #[command(
     help_template = HELP_TEMPLATE,
     next_help_heading = "选项",
+    override_usage = "duban docs [选项]",
+    after_help = DOCS_AFTER_HELP
+)]
+pub struct DocsArgs {
+    /// 配置文件 duban.toml（默认：当前文件夹中的 duban.toml）。公文模板.toml 在它旁边
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// 报送期次：2023-03（月）、2023-Q1（季度）或 2023-W12（周）
+    #[arg(long, short = 'p', value_name = "PERIOD", value_parser = parse_period)]
+    pub period: Option<Period>,
+    /// 输出文件夹（公文写入其中的 公文/）
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// 归档文件夹（默认：duban.toml 旁的 archive/），公文数据从该期最新一轮的归档读取
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    /// 把机读结果（JSON，含 documents）写入此文件；“-”表示输出到屏幕
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<String>,
+    /// 成文日期（默认：配置文件的 issue_date，否则 duban run 当时的成文日期）
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub issue_date: Option<NaiveDate>,
+}
+
+const DOCS_AFTER_HELP: &str = "示例:
+  duban docs                                  按 duban.toml 的期次重新生成 out/公文/
+  duban docs --period 2023-03 --issue-date 2023-04-10
+修改措辞：在 duban.toml 旁新建 公文模板.toml，只写要改的项（见 README）；
+修改督查室名称、文号前缀、联系人：改 duban.toml 的 [office]。";
+
+#[derive(Debug, Args)]
+#[command(
+    help_template = HELP_TEMPLATE,
+    next_help_heading = "选项",
     override_usage = "duban samples --out <DIR> [选项]"
 )]
 pub struct SamplesArgs {
@@ -244,6 +281,23 @@ impl From<RunArgs> for Flags {
             json: a.json,
             force: a.force,
             resubmit: a.resubmit,
+        }
+    }
+}
+
+impl From<DocsArgs> for Flags {
+    fn from(a: DocsArgs) -> Flags {
+        Flags {
+            common: Common {
+                config: a.config,
+                period: a.period,
+                issue_date: a.issue_date,
+                archive: a.archive,
+                ..Common::default()
+            },
+            out: a.out,
+            json: a.json,
+            ..Flags::default()
         }
     }
 }

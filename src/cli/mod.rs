@@ -5,6 +5,7 @@
 
 mod args;
 mod check;
+mod docs;
 mod forms;
 mod init;
 mod run;
@@ -46,6 +47,9 @@ pub fn main() -> ExitCode {
         }
         Command::Run(a) => {
             Settings::resolve(a.into(), run::NEEDS).and_then(|s| run::run(&s, &term))
+        }
+        Command::Docs(a) => {
+            Settings::resolve(a.into(), docs::NEEDS).and_then(|s| docs::run(&s, &term))
         }
     };
     match result {

@@ -302,6 +302,24 @@ pub(super) fn print_top_issues(r: &RunResult, n: usize, to_stderr: bool) {
     }
 }
 
+/// The documents `duban docs` wrote: how many of each kind, and where.
+pub(super) fn print_documents(
+    docs: &[crate::report::documents::DocumentEntry],
+    dir: &std::path::Path,
+    to_stderr: bool,
+) {
+    let mut kinds: Vec<(crate::report::documents::DocKind, usize)> = Vec::new();
+    for d in docs {
+        match kinds.iter_mut().find(|(k, _)| *k == d.kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((d.kind, 1)),
+        }
+    }
+    let counts: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    out!(to_stderr, "公文   {} 份：{}", docs.len(), counts.join("，"));
+    out!(to_stderr, "输出   {}", dir.display());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,10 +9,10 @@ fn help_lists_every_command() {
     let out = duban().arg("--help").output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for c in ["init", "forms", "check", "run", "samples"] {
+    for c in ["init", "forms", "check", "run", "docs", "samples"] {
         assert!(text.contains(c), "{c} missing from --help:\n{text}");
     }
-    for c in ["init", "forms", "check", "run", "samples"] {
+    for c in ["init", "forms", "check", "run", "docs", "samples"] {
         let out = duban().args([c, "--help"]).output().unwrap();
         assert!(out.status.success(), "{c} --help");
         // Its own usage line, and the common flags.

@@ -7,6 +7,7 @@ mod common;
 mod checks;
 mod cli;
 mod damaged;
+mod documents;
 mod fill;
 mod formats;
 mod forms;
