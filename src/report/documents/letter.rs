@@ -106,7 +106,20 @@ impl<'a> Letter<'a> {
     /// 存在问题: the unit's own card, its carded tasks, tasks not reported.
     pub fn problems(&mut self, d: &mut DocxBuilder) {
         let u = self.unit;
+        let s = self.ctx.snap;
         self.section(d, "存在问题");
+        if u.not_reported || u.late {
+            let what = if u.not_reported {
+                "未报送"
+            } else {
+                "逾期报送"
+            };
+            d.text(&format!(
+                "你单位{what}{}重点工作推进情况（报送截止日期为{}）。",
+                s.period.label(),
+                cn_date(s.report_deadline)
+            ));
+        }
         if !u.reasons.is_empty() {
             d.paragraph([
                 Span::new("你单位本期亮"),

@@ -6,7 +6,7 @@ use anyhow::Result;
 
 use super::letter::Letter;
 use super::{Ctx, Planned};
-use crate::report::docx::{cn_date, DocxBuilder};
+use crate::report::docx::DocxBuilder;
 
 pub(super) fn build(ctx: &Ctx, p: &Planned) -> Result<DocxBuilder> {
     Ok(Letter::new(ctx, p)?.standard(|l, d| {
@@ -14,11 +14,6 @@ pub(super) fn build(ctx: &Ctx, p: &Planned) -> Result<DocxBuilder> {
         if l.unit.reasons.is_empty() {
             return;
         }
-        let s = l.ctx.snap;
-        d.text(&format!(
-            "{}推进情况的报送截止日期为{}。请严格按照星级管理要求，按时报送经单位主要负责人核签的推进情况，确保材料真实、完整、规范。",
-            s.period.label(),
-            cn_date(s.report_deadline)
-        ));
+        d.text("请严格按照星级管理要求，在每期报送截止日期前报送经单位主要负责人核签的推进情况，确保材料真实、完整、规范。");
     }))
 }

@@ -154,6 +154,12 @@ pub struct LetterDoc {
     pub tasks: Vec<TaskDoc>,
     /// Due tasks it did not report: (id, title).
     pub missing: Vec<(String, String)>,
+    /// It had tasks due and sent no valid return.
+    #[serde(default)]
+    pub not_reported: bool,
+    /// Its return came after the reporting deadline.
+    #[serde(default)]
+    pub late: bool,
     pub rejected: Vec<RejectedDoc>,
     /// Its 反馈 workbook: (title, path relative to the output folder).
     pub notice: Option<(String, String)>,
@@ -355,6 +361,8 @@ fn letters(r: &RunResult, f: &Figures) -> Vec<LetterDoc> {
                         .collect()
                 })
                 .unwrap_or_default(),
+            not_reported: n.is_some_and(|n| n.not_reported),
+            late: n.is_some_and(|n| n.late),
             rejected: n
                 .map(|n| {
                     n.rejected

@@ -142,6 +142,7 @@ fn the_bulletin_shows_the_figures_of_the_run() {
 
 #[test]
 fn each_letter_goes_to_its_unit_with_its_tasks_number_and_deadline() {
+    let mut silent_seen = false;
     for r in [fixture(), fixture_yor()] {
         let dir = tempfile::tempdir().unwrap();
         let (p, config, _) = write_all(&r, dir.path());
@@ -166,6 +167,7 @@ fn each_letter_goes_to_its_unit_with_its_tasks_number_and_deadline() {
         got.sort();
         assert_eq!(got, want);
         assert!(!letters.is_empty());
+        silent_seen |= p.snapshot.letters.iter().any(|l| l.not_reported);
         // Numbered one after another from the first free number.
         let numbers: Vec<u32> = letters.iter().map(|d| d.2.unwrap()).collect();
         let first = p.numbering.first_letter;
@@ -196,6 +198,11 @@ fn each_letter_goes_to_its_unit_with_its_tasks_number_and_deadline() {
             for reason in &l.reasons {
                 assert!(text.contains(&flat(reason)), "{kind} to {unit}: {reason}");
             }
+            let silent = format!("你单位未报送{}重点工作推进情况", p.snapshot.period.label());
+            assert_eq!(text.contains(&silent), l.not_reported, "{kind} to {unit}");
+            for (id, _) in &l.missing {
+                assert!(text.contains(id.as_str()), "{kind} to {unit}: missing {id}");
+            }
             if !l.rejected.is_empty() {
                 let (title, _) = l.notice.as_ref().unwrap();
                 assert!(text.contains(&format!("附件：{title}")), "{unit}");
@@ -208,6 +215,7 @@ fn each_letter_goes_to_its_unit_with_its_tasks_number_and_deadline() {
             );
         }
     }
+    assert!(silent_seen, "a carded unit that sent nothing");
 }
 
 #[test]
