@@ -124,13 +124,13 @@ fn cards(d: &mut DocxBuilder, ctx: &Ctx) {
         n += 1;
     }
     if !own.is_empty() {
-        let head = format!("{}单位亮牌（{}个）", heading2(n), own.len());
+        let head = format!("{}单位自身问题（{}个）", heading2(n), own.len());
         d.heading2(&head, Vec::<Span>::new());
         let mut t = DocTable::new(vec![
             Column::new("序号", 2.7).center(),
             Column::new("单位", 8.0),
-            Column::new("亮牌", 3.5).center(),
-            Column::new("亮牌原因", 22.6),
+            Column::new("单位亮牌", 4.5).center(),
+            Column::new("问题", 21.6),
         ]);
         for (i, u) in own.iter().enumerate() {
             let card = u.card.map(super::common::card_span).unwrap_or_default();

@@ -8,12 +8,12 @@
 use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
 
-use super::common::{card_span, heading1, heading2, join, pct};
+use super::common::{heading1, heading2, join, pct};
 use super::snapshot::LetterDoc;
 use super::snapshot::TaskDoc;
 use super::wording::{LetterWording, Vars};
 use super::{Ctx, Planned};
-use crate::report::docx::{cn_date, Column, DocTable, DocxBuilder, Receipt, Span};
+use crate::report::docx::{cn_date, Column, DocTable, DocxBuilder, Receipt};
 
 /// Rejected rows listed in a letter; the rest are in the 反馈 workbook.
 const MAX_REJECTED: usize = 10;
@@ -108,7 +108,8 @@ impl<'a> Letter<'a> {
         let u = self.unit;
         let s = self.ctx.snap;
         self.section(d, "存在问题");
-        if u.not_reported || u.late {
+        // The unit's own reasons say it when there are any (yellow-orange-red).
+        if (u.not_reported || u.late) && u.reasons.is_empty() {
             let what = if u.not_reported {
                 "未报送"
             } else {
@@ -121,11 +122,7 @@ impl<'a> Letter<'a> {
             ));
         }
         if !u.reasons.is_empty() {
-            d.paragraph([
-                Span::new("你单位本期亮"),
-                card_span(u.card),
-                Span::new(format!("，原因：{}。", u.reasons.join("；"))),
-            ]);
+            d.text(&format!("你单位{}。", u.reasons.join("；")));
         }
         if !u.tasks.is_empty() {
             d.text(&format!(
