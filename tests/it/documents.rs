@@ -89,14 +89,9 @@ fn doc_path(config: &Path, rel: &str) -> PathBuf {
     rel.split('/').fold(out_dir(config), |p, c| p.join(c))
 }
 
-/// A score as the summary has it, as a document writes it (`60`, `52.07`).
+/// A score of the summary as the workbook and the documents show it (`60.00`).
 fn score(v: &Value) -> String {
-    let x = v.as_f64().unwrap();
-    if x.fract() == 0.0 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
+    format!("{:.2}", v.as_f64().unwrap())
 }
 
 fn flat(s: &str) -> String {

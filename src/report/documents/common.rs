@@ -10,7 +10,6 @@ use crate::config::Preset;
 use crate::model::Card;
 use crate::report::docx::{Column, DocTable, DocxBuilder, Span};
 use crate::score::CardCounts;
-use crate::value::fmt_decimals;
 
 /// Chinese numerals for headings: 一 … 二十.
 const NUMERALS: [&str; 20] = [
@@ -41,9 +40,9 @@ pub fn pct(x: f64) -> String {
     format!("{:.1}", crate::report::figures::round1(x))
 }
 
-/// A score as the JSON and the workbook have it: at most two decimals.
+/// A score as the workbook shows it (单位排名: `0.00`).
 pub fn score(x: f64) -> String {
-    fmt_decimals(x, 2)
+    format!("{x:.2}")
 }
 
 /// Names joined with `、`.
@@ -151,7 +150,7 @@ mod tests {
         assert_eq!(numeral(25), "26");
         assert_eq!(pct(75.0), "75.0");
         assert_eq!(pct(33.349), "33.3");
-        assert_eq!(score(60.0), "60");
+        assert_eq!(score(60.0), "60.00");
         assert_eq!(score(52.07), "52.07");
         assert_eq!(join(["甲", "乙"]), "甲、乙");
         let c = CardCounts {
