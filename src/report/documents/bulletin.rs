@@ -222,6 +222,15 @@ fn ranking(d: &mut DocxBuilder, ctx: &Ctx) {
             d.text(&format!("{}{text}", join(&bottom)));
         }
     }
+    let unranked: Vec<&str> = s
+        .units
+        .iter()
+        .filter(|u| u.rank == 0)
+        .map(|u| u.name.as_str())
+        .collect();
+    if !unranked.is_empty() {
+        d.text(&format!("{}本期无牵头事项，未参与排名。", join(&unranked)));
+    }
 }
 
 /// 四、牵头领导: every lead leader's tasks, the name in red or blue (蓝红双色标注).

@@ -123,6 +123,10 @@ fn the_bulletin_shows_the_figures_of_the_run() {
                 assert!(text.contains(&flat(reason)), "{reason}");
             }
         }
+        // Every unit of the ranking is named, ranked or not.
+        for u in &s.units {
+            assert!(text.contains(&u.name), "{}", u.name);
+        }
         for u in s.units.iter().filter(|u| u.rank > 0) {
             let row = format!("{}{}{}", u.rank, u.name, common::score(u.score));
             assert!(text.contains(&row), "ranking row {row}");
@@ -303,5 +307,26 @@ fn the_same_run_gives_the_same_documents() {
             .unwrap()
             .count(),
         again.len()
+    );
+}
+
+#[test]
+fn a_unit_that_leads_no_task_is_named_as_not_ranked() {
+    let r = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = r.config.clone();
+    config.office = office();
+    config.base_dir = dir.path().to_path_buf();
+    let mut snap = Snapshot::of(&r, d(2023, 4, 6));
+    let last = snap.units.len() - 1;
+    snap.units[last].rank = 0;
+    let name = snap.units[last].name.clone();
+    let p = Prepared::new(snap, &config, dir.path(), d(2023, 4, 6)).unwrap();
+    p.write(&config, dir.path()).unwrap();
+    let bulletin = p.plan.iter().find(|d| d.kind == DocKind::Bulletin).unwrap();
+    let text = flat(&docx_text(&dir.path().join(&bulletin.path)));
+    assert!(
+        text.contains(&format!("{name}本期无牵头事项，未参与排名。")),
+        "{name}"
     );
 }
