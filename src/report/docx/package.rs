@@ -10,8 +10,9 @@
 //!    setter for it, so it is inserted into the `w:trPr` of each table's
 //!    header rows in `word/document.xml`, found by walking the XML.
 //!
-//! Zip entries carry no timestamps (zip's 1980 default without its `time`
-//! feature), so the same document gives the same bytes.
+//! The parts are deflated (docx-rs stores them as they are). Zip entries
+//! carry no timestamps (zip's 1980 default without its `time` feature), so
+//! the same document gives the same bytes.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -30,7 +31,32 @@ pub(super) fn pack(docx: Docx, fonts: &FontSet, header_rows: &[usize]) -> Result
     xml.document = mark_header_rows(&xml.document, header_rows)?;
     let mut out = Cursor::new(Vec::new());
     xml.pack(&mut out).context("无法生成 Word 文档")?;
-    Ok(out.into_inner())
+    deflate(&out.into_inner())
+}
+
+/// The same package with every part deflated: docx-rs stores its parts
+/// uncompressed, which makes a long 通报 tens of megabytes. The parts keep
+/// their order (`[Content_Types].xml` first) and carry no timestamps.
+pub(super) fn deflate(stored: &[u8]) -> Result<Vec<u8>> {
+    use std::io::{Read, Write};
+    use zip::write::SimpleFileOptions;
+    let mut zin = zip::ZipArchive::new(Cursor::new(stored)).context("无法生成 Word 文档")?;
+    let mut zout = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(stored.len() / 4)));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut buf = Vec::new();
+    for i in 0..zin.len() {
+        let mut part = zin.by_index(i).context("无法生成 Word 文档")?;
+        let name = part.name().to_string();
+        if part.is_dir() {
+            zout.add_directory(name, SimpleFileOptions::default())?;
+            continue;
+        }
+        buf.clear();
+        part.read_to_end(&mut buf)?;
+        zout.start_file(name, options)?;
+        zout.write_all(&buf)?;
+    }
+    Ok(zout.finish()?.into_inner())
 }
 
 /// `word/fontTable.xml`: docx-rs's three fonts, then each role's preferred
@@ -184,6 +210,26 @@ mod tests {
         // Well-formed.
         let mut r = Reader::from_reader(xml.as_bytes());
         while !matches!(r.read_event().unwrap(), Event::Eof) {}
+    }
+
+    #[test]
+    fn the_package_is_deflated_with_its_parts_in_order() {
+        let doc = super::super::demo::tongbao(&crate::report::docx::DocumentStyle::default());
+        let bytes = doc.to_bytes().unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(&bytes)).unwrap();
+        let names: Vec<String> = (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().to_string())
+            .collect();
+        let first_file = names.iter().find(|n| !n.ends_with('/')).unwrap();
+        assert_eq!(first_file, "[Content_Types].xml");
+        let body = zip.by_name("word/document.xml").unwrap();
+        assert_eq!(body.compression(), zip::CompressionMethod::Deflated);
+        assert!(
+            body.compressed_size() * 5 < body.size(),
+            "{} of {}",
+            body.compressed_size(),
+            body.size()
+        );
     }
 
     #[test]
