@@ -35,8 +35,14 @@ pub(super) fn build(ctx: &Ctx, _p: &Planned) -> Result<DocxBuilder> {
     }
     d.signature(&ctx.office.name, ctx.issue_date);
     if has_attachment {
-        d.attachment_page("附件", &attachment)
-            .table(behind_table(&ctx.snap.behind, ctx.style.table_size()));
+        d.attachment_page("附件", &attachment);
+        let behind = &ctx.snap.behind;
+        if behind.len() <= MAX_TABLE_ROWS {
+            d.table(behind_table(behind, ctx.style.table_size()));
+        } else {
+            d.text(&format!("共{}项，按牵头单位列出：", behind.len()));
+            by_unit(&mut d, behind, behind_item);
+        }
     }
     let cc = v.fill(&w.cc);
     d.imprint(Imprint {
@@ -45,6 +51,50 @@ pub(super) fn build(ctx: &Ctx, _p: &Planned) -> Result<DocxBuilder> {
         date: ctx.issue_date,
     });
     Ok(d)
+}
+
+/// Rows a table of tasks holds. A longer list (a city's thousands of
+/// tasks) is written per unit in paragraphs: it prints on a tenth of the
+/// pages, and a table cell costs the Word writer kilobytes of memory.
+const MAX_TABLE_ROWS: usize = 300;
+
+/// Tasks in one paragraph per lead unit (in the order their first task
+/// comes): `区水务局（2项）：ZF-001“…”（…）；ZF-004“…”（…）。`
+fn by_unit(d: &mut DocxBuilder, tasks: &[TaskDoc], item: impl Fn(&TaskDoc) -> String) {
+    let mut units: Vec<(&str, Vec<&TaskDoc>)> = Vec::new();
+    for t in tasks {
+        match units.iter_mut().find(|(u, _)| *u == t.unit) {
+            Some((_, v)) => v.push(t),
+            None => units.push((&t.unit, vec![t])),
+        }
+    }
+    for (unit, mine) in units {
+        let items: Vec<String> = mine.iter().map(|t| item(t)).collect();
+        d.text(&format!(
+            "{unit}（{}项）：{}。",
+            mine.len(),
+            items.join("；")
+        ));
+    }
+}
+
+/// A task of the attachment in words, when it is too long for a table.
+fn behind_item(t: &TaskDoc) -> String {
+    let deadline = t
+        .deadline
+        .map(|d| format!("，完成时限{d}"))
+        .unwrap_or_default();
+    let actual = match t.actual {
+        Some(a) => format!("实际进度{}%", pct(a)),
+        None => "本期未报送进度".to_string(),
+    };
+    let overdue = if t.overdue { "，已逾期" } else { "" };
+    format!(
+        "{}“{}”{deadline}，序时进度{}%，{actual}{overdue}",
+        t.id,
+        t.title,
+        pct(t.planned)
+    )
 }
 
 /// 一、总体情况: tasks by state, units by how they reported.
@@ -119,8 +169,14 @@ fn cards(d: &mut DocxBuilder, ctx: &Ctx) {
             continue;
         }
         let head = format!("{}{}事项（{}项）", heading2(n), card.label(), tasks.len());
-        d.heading2(&head, Vec::<Span>::new())
-            .table(task_table(&tasks));
+        d.heading2(&head, Vec::<Span>::new());
+        if tasks.len() <= MAX_TABLE_ROWS {
+            d.table(task_table(&tasks));
+        } else {
+            by_unit(d, &tasks, |t| {
+                format!("{}“{}”（{}）", t.id, t.title, t.reasons.join("；"))
+            });
+        }
         n += 1;
     }
     if !own.is_empty() {

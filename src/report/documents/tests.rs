@@ -330,3 +330,50 @@ fn a_unit_that_leads_no_task_is_named_as_not_ranked() {
         "{name}"
     );
 }
+
+#[test]
+fn long_lists_of_tasks_are_written_per_unit_with_every_task() {
+    let r = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = r.config.clone();
+    config.office = office();
+    config.base_dir = dir.path().to_path_buf();
+    let mut snap = Snapshot::of(&r, d(2023, 4, 6));
+    // A city's lists: hundreds of tasks of each card, and behind.
+    let grow = |v: &mut Vec<snapshot::TaskDoc>, times: usize| {
+        let base = v.clone();
+        for k in 0..times {
+            v.extend(base.iter().map(|t| snapshot::TaskDoc {
+                id: format!("{}-{k}", t.id),
+                ..t.clone()
+            }));
+        }
+    };
+    grow(&mut snap.cards, 301);
+    let times = 301 / snap.behind.len() + 1;
+    grow(&mut snap.behind, times);
+    let p = Prepared::new(snap, &config, dir.path(), d(2023, 4, 6)).unwrap();
+    p.write(&config, dir.path()).unwrap();
+    let bulletin = p.plan.iter().find(|d| d.kind == DocKind::Bulletin).unwrap();
+    let xml = {
+        let bytes = std::fs::read(dir.path().join(&bulletin.path)).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut s = String::new();
+        zip.by_name("word/document.xml")
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    let text = flat(&docx_text(&dir.path().join(&bulletin.path)));
+    let s = &p.snapshot;
+    for t in s.cards.iter().chain(&s.behind) {
+        assert!(text.contains(&format!("{}“{}”", t.id, t.title)), "{}", t.id);
+    }
+    let unit = &s.behind[0].unit;
+    let n = s.behind.iter().filter(|t| &t.unit == unit).count();
+    assert!(text.contains(&format!("{unit}（{n}项）：")), "{unit}");
+    // Only the short tables are tables: ranking per category, leaders.
+    let tables = xml.matches("<w:tbl>").count();
+    assert_eq!(tables, s.categories().len() + 1, "{tables} tables");
+}
