@@ -96,10 +96,10 @@ pub(super) fn build(ctx: &Ctx, _p: &Planned) -> Result<DocxBuilder> {
         );
         let mut t = DocTable::new(vec![
             Column::new("序号", 2.7).center(),
-            Column::new("单位", 7.0),
-            Column::new("约谈事由", 11.3),
-            Column::new("约谈人", 6.0),
-            Column::new("约谈对象", 6.0),
+            Column::new("单位", 10.5),
+            Column::new("约谈事由", 9.5),
+            Column::new("约谈人", 5.3),
+            Column::new("约谈对象", 5.3),
             Column::new("本年度", 3.8).center(),
         ]);
         for (n, e) in mine.iter().enumerate() {
