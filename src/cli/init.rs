@@ -71,6 +71,8 @@ pub(super) fn monthly_routine(period: &Period) -> String {
        汇总_<期次>.xlsx  报领导、存档（《总览》第一页即领导阅看页）
        反馈{sep}<单位>.xlsx   发回各单位：亮牌、退回重新办理的行、补报期限
        下期表单{sep}          下一期发给各单位的预填表单
+       公文{sep}              通报、各亮牌单位的督办函件、约谈名单（Word，核对后用印发出）；
+                         措辞在 duban.toml 旁的 公文模板.toml 中修改，改后运行 duban docs 重新生成
   5. 补报：单位按反馈通知重新报送后，把新文件放进本期的文件夹，再运行 duban run --resubmit
      （另存为第 2 轮，第 1 轮的记录原样保留）。
   6. 保存：archive 文件夹（在 duban.toml 旁）按期次保存收到的全部原始文件、全部输出和校验和，
@@ -98,6 +100,8 @@ mod tests {
             "汇总_<期次>.xlsx",
             "发回各单位",
             "下期表单",
+            "公文",
+            "duban docs",
             "archive 文件夹",
             "备份",
         ] {
