@@ -174,7 +174,12 @@ fn cards(d: &mut DocxBuilder, ctx: &Ctx) {
             d.table(task_table(&tasks));
         } else {
             by_unit(d, &tasks, |t| {
-                format!("{}“{}”（{}）", t.id, t.title, t.reasons.join("；"))
+                format!(
+                    "{}“{}”（{}）",
+                    t.id,
+                    t.title,
+                    super::common::reasons(&t.reasons)
+                )
             });
         }
         n += 1;
@@ -194,7 +199,7 @@ fn cards(d: &mut DocxBuilder, ctx: &Ctx) {
                 vec![Span::new((i + 1).to_string())],
                 vec![Span::new(u.name.clone())],
                 vec![card],
-                vec![Span::new(u.reasons.join("；"))],
+                vec![Span::new(super::common::reasons(&u.reasons))],
             ]);
         }
         d.table(t);

@@ -117,6 +117,87 @@ impl Ctx<'_> {
     }
 }
 
+/// Card reasons as a document states them. The workbook's reasons are
+/// self-contained and show the rule's threshold, so that a clerk can check
+/// them (`序时进度60%，实际20%，滞后40个百分点（≥30），严重滞后；已启动但进度
+/// 缓慢：序时进度60%，实际20%，滞后40个百分点（>10）`); a letter or 通报
+/// gives the figures once and the findings in words (`序时进度60%，实际20%，
+/// 滞后40个百分点，严重滞后；已启动但进度缓慢`), with dates in Chinese.
+pub fn reasons(list: &[String]) -> String {
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    let mut figures_given = false;
+    for r in list {
+        let mut r = without_thresholds(r);
+        if let Some((label, rest)) = r.split_once('：') {
+            if figures_given && rest.starts_with("序时进度") {
+                r = label.to_string();
+            }
+        }
+        figures_given |= r.contains("序时进度");
+        out.push(chinese_dates(&r));
+    }
+    out.join("；")
+}
+
+/// Drop a rule's threshold in brackets: `（≥30）`, `（>10）`, `（≥50%）`,
+/// `（≥2次）`; `（>15，疑似谎报进度）` keeps its words: `，疑似谎报进度`.
+fn without_thresholds(r: &str) -> String {
+    let mut out = String::with_capacity(r.len());
+    let mut rest = r;
+    while let Some(open) = rest.find('（') {
+        out.push_str(&rest[..open]);
+        let inner_start = open + '（'.len_utf8();
+        let Some(len) = rest[inner_start..].find('）') else {
+            rest = &rest[open..];
+            break;
+        };
+        let inner = &rest[inner_start..inner_start + len];
+        let after = &rest[inner_start + len + '）'.len_utf8()..];
+        match inner.strip_prefix('≥').or_else(|| inner.strip_prefix('>')) {
+            Some(t) => {
+                let (threshold, words) = t.split_once('，').unwrap_or((t, ""));
+                let is_threshold = threshold
+                    .trim_end_matches(['%', '次', '处', '期'])
+                    .parse::<f64>()
+                    .is_ok();
+                if !is_threshold {
+                    out.push_str(&rest[open..inner_start + len + '）'.len_utf8()]);
+                } else if !words.is_empty() {
+                    out.push('，');
+                    out.push_str(words);
+                }
+            }
+            None => out.push_str(&rest[open..inner_start + len + '）'.len_utf8()]),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `2023-03-29` → `2023年3月29日` wherever a reason carries a date.
+fn chinese_dates(r: &str) -> String {
+    let mut out = String::with_capacity(r.len());
+    let mut rest = r;
+    while !rest.is_empty() {
+        let date = rest
+            .get(..10)
+            .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+        match date {
+            Some(d) => {
+                out.push_str(&crate::report::docx::cn_date(d));
+                rest = &rest[10..];
+            }
+            None => {
+                let c = rest.chars().next().unwrap_or_default();
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
+}
+
 /// Carded tasks of the 通报: unit, task, and the reasons with their figures.
 /// Widths are in characters of table text (about 37 fill the 版心).
 pub fn task_table(tasks: &[TaskDoc]) -> DocTable {
@@ -133,7 +214,7 @@ pub fn task_table(tasks: &[TaskDoc]) -> DocTable {
             task.unit.clone(),
             task.id.clone(),
             task.title.clone(),
-            task.reasons.join("；"),
+            reasons(&task.reasons),
         ]);
     }
     t
@@ -142,6 +223,32 @@ pub fn task_table(tasks: &[TaskDoc]) -> DocTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_give_figures_once_without_thresholds() {
+        let list = [
+            "序时进度60%，实际20%，滞后40个百分点（≥30），严重滞后".to_string(),
+            "已超过完成时限（2023-03-29）2天仍未完成".to_string(),
+            "已启动但进度缓慢：序时进度60%，实际20%，滞后40个百分点（>10）".to_string(),
+            "完成进度由上期80%降至60%，下降20个百分点（>15，疑似谎报进度）".to_string(),
+            "2023年内第3次亮橙牌（≥2次）".to_string(),
+        ];
+        assert_eq!(
+            reasons(&list),
+            "序时进度60%，实际20%，滞后40个百分点，严重滞后；\
+             已超过完成时限（2023年3月29日）2天仍未完成；已启动但进度缓慢；\
+             完成进度由上期80%降至60%，下降20个百分点，疑似谎报进度；2023年内第3次亮橙牌"
+        );
+        // The first reason with figures keeps them.
+        let one = ["进展缓慢：序时进度50%，实际30%，滞后20个百分点（>15）".to_string()];
+        assert_eq!(
+            reasons(&one),
+            "进展缓慢：序时进度50%，实际30%，滞后20个百分点"
+        );
+        // Words in brackets that are not a threshold stay.
+        let words = ["本期应报未报2项（ZF-001、ZF-002）".to_string()];
+        assert_eq!(reasons(&words), "本期应报未报2项（ZF-001、ZF-002）");
+    }
 
     #[test]
     fn numbers_and_names_as_written() {

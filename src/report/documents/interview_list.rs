@@ -41,7 +41,7 @@ pub(super) fn entries<'a>(ctx: &'a Ctx) -> Vec<Entry<'a>> {
                 .map(|t| t.id.as_str())
                 .collect();
             let why = if ids.is_empty() {
-                format!("：{}", u.reasons.join("；"))
+                format!("：{}", super::common::reasons(&u.reasons))
             } else {
                 format!("（{}）", join(&ids))
             };

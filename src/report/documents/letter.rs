@@ -8,7 +8,7 @@
 use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
 
-use super::common::{heading1, heading2, join, pct};
+use super::common::{heading1, heading2, join, pct, reasons};
 use super::snapshot::LetterDoc;
 use super::snapshot::TaskDoc;
 use super::wording::{LetterWording, Vars};
@@ -22,7 +22,7 @@ const MAX_REJECTED: usize = 10;
 /// rules carry the figures (`序时进度75%，实际40%，滞后35个百分点（≥30），
 /// 严重滞后`); when none does, the figures are written first.
 fn progress(t: &TaskDoc) -> String {
-    let reasons = t.reasons.join("；");
+    let reasons = reasons(&t.reasons);
     if t.reasons.iter().any(|r| r.contains("序时进度")) {
         return format!("{reasons}。");
     }
@@ -122,7 +122,7 @@ impl<'a> Letter<'a> {
             ));
         }
         if !u.reasons.is_empty() {
-            d.text(&format!("你单位{}。", u.reasons.join("；")));
+            d.text(&format!("你单位{}。", reasons(&u.reasons)));
         }
         if !u.tasks.is_empty() {
             d.text(&format!(

@@ -119,7 +119,7 @@ fn the_bulletin_shows_the_figures_of_the_run() {
         }
         for t in &s.cards {
             assert!(text.contains(&t.id), "{}", t.id);
-            for reason in &t.reasons {
+            for reason in super::common::reasons(&t.reasons).split('；') {
                 assert!(text.contains(&flat(reason)), "{reason}");
             }
         }
@@ -195,11 +195,11 @@ fn each_letter_goes_to_its_unit_with_its_tasks_number_and_deadline() {
             }
             for t in &l.tasks {
                 assert!(text.contains(&t.id), "{kind} to {unit}: task {}", t.id);
-                for reason in &t.reasons {
+                for reason in super::common::reasons(&t.reasons).split('；') {
                     assert!(text.contains(&flat(reason)), "{kind} to {unit}: {reason}");
                 }
             }
-            for reason in &l.reasons {
+            for reason in super::common::reasons(&l.reasons).split('；') {
                 assert!(text.contains(&flat(reason)), "{kind} to {unit}: {reason}");
             }
             let silent = format!("你单位未报送{}重点工作推进情况", p.snapshot.period.label());
