@@ -137,7 +137,10 @@ fn print_rollup(r: &Rollup, archive: &Path, outputs: &[PathBuf], to_stderr: bool
     }
     for c in r.categories() {
         let ranked: Vec<&UnitRollup> = r.units_in(c).filter(|u| u.rank > 0).collect();
-        say(format!("{bold}{c}{bold:#}（{} 个单位参与排名）", ranked.len()));
+        say(format!(
+            "{bold}{c}{bold:#}（{} 个单位参与排名）",
+            ranked.len()
+        ));
         let n = ranked.len();
         for (i, u) in ranked.iter().enumerate() {
             if n > 2 * SHOWN && i == SHOWN {

@@ -171,7 +171,11 @@ mod tests {
             rank_change: None,
             annual: None,
         };
-        let mut units = vec![unit("甲", 90.0, 0), unit("乙", 91.0, 2), unit("丙", 70.0, 0)];
+        let mut units = vec![
+            unit("甲", 90.0, 0),
+            unit("乙", 91.0, 2),
+            unit("丙", 70.0, 0),
+        ];
         units.push(UnitRollup {
             mean_score: None,
             ..unit("丁", 0.0, 0)

@@ -136,7 +136,10 @@ fn empty_unit(name: &str) -> UnitRollup {
 
 /// Competition ranks within category of `score(u)` (2 decimals, higher
 /// first); units without a score get 0.
-pub(super) fn rank_by(units: &[UnitRollup], score: impl Fn(&UnitRollup) -> Option<f64>) -> Vec<u32> {
+pub(super) fn rank_by(
+    units: &[UnitRollup],
+    score: impl Fn(&UnitRollup) -> Option<f64>,
+) -> Vec<u32> {
     let mut ranks = vec![0; units.len()];
     let mut by_cat: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, u) in units.iter().enumerate() {
@@ -145,7 +148,10 @@ pub(super) fn rank_by(units: &[UnitRollup], score: impl Fn(&UnitRollup) -> Optio
         }
     }
     for idx in by_cat.values() {
-        let scores: Vec<f64> = idx.iter().filter_map(|&i| score(&units[i]).map(round2)).collect();
+        let scores: Vec<f64> = idx
+            .iter()
+            .filter_map(|&i| score(&units[i]).map(round2))
+            .collect();
         for (&i, r) in idx.iter().zip(competition_ranks(&scores)) {
             ranks[i] = r;
         }

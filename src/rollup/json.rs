@@ -160,7 +160,11 @@ impl RollupSummary {
         RollupSummary {
             span: r.span.to_string(),
             label: r.span.label(),
-            periods_used: r.periods_used.iter().map(|p| p.period.to_string()).collect(),
+            periods_used: r
+                .periods_used
+                .iter()
+                .map(|p| p.period.to_string())
+                .collect(),
             rounds: r.periods_used.iter().map(|p| p.round).collect(),
             periods_missing: r.periods_missing.iter().map(|p| p.to_string()).collect(),
             verified: r.verified,

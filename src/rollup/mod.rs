@@ -70,7 +70,8 @@ pub fn build(span: Span, inputs: &Inputs) -> Result<Rollup> {
     if span.is_year() {
         let from = inputs.evaluations.as_ref().map(|(_, f)| f.clone());
         if from.is_none() {
-            r.notes.push("没有可用的评价表，年度得分不计评价".to_string());
+            r.notes
+                .push("没有可用的评价表，年度得分不计评价".to_string());
         }
         if previous.is_some() {
             r.notes.push(format!(
@@ -125,7 +126,10 @@ pub fn evaluations_of(path: &Path, config: &Config) -> Result<(Vec<Evaluation>, 
         Ok((ledger, _)) if !ledger.evaluations.is_empty() => {
             Ok((ledger.evaluations, path.display().to_string()))
         }
-        Ok(_) => Err(format!("台账 {} 没有评价表（或评价表为空）", path.display())),
+        Ok(_) => Err(format!(
+            "台账 {} 没有评价表（或评价表为空）",
+            path.display()
+        )),
         Err(e) => Err(format!("台账 {} 无法读取（{e:#}）", path.display())),
     }
 }

@@ -165,8 +165,8 @@ pub fn read_span(archive: &Path, span: &Span, verify: bool) -> Result<SpanArchiv
     let mut used = Vec::with_capacity(dirs.len());
     for (p, round, dir) in dirs {
         let path = dir.join(RESULTS_FILE);
-        let text =
-            fs::read_to_string(&path).with_context(|| format!("无法读取归档 {}", path.display()))?;
+        let text = fs::read_to_string(&path)
+            .with_context(|| format!("无法读取归档 {}", path.display()))?;
         let snapshot: PeriodSnapshot = serde_json::from_str(&text).with_context(|| {
             format!(
                 "归档 {} 格式有误，无法汇总（可用 duban run --period {p} --force 重新生成该期）",
@@ -218,7 +218,9 @@ mod tests {
         assert!(used.contains(&(Period::quarter(2026, 2), 1)));
         assert!(!missing.contains(&Period::month(2026, 5)));
         assert!(missing.contains(&Period::month(2026, 1)));
-        assert!(notes.iter().any(|n| n.starts_with("2026-Q2") && n.contains("已计入")));
+        assert!(notes
+            .iter()
+            .any(|n| n.starts_with("2026-Q2") && n.contains("已计入")));
         // In order of start.
         assert_eq!(used[0].0, Period::month(2026, 3));
         assert_eq!(used[1].0, Period::quarter(2026, 2));

@@ -147,8 +147,8 @@ impl serde::Serialize for Span {
 }
 
 fn year_of(s: &str) -> Option<i32> {
-    let y: i32 = (s.len() == 4 && s.chars().all(|c| c.is_ascii_digit()))
-        .then(|| s.parse().ok())??;
+    let y: i32 =
+        (s.len() == 4 && s.chars().all(|c| c.is_ascii_digit())).then(|| s.parse().ok())??;
     (1990..=2100).contains(&y).then_some(y)
 }
 

@@ -23,7 +23,9 @@ impl Problem {
     pub fn describe(&self) -> String {
         match self {
             Problem::Missing(p) => format!("{} 缺失", p.display()),
-            Problem::Changed(p) => format!("{} 已被改动（SHA-256 与 SHA256SUMS 不符）", p.display()),
+            Problem::Changed(p) => {
+                format!("{} 已被改动（SHA-256 与 SHA256SUMS 不符）", p.display())
+            }
         }
     }
 }
@@ -117,6 +119,8 @@ mod tests {
         let c = check_round(d);
         let named = d.join("received").join("U盘").join("a.xlsx");
         assert_eq!(c.problems, [Problem::Changed(named.clone())]);
-        assert!(c.problems[0].describe().contains(&named.display().to_string()));
+        assert!(c.problems[0]
+            .describe()
+            .contains(&named.display().to_string()));
     }
 }
