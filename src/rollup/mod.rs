@@ -52,8 +52,9 @@ pub struct Inputs<'a> {
 }
 
 /// The roll-up of `span`, compared with the previous span of the same
-/// kind when any of it is archived. Fails when a round does not match its
-/// checksums (with `verify`) or cannot be read.
+/// kind when any of it is archived. Fails when nothing of the span is
+/// archived, or a round does not match its checksums (with `verify`) or
+/// cannot be read.
 pub fn build(span: Span, inputs: &Inputs) -> Result<Rollup> {
     let prev_span = span.prev();
     let prev_read = read::read_span(inputs.archive, &prev_span, inputs.verify)?;
@@ -65,6 +66,15 @@ pub fn build(span: Span, inputs: &Inputs) -> Result<Rollup> {
         Some(one_span(prev_span, prev_read, inputs, None, None))
     };
     let read = read::read_span(inputs.archive, &span, inputs.verify)?;
+    if read.used.is_empty() {
+        anyhow::bail!(
+            "归档文件夹 {} 中没有{}（{} 至 {}）的任何期次：请先用 duban run 汇总各期，或用 --archive 指定归档文件夹",
+            inputs.archive.display(),
+            span.label(),
+            span.start(),
+            span.end()
+        );
+    }
     let evaluations = inputs.evaluations.as_ref().map(|(e, _)| *e);
     let mut r = one_span(span, read, inputs, evaluations, previous.as_ref());
     if span.is_year() {

@@ -292,6 +292,15 @@ fn quarter_half_and_year_agree_with_the_monthly_summaries() {
     assert!(said.contains("校验"), "{said}");
 
     // The second half.
+    // Nothing of 2025 is archived: said, not an empty roll-up.
+    let (out, _) = y.rollup("2025", &[]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("没有2025年") && err.contains("duban run"),
+        "{err}"
+    );
+
     let (out, h2) = y.rollup("2026-H2", &[]);
     let h2 = h2.unwrap_or_else(|| panic!("{}", text(&out.stderr)));
     check_against_months(&y, &h2, &MONTHS);
