@@ -41,7 +41,7 @@ fn unit_period(
         score: u.score,
         rank: u.rank,
         bottom3,
-        interview: rules.interview(u.card, bottom3).is_some(),
+        interview: bottom3 || u.card.is_some_and(|c| rules.card_interview(c).is_some()),
     }
 }
 
