@@ -116,6 +116,30 @@ impl Default for ScoreWeights {
     }
 }
 
+/// The 年度考评 of a year's roll-up (`[annual]`): how much the 评价
+/// sheet counts and what 落实不力 costs. The evaluation weights are
+/// `[score]`'s `eval_*`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnnualWeights {
+    /// Share of the weighted 评价 average in the annual score (0–1).
+    pub annual_evaluation_share: f64,
+    /// Points off per period whose form was late.
+    pub deduct_late: f64,
+    /// Points off per period with tasks due and no accepted form.
+    pub deduct_unreported: f64,
+}
+
+impl Default for AnnualWeights {
+    fn default() -> Self {
+        AnnualWeights {
+            annual_evaluation_share: 0.3,
+            deduct_late: 1.0,
+            deduct_unreported: 2.0,
+        }
+    }
+}
+
 /// Resource limits that keep a hostile or broken file from taking the batch down.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -196,6 +220,8 @@ pub struct Config {
     pub workdays: Vec<NaiveDate>,
     pub rules: Rules,
     pub score: ScoreWeights,
+    /// The year's roll-up (`[annual]`).
+    pub annual: AnnualWeights,
     pub limits: Limits,
     /// The office that signs notices and documents (`[office]`).
     pub office: Office,
@@ -232,6 +258,7 @@ impl Default for Config {
             workdays: Vec::new(),
             rules: Rules::default(),
             score: ScoreWeights::default(),
+            annual: AnnualWeights::default(),
             limits: Limits::default(),
             office: Office::default(),
             issue_date: None,
@@ -330,6 +357,7 @@ mod tests {
         let d = Config::default();
         assert_eq!(c.rules, d.rules);
         assert_eq!(c.score, d.score);
+        assert_eq!(c.annual, d.annual);
         assert_eq!(c.limits, d.limits);
         assert_eq!(c.preset, Preset::RedYellowBlue);
         assert_eq!(c.near_deadline_days, 7);

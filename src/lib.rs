@@ -16,6 +16,7 @@ pub mod model;
 pub mod period;
 pub mod pipeline;
 pub mod report;
+pub mod rollup;
 pub mod samples;
 pub mod schema;
 pub mod score;

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use super::settings::Flags;
 use crate::config::Preset;
 use crate::period::Period;
+use crate::rollup::Span;
 
 const ABOUT: &str = "督办 duban — 重点工作推进情况反馈表批量核查、汇总、亮牌与排名
 
@@ -22,6 +23,7 @@ const AFTER_HELP: &str = "示例:
   duban run --ledger 台账.xlsx --returns returns --period 2023-03 --out out
   duban run --config samples/duban.toml        配置文件提供全部参数（命令行参数优先）
   duban docs                                   改了公文模板或 [office] 后重新生成公文
+  duban rollup 2026-Q4                         汇总已归档的第四季度各月（也可 2026-H2、2026）
   duban samples --out demo --units 30 --tasks 200 --messy 0.2 --seed 7";
 
 /// Chinese section headings for every `--help`.
@@ -75,6 +77,8 @@ pub enum Command {
     Run(RunArgs),
     /// 按归档的结果重新生成公文（通报、督办函件、约谈名单），不再读取反馈表
     Docs(DocsArgs),
+    /// 按季度、半年或全年汇总已归档的各期结果（晒单、年度考评），不再读取反馈表
+    Rollup(RollupArgs),
     /// 生成示例数据（台账 + 各单位反馈表，可指定规模与不规范比例），用于演示、测试和性能测试
     Samples(SamplesArgs),
 }
@@ -224,6 +228,39 @@ const DOCS_AFTER_HELP: &str = "示例:
 #[command(
     help_template = HELP_TEMPLATE,
     next_help_heading = "选项",
+    override_usage = "duban rollup <期间> [选项]",
+    after_help = ROLLUP_AFTER_HELP
+)]
+pub struct RollupArgs {
+    /// 汇总期间：2026-Q4 或 2026年第四季度（季度）、2026-H2 或 2026年下半年（半年）、2026 或 2026年（全年）
+    #[arg(value_name = "期间", value_parser = parse_span)]
+    pub span: Span,
+    /// 配置文件 duban.toml（默认：当前文件夹中的 duban.toml）
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// 归档文件夹（默认：duban.toml 旁的 archive/），各期结果从每期最新一轮的归档读取
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    /// 输出文件夹（默认：配置文件的 out）
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// 把机读结果（JSON）写入此文件；“-”表示输出到屏幕
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<String>,
+    /// 不按 SHA256SUMS 校验归档（归档文件缺失或被改动时仍汇总；结果注明“未校验”）
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+const ROLLUP_AFTER_HELP: &str = "示例:
+  duban rollup 2026-Q4                         在工作文件夹中汇总第四季度
+  duban rollup 2026年下半年 --json 下半年.json
+  duban rollup 2026                            全年汇总，含年度考评（[annual]）";
+
+#[derive(Debug, Args)]
+#[command(
+    help_template = HELP_TEMPLATE,
+    next_help_heading = "选项",
     override_usage = "duban samples --out <DIR> [选项]"
 )]
 pub struct SamplesArgs {
@@ -302,6 +339,24 @@ impl From<DocsArgs> for Flags {
     }
 }
 
+impl From<&RollupArgs> for Flags {
+    /// The span's last month stands as the period: a roll-up reads no
+    /// period's dates, only the archive.
+    fn from(a: &RollupArgs) -> Flags {
+        Flags {
+            common: Common {
+                config: a.config.clone(),
+                period: Some(a.span.last_month()),
+                archive: a.archive.clone(),
+                ..Common::default()
+            },
+            out: a.out.clone(),
+            json: a.json.clone(),
+            ..Flags::default()
+        }
+    }
+}
+
 /// `--preset`: the command-line side of [`Preset`] (the config's types know
 /// nothing of clap). The doc comments are the `--help` of the values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -325,6 +380,10 @@ impl From<PresetArg> for Preset {
 
 fn parse_period(s: &str) -> Result<Period, String> {
     s.parse::<Period>().map_err(|e| e.to_string())
+}
+
+fn parse_span(s: &str) -> Result<Span, String> {
+    s.parse::<Span>().map_err(|e| e.to_string())
 }
 
 fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {

@@ -8,6 +8,7 @@ mod check;
 mod docs;
 mod forms;
 mod init;
+mod rollup;
 mod run;
 mod samples;
 mod settings;
@@ -39,6 +40,9 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init(a) => init::run(&a, &term),
         Command::Samples(a) => samples::run(&a, &term),
+        Command::Rollup(a) => {
+            Settings::resolve((&a).into(), rollup::NEEDS).and_then(|s| rollup::run(&a, &s, &term))
+        }
         Command::Forms(a) => {
             Settings::resolve(a.into(), forms::NEEDS).and_then(|s| forms::run(&s, &term))
         }

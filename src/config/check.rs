@@ -225,6 +225,7 @@ impl Config {
             out.push("[rules.yellow_orange_red] yellow_form_errors = 0 须至少为 1".to_string());
         }
         self.score_problems(&mut out);
+        self.annual_problems(&mut out);
         self.calendar_problems(&mut out);
         let office = &self.office;
         for (key, v) in [("name", &office.name), ("short_name", &office.short_name)] {
@@ -282,6 +283,26 @@ impl Config {
             out.push(format!(
                 "[score] evaluation_share = {} 须在 0 到 1 之间（0.3 表示评价占 30%）",
                 s.evaluation_share
+            ));
+        }
+    }
+
+    /// `[annual]`: deductions not negative, `annual_evaluation_share`
+    /// within 0–1.
+    fn annual_problems(&self, out: &mut Vec<String>) {
+        let a = &self.annual;
+        for (key, v) in [
+            ("deduct_late", a.deduct_late),
+            ("deduct_unreported", a.deduct_unreported),
+        ] {
+            if !v.is_finite() || v < 0.0 {
+                out.push(format!("[annual] {key} = {v} 不能为负数"));
+            }
+        }
+        if !(0.0..=1.0).contains(&a.annual_evaluation_share) {
+            out.push(format!(
+                "[annual] annual_evaluation_share = {} 须在 0 到 1 之间（0.3 表示评价占 30%）",
+                a.annual_evaluation_share
             ));
         }
     }
@@ -422,6 +443,13 @@ mod tests {
         );
         let p = parse("[score]\nprogress = 0\ncompletion = 0\nreporting = 0\nquality = 0\n");
         assert!(p[0].contains("四项权重不能全为 0"), "{p:?}");
+        let p = parse("[annual]\ndeduct_late = -1\nannual_evaluation_share = 2\n");
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(p[0], "[annual] deduct_late = -1 不能为负数");
+        assert!(
+            p[1].starts_with("[annual] annual_evaluation_share = 2 须在 0 到 1 之间"),
+            "{p:?}"
+        );
         let p = parse("[rules.yellow_orange_red]\norange_lag = 150\n");
         assert!(
             p[0].starts_with("[rules.yellow_orange_red] orange_lag = 150 超出范围"),

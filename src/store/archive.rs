@@ -3,7 +3,9 @@
 //! a manifest with SHA-256 and outcome per input (a zip's members each
 //! listed, with the zip as their `container`), the outputs of the run and its
 //! machine-readable results ([`super::snapshot`]), which later runs read back
-//! as history.
+//! as history. `SHA256SUMS` lists every received file, every output and the
+//! archive's own files (results.json, summary.json, manifest.json …), so a
+//! roll-up can check a period before it uses it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -266,6 +268,7 @@ impl Staged {
             outputs: out_list,
         };
         atomic::write_json(&tmp_path.join(MANIFEST_FILE), &manifest)?;
+        sums.push_str(&own_files_sums(&tmp_path)?);
         atomic::write_text(&tmp_path.join(CHECKSUMS_FILE), &sums)?;
 
         // Swap into place. On any failure the temporary folder is removed (it is
@@ -292,6 +295,25 @@ impl Staged {
         let _ = tmp.keep();
         Ok(final_dir)
     }
+}
+
+/// `SHA256SUMS` lines of the archive's own files (results.json,
+/// summary.json, manifest.json and what else was put beside them), by
+/// name: what roll-ups read is covered by the check too.
+fn own_files_sums(dir: &Path) -> Result<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)?
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != CHECKSUMS_FILE)
+        .collect();
+    names.sort();
+    let mut out = String::new();
+    for n in names {
+        let sha = digest::sha256_file(&dir.join(&n))?;
+        out.push_str(&format!("{sha}  {n}\n"));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ mod fuzz;
 mod ledger;
 mod messages;
 mod paper;
+mod rollup;
 mod rules;
 mod run;
 mod safety;
