@@ -35,7 +35,7 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
         Some(dir) => history::load_history(dir, &s.period),
         None => Default::default(),
     };
-    print_warnings(&warnings);
+    print_warnings(ui, &warnings);
     ledger.set_closures(closing::closures(&ledger, &history, s.period));
     let (prefill, prefilled_from) = prefill_of(&history);
     let cal = s.config.calendar();

@@ -37,14 +37,14 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
             format!("{} 期尚未归档，--resubmit 按第1轮处理", s.period),
         );
     }
-    print_warnings(&warnings);
+    print_warnings(ui, &warnings);
     let bar = Bar::new(ui);
     let r = pipeline::execute(&inputs, &bar)?;
 
     fs::create_dir_all(out).with_context(|| format!("无法创建输出文件夹 {}", out.display()))?;
     // The 公文: their figures, wording and numbers, before anything is written.
     let docs = Prepared::of_run(&r, &plan)?;
-    print_warnings(&docs.warnings);
+    print_warnings(ui, &docs.warnings);
     let summary = Summary::from_run(&r).with_documents(docs.entries());
     let notices_dir = out.join(report::notices::NOTICES_DIR);
     let next_dir = out.join(report::NEXT_FORMS_DIR);
