@@ -48,9 +48,9 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
     let summary = Summary::from_run(&r).with_documents(docs.entries());
     let notices_dir = out.join(report::notices::NOTICES_DIR);
     let next_dir = out.join(report::NEXT_FORMS_DIR);
-    // Last run's notices and forms would otherwise linger beside this run's.
+    // Last run's notices would otherwise linger beside this run's (its
+    // forms in 下期表单 are replaced as a set: [`report::forms::write_form_set`]).
     clear_xlsx(&notices_dir)?;
-    clear_xlsx(&next_dir)?;
     // The archive's received files and results do not depend on the
     // workbooks: they are staged meanwhile, on whichever thread is free.
     let (written, staged) = rayon::join(
