@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::config::{Config, Preset};
 use crate::due::DueRule;
 use crate::ingest::{self, Ingested};
-use crate::merge::{self, MergeCtx, Merged};
+use crate::merge::{self, EarlierRounds, MergeCtx, Merged};
 use crate::model::{Issue, IssueCode, Ledger};
 use crate::period::Period;
 use crate::score::{self, ScoreInput, Scored};
@@ -79,6 +79,9 @@ pub struct RunInputs {
     /// Files earlier periods archived, by SHA-256: such a return is listed
     /// as already archived (`FILE_ALREADY_ARCHIVED`), not read.
     pub archived: ArchivedFiles,
+    /// Files the earlier rounds of this period received, by SHA-256: in a
+    /// 补报 round a unit's newer form supersedes them.
+    pub earlier_rounds: EarlierRounds,
 }
 
 /// Progress callbacks (a progress bar in the CLI; nothing in tests).
@@ -188,6 +191,8 @@ pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult>
             expected: &expected,
             report_deadline: inputs.report_deadline,
             late_by_file_time: inputs.config.late_by_file_time,
+            round: inputs.round,
+            earlier_rounds: &inputs.earlier_rounds,
         },
     );
     drop(t);

@@ -24,7 +24,7 @@ const TOP_ISSUES: usize = 30;
 
 pub(super) fn run(s: &Settings, term: &Terminal) -> Result<()> {
     let (inputs, warnings) = s.run_inputs(s.round_to_check())?;
-    print_warnings(&warnings);
+    print_warnings(term, &warnings);
     let r = pipeline::execute(&inputs, &Bar::new(term))?;
     if let Some(dest) = &s.json {
         write_json(dest, &Summary::from_run(&r))?;

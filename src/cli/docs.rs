@@ -40,7 +40,7 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
     // The date the run issued them on, unless another is given.
     let issue_date = s.issue_date_given.unwrap_or(snapshot.issue_date);
     let docs = Prepared::new(snapshot, &s.config, archive, issue_date)?;
-    print_warnings(&docs.warnings);
+    print_warnings(ui, &docs.warnings);
     docs.write(&s.config, out)
         .with_context(|| format!("写入输出文件夹 {} 失败", out.display()))?;
     if let Some(dest) = &s.json {

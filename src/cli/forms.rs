@@ -35,7 +35,7 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
         Some(dir) => history::load_history(dir, &s.period),
         None => Default::default(),
     };
-    print_warnings(&warnings);
+    print_warnings(ui, &warnings);
     ledger.set_closures(closing::closures(&ledger, &history, s.period));
     let (prefill, prefilled_from) = prefill_of(&history);
     let cal = s.config.calendar();
@@ -68,9 +68,9 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
         Some(from) => report::forms::prefilled_from(specs, from),
         None => specs,
     };
-    let written = report::forms::write_forms(&specs, out)
-        .with_context(|| format!("写入表单到 {} 失败", out.display()))?
-        .len();
+    let set = report::forms::write_form_set(&specs, out)
+        .with_context(|| format!("写入表单到 {} 失败", out.display()))?;
+    let written = set.written.len();
     let without: Vec<String> = ledger
         .units
         .iter()
@@ -92,6 +92,18 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
                 "本期无应报事项、未生成表单的单位（{} 个）：{}",
                 without.len(),
                 without.join("、")
+            );
+        }
+        if !set.removed.is_empty() {
+            let names: Vec<String> = set
+                .removed
+                .iter()
+                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .collect();
+            println!(
+                "已删除此前生成、本期不再下发的表单（{} 份，请勿发出）：{}",
+                names.len(),
+                names.join("、")
             );
         }
         print_ledger_issues(&ledger_issues, LEDGER_ISSUES_SHOWN, false);

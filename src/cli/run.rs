@@ -37,20 +37,20 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
             format!("{} 期尚未归档，--resubmit 按第1轮处理", s.period),
         );
     }
-    print_warnings(&warnings);
+    print_warnings(ui, &warnings);
     let bar = Bar::new(ui);
     let r = pipeline::execute(&inputs, &bar)?;
 
     fs::create_dir_all(out).with_context(|| format!("无法创建输出文件夹 {}", out.display()))?;
     // The 公文: their figures, wording and numbers, before anything is written.
     let docs = Prepared::of_run(&r, &plan)?;
-    print_warnings(&docs.warnings);
+    print_warnings(ui, &docs.warnings);
     let summary = Summary::from_run(&r).with_documents(docs.entries());
     let notices_dir = out.join(report::notices::NOTICES_DIR);
     let next_dir = out.join(report::NEXT_FORMS_DIR);
-    // Last run's notices and forms would otherwise linger beside this run's.
+    // Last run's notices would otherwise linger beside this run's (its
+    // forms in 下期表单 are replaced as a set: [`report::forms::write_form_set`]).
     clear_xlsx(&notices_dir)?;
-    clear_xlsx(&next_dir)?;
     // The archive's received files and results do not depend on the
     // workbooks: they are staged meanwhile, on whichever thread is free.
     let (written, staged) = rayon::join(

@@ -264,12 +264,14 @@ impl Settings {
     /// nothing earlier is archived (history rules were not applied).
     pub fn run_inputs(&self, round: u32) -> Result<(RunInputs, Vec<String>)> {
         let returns = self.returns()?.to_path_buf();
-        let (history, archived, mut warnings) = match self.archive() {
+        let (history, archived, earlier_rounds, mut warnings) = match self.archive() {
             Some(dir) => {
                 let (history, mut warnings) = history::load_history(dir, &self.period);
                 let (archived, w) = history::archived_files(dir, &self.period);
                 warnings.extend(w);
-                (history, archived, warnings)
+                let (earlier_rounds, w) = history::earlier_rounds(dir, &self.period, round);
+                warnings.extend(w);
+                (history, archived, earlier_rounds, warnings)
             }
             None => Default::default(),
         };
@@ -286,6 +288,7 @@ impl Settings {
             history,
             round,
             archived,
+            earlier_rounds,
         };
         Ok((inputs, warnings))
     }

@@ -54,9 +54,13 @@ pub(super) fn print_usage_error(text: &str) {
     eprintln!("{red}错误{red:#}: {text}");
 }
 
-/// Warnings about the run's inputs (an unreadable archived period …), on
-/// stderr even with `--quiet`.
-pub(super) fn print_warnings(warnings: &[String]) {
+/// Warnings about the run's inputs (no earlier period to compare with, an
+/// unreadable archived period …) on stderr; none with `--quiet`, which
+/// leaves only errors.
+pub(super) fn print_warnings(ui: &Terminal, warnings: &[String]) {
+    if ui.quiet {
+        return;
+    }
     for w in warnings {
         eprintln!("提醒: {w}");
     }

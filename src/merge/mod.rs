@@ -200,7 +200,20 @@ pub struct MergeCtx<'a> {
     /// `late_by_file_time` of the config: a form without 填报日期 is judged
     /// by its file time (off by default: e-mail and USB copies change it).
     pub late_by_file_time: bool,
+    /// The round this run makes (1, or 2… for 补报 rounds).
+    pub round: u32,
+    /// Files the earlier rounds of the period received ([`EarlierRounds`]).
+    pub earlier_rounds: &'a EarlierRounds,
 }
+
+/// Files the earlier rounds of a period received: SHA-256 → the first
+/// round that had it. In a 补报 round such a file (left in the period's
+/// returns folder) is one its unit sent before: older than any file first
+/// received in this round, whatever dates the two carry.
+pub type EarlierRounds = BTreeMap<String, u32>;
+
+/// No earlier round (a period's first run).
+pub const NO_EARLIER_ROUNDS: &EarlierRounds = &EarlierRounds::new();
 
 /// Merge every checked file. Input order does not matter.
 pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
@@ -216,7 +229,8 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
 
     // The first outcome of each file, then duplicates resolved.
     let mut outcomes: Vec<FileOutcome> = files.iter().map(initial_outcome).collect();
-    let superseded_by = supersede_duplicates(&files, &mut outcomes, &mut issues);
+    let mut superseded_by = supersede_duplicates(&files, &mut outcomes, &mut issues, ctx);
+    supersede_earlier_rounds(&files, &mut outcomes, &mut superseded_by, &mut issues, ctx);
 
     // The files are consumed: their rows' reports move into the tally.
     let mut tally = Tally::default();
@@ -252,13 +266,15 @@ pub fn merge(files: Vec<CheckedFile>, ctx: &MergeCtx) -> Merged {
     }
 }
 
-/// Several usable files of one unit and period: the newest wins, the others
-/// are superseded (each with a FILE_SUPERSEDED issue saying by which file and
-/// why). Returns, per file, the path of the file that superseded it.
+/// Several usable files of one unit and period: the newest wins (a file
+/// first received in this round is newer than an earlier round's), the
+/// others are superseded (each with a FILE_SUPERSEDED issue saying by which
+/// file and why). Returns, per file, the path of the file that superseded it.
 fn supersede_duplicates(
     files: &[CheckedFile],
     outcomes: &mut [FileOutcome],
     issues: &mut Vec<Issue>,
+    ctx: &MergeCtx,
 ) -> Vec<Option<String>> {
     let mut superseded_by: Vec<Option<String>> = vec![None; files.len()];
     let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
@@ -273,38 +289,85 @@ fn supersede_duplicates(
     for idx in groups.values().filter(|g| g.len() > 1) {
         let Some(&winner) = idx
             .iter()
-            .max_by(|&&a, &&b| newness(&files[a]).cmp(&newness(&files[b])))
+            .max_by(|&&a, &&b| newness(&files[a], ctx).cmp(&newness(&files[b], ctx)))
         else {
             continue;
         };
         for &i in idx.iter().filter(|&&i| i != winner) {
             outcomes[i] = FileOutcome::Superseded;
             superseded_by[i] = Some(files[winner].file.rel.clone());
-            issues.push(superseded_issue(&files[winner], &files[i]));
+            issues.push(superseded_issue(&files[winner], &files[i], ctx));
         }
     }
     superseded_by
 }
 
+/// In a 补报 round, a unit that sent a file in this round has corrected what
+/// an earlier round sent back: its earlier-round files that were rejected
+/// are superseded by its newest file of this round (an accepted one first),
+/// so their errors are neither sent back nor charged again. (Its accepted
+/// earlier-round files were weighed against its accepted new ones in
+/// [`supersede_duplicates`].) A unit that sent nothing new keeps its
+/// earlier-round files, read as before.
+fn supersede_earlier_rounds(
+    files: &[CheckedFile],
+    outcomes: &mut [FileOutcome],
+    superseded_by: &mut [Option<String>],
+    issues: &mut Vec<Issue>,
+    ctx: &MergeCtx,
+) {
+    if ctx.earlier_rounds.is_empty() {
+        return;
+    }
+    let key = |i: usize| {
+        (
+            outcomes[i] == FileOutcome::Accepted,
+            newness(&files[i], ctx),
+        )
+    };
+    // The newest file of each unit first received in this round.
+    let mut latest: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, f) in files.iter().enumerate() {
+        let read = matches!(outcomes[i], FileOutcome::Accepted | FileOutcome::Rejected);
+        let (Some(unit), true) = (&f.unit, read && arrival(f, ctx) == ctx.round) else {
+            continue;
+        };
+        let w = latest.entry(unit.to_string()).or_insert(i);
+        if key(i) > key(*w) {
+            *w = i;
+        }
+    }
+    for (i, f) in files.iter().enumerate() {
+        if outcomes[i] != FileOutcome::Rejected || arrival(f, ctx) >= ctx.round {
+            continue;
+        }
+        let Some(&w) = f.unit.as_ref().and_then(|u| latest.get(&u.to_string())) else {
+            continue;
+        };
+        outcomes[i] = FileOutcome::Superseded;
+        superseded_by[i] = Some(files[w].file.rel.clone());
+        issues.push(superseded_issue(&files[w], f, ctx));
+    }
+}
+
+/// The round that first received the file: an earlier one's, else this.
+fn arrival(f: &CheckedFile, ctx: &MergeCtx) -> u32 {
+    ctx.earlier_rounds
+        .get(&f.file.sha256)
+        .copied()
+        .unwrap_or(ctx.round)
+}
+
 /// FILE_SUPERSEDED on `old`, naming the newer file `new` and why it is newer.
-fn superseded_issue(new: &CheckedFile, old: &CheckedFile) -> Issue {
-    let when = match (newness(new).0, newness(old).0) {
-        (Some(a), b) if Some(a) != b => format!(
-            "其日期{}晚于本表的{}",
-            ymd(a),
-            b.map(ymd).unwrap_or_else(|| "（无日期）".to_string())
-        ),
-        _ => match (newness(new).1, newness(old).1) {
-            (Some(m), o) if Some(m) != o => {
-                let what = if new.submitted.is_some() {
-                    "提交时间"
-                } else {
-                    "文件时间"
-                };
-                format!("其{what}{}晚于本表", m.format("%Y-%m-%d %H:%M"))
-            }
-            _ => "两份报表日期相同，按文件名取排在后面的一份".to_string(),
-        },
+fn superseded_issue(new: &CheckedFile, old: &CheckedFile, ctx: &MergeCtx) -> Issue {
+    let (new_key, old_key) = (newness(new, ctx), newness(old, ctx));
+    let when = if new_key.0 != old_key.0 {
+        format!(
+            "其为第{}轮补报时收到，本表为第{}轮已收到",
+            new_key.0, old_key.0
+        )
+    } else {
+        dates_compared(new, old, ctx)
     };
     let unit = old.unit.as_deref().unwrap_or("");
     let msg = if old.export {
@@ -323,6 +386,29 @@ fn superseded_issue(new: &CheckedFile, old: &CheckedFile) -> Issue {
         .file(old.file.rel.clone())
         .unit_opt(old.unit.as_deref())
         .value(new.file.rel.clone())
+}
+
+/// Why `new` is newer than `old`, both received in the same round.
+fn dates_compared(new: &CheckedFile, old: &CheckedFile, ctx: &MergeCtx) -> String {
+    let (new_key, old_key) = (newness(new, ctx), newness(old, ctx));
+    match (new_key.1, old_key.1) {
+        (Some(a), b) if Some(a) != b => format!(
+            "其日期{}晚于本表的{}",
+            ymd(a),
+            b.map(ymd).unwrap_or_else(|| "（无日期）".to_string())
+        ),
+        _ => match (new_key.2, old_key.2) {
+            (Some(m), o) if Some(m) != o => {
+                let what = if new.submitted.is_some() {
+                    "提交时间"
+                } else {
+                    "文件时间"
+                };
+                format!("其{what}{}晚于本表", m.format("%Y-%m-%d %H:%M"))
+            }
+            _ => "两份报表日期相同，按文件名取排在后面的一份".to_string(),
+        },
+    }
 }
 
 /// Every file's rows sorted out: one accepted report per task, the rows sent
@@ -537,13 +623,24 @@ fn initial_outcome(f: &CheckedFile) -> FileOutcome {
     }
 }
 
-/// Which of two submissions is newer: its date (填报日期, or the file's
-/// modification date when it has none), then the file time, then the path.
-/// A total order, so the winner never depends on input order. Between two
-/// forms without 填报日期 the file time is all there is to go by (unlike
-/// lateness, where it is no evidence against a unit).
-fn newness(f: &CheckedFile) -> (Option<NaiveDate>, Option<chrono::NaiveDateTime>, &str) {
+/// Which of two submissions is newer: the round that first received it (a
+/// 补报 round's file is newer than the forms an earlier round had), its date
+/// (填报日期, or the file's modification date when it has none), then the
+/// file time, then the path. A total order, so the winner never depends on
+/// input order. Between two forms without 填报日期 the file time is all
+/// there is to go by (unlike lateness, where it is no evidence against a
+/// unit).
+fn newness<'f>(
+    f: &'f CheckedFile,
+    ctx: &MergeCtx,
+) -> (
+    u32,
+    Option<NaiveDate>,
+    Option<chrono::NaiveDateTime>,
+    &'f str,
+) {
     (
+        arrival(f, ctx),
         f.fill_date.or(f.file.modified.map(|m| m.date())),
         f.submitted.or(f.file.modified),
         f.file.rel.as_str(),

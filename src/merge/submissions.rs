@@ -66,10 +66,12 @@ impl<'a> ByUnit<'a> {
                 by_unit.entry(u).or_default().push(r);
             }
         }
-        let superseded_files: BTreeSet<&str> = records
+        // (file, unit): of a collection-tool export only the superseded
+        // unit's part is set aside, not the other units' rows.
+        let superseded_files: BTreeSet<(&str, Option<&str>)> = records
             .iter()
             .filter(|r| r.outcome == FileOutcome::Superseded)
-            .map(|r| r.file.rel.as_str())
+            .map(|r| (r.file.rel.as_str(), r.unit.as_deref()))
             .collect();
         let mut counts: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
         // The office's ledger defects and sheets set aside are not the form's quality.
@@ -78,7 +80,7 @@ impl<'a> ByUnit<'a> {
                 && !i
                     .file
                     .as_deref()
-                    .is_some_and(|f| superseded_files.contains(f))
+                    .is_some_and(|f| superseded_files.contains(&(f, i.unit.as_deref())))
         }) {
             if let Some(u) = i.unit.as_deref() {
                 let c = counts.entry(u).or_default();
@@ -122,7 +124,11 @@ impl<'a> ByUnit<'a> {
                 FileOutcome::Rejected => s.rejected_files.push(r.file.rel.clone()),
                 FileOutcome::Ignored => {}
             }
-            if let Some(why) = r.unreadable {
+            // A superseded file is no longer the unit's to send again.
+            if let Some(why) = r
+                .unreadable
+                .filter(|_| r.outcome != FileOutcome::Superseded)
+            {
                 s.unreadable.push(UnreadableFile {
                     path: r.file.rel.clone(),
                     name: display_name(&r.file.rel, r.file.container.as_deref()).to_string(),

@@ -12,6 +12,8 @@ fn mctx(ledger: &Ledger) -> MergeCtx<'_> {
         expected: expected(ledger, period),
         report_deadline: d(2023, 4, 3),
         late_by_file_time: false,
+        round: 1,
+        earlier_rounds: NO_EARLIER_ROUNDS,
     }
 }
 
@@ -430,6 +432,103 @@ fn a_rejected_newer_file_does_not_supersede() {
     assert_conserved(&m);
 }
 
+/// A file of the unit for 区财政局 (ZF-004).
+fn czj_file(env: &Env, rel: &str, rows: Vec<crate::ingest::RawRow>) -> CheckedFile {
+    env.check(&forms_file(
+        rel,
+        vec![form("推进表", &["填报单位：区财政局"], rows)],
+    ))
+}
+
+fn with_sha(mut f: CheckedFile, sha: &str) -> CheckedFile {
+    f.file.sha256 = sha.to_string();
+    f
+}
+
+/// 补报: in round 2 a unit's new form supersedes what round 1 received of
+/// it (sent back, or accepted with a later 填报日期); a unit that sent
+/// nothing new keeps its round-1 form; round 1 itself is unchanged.
+#[test]
+fn a_new_rounds_form_supersedes_the_units_earlier_round_forms() {
+    let env = Env::new();
+    let l = ledger();
+    let bad = |rel: &str| {
+        let row = set(good(3, "ZF-001"), FormField::Status, t("?"));
+        with_sha(fgw_file(&env, rel, vec![row]), &format!("sha-{rel}"))
+    };
+    // Round 1: 发改's form sent back; 财政's accepted.
+    let fgw_old = with_dates(bad("发改-3月.xlsx"), Some(d(2023, 3, 31)), None);
+    let czj_old = with_sha(
+        czj_file(&env, "财政-3月.xlsx", vec![good(3, "ZF-004")]),
+        "sha-czj",
+    );
+    // Round 2: 发改's corrected form, dated before the old one.
+    let fgw_new = with_dates(
+        with_sha(
+            fgw_file(&env, "发改-3月(改).xlsx", all_fgw_rows()),
+            "sha-new",
+        ),
+        Some(d(2023, 3, 30)),
+        None,
+    );
+    let files = vec![fgw_old.clone(), czj_old.clone(), fgw_new.clone()];
+    let m = merge(files.clone(), &mctx(&l));
+    assert_eq!(
+        rec(&m, "发改-3月.xlsx").outcome,
+        FileOutcome::Rejected,
+        "round 1"
+    );
+
+    let earlier: EarlierRounds = [("sha-发改-3月.xlsx", 1), ("sha-czj", 1)]
+        .map(|(k, r)| (k.to_string(), r))
+        .into();
+    let ctx = MergeCtx {
+        round: 2,
+        earlier_rounds: &earlier,
+        ..mctx(&l)
+    };
+    let m = merge(files, &ctx);
+    let old = rec(&m, "发改-3月.xlsx");
+    assert_eq!(old.outcome, FileOutcome::Superseded);
+    assert_eq!(old.superseded_by.as_deref(), Some("发改-3月(改).xlsx"));
+    assert_eq!((old.rejected, old.superseded), (0, 1));
+    assert_eq!(rec(&m, "财政-3月.xlsx").outcome, FileOutcome::Accepted);
+    let s = &m.submissions[FGW];
+    assert_eq!((s.errors, s.rows_rejected), (0, 0), "{s:?}");
+    assert!(s.rejected_files.is_empty() && s.reported);
+    assert!(m.rejected.is_empty());
+    let v = codes_of(&m, C::FileSuperseded);
+    assert_eq!(v.len(), 1);
+    assert!(v[0].message.contains("第2轮补报"), "{}", v[0].message);
+    assert_conserved(&m);
+
+    // An accepted round-1 form with a later 填报日期 than the new one.
+    let fgw_r1 = with_dates(
+        with_sha(
+            fgw_file(&env, "发改-3月.xlsx", all_fgw_rows()),
+            "sha-发改-3月.xlsx",
+        ),
+        Some(d(2023, 3, 31)),
+        None,
+    );
+    let m = merge(vec![fgw_r1.clone(), fgw_new.clone()], &ctx);
+    assert_eq!(rec(&m, "发改-3月.xlsx").outcome, FileOutcome::Superseded);
+    assert_eq!(rec(&m, "发改-3月(改).xlsx").outcome, FileOutcome::Accepted);
+    // A new form that is itself sent back replaces a sent-back one, not an
+    // accepted one.
+    let still_bad = with_sha(bad("发改-3月(再改).xlsx"), "sha-again");
+    let m = merge(vec![fgw_r1, still_bad.clone()], &ctx);
+    assert_eq!(rec(&m, "发改-3月.xlsx").outcome, FileOutcome::Accepted);
+    assert_eq!(
+        rec(&m, "发改-3月(再改).xlsx").outcome,
+        FileOutcome::Rejected
+    );
+    let m = merge(vec![fgw_old, still_bad], &ctx);
+    assert_eq!(rec(&m, "发改-3月.xlsx").outcome, FileOutcome::Superseded);
+    assert_eq!(m.submissions[FGW].rejected_files, ["发改-3月(再改).xlsx"]);
+    assert_conserved(&m);
+}
+
 #[test]
 fn input_order_does_not_matter() {
     let env = Env::new();
@@ -651,6 +750,8 @@ fn star_cadence_decides_what_is_due() {
         expected: expected(&l, period),
         report_deadline: d(2023, 3, 3),
         late_by_file_time: false,
+        round: 1,
+        earlier_rounds: NO_EARLIER_ROUNDS,
     };
     let m = merge(vec![], &ctx);
     assert_eq!(m.submissions[FGW].due, vec!["ZF-001", "ZF-002"]);
@@ -674,6 +775,8 @@ fn overdue_and_near_deadline_tasks_are_due_whatever_their_stars() {
         expected: expected(&l, period),
         report_deadline: d(2023, 3, 3),
         late_by_file_time: false,
+        round: 1,
+        earlier_rounds: NO_EARLIER_ROUNDS,
     };
     let env = Env::new();
     let mut f = fgw_file(

@@ -70,6 +70,7 @@ pub fn run(units: u32, tasks: u32, presets: &[Preset]) -> Vec<RunResult> {
                 history: History::default(),
                 round: 1,
                 archived: Default::default(),
+                earlier_rounds: Default::default(),
             };
             let first = execute(&inputs, &NoProgress).unwrap();
             inputs.history = History {

@@ -17,7 +17,7 @@
 //! 下期表单/<unit>.xlsx    forms::write_next_forms  next period, pre-filled
 //! ```
 //!
-//! `duban forms` uses [`forms::form_specs`] + [`forms::write_forms`]; `duban
+//! `duban forms` uses [`forms::form_specs`] + [`forms::write_form_set`]; `duban
 //! init` uses [`forms::write_ledger_template`]. Conventions shared by every
 //! workbook ([`xlsx`]): percentages are points 0–100 shown as `75.0` under a
 //! `(%)` header; dates are real dates formatted `yyyy-mm-dd`; column widths

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::archive::{MANIFEST_FILE, RESULTS_FILE};
 use super::layout;
 use crate::config::Preset;
-use crate::merge::FileOutcome;
+use crate::merge::{EarlierRounds, FileOutcome};
 use crate::period::Period;
 
 pub use super::snapshot::{LeaderSnap, PeriodSnapshot, ReportSnap, ScoreSnap, TaskSnap, UnitSnap};
@@ -131,19 +131,9 @@ pub fn archived_files(archive: &Path, current: &Period) -> (ArchivedFiles, Vec<S
             continue;
         }
         for round in rounds {
-            let path = layout::round_dir(archive, &p, round).join(MANIFEST_FILE);
-            let manifest = fs::read_to_string(&path)
-                .map_err(anyhow::Error::from)
-                .and_then(|s| serde_json::from_str::<ManifestFiles>(&s).map_err(Into::into));
-            let files = match manifest {
-                Ok(m) => m.files,
-                Err(err) => {
-                    warnings.push(format!(
-                        "历史归档清单 {} 无法读取，已跳过（{err}）",
-                        path.display()
-                    ));
-                    continue;
-                }
+            let dir = layout::round_dir(archive, &p, round);
+            let Some(files) = manifest_files(&dir, &mut warnings) else {
+                continue;
             };
             for f in files {
                 if f.outcome == FileOutcome::Ignored || f.sha256.is_empty() {
@@ -159,4 +149,40 @@ pub fn archived_files(archive: &Path, current: &Period) -> (ArchivedFiles, Vec<S
         }
     }
     (found, warnings)
+}
+
+/// The files received by the rounds of `period` before `round` (none for
+/// round 1). Unreadable manifests are skipped and reported in the warnings.
+pub fn earlier_rounds(archive: &Path, period: &Period, round: u32) -> (EarlierRounds, Vec<String>) {
+    let mut found = EarlierRounds::new();
+    let mut warnings = Vec::new();
+    let rounds = layout::scan(archive).remove(period).unwrap_or_default();
+    for r in rounds.into_iter().filter(|&r| r < round) {
+        let dir = layout::round_dir(archive, period, r);
+        for f in manifest_files(&dir, &mut warnings).unwrap_or_default() {
+            if !f.sha256.is_empty() {
+                found.entry(f.sha256).or_insert(r);
+            }
+        }
+    }
+    (found, warnings)
+}
+
+/// The files of the manifest in the round folder `dir`; None, with a
+/// warning, when it cannot be read.
+fn manifest_files(dir: &Path, warnings: &mut Vec<String>) -> Option<Vec<ManifestFile>> {
+    let path = dir.join(MANIFEST_FILE);
+    let manifest = fs::read_to_string(&path)
+        .map_err(anyhow::Error::from)
+        .and_then(|s| serde_json::from_str::<ManifestFiles>(&s).map_err(Into::into));
+    match manifest {
+        Ok(m) => Some(m.files),
+        Err(err) => {
+            warnings.push(format!(
+                "历史归档清单 {} 无法读取，已跳过（{err}）",
+                path.display()
+            ));
+            None
+        }
+    }
 }

@@ -233,6 +233,11 @@ pub const TASKS: &[TaskRow] = &[
 ];
 
 pub fn write_ledger(path: &Path) {
+    write_ledger_with(path, TASKS);
+}
+
+/// The standard ledger with these tasks.
+pub fn write_ledger_with(path: &Path, tasks: &[TaskRow]) {
     let mut wb = Workbook::new();
     wb.set_properties(
         &DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2023, 1, 1).unwrap()),
@@ -255,7 +260,7 @@ pub fn write_ledger(path: &Path) {
     for (c, h) in headers.iter().enumerate() {
         ws.write_string(1, c as u16, *h).unwrap();
     }
-    for (r, t) in TASKS.iter().enumerate() {
+    for (r, t) in tasks.iter().enumerate() {
         let row = r as u32 + 2;
         ws.write_string(row, 0, t.0).unwrap();
         ws.write_string(row, 1, t.1).unwrap();

@@ -408,3 +408,83 @@ fn the_next_period_goes_on_with_the_issue_and_document_numbers() {
     let number = format!("四政督〔2023〕{}号", letters + 1);
     assert!(body.contains(&number), "{} should be {number}", first.2);
 }
+
+/// The 文号 of every letter of a run's `documents[]`, by (kind, unit).
+fn letter_numbers(config: &Path, v: &Value) -> std::collections::BTreeMap<(String, String), u32> {
+    documents(v)
+        .into_iter()
+        .filter_map(|(kind, unit, path)| {
+            let body = docx_part(&doc_path(config, &path), "word/document.xml");
+            let at = body.find("四政督〔2023〕")? + "四政督〔2023〕".len();
+            let digits: String = body[at..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            Some(((kind, unit?), digits.parse().unwrap()))
+        })
+        .collect()
+}
+
+/// March written again after April was archived (a 补报 round, `--force`,
+/// `duban docs`): its letters never take a 文号 April's letters have, and a
+/// round written again keeps its own numbers.
+#[test]
+fn an_earlier_period_written_again_never_reuses_a_later_periods_numbers() {
+    let w = Workdir::new();
+    let config = working_folder(&w);
+    let march = run(&config, &[]);
+    let march_numbers = letter_numbers(&config, &march);
+    assert!(!march_numbers.is_empty());
+    let april = json_of(
+        "run",
+        &config,
+        &["--period", "2023-04", "--issue-date", "2023-05-08"],
+    );
+    let april_numbers = letter_numbers(&config, &april);
+    assert!(!april_numbers.is_empty());
+    let taken: std::collections::BTreeSet<u32> = march_numbers
+        .values()
+        .chain(april_numbers.values())
+        .copied()
+        .collect();
+    assert_eq!(taken.len(), march_numbers.len() + april_numbers.len());
+
+    // March's 补报 round, issued after April's letters went out.
+    let round2 = json_of(
+        "run",
+        &config,
+        &[
+            "--period",
+            "2023-03",
+            "--resubmit",
+            "--issue-date",
+            "2023-05-10",
+        ],
+    );
+    assert_eq!(round2["round"], 2);
+    let numbers = letter_numbers(&config, &round2);
+    assert!(!numbers.is_empty());
+    for (letter, n) in &numbers {
+        assert!(
+            !taken.contains(n),
+            "{letter:?} took {n}, already given: {taken:?}"
+        );
+    }
+    // Written again, the round keeps its numbers: by duban docs …
+    let again = json_of("docs", &config, &["--period", "2023-03"]);
+    assert_eq!(letter_numbers(&config, &again), numbers);
+    // … and by run --force (the same returns, the same letters).
+    let forced = json_of(
+        "run",
+        &config,
+        &[
+            "--period",
+            "2023-03",
+            "--force",
+            "--issue-date",
+            "2023-05-10",
+        ],
+    );
+    assert_eq!(forced["round"], 2);
+    assert_eq!(letter_numbers(&config, &forced), numbers);
+}

@@ -391,3 +391,80 @@ fn filled_then_resaved_by_libreoffice_still_comes_back_clean() {
         assert_eq!(t["actual"], 60.0, "{t}");
     }
 }
+
+/// `duban forms` again after a unit's tasks left the ledger (or closed):
+/// its form from the earlier run is removed, and said so; whatever else is
+/// in the folder (a clerk's notes, a unit's filled-in copy under another
+/// name, a workbook without duban's metadata) stays.
+#[test]
+fn forms_again_removes_the_stale_forms_it_wrote_and_nothing_else() {
+    let w = Workdir::new();
+    let files = forms(&w, "2023-03");
+    let dir = w.path("forms");
+    let taibao = form_of(&files, "太保镇").clone();
+    // Things that are not duban's forms for a unit without tasks.
+    std::fs::copy(&taibao, dir.join("太保镇-3月已填.xlsx")).unwrap();
+    std::fs::write(dir.join("说明.txt"), "发送前核对").unwrap();
+    Form::new("太保镇").write(&dir.join("太保镇_备注.xlsx"));
+    Form::new("太保镇").write(&dir.join("太保镇_2.xlsx"));
+    let before: Vec<_> = files.iter().map(|p| std::fs::read(p).unwrap()).collect();
+
+    // TB-001 leaves the ledger: 太保镇 has nothing due.
+    let tasks: Vec<TaskRow> = TASKS.iter().filter(|t| t.0 != "TB-001").copied().collect();
+    write_ledger_with(&w.path("台账.xlsx"), &tasks);
+    let out = duban()
+        .args(["forms", "--period", "2023-03", "--ledger"])
+        .arg(w.path("台账.xlsx"))
+        .arg("--out")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("已删除") && said.contains("太保镇.xlsx"),
+        "{said}"
+    );
+    assert!(!taibao.exists(), "the stale form is still there");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut want: Vec<String> = UNITS
+        .iter()
+        .filter(|u| u.0 != "太保镇")
+        .map(|u| format!("{}.xlsx", u.0))
+        .chain(
+            [
+                "太保镇-3月已填.xlsx",
+                "太保镇_2.xlsx",
+                "太保镇_备注.xlsx",
+                "说明.txt",
+            ]
+            .map(String::from),
+        )
+        .collect();
+    want.sort();
+    assert_eq!(names, want, "nothing else removed, no staging left behind");
+    // The other units' forms were written again (the same bytes: same inputs).
+    for (p, b) in files.iter().zip(&before) {
+        if *p != taibao {
+            assert_eq!(&std::fs::read(p).unwrap(), b, "{}", p.display());
+        }
+    }
+    // Quiet: nothing printed.
+    let out = duban()
+        .args(["forms", "-q", "--period", "2023-03", "--ledger"])
+        .arg(w.path("台账.xlsx"))
+        .arg("--out")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success() && out.stdout.is_empty() && out.stderr.is_empty());
+}

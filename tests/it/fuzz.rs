@@ -600,6 +600,8 @@ fn check_bytes(bytes: &[u8], ext: &str, dir: &Path, limits: &Limits) -> Result<(
             expected: &expected,
             report_deadline: NaiveDate::from_ymd_opt(2023, 4, 5).unwrap(),
             late_by_file_time: false,
+            round: 1,
+            earlier_rounds: duban::merge::NO_EARLIER_ROUNDS,
         },
     );
     let t = merged.totals;

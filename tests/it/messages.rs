@@ -260,3 +260,43 @@ fn init_prints_the_monthly_routine() {
     assert_eq!(code, 0);
     assert!(out.is_empty(), "{out}");
 }
+
+/// `--quiet` leaves only errors: not the 提醒 line that no earlier period
+/// was compared (the first month of a working folder), on any command.
+#[test]
+fn quiet_prints_no_reminders() {
+    let w = Workdir::new();
+    let ledger = w.ledger();
+    let returns = w.returns();
+    let (l, r) = (ledger.to_str().unwrap(), returns.to_str().unwrap());
+    let base = ["--period", "2023-03", "--ledger", l, "--returns", r];
+    // Without --quiet the line is there (so the test can tell).
+    let loud = [&["check"][..], &base].concat();
+    let (code, _, err) = run_in(w.root(), &loud);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("提醒") && err.contains("均未比对"), "{err}");
+    for cmd in [
+        [
+            &["run"][..],
+            &base,
+            &["--out", "out", "--archive", "归档", "-q"],
+        ]
+        .concat(),
+        [&["check"][..], &base, &["-q"]].concat(),
+        [
+            &["check"][..],
+            &base,
+            &["--archive", "无此文件夹", "--quiet"],
+        ]
+        .concat(),
+    ] {
+        let (code, out, err) = run_in(w.root(), &cmd);
+        assert_eq!(code, 0, "{cmd:?}: {err}");
+        assert!(out.is_empty(), "{cmd:?}: {out}");
+        assert!(err.is_empty(), "{cmd:?} printed: {err}");
+    }
+    // An error still shows.
+    let (code, _, err) = run_in(w.root(), &["run", "--period", "2023-03", "-q"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("错误"), "{err}");
+}

@@ -859,6 +859,8 @@ fn mutated_zip_attachments_never_crash_or_lose_rows() {
                 expected: &expected,
                 report_deadline: chrono::NaiveDate::from_ymd_opt(2023, 4, 5).unwrap(),
                 late_by_file_time: false,
+                round: 1,
+                earlier_rounds: duban::merge::NO_EARLIER_ROUNDS,
             },
         );
         let t = m.totals;

@@ -819,3 +819,144 @@ fn an_archive_written_before_snapshots_had_a_version_is_read_as_history() {
         "April is archived: a run now would be round 2"
     );
 }
+
+/// A form with one row of `id` given the percent `pct` (a number, or text).
+fn one_row(
+    unit: &str,
+    id: &'static str,
+    title: &'static str,
+    deadline: &'static str,
+    pct: V,
+) -> Form {
+    let mut row = Form::ok_row(id, title, deadline, 0.0);
+    row[4] = pct;
+    Form::new(unit).row(row)
+}
+
+/// 补报: a unit whose round-1 form was sent back resends it corrected beside
+/// the old one. In round 2 the new form supersedes the old one (which is not
+/// charged again), whatever dates the two carry; a round-1 form its unit did
+/// not replace is read as before.
+#[test]
+fn a_resubmitted_form_supersedes_the_units_earlier_round_form() {
+    let w = Workdir::new();
+    w.ledger();
+    let returns = w.path("returns-03");
+    let fagai = "区发展和改革局";
+    let caizheng = "区财政局";
+    // Round 1: 区财政局's only row is wrong (the file is sent back whole);
+    // 区发改局's ZF-002 row is wrong; 太保镇's form is in order.
+    let cz_bad = one_row(
+        caizheng,
+        "CZ-001",
+        "盘活存量资金",
+        "2023-09-30",
+        V::S("过半"),
+    );
+    cz_bad.write(&returns.join("区财政局-3月.xlsx"));
+    let mut fg_bad = fagai_form();
+    fg_bad.rows[1][4] = V::S("三成");
+    fg_bad.write(&returns.join("区发改局-3月.xlsx"));
+    one_row(
+        "太保镇",
+        "TB-001",
+        "高标准农田建设2万亩",
+        "2023-10-31",
+        V::N(30.0),
+    )
+    .write(&returns.join("太保镇-3月.xlsx"));
+    let (r1, _) = run_flags(&w, &returns, "2023-03", &[]);
+    assert_eq!(file_entry(&r1, "区财政局-3月.xlsx")["outcome"], "rejected");
+    assert_eq!(file_entry(&r1, "区发改局-3月.xlsx")["rejected"], 1);
+    assert_eq!(unit(&r1, caizheng)["reported"], false);
+
+    // The corrected forms arrive. 区发改局's carries an earlier 填报日期
+    // than its round-1 form (the date copied from a draft): it is still
+    // the newer submission, received after round 1.
+    let cz_good = one_row(caizheng, "CZ-001", "盘活存量资金", "2023-09-30", V::N(40.0));
+    cz_good.write(&returns.join("区财政局-3月(修改).xlsx"));
+    let mut fg_good = fagai_form();
+    for row in &mut fg_good.rows {
+        row[13] = V::S("2023-03-29");
+    }
+    fg_good.write(&returns.join("区发改局-3月(修改).xlsx"));
+    let (r2, _) = run_flags(&w, &returns, "2023-03", &["--resubmit"]);
+    assert_eq!(r2["round"], 2);
+    assert_reconciles(&r2);
+    for (old, new) in [
+        ("区财政局-3月.xlsx", "区财政局-3月(修改).xlsx"),
+        ("区发改局-3月.xlsx", "区发改局-3月(修改).xlsx"),
+    ] {
+        let f = file_entry(&r2, old);
+        assert_eq!(
+            (f["outcome"].as_str(), f["superseded_by"].as_str()),
+            (Some("superseded"), Some(new)),
+            "{f}"
+        );
+        assert_eq!(
+            (f["rejected"].as_u64(), f["accepted"].as_u64()),
+            (Some(0), Some(0))
+        );
+        assert_eq!(f["superseded"], f["rows"], "{f}");
+        assert_eq!(file_entry(&r2, new)["outcome"], "accepted");
+        let why = issues_with(&r2, "FILE_SUPERSEDED")
+            .into_iter()
+            .find(|i| i["file"] == old)
+            .unwrap_or_else(|| panic!("no FILE_SUPERSEDED on {old}"));
+        assert!(why["message"].as_str().unwrap().contains("第2轮"), "{why}");
+    }
+    // 太保镇 sent nothing new: its round-1 form is read as before.
+    assert_eq!(file_entry(&r2, "太保镇-3月.xlsx")["outcome"], "accepted");
+    assert_eq!(task(&r2, "TB-001")["actual"], 30.0);
+    assert_eq!(task(&r2, "CZ-001")["actual"], 40.0);
+    assert_eq!(task(&r2, "ZF-002")["actual"], 30.0);
+    // Nothing of the old forms is sent back or charged: the units stand as
+    // if only the corrected forms had come.
+    assert!(
+        !w.path("out/反馈/区财政局.xlsx").exists() || {
+            let text = all_text(&w.path("out/反馈/区财政局.xlsx"));
+            !text.contains("过半")
+        }
+    );
+    let clean = w.path("returns-clean");
+    cz_good.write(&clean.join("区财政局-3月(修改).xlsx"));
+    fg_good.write(&clean.join("区发改局-3月(修改).xlsx"));
+    std::fs::copy(
+        returns.join("太保镇-3月.xlsx"),
+        clean.join("太保镇-3月.xlsx"),
+    )
+    .unwrap();
+    let fresh = duban()
+        .arg("run")
+        .arg("--ledger")
+        .arg(w.path("台账.xlsx"))
+        .arg("--returns")
+        .arg(&clean)
+        .args(["--period", "2023-03", "--json", "-", "--quiet", "--out"])
+        .arg(w.path("out-clean"))
+        .output()
+        .unwrap();
+    assert!(fresh.status.success(), "{}", text(&fresh.stderr));
+    let fresh: Value = serde_json::from_slice(&fresh.stdout).unwrap();
+    for name in [caizheng, fagai, "太保镇"] {
+        let (a, b) = (unit(&r2, name), unit(&fresh, name));
+        for k in ["score", "card", "reasons", "reported", "late", "missing"] {
+            assert_eq!(a[k], b[k], "{name} {k}");
+        }
+    }
+}
+
+/// Every cell's text of every sheet of a workbook.
+fn all_text(path: &Path) -> String {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let mut s = String::new();
+    for name in wb.sheet_names() {
+        if let Ok(range) = wb.worksheet_range(&name) {
+            for c in range.used_cells() {
+                s.push_str(&c.2.to_string());
+                s.push('\n');
+            }
+        }
+    }
+    s
+}

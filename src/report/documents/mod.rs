@@ -17,7 +17,7 @@
 //! from a [`Snapshot`] of the run (built from [`crate::report::figures`]),
 //! which `duban run` archives so that `duban docs` can write the documents
 //! again without the returns. 期号, 文号 and 约谈 counts come from the
-//! earlier periods' snapshots ([`numbering`]).
+//! archived snapshots ([`numbering`]).
 //!
 //! Adding a document is one file with a `build` function and one entry in
 //! [`DOCUMENTS`].
@@ -173,7 +173,7 @@ pub fn plan(ctx: &Ctx) -> Vec<Planned> {
         format!("{DOCUMENTS_DIR}/{name}.docx")
     };
     let mut out = Vec::new();
-    let mut number = ctx.numbering.first_letter;
+    let mut number = ctx.numbering.letter_numbers();
     for d in &DOCUMENTS {
         match d.wanted {
             Some(wanted) => {
@@ -192,10 +192,9 @@ pub fn plan(ctx: &Ctx) -> Vec<Planned> {
                         out.push(Planned {
                             kind: d.kind,
                             unit: Some(l.unit.clone()),
-                            number: Some(number),
+                            number: Some(number(d.kind, &l.unit)),
                             path: path(format!("{}_{}", d.kind, l.unit)),
                         });
-                        number += 1;
                     }
                 }
             }
@@ -252,8 +251,8 @@ pub struct Prepared {
 
 impl Prepared {
     /// The documents of a run (`duban run`) archiving the round `plan`
-    /// names, issued on the config's issue date, numbered after what the
-    /// archive holds before that round.
+    /// names, issued on the config's issue date, numbered from what the
+    /// archive holds ([`numbering`]: a round run again keeps its numbers).
     pub fn of_run(r: &RunResult, plan: &RoundPlan) -> Result<Prepared> {
         let issue_date = r.config.issued_on(&r.period);
         let snapshot = Snapshot::of(r, issue_date);
@@ -261,8 +260,8 @@ impl Prepared {
     }
 
     /// The documents of a snapshot (`duban docs`: an archived one), with
-    /// the working folder's current wording and `config`, numbered after
-    /// what `archive` holds before the snapshot's round.
+    /// the working folder's current wording and `config`, numbered from
+    /// what `archive` holds (the snapshot's own letters keep their numbers).
     pub fn new(
         snapshot: Snapshot,
         config: &Config,

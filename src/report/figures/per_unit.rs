@@ -140,12 +140,14 @@ pub fn unit_notices<'r>(
         let unreadable: Vec<&UnreadableFile> = sub
             .map(|s| s.unreadable_to_tell().collect())
             .unwrap_or_default();
-        // A file told of as unreadable is not told again among the others.
+        // A file told of as unreadable is not told again among the others;
+        // a superseded one (a newer form replaced it) is not told at all.
+        let superseded = sub.map(|s| s.superseded_files.as_slice()).unwrap_or(&[]);
         let mut other = issues_of.remove(name).unwrap_or_default();
         other.retain(|i| {
-            !i.file
-                .as_deref()
-                .is_some_and(|f| unreadable.iter().any(|u| u.path == f))
+            !i.file.as_deref().is_some_and(|f| {
+                unreadable.iter().any(|u| u.path == f) || superseded.iter().any(|s| s == f)
+            })
         });
         let n = UnitNotice {
             unit: name,

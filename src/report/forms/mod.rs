@@ -4,6 +4,7 @@
 
 pub mod form;
 pub mod ledger_template;
+pub mod set;
 pub mod signature;
 #[cfg(test)]
 mod tests;
@@ -13,14 +14,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
 pub use form::{
     build_form, form_instructions, form_title, write_form, ANSWER_FILL, FORM_HEADER_ROW, FORM_SHEET,
 };
 pub use ledger_template::{build_ledger_template, write_ledger_template, SOURCES};
+pub use set::{write_form_set, FormSet};
 
-use super::xlsx::UniqueNames;
 use crate::calendar::Calendar;
 use crate::due::{DueRule, Expected};
 use crate::model::{Ledger, Task, Unit};
@@ -95,21 +95,6 @@ pub fn form_specs<'a>(
         .collect()
 }
 
-/// Write every form as `<dir>/<unit>.xlsx` (safe, distinct file names), in
-/// parallel; returns the paths in the order of `specs`.
-pub fn write_forms(specs: &[FormSpec], dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut names = UniqueNames::default();
-    let paths: Vec<PathBuf> = specs
-        .iter()
-        .map(|s| dir.join(names.xlsx(&s.unit.name)))
-        .collect();
-    specs
-        .par_iter()
-        .zip(paths.par_iter())
-        .try_for_each(|(s, p)| write_form(s, p))?;
-    Ok(paths)
-}
-
 /// Next period's forms (下期表单), pre-filled with this run's accepted
 /// reports, without the tasks closed (销号) by the end of this period.
 pub fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
@@ -153,7 +138,8 @@ pub fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
         next.end() + chrono::Duration::days(r.config.deadline_days as i64),
         &r.as_of.to_string(),
     );
-    write_forms(&prefilled_from(specs, &r.period_title()), dir)
+    let set = write_form_set(&prefilled_from(specs, &r.period_title()), dir)?;
+    Ok(set.written)
 }
 
 /// The specs with the period (and round) their pre-filled reports are from.
