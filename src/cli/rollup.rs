@@ -52,7 +52,7 @@ pub(super) fn run(a: &RollupArgs, s: &Settings, ui: &Terminal) -> Result<()> {
         verify: !a.no_verify,
     };
     let r = rollup::build(a.span, &inputs)?;
-    print_warnings(&warnings);
+    print_warnings(ui, &warnings);
     let written = rollup::write_outputs(&r, out)
         .with_context(|| format!("写入输出文件夹 {} 失败", out.display()))?;
     let summary = RollupSummary::of(&r, Vec::new());
