@@ -637,3 +637,50 @@ fn groups_in_the_ledger_sheet_and_on_the_overview() {
         .sum();
     assert_eq!(top as usize, r.scored.tasks.len());
 }
+
+/// The header row of a sheet, as text.
+fn headers(range: &Range<Data>) -> Vec<String> {
+    (0..range.width() as u32).map(|c| s(range, 0, c)).collect()
+}
+
+#[test]
+fn task_lists_name_the_group_only_when_the_ledger_has_groups() {
+    let r = fixture::fixture();
+    let group_of: std::collections::HashMap<&str, String> = r
+        .scored
+        .tasks
+        .iter()
+        .map(|t| (t.id.as_str(), t.group.clone().unwrap_or_default()))
+        .collect();
+    let (_d, path) = written(&r);
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    for sheet in ["亮牌预警", "督办提示"] {
+        let range = wb.worksheet_range(sheet).unwrap();
+        let h = headers(&range);
+        let id = h.iter().position(|x| x == "编号").unwrap() as u32;
+        // After the task's 编号, as in 台账汇总.
+        assert_eq!(h[id as usize + 1], "分组", "{sheet}: {h:?}");
+        assert_eq!(h[id as usize + 2], "事项名称", "{sheet}: {h:?}");
+        let rows = range.height() as u32 - 1;
+        assert!(rows > 0, "{sheet} lists tasks");
+        for row in 1..=rows {
+            let task = s(&range, row, id);
+            let group = &group_of[task.as_str()];
+            assert!(!group.is_empty(), "{sheet}: {task} has a group");
+            assert_eq!(&s(&range, row, id + 1), group, "{sheet}: {task}");
+        }
+    }
+    // A ledger without groups: no 分组 column, 编号 then 事项名称.
+    let mut plain = r.clone();
+    for t in &mut plain.scored.tasks {
+        t.group = None;
+    }
+    let (_d, path) = written(&plain);
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    for sheet in ["亮牌预警", "督办提示"] {
+        let h = headers(&wb.worksheet_range(sheet).unwrap());
+        assert!(!h.iter().any(|x| x == "分组"), "{sheet}: {h:?}");
+        let id = h.iter().position(|x| x == "编号").unwrap();
+        assert_eq!(h[id + 1], "事项名称", "{sheet}: {h:?}");
+    }
+}
