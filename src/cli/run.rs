@@ -2,7 +2,7 @@
 //! workbook, the notices, next period's forms, the 公文 and the archive.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -12,9 +12,12 @@ use super::terminal::{
 };
 use crate::json::Summary;
 use crate::pipeline;
+use crate::pipeline::RunResult;
 use crate::report;
-use crate::report::documents::{self, Prepared, SNAPSHOT_FILE};
-use crate::store::{archive, atomic, layout};
+use crate::report::documents::{self, Prepared, Wording, SNAPSHOT_FILE};
+use crate::store::archive::{self, Staged};
+use crate::store::atomic;
+use crate::store::layout::{self, RoundPlan};
 
 /// The returns are checked and the outputs written under `--out` (else
 /// the config's `out`).
@@ -42,10 +45,9 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
     let r = pipeline::execute(&inputs, &bar)?;
 
     fs::create_dir_all(out).with_context(|| format!("无法创建输出文件夹 {}", out.display()))?;
-    // The 公文: their figures, wording and numbers, before anything is written.
-    let docs = Prepared::of_run(&r, &plan)?;
-    print_warnings(ui, &docs.warnings);
-    let summary = Summary::from_run(&r).with_documents(docs.entries());
+    // The 公文's wording is checked before anything is written; their
+    // figures are gathered once the workbooks are written (see below).
+    Wording::load(&r.config.base_dir)?;
     let notices_dir = out.join(report::notices::NOTICES_DIR);
     let next_dir = out.join(report::NEXT_FORMS_DIR);
     // Last run's notices would otherwise linger beside this run's (its
@@ -57,14 +59,7 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
         || report::write_all(&r, out),
         || {
             let _t = crate::timing::phase("archive (received)");
-            let staged = archive::stage_archive(&r, &plan, &summary)?;
-            match staged.put_json(SNAPSHOT_FILE, &docs.snapshot) {
-                Ok(()) => Ok(staged),
-                Err(e) => {
-                    staged.abandon();
-                    Err(e)
-                }
-            }
+            archive::stage_archive(&r, &plan)
         },
     );
     let (written, staged) = match (written, staged) {
@@ -77,15 +72,19 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
         }
         (Ok(_), Err(e)) => return Err(e),
     };
+    // The 公文: their figures, numbers and files. Gathered only now, once
+    // the workbooks are written, so that they are not held in memory while
+    // the workbooks are; the summary lists them.
     let t = crate::timing::phase("documents");
-    let documents = match docs.write(&r.config, out) {
+    let done = write_documents(&r, &plan, out, &staged, ui);
+    drop(t);
+    let (summary, documents) = match done {
         Ok(d) => d,
         Err(e) => {
             staged.abandon();
             return Err(e.context(format!("写入输出文件夹 {} 失败", out.display())));
         }
     };
-    drop(t);
     let mut outputs = vec![written.summary.clone()];
     outputs.extend(written.notices.iter().cloned());
     outputs.extend(written.next_forms.iter().cloned());
@@ -114,6 +113,25 @@ pub(super) fn run(s: &Settings, ui: &Terminal) -> Result<()> {
     // strings one by one would only delay the exit.
     std::mem::forget(r);
     Ok(())
+}
+
+/// Write the 公文 of the run under `out` and put their snapshot and the
+/// run's summary (which lists them) into the archive being built; returns
+/// the summary and the documents written.
+fn write_documents<'r>(
+    r: &'r RunResult,
+    plan: &RoundPlan,
+    out: &Path,
+    staged: &Staged,
+    ui: &Terminal,
+) -> Result<(Summary<'r>, Vec<PathBuf>)> {
+    let docs = Prepared::of_run(r, plan)?;
+    print_warnings(ui, &docs.warnings);
+    let summary = Summary::from_run(r).with_documents(docs.entries());
+    staged.put_summary(&summary)?;
+    staged.put_json(SNAPSHOT_FILE, &docs.snapshot)?;
+    let written = docs.write(&r.config, out)?;
+    Ok((summary, written))
 }
 
 /// Remove the workbooks a previous run left in an output sub-folder.

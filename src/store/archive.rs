@@ -90,7 +90,12 @@ pub fn write_archive(
     outputs: &[PathBuf],
     summary: &crate::json::Summary<'_>,
 ) -> Result<PathBuf> {
-    stage_archive(r, plan, summary)?.finish(out, outputs)
+    let staged = stage_archive(r, plan)?;
+    if let Err(e) = staged.put_summary(summary) {
+        staged.abandon();
+        return Err(e);
+    }
+    staged.finish(out, outputs)
 }
 
 /// An archive being built in a temporary folder beside its final place:
@@ -111,13 +116,10 @@ pub struct Staged {
     received: Vec<crate::source::Received>,
 }
 
-/// First half of [`write_archive`]: the received files (byte for byte), the
-/// run's results and summary, in a temporary folder.
-pub fn stage_archive(
-    r: &RunResult,
-    plan: &RoundPlan,
-    summary: &crate::json::Summary<'_>,
-) -> Result<Staged> {
+/// First half of [`write_archive`]: the received files (byte for byte) and
+/// the run's results, in a temporary folder; the summary goes in with
+/// [`Staged::put_summary`].
+pub fn stage_archive(r: &RunResult, plan: &RoundPlan) -> Result<Staged> {
     let final_dir = plan.dir.clone();
     if final_dir.exists() && !plan.replaces {
         bail!(
@@ -150,7 +152,7 @@ pub fn stage_archive(
         entries: Vec::new(),
         received: r.received.clone(),
     };
-    match fill_received(&mut staged, r, summary) {
+    match fill_received(&mut staged, r) {
         Ok(()) => Ok(staged),
         Err(e) => {
             staged.abandon();
@@ -159,9 +161,9 @@ pub fn stage_archive(
     }
 }
 
-/// The received files (byte for byte), the run's results and its summary,
-/// into the staged folder.
-fn fill_received(st: &mut Staged, r: &RunResult, summary: &crate::json::Summary<'_>) -> Result<()> {
+/// The received files (byte for byte) and the run's results, into the
+/// staged folder.
+fn fill_received(st: &mut Staged, r: &RunResult) -> Result<()> {
     let tmp_path = st.tmp.path();
 
     // Received files, byte for byte (copied in parallel; listed in order):
@@ -197,11 +199,15 @@ fn fill_received(st: &mut Staged, r: &RunResult, summary: &crate::json::Summary<
         });
     }
     atomic::write_json(&tmp_path.join(RESULTS_FILE), &snapshot::snapshot(r))?;
-    atomic::write_with(&tmp_path.join(SUMMARY_FILE), |w| summary.write_to(w))?;
     Ok(())
 }
 
 impl Staged {
+    /// Put the run's JSON summary into the archive being built.
+    pub fn put_summary(&self, summary: &crate::json::Summary<'_>) -> Result<()> {
+        atomic::write_with(&self.tmp.path().join(SUMMARY_FILE), |w| summary.write_to(w))
+    }
+
     /// Put `value` into the archive being built as the JSON file `name`
     /// (beside results.json: what a later command reads back).
     pub fn put_json<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {

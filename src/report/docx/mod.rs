@@ -228,16 +228,28 @@ impl DocxBuilder {
 
     /// The .docx file's bytes.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let mut r = Renderer::new(&self.style, self.created);
-        for block in &self.blocks {
-            r.render(block);
-        }
-        let (docx, header_rows) = r.finish();
-        package::pack(docx, &self.style.fonts, &header_rows)
+        let out = self.clone().pack(std::io::Cursor::new(Vec::new()))?;
+        Ok(out.into_inner())
     }
 
-    /// Write the document to `path` atomically.
-    pub fn write(&self, path: &Path) -> Result<()> {
-        write_atomic(path, &self.to_bytes()?)
+    /// Lay the document out into `out`, each block dropped once rendered.
+    fn pack<W: std::io::Write + std::io::Seek>(self, out: W) -> Result<W> {
+        let DocxBuilder {
+            style,
+            created,
+            blocks,
+        } = self;
+        let mut r = Renderer::new(&style, created);
+        for block in blocks {
+            r.render(&block);
+        }
+        let (docx, header_rows) = r.finish();
+        package::pack(docx, &style.fonts, &header_rows, out)
+    }
+
+    /// Write the document to `path` atomically, its bytes streamed to the
+    /// file (a long 通报 is never held whole in memory as well).
+    pub fn write(self, path: &Path) -> Result<()> {
+        package::write_atomic_with(path, |w| self.pack(w).map(|_| ()))
     }
 }

@@ -14,7 +14,7 @@
 //! carry no timestamps (zip's 1980 default without its `time` feature), so
 //! the same document gives the same bytes.
 
-use std::io::Cursor;
+use std::io::{Cursor, Seek, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -24,26 +24,33 @@ use quick_xml::Reader;
 
 use super::style::FontSet;
 
-/// Pack `docx` into .docx bytes, with our font table and header rows.
-pub(super) fn pack(docx: Docx, fonts: &FontSet, header_rows: &[usize]) -> Result<Vec<u8>> {
+/// Pack `docx` into a .docx written to `out`, with our font table and
+/// header rows. Each copy of the document's XML is dropped as soon as the
+/// next is made, and the deflated package goes straight to `out`: a long
+/// 通报 is held at most twice (its XML, then the stored package).
+pub(super) fn pack<W: Write + Seek>(
+    docx: Docx,
+    fonts: &FontSet,
+    header_rows: &[usize],
+    out: W,
+) -> Result<W> {
     let mut xml = docx.build();
     xml.font_table = font_table(fonts);
     xml.document = mark_header_rows(&xml.document, header_rows)?;
-    let mut out = Cursor::new(Vec::new());
-    xml.pack(&mut out).context("无法生成 Word 文档")?;
-    deflate(&out.into_inner())
+    let mut stored = Cursor::new(Vec::new());
+    xml.pack(&mut stored).context("无法生成 Word 文档")?;
+    deflate(&stored.into_inner(), out)
 }
 
-/// The same package with every part deflated: docx-rs stores its parts
-/// uncompressed, which makes a long 通报 tens of megabytes. The parts keep
-/// their order (`[Content_Types].xml` first) and carry no timestamps.
-pub(super) fn deflate(stored: &[u8]) -> Result<Vec<u8>> {
-    use std::io::{Read, Write};
+/// The same package with every part deflated, written to `out`: docx-rs
+/// stores its parts uncompressed, which makes a long 通报 tens of
+/// megabytes. The parts keep their order (`[Content_Types].xml` first) and
+/// carry no timestamps.
+pub(super) fn deflate<W: Write + Seek>(stored: &[u8], out: W) -> Result<W> {
     use zip::write::SimpleFileOptions;
     let mut zin = zip::ZipArchive::new(Cursor::new(stored)).context("无法生成 Word 文档")?;
-    let mut zout = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(stored.len() / 4)));
+    let mut zout = zip::ZipWriter::new(out);
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let mut buf = Vec::new();
     for i in 0..zin.len() {
         let mut part = zin.by_index(i).context("无法生成 Word 文档")?;
         let name = part.name().to_string();
@@ -51,12 +58,10 @@ pub(super) fn deflate(stored: &[u8]) -> Result<Vec<u8>> {
             zout.add_directory(name, SimpleFileOptions::default())?;
             continue;
         }
-        buf.clear();
-        part.read_to_end(&mut buf)?;
         zout.start_file(name, options)?;
-        zout.write_all(&buf)?;
+        std::io::copy(&mut part, &mut zout)?;
     }
-    Ok(zout.finish()?.into_inner())
+    Ok(zout.finish()?)
 }
 
 /// `word/fontTable.xml`: docx-rs's three fonts, then each role's preferred
@@ -158,12 +163,19 @@ pub(super) fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result
 /// then a rename. Parent folders are created as needed.
 // TODO(store): point at the store module's atomic-write helper once it lands.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
+    write_atomic_with(path, |w| Ok(w.write_all(bytes)?))
+}
+
+/// Write a file atomically, its bytes given by `fill` to a seekable writer.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> Result<()>,
+) -> Result<()> {
     let file = crate::store::atomic::AtomicFile::create(path)?;
     {
         let mut w = file.writer();
-        w.write_all(bytes)
-            .and_then(|()| w.flush())
+        fill(&mut w)
+            .and_then(|()| Ok(w.flush()?))
             .with_context(|| format!("无法写入 {}", path.display()))?;
     }
     file.commit().with_context(|| {

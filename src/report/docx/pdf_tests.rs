@@ -142,7 +142,7 @@ fn libreoffice_renders_the_samples_as_a4_with_their_text() {
         (dir.path().join("督办单.docx"), demo::dubandan(&style)),
     ];
     for (path, doc) in &docs {
-        doc.write(path).unwrap();
+        doc.clone().write(path).unwrap();
     }
     let paths: Vec<PathBuf> = docs.iter().map(|(p, _)| p.clone()).collect();
     let pdfs = to_pdf(bin, dir.path(), &paths);

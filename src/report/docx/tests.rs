@@ -280,6 +280,24 @@ fn the_same_document_gives_the_same_bytes() {
     assert_ne!(q["docProps/core.xml"], p["docProps/core.xml"]);
 }
 
+/// Written to a file, a document is streamed there (never held whole in
+/// memory): the file holds the very bytes [`DocxBuilder::to_bytes`] gives.
+#[test]
+fn a_document_written_to_a_file_is_its_bytes() {
+    let s = DocumentStyle::default();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, doc) in [
+        ("通报.docx", demo::tongbao(&s)),
+        ("督办单.docx", demo::dubandan(&s)),
+    ] {
+        let path = dir.path().join(name);
+        let bytes = doc.to_bytes().unwrap();
+        doc.write(&path).unwrap();
+        let written = std::fs::read(&path).unwrap();
+        assert!(written == bytes, "{name}: the file differs");
+    }
+}
+
 #[test]
 fn signature_date_starts_two_characters_right_of_the_office() {
     for (office, date) in [

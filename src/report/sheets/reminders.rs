@@ -1,8 +1,11 @@
-//! 督办提示: tasks overdue, near their deadline, or due to report.
+//! 督办提示: tasks overdue, near their deadline, or due to report (and
+//! each task's group, when the ledger has groups).
+
+use std::collections::HashMap;
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::table::{put_row, table, Col};
+use super::table::{put_row, table, Col, GroupCol};
 use crate::model::Card;
 use crate::pipeline::RunResult;
 use crate::report::figures::{days_left, reminder_label, Figures};
@@ -22,33 +25,40 @@ const COLS: [Col; 10] = [
     ("提示内容", Kind::Wrap),
 ];
 
-pub fn build(_: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.set_page(Page::SHEET);
     s.width_bounds(6.0, 50.0);
-    table(&mut s, 0, &COLS, &f.reminders, |s, row, x| {
+    let group = GroupCol::of(f, &COLS);
+    let cols = group.cols(&COLS);
+    // A reminder names its task by id: its group is the ledger's.
+    let groups: HashMap<&str, &String> = if group.shown() {
+        let tasks = r.scored.tasks.iter();
+        tasks
+            .filter_map(|t| Some((t.id.as_str(), t.group.as_ref()?)))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    table(&mut s, 0, &cols, &f.reminders, |s, row, x| {
         let fill = match x.kind {
             ReminderKind::Overdue => Fill::Alert,
             ReminderKind::NearDeadline => Fill::Card(Card::Yellow),
             ReminderKind::Cadence => Fill::None,
         };
-        put_row(
-            s,
-            row,
-            &COLS,
-            fill,
-            [
-                Val::Str(reminder_label(x.kind)),
-                Val::Str(&x.task),
-                Val::Str(&x.title),
-                Val::Int(x.stars as i64),
-                Val::Str(&x.leader),
-                Val::Str(&x.unit),
-                x.deadline.into(),
-                Val::from(x.days_left),
-                Val::from(days_left(x.days_left)),
-                Val::Str(&x.note),
-            ],
-        )
+        let vals = [
+            Val::Str(reminder_label(x.kind)),
+            Val::Str(&x.task),
+            Val::Str(&x.title),
+            Val::Int(x.stars as i64),
+            Val::Str(&x.leader),
+            Val::Str(&x.unit),
+            x.deadline.into(),
+            Val::from(x.days_left),
+            Val::from(days_left(x.days_left)),
+            Val::Str(&x.note),
+        ];
+        let g = groups.get(x.task.as_str()).copied();
+        put_row(s, row, &cols, fill, group.row(vals, g))
     })?;
     Ok(s.finish())
 }

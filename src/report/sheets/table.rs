@@ -62,6 +62,54 @@ pub fn col_of(cols: &[Col], header: &str) -> Option<u16> {
     cols.iter().position(|c| c.0 == header).map(|c| c as u16)
 }
 
+/// The tasks' group (分组) column of a task list: after 编号, as in 台账汇总,
+/// when the ledger has groups ([`Figures::groups`] not empty); no column
+/// otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct GroupCol {
+    /// Where the column goes, when there is one.
+    at: Option<usize>,
+}
+
+/// Header of the group column.
+pub const GROUP_HEADER: &str = "分组";
+
+impl GroupCol {
+    pub fn of(f: &Figures, cols: &[Col]) -> GroupCol {
+        let after_id = col_of(cols, "编号").map_or(0, |c| c as usize + 1);
+        GroupCol {
+            at: (!f.groups.is_empty()).then_some(after_id),
+        }
+    }
+
+    /// Whether the list has the column.
+    pub fn shown(self) -> bool {
+        self.at.is_some()
+    }
+
+    /// `cols` with the group column in its place.
+    pub fn cols(self, cols: &[Col]) -> Vec<Col> {
+        let mut v = cols.to_vec();
+        if let Some(at) = self.at {
+            v.insert(at, (GROUP_HEADER, Kind::Wrap));
+        }
+        v
+    }
+
+    /// A row's values with the task's group in its place.
+    pub fn row<'v>(
+        self,
+        vals: impl IntoIterator<Item = Val<'v>>,
+        group: Option<&'v String>,
+    ) -> Vec<Val<'v>> {
+        let mut v: Vec<Val> = vals.into_iter().collect();
+        if let Some(at) = self.at {
+            v.insert(at, Val::from(group));
+        }
+        v
+    }
+}
+
 /// Empty when `v` is, else its items joined by `sep`.
 pub fn joined<'v>(v: &[String], sep: &str) -> Val<'v> {
     if v.is_empty() {

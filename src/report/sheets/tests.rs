@@ -637,3 +637,99 @@ fn groups_in_the_ledger_sheet_and_on_the_overview() {
         .sum();
     assert_eq!(top as usize, r.scored.tasks.len());
 }
+
+/// The header row of a sheet, as text.
+fn headers(range: &Range<Data>) -> Vec<String> {
+    (0..range.width() as u32).map(|c| s(range, 0, c)).collect()
+}
+
+#[test]
+fn task_lists_name_the_group_only_when_the_ledger_has_groups() {
+    let r = fixture::fixture();
+    let group_of: std::collections::HashMap<&str, String> = r
+        .scored
+        .tasks
+        .iter()
+        .map(|t| (t.id.as_str(), t.group.clone().unwrap_or_default()))
+        .collect();
+    let (_d, path) = written(&r);
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    for sheet in ["亮牌预警", "督办提示"] {
+        let range = wb.worksheet_range(sheet).unwrap();
+        let h = headers(&range);
+        let id = h.iter().position(|x| x == "编号").unwrap() as u32;
+        // After the task's 编号, as in 台账汇总.
+        assert_eq!(h[id as usize + 1], "分组", "{sheet}: {h:?}");
+        assert_eq!(h[id as usize + 2], "事项名称", "{sheet}: {h:?}");
+        let rows = range.height() as u32 - 1;
+        assert!(rows > 0, "{sheet} lists tasks");
+        for row in 1..=rows {
+            let task = s(&range, row, id);
+            let group = &group_of[task.as_str()];
+            assert!(!group.is_empty(), "{sheet}: {task} has a group");
+            assert_eq!(&s(&range, row, id + 1), group, "{sheet}: {task}");
+        }
+    }
+    // A ledger without groups: no 分组 column, 编号 then 事项名称.
+    let mut plain = r.clone();
+    for t in &mut plain.scored.tasks {
+        t.group = None;
+    }
+    let (_d, path) = written(&plain);
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    for sheet in ["亮牌预警", "督办提示"] {
+        let h = headers(&wb.worksheet_range(sheet).unwrap());
+        assert!(!h.iter().any(|x| x == "分组"), "{sheet}: {h:?}");
+        let id = h.iter().position(|x| x == "编号").unwrap();
+        assert_eq!(h[id + 1], "事项名称", "{sheet}: {h:?}");
+    }
+}
+
+/// Long text is given the room on paper: each wrapped column's share of the
+/// page follows the text it holds, so the reasons and the original content
+/// are wider than short notes, and no row is absurdly tall.
+#[test]
+fn long_text_columns_get_the_room_on_paper() {
+    use crate::report::xlsx::print_check::{col_widths, row_heights};
+    use crate::report::xlsx::LINE_HEIGHT;
+    let r = fixture::fixture();
+    let (_d, path) = written(&r);
+    let buf = std::fs::read(&path).unwrap();
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let names = sheet_names();
+    let index = |name: &str| names.iter().position(|n| *n == name).unwrap() + 1;
+    // 台账汇总: the card reasons (the longest text a leader reads) wider
+    // than the short 销号 note and the task's name.
+    let ledger = sheet_xml(&buf, index("台账汇总"));
+    let w = col_widths(&ledger);
+    let width = |h: &str| w[&(ledger_col(h).unwrap() as u32)];
+    assert!(
+        width("亮牌原因") > width("销号") && width("亮牌原因") > width("事项名称"),
+        "{w:?}"
+    );
+    // 退回明细: the original content is the widest column.
+    let range = wb.worksheet_range("退回明细").unwrap();
+    let h = headers(&range);
+    let rejected = sheet_xml(&buf, index("退回明细"));
+    let w = col_widths(&rejected);
+    let original = h.iter().position(|x| x.starts_with("原始内容")).unwrap() as u32;
+    let widest = w.iter().max_by(|a, b| a.1.total_cmp(b.1)).unwrap();
+    assert_eq!(*widest.0, original, "{w:?}");
+    // No row of a task list taller than 10 lines; a rejected row, whose
+    // original content is every cell of the form's row, 14.
+    for (sheet, lines) in [
+        ("台账汇总", 10.0),
+        ("亮牌预警", 10.0),
+        ("督办提示", 10.0),
+        ("退回明细", 14.0),
+    ] {
+        let xml = sheet_xml(&buf, index(sheet));
+        for (row, ht) in row_heights(&xml) {
+            assert!(
+                ht <= lines * LINE_HEIGHT + 3.0,
+                "{sheet} row {}: {ht} pt",
+                row + 1
+            );
+        }
+    }
+}

@@ -157,8 +157,22 @@ fn print_area(wb: &str, index: usize) -> Option<(u32, u32)> {
     })
 }
 
+/// Row heights set in a sheet's XML (points), by 0-based row.
+pub fn row_heights(xml: &str) -> BTreeMap<u32, f64> {
+    let mut out = BTreeMap::new();
+    for r in xml.split("<row ").skip(1) {
+        let head = r.split('>').next().unwrap_or("");
+        let row = attr(head, "r").and_then(|v| v.parse::<u32>().ok());
+        let ht = attr(head, "ht").and_then(|v| v.parse::<f64>().ok());
+        if let (Some(row), Some(ht)) = (row, ht) {
+            out.insert(row - 1, ht);
+        }
+    }
+    out
+}
+
 /// Column widths as written (with their padding), by 0-based column.
-fn col_widths(xml: &str) -> BTreeMap<u32, f64> {
+pub fn col_widths(xml: &str) -> BTreeMap<u32, f64> {
     let mut out = BTreeMap::new();
     for c in xml.split("<col ").skip(1) {
         let head = c.split("/>").next().unwrap_or("");

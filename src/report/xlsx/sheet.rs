@@ -18,6 +18,10 @@ pub const MIN_WIDTH: f64 = 6.0;
 pub const MAX_WIDTH: f64 = 60.0;
 /// Narrowest a column of wrapped text is made to fit the page.
 pub const MIN_WRAP_WIDTH: f64 = 8.0;
+/// A column of wrapped text no wider than this (nine Chinese characters:
+/// the names of units) keeps its width when the sheet is fitted to the
+/// page, when the page allows: only longer text wraps.
+pub const SHORT_WRAP_WIDTH: f64 = 19.0;
 
 /// A worksheet being written, tracking the width each column needs.
 pub struct Sheet<'f> {
@@ -27,6 +31,10 @@ pub struct Sheet<'f> {
     /// The width each column's unwrapped cells need (numbers, dates, short
     /// text): how narrow the column may be made to fit the page.
     pub(super) fixed: Vec<f64>,
+    /// Per column, the total width and the number of its non-empty wrapped
+    /// cells: how much text the column holds on a typical row, which decides
+    /// its share of the page.
+    pub(super) demand: Vec<(f64, u32)>,
     /// How the sheet prints; the printed columns are narrowed to its
     /// [`Page::width_budget`].
     pub(super) page: Page,
@@ -94,6 +102,7 @@ impl<'f> Sheet<'f> {
             fmts,
             widths: Vec::new(),
             fixed: Vec::new(),
+            demand: Vec::new(),
             page: Page::SHEET,
             min: MIN_WIDTH,
             max: MAX_WIDTH,
@@ -106,9 +115,13 @@ impl<'f> Sheet<'f> {
     }
 
     /// The column widths as applied: padded by one and kept within the
-    /// bounds, then the wrapped columns of the print area narrowed, widest
-    /// first, until the printed columns fit [`Page::width_budget`] (each
-    /// no narrower than its unwrapped cells or [`MIN_WRAP_WIDTH`]).
+    /// bounds, then the wrapped columns of the print area narrowed until the
+    /// printed columns fit [`Page::width_budget`]: each in proportion to the
+    /// text its cells hold on average, so a column of long reasons keeps
+    /// more of the page than one of short notes and a row's cells wrap to
+    /// about as many lines each. None is made narrower than its unwrapped
+    /// cells or [`MIN_WRAP_WIDTH`]; short wrapped text
+    /// ([`SHORT_WRAP_WIDTH`]) keeps its width when the page allows.
     pub(super) fn final_widths(&self) -> Vec<f64> {
         let mut widths: Vec<f64> = self
             .widths
@@ -127,7 +140,28 @@ impl<'f> Sheet<'f> {
                 w.min(fixed.max(MIN_WRAP_WIDTH).max(self.min))
             })
             .collect();
-        fit_to_budget(&mut widths[..printed], &floors, self.page.width_budget());
+        let short: Vec<f64> = widths[..printed]
+            .iter()
+            .zip(&floors)
+            .map(|(&w, &f)| if w <= SHORT_WRAP_WIDTH { w } else { f })
+            .collect();
+        // A column's share: the average width of its text (the rows that
+        // have any: a long reason on a few rows makes those rows tall).
+        let weights: Vec<f64> = widths[..printed]
+            .iter()
+            .enumerate()
+            .map(|(c, &w)| match self.demand.get(c) {
+                Some(&(sum, n)) if n > 0 => (sum / n as f64).max(1.0),
+                _ => w,
+            })
+            .collect();
+        let budget = self.page.width_budget();
+        let floors = if total_width(&short) <= budget {
+            short
+        } else {
+            floors
+        };
+        fit_to_budget(&mut widths[..printed], &floors, &weights, budget);
         widths
     }
 
@@ -177,6 +211,9 @@ impl<'f> Sheet<'f> {
     /// may be narrowed to fit the page), skipping the measure when it cannot
     /// matter (display width never exceeds the UTF-8 byte length).
     fn need_text(&mut self, col: u16, s: &str, wrap: bool) {
+        if wrap && !s.is_empty() && !matches!(self.mode, Mode::Stream { .. }) {
+            self.note_demand(col, s);
+        }
         let c = col as usize;
         let cur = self.widths.get(c).copied().unwrap_or(0.0);
         let fixed = self.fixed.get(c).copied().unwrap_or(0.0);
@@ -190,6 +227,18 @@ impl<'f> Sheet<'f> {
             self.need_fixed(col, w);
         }
         self.need(col, w);
+    }
+
+    /// Count the wrapped text `s` toward its column's share of the page.
+    fn note_demand(&mut self, col: u16, s: &str) {
+        let c = col as usize;
+        if self.demand.len() <= c {
+            self.demand.resize(c + 1, (0.0, 0));
+        }
+        let w = s.lines().map(display_width).sum::<usize>() as f64;
+        let d = &mut self.demand[c];
+        d.0 += w.min(self.max * 10.0);
+        d.1 += 1;
     }
 
     /// The width a number, integer or date cell needs (never wrapped).
@@ -447,24 +496,38 @@ fn header_width(h: &str) -> f64 {
     }
 }
 
+/// The written total of `widths` (as applied), padding included.
+fn total_width(widths: &[f64]) -> f64 {
+    widths.iter().map(|w| w + WIDTH_PADDING).sum()
+}
+
 /// Narrow `widths` (as applied, before padding), none below its floor,
-/// until their written total (with padding) fits `budget`: every column
-/// wider than a common level is cut to it (the widest wrapped text gives
-/// first), the level found by bisection.
-pub(super) fn fit_to_budget(widths: &mut [f64], floors: &[f64], budget: f64) {
-    let total = |level: f64, widths: &[f64]| -> f64 {
+/// until their written total (with padding) fits `budget`: each column is
+/// cut to `k × weight` (its share), `k` found by bisection, so the columns
+/// holding more text keep more of the page.
+pub(super) fn fit_to_budget(widths: &mut [f64], floors: &[f64], weights: &[f64], budget: f64) {
+    // Whole tenths, so the widths written stay short and stable.
+    let at = |k: f64, c: usize, w: f64| -> f64 {
+        let share = (k * weights[c] * 10.0).floor() / 10.0;
+        w.min(share.max(floors[c]))
+    };
+    let total = |k: f64, widths: &[f64]| -> f64 {
         widths
             .iter()
-            .zip(floors)
-            .map(|(&w, &f)| w.min(level.max(f)) + WIDTH_PADDING)
+            .enumerate()
+            .map(|(c, &w)| at(k, c, w) + WIDTH_PADDING)
             .sum()
     };
-    let top = widths.iter().copied().fold(0.0, f64::max);
+    let top = widths
+        .iter()
+        .enumerate()
+        .map(|(c, &w)| w / weights[c].max(1e-9))
+        .fold(0.0, f64::max);
     if total(top, widths) <= budget {
         return;
     }
     let (mut lo, mut hi) = (0.0, top);
-    for _ in 0..40 {
+    for _ in 0..50 {
         let mid = (lo + hi) / 2.0;
         if total(mid, widths) <= budget {
             lo = mid;
@@ -472,10 +535,8 @@ pub(super) fn fit_to_budget(widths: &mut [f64], floors: &[f64], budget: f64) {
             hi = mid;
         }
     }
-    // Whole tenths, so the widths written stay short and stable.
-    let level = (lo * 10.0).floor() / 10.0;
-    for (w, &f) in widths.iter_mut().zip(floors) {
-        *w = w.min(level.max(f));
+    for (c, w) in widths.iter_mut().enumerate() {
+        *w = at(lo, c, *w);
     }
 }
 
@@ -540,6 +601,25 @@ pub(super) fn row_height<'a>(
 mod tests {
     use super::*;
     use rust_xlsxwriter::Workbook;
+
+    #[test]
+    fn the_page_is_shared_by_the_text_each_column_holds() {
+        // Three wrapped columns of 40, their cells 60, 20 and 10 wide on
+        // average, and a fixed one of 10; a budget of 70.
+        let mut w = vec![40.0, 40.0, 40.0, 10.0];
+        let floors = [8.0, 8.0, 8.0, 10.0];
+        fit_to_budget(&mut w, &floors, &[60.0, 20.0, 10.0, 10.0], 70.0);
+        let total: f64 = w.iter().map(|x| x + WIDTH_PADDING).sum();
+        assert!(total <= 70.0 && total > 68.0, "{w:?}");
+        // Shares follow the text: 3 : 1, the smallest at its floor.
+        assert!((w[0] / w[1] - 3.0).abs() < 0.1, "{w:?}");
+        assert_eq!(w[2], 8.0);
+        assert_eq!(w[3], 10.0);
+        // A budget that holds every column leaves them as they are.
+        let mut wide = vec![40.0, 40.0, 40.0, 10.0];
+        fit_to_budget(&mut wide, &floors, &[60.0, 20.0, 10.0, 10.0], 200.0);
+        assert_eq!(wide, vec![40.0, 40.0, 40.0, 10.0]);
+    }
 
     #[test]
     fn column_widths_are_capped_and_cjk_sized() {
