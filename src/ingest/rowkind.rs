@@ -235,7 +235,14 @@ pub(crate) fn merged_across(grid: &Grid, row: u32) -> u32 {
     }
 }
 
-/// Is every filled cell of the row (outside `skip`) a formula or a total word?
+/// A cell that only marks "nothing here": `—`, `/`, `-`, `——` (no letter
+/// or digit), as offices fill the other columns of a 合计 row.
+fn is_placeholder(s: &str) -> bool {
+    !s.chars().any(char::is_alphanumeric)
+}
+
+/// Is every filled cell of the row (outside `skip`) a formula, a total word
+/// or a placeholder?
 pub(crate) fn formulas_only(grid: &Grid, row: u32, skip: &[u32]) -> bool {
     let mut any_formula = false;
     for (c, cell) in grid.row(row) {
@@ -244,7 +251,8 @@ pub(crate) fn formulas_only(grid: &Grid, row: u32, skip: &[u32]) -> bool {
         }
         if cell.formula {
             any_formula = true;
-        } else if !matches!(&cell.value, CellValue::Text(t) if is_total_text(t)) {
+        } else if !matches!(&cell.value, CellValue::Text(t) if is_total_text(t) || is_placeholder(t))
+        {
             return false;
         }
     }
@@ -253,7 +261,8 @@ pub(crate) fn formulas_only(grid: &Grid, row: u32, skip: &[u32]) -> bool {
 
 /// Is this row of a returned form no data, though filled: a total (an empty
 /// 编号 and a whole cell reading `合计`/`小计`/`共N项`, with no 当前状态 or
-/// 进展情况 of its own), formulas only under an empty 编号 (`=SUM(…)`), or a
+/// 进展情况 of its own; placeholders such as `—` or `/` are none), formulas
+/// only under an empty 编号 (`=SUM(…)`, placeholders beside them), or a
 /// group heading (`一、经济发展`, or a row merged across the table, with no
 /// answers)? A row with an empty 编号 but real answers is data (and is
 /// rejected for its missing 编号).
@@ -262,6 +271,7 @@ pub(crate) fn not_form_data(grid: &Grid, raw: &RawRow) -> bool {
         raw.get(k)
             .filter(|c| !c.merged_from.is_some_and(|(_, oc)| oc != c.col))
             .map(|c| c.value.as_text())
+            .filter(|t| !is_placeholder(t))
             .unwrap_or_default()
     };
     let id = own(FormField::Id);
@@ -273,6 +283,11 @@ pub(crate) fn not_form_data(grid: &Grid, raw: &RawRow) -> bool {
     let no_text_answers = quiet(FormField::Status) && quiet(FormField::Progress);
     let pieces = row_pieces(grid, raw.row);
     if id_blank && no_text_answers && pieces.iter().any(|(_, t)| is_total_text(t)) {
+        return true;
+    }
+    // Only dashes and slashes (what is left of a 合计 row whose formulas
+    // were stored without results).
+    if pieces.iter().all(|(_, t)| is_placeholder(t)) {
         return true;
     }
     if id.is_empty() && formulas_only(grid, raw.row, &[]) {

@@ -199,16 +199,16 @@ fn not_reported(
                 sent_back.join("、")
             ));
         }
-        let unreadable: Vec<String> = s
-            .unreadable_to_tell()
-            .map(|f| format!("《{}》（{}）", f.name, f.why.why()))
-            .collect();
-        if !unreadable.is_empty() {
-            why.push(format!(
-                "收到了该单位报送的{}，但无法读取，请按反馈通知重新报送",
-                unreadable.join("、")
-            ));
-        }
+        // One sentence per file: its name, why it could not be read and
+        // what to send instead (never "could not be read" twice over).
+        why.extend(s.unreadable_to_tell().map(|f| {
+            format!(
+                "收到了该单位报送的《{}》，但{}，{}",
+                f.name,
+                f.why.why(),
+                f.why.resend()
+            )
+        }));
         if why.is_empty() {
             why.push("请督促尽快报送".to_string());
         }

@@ -420,3 +420,95 @@ fn the_templates_example_row_is_skipped_with_a_warning() {
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.contains("LEDGER_EXAMPLE_ROW"), "{shown}");
 }
+
+/// A 单位 sheet that groups its units under headings (`一、区直部门（2个）`
+/// merged across, `（二）乡镇街道`) with 小计/合计 rows, and a 评价 sheet
+/// ending with 平均 (a formula) and 合计 rows: none of these is a unit, and
+/// none is a ledger problem. Written by openpyxl, and via LibreOffice .xls.
+#[test]
+fn unit_sheet_headings_and_totals_are_not_units() {
+    let w = Workdir::new();
+    let src = w.path("台账.xlsx");
+    let script = format!(
+        r#"
+import datetime, openpyxl
+d = datetime.datetime
+wb = openpyxl.Workbook()
+ws = wb.active
+ws.title = "台账"
+ws.append(["编号", "事项名称", "星级", "牵头单位", "开始日期", "完成时限"])
+ws.append(["ZF-001", "推进重点项目建设", 5, "区发改局", d(2023, 1, 1), d(2023, 6, 30)])
+ws.append(["CZ-001", "盘活存量资金", 4, "区财政局", d(2023, 1, 1), d(2023, 9, 30)])
+ws.append(["TB-001", "高标准农田建设2万亩", 4, "太保镇", d(2023, 1, 1), d(2023, 10, 31)])
+us = wb.create_sheet("单位")
+us.append(["2023年重点工作责任单位名单"])
+us.merge_cells("A1:D1")
+us.append(["单位名称", "类别", "别名", "联系人"])
+us.append(["一、区直部门（2个）"])
+us.merge_cells("A3:D3")
+us.append(["区发展和改革局", "区直部门", "区发改局", "张三"])
+us.append(["区财政局", "区直部门", None, "李四"])
+us.append(["小计", "2个"])
+us.append([])
+us.append(["（二）乡镇街道"])
+us.append(["太保镇", "乡镇街道", None, "王五"])
+us.append(["合计：3个"])
+ev = wb.create_sheet("评价")
+ev.append(["单位", "自评", "专班评价", "群众评价", "领导评价"])
+for u in ["区发展和改革局", "区财政局", "太保镇"]:
+    ev.append([u, 95, 90, 88, 92])
+ev.append(["平均", "=AVERAGE(B2:B4)", "=AVERAGE(C2:C4)", None, None])
+ev.append(["合  计", None, None, None, None])
+wb.save(r"{}")
+"#,
+        src.display()
+    );
+    if python_openpyxl(&script).is_none() {
+        return;
+    }
+    let Some(xls) = soffice_convert(&src, "xls", &w.path("xls")) else {
+        return;
+    };
+    for ledger in [src, xls] {
+        let out = duban()
+            .arg("check")
+            .arg("--ledger")
+            .arg(&ledger)
+            .arg("--returns")
+            .arg(w.returns())
+            .args(["--period", "2023-03", "--json", "-", "--quiet"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut units: Vec<(&str, &str)> = v["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| (u["name"].as_str().unwrap(), u["category"].as_str().unwrap()))
+            .collect();
+        units.sort();
+        assert_eq!(
+            units,
+            [
+                ("区发展和改革局", "区直部门"),
+                ("区财政局", "区直部门"),
+                ("太保镇", "乡镇街道"),
+            ],
+            "{}",
+            ledger.display()
+        );
+        assert_eq!(v["tasks"].as_array().unwrap().len(), 3);
+        let unit_issues: Vec<&Value> = v["ledger_issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["sheet"] == "单位" || i["sheet"] == "评价")
+            .collect();
+        assert!(unit_issues.is_empty(), "{unit_issues:?}");
+    }
+}

@@ -590,6 +590,10 @@ fn unreadable_files_are_tied_to_the_unit_their_name_or_folder_names() {
             "{msg}"
         );
         assert!(!msg.contains("请督促尽快报送"), "{msg}");
+        // Said once, with what to send instead.
+        assert_eq!(msg.matches("无法").count(), 1, "{msg}");
+        let after = msg.rsplit('》').next().unwrap();
+        assert!(after.contains("，请"), "{msg}");
         assert_eq!(unit(&v, u)["reported"], false, "{u}");
         // Its notice says the same, with what to resend.
         for out in ["out-ryb", "out-yor"] {

@@ -22,6 +22,7 @@ use super::grid::SheetGrid;
 use super::guard::{install_quiet_panic_hook, ParsingGuard};
 use super::header::{self, Header};
 use super::raw::RawRow;
+use super::rowkind::{is_total_text, merged_across, numbering_level};
 use super::sniff::{self, FileFormat, Sniffed};
 use super::workbook::read_sheets;
 use crate::config::Limits;
@@ -351,6 +352,18 @@ fn year_in(text: &str) -> Option<i32> {
     (digits.len() == 4 && (1990..=2100).contains(&y)).then_some(y)
 }
 
+/// A row of the 单位 or 评价 sheet that names no unit: a group heading
+/// (`一、区直部门（14个）`, `（二）乡镇街道`, a row merged across the table),
+/// a total (`合计`, `小计：14个`, `共22个`) or an average (`平均`, `平均分`).
+/// Skipped without a word, as the 台账 sheet's headings and totals are.
+fn not_a_unit<F: Field>(tb: &Table<'_, F>, row: u32, name: &str) -> bool {
+    let squeezed: String = name.split_whitespace().collect();
+    is_total_text(name)
+        || matches!(squeezed.as_str(), "平均" | "平均分" | "平均值" | "均值")
+        || numbering_level(name).is_some()
+        || merged_across(&tb.sheet.grid, row) >= 3
+}
+
 /// The 单位 sheet. The template's example unit, left unedited, is skipped
 /// unless a task row names it (`lead_units`: 牵头单位 as written).
 fn read_units(tb: &Table<'_, U>, lead_units: &[String], issues: &mut Issues) -> Vec<Unit> {
@@ -360,7 +373,7 @@ fn read_units(tb: &Table<'_, U>, lead_units: &[String], issues: &mut Issues) -> 
     for row in tb.rows() {
         let row = &row;
         let name = UnitName::new(text(row, U::Name));
-        if name.is_empty() {
+        if name.is_empty() || not_a_unit(tb, row.row, &name) {
             continue;
         }
         let example = name == example::UNIT
@@ -570,7 +583,7 @@ fn read_evaluations(
     for row in tb.rows() {
         let row = &row;
         let written = text(row, E::Unit);
-        if written.is_empty() {
+        if written.is_empty() || not_a_unit(tb, row.row, &written) {
             continue;
         }
         let example_row = example_unit
