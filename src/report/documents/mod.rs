@@ -21,6 +21,9 @@
 //!
 //! Adding a document is one file with a `build` function and one entry in
 //! [`DOCUMENTS`].
+//!
+//! The 通报 of a quarter, half-year or year (`通报_2026年第四季度.docx`) is
+//! written by `duban rollup` from the roll-up's figures ([`span_bulletin`]).
 
 mod bulletin;
 mod common;
@@ -32,6 +35,7 @@ pub mod numbering;
 mod prompt;
 mod reminder;
 pub mod snapshot;
+pub mod span_bulletin;
 mod supervision;
 mod warning;
 pub mod wording;
