@@ -46,7 +46,10 @@ fn bulletin(y: &Year, span: &str, extra: &[&str]) -> (Value, PathBuf, String) {
     assert_eq!(docs[0]["kind"], "通报");
     assert!(docs[0]["unit"].is_null());
     let rel = docs[0]["path"].as_str().unwrap();
-    assert!(rel.starts_with("公文/通报_") && rel.ends_with(".docx"), "{rel}");
+    assert!(
+        rel.starts_with("公文/通报_") && rel.ends_with(".docx"),
+        "{rel}"
+    );
     let path = rel.split('/').fold(y.dir().join("out"), |p, c| p.join(c));
     assert!(
         text(&out.stderr).contains(&*path.file_name().unwrap().to_string_lossy()),
@@ -115,7 +118,10 @@ fn the_span_bulletin_names_every_unit_as_the_json_does() {
         if n > 0 {
             let name = u["name"].as_str().unwrap();
             let four = body.split("四、约谈情况").nth(1).unwrap();
-            assert!(four.contains(&format!("{name}{n}")), "四、 lacks {name} {n}");
+            assert!(
+                four.contains(&format!("{name}{n}")),
+                "四、 lacks {name} {n}"
+            );
         }
     }
 
@@ -123,7 +129,7 @@ fn the_span_bulletin_names_every_unit_as_the_json_does() {
     // and November are said to be missing.
     let (q4, _, body) = bulletin(&y, "2026年第四季度", &[]);
     assert!(body.contains("季度通报第2期") && body.contains("11月、12月未汇总归档"));
-    assert!(body.contains("名次与2026年第三季度相比"));
+    assert!(body.contains("与2026年第三季度相比的名次变化"));
     assert_ranking(&q4, &body);
 
     let (h2, _, body) = bulletin(&y, "2026-H2", &[]);

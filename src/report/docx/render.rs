@@ -204,7 +204,10 @@ impl<'a> Renderer<'a> {
             Block::Masthead { office, number } => self.masthead(office, number.as_deref()),
             Block::Title(lines) => self.title(lines),
             Block::Subtitle(spans) => {
-                let p = self.grid_para().align(AlignmentType::Center).keep_next(true);
+                let p = self
+                    .grid_para()
+                    .align(AlignmentType::Center)
+                    .keep_next(true);
                 let p = self.add_spans(p, spans, &self.style.fonts.heading2);
                 self.push(p);
             }

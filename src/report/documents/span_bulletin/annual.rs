@@ -3,8 +3,8 @@
 //! the 后三位 two years running.
 
 use super::SpanCtx;
-use crate::report::docx::{Column, DocTable, DocxBuilder, Span};
 use crate::report::documents::common::{heading2, join, score};
+use crate::report::docx::{Column, DocTable, DocxBuilder, Span};
 use crate::rollup::{AnnualRules, UnitRollup};
 
 /// A share or a number of points as written: `0.3`, `1`, `1.5`.
@@ -71,10 +71,7 @@ pub(super) fn results(d: &mut DocxBuilder, ctx: &SpanCtx) {
         d.text(&format!("{}{}", join(&bottom), v.fill(&w.annual_bottom)));
     }
     if !two_years.is_empty() {
-        d.paragraph([
-            Span::red(join(&two_years)),
-            Span::new(v.fill(&w.two_years)),
-        ]);
+        d.paragraph([Span::red(join(&two_years)), Span::new(v.fill(&w.two_years))]);
     } else if r.previous.is_none() {
         d.text(&format!(
             "{}无归档数据，未作连续两年后三位比较。",

@@ -4,8 +4,8 @@
 use super::SpanCtx;
 use crate::model::{Card, Status};
 use crate::period::Period;
-use crate::report::docx::{Column, DocTable, DocxBuilder, Span};
 use crate::report::documents::common::{heading2, join, score};
+use crate::report::docx::{Column, DocTable, DocxBuilder, Span};
 use crate::report::figures::rank_change;
 use crate::rollup::{CardTally, Rollup, UnitRollup};
 use crate::score::rank::round2;
@@ -92,9 +92,16 @@ fn tasks_text(r: &Rollup) -> String {
         .iter()
         .map(|t| t.periods.iter().filter(|p| p.due && p.reported).count())
         .sum();
+    // Done: last reported done, or closed (销号) by the end of the span.
     let done = tasks
         .iter()
-        .filter(|t| matches!(t.final_status, Some(Status::Completed | Status::Implemented)))
+        .filter(|t| {
+            t.closed_period.is_some()
+                || matches!(
+                    t.final_status,
+                    Some(Status::Completed | Status::Implemented)
+                )
+        })
         .count();
     let closed = tasks
         .iter()
@@ -200,10 +207,7 @@ fn cards_table(units: &[&UnitRollup], all: &CardTally) -> DocTable {
         .filter(|(_, n)| *n > 0)
         .map(|(c, _)| c)
         .collect();
-    let mut cols = vec![
-        Column::new("序号", 2.7).center(),
-        Column::new("单位", 14.0),
-    ];
+    let mut cols = vec![Column::new("序号", 2.7).center(), Column::new("单位", 14.0)];
     for c in &shown {
         cols.push(Column::new(format!("{}（期）", c.label()), 5.0).center());
     }
@@ -294,11 +298,15 @@ pub(super) fn ranking(d: &mut DocxBuilder, ctx: &SpanCtx) {
     let w = &ctx.wording.span;
     let v = ctx.vars();
     let year = r.span.is_year();
-    let mut intro = v.fill(if year { &w.year_ranking } else { &w.ranking });
-    intro.push_str(&match r.previous {
-        Some(p) => format!("“较上期”为名次与{}相比的变化。", p.label()),
-        None => format!("{}无归档数据，名次变化不作比较。", r.span.prev().label()),
-    });
+    let intro = v.fill(if year { &w.year_ranking } else { &w.ranking });
+    let compared = match r.previous {
+        Some(p) => format!("“较上期”为与{}相比的名次变化", p.label()),
+        None => format!("{}无归档数据，名次变化不作比较", r.span.prev().label()),
+    };
+    let intro = match intro.strip_suffix('：') {
+        Some(head) => format!("{head}（{compared}）："),
+        None => format!("{intro}（{compared}）"),
+    };
     d.text(&intro);
     let rules = ctx.wording.rules(ctx.preset);
     for (i, cat) in r.categories().into_iter().enumerate() {
@@ -354,15 +362,15 @@ pub(super) fn ranking(d: &mut DocxBuilder, ctx: &SpanCtx) {
 fn ranking_table(units: &[&UnitRollup], marks: &[(bool, bool)], year: bool) -> DocTable {
     let mut cols = vec![
         Column::new("名次", 2.7).center(),
-        Column::new("单位", 12.0),
+        Column::new("单位", if year { 10.0 } else { 12.0 }),
         Column::new(if year { "期均得分" } else { "平均得分" }, 4.8).right(),
     ];
     if year {
         cols.push(Column::new("年度得分", 4.8).right());
     }
-    cols.push(Column::new("较上期", 3.7).center());
+    cols.push(Column::new("较上期", 4.2).center());
     cols.push(Column::new("亮牌（期）", 4.8).center());
-    cols.push(Column::new("备注", 4.5).center());
+    cols.push(Column::new("备注", 5.2).center());
     let mut t = DocTable::new(cols);
     for (u, (top, bottom)) in units.iter().zip(marks) {
         let mut row = vec![
@@ -420,7 +428,12 @@ pub(super) fn interviews(d: &mut DocxBuilder, ctx: &SpanCtx) {
             .iter()
             .filter(|p| p.interview && !p.bottom3)
             .count();
-        let when = join(u.periods.iter().filter(|p| p.interview).map(|p| short(&p.period)));
+        let when = join(
+            u.periods
+                .iter()
+                .filter(|p| p.interview)
+                .map(|p| short(&p.period)),
+        );
         t.rich_row([
             vec![Span::new((i + 1).to_string())],
             vec![Span::new(u.name.clone())],
