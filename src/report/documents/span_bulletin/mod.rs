@@ -51,6 +51,17 @@ pub fn path(span: &Span) -> String {
     format!("{DOCUMENTS_DIR}/{}_{label}.docx", DocKind::Bulletin)
 }
 
+/// Whether a file of `公文/` is a span's 通报 (which a monthly run leaves
+/// in place when it clears the folder of its earlier documents).
+pub fn is_span_bulletin(file_name: &str) -> bool {
+    let label = file_name
+        .strip_prefix(&format!("{}_", DocKind::Bulletin))
+        .and_then(|s| s.strip_suffix(".docx"));
+    label
+        .and_then(|l| l.parse::<Span>().ok())
+        .is_some_and(|span| path(&span) == format!("{DOCUMENTS_DIR}/{file_name}"))
+}
+
 /// The JSON summary's entry of the span's 通报.
 pub fn entry(span: &Span) -> DocumentEntry {
     DocumentEntry {
@@ -158,4 +169,43 @@ pub fn build(ctx: &SpanCtx) -> Result<DocxBuilder> {
         date: ctx.issue_date,
     });
     Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_issue_labels_of_each_kind() {
+        let q4 = Span::quarter(2026, 4);
+        assert_eq!(path(&q4), "公文/通报_2026年第四季度.docx");
+        assert_eq!(path(&Span::half(2026, 2)), "公文/通报_2026年下半年.docx");
+        assert_eq!(path(&Span::year(2026)), "公文/通报_2026年度.docx");
+        assert_eq!(issue_label(&q4, 4), "季度通报第4期");
+        assert_eq!(issue_label(&Span::year(2026), 1), "年度通报第1期");
+        assert!(is_span_bulletin("通报_2026年第四季度.docx"));
+        assert!(is_span_bulletin("通报_2026年度.docx"));
+        // A month's or a quarterly period's own 通报 is not one.
+        assert!(!is_span_bulletin("通报_2026年10月.docx"));
+        assert!(!is_span_bulletin("通报_2026年第4季度.docx"));
+        assert!(!is_span_bulletin("约谈名单_2026年度.docx"));
+    }
+
+    #[test]
+    fn issue_numbers_count_earlier_spans_of_the_kind_with_anything_archived() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path();
+        for p in [
+            crate::period::Period::month(2026, 2),
+            crate::period::Period::month(2026, 8),
+        ] {
+            std::fs::create_dir_all(layout::round_dir(a, &p, 1)).unwrap();
+        }
+        assert_eq!(issue_number(a, &Span::quarter(2026, 1)), 1);
+        // Q1 and Q3 archived, Q2 not.
+        assert_eq!(issue_number(a, &Span::quarter(2026, 4)), 3);
+        assert_eq!(issue_number(a, &Span::half(2026, 2)), 2);
+        assert_eq!(issue_number(a, &Span::year(2026)), 1);
+        assert_eq!(issue_number(a, &Span::quarter(2027, 2)), 1);
+    }
 }
