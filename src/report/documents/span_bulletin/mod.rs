@@ -132,6 +132,9 @@ impl SpanCtx<'_> {
     }
 }
 
+/// A section of the 通报: what follows its heading.
+type Part = fn(&mut DocxBuilder, &SpanCtx);
+
 /// The whole document.
 pub fn build(ctx: &SpanCtx) -> Result<DocxBuilder> {
     let w = &ctx.wording.span;
@@ -147,7 +150,7 @@ pub fn build(ctx: &SpanCtx) -> Result<DocxBuilder> {
     }
     d.addressee(&ctx.wording.common.addressee)
         .text(&v.fill(if year { &w.year_opening } else { &w.opening }));
-    let mut parts: Vec<(&str, fn(&mut DocxBuilder, &SpanCtx))> = vec![
+    let mut parts: Vec<(&str, Part)> = vec![
         (&w.sections[0], sections::overview),
         (&w.sections[1], sections::cards),
         (&w.sections[2], sections::ranking),
