@@ -250,6 +250,9 @@ pub struct RollupArgs {
     /// 不按 SHA256SUMS 校验归档（归档文件缺失或被改动时仍汇总；结果注明“未校验”）
     #[arg(long)]
     pub no_verify: bool,
+    /// 通报的成文日期（默认：配置文件的 issue_date，否则今天）
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub issue_date: Option<NaiveDate>,
 }
 
 const ROLLUP_AFTER_HELP: &str = "示例:
@@ -348,6 +351,7 @@ impl From<&RollupArgs> for Flags {
                 config: a.config.clone(),
                 period: Some(a.span.last_month()),
                 archive: a.archive.clone(),
+                issue_date: a.issue_date,
                 ..Common::default()
             },
             out: a.out.clone(),

@@ -53,9 +53,9 @@ pub(super) fn run(a: &RollupArgs, s: &Settings, ui: &Terminal) -> Result<()> {
     };
     let r = rollup::build(a.span, &inputs)?;
     print_warnings(ui, &warnings);
-    let written = rollup::write_outputs(&r, out)
+    let written = rollup::write_outputs(&r, &inputs, out)
         .with_context(|| format!("写入输出文件夹 {} 失败", out.display()))?;
-    let summary = RollupSummary::of(&r, Vec::new());
+    let summary = RollupSummary::of(&r, rollup::documents(&r));
     if let Some(dest) = &s.json {
         write_json(dest, &summary)?;
     }

@@ -33,7 +33,7 @@ pub use span::{Span, SpanKind, SpanParseError};
 
 use crate::config::Config;
 use crate::model::Evaluation;
-use crate::report::documents::Wording;
+use crate::report::documents::{span_bulletin, DocumentEntry, Wording};
 
 /// What a roll-up is built from besides the archive.
 pub struct Inputs<'a> {
@@ -146,9 +146,14 @@ pub fn evaluations_of(path: &Path, config: &Config) -> Result<(Vec<Evaluation>, 
 
 /// Write the span's files into `out` and return their paths. The 晒单
 /// workbook (`晒单_<span>.xlsx`) and the span's 通报 are written here from
-/// the same [`Rollup`]; so far there are none (the JSON is written by the
-/// command itself).
-pub fn write_outputs(rollup: &Rollup, out: &Path) -> Result<Vec<PathBuf>> {
-    let _ = (rollup, out);
-    Ok(Vec::new())
+/// the same [`Rollup`] (the JSON is written by the command itself); the
+/// 通报 takes the office, the wording and the issue date from `inputs`.
+pub fn write_outputs(rollup: &Rollup, inputs: &Inputs, out: &Path) -> Result<Vec<PathBuf>> {
+    let written = vec![span_bulletin::write(rollup, inputs, out)?];
+    Ok(written)
+}
+
+/// The documents [`write_outputs`] writes, as the JSON lists them.
+pub fn documents(rollup: &Rollup) -> Vec<DocumentEntry> {
+    vec![span_bulletin::entry(&rollup.span)]
 }

@@ -16,6 +16,7 @@ mod ledger;
 mod messages;
 mod paper;
 mod rollup;
+mod rollup_bulletin;
 mod rules;
 mod run;
 mod safety;

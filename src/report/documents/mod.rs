@@ -21,6 +21,9 @@
 //!
 //! Adding a document is one file with a `build` function and one entry in
 //! [`DOCUMENTS`].
+//!
+//! The 通报 of a quarter, half-year or year (`通报_2026年第四季度.docx`) is
+//! written by `duban rollup` from the roll-up's figures ([`span_bulletin`]).
 
 mod bulletin;
 mod common;
@@ -32,6 +35,7 @@ pub mod numbering;
 mod prompt;
 mod reminder;
 pub mod snapshot;
+pub mod span_bulletin;
 mod supervision;
 mod warning;
 pub mod wording;
@@ -220,12 +224,17 @@ pub fn write(ctx: &Ctx, planned: &[Planned], out: &Path) -> Result<Vec<PathBuf>>
         .collect()
 }
 
-/// Remove the documents an earlier run left in `dir`.
+/// Remove the documents an earlier run left in `dir` (not the 通报 of a
+/// quarter, half-year or year that `duban rollup` wrote there).
 fn clear_docx(dir: &Path) -> Result<()> {
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let p = e.path();
-            if p.extension().is_some_and(|x| x == "docx") && p.is_file() {
+            let span_bulletin = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(span_bulletin::is_span_bulletin);
+            if p.extension().is_some_and(|x| x == "docx") && p.is_file() && !span_bulletin {
                 std::fs::remove_file(&p).with_context(|| {
                     format!("无法删除旧文件 {}（是否正被 Word/WPS 打开？）", p.display())
                 })?;

@@ -44,6 +44,8 @@ pub const PLACEHOLDERS: [&str; 11] = [
 pub struct Wording {
     pub common: Common,
     pub bulletin: BulletinWording,
+    /// The 通报 of a quarter, half-year or year (`duban rollup`).
+    pub span: SpanWording,
     pub letters: Letters,
     pub interview_list: ListWording,
     pub presets: Presets,
@@ -78,6 +80,40 @@ pub struct BulletinWording {
     pub late: String,
     pub all_on_time: String,
     pub attachment: String,
+    /// 抄送 of the 版记; empty: none.
+    pub cc: String,
+    pub requirements: Vec<Requirement>,
+}
+
+/// The texts of the 通报 of a span (季度、半年、年度); `{期次}` is the span.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpanWording {
+    pub title: String,
+    /// Title of a year's 通报 (with the 考评结果).
+    pub year_title: String,
+    pub opening: String,
+    pub year_opening: String,
+    /// Under the title when the archive was not verified (`--no-verify`).
+    pub unverified: String,
+    /// The five section headings, without their numbers.
+    pub sections: Vec<String>,
+    /// The 年度考评 section, before the last one in a year's 通报.
+    pub annual_section: String,
+    pub not_reported: String,
+    pub late: String,
+    pub all_on_time: String,
+    pub no_cards: String,
+    pub ranking: String,
+    pub year_ranking: String,
+    pub praise: String,
+    pub called_in: String,
+    pub interviews: String,
+    pub no_interviews: String,
+    pub repeated: String,
+    pub annual: String,
+    pub annual_bottom: String,
+    pub two_years: String,
     /// 抄送 of the 版记; empty: none.
     pub cc: String,
     pub requirements: Vec<Requirement>,
@@ -280,6 +316,12 @@ impl Wording {
             bail!(
                 "bulletin.sections 应有 6 个标题，现有 {} 个",
                 self.bulletin.sections.len()
+            );
+        }
+        if self.span.sections.len() != 5 {
+            bail!(
+                "span.sections 应有 5 个标题，现有 {} 个",
+                self.span.sections.len()
             );
         }
         for (name, rules) in [

@@ -136,6 +136,12 @@ impl DocxBuilder {
         self.push(Block::Title(title_lines(title)))
     }
 
+    /// A line centred under the title in 楷体: a note on the whole document
+    /// (`（本通报所据归档数据未经校验）`).
+    pub fn subtitle<S: Into<Span>>(&mut self, spans: impl IntoIterator<Item = S>) -> &mut Self {
+        self.push(Block::Subtitle(spans.into_iter().map(Into::into).collect()))
+    }
+
     /// 主送机关, one line below the title, flush left: `各乡镇（街道）、区直各部门：`.
     pub fn addressee(&mut self, text: &str) -> &mut Self {
         self.push(Block::Addressee(text.to_string()))

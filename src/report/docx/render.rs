@@ -28,6 +28,7 @@ pub(super) enum Block {
         number: Option<String>,
     },
     Title(Vec<String>),
+    Subtitle(Vec<Span>),
     Addressee(String),
     Paragraph(Vec<Span>),
     Heading1(String),
@@ -202,6 +203,14 @@ impl<'a> Renderer<'a> {
         match block {
             Block::Masthead { office, number } => self.masthead(office, number.as_deref()),
             Block::Title(lines) => self.title(lines),
+            Block::Subtitle(spans) => {
+                let p = self
+                    .grid_para()
+                    .align(AlignmentType::Center)
+                    .keep_next(true);
+                let p = self.add_spans(p, spans, &self.style.fonts.heading2);
+                self.push(p);
+            }
             Block::Addressee(text) => {
                 self.blank();
                 let p = self.grid_para().align(AlignmentType::Both);
