@@ -146,9 +146,9 @@ pub fn evaluations_of(path: &Path, config: &Config) -> Result<(Vec<Evaluation>, 
 
 /// Write the span's files into `out` and return their paths. The 晒单
 /// workbook (`晒单_<span>.xlsx`) and the span's 通报 are written here from
-/// the same [`Rollup`]; so far there are none (the JSON is written by the
-/// command itself).
+/// the same [`Rollup`] (the JSON is written by the command itself).
 pub fn write_outputs(rollup: &Rollup, out: &Path) -> Result<Vec<PathBuf>> {
-    let _ = (rollup, out);
-    Ok(Vec::new())
+    let mut written = Vec::new();
+    written.push(crate::report::rollup::write_workbook(rollup, out)?);
+    Ok(written)
 }
