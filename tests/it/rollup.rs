@@ -574,7 +574,7 @@ fn the_shaidan_workbook_shows_the_json_figures() {
     let path = said
         .lines()
         .find_map(|l| l.strip_prefix("输出   "))
-        .map(PathBuf::from)
+        .map(|p| y.dir().join(p))
         .unwrap_or_else(|| panic!("no output listed: {said}"));
     assert!(path.ends_with("晒单_2026年第三季度.xlsx"), "{said}");
     assert_eq!(

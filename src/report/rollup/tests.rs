@@ -1,8 +1,11 @@
-use super::*;
+use super::{build, card_colours, sheet_names, Card, Period, Rollup};
 use crate::config::Preset;
 use crate::model::Status;
 use crate::report::xlsx::print_check::assert_readable;
-use crate::rollup::*;
+use crate::rollup::{
+    Annual, AnnualRules, CardTally, LeaderPeriod, LeaderRollup, PeriodUsed, TaskPeriod, TaskRollup,
+    UnitPeriod, UnitRollup,
+};
 
 /// A year of twelve months: 40 units in two categories, 120 tasks with
 /// long titles in groups, 10 leaders.
