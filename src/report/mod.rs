@@ -33,6 +33,7 @@ pub mod figures;
 pub(crate) mod fixture;
 pub mod forms;
 pub mod notices;
+pub mod rollup;
 pub mod sheets;
 pub mod xlsx;
 

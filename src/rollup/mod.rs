@@ -149,7 +149,10 @@ pub fn evaluations_of(path: &Path, config: &Config) -> Result<(Vec<Evaluation>, 
 /// the same [`Rollup`] (the JSON is written by the command itself); the
 /// 通报 takes the office, the wording and the issue date from `inputs`.
 pub fn write_outputs(rollup: &Rollup, inputs: &Inputs, out: &Path) -> Result<Vec<PathBuf>> {
-    let written = vec![span_bulletin::write(rollup, inputs, out)?];
+    let written = vec![
+        crate::report::rollup::write_workbook(rollup, out)?,
+        span_bulletin::write(rollup, inputs, out)?,
+    ];
     Ok(written)
 }
 

@@ -486,3 +486,214 @@ fn a_span_that_cannot_be_read_is_refused_in_chinese() {
         "{err}"
     );
 }
+
+/// The sheet `name` of the workbook at `path`, read with calamine.
+fn sheet(path: &Path, name: &str) -> calamine::Range<calamine::Data> {
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    wb.worksheet_range(name).unwrap()
+}
+
+fn sheet_names(path: &Path) -> Vec<String> {
+    use calamine::Reader;
+    calamine::open_workbook_auto(path).unwrap().sheet_names()
+}
+
+/// The cell text or number at (row, col) as a string ("" when empty).
+fn cell(r: &calamine::Range<calamine::Data>, row: usize, col: usize) -> String {
+    r.get((row, col)).map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn num(r: &calamine::Range<calamine::Data>, row: usize, col: usize) -> Option<f64> {
+    use calamine::DataType;
+    r.get((row, col)).and_then(|d| d.as_f64())
+}
+
+/// Row of the first cell in column `col` equal to `text`.
+fn row_of(r: &calamine::Range<calamine::Data>, col: usize, text: &str) -> usize {
+    (0..r.height())
+        .find(|&i| cell(r, i, col) == text)
+        .unwrap_or_else(|| panic!("no {text} in column {col}"))
+}
+
+/// Column of the header `text` in row `row`.
+fn col_of(r: &calamine::Range<calamine::Data>, row: usize, text: &str) -> usize {
+    (0..r.width())
+        .find(|&c| cell(r, row, c) == text)
+        .unwrap_or_else(|| panic!("no header {text} in row {row}"))
+}
+
+/// The fill colour (`FFC7CE` …) of the cell `at` (`E5`) of sheet `n` of the
+/// xlsx at `path`, from its XML.
+fn fill_of(path: &Path, n: usize, at: &str) -> Option<String> {
+    use std::io::Read;
+    let part = |name: &str| {
+        let f = std::fs::File::open(path).unwrap();
+        let mut z = zip::ZipArchive::new(f).unwrap();
+        let mut s = String::new();
+        z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let xml = part(&format!("xl/worksheets/sheet{n}.xml"));
+    let tag = xml
+        .split(&format!("<c r=\"{at}\""))
+        .nth(1)?
+        .split('>')
+        .next()?;
+    let style: usize = tag.split("s=\"").nth(1)?.split('"').next()?.parse().ok()?;
+    let styles = part("xl/styles.xml");
+    let xfs = styles.split("<cellXfs").nth(1)?;
+    let xf = xfs.split("<xf ").nth(style + 1)?;
+    let fill: usize = xf
+        .split("fillId=\"")
+        .nth(1)?
+        .split('"')
+        .next()?
+        .parse()
+        .ok()?;
+    let fills = styles.split("<fills").nth(1)?;
+    let f = fills.split("<fill>").nth(fill + 1)?;
+    let rgb = f.split("fgColor rgb=\"").nth(1)?.split('"').next()?;
+    Some(rgb.trim_start_matches("FF").to_string())
+}
+
+/// `A1`-style name of a 0-based cell.
+fn a1(row: usize, col: usize) -> String {
+    let mut c = col + 1;
+    let mut letters = String::new();
+    while c > 0 {
+        letters.insert(0, (b'A' + ((c - 1) % 26) as u8) as char);
+        c = (c - 1) / 26;
+    }
+    format!("{letters}{}", row + 1)
+}
+
+#[test]
+fn the_shaidan_workbook_shows_the_json_figures() {
+    let y = build_year(&MONTHS[..3]);
+    let (out, q3) = y.rollup("2026-Q3", &[]);
+    let q3 = q3.unwrap_or_else(|| panic!("{}", text(&out.stderr)));
+    let said = text(&out.stderr);
+    let path = said
+        .lines()
+        .find_map(|l| l.strip_prefix("输出   "))
+        .map(|p| y.dir().join(p))
+        .unwrap_or_else(|| panic!("no output listed: {said}"));
+    assert!(path.ends_with("晒单_2026年第三季度.xlsx"), "{said}");
+    assert_eq!(
+        sheet_names(&path),
+        ["总览", "单位汇总", "事项进展", "领导汇总"]
+    );
+    let overview = sheet(&path, "总览");
+    let all: String = (0..overview.height())
+        .flat_map(|r| (0..4).map(move |c| (r, c)))
+        .map(|(r, c)| cell(&overview, r, c))
+        .collect();
+    assert!(
+        all.contains("2026年第三季度") && all.contains("SHA256SUMS"),
+        "{all}"
+    );
+    assert!(!all.contains("未校验"));
+
+    // 单位汇总: every unit's counts and mean score as the JSON has them.
+    let units = sheet(&path, "单位汇总");
+    let name_col = col_of(&units, 1, "单位");
+    for u in q3["units"].as_array().unwrap() {
+        let row = row_of(&units, name_col, u["name"].as_str().unwrap());
+        for (h, k) in [
+            ("应报期数", "periods_due"),
+            ("按时报送(期)", "on_time"),
+            ("逾期报送(期)", "late"),
+            ("未报送(期)", "not_reported"),
+            ("后三位(次)", "bottom3_count"),
+            ("约谈(次)", "interviews"),
+            ("平均得分", "mean_score"),
+        ] {
+            let got = num(&units, row, col_of(&units, 1, h));
+            assert_eq!(got, u[k].as_f64(), "{} {h}", u["name"]);
+        }
+        let red = num(&units, row, col_of(&units, 1, "红牌(期)"));
+        assert_eq!(red, u["cards"]["red"].as_f64(), "{}", u["name"]);
+        if u["rank"] != 0 {
+            assert_eq!(
+                num(&units, row, col_of(&units, 1, "排名")),
+                u["rank"].as_f64()
+            );
+        }
+    }
+
+    // 事项进展: each reported percent, the card colour of a carded cell.
+    let tasks = sheet(&path, "事项进展");
+    let mut carded = 0;
+    for t in q3["tasks"].as_array().unwrap() {
+        let row = row_of(&tasks, 0, t["id"].as_str().unwrap());
+        for e in t["periods"].as_array().unwrap() {
+            let month = e["period"].as_str().unwrap()[5..].trim_start_matches('0');
+            let col = col_of(&tasks, 2, &format!("{month}月"));
+            if let Some(a) = e["actual"].as_f64() {
+                assert_eq!(
+                    num(&tasks, row, col),
+                    Some(a),
+                    "{} {}",
+                    t["id"],
+                    e["period"]
+                );
+            }
+            let want = match e["card"].as_str() {
+                Some("red") => Some("FFC7CE"),
+                Some("orange") => Some("FFD8A8"),
+                Some("yellow") => Some("FFF2CC"),
+                Some("blue") => Some("DDEBF7"),
+                _ => None,
+            };
+            if let Some(want) = want {
+                carded += 1;
+                assert_eq!(fill_of(&path, 3, &a1(row, col)).as_deref(), Some(want));
+            }
+        }
+    }
+    assert!(carded > 0, "some task was carded");
+
+    // A year adds 年度考评, its scores those of the JSON; LibreOffice opens it.
+    let (out, year) = y.rollup("2026", &["--no-verify"]);
+    let year = year.unwrap_or_else(|| panic!("{}", text(&out.stderr)));
+    let path = y
+        .dir()
+        .join(path.parent().unwrap())
+        .join("晒单_2026年.xlsx");
+    assert_eq!(
+        sheet_names(&path),
+        ["总览", "单位汇总", "事项进展", "领导汇总", "年度考评"]
+    );
+    let check_annual = |path: &Path| {
+        let annual = sheet(path, "年度考评");
+        let name_col = col_of(&annual, 1, "单位");
+        for u in year["units"].as_array().unwrap() {
+            let a = &u["annual"];
+            if a.is_null() {
+                continue;
+            }
+            let row = row_of(&annual, name_col, u["name"].as_str().unwrap());
+            for (h, k) in [
+                ("期均得分", "period_mean"),
+                ("加权得分", "blended"),
+                ("扣分合计", "deduction"),
+                ("年度得分", "score"),
+            ] {
+                let got = num(&annual, row, col_of(&annual, 1, h));
+                assert_eq!(got, a[k].as_f64(), "{} {h}", u["name"]);
+            }
+        }
+        let overview = sheet(path, "总览");
+        assert!(cell(&overview, 1, 0).contains("未校验（--no-verify）"));
+    };
+    check_annual(&path);
+    let Some(ods) = soffice_convert(&path, "ods", &y.w.path("ods")) else {
+        return;
+    };
+    assert_eq!(
+        sheet_names(&ods),
+        ["总览", "单位汇总", "事项进展", "领导汇总", "年度考评"]
+    );
+    check_annual(&ods);
+}
