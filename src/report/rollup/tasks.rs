@@ -141,10 +141,8 @@ fn by_group(tasks: &[TaskRollup]) -> Vec<(Option<&str>, Vec<&TaskRollup>)> {
 fn chips(s: &mut Sheet, r: &Rollup, row: u32) -> Result<(), XlsxError> {
     let fmts = s.fmts;
     s.label(row, 0, "底色", &fmts.section)?;
-    let mut col = LEAD.len() as u16;
-    for c in card_colours(r) {
+    for (col, c) in (LEAD.len() as u16..).zip(card_colours(r)) {
         s.put(row, col, Val::Str(c.label()), Kind::Center, Fill::Card(c))?;
-        col += 1;
     }
     Ok(())
 }
