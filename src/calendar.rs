@@ -11,7 +11,8 @@ use crate::model::Task;
 pub struct Calendar {
     holidays: HashSet<NaiveDate>,
     workdays: HashSet<NaiveDate>,
-    /// Working days after 交办日期 when a task has no 完成时限 (seed 003: 5).
+    /// Working days after 交办日期 when a task has no 完成时限: such a task is
+    /// due that many working days after it was assigned (5 by default).
     pub default_working_days: u32,
 }
 
@@ -48,7 +49,7 @@ impl Calendar {
     }
 
     /// 完成时限, or — when only 交办日期 is given — `default_working_days`
-    /// working days after it (seed 003). None when neither is known.
+    /// working days after it. None when neither is known.
     pub fn effective_deadline(&self, t: &Task) -> Option<NaiveDate> {
         t.deadline.or_else(|| {
             t.assigned

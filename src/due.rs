@@ -5,7 +5,7 @@
 //!
 //! A task is due in a period when
 //!
-//! * its star cadence says so (seed 000 提示管理, [`Period::is_due`]: 5★ every
+//! * its star cadence says so (提示管理, [`Period::is_due`]: 5★ every
 //!   period, 4★ monthly, 3★ quarterly) — [`DueReason::Cadence`]; or
 //! * it is not done and its effective deadline (完成时限, else 交办日期 + the
 //!   default working days) has passed by the as-of date

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::schema::{a1, TaskId, UnitName};
 use crate::text::norm_name;
 
-/// The four canonical statuses of a task (seed 002: 已完成、已落实、正在办理; plus 未启动).
+/// The four canonical statuses of a task: 已完成、已落实、正在办理, and 未启动
+/// for a task not yet begun.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Status {
     #[serde(rename = "未启动")]
@@ -214,7 +215,8 @@ pub struct Unit {
     pub phone: String,
 }
 
-/// Seed 001's four evaluations of a unit (评价 sheet), 0–100 each.
+/// The four evaluations of a unit the office gives in the ledger's 评价
+/// sheet, 0–100 each.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Evaluation {
     pub unit: UnitName,

@@ -147,7 +147,8 @@ impl Period {
         }
     }
 
-    /// Does a task with `stars` have to report in this period (seed 000 提示管理)?
+    /// Does a task with `stars` have to report in this period, by its star
+    /// cadence (提示管理)?
     ///
     /// 5★ report every period; 4★ monthly: in every month or quarter period, and
     /// in the week period that contains a month's last day; 3★ quarterly: in a

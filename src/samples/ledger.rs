@@ -363,7 +363,8 @@ fn make_task(
     let r = rng.random_range(0..100);
     let quick = matches!(source, "领导批示" | "上级交办") && r < 15;
     let (start, deadline, assigned) = if quick {
-        // A 交办 item with only 交办日期: due 5 working days later (seed 003).
+        // A 交办 item with only 交办日期: due 5 working days later (the default
+        // for a task assigned without a deadline).
         let x = *pick(rng, vocab::COMPLAINTS);
         title = pick(rng, vocab::QUICK).replace("{x}", x);
         let assigned = as_of - days(rng.random_range(2..20));

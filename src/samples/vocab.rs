@@ -1,5 +1,5 @@
 //! Word pools for the sample data: units, people, task titles and the
-//! free-text answers units write, drawn from the seed notices' vocabulary.
+//! free-text answers units write, in the wording supervision offices use.
 
 /// Task domains; each department leads tasks of its own domain, towns and
 /// sub-district offices lead `Town` tasks.

@@ -2,7 +2,7 @@
 //! card it fires and a Chinese reason with the figures; a task's (or unit's)
 //! card is the most severe fired, and every fired reason is kept.
 //!
-//! `red-yellow-blue` (default, seed 002; `[rules.red_yellow_blue]`), per task:
+//! `red-yellow-blue` (default; `[rules.red_yellow_blue]`), per task:
 //!
 //! | card | rule | default |
 //! |---|---|---|
@@ -13,7 +13,7 @@
 //! | yellow | status 未启动 and planned ≥ `yellow_planned` | 20 |
 //! | blue | not done, started (正在办理 or percent > 0) and lag > `blue_lag` | 10 |
 //!
-//! `yellow-orange-red` (seed 000; `[rules.yellow_orange_red]`):
+//! `yellow-orange-red` (`[rules.yellow_orange_red]`):
 //!
 //! | card | of | rule | default |
 //! |---|---|---|---|

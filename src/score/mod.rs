@@ -67,7 +67,7 @@
 //! Units leading no task are listed with rank 0 (unranked). `rank_change =
 //! prev_rank − rank` (positive = up), from the last history snapshot.
 //!
-//! # Leaders (蓝红双色标注, seed 004)
+//! # Leaders (蓝红双色标注: each lead leader marked blue or red)
 //!
 //! Red when any of the leader's tasks is red-carded or overdue; blue when none
 //! is carded, overdue or due-but-unreported (a lag too small for a card is
@@ -245,7 +245,8 @@ pub struct UnitResult {
     pub cards: CardCounts,
 }
 
-/// 蓝红双色标注 of a lead leader (seed 004).
+/// 蓝红双色标注 of a lead leader: red when one of the leader's tasks is
+/// red-carded or overdue, blue when none is carded, overdue or unreported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LeaderMark {
@@ -819,7 +820,7 @@ fn leader_results(tasks: &[TaskResult]) -> Vec<LeaderResult> {
         .collect()
 }
 
-/// 蓝红双色标注 (seed 004): red when any of the leader's tasks is red-carded or
+/// 蓝红双色标注: red when any of the leader's tasks is red-carded or
 /// overdue; blue when none is carded, overdue or due-but-unreported (a lag
 /// too small for a card is fine); otherwise unmarked.
 fn leader_mark(

@@ -10,7 +10,7 @@
 //!   ⌊n/2⌋ are — otherwise it and everything beyond it stay unmarked (so a
 //!   tie can make the marks one more than 3 in a large category, or fewer
 //!   than k, never more than ⌊n/2⌋).
-//! * **Bottom (后三位, called in — seed 002)**: the lowest scores, whatever
+//! * **Bottom (后三位, called in for a talk)**: the lowest scores, whatever
 //!   the reason.
 //! * **Top (前三位)**: the highest scores among the units that may be top —
 //!   not bottom, and [`top_bars`] finds nothing against them: they had

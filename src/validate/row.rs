@@ -246,7 +246,7 @@ impl RowCheck<'_> {
     }
 
     /// A 延期说明 is required past or near the deadline for a task not
-    /// done (seed 003). A near-deadline task whose 预计完成日期 still meets
+    /// done. A near-deadline task whose 预计完成日期 still meets
     /// the deadline is not asked for one; an overdue task always is. The
     /// warning is raised even when the form has no 延期说明 column.
     fn delay_reason(&mut self, due: DelayDue, delay_reason: &str) {

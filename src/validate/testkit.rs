@@ -74,7 +74,7 @@ pub fn task(id: &str, title: &str, lead: &str, stars: u8, deadline: Option<Naive
 /// - ZF-001 发改 4★ due 2023-12-31; ZF-002 发改 5★ due 2023-09-30; ZF-003 发改 3★ due 2023-06-30
 /// - ZF-004 财政 4★ due 2023-12-31 (发改 cooperates)
 /// - ZF-006 住建 4★ due 2023-04-05 (near); ZF-007 住建 5★ due 2023-03-20 (overdue);
-///   ZF-008 住建 4★ no deadline, assigned 2023-03-20 → 2023-03-27 (overdue, seed 003)
+///   ZF-008 住建 4★ no deadline, assigned 2023-03-20 → 2023-03-27 (overdue: 5 working days after assignment)
 /// - ZF-009 统计 3★ due 2023-12-31
 pub fn ledger() -> Ledger {
     let mut tasks = vec![

@@ -1,5 +1,5 @@
 //! 约谈名单 for the leaders: per category, the units to be called in —
-//! 后三位 (seed 002), and the units whose card calls for it under the
+//! 后三位 (the lowest three of a category are called in), and the units whose card calls for it under the
 //! preset (red-yellow-blue: yellow and red; yellow-orange-red: orange and
 //! red) — each with the reason, who conducts it, whom it is for, and how
 //! often the unit has been called in this year.
