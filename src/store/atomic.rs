@@ -88,6 +88,26 @@ pub fn write_with(
         .with_context(|| format!("无法写入 {}", path.display()))
 }
 
+/// Write a document a clerk opens (a workbook, a Word file) atomically, its
+/// content streamed by `fill`, which says in its own words what failed. A
+/// failed rename is most often the old file being open in `app`, so the
+/// message asks.
+pub fn write_document(
+    path: &Path,
+    app: &str,
+    fill: impl FnOnce(&mut BufWriter<&fs::File>) -> Result<()>,
+) -> Result<()> {
+    let file = AtomicFile::create(path)?;
+    {
+        let mut w = file.writer();
+        fill(&mut w)?;
+        w.flush()
+            .with_context(|| format!("无法写入 {}", path.display()))?;
+    }
+    file.commit()
+        .with_context(|| format!("无法保存 {}（文件是否正被 {app} 打开？）", path.display()))
+}
+
 /// Write a text file atomically.
 pub fn write_text(path: &Path, text: &str) -> Result<()> {
     write_with(path, |w| w.write_all(text.as_bytes()))

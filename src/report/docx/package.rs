@@ -156,23 +156,12 @@ pub(super) fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result
 
 /// Write `bytes` to `path` atomically: a temporary file in the same folder,
 /// then a rename. Parent folders are created as needed.
-// TODO(store): point at the store module's atomic-write helper once it lands.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    let file = crate::store::atomic::AtomicFile::create(path)?;
-    {
-        let mut w = file.writer();
+    crate::store::atomic::write_document(path, "Word/WPS", |w| {
         w.write_all(bytes)
-            .and_then(|()| w.flush())
-            .with_context(|| format!("无法写入 {}", path.display()))?;
-    }
-    file.commit().with_context(|| {
-        format!(
-            "无法保存 {}（文件是否正被 Word/WPS 打开？）",
-            path.display()
-        )
-    })?;
-    Ok(())
+            .with_context(|| format!("无法写入 {}", path.display()))
+    })
 }
 
 #[cfg(test)]
