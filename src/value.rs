@@ -47,7 +47,7 @@ impl CellValue {
             CellValue::Empty => String::new(),
             CellValue::Text(s) => s.clone(),
             CellValue::Number(n) => fmt_number(*n),
-            CellValue::Percent(n) => format!("{}%", fmt_number(n * 100.0)),
+            CellValue::Percent(n) => fmt_percent(n * 100.0),
             CellValue::Date(d) => {
                 if d.time() == chrono::NaiveTime::MIN {
                     d.date().format("%Y-%m-%d").to_string()
@@ -71,6 +71,11 @@ pub fn fmt_number(n: f64) -> String {
     fmt_decimals(n, 6)
 }
 
+/// A percent given in points as text shows it: `60%`, `12.5%`.
+pub fn fmt_percent(points: f64) -> String {
+    format!("{}%", fmt_number(points))
+}
+
 /// The number formatter every text of duban uses: `n` rounded to at most
 /// `max_decimals` decimals, trailing zeros and a trailing point dropped, and
 /// never `-0` (35 → `35`, 12.5 → `12.5`, 10.014 with 2 → `10.01`).
@@ -86,6 +91,12 @@ pub fn fmt_decimals(n: f64, max_decimals: usize) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// A date as Chinese text writes it, in Arabic numerals without leading
+/// zeros (GB/T 9704): `2026年12月2日`.
+pub fn cn_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
 /// Why a percent could not be read.

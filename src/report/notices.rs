@@ -12,13 +12,14 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
-use super::figures::{card_label, cn_date, original_text, round1, Figures, UnitNotice};
+use super::figures::{card_label, original_text, round1, Figures, UnitNotice};
 use super::xlsx::{
     build_sheet, save_atomic_level, set_properties, Fill, Formats, Kind, Page, Sheet, UniqueNames,
     Val, SMALL_ZIP_LEVEL,
 };
 use crate::config::Office;
 use crate::pipeline::RunResult;
+use crate::value::cn_date;
 
 /// Sub-folder of the output folder holding the notices.
 pub const NOTICES_DIR: &str = "反馈";

@@ -188,7 +188,7 @@ impl Cell {
             Cell::Empty => String::new(),
             Cell::Text(s) => s.clone(),
             Cell::Number(n) => crate::value::fmt_number(*n),
-            Cell::Percent(f) => format!("{}%", crate::value::fmt_number(f * 100.0)),
+            Cell::Percent(f) => crate::value::fmt_percent(f * 100.0),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
             Cell::Formula(_, v) => crate::value::fmt_number(*v),
         }

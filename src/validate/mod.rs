@@ -11,7 +11,6 @@ use crate::period::Period;
 use crate::schema::{FormField, TaskId, UnitName};
 use crate::store::history::History;
 use crate::templates::templates;
-use crate::value::fmt_number;
 
 mod export;
 mod file;
@@ -189,11 +188,6 @@ fn bare_file(file: &SourceFile, state: FileState, issue: Issue) -> CheckedFile {
 /// Chinese name of a form column.
 fn col_cn(key: FormField) -> &'static str {
     templates().form.name(key)
-}
-
-/// `60%`-style display of a percent in points.
-fn pct(p: f64) -> String {
-    format!("{}%", fmt_number(p))
 }
 
 const STATUS_LIST: &str = "未启动、正在办理、已落实、已完成";

@@ -13,7 +13,8 @@ use super::snapshot::LetterDoc;
 use super::snapshot::TaskDoc;
 use super::wording::{LetterWording, Vars};
 use super::{Ctx, Planned};
-use crate::report::docx::{cn_date, Column, DocTable, DocxBuilder, Receipt};
+use crate::report::docx::{Column, DocTable, DocxBuilder, Receipt};
+use crate::value::cn_date;
 
 /// Rejected rows listed in a letter; the rest are in the 反馈 workbook.
 const MAX_REJECTED: usize = 10;

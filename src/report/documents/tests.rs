@@ -188,7 +188,7 @@ fn each_letter_goes_to_its_unit_with_its_tasks_number_and_deadline() {
             for want in [
                 format!("四政督〔2023〕{}号", number.unwrap()),
                 format!("{unit}："),
-                crate::report::docx::cn_date(deadline),
+                crate::value::cn_date(deadline),
                 "联系人：王明，联系电话：0469-1234567。".into(),
             ] {
                 assert!(text.contains(&want), "{kind} to {unit}: {want} missing");

@@ -6,7 +6,8 @@ use anyhow::Result;
 
 use super::letter::Letter;
 use super::{Ctx, Planned};
-use crate::report::docx::{cn_date, DocxBuilder, Span};
+use crate::report::docx::{DocxBuilder, Span};
+use crate::value::cn_date;
 
 pub(super) fn build(ctx: &Ctx, p: &Planned) -> Result<DocxBuilder> {
     Ok(Letter::new(ctx, p)?.standard(|l, d| {

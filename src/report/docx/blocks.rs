@@ -1,8 +1,10 @@
 //! What a document is made of: runs of text ([`Span`]), tables
 //! ([`DocTable`]), the 版记 ([`Imprint`]) and the 回执 ([`Receipt`]).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::value::cn_date;
 
 /// Text colours: GB/T 9704's red, and the blue and red of 蓝红双色标注.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,11 +219,6 @@ impl Receipt {
     pub fn cut_line(&self) -> String {
         format!("（此联回执，请于{}前反馈）", cn_date(self.deadline))
     }
-}
-
-/// A date in Arabic numerals as GB/T 9704 writes it: `2026年12月2日`.
-pub fn cn_date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
 /// Width of a text in body characters: CJK and full-width (also ambiguous

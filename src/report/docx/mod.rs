@@ -44,7 +44,7 @@
 //! - 附件说明 and 落款 keep with the text's last lines (no 落款 alone on a
 //!   page); the 落款's office ends two characters from the right, the date
 //!   starts two characters right of it (§7.3.5.2); dates in Arabic numerals
-//!   ([`cn_date`]).
+//!   ([`crate::value::cn_date`]).
 //! - 版记 in a frame (`w:framePr`, bottom of the margin) on the page it ends
 //!   on, its rules shaded 1 pt / 0.7 pt lines (LibreOffice drops a frame
 //!   whose paragraphs have different borders); page numbers `— 1 —` in 4号
@@ -84,8 +84,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 
 pub use blocks::{
-    cn_date, width_in_chars, Align, Color, Column, DocTable, Imprint, Receipt, ReceiptField, Row,
-    Span,
+    width_in_chars, Align, Color, Column, DocTable, Imprint, Receipt, ReceiptField, Row, Span,
 };
 pub use package::write_atomic;
 pub use style::{DocumentStyle, FontList, FontSet};

@@ -1,7 +1,5 @@
 //! Short texts the outputs show for a value: 是/否, card and status names,
-//! rank changes, dates in Chinese, a rejected row's original cells.
-
-use chrono::NaiveDate;
+//! rank changes, a rejected row's original cells.
 
 use crate::config::Preset;
 use crate::model::{Card, Status};
@@ -45,11 +43,6 @@ pub fn standing(top3: bool, bottom3: bool) -> &'static str {
     }
 }
 
-/// A date as written in Chinese text: `2023年4月10日`.
-pub fn cn_date(d: NaiveDate) -> String {
-    d.format("%Y年%-m月%-d日").to_string()
-}
-
 /// `表头：值；表头：值` of a rejected row's original cells.
 pub fn original_text(original: &[(String, String)]) -> String {
     original
@@ -81,6 +74,8 @@ pub fn weight(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::cn_date;
+    use chrono::NaiveDate;
 
     #[test]
     fn labels_of_values() {

@@ -27,8 +27,8 @@ use chrono::NaiveDate;
 pub use documents::{behind_or_overdue, cards_by_colour, on_schedule, unit_cards, CardGroup};
 pub use groups::{group_line, groups, GroupFigures, NO_GROUP};
 pub use labels::{
-    card_label, cn_date, original_text, preset_label, rank_change, round1, standing, status_label,
-    weight, yes_no,
+    card_label, original_text, preset_label, rank_change, round1, standing, status_label, weight,
+    yes_no,
 };
 pub use leaders::{leaders, mark_label, LeaderFigures};
 pub use overview::{FileCounts, Overview, Reporting, RowCheck, TaskCounts};

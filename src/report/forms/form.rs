@@ -388,7 +388,7 @@ pub fn form_instructions(spec: &FormSpec) -> String {
             .to_string(),
         format!(
             "5. 请于 {} 前报送督查室；请勿改动表格结构、删除本说明或重命名工作表。",
-            spec.report_deadline.format("%Y年%-m月%-d日")
+            crate::value::cn_date(spec.report_deadline)
         ),
     ]
     .join("\n");
