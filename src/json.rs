@@ -10,6 +10,7 @@ use crate::merge::{FileOutcome, Totals};
 use crate::model::{Card, Issue, Status};
 use crate::pipeline::RunResult;
 pub use crate::report::documents::DocumentEntry;
+use crate::score::rank::round2;
 
 /// Borrows the run's texts (`Cow`): the summary of 50,000 tasks is not a
 /// second copy of them.
@@ -140,11 +141,6 @@ pub struct UnitEntry {
     pub not_top3: Vec<String>,
 }
 
-/// Round a figure for the summary (2 decimals, as shown in the workbook).
-fn r2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
 impl<'a> Summary<'a> {
     pub fn from_run(r: &'a RunResult) -> Summary<'a> {
         let files = r
@@ -182,9 +178,9 @@ impl<'a> Summary<'a> {
                 due: t.due,
                 reported: t.reported,
                 status: t.status,
-                actual: t.actual.map(r2),
-                planned: r2(t.planned),
-                lag: t.lag.map(r2),
+                actual: t.actual.map(round2),
+                planned: round2(t.planned),
+                lag: t.lag.map(round2),
                 deadline: t.deadline.map(|d| d.to_string()),
                 overdue: t.overdue,
                 near_deadline: t.near_deadline,

@@ -51,31 +51,7 @@ fn soffice() -> Option<&'static Path> {
 /// converted file. `None` when LibreOffice is not installed (see [`missing`]:
 /// in CI that fails the test). Panics when the conversion fails.
 pub fn soffice_convert(src: &Path, ext: &str, outdir: &Path) -> Option<PathBuf> {
-    let Some(bin) = soffice() else {
-        missing("LibreOffice (soffice)");
-        return None;
-    };
-    std::fs::create_dir_all(outdir).expect("create the conversion folder");
-    let profile = tempfile::tempdir().expect("LibreOffice profile folder");
-    let out = Command::new(bin)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args(["--headless", "--convert-to", ext, "--outdir"])
-        .arg(outdir)
-        .arg(src)
-        .output()
-        .expect("run soffice");
-    assert!(out.status.success(), "soffice failed: {out:?}");
-    let stem = src.file_stem().unwrap_or(OsStr::new("")).to_string_lossy();
-    let converted = outdir.join(format!("{stem}.{ext}"));
-    assert!(
-        converted.is_file(),
-        "soffice did not write {}: {out:?}",
-        converted.display()
-    );
-    Some(converted)
+    soffice_convert_all(&[src.to_path_buf()], ext, outdir).map(|mut files| files.remove(0))
 }
 
 /// Convert every one of `srcs` with LibreOffice to `ext` in `outdir`, in

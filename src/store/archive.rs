@@ -61,7 +61,7 @@ pub struct ManifestEntry {
 pub struct Manifest {
     pub period: String,
     /// Resubmission round (1 in manifests written before rounds).
-    #[serde(default = "round_1")]
+    #[serde(default = "crate::store::layout::first_round")]
     pub round: u32,
     pub as_of: String,
     /// Every input read, with its outcome (a zip's members each on their own).
@@ -72,10 +72,6 @@ pub struct Manifest {
     pub received: Vec<crate::source::Received>,
     /// Outputs of the run, relative to the output folder, with their SHA-256.
     pub outputs: Vec<(String, String)>,
-}
-
-fn round_1() -> u32 {
-    1
 }
 
 /// Write the round `plan` names atomically: build it in a temporary folder

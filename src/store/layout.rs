@@ -50,6 +50,12 @@ pub fn round_dir(archive: &Path, period: &Period, round: u32) -> PathBuf {
     archive.join(round_dir_name(period, round))
 }
 
+/// The round a record written before rounds existed belongs to: the first
+/// (the serde default of every `round` field read back from disk).
+pub(crate) fn first_round() -> u32 {
+    1
+}
+
 /// How a round reads in file names and titles: nothing for round 1, `第2轮` after.
 pub fn round_label(round: u32) -> String {
     if round <= 1 {

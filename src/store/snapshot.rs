@@ -43,10 +43,6 @@ fn version_1() -> u32 {
     1
 }
 
-fn round_1() -> u32 {
-    1
-}
-
 /// One task as it stood at the end of a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct TaskSnap {
@@ -196,7 +192,7 @@ pub struct PeriodSnapshot {
     #[serde(default)]
     pub preset: Option<Preset>,
     /// Resubmission round (补报): 1 for the first run of the period.
-    #[serde(default = "round_1")]
+    #[serde(default = "crate::store::layout::first_round")]
     pub round: u32,
     /// Date its notices were issued on (成文日期).
     #[serde(default)]

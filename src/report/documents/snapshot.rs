@@ -37,7 +37,7 @@ pub struct Snapshot {
     pub version: u32,
     pub period: Period,
     /// The round of the period (2… for 补报 rounds).
-    #[serde(default = "round_1")]
+    #[serde(default = "crate::store::layout::first_round")]
     pub round: u32,
     pub as_of: NaiveDate,
     pub report_deadline: NaiveDate,
@@ -59,10 +59,6 @@ pub struct Snapshot {
     /// on counting from them).
     #[serde(default)]
     pub issued: Vec<Issued>,
-}
-
-fn round_1() -> u32 {
-    1
 }
 
 /// 一、总体情况 in counts.
