@@ -13,7 +13,7 @@ pub struct Calendar {
     workdays: HashSet<NaiveDate>,
     /// Working days after 交办日期 when a task has no 完成时限: such a task is
     /// due that many working days after it was assigned (5 by default).
-    pub default_working_days: u32,
+    pub(crate) default_working_days: u32,
 }
 
 impl Calendar {
@@ -25,7 +25,7 @@ impl Calendar {
         }
     }
 
-    pub fn is_working_day(&self, d: NaiveDate) -> bool {
+    pub(crate) fn is_working_day(&self, d: NaiveDate) -> bool {
         if self.workdays.contains(&d) {
             return true;
         }
@@ -36,7 +36,7 @@ impl Calendar {
     }
 
     /// The `n`-th working day after `d` (`d` itself not counted).
-    pub fn add_working_days(&self, d: NaiveDate, n: u32) -> NaiveDate {
+    pub(crate) fn add_working_days(&self, d: NaiveDate, n: u32) -> NaiveDate {
         let mut cur = d;
         let mut left = n;
         while left > 0 {
@@ -50,7 +50,7 @@ impl Calendar {
 
     /// 完成时限, or — when only 交办日期 is given — `default_working_days`
     /// working days after it. None when neither is known.
-    pub fn effective_deadline(&self, t: &Task) -> Option<NaiveDate> {
+    pub(crate) fn effective_deadline(&self, t: &Task) -> Option<NaiveDate> {
         t.deadline.or_else(|| {
             t.assigned
                 .map(|a| self.add_working_days(a, self.default_working_days))
@@ -58,7 +58,7 @@ impl Calendar {
     }
 
     /// Start of the plan: 开始日期, else 交办日期.
-    pub fn effective_start(&self, t: &Task) -> Option<NaiveDate> {
+    pub(crate) fn effective_start(&self, t: &Task) -> Option<NaiveDate> {
         t.start.or(t.assigned)
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::text::to_half_width;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PeriodKind {
+pub(crate) enum PeriodKind {
     Week,
     Month,
     Quarter,
@@ -18,10 +18,10 @@ pub enum PeriodKind {
 /// A reporting period. Ordered by start date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Period {
-    pub kind: PeriodKind,
-    pub year: i32,
+    pub(crate) kind: PeriodKind,
+    pub(crate) year: i32,
     /// Month 1–12, quarter 1–4 or ISO week 1–53.
-    pub index: u32,
+    pub(crate) index: u32,
 }
 
 impl PartialOrd for Period {
@@ -49,14 +49,14 @@ impl Period {
             index: month,
         }
     }
-    pub fn quarter(year: i32, q: u32) -> Period {
+    pub(crate) fn quarter(year: i32, q: u32) -> Period {
         Period {
             kind: PeriodKind::Quarter,
             year,
             index: q,
         }
     }
-    pub fn week(year: i32, w: u32) -> Period {
+    pub(crate) fn week(year: i32, w: u32) -> Period {
         Period {
             kind: PeriodKind::Week,
             year,
@@ -86,7 +86,7 @@ impl Period {
         }
     }
 
-    pub fn contains(&self, d: NaiveDate) -> bool {
+    pub(crate) fn contains(&self, d: NaiveDate) -> bool {
         self.start() <= d && d <= self.end()
     }
 
@@ -133,7 +133,7 @@ impl Period {
     }
 
     /// The ISO week containing `d`.
-    pub fn of_week(d: NaiveDate) -> Period {
+    pub(crate) fn of_week(d: NaiveDate) -> Period {
         let w = d.iso_week();
         Period::week(w.year(), w.week())
     }
@@ -306,7 +306,7 @@ pub fn cn_number(s: &str) -> Option<u32> {
     }
 }
 
-pub fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
+pub(crate) fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
     let (y, m) = if month == 12 {
         (year + 1, 1)
     } else {

@@ -14,7 +14,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// True when running in CI: `CI` is set to anything but empty, `false` or `0`.
-pub fn in_ci() -> bool {
+pub(crate) fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| {
         let v = v.trim();
         !v.is_empty() && !v.eq_ignore_ascii_case("false") && v != "0"
@@ -23,7 +23,7 @@ pub fn in_ci() -> bool {
 
 /// A program a test needs is missing: in CI the test fails (panics) here;
 /// elsewhere a note is printed and the caller returns early.
-pub fn missing(what: &str) {
+pub(crate) fn missing(what: &str) {
     assert!(
         !in_ci(),
         "{what} is not installed, and in CI (CI=true) a test may not skip: install it (.ci/run does)"
@@ -113,7 +113,7 @@ pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> Option<String> {
 }
 
 /// Python 3 is installed and imports every one of `modules`.
-pub fn python_has(modules: &[&str]) -> bool {
+pub(crate) fn python_has(modules: &[&str]) -> bool {
     Command::new("python3")
         .args(["-c", &format!("import {}", modules.join(", "))])
         .output()

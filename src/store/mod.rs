@@ -3,9 +3,9 @@
 //! where), the snapshot of each run's results in a lasting schema
 //! ([`snapshot`]) and the history later runs read back from it ([`history`]).
 
-pub mod archive;
-pub mod atomic;
-pub mod digest;
+pub(crate) mod archive;
+pub(crate) mod atomic;
+pub(crate) mod digest;
 pub mod history;
-pub mod layout;
-pub mod snapshot;
+pub(crate) mod layout;
+pub(crate) mod snapshot;

@@ -14,13 +14,13 @@ use crate::report::docx::{Column, DocTable, DocxBuilder, Span};
 
 /// A unit on the list.
 pub(super) struct Entry<'a> {
-    pub unit: &'a UnitDoc,
+    pub(crate) unit: &'a UnitDoc,
     /// The first rule it meets: who conducts the 约谈.
-    pub rule: &'a InterviewRule,
+    pub(crate) rule: &'a InterviewRule,
     /// Why, in words.
-    pub reasons: Vec<Span>,
+    pub(crate) reasons: Vec<Span>,
     /// This year's 约谈 including this one.
-    pub times: u32,
+    pub(crate) times: u32,
 }
 
 /// Every unit to be called in, in ranking order.

@@ -19,19 +19,19 @@ use crate::store::layout;
 
 /// What this round's documents take from the earlier ones.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Numbering {
+pub(crate) struct Numbering {
     /// 期号 of the 通报: 1 + earlier archived periods of the same kind and year.
-    pub bulletin: u32,
+    pub(crate) bulletin: u32,
     /// The first 文号 serial of this round's letters.
-    pub first_letter: u32,
+    pub(crate) first_letter: u32,
     /// Times each unit was on the 约谈名单 in earlier periods of the year.
-    pub interviews: BTreeMap<String, u32>,
+    pub(crate) interviews: BTreeMap<String, u32>,
 }
 
 /// Count from what `archive` holds before round `round` of `period`, for
 /// documents issued on `issue_date`. Archived snapshots that cannot be read
 /// are passed over; the returned warnings say which.
-pub fn numbering(
+pub(crate) fn numbering(
     archive: &Path,
     period: Period,
     round: u32,
@@ -72,7 +72,7 @@ pub fn numbering(
 
 /// [`numbering`] over the earlier periods and the snapshots archived before
 /// this round (earlier periods' and earlier rounds of this period).
-pub fn count(
+pub(crate) fn count(
     period: Period,
     issue_date: NaiveDate,
     earlier: &[Period],

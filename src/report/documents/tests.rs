@@ -3,6 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use super::wording::OVERRIDE_FILE;
 use super::*;
 use crate::config::Office;
 use crate::report::fixture::{d, fixture, fixture_yor};

@@ -156,7 +156,7 @@ pub(super) fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result
 
 /// Write `bytes` to `path` atomically: a temporary file in the same folder,
 /// then a rename. Parent folders are created as needed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     crate::store::atomic::write_document(path, "Word/WPS", |w| {
         w.write_all(bytes)
@@ -185,7 +185,7 @@ mod tests {
     #[test]
     fn the_font_table_names_each_font_once_with_its_fallbacks() {
         let fonts = FontSet {
-            heading1: super::super::FontList::new(["A&B", "黑体"]).unwrap(),
+            heading1: super::super::style::FontList::new(["A&B", "黑体"]).unwrap(),
             ..FontSet::default()
         };
         let xml = String::from_utf8(font_table(&fonts)).unwrap();

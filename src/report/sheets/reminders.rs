@@ -22,7 +22,7 @@ const COLS: [Col; 10] = [
     ("提示内容", Kind::Wrap),
 ];
 
-pub fn build(_: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+pub(crate) fn build(_: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.set_page(Page::SHEET);
     s.width_bounds(6.0, 50.0);
     table(&mut s, 0, &COLS, &f.reminders, |s, row, x| {
