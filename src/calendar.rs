@@ -7,6 +7,8 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 use crate::model::Task;
 
+/// The office's working-day calendar: weekends off, plus the configured
+/// holidays and 调休 working days.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
     holidays: HashSet<NaiveDate>,
@@ -17,6 +19,9 @@ pub struct Calendar {
 }
 
 impl Calendar {
+    /// A calendar with these extra days off (`holidays`) and extra working
+    /// days (`workdays`, weekend days worked for 调休), where a task with no
+    /// 完成时限 is due `default_working_days` after it was assigned.
     pub fn new(holidays: &[NaiveDate], workdays: &[NaiveDate], default_working_days: u32) -> Self {
         Calendar {
             holidays: holidays.iter().copied().collect(),

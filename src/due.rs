@@ -6,11 +6,11 @@
 //! A task is due in a period when
 //!
 //! * its star cadence says so (提示管理, [`Period::is_due`]: 5★ every
-//!   period, 4★ monthly, 3★ quarterly) — [`DueReason::Cadence`]; or
+//!   period, 4★ monthly, 3★ quarterly) — `DueReason::Cadence`; or
 //! * it is not done and its effective deadline (完成时限, else 交办日期 + the
 //!   default working days) has passed by the as-of date
-//!   ([`DueReason::Overdue`]) or falls within `near_deadline_days` after it
-//!   ([`DueReason::NearDeadline`]): such a task reports every period,
+//!   (`DueReason::Overdue`) or falls within `near_deadline_days` after it
+//!   (`DueReason::NearDeadline`): such a task reports every period,
 //!   whatever its stars.
 //!
 //! "Not done" is what was known before this period's returns were read: the
@@ -58,10 +58,12 @@ impl DueReason {
 /// The due rule of one period.
 #[derive(Debug, Clone, Copy)]
 pub struct DueRule<'a> {
+    /// The period the returns are for.
     pub period: Period,
     /// Date the deadlines are measured from (the run's as-of date; for a
     /// form, the as-of date of the period it is for).
     pub as_of: NaiveDate,
+    /// Working days, for deadlines derived from 交办日期.
     pub calendar: &'a Calendar,
     /// `near_deadline_days` of the config.
     pub near_deadline_days: u32,
@@ -99,7 +101,7 @@ impl DueRule<'_> {
 
     /// Every task of `ledger` due this period; `done(id)` says whether a
     /// task was known to be done before it. A task the ledger has closed
-    /// (销号, [`crate::closing`]) is never due.
+    /// (销号, `crate::closing`) is never due.
     pub fn expected(&self, ledger: &Ledger, done: impl Fn(&str) -> bool) -> Expected {
         Expected {
             by_task: ledger

@@ -2,7 +2,10 @@
 //! them, compute planned progress, cards, scores and rankings, and write
 //! consolidated workbooks.
 //!
-//! Pipeline: [`source`] → [`ingest`] → [`validate`] → [`merge`] → [`score`] → [`report`].
+//! Pipeline: [`source`] → [`ingest`] → [`validate`] → [`merge`] → score → report
+//! (the last two are internal to the crate; the command line, [`cli`], runs them all).
+
+#![warn(missing_docs)]
 
 pub mod calendar;
 pub mod cli;

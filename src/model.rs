@@ -17,12 +17,16 @@ use crate::text::norm_name;
 /// for a task not yet begun.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Status {
+    /// 未启动: Not begun.
     #[serde(rename = "未启动")]
     NotStarted,
+    /// 正在办理: Under way.
     #[serde(rename = "正在办理")]
     InProgress,
+    /// 已落实: Carried out (the measures are in place).
     #[serde(rename = "已落实")]
     Implemented,
+    /// 已完成: Finished.
     #[serde(rename = "已完成")]
     Completed,
 }
@@ -60,7 +64,9 @@ impl std::fmt::Display for Status {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The row or file is rejected.
     Error,
+    /// Accepted, with something to look at.
     Warning,
 }
 
@@ -450,22 +456,38 @@ pub enum IssueCode {
     /// deeper than two levels: the unit resends the forms unpacked.
     FileArchiveUnsupported,
     // ---- header level
+    /// A required column (编号, 当前状态, 完成进度, 进展情况) is missing: the form is rejected.
     HeaderMissingColumn,
+    /// A column given twice; the first is used (warning).
     HeaderDuplicateColumn,
     // ---- row level
+    /// The task id is not in the ledger.
     RowUnknownTask,
+    /// The task is led by another unit.
     RowNotAssigned,
+    /// A required value (编号, 当前状态, 完成进度, 进展情况) is empty.
     RowMissingValue,
+    /// The status is not one of the four (nor a known synonym).
     RowInvalidStatus,
+    /// The percent cannot be read (`过半`).
     RowInvalidPercent,
+    /// The percent is outside 0–100.
     RowPercentOutOfRange,
+    /// Status and percent disagree (已完成 below 100%, 未启动 above 0%; 正在办理 at 100% only warns).
     RowStatusConflict,
+    /// 预计完成日期 or 填报日期 cannot be read.
     RowInvalidDate,
+    /// The unit changed an assigned field (事项名称, 完成时限); the ledger's value is kept (warning).
     RowAssignedAltered,
+    /// The same task twice in one form: the second is rejected.
     RowDuplicateTask,
+    /// The percent is lower than last period's (warning: possibly a false report).
     RowProgressLowered,
+    /// 进展情况 copied unchanged from last period (warning).
     RowTextUnchanged,
+    /// Past or near the deadline and not done, with no 延期说明 (warning).
     RowDelayReasonMissing,
+    /// A value merged down several rows was applied to each (warning).
     RowMergedFill,
     /// A row of a collection-tool export naming a unit the ledger does not know.
     RowUnknownUnit,
@@ -597,7 +619,9 @@ pub struct Issue {
     pub(crate) cell: Option<String>,
     pub(crate) unit: Option<String>,
     pub(crate) task: Option<String>,
+    /// Whether it rejects (error) or only warns.
     pub severity: Severity,
+    /// The stable code (`ROW_PROGRESS_LOWERED` …) the JSON and the sheets give.
     pub code: IssueCode,
     /// Plain Chinese: what is wrong and what to fix.
     pub message: String,

@@ -35,13 +35,18 @@ impl Ord for Period {
     }
 }
 
+/// A text that is not a period duban can read (the message says which forms are).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "无法识别的报送期次“{0}”：请写成 2023-03 或 2023年3月（月）、2023-Q1 或 2023年第一季度（季度）、2023-W12 或 2023年第12周（周）"
 )]
-pub struct PeriodParseError(pub String);
+pub struct PeriodParseError(
+    /// The text that could not be read as a period.
+    pub String,
+);
 
 impl Period {
+    /// The month `month` (1–12) of `year`.
     pub fn month(year: i32, month: u32) -> Period {
         Period {
             kind: PeriodKind::Month,

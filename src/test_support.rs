@@ -48,7 +48,7 @@ fn soffice() -> Option<&'static Path> {
 
 /// Convert `src` with LibreOffice (headless, a fresh profile) to `ext`
 /// (`xls`, `ods`, `xlsx`, `csv` …) in `outdir`, created if needed; returns the
-/// converted file. `None` when LibreOffice is not installed (see [`missing`]:
+/// converted file. `None` when LibreOffice is not installed (see `missing`:
 /// in CI that fails the test). Panics when the conversion fails.
 pub fn soffice_convert(src: &Path, ext: &str, outdir: &Path) -> Option<PathBuf> {
     soffice_convert_all(&[src.to_path_buf()], ext, outdir).map(|mut files| files.remove(0))
@@ -121,7 +121,7 @@ pub(crate) fn python_has(modules: &[&str]) -> bool {
 }
 
 /// Run a Python 3 script that imports `modules`. `None` when Python or one
-/// of the modules is missing (see [`missing`]: in CI that fails the test).
+/// of the modules is missing (see `missing`: in CI that fails the test).
 /// Panics when the script fails.
 pub fn run_python(modules: &[&str], script: &str) -> Option<()> {
     if !python_has(modules) {

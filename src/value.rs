@@ -10,13 +10,18 @@ use crate::text::{is_space, to_half_width, trim};
 /// One cell, format-independent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub enum CellValue {
+    /// A blank cell.
     #[default]
     Empty,
+    /// Text, as written.
     Text(String),
+    /// A number (not formatted as percent).
     Number(f64),
     /// A number in a cell formatted as percent: the stored fraction (0.6 shows as 60%).
     Percent(f64),
+    /// A date (or date and time).
     Date(NaiveDateTime),
+    /// TRUE or FALSE.
     Bool(bool),
     /// A formula error such as `#DIV/0!`.
     Error(String),
@@ -33,6 +38,7 @@ impl CellValue {
         }
     }
 
+    /// Does the cell hold nothing (blank, or text of spaces only)?
     pub fn is_empty(&self) -> bool {
         match self {
             CellValue::Empty => true,
@@ -102,8 +108,11 @@ pub(crate) fn cn_date(d: NaiveDate) -> String {
 /// Why a percent could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PercentError {
+    /// The cell is empty.
     Missing,
+    /// The text is not a number (`过半`).
     Invalid,
+    /// A number outside 0–100.
     OutOfRange,
 }
 

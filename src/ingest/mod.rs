@@ -126,16 +126,29 @@ impl SourceFile {
 pub enum Ingested {
     /// One or more sheets that look like forms (usually one).
     Forms {
+        /// The file read.
         file: SourceFile,
+        /// Its sheets that look like forms, with their rows.
         forms: Vec<RawForm>,
     },
     /// Could not be read as a form: the file-level error issue says why.
-    Failed { file: SourceFile, issue: Issue },
+    Failed {
+        /// The file that could not be read.
+        file: SourceFile,
+        /// Why (a file-level error).
+        issue: Issue,
+    },
     /// Lock file or not a spreadsheet: listed, not read (`FILE_IGNORED` warning).
-    Ignored { file: SourceFile, issue: Issue },
+    Ignored {
+        /// The file passed over.
+        file: SourceFile,
+        /// The `FILE_IGNORED` warning.
+        issue: Issue,
+    },
 }
 
 impl Ingested {
+    /// The input's file, whatever became of it.
     pub fn file(&self) -> &SourceFile {
         match self {
             Ingested::Forms { file, .. }

@@ -27,9 +27,13 @@ use crate::validate::{CheckedFile, CheckedRow, FileState, Report, RowOutcome, Un
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FileOutcome {
+    /// Read, and its rows taken (已采用).
     Accepted,
+    /// Sent back to the unit (退回): unreadable, not a form, or no row accepted.
     Rejected,
+    /// Replaced by a newer file of the same unit (已被新版本替代).
     Superseded,
+    /// Listed, not read (已忽略): a lock file, not a spreadsheet.
     Ignored,
 }
 
@@ -52,10 +56,15 @@ pub struct FileRecord {
     pub(crate) period: Option<Period>,
     pub(crate) fill_date: Option<NaiveDate>,
     pub(crate) sheets: Vec<String>,
+    /// What became of the file as a whole.
     pub outcome: FileOutcome,
+    /// Data rows read from it.
     pub rows_read: u32,
+    /// Of those, rows accepted.
     pub accepted: u32,
+    /// Rows rejected (each with its reason, cell and value).
     pub rejected: u32,
+    /// Rows replaced by a newer file's.
     pub superseded: u32,
     /// Of `rejected`: rows kept aside because their task has a defect in
     /// the office's ledger (not the unit's fault).
@@ -94,12 +103,19 @@ pub struct RejectedRow {
     pub(crate) office: bool,
 }
 
+/// The run's counts over every file: each row read ends accepted, rejected
+/// or superseded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Totals {
+    /// Files received.
     pub files: u32,
+    /// Data rows read.
     pub rows_read: u32,
+    /// Rows accepted.
     pub accepted: u32,
+    /// Rows rejected.
     pub rejected: u32,
+    /// Rows replaced by a newer file's.
     pub superseded: u32,
     /// Of `rejected`: rows kept aside because their task has a defect in the
     /// office's ledger (台账待更正), not the units' fault.
@@ -181,17 +197,22 @@ pub struct Merged {
     /// Accepted report per canonical task id.
     /// (Shared with the scored tasks: one copy of each report in memory.)
     pub(crate) reports: BTreeMap<String, Arc<Report>>,
+    /// Every rejected row, with its reason, cell and value.
     pub rejected: Vec<RejectedRow>,
     /// Every issue (file, header, row, unit), deterministically sorted.
     pub(crate) issues: Vec<Issue>,
+    /// The counts over every file.
     pub totals: Totals,
     /// Per unit of the ledger (every unit, reported or not).
     pub(crate) submissions: BTreeMap<String, Submission>,
 }
 
+/// What the merge needs to know besides the checked files.
 #[derive(Debug, Clone)]
 pub struct MergeCtx<'a> {
+    /// The office's ledger of tasks and units.
     pub ledger: &'a Ledger,
+    /// The period the returns are for.
     pub period: Period,
     /// The tasks due this period ([`crate::due`]): each unit's due list.
     pub expected: &'a Expected,

@@ -1,5 +1,5 @@
 //! Earlier periods' results, read back from the archive (the latest round of
-//! each `archive/<period>/results.json`, see [`super::snapshot`]), feeding
+//! each `archive/<period>/results.json`, see `super::snapshot`), feeding
 //! the rules that need them: lowered progress, repeat cards, orange twice
 //! in a year, rank change, unchanged progress text, closed tasks.
 

@@ -107,6 +107,7 @@ pub struct CheckedFile {
     pub(crate) fill_date: Option<NaiveDate>,
     /// Sheets read as forms.
     pub(crate) sheets: Vec<String>,
+    /// Every data row of the file, each accepted or rejected.
     pub rows: Vec<CheckedRow>,
     /// File, header and row issues of this file.
     pub(crate) issues: Vec<Issue>,
@@ -124,16 +125,21 @@ pub struct CheckedFile {
     pub(crate) unreadable: Option<Unreadable>,
 }
 
-impl CheckedFile {}
-
 /// What validation needs to know besides the file.
 #[derive(Debug, Clone)]
 pub struct ValidateCtx<'a> {
+    /// The office's ledger of tasks and units.
     pub ledger: &'a Ledger,
+    /// The period the returns are for.
     pub period: Period,
+    /// The date deadlines and planned progress are measured at.
     pub as_of: NaiveDate,
+    /// Working days, for deadlines derived from 交办日期.
     pub calendar: &'a Calendar,
+    /// A task not done whose deadline is at most this many days after the
+    /// as-of date is near its deadline.
     pub near_deadline_days: u32,
+    /// Earlier periods' results (for lowered percents, repeated text).
     pub history: &'a History,
 }
 

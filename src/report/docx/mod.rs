@@ -2,7 +2,9 @@
 //! 《党政机关公文格式》, over docx-rs. Layout only — which documents exist
 //! and what they say is `report/documents/`' business.
 //!
-//! ```no_run
+//! An example (crate-internal API, so not compiled as a doctest):
+//!
+//! ```ignore
 //! use chrono::NaiveDate;
 //! use duban::report::docx::{Column, DocTable, DocumentStyle, DocxBuilder, Imprint, Span};
 //!
