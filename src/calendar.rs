@@ -7,15 +7,21 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 use crate::model::Task;
 
+/// The office's working-day calendar: weekends off, plus the configured
+/// holidays and 调休 working days.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
     holidays: HashSet<NaiveDate>,
     workdays: HashSet<NaiveDate>,
-    /// Working days after 交办日期 when a task has no 完成时限 (seed 003: 5).
-    pub default_working_days: u32,
+    /// Working days after 交办日期 when a task has no 完成时限: such a task is
+    /// due that many working days after it was assigned (5 by default).
+    pub(crate) default_working_days: u32,
 }
 
 impl Calendar {
+    /// A calendar with these extra days off (`holidays`) and extra working
+    /// days (`workdays`, weekend days worked for 调休), where a task with no
+    /// 完成时限 is due `default_working_days` after it was assigned.
     pub fn new(holidays: &[NaiveDate], workdays: &[NaiveDate], default_working_days: u32) -> Self {
         Calendar {
             holidays: holidays.iter().copied().collect(),
@@ -24,7 +30,7 @@ impl Calendar {
         }
     }
 
-    pub fn is_working_day(&self, d: NaiveDate) -> bool {
+    pub(crate) fn is_working_day(&self, d: NaiveDate) -> bool {
         if self.workdays.contains(&d) {
             return true;
         }
@@ -35,7 +41,7 @@ impl Calendar {
     }
 
     /// The `n`-th working day after `d` (`d` itself not counted).
-    pub fn add_working_days(&self, d: NaiveDate, n: u32) -> NaiveDate {
+    pub(crate) fn add_working_days(&self, d: NaiveDate, n: u32) -> NaiveDate {
         let mut cur = d;
         let mut left = n;
         while left > 0 {
@@ -48,8 +54,8 @@ impl Calendar {
     }
 
     /// 完成时限, or — when only 交办日期 is given — `default_working_days`
-    /// working days after it (seed 003). None when neither is known.
-    pub fn effective_deadline(&self, t: &Task) -> Option<NaiveDate> {
+    /// working days after it. None when neither is known.
+    pub(crate) fn effective_deadline(&self, t: &Task) -> Option<NaiveDate> {
         t.deadline.or_else(|| {
             t.assigned
                 .map(|a| self.add_working_days(a, self.default_working_days))
@@ -57,7 +63,7 @@ impl Calendar {
     }
 
     /// Start of the plan: 开始日期, else 交办日期.
-    pub fn effective_start(&self, t: &Task) -> Option<NaiveDate> {
+    pub(crate) fn effective_start(&self, t: &Task) -> Option<NaiveDate> {
         t.start.or(t.assigned)
     }
 }

@@ -27,7 +27,7 @@ use crate::schema::TaskId;
 use crate::store::history::History;
 
 /// A report that closes its task: 已完成 or 已落实 at 100%.
-pub fn closes(status: Status, percent: f64) -> bool {
+pub(crate) fn closes(status: Status, percent: f64) -> bool {
     status.is_done() && percent >= 100.0
 }
 
@@ -35,7 +35,11 @@ pub fn closes(status: Status, percent: f64) -> bool {
 /// `history` (periods before `period`) ended closed, then the ledger's 状态
 /// column (`销号` closes from `period` on unless already closed, `在办`
 /// reopens).
-pub fn closures(ledger: &Ledger, history: &History, period: Period) -> BTreeMap<TaskId, Closure> {
+pub(crate) fn closures(
+    ledger: &Ledger,
+    history: &History,
+    period: Period,
+) -> BTreeMap<TaskId, Closure> {
     let mut from_history: BTreeMap<&str, Period> = BTreeMap::new();
     for snap in &history.periods {
         if snap.schema_version >= 2 {
@@ -71,7 +75,7 @@ pub fn closures(ledger: &Ledger, history: &History, period: Period) -> BTreeMap<
 /// The period a task ends `period` closed in, if it does: closed before
 /// (`before`), else closed by this period's accepted report (unless the
 /// ledger keeps it open).
-pub fn closed_period(
+pub(crate) fn closed_period(
     before: Option<Closure>,
     mark: Option<StateMark>,
     report: Option<(Status, f64)>,
@@ -88,7 +92,7 @@ pub fn closed_period(
 /// (未销号, 取消销号, 恢复办理 …) keeps open; empty, or a progress status
 /// (正在办理, 已完成 …: closing then follows the reports), says nothing.
 /// Anything else is not understood (a ledger warning).
-pub fn parse_state_mark(text: &str) -> Result<Option<StateMark>, UnknownState> {
+pub(crate) fn parse_state_mark(text: &str) -> Result<Option<StateMark>, UnknownState> {
     let t: String = crate::text::to_half_width(text)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -119,10 +123,10 @@ pub fn parse_state_mark(text: &str) -> Result<Option<StateMark>, UnknownState> {
 
 /// A 状态 value that is neither 销号 nor 在办 (nor a progress status).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct UnknownState;
+pub(crate) struct UnknownState;
 
 /// The words 台账汇总 and the notices show for a closed task.
-pub fn closed_label(period: Period) -> String {
+pub(crate) fn closed_label(period: Period) -> String {
     format!("已销号（{}）", period.label())
 }
 

@@ -14,7 +14,7 @@ mod check;
 /// Which card rules to apply (SPEC §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
-pub enum Preset {
+pub(crate) enum Preset {
     /// 红黄蓝牌（默认）
     #[default]
     RedYellowBlue,
@@ -23,7 +23,7 @@ pub enum Preset {
 }
 
 impl Preset {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Preset::RedYellowBlue => "red-yellow-blue",
             Preset::YellowOrangeRed => "yellow-orange-red",
@@ -33,12 +33,12 @@ impl Preset {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct RedYellowBlue {
-    pub blue_lag: f64,
-    pub yellow_planned: f64,
-    pub red_lag: f64,
-    pub red_lowered: f64,
-    pub red_repeat_periods: u32,
+pub(crate) struct RedYellowBlue {
+    pub(crate) blue_lag: f64,
+    pub(crate) yellow_planned: f64,
+    pub(crate) red_lag: f64,
+    pub(crate) red_lowered: f64,
+    pub(crate) red_repeat_periods: u32,
 }
 
 impl Default for RedYellowBlue {
@@ -55,10 +55,10 @@ impl Default for RedYellowBlue {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct YellowOrangeRed {
-    pub orange_lag: f64,
-    pub red_orange_count: u32,
-    pub yellow_form_errors: u32,
+pub(crate) struct YellowOrangeRed {
+    pub(crate) orange_lag: f64,
+    pub(crate) red_orange_count: u32,
+    pub(crate) yellow_form_errors: u32,
 }
 
 impl Default for YellowOrangeRed {
@@ -73,27 +73,27 @@ impl Default for YellowOrangeRed {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
-pub struct Rules {
-    pub red_yellow_blue: RedYellowBlue,
-    pub yellow_orange_red: YellowOrangeRed,
+pub(crate) struct Rules {
+    pub(crate) red_yellow_blue: RedYellowBlue,
+    pub(crate) yellow_orange_red: YellowOrangeRed,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct ScoreWeights {
-    pub progress: f64,
-    pub completion: f64,
-    pub reporting: f64,
-    pub quality: f64,
-    pub deduct_red: f64,
-    pub deduct_orange: f64,
-    pub deduct_yellow: f64,
-    pub deduct_blue: f64,
-    pub evaluation_share: f64,
-    pub eval_self: f64,
-    pub eval_team: f64,
-    pub eval_public: f64,
-    pub eval_leader: f64,
+pub(crate) struct ScoreWeights {
+    pub(crate) progress: f64,
+    pub(crate) completion: f64,
+    pub(crate) reporting: f64,
+    pub(crate) quality: f64,
+    pub(crate) deduct_red: f64,
+    pub(crate) deduct_orange: f64,
+    pub(crate) deduct_yellow: f64,
+    pub(crate) deduct_blue: f64,
+    pub(crate) evaluation_share: f64,
+    pub(crate) eval_self: f64,
+    pub(crate) eval_team: f64,
+    pub(crate) eval_public: f64,
+    pub(crate) eval_leader: f64,
 }
 
 impl Default for ScoreWeights {
@@ -145,17 +145,17 @@ impl Default for AnnualWeights {
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Files larger than this are refused before reading.
-    pub max_file_bytes: u64,
+    pub(crate) max_file_bytes: u64,
     /// Cells kept per workbook (sparse; about 150 bytes each in memory);
     /// also caps the dense grid calamine may build for .xls/.ods (≤ 2M).
-    pub max_cells: u64,
+    pub(crate) max_cells: u64,
     /// Rows read per sheet; values below it reject the form (never a silent cut).
-    pub max_rows: u32,
+    pub(crate) max_rows: u32,
     /// Total real inflated size of a zip's members; also the bytes parsed at
     /// once across all threads (the memory budget).
-    pub max_inflated_bytes: u64,
+    pub(crate) max_inflated_bytes: u64,
     /// Files a `.zip` attachment may hold (nested zips' members counted too).
-    pub max_zip_members: u32,
+    pub(crate) max_zip_members: u32,
 }
 
 impl Default for Limits {
@@ -174,17 +174,17 @@ impl Default for Limits {
 /// document, and the prefix of its document numbers (文号).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct Office {
+pub(crate) struct Office {
     /// Full name, as in the 版头 and the 落款 (四方台区人民政府督查室).
-    pub name: String,
+    pub(crate) name: String,
     /// Short name used in running text (区政府督查室).
-    pub short_name: String,
+    pub(crate) short_name: String,
     /// Prefix of document numbers: `四政督` gives `四政督〔2026〕12号`.
-    pub doc_prefix: String,
+    pub(crate) doc_prefix: String,
     /// Contact person printed on notices and letters.
-    pub contact: String,
+    pub(crate) contact: String,
     /// Contact telephone.
-    pub phone: String,
+    pub(crate) phone: String,
 }
 
 impl Default for Office {
@@ -202,42 +202,42 @@ impl Default for Office {
 /// The whole configuration. Paths are resolved against `base_dir`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct Config {
-    pub period: Option<Period>,
-    pub as_of: Option<NaiveDate>,
-    pub report_deadline: Option<NaiveDate>,
-    pub deadline_days: u32,
+pub(crate) struct Config {
+    pub(crate) period: Option<Period>,
+    pub(crate) as_of: Option<NaiveDate>,
+    pub(crate) report_deadline: Option<NaiveDate>,
+    pub(crate) deadline_days: u32,
     /// Judge a form without 填报日期 late by its file time (the old rule;
     /// off by default: e-mail and USB copies change file times).
-    pub late_by_file_time: bool,
-    pub ledger: Option<PathBuf>,
-    pub returns: Option<PathBuf>,
-    pub out: Option<PathBuf>,
-    pub preset: Preset,
-    pub near_deadline_days: u32,
-    pub default_working_days: u32,
-    pub holidays: Vec<NaiveDate>,
-    pub workdays: Vec<NaiveDate>,
-    pub rules: Rules,
-    pub score: ScoreWeights,
+    pub(crate) late_by_file_time: bool,
+    pub(crate) ledger: Option<PathBuf>,
+    pub(crate) returns: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
+    pub(crate) preset: Preset,
+    pub(crate) near_deadline_days: u32,
+    pub(crate) default_working_days: u32,
+    pub(crate) holidays: Vec<NaiveDate>,
+    pub(crate) workdays: Vec<NaiveDate>,
+    pub(crate) rules: Rules,
+    pub(crate) score: ScoreWeights,
     /// The year's roll-up (`[annual]`).
-    pub annual: AnnualWeights,
-    pub limits: Limits,
+    pub(crate) annual: AnnualWeights,
+    pub(crate) limits: Limits,
     /// The office that signs notices and documents (`[office]`).
-    pub office: Office,
+    pub(crate) office: Office,
     /// Date notices and documents are issued on (成文日期); `--issue-date`
     /// wins; the command line resolves it to today when neither gives one.
-    pub issue_date: Option<NaiveDate>,
+    pub(crate) issue_date: Option<NaiveDate>,
     /// Working days after the issue date by which returned rows are resent.
-    pub resubmit_working_days: u32,
+    pub(crate) resubmit_working_days: u32,
     /// How the Word documents look (`[documents]`: fonts and sizes).
-    pub documents: crate::report::docx::DocumentStyle,
+    pub(crate) documents: crate::report::docx::DocumentStyle,
     /// The archive of every period (history lives here): default `archive`
     /// beside the config file; `--archive` wins. Independent of `out`.
-    pub archive: Option<PathBuf>,
+    pub(crate) archive: Option<PathBuf>,
     /// Folder the config file is in (not read from the file).
     #[serde(skip)]
-    pub base_dir: PathBuf,
+    pub(crate) base_dir: PathBuf,
 }
 
 impl Default for Config {
@@ -273,7 +273,7 @@ impl Default for Config {
 impl Config {
     /// Parse a config from TOML text.
     /// A TOML error is told in Chinese, with the line and the key.
-    pub fn from_toml(text: &str, base_dir: &Path) -> Result<Config> {
+    pub(crate) fn from_toml(text: &str, base_dir: &Path) -> Result<Config> {
         let mut c: Config =
             toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", check::toml_error(text, &e)))?;
         c.base_dir = base_dir.to_path_buf();
@@ -281,7 +281,7 @@ impl Config {
     }
 
     /// Load `path`; its folder becomes the base for relative paths.
-    pub fn load(path: &Path) -> Result<Config> {
+    pub(crate) fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("无法读取配置文件 {}", path.display()))?;
         let base = path
@@ -302,7 +302,7 @@ impl Config {
     }
 
     /// Resolve a path from the config against its folder.
-    pub fn resolve(&self, p: &Path) -> PathBuf {
+    pub(crate) fn resolve(&self, p: &Path) -> PathBuf {
         if p.is_absolute() {
             p.to_path_buf()
         } else {
@@ -314,7 +314,7 @@ impl Config {
     /// reporting deadline and issue date belong to the configured period, so
     /// when `period` is another one they are dropped and that period's
     /// defaults apply.
-    pub fn retarget(&mut self, period: Period) {
+    pub(crate) fn retarget(&mut self, period: Period) {
         if self.period.is_some_and(|p| p != period) {
             self.as_of = None;
             self.report_deadline = None;
@@ -324,24 +324,24 @@ impl Config {
     }
 
     /// The working-day calendar: configured holidays and 调休 working days.
-    pub fn calendar(&self) -> Calendar {
+    pub(crate) fn calendar(&self) -> Calendar {
         Calendar::new(&self.holidays, &self.workdays, self.default_working_days)
     }
 
     /// The date notices and documents are issued on (成文日期): the
     /// resolved `issue_date` (the command line sets it: flag, config or
     /// today), else the as-of date.
-    pub fn issued_on(&self, period: &Period) -> NaiveDate {
+    pub(crate) fn issued_on(&self, period: &Period) -> NaiveDate {
         self.issue_date.unwrap_or_else(|| self.as_of_for(period))
     }
 
     /// The as-of date for a period: configured, else the period's last day.
-    pub fn as_of_for(&self, period: &Period) -> NaiveDate {
+    pub(crate) fn as_of_for(&self, period: &Period) -> NaiveDate {
         self.as_of.unwrap_or_else(|| period.end())
     }
 
     /// The reporting deadline for a period.
-    pub fn deadline_for(&self, period: &Period) -> NaiveDate {
+    pub(crate) fn deadline_for(&self, period: &Period) -> NaiveDate {
         self.report_deadline
             .unwrap_or_else(|| period.end() + chrono::Duration::days(self.deadline_days as i64))
     }

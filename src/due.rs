@@ -5,12 +5,12 @@
 //!
 //! A task is due in a period when
 //!
-//! * its star cadence says so (seed 000 提示管理, [`Period::is_due`]: 5★ every
-//!   period, 4★ monthly, 3★ quarterly) — [`DueReason::Cadence`]; or
+//! * its star cadence says so (提示管理, [`Period::is_due`]: 5★ every
+//!   period, 4★ monthly, 3★ quarterly) — `DueReason::Cadence`; or
 //! * it is not done and its effective deadline (完成时限, else 交办日期 + the
 //!   default working days) has passed by the as-of date
-//!   ([`DueReason::Overdue`]) or falls within `near_deadline_days` after it
-//!   ([`DueReason::NearDeadline`]): such a task reports every period,
+//!   (`DueReason::Overdue`) or falls within `near_deadline_days` after it
+//!   (`DueReason::NearDeadline`): such a task reports every period,
 //!   whatever its stars.
 //!
 //! "Not done" is what was known before this period's returns were read: the
@@ -31,7 +31,7 @@ use crate::store::history::History;
 /// Why a task is expected in a period's form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum DueReason {
+pub(crate) enum DueReason {
     /// Its star cadence (5★ every period, 4★ monthly, 3★ quarterly).
     Cadence,
     /// Past its deadline and not done.
@@ -42,7 +42,7 @@ pub enum DueReason {
 
 impl DueReason {
     /// Why, in words, for messages: `3星，按季度报送` / `已超过完成时限，每期须报送`.
-    pub fn text(self, stars: u8) -> String {
+    pub(crate) fn text(self, stars: u8) -> String {
         match self {
             DueReason::Cadence => match stars {
                 s if s >= 5 => format!("{stars}星，每期报送"),
@@ -58,10 +58,12 @@ impl DueReason {
 /// The due rule of one period.
 #[derive(Debug, Clone, Copy)]
 pub struct DueRule<'a> {
+    /// The period the returns are for.
     pub period: Period,
     /// Date the deadlines are measured from (the run's as-of date; for a
     /// form, the as-of date of the period it is for).
     pub as_of: NaiveDate,
+    /// Working days, for deadlines derived from 交办日期.
     pub calendar: &'a Calendar,
     /// `near_deadline_days` of the config.
     pub near_deadline_days: u32,
@@ -70,12 +72,12 @@ pub struct DueRule<'a> {
 impl DueRule<'_> {
     /// Why `t` is due this period, or None when it is not. `done`: the task
     /// was known to be done before this period.
-    pub fn reason(&self, t: &Task, done: bool) -> Option<DueReason> {
+    pub(crate) fn reason(&self, t: &Task, done: bool) -> Option<DueReason> {
         self.reason_of(t.stars, self.calendar.effective_deadline(t), done)
     }
 
     /// The rule itself, for a task of `stars` with the effective `deadline`.
-    pub fn reason_of(
+    pub(crate) fn reason_of(
         &self,
         stars: u8,
         deadline: Option<NaiveDate>,
@@ -99,7 +101,7 @@ impl DueRule<'_> {
 
     /// Every task of `ledger` due this period; `done(id)` says whether a
     /// task was known to be done before it. A task the ledger has closed
-    /// (销号, [`crate::closing`]) is never due.
+    /// (销号, `crate::closing`) is never due.
     pub fn expected(&self, ledger: &Ledger, done: impl Fn(&str) -> bool) -> Expected {
         Expected {
             by_task: ledger
@@ -113,7 +115,7 @@ impl DueRule<'_> {
 
     /// Every task due this period, "done" being the last status the earlier
     /// periods of `history` have for it.
-    pub fn expected_after(&self, ledger: &Ledger, history: &History) -> Expected {
+    pub(crate) fn expected_after(&self, ledger: &Ledger, history: &History) -> Expected {
         let last = last_statuses(history);
         self.expected(ledger, |id| last.get(id).is_some_and(|s| s.is_done()))
     }
@@ -139,26 +141,28 @@ pub struct Expected {
 }
 
 impl Expected {
-    pub fn reason(&self, id: &str) -> Option<DueReason> {
+    pub(crate) fn reason(&self, id: &str) -> Option<DueReason> {
         self.by_task.get(id).copied()
     }
 
-    pub fn is_due(&self, id: &str) -> bool {
+    pub(crate) fn is_due(&self, id: &str) -> bool {
         self.by_task.contains_key(id)
     }
 
     /// How many tasks are due.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.by_task.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.by_task.is_empty()
     }
 
     /// These expectations without the tasks `closed(id)` says are closed
     /// (those a run closes, for next period's forms).
-    pub fn without(mut self, closed: impl Fn(&str) -> bool) -> Expected {
+    pub(crate) fn without(mut self, closed: impl Fn(&str) -> bool) -> Expected {
         self.by_task.retain(|id, _| !closed(id));
         self
     }

@@ -9,144 +9,140 @@ use crate::due::DueReason;
 use crate::merge::{FileOutcome, Totals};
 use crate::model::{Card, Issue, Status};
 use crate::pipeline::RunResult;
-pub use crate::report::documents::DocumentEntry;
+pub(crate) use crate::report::documents::DocumentEntry;
+use crate::score::rank::round2;
 
 /// Borrows the run's texts (`Cow`): the summary of 50,000 tasks is not a
 /// second copy of them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary<'a> {
-    pub period: String,
-    pub as_of: String,
-    pub report_deadline: String,
-    pub preset: String,
-    pub totals: Totals,
-    pub files: Vec<FileEntry>,
-    pub issues: Cow<'a, [Issue]>,
-    pub tasks: Vec<TaskEntry<'a>>,
-    pub units: Vec<UnitEntry>,
+pub(crate) struct Summary<'a> {
+    pub(crate) period: String,
+    pub(crate) as_of: String,
+    pub(crate) report_deadline: String,
+    pub(crate) preset: String,
+    pub(crate) totals: Totals,
+    pub(crate) files: Vec<FileEntry>,
+    pub(crate) issues: Cow<'a, [Issue]>,
+    pub(crate) tasks: Vec<TaskEntry<'a>>,
+    pub(crate) units: Vec<UnitEntry>,
     /// Problems in the ledger itself (not part of the returns' issues).
-    pub ledger_issues: Vec<Issue>,
+    pub(crate) ledger_issues: Vec<Issue>,
     /// Resubmission round (1 for the period's first run, 2… for 补报 rounds;
     /// `check`: the round a run would make now).
-    pub round: u32,
+    pub(crate) round: u32,
     /// The archived periods read as history.
-    pub history: HistoryEntry,
+    pub(crate) history: HistoryEntry,
     /// Every file of the returns folder as received (what the archive
     /// copies byte for byte; a zip attachment as a whole): `path`, `size`,
     /// `sha256`, `kind` (`file` or `zip`), `inputs` (entries of `files`).
-    pub received: Cow<'a, [crate::source::Received]>,
+    pub(crate) received: Cow<'a, [crate::source::Received]>,
     /// The Word documents written under `公文/` (paths relative to `--out`).
     #[serde(default)]
-    pub documents: Vec<DocumentEntry>,
+    pub(crate) documents: Vec<DocumentEntry>,
 }
 
 /// What the run compared against.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HistoryEntry {
+pub(crate) struct HistoryEntry {
     /// The period compared against (`"2026-10"`), or null when nothing
     /// earlier is archived (谎报进度, 连续亮牌, rank change not compared).
-    pub previous: Option<String>,
+    pub(crate) previous: Option<String>,
     /// Its latest round, the one compared against.
-    pub previous_round: Option<u32>,
+    pub(crate) previous_round: Option<u32>,
     /// Every earlier period read, oldest first.
-    pub periods: Vec<String>,
+    pub(crate) periods: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FileEntry {
+pub(crate) struct FileEntry {
     /// Relative to `--returns`.
-    pub path: String,
-    pub unit: Option<String>,
-    pub outcome: FileOutcome,
+    pub(crate) path: String,
+    pub(crate) unit: Option<String>,
+    pub(crate) outcome: FileOutcome,
     /// Rows read from the file.
-    pub rows: u32,
-    pub accepted: u32,
-    pub rejected: u32,
-    pub superseded: u32,
-    pub late: bool,
-    pub superseded_by: Option<String>,
-    pub sha256: String,
-    pub size: u64,
+    pub(crate) rows: u32,
+    pub(crate) accepted: u32,
+    pub(crate) rejected: u32,
+    pub(crate) superseded: u32,
+    pub(crate) late: bool,
+    pub(crate) superseded_by: Option<String>,
+    pub(crate) sha256: String,
+    pub(crate) size: u64,
     /// Of `rejected`: rows kept aside because their task has a defect in the
     /// office's ledger (not the unit's fault).
     #[serde(default)]
-    pub held: u32,
+    pub(crate) held: u32,
     /// Every unit whose rows the file held, sorted: `[unit]` for a form,
     /// several for a collection-tool export (then `unit` is null).
-    pub units: Vec<String>,
+    pub(crate) units: Vec<String>,
     /// The received zip this file is a member of (`path` then starts with
     /// it: `3月报表.zip/区司法局.xlsx`); null for a file of the folder.
-    pub container: Option<String>,
+    pub(crate) container: Option<String>,
     /// Why the file could not be read as a form (`damaged`, `encrypted`,
     /// `format`, `too_large`, `empty`, `not_form`); null when it was read.
-    pub unreadable: Option<crate::validate::Unreadable>,
+    pub(crate) unreadable: Option<crate::validate::Unreadable>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TaskEntry<'a> {
-    pub id: Cow<'a, str>,
-    pub title: Cow<'a, str>,
-    pub unit: Cow<'a, str>,
-    pub leader: Cow<'a, str>,
-    pub stars: u8,
-    pub due: bool,
-    pub reported: bool,
-    pub status: Option<Status>,
-    pub actual: Option<f64>,
-    pub planned: f64,
-    pub lag: Option<f64>,
-    pub deadline: Option<String>,
-    pub overdue: bool,
-    pub near_deadline: bool,
-    pub card: Option<Card>,
-    pub reasons: Cow<'a, [String]>,
+pub(crate) struct TaskEntry<'a> {
+    pub(crate) id: Cow<'a, str>,
+    pub(crate) title: Cow<'a, str>,
+    pub(crate) unit: Cow<'a, str>,
+    pub(crate) leader: Cow<'a, str>,
+    pub(crate) stars: u8,
+    pub(crate) due: bool,
+    pub(crate) reported: bool,
+    pub(crate) status: Option<Status>,
+    pub(crate) actual: Option<f64>,
+    pub(crate) planned: f64,
+    pub(crate) lag: Option<f64>,
+    pub(crate) deadline: Option<String>,
+    pub(crate) overdue: bool,
+    pub(crate) near_deadline: bool,
+    pub(crate) card: Option<Card>,
+    pub(crate) reasons: Cow<'a, [String]>,
     /// Where the reported figures came from.
-    pub source: Option<Source<'a>>,
+    pub(crate) source: Option<Source<'a>>,
     /// Why it is due: `cadence` (its stars), `overdue` or `near_deadline`
     /// (due every period until done); null when not due.
-    pub due_reason: Option<DueReason>,
+    pub(crate) due_reason: Option<DueReason>,
     /// Closed (销号) at the end of the period.
-    pub closed: bool,
+    pub(crate) closed: bool,
     /// The period it closed in (`"2026-10"`).
-    pub closed_period: Option<String>,
+    pub(crate) closed_period: Option<String>,
     /// The task's group (分组) in the ledger (its heading rows), null when none.
-    pub group: Option<Cow<'a, str>>,
+    pub(crate) group: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Source<'a> {
-    pub file: Cow<'a, str>,
-    pub sheet: Cow<'a, str>,
-    pub row: u32,
-    pub sha256: Cow<'a, str>,
+pub(crate) struct Source<'a> {
+    pub(crate) file: Cow<'a, str>,
+    pub(crate) sheet: Cow<'a, str>,
+    pub(crate) row: u32,
+    pub(crate) sha256: Cow<'a, str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UnitEntry {
-    pub name: String,
-    pub category: String,
-    pub score: f64,
-    pub rank: u32,
-    pub rank_change: Option<i32>,
-    pub top3: bool,
-    pub bottom3: bool,
-    pub card: Option<Card>,
-    pub reasons: Vec<String>,
-    pub reported: bool,
-    pub late: bool,
-    pub due: u32,
-    pub missing: Vec<String>,
+pub(crate) struct UnitEntry {
+    pub(crate) name: String,
+    pub(crate) category: String,
+    pub(crate) score: f64,
+    pub(crate) rank: u32,
+    pub(crate) rank_change: Option<i32>,
+    pub(crate) top3: bool,
+    pub(crate) bottom3: bool,
+    pub(crate) card: Option<Card>,
+    pub(crate) reasons: Vec<String>,
+    pub(crate) reported: bool,
+    pub(crate) late: bool,
+    pub(crate) due: u32,
+    pub(crate) missing: Vec<String>,
     /// Why the unit may not be 前三位 this period (empty: it may).
-    pub not_top3: Vec<String>,
-}
-
-/// Round a figure for the summary (2 decimals, as shown in the workbook).
-fn r2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    pub(crate) not_top3: Vec<String>,
 }
 
 impl<'a> Summary<'a> {
-    pub fn from_run(r: &'a RunResult) -> Summary<'a> {
+    pub(crate) fn from_run(r: &'a RunResult) -> Summary<'a> {
         let files = r
             .merged
             .files
@@ -182,9 +178,9 @@ impl<'a> Summary<'a> {
                 due: t.due,
                 reported: t.reported,
                 status: t.status,
-                actual: t.actual.map(r2),
-                planned: r2(t.planned),
-                lag: t.lag.map(r2),
+                actual: t.actual.map(round2),
+                planned: round2(t.planned),
+                lag: t.lag.map(round2),
                 deadline: t.deadline.map(|d| d.to_string()),
                 overdue: t.overdue,
                 near_deadline: t.near_deadline,
@@ -249,14 +245,14 @@ impl<'a> Summary<'a> {
     }
 
     /// The summary listing the documents written.
-    pub fn with_documents(mut self, documents: Vec<DocumentEntry>) -> Summary<'a> {
+    pub(crate) fn with_documents(mut self, documents: Vec<DocumentEntry>) -> Summary<'a> {
         self.documents = documents;
         self
     }
 
     /// The summary as pretty JSON and a newline, streamed into `w` (the JSON
     /// of 50,000 tasks is tens of megabytes: never built as one string).
-    pub fn write_to(&self, mut w: impl std::io::Write) -> std::io::Result<()> {
+    pub(crate) fn write_to(&self, mut w: impl std::io::Write) -> std::io::Result<()> {
         serde_json::to_writer_pretty(&mut w, self)?;
         w.write_all(b"\n")?;
         w.flush()

@@ -13,28 +13,33 @@ use serde::{Deserialize, Serialize};
 use crate::schema::{a1, TaskId, UnitName};
 use crate::text::norm_name;
 
-/// The four canonical statuses of a task (seed 002: 已完成、已落实、正在办理; plus 未启动).
+/// The four canonical statuses of a task: 已完成、已落实、正在办理, and 未启动
+/// for a task not yet begun.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Status {
+    /// 未启动: Not begun.
     #[serde(rename = "未启动")]
     NotStarted,
+    /// 正在办理: Under way.
     #[serde(rename = "正在办理")]
     InProgress,
+    /// 已落实: Carried out (the measures are in place).
     #[serde(rename = "已落实")]
     Implemented,
+    /// 已完成: Finished.
     #[serde(rename = "已完成")]
     Completed,
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
+    pub(crate) const ALL: [Status; 4] = [
         Status::NotStarted,
         Status::InProgress,
         Status::Implemented,
         Status::Completed,
     ];
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Status::NotStarted => "未启动",
             Status::InProgress => "正在办理",
@@ -44,7 +49,7 @@ impl Status {
     }
 
     /// 已完成 and 已落实 count as done (SPEC §4).
-    pub fn is_done(self) -> bool {
+    pub(crate) fn is_done(self) -> bool {
         matches!(self, Status::Implemented | Status::Completed)
     }
 }
@@ -59,12 +64,14 @@ impl std::fmt::Display for Status {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The row or file is rejected.
     Error,
+    /// Accepted, with something to look at.
     Warning,
 }
 
 impl Severity {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Severity::Error => "错误",
             Severity::Warning => "提醒",
@@ -75,7 +82,7 @@ impl Severity {
 /// Warning cards (亮牌). Ordered by severity: `Red` is the most severe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Card {
+pub(crate) enum Card {
     Red,
     Orange,
     Yellow,
@@ -84,7 +91,7 @@ pub enum Card {
 
 impl Card {
     /// Higher is more severe: red 4 > orange 3 > yellow 2 > blue 1.
-    pub fn severity(self) -> u8 {
+    pub(crate) fn severity(self) -> u8 {
         match self {
             Card::Red => 4,
             Card::Orange => 3,
@@ -93,7 +100,7 @@ impl Card {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Card::Red => "红牌",
             Card::Orange => "橙牌",
@@ -102,17 +109,8 @@ impl Card {
         }
     }
 
-    pub fn key(self) -> &'static str {
-        match self {
-            Card::Red => "red",
-            Card::Orange => "orange",
-            Card::Yellow => "yellow",
-            Card::Blue => "blue",
-        }
-    }
-
     /// The more severe of two optional cards.
-    pub fn max(a: Option<Card>, b: Option<Card>) -> Option<Card> {
+    pub(crate) fn max(a: Option<Card>, b: Option<Card>) -> Option<Card> {
         match (a, b) {
             (Some(x), Some(y)) => Some(if y.severity() > x.severity() { y } else { x }),
             (x, None) => x,
@@ -123,49 +121,49 @@ impl Card {
 
 /// A milestone (节点) of a task: planned progress reached on a date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Milestone {
-    pub date: NaiveDate,
+pub(crate) struct Milestone {
+    pub(crate) date: NaiveDate,
     /// Planned progress in percent, 0–100.
-    pub planned: f64,
+    pub(crate) planned: f64,
 }
 
 /// One task of the master ledger (台账).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Task {
+pub(crate) struct Task {
     /// The join key (normalised once: [`TaskId`]).
-    pub id: TaskId,
-    pub title: String,
-    pub source: String,
+    pub(crate) id: TaskId,
+    pub(crate) title: String,
+    pub(crate) source: String,
     /// 3, 4 or 5.
-    pub stars: u8,
-    pub leader: String,
+    pub(crate) stars: u8,
+    pub(crate) leader: String,
     /// Canonical name of the lead unit (牵头单位): it reports and is scored.
-    pub lead_unit: UnitName,
+    pub(crate) lead_unit: UnitName,
     /// Canonical names of cooperating units (listed, not scored).
-    pub coop_units: Vec<UnitName>,
-    pub owner: String,
-    pub start: Option<NaiveDate>,
+    pub(crate) coop_units: Vec<UnitName>,
+    pub(crate) owner: String,
+    pub(crate) start: Option<NaiveDate>,
     /// 完成时限 as written in the ledger (None when only 交办日期 is given).
-    pub deadline: Option<NaiveDate>,
-    pub assigned: Option<NaiveDate>,
-    pub requirements: String,
+    pub(crate) deadline: Option<NaiveDate>,
+    pub(crate) assigned: Option<NaiveDate>,
+    pub(crate) requirements: String,
     /// Sorted by date.
-    pub milestones: Vec<Milestone>,
+    pub(crate) milestones: Vec<Milestone>,
     /// 1-based row in the ledger's 台账 sheet.
-    pub ledger_row: u32,
+    pub(crate) ledger_row: u32,
     /// The ledger's 状态 column: closed (销号) or reopened (在办) by hand;
     /// None leaves closing to the reports (see [`crate::closing`]).
     #[serde(default)]
-    pub state_mark: Option<StateMark>,
+    pub(crate) state_mark: Option<StateMark>,
     /// The group (分组) of the heading rows above the task in the ledger
     /// (`一、经济发展 / （二）民生保障`: the levels joined by [`GROUP_SEP`],
     /// counts such as `（22项）` dropped); None when the ledger has none.
     #[serde(default)]
-    pub group: Option<String>,
+    pub(crate) group: Option<String>,
 }
 
 /// Joins the levels of a task's group (分组).
-pub const GROUP_SEP: &str = " / ";
+pub(crate) const GROUP_SEP: &str = " / ";
 
 /// A row of the ledger's 台账 sheet with a task id that is not a task
 /// because of a defect the office must correct (an id but no unit, a unit
@@ -173,20 +171,20 @@ pub const GROUP_SEP: &str = " / ";
 /// unreadable date). A returned row for it is kept aside with `code`, not
 /// charged to the unit that sent it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HeldTask {
-    pub id: TaskId,
+pub(crate) struct HeldTask {
+    pub(crate) id: TaskId,
     /// The `LEDGER_*` code of the defect.
-    pub code: IssueCode,
+    pub(crate) code: IssueCode,
     /// What is wrong, in a few words (`编号在台账中重复` …).
-    pub defect: String,
+    pub(crate) defect: String,
     /// 1-based rows of the 台账 sheet.
-    pub rows: Vec<u32>,
+    pub(crate) rows: Vec<u32>,
 }
 
 /// What the office wrote in the ledger's 状态 column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum StateMark {
+pub(crate) enum StateMark {
     /// 销号: closed by hand from this period on.
     Closed,
     /// 在办: open, whatever was reported (reopens a closed task).
@@ -195,44 +193,45 @@ pub enum StateMark {
 
 /// A task closed (销号): it is no longer expected, carded or put on forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Closure {
+pub(crate) struct Closure {
     /// The period it was closed in.
-    pub period: crate::period::Period,
+    pub(crate) period: crate::period::Period,
     /// Closed by the ledger's 状态 column rather than by a report.
-    pub by_hand: bool,
+    pub(crate) by_hand: bool,
 }
 
 /// A responsible unit (单位 sheet).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Unit {
+pub(crate) struct Unit {
     /// As written on the 单位 sheet.
-    pub name: UnitName,
-    pub code: Option<String>,
-    pub category: String,
-    pub aliases: Vec<String>,
-    pub contact: String,
-    pub phone: String,
+    pub(crate) name: UnitName,
+    pub(crate) code: Option<String>,
+    pub(crate) category: String,
+    pub(crate) aliases: Vec<String>,
+    pub(crate) contact: String,
+    pub(crate) phone: String,
 }
 
-/// Seed 001's four evaluations of a unit (评价 sheet), 0–100 each.
+/// The four evaluations of a unit the office gives in the ledger's 评价
+/// sheet, 0–100 each.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Evaluation {
-    pub unit: UnitName,
-    pub self_eval: Option<f64>,
-    pub team: Option<f64>,
-    pub public: Option<f64>,
-    pub leader: Option<f64>,
+pub(crate) struct Evaluation {
+    pub(crate) unit: UnitName,
+    pub(crate) self_eval: Option<f64>,
+    pub(crate) team: Option<f64>,
+    pub(crate) public: Option<f64>,
+    pub(crate) leader: Option<f64>,
 }
 
 /// The master ledger, with indexes for joins.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Ledger {
-    pub tasks: Vec<Task>,
-    pub units: Vec<Unit>,
-    pub evaluations: Vec<Evaluation>,
+    pub(crate) tasks: Vec<Task>,
+    pub(crate) units: Vec<Unit>,
+    pub(crate) evaluations: Vec<Evaluation>,
     /// Rows with a task id held out of `tasks` by a ledger defect, by id.
     #[serde(default)]
-    pub held: Vec<HeldTask>,
+    pub(crate) held: Vec<HeldTask>,
     #[serde(skip)]
     task_index: HashMap<TaskId, usize>,
     /// Normalised name, code or alias → unit.
@@ -251,7 +250,7 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    pub fn new(tasks: Vec<Task>, units: Vec<Unit>, evaluations: Vec<Evaluation>) -> Self {
+    pub(crate) fn new(tasks: Vec<Task>, units: Vec<Unit>, evaluations: Vec<Evaluation>) -> Self {
         let mut l = Ledger {
             tasks,
             units,
@@ -268,7 +267,7 @@ impl Ledger {
     }
 
     /// Rebuild the id and name indexes (call after editing `tasks`/`units`).
-    pub fn reindex(&mut self) {
+    pub(crate) fn reindex(&mut self) {
         self.task_index = self
             .tasks
             .iter()
@@ -303,30 +302,30 @@ impl Ledger {
     }
 
     /// The same ledger with the rows held out of its tasks by a defect.
-    pub fn with_held(mut self, held: Vec<HeldTask>) -> Self {
+    pub(crate) fn with_held(mut self, held: Vec<HeldTask>) -> Self {
         self.held = held;
         self
     }
 
     /// The held-out row of an id that is not a task because of a ledger
     /// defect, in any spelling.
-    pub fn held(&self, id: &str) -> Option<&HeldTask> {
+    pub(crate) fn held(&self, id: &str) -> Option<&HeldTask> {
         let id = TaskId::new(id);
         self.held.iter().find(|h| h.id == id)
     }
 
     /// Look a task up by id, in any spelling (`Ｔ０１－００１ ` finds `T01-001`).
-    pub fn task(&self, id: &str) -> Option<&Task> {
+    pub(crate) fn task(&self, id: &str) -> Option<&Task> {
         self.task_by_id(&TaskId::new(id))
     }
 
     /// Look a task up by its id.
-    pub fn task_by_id(&self, id: &TaskId) -> Option<&Task> {
+    pub(crate) fn task_by_id(&self, id: &TaskId) -> Option<&Task> {
         self.task_index.get(id).map(|&i| &self.tasks[i])
     }
 
     /// Resolve a unit by its exact name, code or alias (after normalisation).
-    pub fn unit(&self, name: &str) -> Option<&Unit> {
+    pub(crate) fn unit(&self, name: &str) -> Option<&Unit> {
         self.unit_index
             .get(&norm_name(name))
             .map(|&i| &self.units[i])
@@ -335,7 +334,7 @@ impl Ledger {
     /// Find the unit named *inside* a longer text (a title, a file name, a
     /// `填报单位：…` line). The longest matching name or alias wins, so
     /// `区发改局` is not mistaken for a shorter alias contained in it.
-    pub fn find_unit_in(&self, text: &str) -> Option<&Unit> {
+    pub(crate) fn find_unit_in(&self, text: &str) -> Option<&Unit> {
         let hay = norm_name(text);
         if hay.is_empty() {
             return None;
@@ -368,12 +367,15 @@ impl Ledger {
     }
 
     /// Tasks whose lead unit is `unit` (canonical name), in ledger order.
-    pub fn tasks_of<'a>(&'a self, unit: &str) -> impl Iterator<Item = &'a Task> + 'a {
+    pub(crate) fn tasks_of<'a>(&'a self, unit: &str) -> impl Iterator<Item = &'a Task> + 'a {
         self.tasks_of_unit(&UnitName::new(unit))
     }
 
     /// Tasks whose lead unit is `unit`, in ledger order.
-    pub fn tasks_of_unit<'a>(&'a self, unit: &UnitName) -> impl Iterator<Item = &'a Task> + 'a {
+    pub(crate) fn tasks_of_unit<'a>(
+        &'a self,
+        unit: &UnitName,
+    ) -> impl Iterator<Item = &'a Task> + 'a {
         self.tasks_by_unit
             .get(unit)
             .into_iter()
@@ -383,34 +385,34 @@ impl Ledger {
 
     /// Record which tasks are closed (销号) before the period being run
     /// (worked out by [`crate::closing::closures`]).
-    pub fn set_closures(&mut self, closed: impl IntoIterator<Item = (TaskId, Closure)>) {
+    pub(crate) fn set_closures(&mut self, closed: impl IntoIterator<Item = (TaskId, Closure)>) {
         self.closed = closed.into_iter().collect();
     }
 
     /// The task's closure, when it was closed before the period being run.
-    pub fn closure(&self, id: &TaskId) -> Option<Closure> {
+    pub(crate) fn closure(&self, id: &TaskId) -> Option<Closure> {
         self.closed.get(id).copied()
     }
 
     /// Closed before the period being run: not expected, carded or put on forms.
-    pub fn is_closed(&self, id: &TaskId) -> bool {
+    pub(crate) fn is_closed(&self, id: &TaskId) -> bool {
         self.closed.contains_key(id)
     }
 
-    pub fn evaluation(&self, unit: &str) -> Option<&Evaluation> {
+    pub(crate) fn evaluation(&self, unit: &str) -> Option<&Evaluation> {
         self.evaluations.iter().find(|e| e.unit.as_str() == unit)
     }
 }
 
 /// Where a merged figure came from: enough to find the cell again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct Provenance {
+pub(crate) struct Provenance {
     /// Path relative to the returns folder, with `/` separators.
-    pub file: String,
-    pub sheet: String,
+    pub(crate) file: String,
+    pub(crate) sheet: String,
     /// 1-based sheet row.
-    pub row: u32,
-    pub sha256: String,
+    pub(crate) row: u32,
+    pub(crate) sha256: String,
 }
 
 /// Stable issue codes (documented in README). Serialised as the SCREAMING_SNAKE name.
@@ -454,22 +456,38 @@ pub enum IssueCode {
     /// deeper than two levels: the unit resends the forms unpacked.
     FileArchiveUnsupported,
     // ---- header level
+    /// A required column (编号, 当前状态, 完成进度, 进展情况) is missing: the form is rejected.
     HeaderMissingColumn,
+    /// A column given twice; the first is used (warning).
     HeaderDuplicateColumn,
     // ---- row level
+    /// The task id is not in the ledger.
     RowUnknownTask,
+    /// The task is led by another unit.
     RowNotAssigned,
+    /// A required value (编号, 当前状态, 完成进度, 进展情况) is empty.
     RowMissingValue,
+    /// The status is not one of the four (nor a known synonym).
     RowInvalidStatus,
+    /// The percent cannot be read (`过半`).
     RowInvalidPercent,
+    /// The percent is outside 0–100.
     RowPercentOutOfRange,
+    /// Status and percent disagree (已完成 below 100%, 未启动 above 0%; 正在办理 at 100% only warns).
     RowStatusConflict,
+    /// 预计完成日期 or 填报日期 cannot be read.
     RowInvalidDate,
+    /// The unit changed an assigned field (事项名称, 完成时限); the ledger's value is kept (warning).
     RowAssignedAltered,
+    /// The same task twice in one form: the second is rejected.
     RowDuplicateTask,
+    /// The percent is lower than last period's (warning: possibly a false report).
     RowProgressLowered,
+    /// 进展情况 copied unchanged from last period (warning).
     RowTextUnchanged,
+    /// Past or near the deadline and not done, with no 延期说明 (warning).
     RowDelayReasonMissing,
+    /// A value merged down several rows was applied to each (warning).
     RowMergedFill,
     /// A row of a collection-tool export naming a unit the ledger does not know.
     RowUnknownUnit,
@@ -509,7 +527,7 @@ pub enum IssueCode {
 }
 
 impl IssueCode {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             IssueCode::FileUnreadable => "FILE_UNREADABLE",
             IssueCode::FileEncrypted => "FILE_ENCRYPTED",
@@ -564,7 +582,7 @@ impl IssueCode {
 
     /// A defect of the office's own ledger: never charged to a unit (not in
     /// its form quality, errors or cards), even on a returned row it refused.
-    pub fn is_ledger(self) -> bool {
+    pub(crate) fn is_ledger(self) -> bool {
         self.as_str().starts_with("LEDGER_")
     }
 
@@ -573,7 +591,7 @@ impl IssueCode {
     /// not a sheet set aside beside the one read, not a file listed and not
     /// read (a PDF beside the form), nor a submission replaced by the unit's
     /// own later one.
-    pub fn charged_to_unit(self) -> bool {
+    pub(crate) fn charged_to_unit(self) -> bool {
         !self.is_ledger()
             && !matches!(
                 self,
@@ -595,22 +613,24 @@ impl std::fmt::Display for IssueCode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Issue {
     /// Path relative to the returns folder; None for unit-level issues.
-    pub file: Option<String>,
-    pub sheet: Option<String>,
+    pub(crate) file: Option<String>,
+    pub(crate) sheet: Option<String>,
     /// A1 reference; None for file-level issues.
-    pub cell: Option<String>,
-    pub unit: Option<String>,
-    pub task: Option<String>,
+    pub(crate) cell: Option<String>,
+    pub(crate) unit: Option<String>,
+    pub(crate) task: Option<String>,
+    /// Whether it rejects (error) or only warns.
     pub severity: Severity,
+    /// The stable code (`ROW_PROGRESS_LOWERED` …) the JSON and the sheets give.
     pub code: IssueCode,
     /// Plain Chinese: what is wrong and what to fix.
     pub message: String,
     /// The original value as written, if any.
-    pub value: Option<String>,
+    pub(crate) value: Option<String>,
 }
 
 impl Issue {
-    pub fn new(code: IssueCode, severity: Severity, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: IssueCode, severity: Severity, message: impl Into<String>) -> Self {
         Issue {
             file: None,
             sheet: None,
@@ -623,48 +643,48 @@ impl Issue {
             value: None,
         }
     }
-    pub fn error(code: IssueCode, message: impl Into<String>) -> Self {
+    pub(crate) fn error(code: IssueCode, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Error, message)
     }
-    pub fn warning(code: IssueCode, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(code: IssueCode, message: impl Into<String>) -> Self {
         Self::new(code, Severity::Warning, message)
     }
-    pub fn file(mut self, f: impl Into<String>) -> Self {
+    pub(crate) fn file(mut self, f: impl Into<String>) -> Self {
         self.file = Some(f.into());
         self
     }
-    pub fn sheet(mut self, s: impl Into<String>) -> Self {
+    pub(crate) fn sheet(mut self, s: impl Into<String>) -> Self {
         self.sheet = Some(s.into());
         self
     }
-    pub fn cell(mut self, c: impl Into<String>) -> Self {
+    pub(crate) fn cell(mut self, c: impl Into<String>) -> Self {
         self.cell = Some(c.into());
         self
     }
-    pub fn unit(mut self, u: impl Into<String>) -> Self {
+    pub(crate) fn unit(mut self, u: impl Into<String>) -> Self {
         self.unit = Some(u.into());
         self
     }
-    pub fn unit_opt(mut self, u: Option<&str>) -> Self {
+    pub(crate) fn unit_opt(mut self, u: Option<&str>) -> Self {
         self.unit = u.map(str::to_string);
         self
     }
-    pub fn task(mut self, t: impl Into<String>) -> Self {
+    pub(crate) fn task(mut self, t: impl Into<String>) -> Self {
         self.task = Some(t.into());
         self
     }
-    pub fn value(mut self, v: impl Into<String>) -> Self {
+    pub(crate) fn value(mut self, v: impl Into<String>) -> Self {
         let v = v.into();
         self.value = if v.is_empty() { None } else { Some(v) };
         self
     }
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 }
 
 /// Sort key that makes issue lists deterministic regardless of thread count or file order.
-pub fn issue_sort_key(i: &Issue) -> impl Ord + '_ {
+pub(crate) fn issue_sort_key(i: &Issue) -> impl Ord + '_ {
     (
         i.file.as_deref().unwrap_or(""),
         i.sheet.as_deref().unwrap_or(""),

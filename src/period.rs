@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::text::to_half_width;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PeriodKind {
+pub(crate) enum PeriodKind {
     Week,
     Month,
     Quarter,
@@ -18,10 +18,10 @@ pub enum PeriodKind {
 /// A reporting period. Ordered by start date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Period {
-    pub kind: PeriodKind,
-    pub year: i32,
+    pub(crate) kind: PeriodKind,
+    pub(crate) year: i32,
     /// Month 1–12, quarter 1–4 or ISO week 1–53.
-    pub index: u32,
+    pub(crate) index: u32,
 }
 
 impl PartialOrd for Period {
@@ -35,13 +35,18 @@ impl Ord for Period {
     }
 }
 
+/// A text that is not a period duban can read (the message says which forms are).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "无法识别的报送期次“{0}”：请写成 2023-03 或 2023年3月（月）、2023-Q1 或 2023年第一季度（季度）、2023-W12 或 2023年第12周（周）"
 )]
-pub struct PeriodParseError(pub String);
+pub struct PeriodParseError(
+    /// The text that could not be read as a period.
+    pub String,
+);
 
 impl Period {
+    /// The month `month` (1–12) of `year`.
     pub fn month(year: i32, month: u32) -> Period {
         Period {
             kind: PeriodKind::Month,
@@ -49,14 +54,14 @@ impl Period {
             index: month,
         }
     }
-    pub fn quarter(year: i32, q: u32) -> Period {
+    pub(crate) fn quarter(year: i32, q: u32) -> Period {
         Period {
             kind: PeriodKind::Quarter,
             year,
             index: q,
         }
     }
-    pub fn week(year: i32, w: u32) -> Period {
+    pub(crate) fn week(year: i32, w: u32) -> Period {
         Period {
             kind: PeriodKind::Week,
             year,
@@ -86,7 +91,7 @@ impl Period {
         }
     }
 
-    pub fn contains(&self, d: NaiveDate) -> bool {
+    pub(crate) fn contains(&self, d: NaiveDate) -> bool {
         self.start() <= d && d <= self.end()
     }
 
@@ -133,7 +138,7 @@ impl Period {
     }
 
     /// The ISO week containing `d`.
-    pub fn of_week(d: NaiveDate) -> Period {
+    pub(crate) fn of_week(d: NaiveDate) -> Period {
         let w = d.iso_week();
         Period::week(w.year(), w.week())
     }
@@ -147,7 +152,8 @@ impl Period {
         }
     }
 
-    /// Does a task with `stars` have to report in this period (seed 000 提示管理)?
+    /// Does a task with `stars` have to report in this period, by its star
+    /// cadence (提示管理)?
     ///
     /// 5★ report every period; 4★ monthly: in every month or quarter period, and
     /// in the week period that contains a month's last day; 3★ quarterly: in a
@@ -305,7 +311,7 @@ pub fn cn_number(s: &str) -> Option<u32> {
     }
 }
 
-pub fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
+pub(crate) fn last_day_of_month(year: i32, month: u32) -> NaiveDate {
     let (y, m) = if month == 12 {
         (year + 1, 1)
     } else {

@@ -3,7 +3,7 @@
 //! This is the only place the pure stages are wired together; I/O happens
 //! before (ledger, returns, history) and after (report writers, archive).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
@@ -23,36 +23,36 @@ use crate::validate::{self, CheckedFile, ValidateCtx};
 
 /// Everything a run computed; what the report writers and the JSON summary read.
 #[derive(Debug, Clone)]
-pub struct RunResult {
-    pub period: Period,
-    pub as_of: NaiveDate,
-    pub report_deadline: NaiveDate,
-    pub preset: Preset,
-    pub config: Config,
-    pub ledger: Ledger,
+pub(crate) struct RunResult {
+    pub(crate) period: Period,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) report_deadline: NaiveDate,
+    pub(crate) preset: Preset,
+    pub(crate) config: Config,
+    pub(crate) ledger: Ledger,
     /// File name of the ledger.
-    pub ledger_file: String,
+    pub(crate) ledger_file: String,
     /// Problems found in the ledger itself.
-    pub ledger_issues: Vec<Issue>,
-    pub merged: Merged,
-    pub scored: Scored,
+    pub(crate) ledger_issues: Vec<Issue>,
+    pub(crate) merged: Merged,
+    pub(crate) scored: Scored,
     /// Earlier periods found in the archive.
-    pub history_periods: Vec<Period>,
+    pub(crate) history_periods: Vec<Period>,
     /// Resubmission round of this run (1 for the period's first run; 补报 rounds after).
-    pub round: u32,
+    pub(crate) round: u32,
     /// The earlier period compared against (the most recent archived one)
     /// and its latest round; None when nothing earlier is archived, so that
     /// 谎报进度, 连续亮牌 and rank changes could not be compared.
-    pub previous: Option<(Period, u32)>,
+    pub(crate) previous: Option<(Period, u32)>,
     /// Every file of the returns folder as received (what the archive
     /// copies), sorted by path; `merged.files` lists the inputs they held.
-    pub received: Vec<Received>,
+    pub(crate) received: Vec<Received>,
 }
 
 impl RunResult {
     /// The period as titles and messages name it: `2026年11月`, or
     /// `2026年11月（第2轮）` for a resubmission round.
-    pub fn period_title(&self) -> String {
+    pub(crate) fn period_title(&self) -> String {
         match self.round {
             0 | 1 => self.period.label(),
             n => format!("{}（第{n}轮）", self.period.label()),
@@ -66,33 +66,35 @@ type ReadFile = (Received, Vec<CheckedFile>);
 /// Fully resolved inputs of a run: the command line's settings (the CLI
 /// builds them from its `Settings`) and the earlier periods' results.
 #[derive(Debug, Clone)]
-pub struct RunInputs {
-    pub ledger: PathBuf,
-    pub returns: PathBuf,
-    pub period: Period,
-    pub as_of: NaiveDate,
-    pub report_deadline: NaiveDate,
-    pub config: Config,
-    pub history: History,
+pub(crate) struct RunInputs {
+    pub(crate) ledger: PathBuf,
+    pub(crate) returns: PathBuf,
+    pub(crate) period: Period,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) report_deadline: NaiveDate,
+    pub(crate) config: Config,
+    pub(crate) history: History,
     /// Resubmission round the run archives as (1 for the first).
-    pub round: u32,
+    pub(crate) round: u32,
     /// Files earlier periods archived, by SHA-256: such a return is listed
     /// as already archived (`FILE_ALREADY_ARCHIVED`), not read.
-    pub archived: ArchivedFiles,
+    pub(crate) archived: ArchivedFiles,
     /// Files the earlier rounds of this period received, by SHA-256: in a
     /// 补报 round a unit's newer form supersedes them.
-    pub earlier_rounds: EarlierRounds,
+    pub(crate) earlier_rounds: EarlierRounds,
 }
 
 /// Progress callbacks (a progress bar in the CLI; nothing in tests).
-pub trait Progress: Sync {
+pub(crate) trait Progress: Sync {
     fn start(&self, _files: usize) {}
     fn file_done(&self) {}
     fn finish(&self) {}
 }
 
 /// No progress display.
-pub struct NoProgress;
+#[cfg(test)]
+pub(crate) struct NoProgress;
+#[cfg(test)]
 impl Progress for NoProgress {}
 
 /// Most rows read ahead (unchecked, waiting for the ledger) while the ledger
@@ -101,7 +103,7 @@ impl Progress for NoProgress {}
 const MAX_EARLY_ROWS: usize = 100_000;
 
 /// Read the ledger and every return, check, merge and score.
-pub fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult> {
+pub(crate) fn execute(inputs: &RunInputs, progress: &dyn Progress) -> Result<RunResult> {
     let limits = &inputs.config.limits;
     if !inputs.ledger.is_file() {
         bail!(
@@ -327,14 +329,6 @@ fn already_archived(before: &ArchivedFile) -> String {
         before.period.label(),
         before.path
     )
-}
-
-/// Relative display of a path under `root` (for messages).
-pub fn rel_display(path: &Path, root: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
 }
 
 /// Hand the heap's free pages back to the system between phases: the

@@ -6,13 +6,13 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-pub use crate::schema::{ColumnDef, Columns};
+pub(crate) use crate::schema::{ColumnDef, Columns};
 use crate::schema::{EvaluationField, FormField, LedgerField, MilestoneField, UnitField};
 
 /// The raw TOML of the column definitions.
-pub const COLUMNS_TOML: &str = include_str!("../templates/columns.toml");
+pub(crate) const COLUMNS_TOML: &str = include_str!("../templates/columns.toml");
 /// The commented default configuration written by `duban init`.
-pub const DEFAULT_CONFIG_TOML: &str = include_str!("../templates/duban.toml");
+pub(crate) const DEFAULT_CONFIG_TOML: &str = include_str!("../templates/duban.toml");
 
 #[derive(Debug, Deserialize)]
 struct RawTemplates {
@@ -25,18 +25,18 @@ struct RawTemplates {
 
 /// Every column set duban knows.
 #[derive(Debug, Clone)]
-pub struct Templates {
-    pub ledger_tasks: Columns<LedgerField>,
-    pub ledger_milestones: Columns<MilestoneField>,
-    pub ledger_units: Columns<UnitField>,
-    pub ledger_evaluations: Columns<EvaluationField>,
-    pub form: Columns<FormField>,
+pub(crate) struct Templates {
+    pub(crate) ledger_tasks: Columns<LedgerField>,
+    pub(crate) ledger_milestones: Columns<MilestoneField>,
+    pub(crate) ledger_units: Columns<UnitField>,
+    pub(crate) ledger_evaluations: Columns<EvaluationField>,
+    pub(crate) form: Columns<FormField>,
 }
 
 impl Templates {
     /// Parse column definitions: a key no enum knows is a TOML error, and
     /// every column of every enum must be defined exactly once.
-    pub fn parse(toml_text: &str) -> Result<Templates, String> {
+    pub(crate) fn parse(toml_text: &str) -> Result<Templates, String> {
         let raw: RawTemplates = toml::from_str(toml_text).map_err(|e| e.to_string())?;
         Ok(Templates {
             ledger_tasks: Columns::new(raw.ledger_tasks)?,
@@ -50,7 +50,7 @@ impl Templates {
 
 /// The embedded templates, parsed and checked once (the `templates_are_complete`
 /// test keeps the embedded file valid, so this cannot fail in a built binary).
-pub fn templates() -> &'static Templates {
+pub(crate) fn templates() -> &'static Templates {
     static T: OnceLock<Templates> = OnceLock::new();
     T.get_or_init(|| {
         Templates::parse(COLUMNS_TOML)

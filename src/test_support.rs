@@ -14,7 +14,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// True when running in CI: `CI` is set to anything but empty, `false` or `0`.
-pub fn in_ci() -> bool {
+pub(crate) fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| {
         let v = v.trim();
         !v.is_empty() && !v.eq_ignore_ascii_case("false") && v != "0"
@@ -23,7 +23,7 @@ pub fn in_ci() -> bool {
 
 /// A program a test needs is missing: in CI the test fails (panics) here;
 /// elsewhere a note is printed and the caller returns early.
-pub fn missing(what: &str) {
+pub(crate) fn missing(what: &str) {
     assert!(
         !in_ci(),
         "{what} is not installed, and in CI (CI=true) a test may not skip: install it (.ci/run does)"
@@ -48,34 +48,10 @@ fn soffice() -> Option<&'static Path> {
 
 /// Convert `src` with LibreOffice (headless, a fresh profile) to `ext`
 /// (`xls`, `ods`, `xlsx`, `csv` …) in `outdir`, created if needed; returns the
-/// converted file. `None` when LibreOffice is not installed (see [`missing`]:
+/// converted file. `None` when LibreOffice is not installed (see `missing`:
 /// in CI that fails the test). Panics when the conversion fails.
 pub fn soffice_convert(src: &Path, ext: &str, outdir: &Path) -> Option<PathBuf> {
-    let Some(bin) = soffice() else {
-        missing("LibreOffice (soffice)");
-        return None;
-    };
-    std::fs::create_dir_all(outdir).expect("create the conversion folder");
-    let profile = tempfile::tempdir().expect("LibreOffice profile folder");
-    let out = Command::new(bin)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args(["--headless", "--convert-to", ext, "--outdir"])
-        .arg(outdir)
-        .arg(src)
-        .output()
-        .expect("run soffice");
-    assert!(out.status.success(), "soffice failed: {out:?}");
-    let stem = src.file_stem().unwrap_or(OsStr::new("")).to_string_lossy();
-    let converted = outdir.join(format!("{stem}.{ext}"));
-    assert!(
-        converted.is_file(),
-        "soffice did not write {}: {out:?}",
-        converted.display()
-    );
-    Some(converted)
+    soffice_convert_all(&[src.to_path_buf()], ext, outdir).map(|mut files| files.remove(0))
 }
 
 /// Convert every one of `srcs` with LibreOffice to `ext` in `outdir`, in
@@ -137,7 +113,7 @@ pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> Option<String> {
 }
 
 /// Python 3 is installed and imports every one of `modules`.
-pub fn python_has(modules: &[&str]) -> bool {
+pub(crate) fn python_has(modules: &[&str]) -> bool {
     Command::new("python3")
         .args(["-c", &format!("import {}", modules.join(", "))])
         .output()
@@ -145,7 +121,7 @@ pub fn python_has(modules: &[&str]) -> bool {
 }
 
 /// Run a Python 3 script that imports `modules`. `None` when Python or one
-/// of the modules is missing (see [`missing`]: in CI that fails the test).
+/// of the modules is missing (see `missing`: in CI that fails the test).
 /// Panics when the script fails.
 pub fn run_python(modules: &[&str], script: &str) -> Option<()> {
     if !python_has(modules) {

@@ -7,7 +7,7 @@ pub fn to_half_width(s: &str) -> String {
     s.chars().map(half_width_char).collect()
 }
 
-pub fn half_width_char(c: char) -> char {
+pub(crate) fn half_width_char(c: char) -> char {
     match c {
         '\u{3000}' => ' ',
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -19,12 +19,12 @@ pub fn half_width_char(c: char) -> char {
 }
 
 /// Is this character whitespace of any kind (incl. NBSP, ideographic space, zero-width)?
-pub fn is_space(c: char) -> bool {
+pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{00A0}' | '\u{3000}' | '\u{200B}' | '\u{FEFF}')
 }
 
 /// Trim every kind of whitespace (incl. full-width and zero-width) from both ends.
-pub fn trim(s: &str) -> &str {
+pub(crate) fn trim(s: &str) -> &str {
     s.trim_matches(is_space)
 }
 
@@ -43,7 +43,7 @@ pub fn norm_header(s: &str) -> String {
 /// only grows as the text is read, so a long cell (a data row scanned for a
 /// header) is rejected after a few characters. A header search calls it for
 /// every scanned cell, so it allocates nothing once `out` has grown.
-pub fn norm_header_into(s: &str, max_len: usize, out: &mut String) -> bool {
+pub(crate) fn norm_header_into(s: &str, max_len: usize, out: &mut String) -> bool {
     out.clear();
     let mut depth = 0u32;
     for c in s.chars().map(half_width_char) {
@@ -84,7 +84,7 @@ pub fn norm_id(s: &str) -> String {
 }
 
 /// Normalise a unit name for lookups: half-width, spaces removed, ASCII lower-cased.
-pub fn norm_name(s: &str) -> String {
+pub(crate) fn norm_name(s: &str) -> String {
     to_half_width(s)
         .chars()
         .filter(|c| !is_space(*c))
@@ -94,17 +94,17 @@ pub fn norm_name(s: &str) -> String {
 
 /// Free text normalised for comparison ("unchanged from last period"):
 /// half-width, whitespace dropped.
-pub fn norm_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+pub(crate) fn norm_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars().map(half_width_char).filter(|c| !is_space(*c))
 }
 
 /// Same text once normalised ([`norm_chars`]), compared without allocating.
-pub fn norm_eq(a: &str, b: &str) -> bool {
+pub(crate) fn norm_eq(a: &str, b: &str) -> bool {
     norm_chars(a).eq(norm_chars(b))
 }
 
 /// Split a list of names on `、,;，；` and line breaks, trimming each.
-pub fn split_list(s: &str) -> Vec<String> {
+pub(crate) fn split_list(s: &str) -> Vec<String> {
     s.split(['、', ',', ';', '，', '；', '\n', '/', '／'])
         .map(trim)
         .filter(|x| !x.is_empty())
@@ -113,7 +113,7 @@ pub fn split_list(s: &str) -> Vec<String> {
 }
 
 /// Display width of a string in terminal/spreadsheet columns (CJK = 2).
-pub fn display_width(s: &str) -> usize {
+pub(crate) fn display_width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
 }
 

@@ -10,13 +10,13 @@ fn enabled() -> bool {
 }
 
 /// Prints the phase's wall time when dropped.
-pub struct Phase {
+pub(crate) struct Phase {
     name: &'static str,
     start: Instant,
 }
 
 /// Start timing a phase.
-pub fn phase(name: &'static str) -> Phase {
+pub(crate) fn phase(name: &'static str) -> Phase {
     Phase {
         name,
         start: Instant::now(),

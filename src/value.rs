@@ -10,13 +10,18 @@ use crate::text::{is_space, to_half_width, trim};
 /// One cell, format-independent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub enum CellValue {
+    /// A blank cell.
     #[default]
     Empty,
+    /// Text, as written.
     Text(String),
+    /// A number (not formatted as percent).
     Number(f64),
     /// A number in a cell formatted as percent: the stored fraction (0.6 shows as 60%).
     Percent(f64),
+    /// A date (or date and time).
     Date(NaiveDateTime),
+    /// TRUE or FALSE.
     Bool(bool),
     /// A formula error such as `#DIV/0!`.
     Error(String),
@@ -24,7 +29,7 @@ pub enum CellValue {
 
 impl CellValue {
     /// Text cells are trimmed; whitespace-only text is empty.
-    pub fn text(s: &str) -> CellValue {
+    pub(crate) fn text(s: &str) -> CellValue {
         let t = trim(s);
         if t.is_empty() {
             CellValue::Empty
@@ -33,6 +38,7 @@ impl CellValue {
         }
     }
 
+    /// Does the cell hold nothing (blank, or text of spaces only)?
     pub fn is_empty(&self) -> bool {
         match self {
             CellValue::Empty => true,
@@ -42,12 +48,12 @@ impl CellValue {
     }
 
     /// The value as the unit wrote it, for messages and 退回明细.
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         match self {
             CellValue::Empty => String::new(),
             CellValue::Text(s) => s.clone(),
             CellValue::Number(n) => fmt_number(*n),
-            CellValue::Percent(n) => format!("{}%", fmt_number(n * 100.0)),
+            CellValue::Percent(n) => fmt_percent(n * 100.0),
             CellValue::Date(d) => {
                 if d.time() == chrono::NaiveTime::MIN {
                     d.date().format("%Y-%m-%d").to_string()
@@ -61,20 +67,25 @@ impl CellValue {
     }
 
     /// Text content (display form), trimmed.
-    pub fn as_text(&self) -> String {
+    pub(crate) fn as_text(&self) -> String {
         trim(&self.display()).to_string()
     }
 }
 
 /// `60` not `60.0`; up to 6 decimals otherwise, trailing zeros dropped.
-pub fn fmt_number(n: f64) -> String {
+pub(crate) fn fmt_number(n: f64) -> String {
     fmt_decimals(n, 6)
+}
+
+/// A percent given in points as text shows it: `60%`, `12.5%`.
+pub(crate) fn fmt_percent(points: f64) -> String {
+    format!("{}%", fmt_number(points))
 }
 
 /// The number formatter every text of duban uses: `n` rounded to at most
 /// `max_decimals` decimals, trailing zeros and a trailing point dropped, and
 /// never `-0` (35 → `35`, 12.5 → `12.5`, 10.014 with 2 → `10.01`).
-pub fn fmt_decimals(n: f64, max_decimals: usize) -> String {
+pub(crate) fn fmt_decimals(n: f64, max_decimals: usize) -> String {
     let s = format!("{n:.max_decimals$}");
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.')
@@ -88,11 +99,20 @@ pub fn fmt_decimals(n: f64, max_decimals: usize) -> String {
     }
 }
 
+/// A date as Chinese text writes it, in Arabic numerals without leading
+/// zeros (GB/T 9704): `2026年12月2日`.
+pub(crate) fn cn_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
 /// Why a percent could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PercentError {
+    /// The cell is empty.
     Missing,
+    /// The text is not a number (`过半`).
     Invalid,
+    /// A number outside 0–100.
     OutOfRange,
 }
 
@@ -141,7 +161,7 @@ fn fraction_or_points(n: f64) -> f64 {
 
 /// Convert an Excel serial (1900 system) to a date. Serials outside
 /// 1950–2100 are not taken for dates.
-pub fn excel_serial_date(n: f64) -> Option<NaiveDate> {
+pub(crate) fn excel_serial_date(n: f64) -> Option<NaiveDate> {
     if !(18264.0..=73415.0).contains(&n) {
         return None;
     }
@@ -271,18 +291,13 @@ pub fn parse_stars(v: &CellValue) -> Option<u8> {
 }
 
 /// Parse a score 0–100 (evaluations).
-pub fn parse_score(v: &CellValue) -> Option<f64> {
+pub(crate) fn parse_score(v: &CellValue) -> Option<f64> {
     let n = match v {
         CellValue::Number(n) => *n,
         CellValue::Text(s) => to_half_width(trim(s)).trim_end_matches('分').parse().ok()?,
         _ => return None,
     };
     (n.is_finite() && (0.0..=100.0).contains(&n)).then_some(n)
-}
-
-/// The year a `3月15日` belongs to when the form names none.
-pub fn year_of(d: NaiveDate) -> i32 {
-    d.year()
 }
 
 #[cfg(test)]

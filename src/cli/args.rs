@@ -44,17 +44,17 @@ const HELP_TEMPLATE: &str = "{about-with-newline}\n用法: {usage}\n\n{all-args}
     disable_help_flag = true,
     disable_version_flag = true
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 
     /// 读取文件的线程数（默认：全部 CPU 核心）。线程数不影响结果
     #[arg(long, global = true, value_name = "N")]
-    pub threads: Option<usize>,
+    pub(crate) threads: Option<usize>,
 
     /// 只输出错误（不显示进度条和结果摘要）
     #[arg(long, short, global = true)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 
     /// 显示帮助
     #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true)]
@@ -66,7 +66,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// 立项：生成工作文件夹（台账模板、带说明的 duban.toml、returns/ 文件夹）
     Init(InitArgs),
     /// 交办：按星级频次为每个单位生成本期应报事项的反馈表
@@ -85,34 +85,34 @@ pub enum Command {
 
 /// Options shared by the commands that read a ledger.
 #[derive(Debug, Args, Clone, Default)]
-pub struct Common {
+pub(crate) struct Common {
     /// 配置文件 duban.toml（默认：当前文件夹中的 duban.toml）。命令行参数优先于配置文件
     #[arg(long, short = 'c', value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
 
     /// 重点工作台账（台账.xlsx）
     #[arg(long, short = 'l', value_name = "FILE")]
-    pub ledger: Option<PathBuf>,
+    pub(crate) ledger: Option<PathBuf>,
 
     /// 报送期次：2023-03 或 2023年3月（月）、2023-Q1 或 2023年第一季度（季度）、2023-W12 或 2023年第12周（周）
     #[arg(long, short = 'p', value_name = "PERIOD", value_parser = parse_period)]
-    pub period: Option<Period>,
+    pub(crate) period: Option<Period>,
 
     /// 统计截止日期，用于计算序时进度（默认：期次最后一天）
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
-    pub as_of: Option<NaiveDate>,
+    pub(crate) as_of: Option<NaiveDate>,
 
     /// 报送截止日期，晚于此日期填报的视为迟报（默认：期次结束后 5 天）
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
-    pub due: Option<NaiveDate>,
+    pub(crate) due: Option<NaiveDate>,
 
     /// 成文日期：通知、公文的落款日期，补报期限从此日起算（默认：今天）
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
-    pub issue_date: Option<NaiveDate>,
+    pub(crate) issue_date: Option<NaiveDate>,
 
     /// 归档文件夹：各期收到的文件和结果，下期据此比对（默认：duban.toml 旁的 archive/；没有配置文件时为输出文件夹中的 archive/）
     #[arg(long, value_name = "DIR")]
-    pub archive: Option<PathBuf>,
+    pub(crate) archive: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -121,13 +121,13 @@ pub struct Common {
     next_help_heading = "选项",
     override_usage = "duban init [文件夹] [选项]"
 )]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// 要创建的文件夹（默认：当前文件夹）
     #[arg(default_value = ".", hide_default_value = true, value_name = "文件夹")]
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// 覆盖已有的台账和配置文件
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -136,12 +136,12 @@ pub struct InitArgs {
     next_help_heading = "选项",
     override_usage = "duban forms [选项]"
 )]
-pub struct FormsArgs {
+pub(crate) struct FormsArgs {
     #[command(flatten)]
-    pub common: Common,
+    pub(crate) common: Common,
     /// 表单输出文件夹（默认：下发表单）
     #[arg(long, short = 'o', value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -150,15 +150,15 @@ pub struct FormsArgs {
     next_help_heading = "选项",
     override_usage = "duban check [选项]"
 )]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     #[command(flatten)]
-    pub common: Common,
+    pub(crate) common: Common,
     /// 各单位报回的反馈表所在文件夹（含子文件夹）
     #[arg(long, short = 'r', value_name = "DIR")]
-    pub returns: Option<PathBuf>,
+    pub(crate) returns: Option<PathBuf>,
     /// 把机读结果（JSON）写入此文件；“-”表示输出到屏幕
     #[arg(long, value_name = "PATH")]
-    pub json: Option<String>,
+    pub(crate) json: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -167,27 +167,27 @@ pub struct CheckArgs {
     next_help_heading = "选项",
     override_usage = "duban run [选项]"
 )]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     #[command(flatten)]
-    pub common: Common,
+    pub(crate) common: Common,
     /// 各单位报回的反馈表所在文件夹（含子文件夹）
     #[arg(long, short = 'r', value_name = "DIR")]
-    pub returns: Option<PathBuf>,
+    pub(crate) returns: Option<PathBuf>,
     /// 输出文件夹（汇总工作簿、反馈/、下期表单/）
     #[arg(long, short = 'o', value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// 亮牌规则：red-yellow-blue（红黄蓝牌，默认）或 yellow-orange-red（黄橙红牌）
     #[arg(long, value_enum, value_name = "PRESET", hide_possible_values = true)]
-    pub preset: Option<PresetArg>,
+    pub(crate) preset: Option<PresetArg>,
     /// 把机读结果（JSON）写入此文件；“-”表示输出到屏幕
     #[arg(long, value_name = "PATH")]
-    pub json: Option<String>,
+    pub(crate) json: Option<String>,
     /// 用本次结果替换同一期次最近一轮的归档
     #[arg(long, conflicts_with = "resubmit")]
-    pub force: bool,
+    pub(crate) force: bool,
     /// 补报：单位重新报送后再次汇总，另存为该期的下一轮（第2轮、第3轮……），此前各轮原样保留
     #[arg(long)]
-    pub resubmit: bool,
+    pub(crate) resubmit: bool,
 }
 
 #[derive(Debug, Args)]
@@ -197,25 +197,25 @@ pub struct RunArgs {
     override_usage = "duban docs [选项]",
     after_help = DOCS_AFTER_HELP
 )]
-pub struct DocsArgs {
+pub(crate) struct DocsArgs {
     /// 配置文件 duban.toml（默认：当前文件夹中的 duban.toml）。公文模板.toml 在它旁边
     #[arg(long, short = 'c', value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     /// 报送期次：2023-03（月）、2023-Q1（季度）或 2023-W12（周）
     #[arg(long, short = 'p', value_name = "PERIOD", value_parser = parse_period)]
-    pub period: Option<Period>,
+    pub(crate) period: Option<Period>,
     /// 输出文件夹（公文写入其中的 公文/）
     #[arg(long, short = 'o', value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// 归档文件夹（默认：duban.toml 旁的 archive/），公文数据从该期最新一轮的归档读取
     #[arg(long, value_name = "DIR")]
-    pub archive: Option<PathBuf>,
+    pub(crate) archive: Option<PathBuf>,
     /// 把机读结果（JSON，含 documents）写入此文件；“-”表示输出到屏幕
     #[arg(long, value_name = "PATH")]
-    pub json: Option<String>,
+    pub(crate) json: Option<String>,
     /// 成文日期（默认：配置文件的 issue_date，否则 duban run 当时的成文日期）
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
-    pub issue_date: Option<NaiveDate>,
+    pub(crate) issue_date: Option<NaiveDate>,
 }
 
 const DOCS_AFTER_HELP: &str = "示例:
@@ -266,28 +266,28 @@ const ROLLUP_AFTER_HELP: &str = "示例:
     next_help_heading = "选项",
     override_usage = "duban samples --out <DIR> [选项]"
 )]
-pub struct SamplesArgs {
+pub(crate) struct SamplesArgs {
     /// 输出文件夹（台账.xlsx、returns/、duban.toml）
     #[arg(long, short = 'o', value_name = "DIR")]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
     /// 单位数（默认 15）
     #[arg(long, default_value_t = 15, hide_default_value = true)]
-    pub units: u32,
+    pub(crate) units: u32,
     /// 台账任务数（默认 60）
     #[arg(long, default_value_t = 60, hide_default_value = true)]
-    pub tasks: u32,
+    pub(crate) tasks: u32,
     /// 格式不规范的反馈表所占比例（0–1，默认 0.2）
     #[arg(long, default_value_t = 0.2, hide_default_value = true)]
-    pub messy: f64,
+    pub(crate) messy: f64,
     /// 随机种子：相同种子生成完全相同的文件（默认 2023）
     #[arg(long, default_value_t = 2023, hide_default_value = true)]
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// 反馈表的期次（默认 2023-03）
     #[arg(long, default_value = "2023-03", value_parser = parse_period, hide_default_value = true)]
-    pub period: Period,
+    pub(crate) period: Period,
     /// 覆盖输出文件夹中已有的示例数据
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
 }
 
 impl From<FormsArgs> for Flags {
@@ -364,7 +364,7 @@ impl From<&RollupArgs> for Flags {
 /// `--preset`: the command-line side of [`Preset`] (the config's types know
 /// nothing of clap). The doc comments are the `--help` of the values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PresetArg {
+pub(crate) enum PresetArg {
     /// 红黄蓝牌（默认）
     #[value(name = "red-yellow-blue")]
     RedYellowBlue,

@@ -22,38 +22,38 @@ use crate::store::{history, layout};
 /// The flags of one command line as typed, nothing resolved. A command
 /// fills in those it has; the others keep their defaults.
 #[derive(Debug, Clone, Default)]
-pub struct Flags {
+pub(crate) struct Flags {
     /// `--config`, `--ledger`, `--period`, `--as-of`, `--due`, `--archive` ….
-    pub common: Common,
+    pub(crate) common: Common,
     /// `--returns`.
-    pub returns: Option<PathBuf>,
+    pub(crate) returns: Option<PathBuf>,
     /// `--out`.
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// `--preset`.
-    pub preset: Option<Preset>,
+    pub(crate) preset: Option<Preset>,
     /// `--json` (`-` for standard output).
-    pub json: Option<String>,
+    pub(crate) json: Option<String>,
     /// `--force`.
-    pub force: bool,
+    pub(crate) force: bool,
     /// `--resubmit`.
-    pub resubmit: bool,
+    pub(crate) resubmit: bool,
 }
 
 /// What a command cannot run without.
 #[derive(Debug, Clone, Copy)]
-pub struct Needs {
+pub(crate) struct Needs {
     /// The master ledger (`--ledger`, else `ledger` in the config); a
     /// command without it (`docs`) has an empty [`Settings::ledger`].
-    pub ledger: bool,
+    pub(crate) ledger: bool,
     /// The folder of returned forms (`--returns`, else `returns` in the config).
-    pub returns: bool,
+    pub(crate) returns: bool,
     /// Where the output folder comes from.
-    pub out: OutRule,
+    pub(crate) out: OutRule,
 }
 
 /// Where a command's output folder comes from.
 #[derive(Debug, Clone, Copy)]
-pub enum OutRule {
+pub(crate) enum OutRule {
     /// `out` in the config if any: the command writes nothing there but
     /// reads the earlier periods archived in it (`check`).
     Optional,
@@ -66,7 +66,7 @@ pub enum OutRule {
 
 /// Where the `--json` summary goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JsonDest {
+pub(crate) enum JsonDest {
     /// `--json -`: standard output (the terminal summary then goes to stderr).
     Stdout,
     /// A file, written atomically.
@@ -77,40 +77,40 @@ pub enum JsonDest {
 /// (or the defaults) with the flags applied, every path resolved and every
 /// date worked out. Built once by [`Settings::resolve`]; read-only after.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// The config file's settings with the flags applied: its `period`,
     /// `as_of` and `report_deadline` are the resolved ones below, its
     /// `preset` is `--preset`, else the config's. The stages read the card
     /// rules, weights, limits and calendar from it.
-    pub config: Config,
+    pub(crate) config: Config,
     /// `--period`, else `period` in the config.
-    pub period: Period,
+    pub(crate) period: Period,
     /// Date planned progress is computed for: `--as-of`, else the config's
     /// `as_of` when the config is for this period, else the period's last day.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// The as-of date when one was given (flag or config), `None` when
     /// [`Settings::as_of`] is the period's default.
-    pub as_of_given: Option<NaiveDate>,
+    pub(crate) as_of_given: Option<NaiveDate>,
     /// The issue date when one was given (`--issue-date` or the config's
     /// `issue_date`), `None` when neither gave one (today is used).
-    pub issue_date_given: Option<NaiveDate>,
+    pub(crate) issue_date_given: Option<NaiveDate>,
     /// Reporting deadline: `--due`, else the config's `report_deadline` when
     /// the config is for this period, else period end + `deadline_days`.
-    pub report_deadline: NaiveDate,
+    pub(crate) report_deadline: NaiveDate,
     /// The master ledger: `--ledger`, else `ledger` in the config (empty
     /// for a command that does not read it).
-    pub ledger: PathBuf,
+    pub(crate) ledger: PathBuf,
     /// The folder of returned forms: `--returns`, else `returns` in the
     /// config; set for a command that needs it ([`Settings::returns`]).
     returns: Option<PathBuf>,
     /// The output folder by the command's [`OutRule`] ([`Settings::out`]).
     out: Option<PathBuf>,
     /// `--json`.
-    pub json: Option<JsonDest>,
+    pub(crate) json: Option<JsonDest>,
     /// `--force`.
-    pub force: bool,
+    pub(crate) force: bool,
     /// `--resubmit`: archive a new round of an archived period (补报).
-    pub resubmit: bool,
+    pub(crate) resubmit: bool,
     /// The archive of every period ([`archive_dir`]); None when there is
     /// none to read (`check` or `forms` with flags only).
     archive: Option<PathBuf>,
@@ -121,7 +121,7 @@ impl Settings {
     /// the defaults) and resolve the flags against it. The first missing
     /// value is reported, in this order: output folder (when required),
     /// period, ledger, returns (when needed).
-    pub fn resolve(flags: Flags, needs: Needs) -> Result<Settings> {
+    pub(crate) fn resolve(flags: Flags, needs: Needs) -> Result<Settings> {
         let Flags {
             common,
             returns,
@@ -231,30 +231,30 @@ impl Settings {
     }
 
     /// The archive folder, when there is one to read or write.
-    pub fn archive(&self) -> Option<&Path> {
+    pub(crate) fn archive(&self) -> Option<&Path> {
         self.archive.as_deref()
     }
 
     /// The round `check` reports: the one a run of the period would make
     /// now (1, or the next after the latest archived round).
-    pub fn round_to_check(&self) -> u32 {
+    pub(crate) fn round_to_check(&self) -> u32 {
         self.archive()
             .and_then(|a| layout::latest_round(a, &self.period))
             .map_or(1, |n| n + 1)
     }
 
     /// The folder of returned forms.
-    pub fn returns(&self) -> Result<&Path> {
+    pub(crate) fn returns(&self) -> Result<&Path> {
         need(self.returns.as_deref(), MISSING_RETURNS)
     }
 
     /// The output folder.
-    pub fn out(&self) -> Result<&Path> {
+    pub(crate) fn out(&self) -> Result<&Path> {
         need(self.out.as_deref(), MISSING_OUT)
     }
 
     /// Whether the `--json` summary goes to standard output.
-    pub fn json_on_stdout(&self) -> bool {
+    pub(crate) fn json_on_stdout(&self) -> bool {
         self.json == Some(JsonDest::Stdout)
     }
 
@@ -262,7 +262,7 @@ impl Settings {
     /// periods archived and the files they received. Unreadable archives
     /// are skipped; the returned warnings say which, and say so when
     /// nothing earlier is archived (history rules were not applied).
-    pub fn run_inputs(&self, round: u32) -> Result<(RunInputs, Vec<String>)> {
+    pub(crate) fn run_inputs(&self, round: u32) -> Result<(RunInputs, Vec<String>)> {
         let returns = self.returns()?.to_path_buf();
         let (history, archived, earlier_rounds, mut warnings) = match self.archive() {
             Some(dir) => {

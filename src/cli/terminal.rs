@@ -12,7 +12,7 @@ use crate::pipeline::{Progress, RunResult};
 
 /// How the commands print: `--quiet` leaves only errors.
 pub(super) struct Terminal {
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 /// Print the error that stopped a command, with its whole context chain.

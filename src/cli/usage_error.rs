@@ -10,7 +10,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 /// which `--help` to read. `None` for the "errors" that are not errors
 /// (`--help`, `--version`, help shown for a missing command): clap prints
 /// those itself.
-pub fn message(e: &clap::Error, args: &[String]) -> Option<String> {
+pub(crate) fn message(e: &clap::Error, args: &[String]) -> Option<String> {
     let what = what(e)?;
     let mut text = what;
     for s in suggestions(e) {

@@ -10,7 +10,7 @@ use crate::period::Period;
 
 /// The parser's error in Chinese: where (line, column, table and key), what
 /// is wrong, and the line itself.
-pub fn toml_error(text: &str, e: &toml::de::Error) -> String {
+pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
     let msg = e.message();
     let Some(span) = e.span() else {
         return explain(msg, "");
@@ -187,7 +187,7 @@ impl Config {
     /// `blue_lag`, a day both holiday and working day, an empty office name …
     /// Empty when the config is sound. The dates that belong to a period are
     /// checked by [`Config::date_problems`].
-    pub fn problems(&self) -> Vec<String> {
+    pub(crate) fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         let rules = &self.rules.red_yellow_blue;
         let yor = &self.rules.yellow_orange_red;
@@ -322,7 +322,11 @@ impl Config {
     /// period, the reporting deadline and the issue date not before it
     /// starts. `from_flag` names, for each of `as_of`, `report_deadline`
     /// and `issue_date`, the flag that gave it (else the config's key is named).
-    pub fn date_problems(&self, period: &Period, from_flag: [Option<&str>; 3]) -> Vec<String> {
+    pub(crate) fn date_problems(
+        &self,
+        period: &Period,
+        from_flag: [Option<&str>; 3],
+    ) -> Vec<String> {
         let mut out = Vec::new();
         let name = |i: usize, key: &'static str| from_flag[i].unwrap_or(key);
         let span = format!(

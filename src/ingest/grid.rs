@@ -15,13 +15,13 @@ pub(crate) const MAX_COL: u32 = 16_383;
 /// One stored cell.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct GridCell {
-    pub value: CellValue,
+    pub(crate) value: CellValue,
     /// Origin (row, col) when copied from the top-left cell of a merged area.
-    pub merged_from: Option<(u32, u32)>,
+    pub(crate) merged_from: Option<(u32, u32)>,
     /// The cell holds a formula (its value is the cached result). Known only
     /// on sheets with a row without text (see [`Grid::rows_without_text`]):
     /// only there can a row be formulas only.
-    pub formula: bool,
+    pub(crate) formula: bool,
 }
 
 /// A sheet's non-empty cells, 0-based: row → cells of the row in column
@@ -34,7 +34,7 @@ pub(crate) struct Grid {
 }
 
 impl Grid {
-    pub fn set(&mut self, row: u32, col: u32, value: CellValue) {
+    pub(crate) fn set(&mut self, row: u32, col: u32, value: CellValue) {
         if !value.is_empty() {
             let cell = GridCell {
                 value,
@@ -58,7 +58,7 @@ impl Grid {
         }
     }
 
-    pub fn get(&self, row: u32, col: u32) -> Option<&GridCell> {
+    pub(crate) fn get(&self, row: u32, col: u32) -> Option<&GridCell> {
         let cells = self.rows.get(&row)?;
         cells
             .binary_search_by_key(&col, |&(c, _)| c)
@@ -66,13 +66,13 @@ impl Grid {
             .map(|i| &cells[i].1)
     }
 
-    pub fn value(&self, row: u32, col: u32) -> &CellValue {
+    pub(crate) fn value(&self, row: u32, col: u32) -> &CellValue {
         static EMPTY: CellValue = CellValue::Empty;
         self.get(row, col).map(|c| &c.value).unwrap_or(&EMPTY)
     }
 
     /// The non-empty cells of a row, in column order.
-    pub fn row(&self, row: u32) -> impl Iterator<Item = (u32, &GridCell)> + '_ {
+    pub(crate) fn row(&self, row: u32) -> impl Iterator<Item = (u32, &GridCell)> + '_ {
         self.rows
             .get(&row)
             .into_iter()
@@ -81,7 +81,7 @@ impl Grid {
     }
 
     /// Numbers in these cells (or merged from them) are percent-formatted.
-    pub fn mark_percent(&mut self, cells: &HashSet<(u32, u32)>) {
+    pub(crate) fn mark_percent(&mut self, cells: &HashSet<(u32, u32)>) {
         if cells.is_empty() {
             return;
         }
@@ -98,14 +98,14 @@ impl Grid {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// Does some row hold values but no text (numbers, dates, errors)? Only
     /// such a sheet can have a row of formulas only (a total without a
     /// label), so only its formulas are looked up.
-    pub fn rows_without_text(&self) -> bool {
+    pub(crate) fn rows_without_text(&self) -> bool {
         self.rows.values().any(|cells| {
             !cells.is_empty()
                 && !cells
@@ -115,7 +115,7 @@ impl Grid {
     }
 
     /// Mark the cells at these positions as formulas.
-    pub fn mark_formulas(&mut self, cells: impl IntoIterator<Item = (u32, u32)>) {
+    pub(crate) fn mark_formulas(&mut self, cells: impl IntoIterator<Item = (u32, u32)>) {
         for (r, c) in cells {
             if let Some(cells) = self.rows.get_mut(&r) {
                 if let Ok(i) = cells.binary_search_by_key(&c, |&(c, _)| c) {
@@ -125,11 +125,11 @@ impl Grid {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
     }
 
-    pub fn max_row(&self) -> Option<u32> {
+    pub(crate) fn max_row(&self) -> Option<u32> {
         self.rows.keys().next_back().copied()
     }
 
@@ -161,7 +161,7 @@ impl Grid {
 
     /// Copy each merged area's top-left value to every cell of the area
     /// (within the used cells' bounding box, at most `budget` copies).
-    pub fn apply_merges(&mut self, merges: &[Dimensions], budget: u64) {
+    pub(crate) fn apply_merges(&mut self, merges: &[Dimensions], budget: u64) {
         let (Some(max_r), Some(max_c)) = (self.max_row(), self.max_col()) else {
             return;
         };
@@ -191,11 +191,11 @@ impl Grid {
 /// One sheet as read.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SheetGrid {
-    pub name: String,
-    pub grid: Grid,
-    pub hidden: bool,
+    pub(crate) name: String,
+    pub(crate) grid: Grid,
+    pub(crate) hidden: bool,
     /// A value lies at or below row `max_rows` (0-based) and was not read.
-    pub truncated: bool,
+    pub(crate) truncated: bool,
 }
 
 /// Why a workbook could not be read.

@@ -36,13 +36,13 @@ const NOTE_PREFIXES: [&str; 16] = [
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Header<F> {
     /// The lower (or only) header row.
-    pub row: u32,
+    pub(crate) row: u32,
     /// The upper header row (== row for a one-row header).
-    pub first_row: u32,
-    pub columns: Vec<MatchedColumn<F>>,
-    pub duplicates: Vec<MatchedColumn<F>>,
+    pub(crate) first_row: u32,
+    pub(crate) columns: Vec<MatchedColumn<F>>,
+    pub(crate) duplicates: Vec<MatchedColumn<F>>,
     /// Header text of every non-empty header column, matched or not.
-    pub texts: BTreeMap<u32, String>,
+    pub(crate) texts: BTreeMap<u32, String>,
 }
 
 impl<F: Field> Header<F> {
@@ -57,7 +57,7 @@ impl<F: Field> Header<F> {
     }
 
     /// The required columns the header lacks.
-    pub fn missing_required(&self, cols: &Columns<F>) -> Vec<F> {
+    pub(crate) fn missing_required(&self, cols: &Columns<F>) -> Vec<F> {
         cols.required()
             .filter(|d| !self.columns.iter().any(|c| c.key == d.key))
             .map(|d| d.key)
@@ -368,7 +368,7 @@ pub(crate) struct DataRows<'a, F> {
     next: u64,
     last: u64,
     in_footer: bool,
-    pub footer: Vec<String>,
+    pub(crate) footer: Vec<String>,
 }
 
 impl<F: Field> Iterator for DataRows<'_, F> {

@@ -24,7 +24,7 @@ use crate::schema::a1;
 const MAX_PART: u64 = 8 << 20;
 
 /// Sheet name → its merged areas, for the worksheets found.
-pub fn read(bytes: &[u8]) -> Option<HashMap<String, Vec<Dimensions>>> {
+pub(crate) fn read(bytes: &[u8]) -> Option<HashMap<String, Vec<Dimensions>>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let (dir, workbook) = office_document(&part(&mut zip, "_rels/.rels")?)?;
     let rels = relationships(&part(&mut zip, &format!("{dir}_rels/{workbook}.rels"))?)?;

@@ -49,8 +49,10 @@ use serde::{Deserialize, Serialize};
 use self::grid::{Grid, Problem, ReadError, SheetGrid, MSG_DAMAGED, MSG_ENCRYPTED};
 pub use self::guard::take_last_parser_panic;
 use self::guard::{install_quiet_panic_hook, MemoryBudget, ParsingGuard};
-pub use self::raw::{Cells, FormMeta, MatchedColumn, RawCell, RawForm, RawRow};
-pub use self::sniff::FileFormat;
+pub(crate) use self::raw::{FormMeta, RawForm, RawRow};
+#[cfg(test)]
+pub(crate) use self::raw::{MatchedColumn, RawCell};
+pub(crate) use self::sniff::FileFormat;
 pub(crate) use self::sniff::SPREADSHEET_EXTS;
 use crate::config::Limits;
 use crate::model::{Issue, IssueCode, Ledger};
@@ -58,11 +60,11 @@ use crate::schema::FormField;
 use crate::templates::templates;
 
 /// Name of the (very hidden) sheet in which `duban forms` stores the form's identity.
-pub const META_SHEET: &str = "_duban";
+pub(crate) const META_SHEET: &str = "_duban";
 /// Keys of the metadata sheet: column A holds the key, column B the value.
-pub const META_KEYS: [&str; 4] = ["unit", "period", "version", "generated"];
+pub(crate) const META_KEYS: [&str; 4] = ["unit", "period", "version", "generated"];
 /// Version written into forms by this build.
-pub const FORM_VERSION: &str = "duban-form-1";
+pub(crate) const FORM_VERSION: &str = "duban-form-1";
 
 /// One input as ingest reads it: bytes and where they came from. `source`
 /// makes these (a file of the returns folder, a member of a zip attachment);
@@ -74,19 +76,19 @@ pub struct Input {
     pub rel: String,
     /// The received file (relative path) this input was unpacked from, when
     /// it is a member of a zip attachment; None for a file of the folder.
-    pub container: Option<String>,
+    pub(crate) container: Option<String>,
     /// Modification time (the file's, or the time stamp of a zip member).
-    pub modified: Option<NaiveDateTime>,
+    pub(crate) modified: Option<NaiveDateTime>,
     /// Size in bytes (of the bytes, or as declared when refused unread).
-    pub size: u64,
+    pub(crate) size: u64,
     /// Hex SHA-256 of the bytes (empty when they could not be had).
-    pub sha256: String,
-    pub content: Content,
+    pub(crate) sha256: String,
+    pub(crate) content: Content,
 }
 
 /// The bytes of an input, or why there are none.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Content {
+pub(crate) enum Content {
     Bytes(Vec<u8>),
     /// Refused before any parser ran (too large, encrypted zip member, an
     /// archive format duban does not unpack …): the file-level issue.
@@ -100,21 +102,21 @@ pub enum Content {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceFile {
     /// Path relative to the returns folder, `/`-separated (see [`Input::rel`]).
-    pub rel: String,
+    pub(crate) rel: String,
     /// The received zip it was unpacked from (relative path), if any.
     #[serde(default)]
-    pub container: Option<String>,
-    pub size: u64,
+    pub(crate) container: Option<String>,
+    pub(crate) size: u64,
     /// Hex SHA-256 of the bytes.
     pub sha256: String,
     /// File modification time (local), if known.
-    pub modified: Option<NaiveDateTime>,
-    pub format: FileFormat,
+    pub(crate) modified: Option<NaiveDateTime>,
+    pub(crate) format: FileFormat,
 }
 
 impl SourceFile {
     /// The file name (last component of `rel`).
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         self.rel.rsplit('/').next().unwrap_or(&self.rel)
     }
 }
@@ -124,16 +126,29 @@ impl SourceFile {
 pub enum Ingested {
     /// One or more sheets that look like forms (usually one).
     Forms {
+        /// The file read.
         file: SourceFile,
+        /// Its sheets that look like forms, with their rows.
         forms: Vec<RawForm>,
     },
     /// Could not be read as a form: the file-level error issue says why.
-    Failed { file: SourceFile, issue: Issue },
+    Failed {
+        /// The file that could not be read.
+        file: SourceFile,
+        /// Why (a file-level error).
+        issue: Issue,
+    },
     /// Lock file or not a spreadsheet: listed, not read (`FILE_IGNORED` warning).
-    Ignored { file: SourceFile, issue: Issue },
+    Ignored {
+        /// The file passed over.
+        file: SourceFile,
+        /// The `FILE_IGNORED` warning.
+        issue: Issue,
+    },
 }
 
 impl Ingested {
+    /// The input's file, whatever became of it.
     pub fn file(&self) -> &SourceFile {
         match self {
             Ingested::Forms { file, .. }
@@ -143,7 +158,7 @@ impl Ingested {
     }
 
     /// Data rows read (0 for a file that could not be read as a form).
-    pub fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         match self {
             Ingested::Forms { forms, .. } => forms.iter().map(|f| f.rows.len()).sum(),
             _ => 0,
@@ -153,7 +168,7 @@ impl Ingested {
 
 /// Is this file name an Excel/WPS/LibreOffice lock file (`~$…`, `.~lock…`)?
 /// Such a file is never a return and never tied to a unit.
-pub fn is_lock_file(name: &str) -> bool {
+pub(crate) fn is_lock_file(name: &str) -> bool {
     name.starts_with("~$") || name.starts_with(".~lock")
 }
 
@@ -167,7 +182,7 @@ pub(crate) fn mb(n: u64) -> String {
 }
 
 /// The message refusing a file over `Limits::max_file_bytes`.
-pub fn too_large_message(size: u64, limits: &Limits) -> String {
+pub(crate) fn too_large_message(size: u64, limits: &Limits) -> String {
     format!(
         "文件过大（{} MB，上限 {} MB），未读取。请删除多余的工作表、图片和空白格式后另存再报送。",
         mb(size),

@@ -13,14 +13,14 @@ use super::ole::Extent;
 /// What the scan found in one table (sheet).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct OdsTable {
-    pub name: String,
-    pub extent: Option<Extent>,
-    pub merges: Vec<Dimensions>,
+    pub(crate) name: String,
+    pub(crate) extent: Option<Extent>,
+    pub(crate) merges: Vec<Dimensions>,
     /// Cells whose value type is `percentage` (calamine reads them as plain floats).
-    pub percent_cells: HashSet<(u32, u32)>,
+    pub(crate) percent_cells: HashSet<(u32, u32)>,
     /// The table (or a cell annotation in it) is never closed: calamine 0.38
     /// loops forever on such a `content.xml`, so the file must not reach it.
-    pub unclosed: bool,
+    pub(crate) unclosed: bool,
 }
 
 fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {

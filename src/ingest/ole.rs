@@ -12,15 +12,15 @@ use std::collections::{HashMap, HashSet};
 /// Bounding box of the value cells of one worksheet (0-based, inclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Extent {
-    pub min_row: u32,
-    pub max_row: u32,
-    pub min_col: u32,
-    pub max_col: u32,
+    pub(crate) min_row: u32,
+    pub(crate) max_row: u32,
+    pub(crate) min_col: u32,
+    pub(crate) max_col: u32,
 }
 
 impl Extent {
     /// Cells of the dense grid calamine would allocate.
-    pub fn area(&self) -> u64 {
+    pub(crate) fn area(&self) -> u64 {
         u64::from(self.max_row - self.min_row + 1) * u64::from(self.max_col - self.min_col + 1)
     }
 }
@@ -226,11 +226,11 @@ fn cyclic(next: &[u32]) -> bool {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct XlsSheet {
     /// From the BOUNDSHEET record pointing at this substream (BIFF8 names).
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Bounding box of the value cells.
-    pub extent: Option<Extent>,
+    pub(crate) extent: Option<Extent>,
     /// Number cells whose format is a percent format (calamine drops formats).
-    pub percent_cells: HashSet<(u32, u32)>,
+    pub(crate) percent_cells: HashSet<(u32, u32)>,
 }
 
 /// A BIFF8 short Unicode string: cch (u8), flags (u8), characters.

@@ -11,19 +11,19 @@ use crate::value::CellValue;
 
 /// A cell as read, with where a merged-area fill came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct RawCell {
+pub(crate) struct RawCell {
     /// 0-based column.
-    pub col: u32,
-    pub value: CellValue,
+    pub(crate) col: u32,
+    pub(crate) value: CellValue,
     /// Some((row, col)) (0-based) when this value was copied down/across from
     /// the top-left cell of a merged area.
-    pub merged_from: Option<(u32, u32)>,
+    pub(crate) merged_from: Option<(u32, u32)>,
 }
 
 /// The matched cells of a row by column: a short list (a dozen columns)
 /// searched by column, lighter than a map for the 50,000 rows of a large batch.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Cells<F = FormField>(Vec<(F, RawCell)>);
+pub(crate) struct Cells<F = FormField>(Vec<(F, RawCell)>);
 
 impl<F> Default for Cells<F> {
     fn default() -> Self {
@@ -32,24 +32,25 @@ impl<F> Default for Cells<F> {
 }
 
 impl<F: Field> Cells<F> {
-    pub fn with_capacity(n: usize) -> Cells<F> {
+    pub(crate) fn with_capacity(n: usize) -> Cells<F> {
         Cells(Vec::with_capacity(n))
     }
-    pub fn get(&self, key: F) -> Option<&RawCell> {
+    pub(crate) fn get(&self, key: F) -> Option<&RawCell> {
         self.0.iter().find(|(k, _)| *k == key).map(|(_, c)| c)
     }
     /// Set the cell of `key` (replacing one already there).
-    pub fn insert(&mut self, key: F, cell: RawCell) {
+    pub(crate) fn insert(&mut self, key: F, cell: RawCell) {
         match self.0.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = cell,
             None => self.0.push((key, cell)),
         }
     }
-    pub fn remove(&mut self, key: F) -> Option<RawCell> {
+    #[cfg(test)]
+    pub(crate) fn remove(&mut self, key: F) -> Option<RawCell> {
         let i = self.0.iter().position(|(k, _)| *k == key)?;
         Some(self.0.remove(i).1)
     }
-    pub fn iter(&self) -> impl Iterator<Item = (F, &RawCell)> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (F, &RawCell)> + '_ {
         self.0.iter().map(|(k, c)| (*k, c))
     }
 }
@@ -68,12 +69,12 @@ impl<F: Field> Serialize for Cells<F> {
 #[serde(bound = "F: Field")]
 pub struct RawRow<F = FormField> {
     /// 0-based sheet row.
-    pub row: u32,
+    pub(crate) row: u32,
     /// Matched columns → cell.
-    pub cells: Cells<F>,
+    pub(crate) cells: Cells<F>,
     /// The row's other non-empty cells (unmatched or duplicate columns), by
     /// 0-based column: with `cells`, everything [`RawForm::original`] shows.
-    pub extra: Vec<(u32, CellValue)>,
+    pub(crate) extra: Vec<(u32, CellValue)>,
 }
 
 impl<F> Default for RawRow<F> {
@@ -87,12 +88,12 @@ impl<F> Default for RawRow<F> {
 }
 
 impl<F: Field> RawRow<F> {
-    pub fn get(&self, key: F) -> Option<&RawCell> {
+    pub(crate) fn get(&self, key: F) -> Option<&RawCell> {
         self.cells.get(key)
     }
     /// The value of a column: empty when the cell is blank or the sheet has
     /// no such column.
-    pub fn value(&self, key: F) -> &CellValue {
+    pub(crate) fn value(&self, key: F) -> &CellValue {
         static EMPTY: CellValue = CellValue::Empty;
         self.cells.get(key).map(|c| &c.value).unwrap_or(&EMPTY)
     }
@@ -100,62 +101,62 @@ impl<F: Field> RawRow<F> {
 
 /// A header column matched to a column definition.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MatchedColumn<F = FormField> {
+pub(crate) struct MatchedColumn<F = FormField> {
     /// The column it was matched to.
-    pub key: F,
+    pub(crate) key: F,
     /// 0-based column.
-    pub col: u32,
+    pub(crate) col: u32,
     /// The header text as written (two-row headers joined).
-    pub header: String,
+    pub(crate) header: String,
 }
 
 /// Identity stored by `duban forms` in the hidden metadata sheet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct FormMeta {
-    pub unit: String,
-    pub period: String,
-    pub version: String,
-    pub generated: String,
+pub(crate) struct FormMeta {
+    pub(crate) unit: String,
+    pub(crate) period: String,
+    pub(crate) version: String,
+    pub(crate) generated: String,
 }
 
 /// One sheet of a workbook that looks like a form.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct RawForm {
-    pub sheet: String,
-    pub meta: Option<FormMeta>,
+    pub(crate) sheet: String,
+    pub(crate) meta: Option<FormMeta>,
     /// Non-empty text of the rows above the header, top-down (title, `填报单位：…` line).
-    pub preamble: Vec<String>,
+    pub(crate) preamble: Vec<String>,
     /// Non-empty text found below the data (signature lines such as
     /// `填报人：张三  填报日期：2023年3月31日`), top-down.
-    pub footer: Vec<String>,
+    pub(crate) footer: Vec<String>,
     /// 0-based row of the header (the lower row of a two-row header).
-    pub header_row: u32,
+    pub(crate) header_row: u32,
     /// 0-based first row of the header (== header_row unless two rows were joined).
-    pub header_first_row: u32,
-    pub columns: Vec<MatchedColumn>,
+    pub(crate) header_first_row: u32,
+    pub(crate) columns: Vec<MatchedColumn>,
     /// Columns whose key was already taken by an earlier column (ignored).
-    pub duplicate_columns: Vec<MatchedColumn>,
+    pub(crate) duplicate_columns: Vec<MatchedColumn>,
     /// Required columns not found.
-    pub missing_required: Vec<FormField>,
+    pub(crate) missing_required: Vec<FormField>,
     /// Header text of every non-empty header column, matched or not.
-    pub header_texts: BTreeMap<u32, String>,
+    pub(crate) header_texts: BTreeMap<u32, String>,
     /// Data rows (blank rows and trailing notes already skipped).
     pub rows: Vec<RawRow>,
     /// Some(n): the sheet holds values at or below 0-based row n
     /// (`Limits::max_rows`) that were not read; validation rejects the form
     /// (`FILE_TOO_LARGE`) rather than lose those rows silently.
     #[serde(default)]
-    pub truncated_at: Option<u32>,
+    pub(crate) truncated_at: Option<u32>,
 }
 
 impl RawForm {
-    pub fn column(&self, key: FormField) -> Option<&MatchedColumn> {
+    pub(crate) fn column(&self, key: FormField) -> Option<&MatchedColumn> {
         self.columns.iter().find(|c| c.key == key)
     }
 
     /// Every non-empty cell of a row of this form as (header text, original
     /// value), in column order — what 退回明细 shows of a rejected row.
-    pub fn original(&self, raw: &RawRow) -> Vec<(String, String)> {
+    pub(crate) fn original(&self, raw: &RawRow) -> Vec<(String, String)> {
         original(&self.header_texts, raw)
     }
 }

@@ -12,7 +12,7 @@ const ODS_MIME: &str = "application/vnd.oasis.opendocument.spreadsheet";
 /// The real format of a file, from its first bytes (never from its extension).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum FileFormat {
+pub(crate) enum FileFormat {
     Xlsx,
     Xlsm,
     Xls,

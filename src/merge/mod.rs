@@ -27,14 +27,18 @@ use crate::validate::{CheckedFile, CheckedRow, FileState, Report, RowOutcome, Un
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FileOutcome {
+    /// Read, and its rows taken (已采用).
     Accepted,
+    /// Sent back to the unit (退回): unreadable, not a form, or no row accepted.
     Rejected,
+    /// Replaced by a newer file of the same unit (已被新版本替代).
     Superseded,
+    /// Listed, not read (已忽略): a lock file, not a spreadsheet.
     Ignored,
 }
 
 impl FileOutcome {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             FileOutcome::Accepted => "已采用",
             FileOutcome::Rejected => "退回",
@@ -47,104 +51,116 @@ impl FileOutcome {
 /// One received file and what became of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileRecord {
-    pub file: SourceFile,
-    pub unit: Option<String>,
-    pub period: Option<Period>,
-    pub fill_date: Option<NaiveDate>,
-    pub sheets: Vec<String>,
+    pub(crate) file: SourceFile,
+    pub(crate) unit: Option<String>,
+    pub(crate) period: Option<Period>,
+    pub(crate) fill_date: Option<NaiveDate>,
+    pub(crate) sheets: Vec<String>,
+    /// What became of the file as a whole.
     pub outcome: FileOutcome,
+    /// Data rows read from it.
     pub rows_read: u32,
+    /// Of those, rows accepted.
     pub accepted: u32,
+    /// Rows rejected (each with its reason, cell and value).
     pub rejected: u32,
+    /// Rows replaced by a newer file's.
     pub superseded: u32,
     /// Of `rejected`: rows kept aside because their task has a defect in
     /// the office's ledger (not the unit's fault).
     #[serde(default)]
-    pub held: u32,
-    pub late: bool,
+    pub(crate) held: u32,
+    pub(crate) late: bool,
     /// Relative path of the newer file that superseded this one.
-    pub superseded_by: Option<String>,
+    pub(crate) superseded_by: Option<String>,
     /// The first error message (why the file was rejected), if any.
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
     /// Every unit whose rows it held, sorted: its unit, or the units of a
     /// collection-tool export (`unit` is then None when there are several).
     #[serde(default)]
-    pub units: Vec<String>,
+    pub(crate) units: Vec<String>,
     /// A collection-tool export (rows of several units).
     #[serde(default)]
-    pub export: bool,
+    pub(crate) export: bool,
     /// Why the file could not be read as a form, when it could not.
     #[serde(default)]
-    pub unreadable: Option<Unreadable>,
+    pub(crate) unreadable: Option<Unreadable>,
 }
 
 /// A rejected row with its original values (退回明细).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RejectedRow {
-    pub file: String,
-    pub sheet: String,
-    pub row: u32,
-    pub unit: Option<String>,
-    pub task: Option<String>,
-    pub original: Vec<(String, String)>,
-    pub reasons: Vec<String>,
+    pub(crate) file: String,
+    pub(crate) sheet: String,
+    pub(crate) row: u32,
+    pub(crate) unit: Option<String>,
+    pub(crate) task: Option<String>,
+    pub(crate) original: Vec<(String, String)>,
+    pub(crate) reasons: Vec<String>,
     /// Kept aside because of a defect of the office's ledger: not sent back
     /// to the unit, not charged to it.
     #[serde(default)]
-    pub office: bool,
+    pub(crate) office: bool,
 }
 
+/// The run's counts over every file: each row read ends accepted, rejected
+/// or superseded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Totals {
+    /// Files received.
     pub files: u32,
+    /// Data rows read.
     pub rows_read: u32,
+    /// Rows accepted.
     pub accepted: u32,
+    /// Rows rejected.
     pub rejected: u32,
+    /// Rows replaced by a newer file's.
     pub superseded: u32,
     /// Of `rejected`: rows kept aside because their task has a defect in the
     /// office's ledger (台账待更正), not the units' fault.
     #[serde(default)]
-    pub ledger_held: u32,
+    pub(crate) ledger_held: u32,
 }
 
 /// How one unit reported this period (报送情况).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Submission {
-    pub unit: String,
+pub(crate) struct Submission {
+    pub(crate) unit: String,
     /// Tasks of the unit due this period (star cadence, or overdue / near
     /// the deadline: [`crate::due`]).
-    pub due: Vec<String>,
+    pub(crate) due: Vec<String>,
     /// Accepted files of the unit (relative paths).
-    pub files: Vec<String>,
+    pub(crate) files: Vec<String>,
     /// Superseded files of the unit.
-    pub superseded_files: Vec<String>,
+    pub(crate) superseded_files: Vec<String>,
     /// Rejected files attributed to the unit.
-    pub rejected_files: Vec<String>,
+    pub(crate) rejected_files: Vec<String>,
     /// Files of the unit that could not be read as forms (damaged,
     /// encrypted, a PDF …), with why.
     #[serde(default)]
-    pub unreadable: Vec<UnreadableFile>,
+    pub(crate) unreadable: Vec<UnreadableFile>,
     /// At least one accepted file.
-    pub reported: bool,
+    pub(crate) reported: bool,
     /// Its accepted file came after the reporting deadline.
-    pub late: bool,
+    pub(crate) late: bool,
     /// Error issues in the unit's files (form quality).
-    pub errors: u32,
-    pub warnings: u32,
-    pub rows_accepted: u32,
+    pub(crate) errors: u32,
+    pub(crate) warnings: u32,
+    pub(crate) rows_accepted: u32,
     /// Rows sent back to the unit (its own errors).
-    pub rows_rejected: u32,
+    pub(crate) rows_rejected: u32,
     /// Rows kept aside for a defect of the office's ledger.
     #[serde(default)]
-    pub rows_held: u32,
+    pub(crate) rows_held: u32,
     /// Due tasks with no accepted report.
-    pub missing: Vec<String>,
+    pub(crate) missing: Vec<String>,
 }
 
 impl Submission {
     /// Its rejected files that were read (forms sent back for their errors),
     /// as opposed to files that could not be read at all.
-    pub fn forms_sent_back(&self) -> Vec<&str> {
+    pub(crate) fn forms_sent_back(&self) -> Vec<&str> {
         self.rejected_files
             .iter()
             .filter(|f| !self.unreadable.iter().any(|u| &u.path == *f))
@@ -155,7 +171,7 @@ impl Submission {
     /// The unreadable files the unit is told of: all but a PDF, scan or
     /// other non-form file beside a form it did send (accepted or sent back),
     /// which was never meant to be read.
-    pub fn unreadable_to_tell(&self) -> impl Iterator<Item = &UnreadableFile> + '_ {
+    pub(crate) fn unreadable_to_tell(&self) -> impl Iterator<Item = &UnreadableFile> + '_ {
         let sent_a_form = self.reported || !self.forms_sent_back().is_empty();
         self.unreadable
             .iter()
@@ -165,12 +181,12 @@ impl Submission {
 
 /// A file of a unit that could not be read as a form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UnreadableFile {
+pub(crate) struct UnreadableFile {
     /// Relative path (as in `files[]`).
-    pub path: String,
+    pub(crate) path: String,
     /// The name the unit knows it by ([`crate::source::display_name`]).
-    pub name: String,
-    pub why: Unreadable,
+    pub(crate) name: String,
+    pub(crate) why: Unreadable,
 }
 
 /// Everything merged.
@@ -180,18 +196,23 @@ pub struct Merged {
     pub files: Vec<FileRecord>,
     /// Accepted report per canonical task id.
     /// (Shared with the scored tasks: one copy of each report in memory.)
-    pub reports: BTreeMap<String, Arc<Report>>,
+    pub(crate) reports: BTreeMap<String, Arc<Report>>,
+    /// Every rejected row, with its reason, cell and value.
     pub rejected: Vec<RejectedRow>,
     /// Every issue (file, header, row, unit), deterministically sorted.
-    pub issues: Vec<Issue>,
+    pub(crate) issues: Vec<Issue>,
+    /// The counts over every file.
     pub totals: Totals,
     /// Per unit of the ledger (every unit, reported or not).
-    pub submissions: BTreeMap<String, Submission>,
+    pub(crate) submissions: BTreeMap<String, Submission>,
 }
 
+/// What the merge needs to know besides the checked files.
 #[derive(Debug, Clone)]
 pub struct MergeCtx<'a> {
+    /// The office's ledger of tasks and units.
     pub ledger: &'a Ledger,
+    /// The period the returns are for.
     pub period: Period,
     /// The tasks due this period ([`crate::due`]): each unit's due list.
     pub expected: &'a Expected,

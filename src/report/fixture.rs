@@ -18,9 +18,9 @@ use crate::samples::{generate, SampleOptions};
 use crate::store::history::{History, PeriodSnapshot};
 
 /// The period of the fixture's runs: March 2023 (reports due 2023-04-05).
-pub const PERIOD: (i32, u32) = (2023, 3);
+pub(crate) const PERIOD: (i32, u32) = (2023, 3);
 
-pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
@@ -36,12 +36,12 @@ fn runs() -> &'static [RunResult; 2] {
 }
 
 /// The fixture's run under red-yellow-blue (a clone: tests may change it).
-pub fn fixture() -> RunResult {
+pub(crate) fn fixture() -> RunResult {
     runs()[0].clone()
 }
 
 /// The same data set under yellow-orange-red (units carry cards of their own).
-pub fn fixture_yor() -> RunResult {
+pub(crate) fn fixture_yor() -> RunResult {
     runs()[1].clone()
 }
 
@@ -49,7 +49,7 @@ pub fn fixture_yor() -> RunResult {
 /// every return messy), period 2023-03, one per preset. Each run's history
 /// holds the same run as 2023-02 with every category's ranking turned upside
 /// down.
-pub fn run(units: u32, tasks: u32, presets: &[Preset]) -> Vec<RunResult> {
+pub(crate) fn run(units: u32, tasks: u32, presets: &[Preset]) -> Vec<RunResult> {
     let period = Period::month(PERIOD.0, PERIOD.1);
     let dir = tempfile::tempdir().unwrap();
     let opts = SampleOptions::new(units, tasks, 1.0, 8, period);

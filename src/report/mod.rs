@@ -26,16 +26,16 @@
 //! footer; the document creation time is the as-of date, so the same inputs
 //! give byte-identical files. No formulas: every figure is a value.
 
-pub mod documents;
-pub mod docx;
-pub mod figures;
+pub(crate) mod documents;
+pub(crate) mod docx;
+pub(crate) mod figures;
 #[cfg(test)]
 pub(crate) mod fixture;
-pub mod forms;
-pub mod notices;
-pub mod rollup;
-pub mod sheets;
-pub mod xlsx;
+pub(crate) mod forms;
+pub(crate) mod notices;
+pub(crate) mod rollup;
+pub(crate) mod sheets;
+pub(crate) mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -44,22 +44,22 @@ use anyhow::Result;
 use crate::pipeline::RunResult;
 
 /// Sub-folder of the output folder holding next period's pre-filled forms.
-pub const NEXT_FORMS_DIR: &str = "下期表单";
+pub(crate) const NEXT_FORMS_DIR: &str = "下期表单";
 
 /// The workbooks one run wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Written {
+pub(crate) struct Written {
     /// `汇总_<period>.xlsx`.
-    pub summary: PathBuf,
+    pub(crate) summary: PathBuf,
     /// `反馈/<unit>.xlsx`.
-    pub notices: Vec<PathBuf>,
+    pub(crate) notices: Vec<PathBuf>,
     /// `下期表单/<unit>.xlsx`.
-    pub next_forms: Vec<PathBuf>,
+    pub(crate) next_forms: Vec<PathBuf>,
 }
 
 /// Write every workbook of a run under `out`: the consolidated workbook, the
 /// per-unit notices and next period's pre-filled forms.
-pub fn write_all(r: &RunResult, out: &Path) -> Result<Written> {
+pub(crate) fn write_all(r: &RunResult, out: &Path) -> Result<Written> {
     let summary = out.join(sheets::summary_file_name(r));
     let t = crate::timing::phase("figures");
     let figures = figures::Figures::of(r);

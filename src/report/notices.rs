@@ -12,20 +12,21 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
-use super::figures::{card_label, cn_date, original_text, round1, Figures, UnitNotice};
+use super::figures::{card_label, original_text, round1, Figures, UnitNotice};
 use super::xlsx::{
     build_sheet, save_atomic_level, set_properties, Fill, Formats, Kind, Page, Sheet, UniqueNames,
     Val, SMALL_ZIP_LEVEL,
 };
 use crate::config::Office;
 use crate::pipeline::RunResult;
+use crate::value::cn_date;
 
 /// Sub-folder of the output folder holding the notices.
-pub const NOTICES_DIR: &str = "反馈";
+pub(crate) const NOTICES_DIR: &str = "反馈";
 
 /// Write one notice per unit that has something to hear ([`Figures::notices`]);
 /// returns the files written.
-pub fn write_notices(r: &RunResult, f: &Figures, dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn write_notices(r: &RunResult, f: &Figures, dir: &Path) -> Result<Vec<PathBuf>> {
     let fmts = Formats::new();
     let mut names = UniqueNames::default();
     let paths: Vec<PathBuf> = f
@@ -45,17 +46,17 @@ pub fn write_notices(r: &RunResult, f: &Figures, dir: &Path) -> Result<Vec<PathB
 }
 
 /// Title of a unit's notice.
-pub fn notice_title(unit: &str, r: &RunResult) -> String {
+pub(crate) fn notice_title(unit: &str, r: &RunResult) -> String {
     format!("{unit}重点工作督办反馈通知（{}）", r.period_title())
 }
 
 const NCOLS: u16 = 8;
 
 /// Name of the notice's sheet.
-pub const NOTICE_SHEET: &str = "反馈通知";
+pub(crate) const NOTICE_SHEET: &str = "反馈通知";
 
 /// Build one unit's notice (its sheet streamed, see [`build_sheet`]).
-pub fn build_notice(
+pub(crate) fn build_notice(
     r: &RunResult,
     n: &UnitNotice,
     deadline: NaiveDate,
@@ -171,7 +172,7 @@ fn sign(b: &mut Body, r: &RunResult) -> Result<(), XlsxError> {
 }
 
 /// `联系人：… 联系电话：…`, or `None` when the config names neither.
-pub fn contact_line(office: &Office) -> Option<String> {
+pub(crate) fn contact_line(office: &Office) -> Option<String> {
     let mut parts = Vec::new();
     if !office.contact.trim().is_empty() {
         parts.push(format!("联系人：{}", office.contact.trim()));

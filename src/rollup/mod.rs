@@ -28,8 +28,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 pub use model::*;
-pub use read::{SpanArchive, UsedPeriod};
-pub use span::{Span, SpanKind, SpanParseError};
+pub use read::SpanArchive;
+pub use span::{Span, SpanKind};
 
 use crate::config::Config;
 use crate::model::Evaluation;

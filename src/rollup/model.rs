@@ -246,8 +246,4 @@ impl Rollup {
     pub fn unit(&self, name: &str) -> Option<&UnitRollup> {
         self.units.iter().find(|u| u.name == name)
     }
-
-    pub fn task(&self, id: &str) -> Option<&TaskRollup> {
-        self.tasks.iter().find(|t| t.id == id)
-    }
 }

@@ -13,7 +13,7 @@ use crate::ingest::{FORM_VERSION, META_KEYS, META_SHEET};
 use crate::schema::FormField;
 
 /// The standard column set of a duban form (no 序号).
-pub const STANDARD: [FormField; 16] = [
+pub(crate) const STANDARD: [FormField; 16] = [
     FormField::Id,
     FormField::Title,
     FormField::Stars,
@@ -34,7 +34,7 @@ pub const STANDARD: [FormField; 16] = [
 
 /// How headers are spelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HeaderStyle {
+pub(crate) enum HeaderStyle {
     Canonical,
     /// Aliases from templates/columns.toml (状态, 完成比例, 工作进展 …).
     Alias,
@@ -44,7 +44,7 @@ pub enum HeaderStyle {
 }
 
 /// How a column's header is spelled in `style`.
-pub fn header(col: FormField, style: HeaderStyle) -> &'static str {
+pub(crate) fn header(col: FormField, style: HeaderStyle) -> &'static str {
     use FormField::*;
     match style {
         HeaderStyle::Canonical => match col {
@@ -166,7 +166,7 @@ fn width(col: FormField) -> f64 {
 
 /// One cell value as written.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Empty,
     Text(String),
     Number(f64),
@@ -178,7 +178,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn text(s: impl Into<String>) -> Cell {
+    pub(crate) fn text(s: impl Into<String>) -> Cell {
         Cell::Text(s.into())
     }
 
@@ -188,7 +188,7 @@ impl Cell {
             Cell::Empty => String::new(),
             Cell::Text(s) => s.clone(),
             Cell::Number(n) => crate::value::fmt_number(*n),
-            Cell::Percent(f) => format!("{}%", crate::value::fmt_number(f * 100.0)),
+            Cell::Percent(f) => crate::value::fmt_percent(f * 100.0),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
             Cell::Formula(_, v) => crate::value::fmt_number(*v),
         }
@@ -197,39 +197,39 @@ impl Cell {
 
 /// A data row plus what it was made to demonstrate.
 #[derive(Debug, Clone)]
-pub struct Row {
-    pub cells: Vec<Cell>,
+pub(crate) struct Row {
+    pub(crate) cells: Vec<Cell>,
     /// Task id (canonical) the row is about, when any.
-    pub task: Option<String>,
+    pub(crate) task: Option<String>,
     /// A deliberate row error, by key (see `RowErrorKind`).
-    pub error: Option<super::RowErrorKind>,
+    pub(crate) error: Option<super::RowErrorKind>,
     /// A blank spacer row.
-    pub blank: bool,
+    pub(crate) blank: bool,
     /// A total (合计) or formulas-only row: not data.
-    pub total: bool,
+    pub(crate) total: bool,
 }
 
 /// A whole returned form.
 #[derive(Debug, Clone)]
-pub struct FormDoc {
-    pub sheet: String,
-    pub cols: Vec<FormField>,
-    pub style: HeaderStyle,
-    pub title: Option<String>,
-    pub unit_line: Option<String>,
+pub(crate) struct FormDoc {
+    pub(crate) sheet: String,
+    pub(crate) cols: Vec<FormField>,
+    pub(crate) style: HeaderStyle,
+    pub(crate) title: Option<String>,
+    pub(crate) unit_line: Option<String>,
     /// Group heading over 当前状态/完成进度/进展情况 (two-row header).
-    pub group: Option<String>,
-    pub rows: Vec<Row>,
+    pub(crate) group: Option<String>,
+    pub(crate) rows: Vec<Row>,
     /// Trailing note row (填表说明).
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
     /// Vertical merges in data rows: (first data index, last data index, column).
-    pub merges: Vec<(usize, usize, usize)>,
+    pub(crate) merges: Vec<(usize, usize, usize)>,
     /// (unit, period) for the hidden metadata sheet.
-    pub meta: Option<(String, String)>,
+    pub(crate) meta: Option<(String, String)>,
     /// Metadata "generated" value and the workbook creation date.
-    pub generated: NaiveDate,
+    pub(crate) generated: NaiveDate,
     /// Last period's sheet, left in the workbook hidden.
-    pub hidden: Option<Box<FormDoc>>,
+    pub(crate) hidden: Option<Box<FormDoc>>,
 }
 
 /// The formats of a form sheet.
@@ -272,22 +272,22 @@ impl Formats {
 }
 
 impl FormDoc {
-    pub fn col(&self, c: FormField) -> Option<usize> {
+    pub(crate) fn col(&self, c: FormField) -> Option<usize> {
         self.cols.iter().position(|x| *x == c)
     }
 
     /// 0-based sheet row of the (last) header row.
-    pub fn header_row(&self) -> u32 {
+    pub(crate) fn header_row(&self) -> u32 {
         self.title.is_some() as u32 + self.unit_line.is_some() as u32 + self.group.is_some() as u32
     }
 
     /// 0-based sheet row of data row `i`.
-    pub fn data_row(&self, i: usize) -> u32 {
+    pub(crate) fn data_row(&self, i: usize) -> u32 {
         self.header_row() + 1 + i as u32
     }
 
     /// Render as xlsx bytes.
-    pub fn to_xlsx(&self) -> Result<Vec<u8>> {
+    pub(crate) fn to_xlsx(&self) -> Result<Vec<u8>> {
         let mut wb = Workbook::new();
         let created = self
             .generated
@@ -411,7 +411,7 @@ impl FormDoc {
     }
 
     /// Render as CSV text (title lines, header, rows; no merges, no metadata).
-    pub fn to_csv(&self) -> Result<String> {
+    pub(crate) fn to_csv(&self) -> Result<String> {
         let mut w = csv::WriterBuilder::new()
             .flexible(true)
             .terminator(csv::Terminator::CRLF)
@@ -439,7 +439,7 @@ impl FormDoc {
 }
 
 /// Write bytes, creating the parent folder.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("无法创建文件夹 {}", dir.display()))?;

@@ -13,30 +13,30 @@ use super::vocab::{self, Domain};
 use super::{days, month_end, person, phone, pick, year_end, SampleOptions};
 use crate::calendar::Calendar;
 
-pub const DEPT: &str = "区直部门";
-pub const TOWN: &str = "乡镇街道";
+pub(crate) const DEPT: &str = "区直部门";
+pub(crate) const TOWN: &str = "乡镇街道";
 
 #[derive(Debug, Clone)]
-pub struct UnitRec {
-    pub name: String,
-    pub code: String,
-    pub category: &'static str,
+pub(crate) struct UnitRec {
+    pub(crate) name: String,
+    pub(crate) code: String,
+    pub(crate) category: &'static str,
     /// Empty when the unit has no alias.
-    pub alias: String,
-    pub contact: String,
-    pub phone: String,
+    pub(crate) alias: String,
+    pub(crate) contact: String,
+    pub(crate) phone: String,
     /// 单位主要负责人.
-    pub head: String,
-    pub leader: usize,
-    pub domain: Domain,
+    pub(crate) head: String,
+    pub(crate) leader: usize,
+    pub(crate) domain: Domain,
     /// Short name used in file names.
-    pub stem: String,
-    pub evals: [u32; 4],
+    pub(crate) stem: String,
+    pub(crate) evals: [u32; 4],
 }
 
 /// How 星级 is written in the ledger.
 #[derive(Debug, Clone, Copy)]
-pub enum StarText {
+pub(crate) enum StarText {
     Number,
     Suffix,
     Stars,
@@ -44,39 +44,39 @@ pub enum StarText {
 }
 
 #[derive(Debug, Clone)]
-pub struct TaskRec {
-    pub id: String,
+pub(crate) struct TaskRec {
+    pub(crate) id: String,
     /// The id is a number (政协提案 提案号).
-    pub numeric: bool,
-    pub title: String,
-    pub source: &'static str,
-    pub stars: u8,
-    pub star_text: StarText,
-    pub leader: usize,
-    pub unit: usize,
-    pub coops: Vec<usize>,
-    pub owner: String,
-    pub start: Option<NaiveDate>,
-    pub deadline: Option<NaiveDate>,
-    pub assigned: NaiveDate,
-    pub requirements: String,
+    pub(crate) numeric: bool,
+    pub(crate) title: String,
+    pub(crate) source: &'static str,
+    pub(crate) stars: u8,
+    pub(crate) star_text: StarText,
+    pub(crate) leader: usize,
+    pub(crate) unit: usize,
+    pub(crate) coops: Vec<usize>,
+    pub(crate) owner: String,
+    pub(crate) start: Option<NaiveDate>,
+    pub(crate) deadline: Option<NaiveDate>,
+    pub(crate) assigned: NaiveDate,
+    pub(crate) requirements: String,
     /// (date, planned %), ascending.
-    pub milestones: Vec<(NaiveDate, f64)>,
+    pub(crate) milestones: Vec<(NaiveDate, f64)>,
 }
 
 impl TaskRec {
     /// 完成时限, or 5 working days after 交办日期.
-    pub fn effective_deadline(&self) -> NaiveDate {
+    pub(crate) fn effective_deadline(&self) -> NaiveDate {
         self.deadline
             .unwrap_or_else(|| Calendar::new(&[], &[], 5).add_working_days(self.assigned, 5))
     }
 
-    pub fn effective_start(&self) -> NaiveDate {
+    pub(crate) fn effective_start(&self) -> NaiveDate {
         self.start.unwrap_or(self.assigned)
     }
 
     /// Planned progress (序时进度) at `d`: piecewise-linear through the milestones.
-    pub fn planned(&self, d: NaiveDate) -> f64 {
+    pub(crate) fn planned(&self, d: NaiveDate) -> f64 {
         let mut pts = vec![(self.effective_start(), 0.0)];
         pts.extend(self.milestones.iter().copied());
         pts.push((self.effective_deadline(), 100.0));
@@ -94,15 +94,15 @@ impl TaskRec {
     }
 }
 
-pub struct Data {
-    pub units: Vec<UnitRec>,
-    pub tasks: Vec<TaskRec>,
-    pub leaders: Vec<&'static str>,
+pub(crate) struct Data {
+    pub(crate) units: Vec<UnitRec>,
+    pub(crate) tasks: Vec<TaskRec>,
+    pub(crate) leaders: Vec<&'static str>,
     /// Task indexes per unit, in ledger order.
-    pub by_unit: Vec<Vec<usize>>,
+    pub(crate) by_unit: Vec<Vec<usize>>,
 }
 
-pub fn build(opts: &SampleOptions, rng: &mut ChaCha8Rng) -> Data {
+pub(crate) fn build(opts: &SampleOptions, rng: &mut ChaCha8Rng) -> Data {
     let n_leaders = rng.random_range(6..=vocab::LEADERS.len());
     let leaders = vocab::LEADERS[..n_leaders].to_vec();
     let units = make_units(opts.units as usize, n_leaders, rng);
@@ -120,7 +120,7 @@ pub fn build(opts: &SampleOptions, rng: &mut ChaCha8Rng) -> Data {
 }
 
 /// The name, alias, category and domain of the `i`-th unit of `n`.
-pub fn unit_name(i: usize, n: usize) -> (String, String, &'static str, Domain) {
+pub(crate) fn unit_name(i: usize, n: usize) -> (String, String, &'static str, Domain) {
     let n_dept = (n * 11).div_ceil(20);
     if i < n_dept {
         let nd = vocab::DEPARTMENTS.len();
@@ -363,7 +363,8 @@ fn make_task(
     let r = rng.random_range(0..100);
     let quick = matches!(source, "领导批示" | "上级交办") && r < 15;
     let (start, deadline, assigned) = if quick {
-        // A 交办 item with only 交办日期: due 5 working days later (seed 003).
+        // A 交办 item with only 交办日期: due 5 working days later (the default
+        // for a task assigned without a deadline).
         let x = *pick(rng, vocab::COMPLAINTS);
         title = pick(rng, vocab::QUICK).replace("{x}", x);
         let assigned = as_of - days(rng.random_range(2..20));
@@ -467,7 +468,7 @@ fn header(ws: &mut Worksheet, f: &Formats, row: u32, cols: &[(&str, f64)]) -> Re
     Ok(())
 }
 
-pub fn write(data: &Data, opts: &SampleOptions, path: &Path) -> Result<()> {
+pub(crate) fn write(data: &Data, opts: &SampleOptions, path: &Path) -> Result<()> {
     let mut wb = Workbook::new();
     let created = opts
         .period
@@ -581,7 +582,7 @@ fn tasks_sheet(ws: &mut Worksheet, f: &Formats, data: &Data, opts: &SampleOption
 }
 
 /// The tasks (indexes) of each source, in ledger order.
-pub fn source_groups(data: &Data) -> Vec<(&'static str, Vec<usize>)> {
+pub(crate) fn source_groups(data: &Data) -> Vec<(&'static str, Vec<usize>)> {
     let mut groups: Vec<(&'static str, Vec<usize>)> = Vec::new();
     for (i, t) in data.tasks.iter().enumerate() {
         match groups.last_mut() {

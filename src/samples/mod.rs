@@ -59,20 +59,21 @@ use crate::model::IssueCode;
 use crate::period::{Period, PeriodKind};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SampleOptions {
-    pub units: u32,
-    pub tasks: u32,
+pub(crate) struct SampleOptions {
+    pub(crate) units: u32,
+    pub(crate) tasks: u32,
     /// Share (0–1) of returns written in a messy way.
-    pub messy: f64,
-    pub seed: u64,
-    pub period: Period,
+    pub(crate) messy: f64,
+    pub(crate) seed: u64,
+    pub(crate) period: Period,
     /// Statistics date (统计截止日期); default: the period's last day.
     #[serde(default)]
-    pub as_of: Option<NaiveDate>,
+    pub(crate) as_of: Option<NaiveDate>,
 }
 
 impl SampleOptions {
-    pub fn new(units: u32, tasks: u32, messy: f64, seed: u64, period: Period) -> Self {
+    #[cfg(test)]
+    pub(crate) fn new(units: u32, tasks: u32, messy: f64, seed: u64, period: Period) -> Self {
         SampleOptions {
             units,
             tasks,
@@ -83,34 +84,34 @@ impl SampleOptions {
         }
     }
 
-    pub fn as_of(&self) -> NaiveDate {
+    pub(crate) fn as_of(&self) -> NaiveDate {
         self.as_of.unwrap_or_else(|| self.period.end())
     }
 
     /// The reporting deadline: the period's last day + 5 days (the config default).
-    pub fn report_deadline(&self) -> NaiveDate {
+    pub(crate) fn report_deadline(&self) -> NaiveDate {
         self.period.end() + Duration::days(5)
     }
 
     /// The date the office issues its notices on: the first working day
     /// after the reporting deadline (written into the sample `duban.toml`,
     /// so a rerun of the samples gives the same notices on any day).
-    pub fn issue_date(&self) -> NaiveDate {
+    pub(crate) fn issue_date(&self) -> NaiveDate {
         crate::calendar::Calendar::new(&[], &[], 5).add_working_days(self.report_deadline(), 1)
     }
 }
 
 /// The sample office (`[office]` of the sample `duban.toml`).
-pub const OFFICE_NAME: &str = "四方台区人民政府督查室";
-pub const OFFICE_SHORT: &str = "区政府督查室";
-pub const OFFICE_PREFIX: &str = "四政督";
-pub const OFFICE_CONTACT: &str = "王明";
-pub const OFFICE_PHONE: &str = "0469-4221234";
+pub(crate) const OFFICE_NAME: &str = "四方台区人民政府督查室";
+pub(crate) const OFFICE_SHORT: &str = "区政府督查室";
+pub(crate) const OFFICE_PREFIX: &str = "四政督";
+pub(crate) const OFFICE_CONTACT: &str = "王明";
+pub(crate) const OFFICE_PHONE: &str = "0469-4221234";
 
 /// The ways a return can be messy. Serialised in snake_case in the manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum MessyKind {
+pub(crate) enum MessyKind {
     /// Headers spelled with aliases (任务编号, 状态, 完成比例, 工作进展 …).
     AliasHeaders,
     /// English headers (Task ID, Status, Progress (%), Details …).
@@ -204,7 +205,7 @@ const EXTRA: [MessyKind; 8] = [
 impl MessyKind {
     /// The issue a checker should report for a file of this kind, if any
     /// (the other kinds must be read without an issue).
-    pub fn expected_code(self) -> Option<IssueCode> {
+    pub(crate) fn expected_code(self) -> Option<IssueCode> {
         Some(match self {
             MessyKind::UnitByTaskIdsOnly => IssueCode::FileUnitGuessed,
             MessyKind::MergedProblems => IssueCode::RowMergedFill,
@@ -219,7 +220,7 @@ impl MessyKind {
 /// Deliberate row errors and the issue each should raise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum RowErrorKind {
+pub(crate) enum RowErrorKind {
     /// 当前状态 `差不多`.
     InvalidStatus,
     /// 完成进度 `过半`.
@@ -241,7 +242,7 @@ pub enum RowErrorKind {
 }
 
 impl RowErrorKind {
-    pub const ALL: [RowErrorKind; 9] = [
+    pub(crate) const ALL: [RowErrorKind; 9] = [
         RowErrorKind::InvalidStatus,
         RowErrorKind::PercentText,
         RowErrorKind::PercentOver100,
@@ -254,7 +255,7 @@ impl RowErrorKind {
     ];
 
     /// The issue code a checker should report for this row.
-    pub fn code(self) -> IssueCode {
+    pub(crate) fn code(self) -> IssueCode {
         match self {
             RowErrorKind::InvalidStatus => IssueCode::RowInvalidStatus,
             RowErrorKind::PercentText => IssueCode::RowInvalidPercent,
@@ -279,50 +280,50 @@ impl RowErrorKind {
 
 /// A deliberate row error in a written return.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RowError {
-    pub kind: RowErrorKind,
-    pub code: IssueCode,
+pub(crate) struct RowError {
+    pub(crate) kind: RowErrorKind,
+    pub(crate) code: IssueCode,
     /// The task id of the row, as in the ledger.
-    pub task: String,
+    pub(crate) task: String,
     /// 1-based sheet (or CSV line) row.
-    pub row: u32,
+    pub(crate) row: u32,
 }
 
 /// One file written under `returns/`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SampleFile {
+pub(crate) struct SampleFile {
     /// Path relative to `returns/`, `/`-separated.
-    pub path: String,
+    pub(crate) path: String,
     /// The unit the file comes from (None for files of no unit).
-    pub unit: Option<String>,
+    pub(crate) unit: Option<String>,
     /// Period the file is for (`2023-03`), when it is a form.
-    pub period: Option<String>,
+    pub(crate) period: Option<String>,
     /// `xlsx`, `csv`, `lock` or `text`.
-    pub format: String,
+    pub(crate) format: String,
     /// Data rows (blank rows not counted).
-    pub rows: u32,
+    pub(crate) rows: u32,
     /// Empty for a clean return.
-    pub kinds: Vec<MessyKind>,
-    pub row_errors: Vec<RowError>,
+    pub(crate) kinds: Vec<MessyKind>,
+    pub(crate) row_errors: Vec<RowError>,
     /// An older submission, superseded by a newer one of the same unit and period.
-    pub superseded: bool,
+    pub(crate) superseded: bool,
     /// 填报日期 after the reporting deadline.
-    pub late: bool,
-    pub fill_date: Option<NaiveDate>,
+    pub(crate) late: bool,
+    pub(crate) fill_date: Option<NaiveDate>,
     /// Issue codes a checker should report for this file (at least these):
     /// from its kinds, its row errors, and `FILE_SUPERSEDED` for an older submission.
     #[serde(default)]
-    pub expected: Vec<IssueCode>,
+    pub(crate) expected: Vec<IssueCode>,
     /// Units whose rows a collection-tool export holds.
     #[serde(default)]
-    pub units: Vec<String>,
+    pub(crate) units: Vec<String>,
     /// Rows a later submission of the same unit supersedes inside the file.
     #[serde(default)]
-    pub superseded_rows: u32,
+    pub(crate) superseded_rows: u32,
     /// The forms inside a zip attachment, each with the path duban shows
     /// for it (the zip's path, then the member's: `邮件/3月报表.zip/3月报表/…`).
     #[serde(default)]
-    pub members: Vec<SampleFile>,
+    pub(crate) members: Vec<SampleFile>,
 }
 
 impl SampleFile {
@@ -347,28 +348,28 @@ impl SampleFile {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct SampleSummary {
-    pub units: u32,
-    pub tasks: u32,
+pub(crate) struct SampleSummary {
+    pub(crate) units: u32,
+    pub(crate) tasks: u32,
     /// Files written under `returns/` (forms, lock files, notes).
-    pub files: u32,
+    pub(crate) files: u32,
     /// Files with at least one messy kind.
-    pub messy_files: u32,
-    pub period: String,
-    pub as_of: Option<NaiveDate>,
-    pub report_deadline: Option<NaiveDate>,
-    pub seed: u64,
+    pub(crate) messy_files: u32,
+    pub(crate) period: String,
+    pub(crate) as_of: Option<NaiveDate>,
+    pub(crate) report_deadline: Option<NaiveDate>,
+    pub(crate) seed: u64,
     /// Units with tasks due this period.
-    pub due_units: u32,
+    pub(crate) due_units: u32,
     /// The unit with due tasks that sends nothing (only when messy > 0).
-    pub silent_unit: Option<String>,
+    pub(crate) silent_unit: Option<String>,
     /// Every file under `returns/`, sorted by path.
-    pub returns: Vec<SampleFile>,
+    pub(crate) returns: Vec<SampleFile>,
 }
 
 /// Write `<out>/台账.xlsx`, `<out>/returns/…`, `<out>/duban.toml` and
 /// `<out>/samples_manifest.json`.
-pub fn generate(opts: &SampleOptions, out: &Path) -> Result<SampleSummary> {
+pub(crate) fn generate(opts: &SampleOptions, out: &Path) -> Result<SampleSummary> {
     anyhow::ensure!(opts.units >= 1, "单位数量至少为 1");
     anyhow::ensure!(opts.tasks >= 1, "任务数量至少为 1");
     anyhow::ensure!(

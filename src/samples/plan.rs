@@ -15,20 +15,20 @@ use crate::due::DueRule;
 use crate::period::Period;
 
 /// What one reporting unit sends.
-pub struct UnitPlan {
-    pub unit: usize,
+pub(crate) struct UnitPlan {
+    pub(crate) unit: usize,
     /// Due task indexes, ledger order.
-    pub due: Vec<usize>,
+    pub(crate) due: Vec<usize>,
     /// Sorted, deduplicated.
-    pub kinds: Vec<MessyKind>,
-    pub dir: &'static str,
-    pub file_name: String,
-    pub meta: bool,
-    pub row_errors: Vec<RowErrorKind>,
+    pub(crate) kinds: Vec<MessyKind>,
+    pub(crate) dir: &'static str,
+    pub(crate) file_name: String,
+    pub(crate) meta: bool,
+    pub(crate) row_errors: Vec<RowErrorKind>,
     /// A task of another unit, for `RowErrorKind::OtherUnitTask`.
-    pub foreign: Option<usize>,
+    pub(crate) foreign: Option<usize>,
     /// Tasks due last period (for `MessyKind::WrongPeriod`).
-    pub prev_due: Vec<usize>,
+    pub(crate) prev_due: Vec<usize>,
 }
 
 impl UnitPlan {
@@ -40,36 +40,36 @@ impl UnitPlan {
     }
 }
 
-pub struct Plan {
-    pub due_units: u32,
-    pub silent: Option<usize>,
-    pub units: Vec<UnitPlan>,
+pub(crate) struct Plan {
+    pub(crate) due_units: u32,
+    pub(crate) silent: Option<usize>,
+    pub(crate) units: Vec<UnitPlan>,
     /// Lock file: (dir, name) next to a unit's xlsx.
-    pub lock: Option<(&'static str, String, String)>,
-    pub note_file: bool,
+    pub(crate) lock: Option<(&'static str, String, String)>,
+    pub(crate) note_file: bool,
     /// Units whose forms arrive in one zip attachment.
-    pub zip: Option<ZipPlan>,
+    pub(crate) zip: Option<ZipPlan>,
     /// Units that answered an online form instead of sending a file.
-    pub export: Option<ExportPlan>,
+    pub(crate) export: Option<ExportPlan>,
 }
 
 /// One e-mail attachment holding several units' forms, zipped on Chinese
 /// Windows (GBK names, no UTF-8 flag).
-pub struct ZipPlan {
-    pub dir: &'static str,
+pub(crate) struct ZipPlan {
+    pub(crate) dir: &'static str,
     /// `3月报表.zip`; its members sit in the folder `3月报表/`.
-    pub name: String,
+    pub(crate) name: String,
     /// Unit indexes, ascending.
-    pub units: Vec<usize>,
+    pub(crate) units: Vec<usize>,
 }
 
 /// A collection-tool export (腾讯文档收集表) with several units' rows.
-pub struct ExportPlan {
-    pub name: String,
+pub(crate) struct ExportPlan {
+    pub(crate) name: String,
     /// Unit indexes, ascending.
-    pub units: Vec<usize>,
+    pub(crate) units: Vec<usize>,
     /// The unit that submitted twice (its earlier rows are superseded).
-    pub twice: usize,
+    pub(crate) twice: usize,
 }
 
 const DIRS: [(&str, u32); 4] = [("", 50), ("邮件", 25), ("U盘", 15), ("微信", 10)];
@@ -90,7 +90,7 @@ fn is_due(data: &Data, t: usize, period: Period, as_of: NaiveDate) -> bool {
         .is_some()
 }
 
-pub fn plan(data: &Data, opts: &SampleOptions, rng: &mut ChaCha8Rng) -> Plan {
+pub(crate) fn plan(data: &Data, opts: &SampleOptions, rng: &mut ChaCha8Rng) -> Plan {
     let period = opts.period;
     let due: Vec<Vec<usize>> = data
         .by_unit

@@ -24,13 +24,13 @@ use crate::schema::FormField;
 /// What a unit reports for one task.
 #[derive(Debug, Clone)]
 pub(super) struct Report {
-    pub status: Status,
-    pub pct: f64,
-    pub progress: String,
-    pub problems: String,
-    pub next: String,
-    pub expected: Option<NaiveDate>,
-    pub delay: String,
+    pub(crate) status: Status,
+    pub(crate) pct: f64,
+    pub(crate) progress: String,
+    pub(crate) problems: String,
+    pub(crate) next: String,
+    pub(crate) expected: Option<NaiveDate>,
+    pub(crate) delay: String,
 }
 
 fn round5(x: f64) -> f64 {
@@ -720,7 +720,7 @@ fn stale_sheet(ctx: &Ctx, reports: &[(usize, Report)], rng: &mut ChaCha8Rng) -> 
     doc
 }
 
-pub fn write_all(
+pub(crate) fn write_all(
     data: &Data,
     plan: &Plan,
     opts: &SampleOptions,

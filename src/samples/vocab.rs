@@ -1,10 +1,10 @@
 //! Word pools for the sample data: units, people, task titles and the
-//! free-text answers units write, drawn from the seed notices' vocabulary.
+//! free-text answers units write, in the wording supervision offices use.
 
 /// Task domains; each department leads tasks of its own domain, towns and
 /// sub-district offices lead `Town` tasks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Domain {
+pub(crate) enum Domain {
     Development,
     Finance,
     Housing,
@@ -30,7 +30,7 @@ pub enum Domain {
 }
 
 /// 区直部门: (full name without the district prefix, short alias or "" when none, domain).
-pub const DEPARTMENTS: &[(&str, &str, Domain)] = &[
+pub(crate) const DEPARTMENTS: &[(&str, &str, Domain)] = &[
     ("发展和改革局", "发改局", Domain::Development),
     ("财政局", "", Domain::Finance),
     ("住房和城乡建设局", "住建局", Domain::Housing),
@@ -74,7 +74,7 @@ pub const DEPARTMENTS: &[(&str, &str, Domain)] = &[
 ];
 
 /// Place names for 乡镇街道 (and for district prefixes past the first cycle).
-pub const PLACES: &[&str] = &[
+pub(crate) const PLACES: &[&str] = &[
     "太保", "长胜", "兴华", "东风", "红旗", "前进", "新华", "振兴", "太平", "永安", "双河", "柳树",
     "青山", "白石", "金沙", "桃园", "龙泉", "凤凰", "梨树", "杏花", "三道", "四合", "五林", "七星",
     "八里", "九龙", "大兴", "小城", "南岗", "北关", "东湖", "西湖", "中心", "平安", "和平", "胜利",
@@ -84,7 +84,7 @@ pub const PLACES: &[&str] = &[
 ];
 
 /// Districts prefixed to unit names once the plain pools are used up.
-pub const DISTRICTS: &[&str] = &[
+pub(crate) const DISTRICTS: &[&str] = &[
     "东城区",
     "西城区",
     "南山区",
@@ -117,13 +117,13 @@ pub const DISTRICTS: &[&str] = &[
     "东山区",
 ];
 
-pub const SURNAMES: &[&str] = &[
+pub(crate) const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
     "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹",
     "袁", "邓", "许", "傅", "沈", "曾", "彭", "吕", "苏", "卢", "蒋", "蔡", "贾", "丁", "魏", "薛",
 ];
 
-pub const GIVEN: &[&str] = &[
+pub(crate) const GIVEN: &[&str] = &[
     "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
     "超", "秀英", "霞", "平", "刚", "桂英", "建华", "志强", "海燕", "晓东", "丽娟", "国庆", "红梅",
     "建国", "春雷", "玉兰", "文博", "思远", "雪梅", "立新", "宏伟", "晓峰", "冬梅", "德明", "永刚",
@@ -131,7 +131,7 @@ pub const GIVEN: &[&str] = &[
 ];
 
 /// 副区长 (lead leaders, 牵头领导).
-pub const LEADERS: &[&str] = &[
+pub(crate) const LEADERS: &[&str] = &[
     "李遥",
     "任志超",
     "王海涛",
@@ -143,7 +143,7 @@ pub const LEADERS: &[&str] = &[
 ];
 
 /// Task sources (来源) with their id prefix; `None` means numeric 提案号 ids.
-pub const SOURCES: &[(&str, Option<&str>, u32)] = &[
+pub(crate) const SOURCES: &[(&str, Option<&str>, u32)] = &[
     ("政府工作报告", Some("ZF"), 40),
     ("领导批示", Some("PS"), 15),
     ("会议议定", Some("HY"), 18),
@@ -157,7 +157,7 @@ pub const SOURCES: &[(&str, Option<&str>, u32)] = &[
 type Title = (&'static str, u32, u32);
 
 /// Title templates per domain.
-pub fn titles(d: Domain) -> &'static [Title] {
+pub(crate) fn titles(d: Domain) -> &'static [Title] {
     use Domain::*;
     match d {
         Development => DEVELOPMENT,
@@ -355,7 +355,7 @@ const TOWN: &[Title] = &[
 ];
 
 /// Topics for 人大建议 / 政协提案 titles: `办理关于{topic}的建议`.
-pub const TOPICS: &[&str] = &[
+pub(crate) const TOPICS: &[&str] = &[
     "加快老旧小区改造",
     "加强农村饮水安全保障",
     "优化中小学校布局",
@@ -370,7 +370,7 @@ pub const TOPICS: &[&str] = &[
     "加大就业帮扶力度",
 ];
 
-pub const REQUIREMENTS: &[&str] = &[
+pub(crate) const REQUIREMENTS: &[&str] = &[
     "制定实施方案，明确时间表、路线图，按月报送进展情况",
     "实行清单化管理、销号式推进，确保按期完成",
     "牵头领导亲自调度，牵头单位抓项目、抓资金、抓落实",
@@ -382,7 +382,7 @@ pub const REQUIREMENTS: &[&str] = &[
 ];
 
 /// 进展情况 openings; the percent and a closing are appended.
-pub const PROGRESS: &[&str] = &[
+pub(crate) const PROGRESS: &[&str] = &[
     "已制定实施方案并召开专题推进会议",
     "已完成项目前期手续办理，正在组织施工",
     "已成立工作专班，明确责任分工",
@@ -397,21 +397,21 @@ pub const PROGRESS: &[&str] = &[
     "各项工作按时序进度有序推进",
 ];
 
-pub const NOT_STARTED: &[&str] = &[
+pub(crate) const NOT_STARTED: &[&str] = &[
     "正在开展前期调研，尚未启动实施",
     "正在编制实施方案，待审定后启动",
     "受季节影响，计划4月开工",
     "项目前期手续正在办理中",
 ];
 
-pub const DONE: &[&str] = &[
+pub(crate) const DONE: &[&str] = &[
     "已全面完成年度目标任务",
     "已完成全部工作并通过验收",
     "已按要求办结，并向交办单位反馈办理结果",
     "任务已落实到位，形成长效机制",
 ];
 
-pub const PROBLEMS: &[&str] = &[
+pub(crate) const PROBLEMS: &[&str] = &[
     "项目资金缺口较大，上级资金尚未到位",
     "征地拆迁推进较慢，影响施工进度",
     "审批手续办理周期较长",
@@ -422,7 +422,7 @@ pub const PROBLEMS: &[&str] = &[
     "企业投资意愿不强，项目落地较慢",
 ];
 
-pub const NEXT_STEPS: &[&str] = &[
+pub(crate) const NEXT_STEPS: &[&str] = &[
     "加快施工进度，确保按期完成",
     "积极争取上级资金支持，多渠道筹措资金",
     "加强与配合单位沟通对接，形成工作合力",
@@ -433,7 +433,7 @@ pub const NEXT_STEPS: &[&str] = &[
     "按时序进度推进，按月报送进展情况",
 ];
 
-pub const DELAY_REASONS: &[&str] = &[
+pub(crate) const DELAY_REASONS: &[&str] = &[
     "受征地拆迁影响，工期需顺延",
     "上级资金未及时下达，影响项目实施",
     "审批手续尚未办结，无法按期开工",
@@ -442,7 +442,7 @@ pub const DELAY_REASONS: &[&str] = &[
 ];
 
 /// Tasks any unit may lead, mixed in after its own domain's.
-pub const COMMON: &[(&str, u32, u32)] = &[
+pub(crate) const COMMON: &[(&str, u32, u32)] = &[
     ("开展安全生产隐患排查整治", 0, 0),
     ("推进政务公开标准化规范化建设", 0, 0),
     ("落实意识形态工作责任制", 0, 0),
@@ -464,14 +464,14 @@ pub const COMMON: &[(&str, u32, u32)] = &[
 ];
 
 /// Short 交办 items (only 交办日期, due in 5 working days): `{x}` from [`COMPLAINTS`].
-pub const QUICK: &[&str] = &[
+pub(crate) const QUICK: &[&str] = &[
     "核查群众反映的{x}问题并反馈办理结果",
     "落实区政府主要领导批示，限期解决{x}问题",
     "报送{x}问题整改情况",
     "就{x}问题开展专项调查并形成书面报告",
 ];
 
-pub const COMPLAINTS: &[&str] = &[
+pub(crate) const COMPLAINTS: &[&str] = &[
     "小区供暖不达标",
     "农村道路破损",
     "企业拖欠农民工工资",

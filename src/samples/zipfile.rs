@@ -8,11 +8,11 @@ use chrono::{Datelike, NaiveDateTime, Timelike};
 /// One member to write.
 pub(crate) struct Member<'a> {
     /// The name as stored (GBK bytes, or UTF-8 with `utf8` set).
-    pub name: Vec<u8>,
+    pub(crate) name: Vec<u8>,
     /// Set the UTF-8 flag (bit 11).
-    pub utf8: bool,
-    pub data: &'a [u8],
-    pub modified: NaiveDateTime,
+    pub(crate) utf8: bool,
+    pub(crate) data: &'a [u8],
+    pub(crate) modified: NaiveDateTime,
 }
 
 /// A zip of `members`, stored, in the given order.

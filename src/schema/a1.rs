@@ -3,7 +3,7 @@
 //! 1-based in the text.
 
 /// Column letters of a 0-based column: `A`, `B`, …, `Z`, `AA`, …
-pub fn col_letters(col: u32) -> String {
+pub(crate) fn col_letters(col: u32) -> String {
     // u64: the column after u32::MAX still has letters.
     let mut n = u64::from(col) + 1;
     let mut s = Vec::new();
@@ -17,13 +17,13 @@ pub fn col_letters(col: u32) -> String {
 }
 
 /// A1 reference of a 0-based (row, col). Never overflows.
-pub fn a1(row: u32, col: u32) -> String {
+pub(crate) fn a1(row: u32, col: u32) -> String {
     format!("{}{}", col_letters(col), u64::from(row) + 1)
 }
 
 /// 0-based (row, column) of a plain `A1` reference (at most `XFD1048576`-like
 /// lengths: three letters, seven digits); `$A$1`, `A0`, `A`, `1` are not.
-pub fn parse(s: &str) -> Option<(u32, u32)> {
+pub(crate) fn parse(s: &str) -> Option<(u32, u32)> {
     let b = s.as_bytes();
     let letters = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
     if letters == 0 || letters > 3 || letters == b.len() || b.len() - letters > 7 {
@@ -43,7 +43,7 @@ pub fn parse(s: &str) -> Option<(u32, u32)> {
 /// (row, column), 1-based, of an A1 reference, for ordering: letters make
 /// the column and digits the row wherever they stand, saturating; any text
 /// gives a key.
-pub fn sort_key(a1: &str) -> (u32, u32) {
+pub(crate) fn sort_key(a1: &str) -> (u32, u32) {
     let mut col: u32 = 0;
     let mut row: u32 = 0;
     for c in a1.chars() {

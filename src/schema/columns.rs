@@ -30,26 +30,28 @@ fn without_question_number(h: &str) -> Option<&str> {
 /// One column of a sheet duban reads.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(bound = "F: Field")]
-pub struct ColumnDef<F> {
+pub(crate) struct ColumnDef<F> {
     /// The column the code knows it as.
-    pub key: F,
+    pub(crate) key: F,
     /// Canonical Chinese header, as written by duban.
-    pub name: String,
+    pub(crate) name: String,
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub(crate) aliases: Vec<String>,
     #[serde(default)]
-    pub required: bool,
-    /// Copied from the ledger (form columns only).
+    pub(crate) required: bool,
+    /// Copied from the ledger (form columns only). Read from columns.toml;
+    /// nothing reads it back yet.
     #[serde(default)]
-    pub assigned: bool,
+    #[allow(dead_code)]
+    pub(crate) assigned: bool,
 }
 
 /// Every column of one kind of sheet, each defined exactly once, in the
 /// order of the file, with a normalised-name index.
 #[derive(Debug, Clone)]
-pub struct Columns<F: Field> {
+pub(crate) struct Columns<F: Field> {
     /// In the order of `templates/columns.toml`.
-    pub defs: Vec<ColumnDef<F>>,
+    pub(crate) defs: Vec<ColumnDef<F>>,
     /// Position in `defs` of each field, by [`Field::index`].
     by_field: Vec<usize>,
     index: HashMap<String, usize>,
@@ -60,7 +62,7 @@ pub struct Columns<F: Field> {
 impl<F: Field> Columns<F> {
     /// The column set, or what is wrong with it: every field must be defined
     /// exactly once.
-    pub fn new(defs: Vec<ColumnDef<F>>) -> Result<Self, String> {
+    pub(crate) fn new(defs: Vec<ColumnDef<F>>) -> Result<Self, String> {
         let mut by_field = vec![usize::MAX; F::ALL.len()];
         for (i, d) in defs.iter().enumerate() {
             let slot = &mut by_field[d.key.index()];
@@ -104,13 +106,14 @@ impl<F: Field> Columns<F> {
     }
 
     /// The column a header cell names, if any.
-    pub fn match_header(&self, header: &str) -> Option<&ColumnDef<F>> {
+    #[cfg(test)]
+    pub(crate) fn match_header(&self, header: &str) -> Option<&ColumnDef<F>> {
         self.match_header_buf(header, &mut String::new())
     }
 
     /// [`Columns::match_header`] normalising into `buf` (no allocation once
     /// `buf` has grown).
-    pub fn match_header_buf(&self, header: &str, buf: &mut String) -> Option<&ColumnDef<F>> {
+    pub(crate) fn match_header_buf(&self, header: &str, buf: &mut String) -> Option<&ColumnDef<F>> {
         // A text that normalises to something longer than every key (and a
         // question number) names no column.
         if !norm_header_into(header, self.max_key + QUESTION_NUMBER_BYTES, buf) || buf.is_empty() {
@@ -124,16 +127,16 @@ impl<F: Field> Columns<F> {
     }
 
     /// The definition of a column (every field has one: checked by [`Columns::new`]).
-    pub fn get(&self, key: F) -> &ColumnDef<F> {
+    pub(crate) fn get(&self, key: F) -> &ColumnDef<F> {
         &self.defs[self.by_field[key.index()]]
     }
 
     /// Canonical Chinese header of a column.
-    pub fn name(&self, key: F) -> &str {
+    pub(crate) fn name(&self, key: F) -> &str {
         &self.get(key).name
     }
 
-    pub fn required(&self) -> impl Iterator<Item = &ColumnDef<F>> {
+    pub(crate) fn required(&self) -> impl Iterator<Item = &ColumnDef<F>> {
         self.defs.iter().filter(|d| d.required)
     }
 }

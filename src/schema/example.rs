@@ -4,15 +4,15 @@
 //! example unit, milestone and evaluation go with it.
 
 /// 编号 of the example task (and of its milestone).
-pub const TASK_ID: &str = "ZF-001";
+pub(crate) const TASK_ID: &str = "ZF-001";
 /// 事项名称 of the example task: a row still holding it was not edited.
-pub const TASK_TITLE: &str = "示例：推进城区污水管网改造工程，年底前完成主体工程";
+pub(crate) const TASK_TITLE: &str = "示例：推进城区污水管网改造工程，年底前完成主体工程";
 /// 牵头单位 of the example task, and the example row of the 单位 sheet.
-pub const UNIT: &str = "区住建局";
+pub(crate) const UNIT: &str = "区住建局";
 /// 联系人 and 联系电话 of the example unit (not a real person or number).
-pub const UNIT_CONTACT: &str = "王五";
-pub const UNIT_PHONE: &str = "0000-1234567";
+pub(crate) const UNIT_CONTACT: &str = "王五";
+pub(crate) const UNIT_PHONE: &str = "0000-1234567";
 /// The example milestone's planned percent.
-pub const MILESTONE_PLANNED: i64 = 40;
+pub(crate) const MILESTONE_PLANNED: i64 = 40;
 /// Every evaluation of the example 评价 row.
-pub const SCORE: i64 = 90;
+pub(crate) const SCORE: i64 = 90;

@@ -43,7 +43,7 @@ macro_rules! fields {
 
         impl $name {
             /// The stable key, as written in `templates/columns.toml`.
-            pub const fn as_str(self) -> &'static str {
+            pub(crate) const fn as_str(self) -> &'static str {
                 match self {
                     $( $name::$variant => $key, )+
                 }

@@ -14,15 +14,15 @@ use crate::text::{norm_id, norm_name};
 /// make the same `T01-001`. It is the join key of every stage and the id
 /// shown to the clerk. Serialised as its text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TaskId(String);
+pub(crate) struct TaskId(String);
 
 impl TaskId {
     /// The id of `text`, in any spelling.
-    pub fn new(text: &str) -> TaskId {
+    pub(crate) fn new(text: &str) -> TaskId {
         TaskId(norm_id(text))
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -127,14 +127,14 @@ impl<'de> Deserialize<'de> for TaskId {
 /// hashing go by the key; display and serialisation by the name. Not `Ord`:
 /// order names by what the clerk reads (`as_str`) or by `key`, as meant.
 #[derive(Debug, Clone, Default)]
-pub struct UnitName {
+pub(crate) struct UnitName {
     name: String,
     /// The key when it differs from `name` (most Chinese names are their own key).
     key: Option<String>,
 }
 
 impl UnitName {
-    pub fn new(name: impl Into<String>) -> UnitName {
+    pub(crate) fn new(name: impl Into<String>) -> UnitName {
         let name = name.into();
         let key = norm_name(&name);
         UnitName {
@@ -144,16 +144,16 @@ impl UnitName {
     }
 
     /// The name as written.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.name
     }
 
     /// The normalised lookup key.
-    pub fn key(&self) -> &str {
+    pub(crate) fn key(&self) -> &str {
         self.key.as_deref().unwrap_or(&self.name)
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.name.is_empty()
     }
 }

@@ -6,16 +6,18 @@
 //! code names a column only through these enums, so a column the file does
 //! not define cannot be asked for (see [`crate::templates`]).
 
-pub mod a1;
+pub(crate) mod a1;
 mod columns;
-pub mod example;
+pub(crate) mod example;
 mod fields;
 mod ids;
 
-pub use columns::{ColumnDef, Columns};
-pub use fields::{EvaluationField, Field, FormField, LedgerField, MilestoneField, UnitField};
-pub use ids::{TaskId, UnitName};
+pub(crate) use columns::{ColumnDef, Columns};
+pub(crate) use fields::{
+    EvaluationField, Field, FormField, LedgerField, MilestoneField, UnitField,
+};
+pub(crate) use ids::{TaskId, UnitName};
 
 /// The category of a unit whose category is blank (and of every unit when
 /// the ledger has no 单位 sheet): such units are ranked together.
-pub const NO_CATEGORY: &str = "未分类";
+pub(crate) const NO_CATEGORY: &str = "未分类";

@@ -2,7 +2,7 @@
 //! card it fires and a Chinese reason with the figures; a task's (or unit's)
 //! card is the most severe fired, and every fired reason is kept.
 //!
-//! `red-yellow-blue` (default, seed 002; `[rules.red_yellow_blue]`), per task:
+//! `red-yellow-blue` (default; `[rules.red_yellow_blue]`), per task:
 //!
 //! | card | rule | default |
 //! |---|---|---|
@@ -13,7 +13,7 @@
 //! | yellow | status 未启动 and planned ≥ `yellow_planned` | 20 |
 //! | blue | not done, started (正在办理 or percent > 0) and lag > `blue_lag` | 10 |
 //!
-//! `yellow-orange-red` (seed 000; `[rules.yellow_orange_red]`):
+//! `yellow-orange-red` (`[rules.yellow_orange_red]`):
 //!
 //! | card | of | rule | default |
 //! |---|---|---|---|
@@ -37,47 +37,49 @@ use crate::store::history::TaskSnap;
 
 /// What a task rule may look at.
 #[derive(Debug, Clone)]
-pub struct TaskFacts<'a> {
-    pub id: &'a str,
-    pub status: Option<Status>,
-    pub actual: Option<f64>,
-    pub planned: f64,
-    pub lag: Option<f64>,
-    pub done: bool,
-    pub overdue: bool,
-    pub deadline: Option<NaiveDate>,
-    pub days_left: Option<i64>,
-    pub prev_actual: Option<f64>,
+pub(crate) struct TaskFacts<'a> {
+    /// The task, for its `Debug` form (no rule looks at it).
+    #[allow(dead_code)]
+    pub(crate) id: &'a str,
+    pub(crate) status: Option<Status>,
+    pub(crate) actual: Option<f64>,
+    pub(crate) planned: f64,
+    pub(crate) lag: Option<f64>,
+    pub(crate) done: bool,
+    pub(crate) overdue: bool,
+    pub(crate) deadline: Option<NaiveDate>,
+    pub(crate) days_left: Option<i64>,
+    pub(crate) prev_actual: Option<f64>,
     /// The task in each earlier period, newest first (None where that
     /// period's snapshot does not list it, or its cards were given under
     /// another preset).
-    pub past: Vec<Option<&'a TaskSnap>>,
+    pub(crate) past: Vec<Option<&'a TaskSnap>>,
 }
 
 /// A fired rule: the card and why.
-pub type Fired = (Card, String);
+pub(crate) type Fired = (Card, String);
 
 /// A task rule of a preset.
-pub type TaskRule<C> = fn(&TaskFacts, &C) -> Option<Fired>;
+pub(crate) type TaskRule<C> = fn(&TaskFacts, &C) -> Option<Fired>;
 
 /// Format a number without needless decimals: 35 → "35", 12.5 → "12.5",
 /// 10.014 → "10.01" (at most 2 decimals).
-pub fn fmt_num(x: f64) -> String {
+pub(crate) fn fmt_num(x: f64) -> String {
     crate::value::fmt_decimals(x, 2)
 }
 
 /// Run task `rules` and keep every fired one, in rule order.
-pub fn run_task_rules<C>(facts: &TaskFacts, cfg: &C, rules: &[TaskRule<C>]) -> Vec<Fired> {
+pub(crate) fn run_task_rules<C>(facts: &TaskFacts, cfg: &C, rules: &[TaskRule<C>]) -> Vec<Fired> {
     rules.iter().filter_map(|r| r(facts, cfg)).collect()
 }
 
 /// Run unit `rules` and keep every fired one, in rule order.
-pub fn run_unit_rules<C>(facts: &UnitFacts, cfg: &C, rules: &[UnitRule<C>]) -> Vec<Fired> {
+pub(crate) fn run_unit_rules<C>(facts: &UnitFacts, cfg: &C, rules: &[UnitRule<C>]) -> Vec<Fired> {
     rules.iter().filter_map(|r| r(facts, cfg)).collect()
 }
 
 /// The most severe card of a list of fired rules.
-pub fn most_severe(fired: &[Fired]) -> Option<Card> {
+pub(crate) fn most_severe(fired: &[Fired]) -> Option<Card> {
     fired.iter().fold(None, |acc, f| Card::max(acc, Some(f.0)))
 }
 
@@ -88,7 +90,7 @@ fn lag_figures(f: &TaskFacts) -> Option<(f64, f64)> {
 // ---------------------------------------------------------------- red-yellow-blue
 
 /// Red: lag ≥ `red_lag` (not done).
-pub fn ryb_red_lag(f: &TaskFacts, c: &RedYellowBlue) -> Option<Fired> {
+pub(crate) fn ryb_red_lag(f: &TaskFacts, c: &RedYellowBlue) -> Option<Fired> {
     let (actual, lag) = lag_figures(f)?;
     (!f.done && lag >= c.red_lag).then(|| {
         (
@@ -117,13 +119,13 @@ fn overdue_reason(f: &TaskFacts) -> Option<String> {
 }
 
 /// Red: past the deadline and not done.
-pub fn ryb_red_overdue(f: &TaskFacts, _: &RedYellowBlue) -> Option<Fired> {
+pub(crate) fn ryb_red_overdue(f: &TaskFacts, _: &RedYellowBlue) -> Option<Fired> {
     overdue_reason(f).map(|r| (Card::Red, r))
 }
 
 /// Red: progress lowered by more than `red_lowered` points against the last
 /// reported percent (谎报进度).
-pub fn ryb_red_lowered(f: &TaskFacts, c: &RedYellowBlue) -> Option<Fired> {
+pub(crate) fn ryb_red_lowered(f: &TaskFacts, c: &RedYellowBlue) -> Option<Fired> {
     let (prev, now) = (f.prev_actual?, f.actual?);
     let drop = prev - now;
     (drop > c.red_lowered).then(|| {
@@ -141,7 +143,7 @@ pub fn ryb_red_lowered(f: &TaskFacts, c: &RedYellowBlue) -> Option<Fired> {
 }
 
 /// Yellow: still 未启动 while planned progress reached `yellow_planned`.
-pub fn ryb_yellow_not_started(f: &TaskFacts, c: &RedYellowBlue) -> Option<Fired> {
+pub(crate) fn ryb_yellow_not_started(f: &TaskFacts, c: &RedYellowBlue) -> Option<Fired> {
     (f.status == Some(Status::NotStarted) && f.planned >= c.yellow_planned).then(|| {
         (
             Card::Yellow,
@@ -155,7 +157,7 @@ pub fn ryb_yellow_not_started(f: &TaskFacts, c: &RedYellowBlue) -> Option<Fired>
 }
 
 /// Blue: started (正在办理, or a percent above 0) and lag > `blue_lag`.
-pub fn ryb_blue_behind(f: &TaskFacts, c: &RedYellowBlue) -> Option<Fired> {
+pub(crate) fn ryb_blue_behind(f: &TaskFacts, c: &RedYellowBlue) -> Option<Fired> {
     let (actual, lag) = lag_figures(f)?;
     let started = f.status == Some(Status::InProgress) || actual > 0.0;
     (!f.done && started && lag > c.blue_lag).then(|| {
@@ -173,7 +175,7 @@ pub fn ryb_blue_behind(f: &TaskFacts, c: &RedYellowBlue) -> Option<Fired> {
 }
 
 /// The first-pass rules of `red-yellow-blue`, most severe first.
-pub const RYB_RULES: [TaskRule<RedYellowBlue>; 5] = [
+pub(crate) const RYB_RULES: [TaskRule<RedYellowBlue>; 5] = [
     ryb_red_lag,
     ryb_red_overdue,
     ryb_red_lowered,
@@ -186,7 +188,7 @@ pub const RYB_RULES: [TaskRule<RedYellowBlue>; 5] = [
 /// (by the first pass) and in each of the last N − 1 history periods, and its
 /// percent now (this period's, else the last reported, else 0) is not above
 /// its percent in the oldest of those N − 1 periods (missing = 0).
-pub fn ryb_red_repeat(f: &TaskFacts, c: &RedYellowBlue, carded_now: bool) -> Option<Fired> {
+pub(crate) fn ryb_red_repeat(f: &TaskFacts, c: &RedYellowBlue, carded_now: bool) -> Option<Fired> {
     let n = c.red_repeat_periods as usize;
     if n < 2 || !carded_now || f.past.len() < n - 1 {
         return None;
@@ -214,7 +216,7 @@ pub fn ryb_red_repeat(f: &TaskFacts, c: &RedYellowBlue, carded_now: bool) -> Opt
 }
 
 /// Card rules of `red-yellow-blue` for one task: first pass, then the repeat rule.
-pub fn ryb_task(f: &TaskFacts, c: &RedYellowBlue) -> Vec<Fired> {
+pub(crate) fn ryb_task(f: &TaskFacts, c: &RedYellowBlue) -> Vec<Fired> {
     let mut fired = run_task_rules(f, c, &RYB_RULES);
     if let Some(r) = ryb_red_repeat(f, c, !fired.is_empty()) {
         fired.push(r);
@@ -225,7 +227,7 @@ pub fn ryb_task(f: &TaskFacts, c: &RedYellowBlue) -> Vec<Fired> {
 // ---------------------------------------------------------------- yellow-orange-red
 
 /// Orange (进展缓慢): lag > `orange_lag` (not done).
-pub fn yor_orange_lag(f: &TaskFacts, c: &YellowOrangeRed) -> Option<Fired> {
+pub(crate) fn yor_orange_lag(f: &TaskFacts, c: &YellowOrangeRed) -> Option<Fired> {
     let (actual, lag) = lag_figures(f)?;
     (!f.done && lag > c.orange_lag).then(|| {
         (
@@ -242,27 +244,30 @@ pub fn yor_orange_lag(f: &TaskFacts, c: &YellowOrangeRed) -> Option<Fired> {
 }
 
 /// Orange: past the deadline and not done (the slowest progress there is).
-pub fn yor_orange_overdue(f: &TaskFacts, _: &YellowOrangeRed) -> Option<Fired> {
+pub(crate) fn yor_orange_overdue(f: &TaskFacts, _: &YellowOrangeRed) -> Option<Fired> {
     overdue_reason(f).map(|r| (Card::Orange, r))
 }
 
 /// Task rules of `yellow-orange-red`.
-pub const YOR_TASK_RULES: [TaskRule<YellowOrangeRed>; 2] = [yor_orange_lag, yor_orange_overdue];
+pub(crate) const YOR_TASK_RULES: [TaskRule<YellowOrangeRed>; 2] =
+    [yor_orange_lag, yor_orange_overdue];
 
 /// What a unit rule may look at.
 #[derive(Debug, Clone)]
-pub struct UnitFacts<'a> {
-    pub name: &'a str,
-    pub period: Period,
+pub(crate) struct UnitFacts<'a> {
+    /// The unit, for its `Debug` form (no rule looks at it).
+    #[allow(dead_code)]
+    pub(crate) name: &'a str,
+    pub(crate) period: Period,
     /// Due tasks this period.
-    pub due: u32,
+    pub(crate) due: u32,
     /// Due tasks with no accepted report, in ledger order.
-    pub missing: Vec<String>,
-    pub submission: Option<&'a Submission>,
+    pub(crate) missing: Vec<String>,
+    pub(crate) submission: Option<&'a Submission>,
     /// At least one of its tasks got orange this period.
-    pub orange_now: bool,
+    pub(crate) orange_now: bool,
     /// (year of the period, the unit's card) of each earlier period, newest first.
-    pub past_cards: Vec<(i32, Option<Card>)>,
+    pub(crate) past_cards: Vec<(i32, Option<Card>)>,
 }
 
 impl UnitFacts<'_> {
@@ -272,10 +277,10 @@ impl UnitFacts<'_> {
 }
 
 /// A unit rule of a preset.
-pub type UnitRule<C> = fn(&UnitFacts, &C) -> Option<Fired>;
+pub(crate) type UnitRule<C> = fn(&UnitFacts, &C) -> Option<Fired>;
 
 /// Yellow: due tasks but no accepted form at all (材料不及时).
-pub fn yor_yellow_not_reported(u: &UnitFacts, _: &YellowOrangeRed) -> Option<Fired> {
+pub(crate) fn yor_yellow_not_reported(u: &UnitFacts, _: &YellowOrangeRed) -> Option<Fired> {
     (u.due > 0 && !u.reported()).then(|| {
         (
             Card::Yellow,
@@ -285,13 +290,13 @@ pub fn yor_yellow_not_reported(u: &UnitFacts, _: &YellowOrangeRed) -> Option<Fir
 }
 
 /// Yellow: its accepted form came after the reporting deadline.
-pub fn yor_yellow_late(u: &UnitFacts, _: &YellowOrangeRed) -> Option<Fired> {
+pub(crate) fn yor_yellow_late(u: &UnitFacts, _: &YellowOrangeRed) -> Option<Fired> {
     (u.reported() && u.submission.is_some_and(|s| s.late))
         .then(|| (Card::Yellow, "逾期报送（上报材料不及时）".to_string()))
 }
 
 /// Yellow: reported, but some due tasks are missing from its forms.
-pub fn yor_yellow_missing(u: &UnitFacts, _: &YellowOrangeRed) -> Option<Fired> {
+pub(crate) fn yor_yellow_missing(u: &UnitFacts, _: &YellowOrangeRed) -> Option<Fired> {
     (u.reported() && !u.missing.is_empty()).then(|| {
         (
             Card::Yellow,
@@ -305,7 +310,7 @@ pub fn yor_yellow_missing(u: &UnitFacts, _: &YellowOrangeRed) -> Option<Fired> {
 }
 
 /// Yellow: its forms had at least `yellow_form_errors` error issues (0 disables).
-pub fn yor_yellow_form_errors(u: &UnitFacts, c: &YellowOrangeRed) -> Option<Fired> {
+pub(crate) fn yor_yellow_form_errors(u: &UnitFacts, c: &YellowOrangeRed) -> Option<Fired> {
     let errors = u.submission.map_or(0, |s| s.errors);
     (c.yellow_form_errors > 0 && errors >= c.yellow_form_errors).then(|| {
         (
@@ -321,7 +326,7 @@ pub fn yor_yellow_form_errors(u: &UnitFacts, c: &YellowOrangeRed) -> Option<Fire
 /// Red: orange this period, and the count of orange periods in the calendar
 /// year (earlier snapshots of the same year whose unit card was orange or red,
 /// plus this one) reached `red_orange_count`.
-pub fn yor_red_orange_count(u: &UnitFacts, c: &YellowOrangeRed) -> Option<Fired> {
+pub(crate) fn yor_red_orange_count(u: &UnitFacts, c: &YellowOrangeRed) -> Option<Fired> {
     if !u.orange_now {
         return None;
     }
@@ -345,7 +350,7 @@ pub fn yor_red_orange_count(u: &UnitFacts, c: &YellowOrangeRed) -> Option<Fired>
 }
 
 /// Unit rules of `yellow-orange-red`, most severe first.
-pub const YOR_UNIT_RULES: [UnitRule<YellowOrangeRed>; 5] = [
+pub(crate) const YOR_UNIT_RULES: [UnitRule<YellowOrangeRed>; 5] = [
     yor_red_orange_count,
     yor_yellow_not_reported,
     yor_yellow_late,

@@ -67,7 +67,7 @@
 //! Units leading no task are listed with rank 0 (unranked). `rank_change =
 //! prev_rank − rank` (positive = up), from the last history snapshot.
 //!
-//! # Leaders (蓝红双色标注, seed 004)
+//! # Leaders (蓝红双色标注: each lead leader marked blue or red)
 //!
 //! Red when any of the leader's tasks is red-carded or overdue; blue when none
 //! is carded, overdue or due-but-unreported (a lag too small for a card is
@@ -93,12 +93,12 @@ use crate::period::Period;
 use crate::store::history::{History, TaskSnap, UnitSnap};
 use crate::validate::Report;
 
-pub mod cards;
-pub mod plan;
-pub mod rank;
-pub mod standing;
+pub(crate) mod cards;
+pub(crate) mod plan;
+pub(crate) mod rank;
+pub(crate) mod standing;
 
-pub use plan::planned_progress;
+pub(crate) use plan::planned_progress;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -109,76 +109,76 @@ use rank::ProgressItem;
 
 /// One task's result for the period (a row of 台账汇总 and of JSON `tasks`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TaskResult {
-    pub id: String,
-    pub title: String,
-    pub source: String,
-    pub stars: u8,
-    pub leader: String,
+pub(crate) struct TaskResult {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) source: String,
+    pub(crate) stars: u8,
+    pub(crate) leader: String,
     /// Lead unit (牵头单位): reports and is scored.
-    pub unit: String,
-    pub coop_units: Vec<String>,
-    pub owner: String,
-    pub start: Option<NaiveDate>,
+    pub(crate) unit: String,
+    pub(crate) coop_units: Vec<String>,
+    pub(crate) owner: String,
+    pub(crate) start: Option<NaiveDate>,
     /// Effective deadline (完成时限, or 交办日期 + 5 working days).
-    pub deadline: Option<NaiveDate>,
+    pub(crate) deadline: Option<NaiveDate>,
     /// True when the deadline was derived from 交办日期.
-    pub deadline_derived: bool,
+    pub(crate) deadline_derived: bool,
     /// Expected in this period's forms ([`crate::due`]: star cadence, or
     /// overdue / near the deadline and not done before).
-    pub due: bool,
+    pub(crate) due: bool,
     /// Why it is due (None when it is not).
-    pub due_reason: Option<DueReason>,
+    pub(crate) due_reason: Option<DueReason>,
     /// A valid report was accepted this period.
-    pub reported: bool,
+    pub(crate) reported: bool,
     /// Latest valid status: this period's report, else None.
-    pub status: Option<Status>,
+    pub(crate) status: Option<Status>,
     /// Reported percent, None when nothing valid was reported.
-    pub actual: Option<f64>,
+    pub(crate) actual: Option<f64>,
     /// Planned progress at the as-of date, 0–100.
-    pub planned: f64,
+    pub(crate) planned: f64,
     /// planned − actual in points (None without an actual).
-    pub lag: Option<f64>,
-    pub done: bool,
-    pub overdue: bool,
-    pub near_deadline: bool,
+    pub(crate) lag: Option<f64>,
+    pub(crate) done: bool,
+    pub(crate) overdue: bool,
+    pub(crate) near_deadline: bool,
     /// Days from the as-of date to the deadline (negative when past).
-    pub days_left: Option<i64>,
+    pub(crate) days_left: Option<i64>,
     /// Percent reported in the previous period, if any.
-    pub prev_actual: Option<f64>,
-    pub card: Option<Card>,
+    pub(crate) prev_actual: Option<f64>,
+    pub(crate) card: Option<Card>,
     /// Chinese reasons with the figures that fired each card rule.
-    pub reasons: Vec<String>,
+    pub(crate) reasons: Vec<String>,
     /// The accepted report (shared with `Merged::reports`, not a copy).
-    pub report: Option<std::sync::Arc<Report>>,
+    pub(crate) report: Option<std::sync::Arc<Report>>,
     /// The period the task was closed (销号) in, when it ends this period
     /// closed: before it (then it was not due, carded or expected), or in it
     /// (accepted as 已完成/已落实 at 100%: off the next forms). See
     /// [`crate::closing`].
-    pub closed_period: Option<Period>,
+    pub(crate) closed_period: Option<Period>,
     /// The task's group (分组) in the ledger, `一、经济发展 / （二）招商引资`.
     #[serde(default)]
-    pub group: Option<String>,
+    pub(crate) group: Option<String>,
 }
 
 impl TaskResult {
     /// Closed (销号) at the end of the period.
-    pub fn closed(&self) -> bool {
+    pub(crate) fn closed(&self) -> bool {
         self.closed_period.is_some()
     }
 }
 
 /// Count of cards by color.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct CardCounts {
-    pub red: u32,
-    pub orange: u32,
-    pub yellow: u32,
-    pub blue: u32,
+pub(crate) struct CardCounts {
+    pub(crate) red: u32,
+    pub(crate) orange: u32,
+    pub(crate) yellow: u32,
+    pub(crate) blue: u32,
 }
 
 impl CardCounts {
-    pub fn add(&mut self, c: Option<Card>) {
+    pub(crate) fn add(&mut self, c: Option<Card>) {
         match c {
             Some(Card::Red) => self.red += 1,
             Some(Card::Orange) => self.orange += 1,
@@ -187,89 +187,90 @@ impl CardCounts {
             None => {}
         }
     }
-    pub fn total(&self) -> u32 {
+    pub(crate) fn total(&self) -> u32 {
         self.red + self.orange + self.yellow + self.blue
     }
 }
 
 /// The components of a unit's score, each 0–100 before weighting.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
-pub struct ScoreParts {
-    pub progress: f64,
-    pub completion: f64,
-    pub reporting: f64,
-    pub quality: f64,
+pub(crate) struct ScoreParts {
+    pub(crate) progress: f64,
+    pub(crate) completion: f64,
+    pub(crate) reporting: f64,
+    pub(crate) quality: f64,
     /// Weighted sum of the four components (0–100).
-    pub base: f64,
+    pub(crate) base: f64,
     /// Points deducted for cards.
-    pub deduction: f64,
+    pub(crate) deduction: f64,
     /// Weighted average of the 评价 sheet's evaluations, when used.
-    pub evaluation: Option<f64>,
+    pub(crate) evaluation: Option<f64>,
 }
 
 /// One unit's result (a row of 单位排名 and of JSON `units`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UnitResult {
-    pub name: String,
-    pub category: String,
+pub(crate) struct UnitResult {
+    pub(crate) name: String,
+    pub(crate) category: String,
     /// Tasks the unit leads.
-    pub tasks: u32,
+    pub(crate) tasks: u32,
     /// Of which due this period.
-    pub due: u32,
-    pub done: u32,
+    pub(crate) due: u32,
+    pub(crate) done: u32,
     /// Tasks behind plan (lag > 0, not done).
-    pub behind: u32,
-    pub reported: bool,
-    pub late: bool,
-    pub parts: ScoreParts,
+    pub(crate) behind: u32,
+    pub(crate) reported: bool,
+    pub(crate) late: bool,
+    pub(crate) parts: ScoreParts,
     /// 0–100, rounded to 2 decimals once at the end.
-    pub score: f64,
+    pub(crate) score: f64,
     /// Competition rank within the category (1, 2, 2, 4), on the 2-decimal
     /// score. 0 = not ranked: the unit leads no task this period's ledger
     /// (it only cooperates), so there is nothing to score it on.
-    pub rank: u32,
-    pub prev_rank: Option<u32>,
+    pub(crate) rank: u32,
+    pub(crate) prev_rank: Option<u32>,
     /// prev_rank − rank (positive = moved up).
-    pub rank_change: Option<i32>,
+    pub(crate) rank_change: Option<i32>,
     /// 前三位 of its category (earned: see [`standing`]).
-    pub top3: bool,
+    pub(crate) top3: bool,
     /// 后三位 of its category (called in, 约谈).
-    pub bottom3: bool,
+    pub(crate) bottom3: bool,
     /// Why it may not be 前三位 this period (empty: it may) — nothing due,
     /// not reported, due tasks missing, late, an orange or red card.
-    pub not_top3: Vec<String>,
+    pub(crate) not_top3: Vec<String>,
     /// The most severe of its tasks' cards and its own.
-    pub card: Option<Card>,
+    pub(crate) card: Option<Card>,
     /// Reasons for the unit's own card (late/missing reports, form errors, orange twice …).
-    pub reasons: Vec<String>,
-    pub cards: CardCounts,
+    pub(crate) reasons: Vec<String>,
+    pub(crate) cards: CardCounts,
 }
 
-/// 蓝红双色标注 of a lead leader (seed 004).
+/// 蓝红双色标注 of a lead leader: red when one of the leader's tasks is
+/// red-carded or overdue, blue when none is carded, overdue or unreported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum LeaderMark {
+pub(crate) enum LeaderMark {
     Red,
     Blue,
 }
 
 /// Per lead leader (领导分管, 督事督人).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LeaderResult {
-    pub name: String,
-    pub units: Vec<String>,
-    pub tasks: u32,
-    pub done: u32,
-    pub behind: u32,
-    pub overdue: u32,
-    pub cards: CardCounts,
-    pub mark: Option<LeaderMark>,
-    pub mark_reason: String,
+pub(crate) struct LeaderResult {
+    pub(crate) name: String,
+    pub(crate) units: Vec<String>,
+    pub(crate) tasks: u32,
+    pub(crate) done: u32,
+    pub(crate) behind: u32,
+    pub(crate) overdue: u32,
+    pub(crate) cards: CardCounts,
+    pub(crate) mark: Option<LeaderMark>,
+    pub(crate) mark_reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ReminderKind {
+pub(crate) enum ReminderKind {
     /// Due to report this period by star cadence (提示管理).
     Cadence,
     NearDeadline,
@@ -278,48 +279,48 @@ pub enum ReminderKind {
 
 /// One line of 督办提示.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Reminder {
-    pub kind: ReminderKind,
-    pub task: String,
-    pub title: String,
-    pub unit: String,
-    pub leader: String,
-    pub stars: u8,
-    pub deadline: Option<NaiveDate>,
-    pub days_left: Option<i64>,
-    pub note: String,
+pub(crate) struct Reminder {
+    pub(crate) kind: ReminderKind,
+    pub(crate) task: String,
+    pub(crate) title: String,
+    pub(crate) unit: String,
+    pub(crate) leader: String,
+    pub(crate) stars: u8,
+    pub(crate) deadline: Option<NaiveDate>,
+    pub(crate) days_left: Option<i64>,
+    pub(crate) note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Scored {
+pub(crate) struct Scored {
     /// In ledger order.
-    pub tasks: Vec<TaskResult>,
+    pub(crate) tasks: Vec<TaskResult>,
     /// Sorted by category, then rank, then name.
-    pub units: Vec<UnitResult>,
+    pub(crate) units: Vec<UnitResult>,
     /// Sorted by name.
-    pub leaders: Vec<LeaderResult>,
+    pub(crate) leaders: Vec<LeaderResult>,
     /// Overdue first, then near deadline, then cadence; by deadline, then id.
-    pub reminders: Vec<Reminder>,
+    pub(crate) reminders: Vec<Reminder>,
 }
 
-pub struct ScoreInput<'a> {
-    pub ledger: &'a Ledger,
-    pub period: Period,
-    pub as_of: NaiveDate,
-    pub config: &'a Config,
-    pub calendar: &'a Calendar,
+pub(crate) struct ScoreInput<'a> {
+    pub(crate) ledger: &'a Ledger,
+    pub(crate) period: Period,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) config: &'a Config,
+    pub(crate) calendar: &'a Calendar,
     /// The tasks due this period ([`crate::due`], the merge's too).
-    pub expected: &'a Expected,
-    pub merged: &'a Merged,
-    pub history: &'a History,
+    pub(crate) expected: &'a Expected,
+    pub(crate) merged: &'a Merged,
+    pub(crate) history: &'a History,
 }
 
 /// Category of units with none given.
-pub use crate::schema::NO_CATEGORY;
+pub(crate) use crate::schema::NO_CATEGORY;
 /// Leader name used when a task names none.
-pub const NO_LEADER: &str = "未明确牵头领导";
+pub(crate) const NO_LEADER: &str = "未明确牵头领导";
 /// Note on a due task nobody reported (not a card: no figures to judge).
-pub const NOT_REPORTED: &str = "本期应报未报";
+pub(crate) const NOT_REPORTED: &str = "本期应报未报";
 
 /// Earlier periods indexed by task id and unit name, newest first, so the
 /// history rules stay linear in the number of tasks.
@@ -378,7 +379,7 @@ impl<'a> HistIndex<'a> {
 }
 
 /// Score the period. Pure and deterministic.
-pub fn score(input: &ScoreInput) -> Scored {
+pub(crate) fn score(input: &ScoreInput) -> Scored {
     use rayon::prelude::*;
     let hist = HistIndex::new(input.history, input.config.preset);
     // Each task is scored on its own (in ledger order whatever the threads);
@@ -819,7 +820,7 @@ fn leader_results(tasks: &[TaskResult]) -> Vec<LeaderResult> {
         .collect()
 }
 
-/// 蓝红双色标注 (seed 004): red when any of the leader's tasks is red-carded or
+/// 蓝红双色标注: red when any of the leader's tasks is red-carded or
 /// overdue; blue when none is carded, overdue or due-but-unreported (a lag
 /// too small for a card is fine); otherwise unmarked.
 fn leader_mark(

@@ -18,7 +18,7 @@ use crate::model::Task;
 ///   (the end points are fixed); planned percents are clamped to 0–100 and made
 ///   non-decreasing (a milestone below an earlier one is raised to it); of two
 ///   milestones on the same date the higher wins.
-pub fn planned_progress(task: &Task, cal: &Calendar, as_of: NaiveDate) -> f64 {
+pub(crate) fn planned_progress(task: &Task, cal: &Calendar, as_of: NaiveDate) -> f64 {
     let Some(end) = cal.effective_deadline(task) else {
         return 0.0;
     };

@@ -4,25 +4,25 @@ use crate::config::ScoreWeights;
 use crate::model::{Card, Evaluation};
 
 /// Round once, at the end, to 2 decimals.
-pub fn round2(x: f64) -> f64 {
+pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
 /// One task's contribution to its unit's progress component.
 #[derive(Debug, Clone, Copy)]
-pub struct ProgressItem {
-    pub stars: u8,
-    pub done: bool,
-    pub due: bool,
-    pub actual: Option<f64>,
-    pub planned: f64,
+pub(crate) struct ProgressItem {
+    pub(crate) stars: u8,
+    pub(crate) done: bool,
+    pub(crate) due: bool,
+    pub(crate) actual: Option<f64>,
+    pub(crate) planned: f64,
 }
 
 /// Progress component: star-weighted (weight = stars) average of per-task
 /// values — done 100; reported `min(100, actual / planned × 100)` (100 when
 /// planned is 0); due but not reported 0; not due and not reported: left out.
 /// 100 when nothing counts.
-pub fn progress_component(items: &[ProgressItem]) -> f64 {
+pub(crate) fn progress_component(items: &[ProgressItem]) -> f64 {
     let (mut sum, mut weight) = (0.0, 0.0);
     for it in items {
         let v = if it.done {
@@ -51,7 +51,7 @@ pub fn progress_component(items: &[ProgressItem]) -> f64 {
 
 /// Completion component: 100 × done / tasks whose deadline is before the as-of
 /// date; 100 when none is.
-pub fn completion_component(past_deadline: u32, done_of_those: u32) -> f64 {
+pub(crate) fn completion_component(past_deadline: u32, done_of_those: u32) -> f64 {
     if past_deadline == 0 {
         100.0
     } else {
@@ -61,7 +61,7 @@ pub fn completion_component(past_deadline: u32, done_of_those: u32) -> f64 {
 
 /// Reporting component: 100 with no due task; else (100 on time, 60 late,
 /// 0 no accepted form) × due tasks reported / due tasks.
-pub fn reporting_component(due: u32, reported_due: u32, reported: bool, late: bool) -> f64 {
+pub(crate) fn reporting_component(due: u32, reported_due: u32, reported: bool, late: bool) -> f64 {
     if due == 0 {
         return 100.0;
     }
@@ -75,7 +75,7 @@ pub fn reporting_component(due: u32, reported_due: u32, reported: bool, late: bo
 
 /// Quality component: `max(0, 100 − 10 × errors − 2 × warnings)` over the
 /// unit's forms; 0 when it had due tasks and sent no accepted form.
-pub fn quality_component(errors: u32, warnings: u32, sent_nothing_due: bool) -> f64 {
+pub(crate) fn quality_component(errors: u32, warnings: u32, sent_nothing_due: bool) -> f64 {
     if sent_nothing_due {
         return 0.0;
     }
@@ -84,7 +84,7 @@ pub fn quality_component(errors: u32, warnings: u32, sent_nothing_due: bool) -> 
 
 /// Weighted mean of the four components with weights normalised to sum 1
 /// (negative weights count as 0; all zero → plain mean).
-pub fn base_score(
+pub(crate) fn base_score(
     w: &ScoreWeights,
     progress: f64,
     completion: f64,
@@ -101,7 +101,7 @@ pub fn base_score(
 }
 
 /// Points deducted for one card.
-pub fn deduction(w: &ScoreWeights, card: Option<Card>) -> f64 {
+pub(crate) fn deduction(w: &ScoreWeights, card: Option<Card>) -> f64 {
     match card {
         Some(Card::Red) => w.deduct_red,
         Some(Card::Orange) => w.deduct_orange,
@@ -113,7 +113,7 @@ pub fn deduction(w: &ScoreWeights, card: Option<Card>) -> f64 {
 
 /// Weighted mean of the evaluations present (weights renormalised over them).
 /// None when none is present or their weights sum to 0.
-pub fn evaluation_average(w: &ScoreWeights, e: &Evaluation) -> Option<f64> {
+pub(crate) fn evaluation_average(w: &ScoreWeights, e: &Evaluation) -> Option<f64> {
     let pairs = [
         (w.eval_self, e.self_eval),
         (w.eval_team, e.team),
@@ -132,7 +132,7 @@ pub fn evaluation_average(w: &ScoreWeights, e: &Evaluation) -> Option<f64> {
 }
 
 /// Competition ranks (1, 2, 2, 4) of `scores`, higher first, in input order.
-pub fn competition_ranks(scores: &[f64]) -> Vec<u32> {
+pub(crate) fn competition_ranks(scores: &[f64]) -> Vec<u32> {
     scores
         .iter()
         .map(|s| 1 + scores.iter().filter(|o| *o > s).count() as u32)

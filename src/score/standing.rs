@@ -10,7 +10,7 @@
 //!   ⌊n/2⌋ are — otherwise it and everything beyond it stay unmarked (so a
 //!   tie can make the marks one more than 3 in a large category, or fewer
 //!   than k, never more than ⌊n/2⌋).
-//! * **Bottom (后三位, called in — seed 002)**: the lowest scores, whatever
+//! * **Bottom (后三位, called in for a talk)**: the lowest scores, whatever
 //!   the reason.
 //! * **Top (前三位)**: the highest scores among the units that may be top —
 //!   not bottom, and [`top_bars`] finds nothing against them: they had
@@ -24,7 +24,7 @@ use crate::model::Card;
 /// due this period; `missing`: of those, the ones with no accepted report;
 /// `reported`: it sent an accepted form; `late`: after the deadline;
 /// `card`: its card (the most severe of its tasks' and its own).
-pub fn top_bars(
+pub(crate) fn top_bars(
     due: u32,
     missing: usize,
     reported: bool,
@@ -50,7 +50,7 @@ pub fn top_bars(
 
 /// (top, bottom) marks of one category's units, in input order, from their
 /// 2-decimal `scores` and whether each `may_top` (no [`top_bars`]).
-pub fn marks(scores: &[f64], may_top: &[bool]) -> Vec<(bool, bool)> {
+pub(crate) fn marks(scores: &[f64], may_top: &[bool]) -> Vec<(bool, bool)> {
     let n = scores.len();
     let bottom = pick(scores, &vec![true; n], |a, b| a < b);
     let candidates: Vec<bool> = may_top

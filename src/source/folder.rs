@@ -14,7 +14,7 @@ use crate::store::digest::{sha256_file, sha256_hex};
 
 /// Every file under `returns`, recursively, sorted by relative path.
 /// Symlinked folders are followed once (no loops).
-pub fn discover(returns: &Path) -> anyhow::Result<Vec<PathBuf>> {
+pub(crate) fn discover(returns: &Path) -> anyhow::Result<Vec<PathBuf>> {
     use anyhow::Context;
     let meta = std::fs::metadata(returns)
         .with_context(|| format!("无法打开报送文件夹 {}，请确认路径正确", returns.display()))?;

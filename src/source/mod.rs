@@ -25,19 +25,19 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-pub use folder::discover;
+pub(crate) use folder::discover;
 
 use crate::config::Limits;
 use crate::ingest::{self, Content, Ingested, Input};
 use crate::model::IssueCode;
 
 /// Zips inside zips are unpacked down to this depth (the received zip is 1).
-pub const MAX_ZIP_DEPTH: u32 = 2;
+pub(crate) const MAX_ZIP_DEPTH: u32 = 2;
 
 /// What a received file turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ReceivedKind {
+pub(crate) enum ReceivedKind {
     /// Read as one input (a form, or a file that is listed or refused).
     File,
     /// A zip attachment whose members are the inputs.
@@ -50,13 +50,13 @@ pub enum ReceivedKind {
 pub struct Received {
     /// Where it is on disk (not serialised).
     #[serde(skip)]
-    pub abs: PathBuf,
+    pub(crate) abs: PathBuf,
     /// Path relative to the returns folder, `/`-separated.
-    pub path: String,
-    pub size: u64,
+    pub(crate) path: String,
+    pub(crate) size: u64,
     /// Hex SHA-256 of the file.
-    pub sha256: String,
-    pub kind: ReceivedKind,
+    pub(crate) sha256: String,
+    pub(crate) kind: ReceivedKind,
     /// Inputs it gave (members of a zip, nested zips' members included).
     pub inputs: u32,
 }
@@ -120,7 +120,7 @@ pub fn ingest_one(path: &Path, root: &Path, limits: &Limits) -> Ingested {
 /// An input's name as the unit that sent it knows it: the file name, or
 /// for a zip member its path from the received zip on
 /// (`3月报表.zip/区司法局.xlsx`), without the folders the clerk filed it in.
-pub fn display_name<'a>(rel: &'a str, container: Option<&str>) -> &'a str {
+pub(crate) fn display_name<'a>(rel: &'a str, container: Option<&str>) -> &'a str {
     let last = rel.rsplit('/').next().unwrap_or(rel);
     let Some(container) = container else {
         return last;

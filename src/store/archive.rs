@@ -20,13 +20,12 @@ use crate::merge::FileOutcome;
 use crate::period::Period;
 use crate::pipeline::RunResult;
 
-pub use super::layout::ARCHIVE_DIR;
-pub const RESULTS_FILE: &str = "results.json";
-pub const MANIFEST_FILE: &str = "manifest.json";
-pub const SUMMARY_FILE: &str = "summary.json";
-pub const CHECKSUMS_FILE: &str = "SHA256SUMS";
-pub const RECEIVED_DIR: &str = "received";
-pub const OUTPUTS_DIR: &str = "outputs";
+pub(crate) const RESULTS_FILE: &str = "results.json";
+pub(crate) const MANIFEST_FILE: &str = "manifest.json";
+pub(crate) const SUMMARY_FILE: &str = "summary.json";
+pub(crate) const CHECKSUMS_FILE: &str = "SHA256SUMS";
+pub(crate) const RECEIVED_DIR: &str = "received";
+pub(crate) const OUTPUTS_DIR: &str = "outputs";
 
 /// `base` joined with a path relative to the returns folder as the
 /// manifest and the JSON spell it (`U盘/区农业局-3月.xlsx`), one component
@@ -39,70 +38,48 @@ fn join_rel(base: &Path, rel: &str) -> PathBuf {
 
 /// One received file in the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ManifestEntry {
-    pub path: String,
-    pub sha256: String,
-    pub size: u64,
-    pub unit: Option<String>,
-    pub outcome: FileOutcome,
-    pub rows_read: u32,
-    pub accepted: u32,
-    pub rejected: u32,
-    pub superseded: u32,
-    pub late: bool,
+pub(crate) struct ManifestEntry {
+    pub(crate) path: String,
+    pub(crate) sha256: String,
+    pub(crate) size: u64,
+    pub(crate) unit: Option<String>,
+    pub(crate) outcome: FileOutcome,
+    pub(crate) rows_read: u32,
+    pub(crate) accepted: u32,
+    pub(crate) rejected: u32,
+    pub(crate) superseded: u32,
+    pub(crate) late: bool,
     /// The received zip this input is a member of (its bytes are inside
     /// `received/<container>`); None for a file copied as itself.
     #[serde(default)]
-    pub container: Option<String>,
+    pub(crate) container: Option<String>,
     /// Units whose rows the input held (several for a collection export).
     #[serde(default)]
-    pub units: Vec<String>,
+    pub(crate) units: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest {
-    pub period: String,
+pub(crate) struct Manifest {
+    pub(crate) period: String,
     /// Resubmission round (1 in manifests written before rounds).
-    #[serde(default = "round_1")]
-    pub round: u32,
-    pub as_of: String,
+    #[serde(default = "crate::store::layout::first_round")]
+    pub(crate) round: u32,
+    pub(crate) as_of: String,
     /// Every input read, with its outcome (a zip's members each on their own).
-    pub files: Vec<ManifestEntry>,
+    pub(crate) files: Vec<ManifestEntry>,
     /// Every file received, as copied byte for byte into `received/` (a zip
     /// as a whole): path, size, SHA-256, kind (`file`/`zip`), inputs.
     #[serde(default)]
-    pub received: Vec<crate::source::Received>,
+    pub(crate) received: Vec<crate::source::Received>,
     /// Outputs of the run, relative to the output folder, with their SHA-256.
-    pub outputs: Vec<(String, String)>,
-}
-
-fn round_1() -> u32 {
-    1
-}
-
-/// Write the round `plan` names atomically: build it in a temporary folder
-/// beside it and rename into place. Refuses to replace an existing folder
-/// unless the plan says so (`--force`).
-pub fn write_archive(
-    r: &RunResult,
-    plan: &RoundPlan,
-    out: &Path,
-    outputs: &[PathBuf],
-    summary: &crate::json::Summary<'_>,
-) -> Result<PathBuf> {
-    let staged = stage_archive(r, plan)?;
-    if let Err(e) = staged.put_summary(summary) {
-        staged.abandon();
-        return Err(e);
-    }
-    staged.finish(out, outputs)
+    pub(crate) outputs: Vec<(String, String)>,
 }
 
 /// An archive being built in a temporary folder beside its final place:
 /// what does not depend on the run's workbooks is already in it, so it can
 /// be staged while they are written. Dropped without [`Staged::finish`], the
 /// temporary folder is removed.
-pub struct Staged {
+pub(crate) struct Staged {
     tmp: tempfile::TempDir,
     parent: PathBuf,
     /// Whether `parent` (`archive/`) was made for this archive.
@@ -119,7 +96,7 @@ pub struct Staged {
 /// First half of [`write_archive`]: the received files (byte for byte) and
 /// the run's results, in a temporary folder; the summary goes in with
 /// [`Staged::put_summary`].
-pub fn stage_archive(r: &RunResult, plan: &RoundPlan) -> Result<Staged> {
+pub(crate) fn stage_archive(r: &RunResult, plan: &RoundPlan) -> Result<Staged> {
     let final_dir = plan.dir.clone();
     if final_dir.exists() && !plan.replaces {
         bail!(
@@ -210,13 +187,13 @@ impl Staged {
 
     /// Put `value` into the archive being built as the JSON file `name`
     /// (beside results.json: what a later command reads back).
-    pub fn put_json<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
+    pub(crate) fn put_json<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
         atomic::write_json(&self.tmp.path().join(name), value)
     }
 
     /// Give the archive up (the run failed): its temporary folder is
     /// removed, and `archive/` too if it was made for it and is empty.
-    pub fn abandon(self) {
+    pub(crate) fn abandon(self) {
         let Staged {
             tmp,
             parent,
@@ -229,10 +206,10 @@ impl Staged {
         }
     }
 
-    /// Second half of [`write_archive`]: copy the run's `outputs` (paths in
+    /// Second half of writing a round's archive: copy the run's `outputs` (paths in
     /// `out`), write the manifest and checksums, and move the archive into
     /// place (an existing period, allowed by `force` at staging, is replaced).
-    pub fn finish(self, out: &Path, outputs: &[PathBuf]) -> Result<PathBuf> {
+    pub(crate) fn finish(self, out: &Path, outputs: &[PathBuf]) -> Result<PathBuf> {
         let Staged {
             tmp,
             parent,

@@ -15,14 +15,14 @@ const BUFFER: usize = 1 << 16;
 /// A file being written atomically: a hidden temporary file
 /// (`.duban-XXXXXX.tmp`) beside its final path, renamed over it by
 /// [`AtomicFile::commit`]. Dropped without a commit, it is removed.
-pub struct AtomicFile {
+pub(crate) struct AtomicFile {
     tmp: tempfile::NamedTempFile,
     path: PathBuf,
 }
 
 impl AtomicFile {
     /// Start writing `path`; its folder is created as needed.
-    pub fn create(path: &Path) -> Result<AtomicFile> {
+    pub(crate) fn create(path: &Path) -> Result<AtomicFile> {
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -43,20 +43,20 @@ impl AtomicFile {
 
     /// A buffered writer into the temporary file (it implements `Seek` too,
     /// as zip writers need). Flush it before [`AtomicFile::commit`].
-    pub fn writer(&self) -> BufWriter<&fs::File> {
+    pub(crate) fn writer(&self) -> BufWriter<&fs::File> {
         BufWriter::with_capacity(BUFFER, self.tmp.as_file())
     }
 
     /// Ask the system to put the content on disk before the rename (for
     /// the few files that are a record: the archive's, the settings).
-    pub fn sync(&self) {
+    pub(crate) fn sync(&self) {
         // Best effort: some file systems cannot, and the rename still is atomic.
         self.tmp.as_file().sync_all().ok();
     }
 
     /// Rename the temporary file over the final path (replacing a file
     /// already there). The caller says what failed in its own words.
-    pub fn commit(self) -> std::io::Result<()> {
+    pub(crate) fn commit(self) -> std::io::Result<()> {
         self.tmp.persist(&self.path).map(drop).map_err(|e| e.error)
     }
 }
@@ -72,7 +72,7 @@ fn new_file_permissions() -> fs::Permissions {
 
 /// Write a file atomically, its content streamed by `fill` through a
 /// buffer, and synced to disk before it takes its name.
-pub fn write_with(
+pub(crate) fn write_with(
     path: &Path,
     fill: impl FnOnce(&mut BufWriter<&fs::File>) -> std::io::Result<()>,
 ) -> Result<()> {
@@ -88,13 +88,33 @@ pub fn write_with(
         .with_context(|| format!("无法写入 {}", path.display()))
 }
 
+/// Write a document a clerk opens (a workbook, a Word file) atomically, its
+/// content streamed by `fill`, which says in its own words what failed. A
+/// failed rename is most often the old file being open in `app`, so the
+/// message asks.
+pub(crate) fn write_document(
+    path: &Path,
+    app: &str,
+    fill: impl FnOnce(&mut BufWriter<&fs::File>) -> Result<()>,
+) -> Result<()> {
+    let file = AtomicFile::create(path)?;
+    {
+        let mut w = file.writer();
+        fill(&mut w)?;
+        w.flush()
+            .with_context(|| format!("无法写入 {}", path.display()))?;
+    }
+    file.commit()
+        .with_context(|| format!("无法保存 {}（文件是否正被 {app} 打开？）", path.display()))
+}
+
 /// Write a text file atomically.
-pub fn write_text(path: &Path, text: &str) -> Result<()> {
+pub(crate) fn write_text(path: &Path, text: &str) -> Result<()> {
     write_with(path, |w| w.write_all(text.as_bytes()))
 }
 
 /// Pretty JSON of `value` and a newline, streamed into a file written atomically.
-pub fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
+pub(crate) fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
     write_with(path, |mut w| {
         serde_json::to_writer_pretty(&mut w, value)?;
         w.write_all(b"\n")

@@ -1,5 +1,5 @@
 //! Earlier periods' results, read back from the archive (the latest round of
-//! each `archive/<period>/results.json`, see [`super::snapshot`]), feeding
+//! each `archive/<period>/results.json`, see `super::snapshot`), feeding
 //! the rules that need them: lowered progress, repeat cards, orange twice
 //! in a year, rank change, unchanged progress text, closed tasks.
 
@@ -15,38 +15,38 @@ use crate::config::Preset;
 use crate::merge::{EarlierRounds, FileOutcome};
 use crate::period::Period;
 
-pub use super::snapshot::{LeaderSnap, PeriodSnapshot, ReportSnap, ScoreSnap, TaskSnap, UnitSnap};
+pub(crate) use super::snapshot::{PeriodSnapshot, TaskSnap, UnitSnap};
 
 /// What cannot be judged without an earlier period (said on the terminal
 /// and in 总览 when nothing earlier is archived).
-pub const NOT_COMPARED: &str = "谎报进度、连续亮牌、排名变化均未比对";
+pub(crate) const NOT_COMPARED: &str = "谎报进度、连续亮牌、排名变化均未比对";
 
 /// Earlier periods, oldest first, all strictly before the current period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct History {
-    pub periods: Vec<PeriodSnapshot>,
+    pub(crate) periods: Vec<PeriodSnapshot>,
 }
 
 impl History {
     /// The most recent earlier period.
-    pub fn last(&self) -> Option<&PeriodSnapshot> {
+    pub(crate) fn last(&self) -> Option<&PeriodSnapshot> {
         self.periods.last()
     }
 
     /// The task as last reported in an earlier period (most recent first).
-    pub fn prev_task(&self, id: &str) -> Option<&TaskSnap> {
+    pub(crate) fn prev_task(&self, id: &str) -> Option<&TaskSnap> {
         self.periods.iter().rev().find_map(|p| p.task(id))
     }
 
     /// Earlier periods newest first.
-    pub fn newest_first(&self) -> impl Iterator<Item = &PeriodSnapshot> {
+    pub(crate) fn newest_first(&self) -> impl Iterator<Item = &PeriodSnapshot> {
         self.periods.iter().rev()
     }
 
     /// Earlier periods newest first, each with whether its cards count
     /// under `preset` (a change of preset mid-year does not reinterpret
     /// earlier periods: a red under red-yellow-blue is not an orange).
-    pub fn newest_first_under(
+    pub(crate) fn newest_first_under(
         &self,
         preset: Preset,
     ) -> impl Iterator<Item = (&PeriodSnapshot, bool)> {
@@ -55,7 +55,7 @@ impl History {
     }
 
     /// The period compared against (the most recent earlier one) and its round.
-    pub fn previous(&self) -> Option<(Period, u32)> {
+    pub(crate) fn previous(&self) -> Option<(Period, u32)> {
         self.last().map(|p| (p.period, p.round))
     }
 }
@@ -63,7 +63,7 @@ impl History {
 /// Read the latest round of every archived period before `current` (same
 /// kind: months with months, weeks with weeks), oldest first. Unreadable
 /// snapshots are skipped and reported in the returned warnings.
-pub fn load_history(archive: &Path, current: &Period) -> (History, Vec<String>) {
+pub(crate) fn load_history(archive: &Path, current: &Period) -> (History, Vec<String>) {
     let mut warnings = Vec::new();
     let mut periods = Vec::new();
     for (p, rounds) in layout::scan(archive) {
@@ -91,18 +91,18 @@ pub fn load_history(archive: &Path, current: &Period) -> (History, Vec<String>) 
 
 /// A file an earlier period already archived.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArchivedFile {
-    pub period: Period,
-    pub round: u32,
+pub(crate) struct ArchivedFile {
+    pub(crate) period: Period,
+    pub(crate) round: u32,
     /// Its path in that period's returns.
-    pub path: String,
+    pub(crate) path: String,
     /// The unit it was from.
-    pub unit: Option<String>,
+    pub(crate) unit: Option<String>,
 }
 
 /// Files of earlier periods by SHA-256: a return whose bytes are among them
 /// is last period's file, not this period's (`FILE_ALREADY_ARCHIVED`).
-pub type ArchivedFiles = HashMap<String, ArchivedFile>;
+pub(crate) type ArchivedFiles = HashMap<String, ArchivedFile>;
 
 /// What of a manifest tells an earlier file again.
 #[derive(Deserialize)]
@@ -123,7 +123,7 @@ struct ManifestFile {
 /// Every file read (not ignored) in every round of every archived period
 /// before `current`, by SHA-256 (the earliest period and round that has
 /// it). Unreadable manifests are skipped and reported in the warnings.
-pub fn archived_files(archive: &Path, current: &Period) -> (ArchivedFiles, Vec<String>) {
+pub(crate) fn archived_files(archive: &Path, current: &Period) -> (ArchivedFiles, Vec<String>) {
     let mut found = ArchivedFiles::new();
     let mut warnings = Vec::new();
     for (p, rounds) in layout::scan(archive) {

@@ -22,10 +22,10 @@ use crate::period::Period;
 
 /// The archive folder's usual name (beside duban.toml, or in the output
 /// folder when there is no config file).
-pub const ARCHIVE_DIR: &str = "archive";
+pub(crate) const ARCHIVE_DIR: &str = "archive";
 
 /// Folder name of a round of a period: `2026-11`, `2026-11_第2轮`.
-pub fn round_dir_name(period: &Period, round: u32) -> String {
+pub(crate) fn round_dir_name(period: &Period, round: u32) -> String {
     if round <= 1 {
         period.to_string()
     } else {
@@ -34,7 +34,7 @@ pub fn round_dir_name(period: &Period, round: u32) -> String {
 }
 
 /// The period and round a folder of the archive holds (None for anything else).
-pub fn parse_round_dir(name: &str) -> Option<(Period, u32)> {
+pub(crate) fn parse_round_dir(name: &str) -> Option<(Period, u32)> {
     match name.split_once("_第") {
         None => Some((name.parse().ok()?, 1)),
         Some((p, rest)) => {
@@ -46,12 +46,18 @@ pub fn parse_round_dir(name: &str) -> Option<(Period, u32)> {
 }
 
 /// `archive/<period>` for round 1, `archive/<period>_第N轮` for later rounds.
-pub fn round_dir(archive: &Path, period: &Period, round: u32) -> PathBuf {
+pub(crate) fn round_dir(archive: &Path, period: &Period, round: u32) -> PathBuf {
     archive.join(round_dir_name(period, round))
 }
 
+/// The round a record written before rounds existed belongs to: the first
+/// (the serde default of every `round` field read back from disk).
+pub(crate) fn first_round() -> u32 {
+    1
+}
+
 /// How a round reads in file names and titles: nothing for round 1, `第2轮` after.
-pub fn round_label(round: u32) -> String {
+pub(crate) fn round_label(round: u32) -> String {
     if round <= 1 {
         String::new()
     } else {
@@ -60,7 +66,7 @@ pub fn round_label(round: u32) -> String {
 }
 
 /// Every archived period with its rounds (ascending), from the folder names.
-pub fn scan(archive: &Path) -> BTreeMap<Period, Vec<u32>> {
+pub(crate) fn scan(archive: &Path) -> BTreeMap<Period, Vec<u32>> {
     let mut out: BTreeMap<Period, Vec<u32>> = BTreeMap::new();
     let Ok(entries) = fs::read_dir(archive) else {
         return out;
@@ -81,31 +87,31 @@ pub fn scan(archive: &Path) -> BTreeMap<Period, Vec<u32>> {
 }
 
 /// The latest archived round of `period`, if it was archived.
-pub fn latest_round(archive: &Path, period: &Period) -> Option<u32> {
+pub(crate) fn latest_round(archive: &Path, period: &Period) -> Option<u32> {
     scan(archive).get(period).and_then(|r| r.last().copied())
 }
 
 /// What a run will archive: which round of its period, where, and whether
 /// it replaces the latest round (`--force`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoundPlan {
-    pub period: Period,
-    pub round: u32,
+pub(crate) struct RoundPlan {
+    pub(crate) period: Period,
+    pub(crate) round: u32,
     /// The archive folder (`archive/`).
-    pub archive: PathBuf,
+    pub(crate) archive: PathBuf,
     /// This round's folder.
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
     /// The folder exists and is replaced (`--force`).
-    pub replaces: bool,
+    pub(crate) replaces: bool,
     /// `--resubmit` was asked for a period not archived yet (round 1).
-    pub resubmit_unarchived: bool,
+    pub(crate) resubmit_unarchived: bool,
 }
 
 /// Decide the round a run of `period` archives: round 1 when the period is
 /// not archived; with `--resubmit` the round after the latest; with
 /// `--force` the latest round again (replaced). An archived period without
 /// either is refused, the message naming both flags.
-pub fn plan_round(
+pub(crate) fn plan_round(
     archive: &Path,
     period: &Period,
     force: bool,

@@ -1,11 +1,11 @@
 //! What a run keeps on disk, written atomically: the archive of every period
-//! and round (received files, outputs, SHA-256 manifest; [`layout`] says
+//! and round (received files, outputs, SHA-256 manifest; `layout` says
 //! where), the snapshot of each run's results in a lasting schema
-//! ([`snapshot`]) and the history later runs read back from it ([`history`]).
+//! (`snapshot`) and the history later runs read back from it ([`history`]).
 
-pub mod archive;
-pub mod atomic;
-pub mod digest;
+pub(crate) mod archive;
+pub(crate) mod atomic;
+pub(crate) mod digest;
 pub mod history;
-pub mod layout;
-pub mod snapshot;
+pub(crate) mod layout;
+pub(crate) mod snapshot;

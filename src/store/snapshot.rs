@@ -37,182 +37,179 @@ use crate::score::{LeaderMark, LeaderResult, ScoreParts, TaskResult, UnitResult}
 use crate::validate::Report;
 
 /// The version this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 fn version_1() -> u32 {
     1
 }
 
-fn round_1() -> u32 {
-    1
-}
-
 /// One task as it stood at the end of a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct TaskSnap {
-    pub id: String,
+pub(crate) struct TaskSnap {
+    pub(crate) id: String,
     /// Lead unit.
-    pub unit: String,
+    pub(crate) unit: String,
     #[serde(default)]
-    pub title: String,
+    pub(crate) title: String,
     /// The ledger's group (一、…) the task is listed under, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
+    pub(crate) group: Option<String>,
     #[serde(default)]
-    pub leader: String,
+    pub(crate) leader: String,
     /// 3, 4 or 5 (0 in version 1: not recorded).
     #[serde(default)]
-    pub stars: u8,
+    pub(crate) stars: u8,
     /// Effective deadline.
     #[serde(default)]
-    pub deadline: Option<NaiveDate>,
+    pub(crate) deadline: Option<NaiveDate>,
     /// Expected in the period's forms.
     #[serde(default)]
-    pub due: bool,
+    pub(crate) due: bool,
     /// A report was accepted in the period.
     #[serde(default)]
-    pub reported: bool,
+    pub(crate) reported: bool,
     /// The period's accepted status (None when nothing was accepted).
-    pub status: Option<Status>,
+    pub(crate) status: Option<Status>,
     /// Reported percent (None if nothing valid was reported).
-    pub actual: Option<f64>,
+    pub(crate) actual: Option<f64>,
     /// Planned progress (序时进度) at the period's as-of date.
     #[serde(default)]
-    pub planned: Option<f64>,
+    pub(crate) planned: Option<f64>,
     /// planned − actual, in points.
     #[serde(default)]
-    pub lag: Option<f64>,
+    pub(crate) lag: Option<f64>,
     #[serde(default)]
-    pub overdue: bool,
-    pub card: Option<Card>,
+    pub(crate) overdue: bool,
+    pub(crate) card: Option<Card>,
     #[serde(default)]
-    pub reasons: Vec<String>,
+    pub(crate) reasons: Vec<String>,
     /// 进展情况 text as reported.
     #[serde(default)]
-    pub progress: String,
+    pub(crate) progress: String,
     /// Closed (销号) at the end of the period.
     #[serde(default)]
-    pub closed: bool,
+    pub(crate) closed: bool,
     /// The period it was closed in.
     #[serde(default)]
-    pub closed_period: Option<Period>,
+    pub(crate) closed_period: Option<Period>,
     /// The rest of the accepted report (the next forms are pre-filled with it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report: Option<ReportSnap>,
+    pub(crate) report: Option<ReportSnap>,
 }
 
 /// An accepted report, beyond the status, percent and progress text its
 /// [`TaskSnap`] holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
-pub struct ReportSnap {
-    pub problems: String,
-    pub next_steps: String,
-    pub expected: Option<NaiveDate>,
-    pub delay_reason: String,
-    pub filler: String,
-    pub phone: String,
-    pub head: String,
-    pub fill_date: Option<NaiveDate>,
+pub(crate) struct ReportSnap {
+    pub(crate) problems: String,
+    pub(crate) next_steps: String,
+    pub(crate) expected: Option<NaiveDate>,
+    pub(crate) delay_reason: String,
+    pub(crate) filler: String,
+    pub(crate) phone: String,
+    pub(crate) head: String,
+    pub(crate) fill_date: Option<NaiveDate>,
     /// Where it came from (relative path in the period's returns, sheet, row, SHA-256).
-    pub file: String,
-    pub sheet: String,
-    pub row: u32,
-    pub sha256: String,
+    pub(crate) file: String,
+    pub(crate) sheet: String,
+    pub(crate) row: u32,
+    pub(crate) sha256: String,
 }
 
 /// The components of a unit's score (each 0–100 before weighting).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
-pub struct ScoreSnap {
-    pub progress: f64,
-    pub completion: f64,
-    pub reporting: f64,
-    pub quality: f64,
-    pub base: f64,
-    pub deduction: f64,
-    pub evaluation: Option<f64>,
+pub(crate) struct ScoreSnap {
+    pub(crate) progress: f64,
+    pub(crate) completion: f64,
+    pub(crate) reporting: f64,
+    pub(crate) quality: f64,
+    pub(crate) base: f64,
+    pub(crate) deduction: f64,
+    pub(crate) evaluation: Option<f64>,
 }
 
 /// One unit as it stood at the end of a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct UnitSnap {
-    pub name: String,
-    pub category: String,
+pub(crate) struct UnitSnap {
+    pub(crate) name: String,
+    pub(crate) category: String,
     /// Tasks it leads.
     #[serde(default)]
-    pub tasks: u32,
+    pub(crate) tasks: u32,
     /// Of which due in the period.
     #[serde(default)]
-    pub due: u32,
+    pub(crate) due: u32,
     /// At least one form accepted.
     #[serde(default)]
-    pub reported: bool,
+    pub(crate) reported: bool,
     /// Its accepted form came after the reporting deadline.
     #[serde(default)]
-    pub late: bool,
+    pub(crate) late: bool,
     /// Due tasks and no accepted form.
     #[serde(default)]
-    pub not_reported: bool,
+    pub(crate) not_reported: bool,
     /// Due tasks with no accepted report.
     #[serde(default)]
-    pub missing: Vec<String>,
-    pub card: Option<Card>,
+    pub(crate) missing: Vec<String>,
+    pub(crate) card: Option<Card>,
     /// Why the unit's own card fired.
     #[serde(default)]
-    pub reasons: Vec<String>,
+    pub(crate) reasons: Vec<String>,
     /// Score components (None in version 1).
     #[serde(default)]
-    pub parts: Option<ScoreSnap>,
-    pub score: f64,
+    pub(crate) parts: Option<ScoreSnap>,
+    pub(crate) score: f64,
     /// Rank in category (0 = unranked).
-    pub rank: u32,
+    pub(crate) rank: u32,
     #[serde(default)]
-    pub top3: bool,
+    pub(crate) top3: bool,
     #[serde(default)]
-    pub bottom3: bool,
+    pub(crate) bottom3: bool,
 }
 
 /// A lead leader's 蓝红 mark in a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
-pub struct LeaderSnap {
-    pub name: String,
-    pub tasks: u32,
-    pub done: u32,
-    pub overdue: u32,
-    pub mark: Option<LeaderMark>,
+pub(crate) struct LeaderSnap {
+    pub(crate) name: String,
+    pub(crate) tasks: u32,
+    pub(crate) done: u32,
+    pub(crate) overdue: u32,
+    pub(crate) mark: Option<LeaderMark>,
 }
 
 /// The results of one archived period (one round of it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PeriodSnapshot {
+pub(crate) struct PeriodSnapshot {
     /// 1 for files written before the schema had a version.
     #[serde(default = "version_1")]
-    pub schema_version: u32,
-    pub period: Period,
-    pub as_of: NaiveDate,
+    pub(crate) schema_version: u32,
+    pub(crate) period: Period,
+    pub(crate) as_of: NaiveDate,
     /// The card rules the period was run with (None in version 1: unknown).
     #[serde(default)]
-    pub preset: Option<Preset>,
+    pub(crate) preset: Option<Preset>,
     /// Resubmission round (补报): 1 for the first run of the period.
-    #[serde(default = "round_1")]
-    pub round: u32,
+    #[serde(default = "crate::store::layout::first_round")]
+    pub(crate) round: u32,
     /// Date its notices were issued on (成文日期).
     #[serde(default)]
-    pub issue_date: Option<NaiveDate>,
+    pub(crate) issue_date: Option<NaiveDate>,
     #[serde(default)]
-    pub report_deadline: Option<NaiveDate>,
-    pub tasks: Vec<TaskSnap>,
-    pub units: Vec<UnitSnap>,
+    pub(crate) report_deadline: Option<NaiveDate>,
+    pub(crate) tasks: Vec<TaskSnap>,
+    pub(crate) units: Vec<UnitSnap>,
     #[serde(default)]
-    pub leaders: Vec<LeaderSnap>,
+    pub(crate) leaders: Vec<LeaderSnap>,
 }
 
 impl PeriodSnapshot {
     /// A snapshot of the current version with these tasks and units and
     /// nothing else recorded (round 1, no preset).
-    pub fn new(
+    #[cfg(test)]
+    pub(crate) fn new(
         period: Period,
         as_of: NaiveDate,
         tasks: Vec<TaskSnap>,
@@ -232,24 +229,25 @@ impl PeriodSnapshot {
         }
     }
 
-    pub fn task(&self, id: &str) -> Option<&TaskSnap> {
+    pub(crate) fn task(&self, id: &str) -> Option<&TaskSnap> {
         self.tasks.iter().find(|t| t.id == id)
     }
 
-    pub fn unit(&self, name: &str) -> Option<&UnitSnap> {
+    #[cfg(test)]
+    pub(crate) fn unit(&self, name: &str) -> Option<&UnitSnap> {
         self.units.iter().find(|u| u.name == name)
     }
 
     /// Whether the period's cards were given under `preset` (a snapshot
     /// that does not record its preset is taken to be under the current one).
-    pub fn carded_under(&self, preset: Preset) -> bool {
+    pub(crate) fn carded_under(&self, preset: Preset) -> bool {
         self.preset.map_or(true, |p| p == preset)
     }
 
     /// The tasks closed (销号) at the end of the period, with the period each
     /// closed in. A version-1 snapshot does not record closing: there a task
     /// accepted as 已完成/已落实 at 100% counts as closed in that period.
-    pub fn closed_tasks(&self) -> impl Iterator<Item = (&str, Period)> {
+    pub(crate) fn closed_tasks(&self) -> impl Iterator<Item = (&str, Period)> {
         let v1 = self.schema_version < 2;
         self.tasks.iter().filter_map(move |t| {
             let closed = if v1 {
@@ -267,7 +265,7 @@ impl PeriodSnapshot {
 impl TaskSnap {
     /// The accepted report this snapshot holds, as the pipeline's [`Report`]
     /// (to pre-fill a form); None when the period accepted none.
-    pub fn to_report(&self) -> Option<Arc<Report>> {
+    pub(crate) fn to_report(&self) -> Option<Arc<Report>> {
         let (status, percent) = (self.status?, self.actual?);
         let rest = self.report.clone().unwrap_or_default();
         Some(Arc::new(Report {
@@ -388,7 +386,7 @@ impl LeaderSnap {
 }
 
 /// What later runs and roll-ups need of this run.
-pub fn snapshot(r: &RunResult) -> PeriodSnapshot {
+pub(crate) fn snapshot(r: &RunResult) -> PeriodSnapshot {
     let missing = |unit: &str| {
         r.merged
             .submissions

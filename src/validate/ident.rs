@@ -15,7 +15,7 @@ use crate::text::{is_space, to_half_width, trim};
 use crate::value::parse_date_text;
 
 /// Labels introducing the unit on a preamble/footer line, longest first.
-pub const UNIT_LABELS: [&str; 6] = [
+pub(crate) const UNIT_LABELS: [&str; 6] = [
     "填报单位",
     "报送单位",
     "责任单位",
@@ -24,7 +24,7 @@ pub const UNIT_LABELS: [&str; 6] = [
     "单位",
 ];
 /// Labels introducing the period.
-pub const PERIOD_LABELS: [&str; 7] = [
+pub(crate) const PERIOD_LABELS: [&str; 7] = [
     "报送期次",
     "填报期次",
     "报送期间",
@@ -35,13 +35,13 @@ pub const PERIOD_LABELS: [&str; 7] = [
 ];
 /// Labels introducing the fill date.
 /// (A bare `日期` is not enough: `报送截止日期：…` is not a fill date.)
-pub const FILL_DATE_LABELS: [&str; 4] = ["填报日期", "填表日期", "报送日期", "填报时间"];
+pub(crate) const FILL_DATE_LABELS: [&str; 4] = ["填报日期", "填表日期", "报送日期", "填报时间"];
 
 /// The text following `label` on `line` when the label is followed (after an
 /// optional bracketed remark such as `（盖章）`) by a colon or a space. The
 /// whole rest of the line is returned, trimmed; `None` when the label does not
 /// introduce a value here.
-pub fn labelled_rest(line: &str, label: &str) -> Option<String> {
+pub(crate) fn labelled_rest(line: &str, label: &str) -> Option<String> {
     let half = to_half_width(line);
     for (pos, _) in half.match_indices(label) {
         let after = &half[pos + label.len()..];
@@ -84,7 +84,7 @@ pub fn labelled_rest(line: &str, label: &str) -> Option<String> {
 }
 
 /// The first whitespace-delimited token of `s`.
-pub fn first_token(s: &str) -> &str {
+pub(crate) fn first_token(s: &str) -> &str {
     let s = trim(s);
     match s.find(is_space) {
         Some(i) => &s[..i],
@@ -93,7 +93,7 @@ pub fn first_token(s: &str) -> &str {
 }
 
 /// The unit named after a 填报单位/报送单位/单位 label on this line, if any.
-pub fn unit_on_labelled_line<'l>(ledger: &'l Ledger, line: &str) -> Option<&'l Unit> {
+pub(crate) fn unit_on_labelled_line<'l>(ledger: &'l Ledger, line: &str) -> Option<&'l Unit> {
     for label in UNIT_LABELS {
         if let Some(rest) = labelled_rest(line, label) {
             let token = first_token(&rest);
@@ -106,7 +106,7 @@ pub fn unit_on_labelled_line<'l>(ledger: &'l Ledger, line: &str) -> Option<&'l U
 }
 
 /// The period named after a 报送期次/期次 label on this line, if any.
-pub fn period_on_labelled_line(line: &str, default_year: i32) -> Option<Period> {
+pub(crate) fn period_on_labelled_line(line: &str, default_year: i32) -> Option<Period> {
     PERIOD_LABELS.iter().find_map(|label| {
         let rest = labelled_rest(line, label)?;
         Period::parse_loose(first_token(&rest), default_year)
@@ -115,7 +115,7 @@ pub fn period_on_labelled_line(line: &str, default_year: i32) -> Option<Period> 
 }
 
 /// A fill date on this line: `填报日期：2023年3月31日`, or a line that is only a date.
-pub fn fill_date_on_line(line: &str, default_year: i32) -> Option<NaiveDate> {
+pub(crate) fn fill_date_on_line(line: &str, default_year: i32) -> Option<NaiveDate> {
     for label in FILL_DATE_LABELS {
         if let Some(rest) = labelled_rest(line, label) {
             if let Some(d) = parse_date_text(first_token(&rest), default_year) {
@@ -140,17 +140,17 @@ const HEAD_LABELS: [&str; 3] = ["单位主要负责人", "单位负责人", "主
 /// The names signed under a form: 填报人, 联系电话, 单位负责人 (empty when
 /// not given).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Signature {
-    pub filler: String,
-    pub phone: String,
-    pub head: String,
+pub(crate) struct Signature {
+    pub(crate) filler: String,
+    pub(crate) phone: String,
+    pub(crate) head: String,
 }
 
 /// The signature block among a form's preamble and footer lines
 /// (`填报人：张三　联系电话：138…　填报日期：…`, `单位负责人（签字）：李四`): the
 /// first value found after each label. A label left blank is not mistaken
 /// for the next label.
-pub fn signature_on_lines<'l>(lines: impl IntoIterator<Item = &'l String>) -> Signature {
+pub(crate) fn signature_on_lines<'l>(lines: impl IntoIterator<Item = &'l String>) -> Signature {
     let mut sig = Signature::default();
     for line in lines {
         for (labels, slot) in [
@@ -179,7 +179,7 @@ fn signed_value(line: &str, label: &str) -> Option<String> {
 }
 
 /// The file name of a `/`-separated relative path without its extension.
-pub fn file_stem(rel: &str) -> &str {
+pub(crate) fn file_stem(rel: &str) -> &str {
     let name = rel.rsplit(['/', '\\']).next().unwrap_or(rel);
     match name.rfind('.') {
         Some(i) if i > 0 => &name[..i],
@@ -320,7 +320,7 @@ fn ascii_after_year(s: &[char], k: usize, year: i32) -> Option<Period> {
 /// `2023年3月`, `3月份`, `三月`, `2023年第一季度`, `一季度`, `第12周`,
 /// `2023-03`, `2023.3`, `202303`, `2023-Q1`, `2023Q1`, `2023-W12`.
 /// Dates and long digit runs (phone numbers) are skipped.
-pub fn find_period_in(text: &str, default_year: i32) -> Option<Period> {
+pub(crate) fn find_period_in(text: &str, default_year: i32) -> Option<Period> {
     let s: Vec<char> = to_half_width(text)
         .chars()
         .filter(|c| !is_space(*c))
@@ -466,7 +466,7 @@ pub(super) fn named_unit<'l>(forms: &[RawForm], rel: &str, ledger: &'l Ledger) -
 /// The unit named by a file's name, else by its folders (innermost first;
 /// a zip counts as a folder of its members): how a file that could not be
 /// read is tied to a unit.
-pub fn unit_named_in_path<'l>(rel: &str, ledger: &'l Ledger) -> Option<&'l Unit> {
+pub(crate) fn unit_named_in_path<'l>(rel: &str, ledger: &'l Ledger) -> Option<&'l Unit> {
     ledger
         .find_unit_in(file_stem(rel))
         .or_else(|| folder_unit(rel, ledger))
@@ -482,7 +482,7 @@ fn folder_unit<'l>(rel: &str, ledger: &'l Ledger) -> Option<&'l Unit> {
 /// spelling, or an id followed by its title (`ZF-001 推进重点项目建设`, as
 /// the options of an online form's dropdown often read) when no other word
 /// of the text is an id too.
-pub fn find_task<'l>(ledger: &'l Ledger, written: &str) -> Option<&'l Task> {
+pub(crate) fn find_task<'l>(ledger: &'l Ledger, written: &str) -> Option<&'l Task> {
     if let Some(t) = ledger.task(written) {
         return Some(t);
     }

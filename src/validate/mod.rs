@@ -11,42 +11,41 @@ use crate::period::Period;
 use crate::schema::{FormField, TaskId, UnitName};
 use crate::store::history::History;
 use crate::templates::templates;
-use crate::value::fmt_number;
 
 mod export;
 mod file;
-pub mod ident;
+pub(crate) mod ident;
 mod row;
 mod sheets;
 mod unreadable;
 
-pub use unreadable::Unreadable;
+pub(crate) use unreadable::Unreadable;
 
 /// A unit's accepted report on one task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Report {
+pub(crate) struct Report {
     /// The task's id (as in the ledger).
-    pub task: TaskId,
+    pub(crate) task: TaskId,
     /// Canonical unit name.
-    pub unit: UnitName,
-    pub status: Status,
+    pub(crate) unit: UnitName,
+    pub(crate) status: Status,
     /// 0–100.
-    pub percent: f64,
-    pub progress: String,
-    pub problems: String,
-    pub next_steps: String,
-    pub expected: Option<NaiveDate>,
-    pub delay_reason: String,
-    pub filler: String,
-    pub phone: String,
-    pub head: String,
-    pub fill_date: Option<NaiveDate>,
-    pub provenance: Provenance,
+    pub(crate) percent: f64,
+    pub(crate) progress: String,
+    pub(crate) problems: String,
+    pub(crate) next_steps: String,
+    pub(crate) expected: Option<NaiveDate>,
+    pub(crate) delay_reason: String,
+    pub(crate) filler: String,
+    pub(crate) phone: String,
+    pub(crate) head: String,
+    pub(crate) fill_date: Option<NaiveDate>,
+    pub(crate) provenance: Provenance,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum RowOutcome {
+pub(crate) enum RowOutcome {
     Accepted,
     Rejected,
     Superseded,
@@ -55,38 +54,38 @@ pub enum RowOutcome {
 /// One data row after checking. Every row read ends here with an outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckedRow {
-    pub sheet: String,
+    pub(crate) sheet: String,
     /// 1-based sheet row.
-    pub row: u32,
+    pub(crate) row: u32,
     /// Canonical task id when known, else the id as written (if any).
-    pub task: Option<String>,
-    pub outcome: RowOutcome,
+    pub(crate) task: Option<String>,
+    pub(crate) outcome: RowOutcome,
     /// Present when accepted (and kept when later superseded).
-    pub report: Option<Report>,
+    pub(crate) report: Option<Report>,
     /// (header, original value) of every non-empty cell of a rejected row
     /// (empty for an accepted row).
-    pub original: Vec<(String, String)>,
+    pub(crate) original: Vec<(String, String)>,
     /// Chinese messages of the errors that rejected the row (empty if accepted).
-    pub reasons: Vec<String>,
+    pub(crate) reasons: Vec<String>,
     /// Refused because of a defect of the office's ledger (its task is
     /// held out, see [`crate::model::HeldTask`]): kept aside, not the unit's
     /// fault (not sent back, not charged).
     #[serde(default)]
-    pub office: bool,
+    pub(crate) office: bool,
     /// The row's own unit, in a collection-tool export (each row names its
     /// unit); None in a form, whose rows are all the file's unit's.
     #[serde(default)]
-    pub unit: Option<UnitName>,
+    pub(crate) unit: Option<UnitName>,
     /// When the row was submitted (an export's 提交时间, else its 填报日期),
     /// in a collection-tool export.
     #[serde(default)]
-    pub when: Option<NaiveDateTime>,
+    pub(crate) when: Option<NaiveDateTime>,
 }
 
 /// Overall state of a file after validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum FileState {
+pub(crate) enum FileState {
     /// Read and checked (rows may still be rejected individually).
     Checked,
     /// Rejected whole (unreadable, not a form, unknown unit, wrong period …): all rows rejected.
@@ -98,52 +97,49 @@ pub enum FileState {
 /// One returned file after validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckedFile {
-    pub file: SourceFile,
-    pub state: FileState,
+    pub(crate) file: SourceFile,
+    pub(crate) state: FileState,
     /// Canonical unit name, when identified.
-    pub unit: Option<UnitName>,
+    pub(crate) unit: Option<UnitName>,
     /// The period the form says it is for (the run's period when it names none).
-    pub period: Option<Period>,
+    pub(crate) period: Option<Period>,
     /// 填报日期 of the form (the latest found), used to order duplicates.
-    pub fill_date: Option<NaiveDate>,
+    pub(crate) fill_date: Option<NaiveDate>,
     /// Sheets read as forms.
-    pub sheets: Vec<String>,
+    pub(crate) sheets: Vec<String>,
+    /// Every data row of the file, each accepted or rejected.
     pub rows: Vec<CheckedRow>,
     /// File, header and row issues of this file.
-    pub issues: Vec<Issue>,
+    pub(crate) issues: Vec<Issue>,
     /// A collection-tool export (问卷星, 金数据, 腾讯文档收集表, WPS 表单):
     /// one sheet whose rows each name their unit; `unit` is then the only
     /// unit named, or None when there are several.
     #[serde(default)]
-    pub export: bool,
+    pub(crate) export: bool,
     /// The latest submission time of the rows (an export's 提交时间), which
     /// orders submissions made on the same day.
     #[serde(default)]
-    pub submitted: Option<NaiveDateTime>,
+    pub(crate) submitted: Option<NaiveDateTime>,
     /// Why the file could not be read as a form, when it could not.
     #[serde(default)]
-    pub unreadable: Option<Unreadable>,
-}
-
-impl CheckedFile {
-    /// The unit of a row of this file: its own (an export's row) or the file's.
-    pub fn row_unit<'a>(&'a self, row: &'a CheckedRow) -> Option<&'a UnitName> {
-        if self.export {
-            row.unit.as_ref()
-        } else {
-            self.unit.as_ref()
-        }
-    }
+    pub(crate) unreadable: Option<Unreadable>,
 }
 
 /// What validation needs to know besides the file.
 #[derive(Debug, Clone)]
 pub struct ValidateCtx<'a> {
+    /// The office's ledger of tasks and units.
     pub ledger: &'a Ledger,
+    /// The period the returns are for.
     pub period: Period,
+    /// The date deadlines and planned progress are measured at.
     pub as_of: NaiveDate,
+    /// Working days, for deadlines derived from 交办日期.
     pub calendar: &'a Calendar,
+    /// A task not done whose deadline is at most this many days after the
+    /// as-of date is near its deadline.
     pub near_deadline_days: u32,
+    /// Earlier periods' results (for lowered percents, repeated text).
     pub history: &'a History,
 }
 
@@ -189,11 +185,6 @@ fn bare_file(file: &SourceFile, state: FileState, issue: Issue) -> CheckedFile {
 /// Chinese name of a form column.
 fn col_cn(key: FormField) -> &'static str {
     templates().form.name(key)
-}
-
-/// `60%`-style display of a percent in points.
-fn pct(p: f64) -> String {
-    format!("{}%", fmt_number(p))
 }
 
 const STATUS_LIST: &str = "未启动、正在办理、已落实、已完成";

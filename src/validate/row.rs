@@ -5,14 +5,14 @@
 use chrono::NaiveDate;
 
 use super::file::FileChecker;
-use super::{col_cn, pct, row1, short, CheckedRow, Report, RowOutcome, STATUS_LIST};
+use super::{col_cn, row1, short, CheckedRow, Report, RowOutcome, STATUS_LIST};
 use crate::ingest::{RawForm, RawRow};
 use crate::model::{Issue, IssueCode, Provenance, Severity, Status, Task};
 use crate::schema::a1::a1;
 use crate::schema::{FormField, TaskId, UnitName};
 use crate::store::history::TaskSnap;
 use crate::text::{norm_chars, norm_eq};
-use crate::value::{parse_date, parse_percent, parse_status, PercentError};
+use crate::value::{fmt_percent, parse_date, parse_percent, parse_status, PercentError};
 
 /// One data row being checked: where it is, and the issues found so far
 /// (in the order found: the errors' messages are the row's reasons).
@@ -149,7 +149,7 @@ impl RowCheck<'_> {
                 format!(
                     "状态为{}，但完成进度为{}；请核对：已办结的任务进度应为100%，尚未办结请将状态改为正在办理",
                     s.label(),
-                    pct(p)
+                    fmt_percent(p)
                 ),
             )
         } else if s == Status::NotStarted && p > 0.0 {
@@ -157,7 +157,7 @@ impl RowCheck<'_> {
                 Severity::Error,
                 format!(
                     "状态为未启动，但完成进度为{}；请核对：未启动的任务进度应为0，已开始办理请将状态改为正在办理",
-                    pct(p)
+                    fmt_percent(p)
                 ),
             )
         } else if s == Status::InProgress && p >= 100.0 {
@@ -168,7 +168,7 @@ impl RowCheck<'_> {
         } else {
             return;
         };
-        let both = format!("{}，{}", s.label(), pct(p));
+        let both = format!("{}，{}", s.label(), fmt_percent(p));
         let i = self.issue(
             IssueCode::RowStatusConflict,
             sev,
@@ -230,8 +230,8 @@ impl RowCheck<'_> {
             if before > now {
                 let msg = format!(
                     "完成进度由上期的{}降为本期的{}，请核实是否填报有误；进度如确需调减，请在进展情况中说明原因",
-                    pct(before),
-                    pct(now)
+                    fmt_percent(before),
+                    fmt_percent(now)
                 );
                 self.warning(IssueCode::RowProgressLowered, FormField::Percent, msg);
             }
@@ -246,7 +246,7 @@ impl RowCheck<'_> {
     }
 
     /// A 延期说明 is required past or near the deadline for a task not
-    /// done (seed 003). A near-deadline task whose 预计完成日期 still meets
+    /// done. A near-deadline task whose 预计完成日期 still meets
     /// the deadline is not asked for one; an overdue task always is. The
     /// warning is raised even when the form has no 延期说明 column.
     fn delay_reason(&mut self, due: DelayDue, delay_reason: &str) {

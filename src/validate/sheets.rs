@@ -19,9 +19,9 @@ use crate::period::Period;
 /// A sheet that looked like a form and was not read.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct SetAside {
-    pub sheet: String,
-    pub period: Option<Period>,
-    pub rows: usize,
+    pub(crate) sheet: String,
+    pub(crate) period: Option<Period>,
+    pub(crate) rows: usize,
 }
 
 /// The period a sheet names on its own (not the file's name or metadata).

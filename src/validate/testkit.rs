@@ -9,31 +9,31 @@ use crate::ingest::{
 };
 use crate::model::{Issue, IssueCode, Ledger, Status, Task, Unit};
 use crate::period::Period;
-pub use crate::schema::FormField;
+pub(crate) use crate::schema::FormField;
 use crate::store::history::{History, PeriodSnapshot, TaskSnap};
 use crate::validate::{validate_file, CheckedFile, ValidateCtx};
 use crate::value::CellValue;
 
-pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-pub fn dt(y: i32, m: u32, day: u32, h: u32) -> NaiveDateTime {
+pub(crate) fn dt(y: i32, m: u32, day: u32, h: u32) -> NaiveDateTime {
     d(y, m, day).and_hms_opt(h, 0, 0).unwrap()
 }
 
-pub fn t(s: &str) -> CellValue {
+pub(crate) fn t(s: &str) -> CellValue {
     CellValue::Text(s.to_string())
 }
 
-pub fn n(x: f64) -> CellValue {
+pub(crate) fn n(x: f64) -> CellValue {
     CellValue::Number(x)
 }
 
-pub const FGW: &str = "区发展和改革局";
-pub const CZJ: &str = "区财政局";
-pub const ZJJ: &str = "区住房和城乡建设局";
-pub const TJJ: &str = "区统计局";
+pub(crate) const FGW: &str = "区发展和改革局";
+pub(crate) const CZJ: &str = "区财政局";
+pub(crate) const ZJJ: &str = "区住房和城乡建设局";
+pub(crate) const TJJ: &str = "区统计局";
 
 fn unit(name: &str, aliases: &[&str], category: &str) -> Unit {
     Unit {
@@ -46,7 +46,13 @@ fn unit(name: &str, aliases: &[&str], category: &str) -> Unit {
     }
 }
 
-pub fn task(id: &str, title: &str, lead: &str, stars: u8, deadline: Option<NaiveDate>) -> Task {
+pub(crate) fn task(
+    id: &str,
+    title: &str,
+    lead: &str,
+    stars: u8,
+    deadline: Option<NaiveDate>,
+) -> Task {
     Task {
         id: id.into(),
         title: title.into(),
@@ -74,9 +80,9 @@ pub fn task(id: &str, title: &str, lead: &str, stars: u8, deadline: Option<Naive
 /// - ZF-001 发改 4★ due 2023-12-31; ZF-002 发改 5★ due 2023-09-30; ZF-003 发改 3★ due 2023-06-30
 /// - ZF-004 财政 4★ due 2023-12-31 (发改 cooperates)
 /// - ZF-006 住建 4★ due 2023-04-05 (near); ZF-007 住建 5★ due 2023-03-20 (overdue);
-///   ZF-008 住建 4★ no deadline, assigned 2023-03-20 → 2023-03-27 (overdue, seed 003)
+///   ZF-008 住建 4★ no deadline, assigned 2023-03-20 → 2023-03-27 (overdue: 5 working days after assignment)
 /// - ZF-009 统计 3★ due 2023-12-31
-pub fn ledger() -> Ledger {
+pub(crate) fn ledger() -> Ledger {
     let mut tasks = vec![
         task("ZF-001", "推进重点项目建设", FGW, 4, Some(d(2023, 12, 31))),
         task("ZF-002", "优化营商环境", FGW, 5, Some(d(2023, 9, 30))),
@@ -104,7 +110,7 @@ pub fn ledger() -> Ledger {
 
 /// The tasks of `ledger` due in `period` ([`crate::due`]), as of its last
 /// day, nothing done before (leaked: a few bytes per test).
-pub fn expected(ledger: &Ledger, period: Period) -> &'static Expected {
+pub(crate) fn expected(ledger: &Ledger, period: Period) -> &'static Expected {
     let cal = Calendar::new(&[], &[], 5);
     let rule = DueRule {
         period,
@@ -116,7 +122,7 @@ pub fn expected(ledger: &Ledger, period: Period) -> &'static Expected {
 }
 
 /// Standard column layout: A 编号 … N 填报日期.
-pub const KEYS: [FormField; 14] = [
+pub(crate) const KEYS: [FormField; 14] = [
     FormField::Id,
     FormField::Title,
     FormField::Deadline,
@@ -133,11 +139,11 @@ pub const KEYS: [FormField; 14] = [
     FormField::FillDate,
 ];
 
-pub fn col(key: FormField) -> u32 {
+pub(crate) fn col(key: FormField) -> u32 {
     KEYS.iter().position(|k| *k == key).unwrap() as u32
 }
 
-pub fn columns() -> Vec<MatchedColumn> {
+pub(crate) fn columns() -> Vec<MatchedColumn> {
     KEYS.iter()
         .enumerate()
         .map(|(i, k)| MatchedColumn {
@@ -149,10 +155,10 @@ pub fn columns() -> Vec<MatchedColumn> {
 }
 
 /// Header on 0-based row 2 (sheet row 3); data from sheet row 4.
-pub const HEADER_ROW: u32 = 2;
+pub(crate) const HEADER_ROW: u32 = 2;
 
 /// A data row at 0-based `row` with the given cells (empty values skipped).
-pub fn row(r: u32, vals: &[(FormField, CellValue)]) -> RawRow {
+pub(crate) fn row(r: u32, vals: &[(FormField, CellValue)]) -> RawRow {
     let mut out = RawRow {
         row: r,
         ..RawRow::default()
@@ -174,7 +180,7 @@ pub fn row(r: u32, vals: &[(FormField, CellValue)]) -> RawRow {
 }
 
 /// A clean row for a ledger task (title and deadline copied, 正在办理 60%).
-pub fn good(r: u32, id: &str) -> RawRow {
+pub(crate) fn good(r: u32, id: &str) -> RawRow {
     let l = ledger();
     let tk = l.task(id);
     let title = tk.map(|t| t.title.clone()).unwrap_or_default();
@@ -197,7 +203,7 @@ pub fn good(r: u32, id: &str) -> RawRow {
 }
 
 /// Replace (or remove, with Empty) one cell of a row.
-pub fn set(mut r: RawRow, key: FormField, v: CellValue) -> RawRow {
+pub(crate) fn set(mut r: RawRow, key: FormField, v: CellValue) -> RawRow {
     if v.is_empty() {
         r.cells.remove(key);
     } else {
@@ -213,7 +219,7 @@ pub fn set(mut r: RawRow, key: FormField, v: CellValue) -> RawRow {
     r
 }
 
-pub fn form(sheet: &str, preamble: &[&str], rows: Vec<RawRow>) -> RawForm {
+pub(crate) fn form(sheet: &str, preamble: &[&str], rows: Vec<RawRow>) -> RawForm {
     RawForm {
         sheet: sheet.into(),
         meta: None,
@@ -231,12 +237,12 @@ pub fn form(sheet: &str, preamble: &[&str], rows: Vec<RawRow>) -> RawForm {
 }
 
 /// Column of 填报单位 and 提交时间 in [`export_form`] (after the standard ones).
-pub const EXPORT_UNIT_COL: u32 = 14;
-pub const EXPORT_TIME_COL: u32 = 15;
+pub(crate) const EXPORT_UNIT_COL: u32 = 14;
+pub(crate) const EXPORT_TIME_COL: u32 = 15;
 
 /// A collection-tool export's row: a clean row of `id` answered by `unit`
 /// at `when` (`2023-03-30 10:00`; empty: no time).
-pub fn export_row(r: u32, unit: &str, id: &str, when: &str) -> RawRow {
+pub(crate) fn export_row(r: u32, unit: &str, id: &str, when: &str) -> RawRow {
     let mut out = good(r, id);
     for (key, col, v) in [
         (FormField::ReportingUnit, EXPORT_UNIT_COL, unit),
@@ -258,7 +264,7 @@ pub fn export_row(r: u32, unit: &str, id: &str, when: &str) -> RawRow {
 
 /// A collection-tool export sheet (no title lines): the standard columns,
 /// then 填报单位 and 提交时间.
-pub fn export_form(rows: Vec<RawRow>) -> RawForm {
+pub(crate) fn export_form(rows: Vec<RawRow>) -> RawForm {
     let mut f = form("Sheet1", &[], rows);
     for (key, col) in [
         (FormField::ReportingUnit, EXPORT_UNIT_COL),
@@ -271,7 +277,7 @@ pub fn export_form(rows: Vec<RawRow>) -> RawForm {
     f
 }
 
-pub fn with_meta(mut f: RawForm, unit: &str, period: &str) -> RawForm {
+pub(crate) fn with_meta(mut f: RawForm, unit: &str, period: &str) -> RawForm {
     f.meta = Some(FormMeta {
         unit: unit.into(),
         period: period.into(),
@@ -281,7 +287,7 @@ pub fn with_meta(mut f: RawForm, unit: &str, period: &str) -> RawForm {
     f
 }
 
-pub fn src(rel: &str) -> SourceFile {
+pub(crate) fn src(rel: &str) -> SourceFile {
     SourceFile {
         rel: rel.into(),
         container: None,
@@ -292,7 +298,7 @@ pub fn src(rel: &str) -> SourceFile {
     }
 }
 
-pub fn forms_file(rel: &str, forms: Vec<RawForm>) -> Ingested {
+pub(crate) fn forms_file(rel: &str, forms: Vec<RawForm>) -> Ingested {
     Ingested::Forms {
         file: src(rel),
         forms,
@@ -300,15 +306,15 @@ pub fn forms_file(rel: &str, forms: Vec<RawForm>) -> Ingested {
 }
 
 /// Everything a validation context borrows.
-pub struct Env {
-    pub ledger: Ledger,
-    pub calendar: Calendar,
-    pub history: History,
-    pub period: Period,
+pub(crate) struct Env {
+    pub(crate) ledger: Ledger,
+    pub(crate) calendar: Calendar,
+    pub(crate) history: History,
+    pub(crate) period: Period,
 }
 
 impl Env {
-    pub fn new() -> Env {
+    pub(crate) fn new() -> Env {
         Env {
             ledger: ledger(),
             calendar: Calendar::new(&[], &[], 5),
@@ -318,7 +324,7 @@ impl Env {
     }
 
     /// History where ZF-001 was at 70% with "已完成立项" last period.
-    pub fn with_history() -> Env {
+    pub(crate) fn with_history() -> Env {
         let mut e = Env::new();
         e.history = History {
             periods: vec![PeriodSnapshot::new(
@@ -339,7 +345,7 @@ impl Env {
         e
     }
 
-    pub fn ctx(&self) -> ValidateCtx<'_> {
+    pub(crate) fn ctx(&self) -> ValidateCtx<'_> {
         ValidateCtx {
             ledger: &self.ledger,
             period: self.period,
@@ -350,17 +356,17 @@ impl Env {
         }
     }
 
-    pub fn check(&self, ing: &Ingested) -> CheckedFile {
+    pub(crate) fn check(&self, ing: &Ingested) -> CheckedFile {
         validate_file(ing, &self.ctx())
     }
 }
 
 /// Issues of one code.
-pub fn of(f: &CheckedFile, code: IssueCode) -> Vec<&Issue> {
+pub(crate) fn of(f: &CheckedFile, code: IssueCode) -> Vec<&Issue> {
     f.issues.iter().filter(|i| i.code == code).collect()
 }
 
 /// Codes of every issue, in order.
-pub fn codes(f: &CheckedFile) -> Vec<IssueCode> {
+pub(crate) fn codes(f: &CheckedFile) -> Vec<IssueCode> {
     f.issues.iter().map(|i| i.code).collect()
 }

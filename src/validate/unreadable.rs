@@ -15,7 +15,7 @@ use crate::model::IssueCode;
 /// Why a received file could not be read as a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Unreadable {
+pub(crate) enum Unreadable {
     /// Corrupt, truncated, not what its name says (`FILE_UNREADABLE`).
     Damaged,
     /// Password-protected, or an encrypted zip (`FILE_ENCRYPTED`).
@@ -34,7 +34,7 @@ pub enum Unreadable {
 
 impl Unreadable {
     /// The kind of a file-level issue that stopped a file from being read.
-    pub fn of(code: IssueCode) -> Option<Unreadable> {
+    pub(crate) fn of(code: IssueCode) -> Option<Unreadable> {
         Some(match code {
             IssueCode::FileUnreadable => Unreadable::Damaged,
             IssueCode::FileEncrypted => Unreadable::Encrypted,
@@ -49,7 +49,7 @@ impl Unreadable {
     }
 
     /// One word for tables (损坏 / 加密 / 格式 …).
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Unreadable::Damaged => "损坏",
             Unreadable::Encrypted => "加密",
@@ -61,7 +61,7 @@ impl Unreadable {
     }
 
     /// What is wrong with the file, for a sentence.
-    pub fn why(self) -> &'static str {
+    pub(crate) fn why(self) -> &'static str {
         match self {
             Unreadable::Damaged => "文件已损坏，无法打开",
             Unreadable::Encrypted => "文件设有密码（加密），无法打开",
@@ -73,7 +73,7 @@ impl Unreadable {
     }
 
     /// What the unit should send instead.
-    pub fn resend(self) -> &'static str {
+    pub(crate) fn resend(self) -> &'static str {
         match self {
             Unreadable::Damaged => {
                 "请在 Excel/WPS 中打开核对后另存为 Excel 工作簿(.xlsx)，重新报送"

@@ -143,13 +143,13 @@ fn written_id(row: &RawRow<L>) -> String {
 
 /// The tasks of the 台账 sheet and the ids held out of them.
 pub(super) struct TaskRows {
-    pub tasks: Vec<Task>,
-    pub held: Vec<HeldTask>,
+    pub(crate) tasks: Vec<Task>,
+    pub(crate) held: Vec<HeldTask>,
     /// The template's example task was skipped.
-    pub example_skipped: bool,
+    pub(crate) example_skipped: bool,
     /// 牵头单位 as written on every task row (to keep a real unit that
     /// happens to be the template's example unit).
-    pub lead_units: Vec<String>,
+    pub(crate) lead_units: Vec<String>,
 }
 
 /// Read the 台账 sheet (see the module's doc).

@@ -1,5 +1,5 @@
-//! The monthly 通报 (《关于2026年11月全区重点工作推进情况的通报》, seed 004's
-//! 月通报): 版头 with the 期号, title, 主送, then 一、总体情况 二、亮牌情况
+//! The monthly 通报 (《关于2026年11月全区重点工作推进情况的通报》, the
+//! office's report to every unit on the month's progress): 版头 with the 期号, title, 主送, then 一、总体情况 二、亮牌情况
 //! 三、排名情况 四、牵头领导（蓝红双色标注） 五、未按时报送 六、下步工作要求,
 //! 落款, the attachment (behind and overdue tasks) and the 版记.
 

@@ -18,7 +18,7 @@ const NUMERALS: [&str; 20] = [
 ];
 
 /// The `i`-th (0-based) Chinese numeral; beyond twenty, Arabic digits.
-pub fn numeral(i: usize) -> String {
+pub(crate) fn numeral(i: usize) -> String {
     NUMERALS
         .get(i)
         .map(|s| s.to_string())
@@ -26,27 +26,27 @@ pub fn numeral(i: usize) -> String {
 }
 
 /// `一、总体情况`.
-pub fn heading1(i: usize, text: &str) -> String {
+pub(crate) fn heading1(i: usize, text: &str) -> String {
     format!("{}、{text}", numeral(i))
 }
 
 /// `（一）`.
-pub fn heading2(i: usize) -> String {
+pub(crate) fn heading2(i: usize) -> String {
     format!("（{}）", numeral(i))
 }
 
 /// A percentage as the workbook shows it: one decimal (`75.0`).
-pub fn pct(x: f64) -> String {
+pub(crate) fn pct(x: f64) -> String {
     format!("{:.1}", crate::report::figures::round1(x))
 }
 
 /// A score as the workbook shows it (单位排名: `0.00`).
-pub fn score(x: f64) -> String {
+pub(crate) fn score(x: f64) -> String {
     format!("{x:.2}")
 }
 
 /// Names joined with `、`.
-pub fn join(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+pub(crate) fn join(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     names
         .into_iter()
         .map(|s| s.as_ref().to_string())
@@ -55,7 +55,7 @@ pub fn join(names: impl IntoIterator<Item = impl AsRef<str>>) -> String {
 }
 
 /// The cards a preset gives, most severe first.
-pub fn preset_cards(p: Preset) -> &'static [Card] {
+pub(crate) fn preset_cards(p: Preset) -> &'static [Card] {
     match p {
         Preset::RedYellowBlue => &[Card::Red, Card::Yellow, Card::Blue],
         Preset::YellowOrangeRed => &[Card::Red, Card::Orange, Card::Yellow],
@@ -64,7 +64,7 @@ pub fn preset_cards(p: Preset) -> &'static [Card] {
 
 /// `红牌3项、黄牌1项` of the cards counted, the preset's colours with a
 /// count above zero (`unit`: 项 or 个).
-pub fn card_counts(p: Preset, c: &CardCounts, unit: &str) -> String {
+pub(crate) fn card_counts(p: Preset, c: &CardCounts, unit: &str) -> String {
     let n = |card: Card| match card {
         Card::Red => c.red,
         Card::Orange => c.orange,
@@ -81,7 +81,7 @@ pub fn card_counts(p: Preset, c: &CardCounts, unit: &str) -> String {
 
 /// A card's name in the colour it names where the text can be coloured
 /// (red; the others in black, as blue and yellow print badly).
-pub fn card_span(card: Card) -> Span {
+pub(crate) fn card_span(card: Card) -> Span {
     match card {
         Card::Red => Span::red(card.label()),
         _ => Span::new(card.label()),
@@ -90,7 +90,7 @@ pub fn card_span(card: Card) -> Span {
 
 impl Ctx<'_> {
     /// The placeholders every document has: 期次, 年度, 政府, 范围, 督查室.
-    pub fn vars(&self) -> Vars {
+    pub(crate) fn vars(&self) -> Vars {
         let c = &self.wording.common;
         Vars::new()
             .set("期次", self.snap.period.label())
@@ -101,14 +101,14 @@ impl Ctx<'_> {
     }
 
     /// A new document dated the issue date.
-    pub fn doc(&self) -> DocxBuilder {
+    pub(crate) fn doc(&self) -> DocxBuilder {
         let mut d = DocxBuilder::new(self.style);
         d.created(self.issue_date);
         d
     }
 
     /// The 文号 of serial `n`: `四政督〔2026〕12号`.
-    pub fn doc_number(&self, n: u32) -> String {
+    pub(crate) fn doc_number(&self, n: u32) -> String {
         format!(
             "{}〔{}〕{n}号",
             self.office.doc_prefix,
@@ -185,7 +185,7 @@ fn chinese_dates(r: &str) -> String {
             .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
         match date {
             Some(d) => {
-                out.push_str(&crate::report::docx::cn_date(d));
+                out.push_str(&crate::value::cn_date(d));
                 rest = &rest[10..];
             }
             None => {
@@ -200,7 +200,7 @@ fn chinese_dates(r: &str) -> String {
 
 /// Carded tasks of the 通报: unit, task, and the reasons with their figures.
 /// Widths are in characters of table text (about 37 fill the 版心).
-pub fn task_table(tasks: &[TaskDoc]) -> DocTable {
+pub(crate) fn task_table(tasks: &[TaskDoc]) -> DocTable {
     let mut t = DocTable::new(vec![
         Column::new("序号", 2.7).center(),
         Column::new("牵头单位", 6.3),

@@ -1,5 +1,6 @@
-//! 约谈通知 — red-yellow-blue's yellow and red cards (seed 002: 黄牌由分管
-//! 领导约谈部门“一把手”，红牌由主要领导约谈分管领导和“一把手”): the
+//! 约谈通知 — red-yellow-blue's yellow and red cards (a yellow card: the
+//! leader in charge calls in the unit's head; a red card: the principal
+//! leader calls in the leader in charge and the unit's head): the
 //! standard letter with a 约谈安排 section (who calls whom in; time and
 //! place to follow).
 

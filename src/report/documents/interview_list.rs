@@ -1,5 +1,5 @@
 //! 约谈名单 for the leaders: per category, the units to be called in —
-//! 后三位 (seed 002), and the units whose card calls for it under the
+//! 后三位 (the lowest three of a category are called in), and the units whose card calls for it under the
 //! preset (red-yellow-blue: yellow and red; yellow-orange-red: orange and
 //! red) — each with the reason, who conducts it, whom it is for, and how
 //! often the unit has been called in this year.
@@ -14,13 +14,13 @@ use crate::report::docx::{Column, DocTable, DocxBuilder, Span};
 
 /// A unit on the list.
 pub(super) struct Entry<'a> {
-    pub unit: &'a UnitDoc,
+    pub(crate) unit: &'a UnitDoc,
     /// The first rule it meets: who conducts the 约谈.
-    pub rule: &'a InterviewRule,
+    pub(crate) rule: &'a InterviewRule,
     /// Why, in words.
-    pub reasons: Vec<Span>,
+    pub(crate) reasons: Vec<Span>,
     /// This year's 约谈 including this one.
-    pub times: u32,
+    pub(crate) times: u32,
 }
 
 /// Every unit to be called in, in ranking order.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A kind of document, named as in the JSON summary's `documents[].kind`
 /// and in `templates/documents.toml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum DocKind {
+pub(crate) enum DocKind {
     /// The monthly 通报 (office-wide).
     #[serde(rename = "通报")]
     Bulletin,
@@ -31,7 +31,8 @@ pub enum DocKind {
 
 impl DocKind {
     /// Every kind, in the order documents are listed and numbered.
-    pub const ALL: [DocKind; 7] = [
+    #[cfg(test)]
+    pub(crate) const ALL: [DocKind; 7] = [
         DocKind::Bulletin,
         DocKind::InterviewList,
         DocKind::Supervision,
@@ -42,7 +43,7 @@ impl DocKind {
     ];
 
     /// The name as the office writes it (and the JSON's `kind`).
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             DocKind::Bulletin => "通报",
             DocKind::Reminder => "提醒函",
@@ -55,7 +56,7 @@ impl DocKind {
     }
 
     /// A letter to one unit (numbered with a 文号), not an office-wide document.
-    pub fn is_letter(self) -> bool {
+    pub(crate) fn is_letter(self) -> bool {
         !matches!(self, DocKind::Bulletin | DocKind::InterviewList)
     }
 }

@@ -13,7 +13,8 @@ use super::snapshot::LetterDoc;
 use super::snapshot::TaskDoc;
 use super::wording::{LetterWording, Vars};
 use super::{Ctx, Planned};
-use crate::report::docx::{cn_date, Column, DocTable, DocxBuilder, Receipt};
+use crate::report::docx::{Column, DocTable, DocxBuilder, Receipt};
+use crate::value::cn_date;
 
 /// Rejected rows listed in a letter; the rest are in the 反馈 workbook.
 const MAX_REJECTED: usize = 10;
@@ -35,19 +36,19 @@ fn progress(t: &TaskDoc) -> String {
 
 /// One letter being written.
 pub(super) struct Letter<'a> {
-    pub ctx: &'a Ctx<'a>,
-    pub planned: &'a Planned,
-    pub unit: &'a LetterDoc,
-    pub wording: &'a LetterWording,
+    pub(crate) ctx: &'a Ctx<'a>,
+    pub(crate) planned: &'a Planned,
+    pub(crate) unit: &'a LetterDoc,
+    pub(crate) wording: &'a LetterWording,
     /// Issue date + the kind's working days.
-    pub deadline: NaiveDate,
-    pub vars: Vars,
+    pub(crate) deadline: NaiveDate,
+    pub(crate) vars: Vars,
     /// Sections written so far (for `一、` `二、`).
     sections: usize,
 }
 
 impl<'a> Letter<'a> {
-    pub fn new(ctx: &'a Ctx<'a>, planned: &'a Planned) -> Result<Letter<'a>> {
+    pub(crate) fn new(ctx: &'a Ctx<'a>, planned: &'a Planned) -> Result<Letter<'a>> {
         let unit = ctx
             .snap
             .letters
@@ -86,7 +87,7 @@ impl<'a> Letter<'a> {
     }
 
     /// 版头 (office, 文号), title, 主送 and the opening.
-    pub fn head(&self) -> DocxBuilder {
+    pub(crate) fn head(&self) -> DocxBuilder {
         let ctx = self.ctx;
         let mut d = ctx.doc();
         let number = self.planned.number.map(|n| ctx.doc_number(n));
@@ -98,13 +99,13 @@ impl<'a> Letter<'a> {
     }
 
     /// A numbered section heading.
-    pub fn section(&mut self, d: &mut DocxBuilder, title: &str) {
+    pub(crate) fn section(&mut self, d: &mut DocxBuilder, title: &str) {
         d.heading1(&heading1(self.sections, title));
         self.sections += 1;
     }
 
     /// 存在问题: the unit's own card, its carded tasks, tasks not reported.
-    pub fn problems(&mut self, d: &mut DocxBuilder) {
+    pub(crate) fn problems(&mut self, d: &mut DocxBuilder) {
         let u = self.unit;
         let s = self.ctx.snap;
         self.section(d, "存在问题");
@@ -146,7 +147,7 @@ impl<'a> Letter<'a> {
 
     /// 退回的数据: the unit's rejected rows (the first ten), pointing to
     /// its 反馈 workbook for all of them.
-    pub fn rejected(&mut self, d: &mut DocxBuilder) {
+    pub(crate) fn rejected(&mut self, d: &mut DocxBuilder) {
         let u = self.unit;
         if u.rejected.is_empty() {
             return;
@@ -189,7 +190,7 @@ impl<'a> Letter<'a> {
     }
 
     /// 整改要求: the wording's requirements, numbered.
-    pub fn requirements(&mut self, d: &mut DocxBuilder) {
+    pub(crate) fn requirements(&mut self, d: &mut DocxBuilder) {
         let title = self.vars.fill(&self.wording.requirements_title);
         self.section(d, &title);
         for (i, r) in self.wording.requirements.iter().enumerate() {
@@ -198,7 +199,7 @@ impl<'a> Letter<'a> {
     }
 
     /// The closing (the deadline), and the office's contact.
-    pub fn closing(&self, d: &mut DocxBuilder) {
+    pub(crate) fn closing(&self, d: &mut DocxBuilder) {
         d.text(&self.vars.fill(&self.wording.closing));
         let o = &self.ctx.office;
         let contact = match (o.contact.trim(), o.phone.trim()) {
@@ -213,7 +214,7 @@ impl<'a> Letter<'a> {
     }
 
     /// 附件说明 (the 反馈 workbook, when rows were returned) and 落款.
-    pub fn sign(&self, d: &mut DocxBuilder) {
+    pub(crate) fn sign(&self, d: &mut DocxBuilder) {
         if let (false, Some((title, _))) = (self.unit.rejected.is_empty(), &self.unit.notice) {
             d.attachment_note([title.as_str()]);
         }
@@ -221,7 +222,7 @@ impl<'a> Letter<'a> {
     }
 
     /// The detachable 回执: the unit and its tasks pre-filled.
-    pub fn receipt(&self, d: &mut DocxBuilder) {
+    pub(crate) fn receipt(&self, d: &mut DocxBuilder) {
         let ids = join(self.unit.tasks.iter().map(|t| t.id.as_str()));
         let mut r = Receipt::new(self.deadline);
         if !ids.is_empty() {
@@ -232,7 +233,10 @@ impl<'a> Letter<'a> {
 
     /// The parts every letter has, in order, with `extra` after the
     /// problems (a kind's own section).
-    pub fn standard(&mut self, extra: impl FnOnce(&mut Self, &mut DocxBuilder)) -> DocxBuilder {
+    pub(crate) fn standard(
+        &mut self,
+        extra: impl FnOnce(&mut Self, &mut DocxBuilder),
+    ) -> DocxBuilder {
         let mut d = self.head();
         self.problems(&mut d);
         self.rejected(&mut d);

@@ -29,16 +29,16 @@ mod bulletin;
 mod common;
 mod interview;
 mod interview_list;
-pub mod kind;
+pub(crate) mod kind;
 mod letter;
-pub mod numbering;
+pub(crate) mod numbering;
 mod prompt;
 mod reminder;
-pub mod snapshot;
-pub mod span_bulletin;
+pub(crate) mod snapshot;
+pub(crate) mod span_bulletin;
 mod supervision;
 mod warning;
-pub mod wording;
+pub(crate) mod wording;
 
 #[cfg(test)]
 mod tests;
@@ -51,10 +51,10 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use kind::DocKind;
-pub use numbering::Numbering;
-pub use snapshot::{Issued, Snapshot, SNAPSHOT_FILE};
-pub use wording::{Wording, OVERRIDE_FILE};
+pub(crate) use kind::DocKind;
+pub(crate) use numbering::Numbering;
+pub(crate) use snapshot::{Issued, Snapshot, SNAPSHOT_FILE};
+pub(crate) use wording::Wording;
 
 use crate::calendar::Calendar;
 use crate::config::{Config, Office};
@@ -64,40 +64,40 @@ use crate::report::xlsx::names::safe_file_name;
 use crate::store::layout::RoundPlan;
 
 /// Sub-folder of the output folder holding the documents.
-pub const DOCUMENTS_DIR: &str = "公文";
+pub(crate) const DOCUMENTS_DIR: &str = "公文";
 
 /// Everything a document is built from.
-pub struct Ctx<'a> {
-    pub snap: &'a Snapshot,
-    pub wording: &'a Wording,
-    pub office: &'a Office,
-    pub style: &'a DocumentStyle,
-    pub calendar: &'a Calendar,
+pub(crate) struct Ctx<'a> {
+    pub(crate) snap: &'a Snapshot,
+    pub(crate) wording: &'a Wording,
+    pub(crate) office: &'a Office,
+    pub(crate) style: &'a DocumentStyle,
+    pub(crate) calendar: &'a Calendar,
     /// 成文日期.
-    pub issue_date: NaiveDate,
-    pub numbering: &'a Numbering,
+    pub(crate) issue_date: NaiveDate,
+    pub(crate) numbering: &'a Numbering,
 }
 
 /// One document to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Planned {
-    pub kind: DocKind,
+pub(crate) struct Planned {
+    pub(crate) kind: DocKind,
     /// The unit a letter goes to (None: office-wide).
-    pub unit: Option<String>,
+    pub(crate) unit: Option<String>,
     /// 文号 serial (letters).
-    pub number: Option<u32>,
+    pub(crate) number: Option<u32>,
     /// Path relative to the output folder, `/`-separated.
-    pub path: String,
+    pub(crate) path: String,
 }
 
 /// A document as the JSON summary lists it (`documents[]`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct DocumentEntry {
+pub(crate) struct DocumentEntry {
     /// Relative to `--out`.
-    pub path: String,
-    pub kind: DocKind,
+    pub(crate) path: String,
+    pub(crate) kind: DocKind,
     /// The unit a letter goes to; null for office-wide documents.
-    pub unit: Option<String>,
+    pub(crate) unit: Option<String>,
 }
 
 type Build = fn(&Ctx, &Planned) -> Result<DocxBuilder>;
@@ -162,7 +162,7 @@ fn def(kind: DocKind) -> &'static DocumentDef {
 
 /// The documents of the period: office-wide ones, then each letter kind
 /// to each unit whose card calls for it, numbered in that order.
-pub fn plan(ctx: &Ctx) -> Vec<Planned> {
+pub(crate) fn plan(ctx: &Ctx) -> Vec<Planned> {
     let rules = ctx.wording.rules(ctx.snap.preset);
     let period = ctx.snap.period.label();
     let mut used = BTreeSet::new();
@@ -209,7 +209,7 @@ pub fn plan(ctx: &Ctx) -> Vec<Planned> {
 
 /// Write the planned documents under `out` (the `公文/` folder emptied of
 /// earlier .docx files first); returns the files written.
-pub fn write(ctx: &Ctx, planned: &[Planned], out: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn write(ctx: &Ctx, planned: &[Planned], out: &Path) -> Result<Vec<PathBuf>> {
     let dir = out.join(DOCUMENTS_DIR);
     clear_docx(&dir)?;
     planned
@@ -247,22 +247,22 @@ fn clear_docx(dir: &Path) -> Result<()> {
 /// A period's documents, ready to write: the snapshot, the wording, the
 /// numbers and the plan.
 #[derive(Debug, Clone)]
-pub struct Prepared {
+pub(crate) struct Prepared {
     /// With `issued` filled in from the plan.
-    pub snapshot: Snapshot,
-    pub wording: Wording,
-    pub numbering: Numbering,
-    pub issue_date: NaiveDate,
-    pub plan: Vec<Planned>,
+    pub(crate) snapshot: Snapshot,
+    pub(crate) wording: Wording,
+    pub(crate) numbering: Numbering,
+    pub(crate) issue_date: NaiveDate,
+    pub(crate) plan: Vec<Planned>,
     /// Earlier snapshots that could not be read.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Prepared {
     /// The documents of a run (`duban run`) archiving the round `plan`
     /// names, issued on the config's issue date, numbered from what the
     /// archive holds ([`numbering`]: a round run again keeps its numbers).
-    pub fn of_run(r: &RunResult, plan: &RoundPlan) -> Result<Prepared> {
+    pub(crate) fn of_run(r: &RunResult, plan: &RoundPlan) -> Result<Prepared> {
         let issue_date = r.config.issued_on(&r.period);
         let snapshot = Snapshot::of(r, issue_date);
         Prepared::new(snapshot, &r.config, &plan.archive, issue_date)
@@ -271,7 +271,7 @@ impl Prepared {
     /// The documents of a snapshot (`duban docs`: an archived one), with
     /// the working folder's current wording and `config`, numbered from
     /// what `archive` holds (the snapshot's own letters keep their numbers).
-    pub fn new(
+    pub(crate) fn new(
         snapshot: Snapshot,
         config: &Config,
         archive: &Path,
@@ -320,7 +320,7 @@ impl Prepared {
     }
 
     /// The JSON summary's `documents[]`.
-    pub fn entries(&self) -> Vec<DocumentEntry> {
+    pub(crate) fn entries(&self) -> Vec<DocumentEntry> {
         self.plan
             .iter()
             .map(|p| DocumentEntry {
@@ -332,7 +332,7 @@ impl Prepared {
     }
 
     /// Write every document under `out/公文/`; returns the files written.
-    pub fn write(&self, config: &Config, out: &Path) -> Result<Vec<PathBuf>> {
+    pub(crate) fn write(&self, config: &Config, out: &Path) -> Result<Vec<PathBuf>> {
         let calendar = config.calendar();
         write(&self.ctx(config, &calendar), &self.plan, out)
     }

@@ -24,23 +24,23 @@ use crate::store::layout;
 
 /// What this round's documents take from the archive.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Numbering {
+pub(crate) struct Numbering {
     /// 期号 of the 通报: 1 + earlier archived periods of the same kind and year.
-    pub bulletin: u32,
+    pub(crate) bulletin: u32,
     /// The first 文号 serial for a letter without one yet: after every
     /// number of the issue year in the archive.
-    pub first_letter: u32,
+    pub(crate) first_letter: u32,
     /// The numbers the archived documents of this very period and round
     /// gave, by kind and unit: a letter written again keeps its number.
-    pub kept: BTreeMap<(DocKind, String), u32>,
+    pub(crate) kept: BTreeMap<(DocKind, String), u32>,
     /// Times each unit was on the 约谈名单 in earlier periods of the year.
-    pub interviews: BTreeMap<String, u32>,
+    pub(crate) interviews: BTreeMap<String, u32>,
 }
 
 impl Numbering {
     /// The 文号 serials of the letters, in order, each (kind, unit): its
     /// kept number, else the next new one.
-    pub fn letter_numbers(&self) -> impl FnMut(DocKind, &str) -> u32 + '_ {
+    pub(crate) fn letter_numbers(&self) -> impl FnMut(DocKind, &str) -> u32 + '_ {
         let mut next = self.first_letter;
         move |kind, unit| match self.kept.get(&(kind, unit.to_string())) {
             Some(&n) => n,
@@ -54,15 +54,15 @@ impl Numbering {
 
 /// An archived round's documents, and whether it is its period's latest round.
 #[derive(Debug, Clone)]
-pub struct Archived {
-    pub snapshot: Snapshot,
-    pub latest: bool,
+pub(crate) struct Archived {
+    pub(crate) snapshot: Snapshot,
+    pub(crate) latest: bool,
 }
 
 /// Count from what `archive` holds, for round `round` of `period` issued on
 /// `issue_date`. Archived snapshots that cannot be read are passed over;
 /// the returned warnings say which.
-pub fn numbering(
+pub(crate) fn numbering(
     archive: &Path,
     period: Period,
     round: u32,
@@ -100,7 +100,7 @@ pub fn numbering(
 }
 
 /// [`numbering`] over the earlier periods and every archived round.
-pub fn count(
+pub(crate) fn count(
     period: Period,
     round: u32,
     issue_date: NaiveDate,

@@ -1,5 +1,6 @@
-//! 重点工作督办提示函 — yellow-orange-red's yellow card (seed 000: 贯彻落实
-//! 不力、工作不到位、上报材料不及时、报送材料质量不高、制定台账清单不规范):
+//! 重点工作督办提示函 — yellow-orange-red's yellow card (given for poor
+//! follow-through, work not done properly, material sent late or of poor
+//! quality, a ledger of tasks not kept to the rules):
 //! the standard letter, with the reporting rules the unit broke restated.
 
 use anyhow::Result;

@@ -1,5 +1,5 @@
-//! 提醒函 — red-yellow-blue's blue card (seed 002: 重点工作虽已启动推进，但进度
-//! 缓慢、未达到时序进度标准的亮“蓝”牌，由督查室下发提醒函): the standard
+//! 提醒函 — red-yellow-blue's blue card (a task begun but moving slowly,
+//! behind its planned progress; the office sends the unit a reminder): the standard
 //! letter, nothing of its own.
 
 use anyhow::Result;

@@ -26,161 +26,157 @@ use crate::report::xlsx::UniqueNames;
 use crate::score::{CardCounts, LeaderMark, TaskResult, UnitResult};
 
 /// The snapshot's file in `archive/<period>/`.
-pub const SNAPSHOT_FILE: &str = "documents.json";
+pub(crate) const SNAPSHOT_FILE: &str = "documents.json";
 
 /// Version of the snapshot's layout; a later duban reads older versions.
-pub const SNAPSHOT_VERSION: u32 = 1;
+pub(crate) const SNAPSHOT_VERSION: u32 = 1;
 
 /// Everything the documents of one period show.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Snapshot {
-    pub version: u32,
-    pub period: Period,
+pub(crate) struct Snapshot {
+    pub(crate) version: u32,
+    pub(crate) period: Period,
     /// The round of the period (2… for 补报 rounds).
-    #[serde(default = "round_1")]
-    pub round: u32,
-    pub as_of: NaiveDate,
-    pub report_deadline: NaiveDate,
+    #[serde(default = "crate::store::layout::first_round")]
+    pub(crate) round: u32,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) report_deadline: NaiveDate,
     /// The issue date (成文日期) of the run that made it.
-    pub issue_date: NaiveDate,
-    pub preset: Preset,
-    pub overview: OverviewDoc,
+    pub(crate) issue_date: NaiveDate,
+    pub(crate) preset: Preset,
+    pub(crate) overview: OverviewDoc,
     /// Every unit the ranking lists, in its order (category, rank, name).
-    pub units: Vec<UnitDoc>,
+    pub(crate) units: Vec<UnitDoc>,
     /// Carded tasks, most severe first (the 亮牌预警 order).
-    pub cards: Vec<TaskDoc>,
+    pub(crate) cards: Vec<TaskDoc>,
     /// Tasks behind plan or overdue (the 通报's attachment).
-    pub behind: Vec<TaskDoc>,
+    pub(crate) behind: Vec<TaskDoc>,
     /// Per lead leader, by name.
-    pub leaders: Vec<LeaderDoc>,
+    pub(crate) leaders: Vec<LeaderDoc>,
     /// What each carded unit's letters say, in the order of the 单位 sheet.
-    pub letters: Vec<LetterDoc>,
+    pub(crate) letters: Vec<LetterDoc>,
     /// The documents the run wrote, with their numbers (later periods go
     /// on counting from them).
     #[serde(default)]
-    pub issued: Vec<Issued>,
-}
-
-fn round_1() -> u32 {
-    1
+    pub(crate) issued: Vec<Issued>,
 }
 
 /// 一、总体情况 in counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct OverviewDoc {
+pub(crate) struct OverviewDoc {
     /// Units in the ledger.
-    pub units: u32,
-    pub tasks: u32,
-    pub due: u32,
-    pub reported: u32,
-    pub done: u32,
-    pub on_schedule: u32,
-    pub behind: u32,
-    pub overdue: u32,
-    pub near: u32,
+    pub(crate) units: u32,
+    pub(crate) tasks: u32,
+    pub(crate) due: u32,
+    pub(crate) reported: u32,
+    pub(crate) done: u32,
+    pub(crate) on_schedule: u32,
+    pub(crate) behind: u32,
+    pub(crate) overdue: u32,
+    pub(crate) near: u32,
     /// Tasks per card.
-    pub task_cards: CardCounts,
+    pub(crate) task_cards: CardCounts,
     /// Units per card.
-    pub unit_cards: CardCounts,
+    pub(crate) unit_cards: CardCounts,
     /// Units with tasks due.
-    pub units_due: u32,
-    pub units_reported: u32,
-    pub units_on_time: u32,
+    pub(crate) units_due: u32,
+    pub(crate) units_reported: u32,
+    pub(crate) units_on_time: u32,
     /// Units whose return came late.
-    pub late: Vec<String>,
+    pub(crate) late: Vec<String>,
     /// Units with tasks due that sent no valid return.
-    pub missing: Vec<String>,
+    pub(crate) missing: Vec<String>,
 }
 
 /// A unit of the ranking.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UnitDoc {
-    pub name: String,
-    pub category: String,
-    pub score: f64,
+pub(crate) struct UnitDoc {
+    pub(crate) name: String,
+    pub(crate) category: String,
+    pub(crate) score: f64,
     /// 0: not ranked (leads no task).
-    pub rank: u32,
-    pub rank_change: Option<i32>,
-    pub top3: bool,
-    pub bottom3: bool,
-    pub card: Option<Card>,
+    pub(crate) rank: u32,
+    pub(crate) rank_change: Option<i32>,
+    pub(crate) top3: bool,
+    pub(crate) bottom3: bool,
+    pub(crate) card: Option<Card>,
     /// Reasons for the unit's own card.
-    pub reasons: Vec<String>,
+    pub(crate) reasons: Vec<String>,
 }
 
 /// A task as the documents show it (percentages as the workbook shows them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TaskDoc {
-    pub id: String,
-    pub title: String,
-    pub unit: String,
-    pub leader: String,
-    pub stars: u8,
-    pub status: Option<Status>,
-    pub actual: Option<f64>,
+pub(crate) struct TaskDoc {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) unit: String,
+    pub(crate) leader: String,
+    pub(crate) stars: u8,
+    pub(crate) status: Option<Status>,
+    pub(crate) actual: Option<f64>,
     /// One decimal.
-    pub planned: f64,
+    pub(crate) planned: f64,
     /// One decimal.
-    pub lag: Option<f64>,
-    pub deadline: Option<NaiveDate>,
-    pub overdue: bool,
-    pub card: Option<Card>,
-    pub reasons: Vec<String>,
+    pub(crate) lag: Option<f64>,
+    pub(crate) deadline: Option<NaiveDate>,
+    pub(crate) overdue: bool,
+    pub(crate) card: Option<Card>,
+    pub(crate) reasons: Vec<String>,
 }
 
 /// A lead leader's tasks (督事督人).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LeaderDoc {
-    pub name: String,
-    pub units: Vec<String>,
-    pub tasks: u32,
-    pub done: u32,
-    pub behind: u32,
-    pub overdue: u32,
-    pub cards: CardCounts,
-    pub mark: Option<LeaderMark>,
+pub(crate) struct LeaderDoc {
+    pub(crate) name: String,
+    pub(crate) units: Vec<String>,
+    pub(crate) tasks: u32,
+    pub(crate) done: u32,
+    pub(crate) behind: u32,
+    pub(crate) overdue: u32,
+    pub(crate) cards: CardCounts,
+    pub(crate) mark: Option<LeaderMark>,
 }
 
 /// What one carded unit's letters say.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LetterDoc {
+pub(crate) struct LetterDoc {
     /// As on the 单位 sheet.
-    pub unit: String,
+    pub(crate) unit: String,
     /// The unit's card: the most severe of its tasks' and its own.
-    pub card: Card,
+    pub(crate) card: Card,
     /// Reasons for its own card (late or missing return, form errors …).
-    pub reasons: Vec<String>,
+    pub(crate) reasons: Vec<String>,
     /// Its carded tasks, most severe first (lower cards included).
-    pub tasks: Vec<TaskDoc>,
+    pub(crate) tasks: Vec<TaskDoc>,
     /// Due tasks it did not report: (id, title).
-    pub missing: Vec<(String, String)>,
+    pub(crate) missing: Vec<(String, String)>,
     /// It had tasks due and sent no valid return.
     #[serde(default)]
-    pub not_reported: bool,
+    pub(crate) not_reported: bool,
     /// Its return came after the reporting deadline.
     #[serde(default)]
-    pub late: bool,
-    pub rejected: Vec<RejectedDoc>,
+    pub(crate) late: bool,
+    pub(crate) rejected: Vec<RejectedDoc>,
     /// Its 反馈 workbook: (title, path relative to the output folder).
-    pub notice: Option<(String, String)>,
+    pub(crate) notice: Option<(String, String)>,
 }
 
 /// A rejected row of the unit's return.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RejectedDoc {
-    pub file: String,
-    pub row: u32,
-    pub task: Option<String>,
-    pub reasons: Vec<String>,
+pub(crate) struct RejectedDoc {
+    pub(crate) file: String,
+    pub(crate) row: u32,
+    pub(crate) task: Option<String>,
+    pub(crate) reasons: Vec<String>,
 }
 
 /// One document written: its kind, unit and 文号 serial.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Issued {
-    pub kind: DocKind,
-    pub unit: Option<String>,
+pub(crate) struct Issued {
+    pub(crate) kind: DocKind,
+    pub(crate) unit: Option<String>,
     /// The N of `〔year〕N号` (letters only).
-    pub number: Option<u32>,
+    pub(crate) number: Option<u32>,
 }
 
 impl TaskDoc {
@@ -221,7 +217,7 @@ impl UnitDoc {
 
 impl Snapshot {
     /// The snapshot of a run, issued on `issue_date`.
-    pub fn of(r: &RunResult, issue_date: NaiveDate) -> Snapshot {
+    pub(crate) fn of(r: &RunResult, issue_date: NaiveDate) -> Snapshot {
         let f = Figures::of(r);
         let t = &f.overview.tasks;
         let rep = &f.overview.reporting;
@@ -282,7 +278,7 @@ impl Snapshot {
     }
 
     /// Read `documents.json` from an archived period's folder.
-    pub fn load(dir: &Path) -> Result<Snapshot> {
+    pub(crate) fn load(dir: &Path) -> Result<Snapshot> {
         let path = dir.join(SNAPSHOT_FILE);
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("无法读取 {}", path.display()))?;
@@ -299,25 +295,23 @@ impl Snapshot {
     }
 
     /// The units of a category, in ranking order, ranked ones only.
-    pub fn ranked_in<'a>(&'a self, category: &'a str) -> impl Iterator<Item = &'a UnitDoc> + 'a {
+    pub(crate) fn ranked_in<'a>(
+        &'a self,
+        category: &'a str,
+    ) -> impl Iterator<Item = &'a UnitDoc> + 'a {
         self.units
             .iter()
             .filter(move |u| u.category == category && u.rank > 0)
     }
 
     /// The categories with ranked units, in ranking order.
-    pub fn categories(&self) -> Vec<&str> {
+    pub(crate) fn categories(&self) -> Vec<&str> {
         let mut seen = BTreeSet::new();
         self.units
             .iter()
             .filter(|u| u.rank > 0 && seen.insert(u.category.as_str()))
             .map(|u| u.category.as_str())
             .collect()
-    }
-
-    /// The unit of the ranking named `name`.
-    pub fn unit(&self, name: &str) -> Option<&UnitDoc> {
-        self.units.iter().find(|u| u.name == name)
     }
 }
 

@@ -1,4 +1,4 @@
-//! 督办单 — the red card under both presets (seeds 001, 003, 004): the
+//! 督办单 — a red card under either preset calls for one: the
 //! standard letter, ending with a 回执 (办理情况, 责任人, 签字, 日期) the unit
 //! fills in and returns by the deadline.
 

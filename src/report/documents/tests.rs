@@ -3,6 +3,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use super::wording::OVERRIDE_FILE;
 use super::*;
 use crate::config::Office;
 use crate::report::fixture::{d, fixture, fixture_yor};
@@ -188,7 +189,7 @@ fn each_letter_goes_to_its_unit_with_its_tasks_number_and_deadline() {
             for want in [
                 format!("四政督〔2023〕{}号", number.unwrap()),
                 format!("{unit}："),
-                crate::report::docx::cn_date(deadline),
+                crate::value::cn_date(deadline),
                 "联系人：王明，联系电话：0469-1234567。".into(),
             ] {
                 assert!(text.contains(&want), "{kind} to {unit}: {want} missing");

@@ -1,12 +1,13 @@
-//! 重点工作督办预警通知书 — yellow-orange-red's orange card (seed 000: 进展
-//! 缓慢的亮橙牌，由分管领导约谈主要负责人，对牵头单位发预警通知书，要求限期
-//! 整改): the standard letter with the 整改期限 set out on its own.
+//! 重点工作督办预警通知书 — yellow-orange-red's orange card (a task moving
+//! slowly: the leader in charge calls in the unit's head, and the lead unit
+//! gets a warning notice to put things right by a deadline): the standard letter with the 整改期限 set out on its own.
 
 use anyhow::Result;
 
 use super::letter::Letter;
 use super::{Ctx, Planned};
-use crate::report::docx::{cn_date, DocxBuilder, Span};
+use crate::report::docx::{DocxBuilder, Span};
+use crate::value::cn_date;
 
 pub(super) fn build(ctx: &Ctx, p: &Planned) -> Result<DocxBuilder> {
     Ok(Letter::new(ctx, p)?.standard(|l, d| {

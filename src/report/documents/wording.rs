@@ -18,13 +18,13 @@ use crate::config::Preset;
 use crate::model::Card;
 
 /// The embedded default wording and rules.
-pub const DEFAULT_TOML: &str = include_str!("../../../templates/documents.toml");
+pub(crate) const DEFAULT_TOML: &str = include_str!("../../../templates/documents.toml");
 
 /// The office's own wording, beside `duban.toml`: only the keys it changes.
-pub const OVERRIDE_FILE: &str = "公文模板.toml";
+pub(crate) const OVERRIDE_FILE: &str = "公文模板.toml";
 
 /// Every placeholder a text may hold.
-pub const PLACEHOLDERS: [&str; 11] = [
+pub(crate) const PLACEHOLDERS: [&str; 11] = [
     "期次",
     "年度",
     "政府",
@@ -41,48 +41,48 @@ pub const PLACEHOLDERS: [&str; 11] = [
 /// All of `templates/documents.toml`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Wording {
-    pub common: Common,
-    pub bulletin: BulletinWording,
+pub(crate) struct Wording {
+    pub(crate) common: Common,
+    pub(crate) bulletin: BulletinWording,
     /// The 通报 of a quarter, half-year or year (`duban rollup`).
-    pub span: SpanWording,
-    pub letters: Letters,
-    pub interview_list: ListWording,
-    pub presets: Presets,
+    pub(crate) span: SpanWording,
+    pub(crate) letters: Letters,
+    pub(crate) interview_list: ListWording,
+    pub(crate) presets: Presets,
 }
 
 /// Names used throughout.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Common {
+pub(crate) struct Common {
     /// `{政府}`: 区政府.
-    pub government: String,
+    pub(crate) government: String,
     /// `{范围}`: 全区.
-    pub scope: String,
+    pub(crate) scope: String,
     /// 主送 of the 通报 and the 约谈名单.
-    pub addressee: String,
+    pub(crate) addressee: String,
 }
 
 /// The 通报's texts.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BulletinWording {
-    pub title: String,
-    pub opening: String,
+pub(crate) struct BulletinWording {
+    pub(crate) title: String,
+    pub(crate) opening: String,
     /// The six section headings, without their numbers.
-    pub sections: Vec<String>,
-    pub no_cards: String,
-    pub ranking: String,
-    pub praise: String,
-    pub called_in: String,
-    pub leaders: String,
-    pub not_reported: String,
-    pub late: String,
-    pub all_on_time: String,
-    pub attachment: String,
+    pub(crate) sections: Vec<String>,
+    pub(crate) no_cards: String,
+    pub(crate) ranking: String,
+    pub(crate) praise: String,
+    pub(crate) called_in: String,
+    pub(crate) leaders: String,
+    pub(crate) not_reported: String,
+    pub(crate) late: String,
+    pub(crate) all_on_time: String,
+    pub(crate) attachment: String,
     /// 抄送 of the 版记; empty: none.
-    pub cc: String,
-    pub requirements: Vec<Requirement>,
+    pub(crate) cc: String,
+    pub(crate) requirements: Vec<Requirement>,
 }
 
 /// The texts of the 通报 of a span (季度、半年、年度); `{期次}` is the span.
@@ -122,41 +122,41 @@ pub struct SpanWording {
 /// One of the 通报's 下步工作要求: a run-in heading and its text.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Requirement {
-    pub heading: String,
-    pub text: String,
+pub(crate) struct Requirement {
+    pub(crate) heading: String,
+    pub(crate) text: String,
 }
 
 /// The texts of each kind of letter.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Letters {
+pub(crate) struct Letters {
     /// 提醒函.
-    pub reminder: LetterWording,
+    pub(crate) reminder: LetterWording,
     /// 督办提示函.
-    pub prompt: LetterWording,
+    pub(crate) prompt: LetterWording,
     /// 督办预警通知书.
-    pub warning: LetterWording,
+    pub(crate) warning: LetterWording,
     /// 督办单.
-    pub supervision: LetterWording,
+    pub(crate) supervision: LetterWording,
     /// 约谈通知.
-    pub interview: LetterWording,
+    pub(crate) interview: LetterWording,
 }
 
 /// One kind of letter's texts and deadline.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LetterWording {
-    pub title: String,
-    pub opening: String,
+pub(crate) struct LetterWording {
+    pub(crate) title: String,
+    pub(crate) opening: String,
     /// 整改要求, one paragraph each.
-    pub requirements: Vec<String>,
+    pub(crate) requirements: Vec<String>,
     /// The unit answers this many working days after the issue date.
-    pub working_days: u32,
-    pub closing: String,
+    pub(crate) working_days: u32,
+    pub(crate) closing: String,
     /// Heading of the requirements' section.
     #[serde(default = "requirements_title")]
-    pub requirements_title: String,
+    pub(crate) requirements_title: String,
 }
 
 fn requirements_title() -> String {
@@ -166,52 +166,52 @@ fn requirements_title() -> String {
 /// The 约谈名单's texts.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ListWording {
-    pub title: String,
-    pub opening: String,
+pub(crate) struct ListWording {
+    pub(crate) title: String,
+    pub(crate) opening: String,
 }
 
 /// The rules of each card preset.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Presets {
+pub(crate) struct Presets {
     #[serde(rename = "red-yellow-blue")]
-    pub red_yellow_blue: PresetRules,
+    pub(crate) red_yellow_blue: PresetRules,
     #[serde(rename = "yellow-orange-red")]
-    pub yellow_orange_red: PresetRules,
+    pub(crate) yellow_orange_red: PresetRules,
 }
 
 /// Which letters each card calls for, who is called in, and what the 通报
 /// says of red units.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PresetRules {
+pub(crate) struct PresetRules {
     /// Said after the red cards in the 通报 (empty: nothing).
     #[serde(default)]
-    pub criticism: String,
-    pub letters: CardLetters,
+    pub(crate) criticism: String,
+    pub(crate) letters: CardLetters,
     #[serde(default)]
-    pub interviews: Vec<InterviewRule>,
+    pub(crate) interviews: Vec<InterviewRule>,
 }
 
 /// The letters a unit of each card receives.
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct CardLetters {
+pub(crate) struct CardLetters {
     #[serde(default)]
-    pub red: Vec<DocKind>,
+    pub(crate) red: Vec<DocKind>,
     #[serde(default)]
-    pub orange: Vec<DocKind>,
+    pub(crate) orange: Vec<DocKind>,
     #[serde(default)]
-    pub yellow: Vec<DocKind>,
+    pub(crate) yellow: Vec<DocKind>,
     #[serde(default)]
-    pub blue: Vec<DocKind>,
+    pub(crate) blue: Vec<DocKind>,
 }
 
 /// What puts a unit on the 约谈名单.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Trigger {
+pub(crate) enum Trigger {
     Red,
     Orange,
     Yellow,
@@ -235,17 +235,17 @@ impl Trigger {
 /// Who calls whom in, and when.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct InterviewRule {
-    pub when: Trigger,
+pub(crate) struct InterviewRule {
+    pub(crate) when: Trigger,
     /// 约谈人: `{政府}主要领导`.
-    pub conductor: String,
+    pub(crate) conductor: String,
     /// 约谈对象 (of the unit): `主要负责人`.
-    pub interviewee: String,
+    pub(crate) interviewee: String,
 }
 
 impl InterviewRule {
     /// Whether a unit with `card`, in the bottom three or not, meets the rule.
-    pub fn applies(&self, card: Option<Card>, bottom3: bool) -> bool {
+    pub(crate) fn applies(&self, card: Option<Card>, bottom3: bool) -> bool {
         match self.when {
             Trigger::Bottom3 => bottom3,
             t => t.card().is_some() && t.card() == card,
@@ -255,7 +255,7 @@ impl InterviewRule {
 
 impl PresetRules {
     /// The letters a unit carrying `card` receives.
-    pub fn letters_for(&self, card: Card) -> &[DocKind] {
+    pub(crate) fn letters_for(&self, card: Card) -> &[DocKind] {
         match card {
             Card::Red => &self.letters.red,
             Card::Orange => &self.letters.orange,
@@ -265,25 +265,25 @@ impl PresetRules {
     }
 
     /// The first interview rule a unit meets (none: not called in).
-    pub fn interview(&self, card: Option<Card>, bottom3: bool) -> Option<&InterviewRule> {
+    pub(crate) fn interview(&self, card: Option<Card>, bottom3: bool) -> Option<&InterviewRule> {
         self.interviews.iter().find(|r| r.applies(card, bottom3))
     }
 
     /// The first interview rule of the unit's card alone (for its letters).
-    pub fn card_interview(&self, card: Card) -> Option<&InterviewRule> {
+    pub(crate) fn card_interview(&self, card: Card) -> Option<&InterviewRule> {
         self.interview(Some(card), false)
     }
 }
 
 impl Wording {
     /// The embedded wording (checked by the tests, so it cannot fail in a build).
-    pub fn embedded() -> Wording {
+    pub(crate) fn embedded() -> Wording {
         Wording::parse(DEFAULT_TOML, None)
             .unwrap_or_else(|e| unreachable!("templates/documents.toml: {e}"))
     }
 
     /// The embedded wording with `公文模板.toml` in `dir` over it, if there is one.
-    pub fn load(dir: &Path) -> Result<Wording> {
+    pub(crate) fn load(dir: &Path) -> Result<Wording> {
         let path = dir.join(OVERRIDE_FILE);
         if !path.is_file() {
             return Ok(Wording::embedded());
@@ -297,7 +297,7 @@ impl Wording {
     }
 
     /// `default` with `over` merged over it, checked.
-    pub fn parse(default: &str, over: Option<&str>) -> Result<Wording> {
+    pub(crate) fn parse(default: &str, over: Option<&str>) -> Result<Wording> {
         let mut base: toml::Table = toml::from_str(default).map_err(|e| anyhow::anyhow!("{e}"))?;
         if let Some(over) = over {
             let over: toml::Table = toml::from_str(over).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -345,7 +345,7 @@ impl Wording {
     }
 
     /// The rules of `preset`.
-    pub fn rules(&self, preset: Preset) -> &PresetRules {
+    pub(crate) fn rules(&self, preset: Preset) -> &PresetRules {
         match preset {
             Preset::RedYellowBlue => &self.presets.red_yellow_blue,
             Preset::YellowOrangeRed => &self.presets.yellow_orange_red,
@@ -353,7 +353,7 @@ impl Wording {
     }
 
     /// The texts of a letter kind (None for the 通报 and the 约谈名单).
-    pub fn letter(&self, kind: DocKind) -> Option<&LetterWording> {
+    pub(crate) fn letter(&self, kind: DocKind) -> Option<&LetterWording> {
         let l = &self.letters;
         match kind {
             DocKind::Reminder => Some(&l.reminder),
@@ -422,15 +422,15 @@ fn placeholders(s: &str) -> impl Iterator<Item = &str> {
 
 /// Values of the placeholders for one document.
 #[derive(Debug, Clone, Default)]
-pub struct Vars(BTreeMap<&'static str, String>);
+pub(crate) struct Vars(BTreeMap<&'static str, String>);
 
 impl Vars {
-    pub fn new() -> Vars {
+    pub(crate) fn new() -> Vars {
         Vars::default()
     }
 
     /// Set `{name}`.
-    pub fn set(mut self, name: &'static str, value: impl Into<String>) -> Vars {
+    pub(crate) fn set(mut self, name: &'static str, value: impl Into<String>) -> Vars {
         debug_assert!(PLACEHOLDERS.contains(&name), "{name}");
         self.0.insert(name, value.into());
         self
@@ -438,7 +438,7 @@ impl Vars {
 
     /// `text` with every placeholder that has a value filled in; one
     /// without a value here (`{单位}` in the 通报) is left as written.
-    pub fn fill(&self, text: &str) -> String {
+    pub(crate) fn fill(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len() + 16);
         let mut rest = text;
         while let Some(i) = rest.find('{') {

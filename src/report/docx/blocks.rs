@@ -1,19 +1,21 @@
 //! What a document is made of: runs of text ([`Span`]), tables
 //! ([`DocTable`]), the 版记 ([`Imprint`]) and the 回执 ([`Receipt`]).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::value::cn_date;
 
 /// Text colours: GB/T 9704's red, and the blue and red of 蓝红双色标注.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Color {
+pub(crate) enum Color {
     Red,
     Blue,
 }
 
 impl Color {
     /// The w:color value.
-    pub fn hex(self) -> &'static str {
+    pub(crate) fn hex(self) -> &'static str {
         match self {
             Color::Red => "FF0000",
             Color::Blue => "0000FF",
@@ -23,33 +25,33 @@ impl Color {
 
 /// A run of text in one look: plain, coloured, bold.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Span {
-    pub text: String,
-    pub color: Option<Color>,
-    pub bold: bool,
+pub(crate) struct Span {
+    pub(crate) text: String,
+    pub(crate) color: Option<Color>,
+    pub(crate) bold: bool,
 }
 
 impl Span {
     /// Plain text.
-    pub fn new(text: impl Into<String>) -> Self {
+    pub(crate) fn new(text: impl Into<String>) -> Self {
         Span {
             text: text.into(),
             ..Span::default()
         }
     }
     /// Red text (蓝红双色标注: red).
-    pub fn red(text: impl Into<String>) -> Self {
+    pub(crate) fn red(text: impl Into<String>) -> Self {
         Span::new(text).color(Color::Red)
     }
     /// Blue text (蓝红双色标注: blue).
-    pub fn blue(text: impl Into<String>) -> Self {
+    pub(crate) fn blue(text: impl Into<String>) -> Self {
         Span::new(text).color(Color::Blue)
     }
-    pub fn color(mut self, color: Color) -> Self {
+    pub(crate) fn color(mut self, color: Color) -> Self {
         self.color = Some(color);
         self
     }
-    pub fn bold(mut self) -> Self {
+    pub(crate) fn bold(mut self) -> Self {
         self.bold = true;
         self
     }
@@ -69,7 +71,7 @@ impl From<String> for Span {
 
 /// Horizontal alignment of a table column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Align {
+pub(crate) enum Align {
     #[default]
     Left,
     Center,
@@ -78,26 +80,26 @@ pub enum Align {
 
 /// A table column: header text, relative width, alignment of its cells.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Column {
-    pub header: String,
+pub(crate) struct Column {
+    pub(crate) header: String,
     /// Relative width; the table always spans the 版心.
-    pub width: f64,
-    pub align: Align,
+    pub(crate) width: f64,
+    pub(crate) align: Align,
 }
 
 impl Column {
-    pub fn new(header: impl Into<String>, width: f64) -> Self {
+    pub(crate) fn new(header: impl Into<String>, width: f64) -> Self {
         Column {
             header: header.into(),
             width,
             align: Align::Left,
         }
     }
-    pub fn center(mut self) -> Self {
+    pub(crate) fn center(mut self) -> Self {
         self.align = Align::Center;
         self
     }
-    pub fn right(mut self) -> Self {
+    pub(crate) fn right(mut self) -> Self {
         self.align = Align::Right;
         self
     }
@@ -106,30 +108,30 @@ impl Column {
 /// One table row: a cell (a list of spans) per column, and a minimum height
 /// in body lines (0: as high as its text).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Row {
-    pub cells: Vec<Vec<Span>>,
-    pub min_lines: u32,
+pub(crate) struct Row {
+    pub(crate) cells: Vec<Vec<Span>>,
+    pub(crate) min_lines: u32,
 }
 
 /// A table spanning the 版心: a bold header row repeated on every page,
 /// borders, fixed column widths, wrapping cells, rows never split.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct DocTable {
-    pub columns: Vec<Column>,
-    pub rows: Vec<Row>,
+pub(crate) struct DocTable {
+    pub(crate) columns: Vec<Column>,
+    pub(crate) rows: Vec<Row>,
     /// Whether the column headers make a header row (tables of data); the
     /// 回执 has none.
-    pub header: bool,
+    pub(crate) header: bool,
     /// Text size in half-points; `None`: the style's `table_pt`.
-    pub size: Option<usize>,
+    pub(crate) size: Option<usize>,
     /// Keep the whole table on one page (the 回执) rather than letting it
     /// run on with its header repeated.
-    pub keep_together: bool,
+    pub(crate) keep_together: bool,
 }
 
 impl DocTable {
     /// A data table with a header row of the columns' headers.
-    pub fn new(columns: Vec<Column>) -> Self {
+    pub(crate) fn new(columns: Vec<Column>) -> Self {
         DocTable {
             columns,
             rows: Vec::new(),
@@ -140,12 +142,12 @@ impl DocTable {
     }
 
     /// Append a row of plain texts (missing cells are blank, extra dropped).
-    pub fn row<S: Into<Span>>(&mut self, cells: impl IntoIterator<Item = S>) -> &mut Self {
+    pub(crate) fn row<S: Into<Span>>(&mut self, cells: impl IntoIterator<Item = S>) -> &mut Self {
         self.rich_row(cells.into_iter().map(|s| vec![s.into()]))
     }
 
     /// Append a row whose cells are several spans each (colour, bold).
-    pub fn rich_row(&mut self, cells: impl IntoIterator<Item = Vec<Span>>) -> &mut Self {
+    pub(crate) fn rich_row(&mut self, cells: impl IntoIterator<Item = Vec<Span>>) -> &mut Self {
         self.rows.push(Row {
             cells: cells.into_iter().collect(),
             min_lines: 0,
@@ -156,25 +158,25 @@ impl DocTable {
 
 /// 版记 (GB/T 9704 §7.4): 抄送 and the 印发 line, at the foot of the last page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Imprint {
+pub(crate) struct Imprint {
     /// 抄送机关, e.g. `区委办公室，区人大常委会办公室`; `None`: no 抄送 line.
-    pub cc: Option<String>,
+    pub(crate) cc: Option<String>,
     /// 印发机关.
-    pub printer: String,
+    pub(crate) printer: String,
     /// 印发日期.
-    pub date: NaiveDate,
+    pub(crate) date: NaiveDate,
 }
 
 /// One line of the 回执 to fill in: label, pre-filled value, height in lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReceiptField {
-    pub label: String,
-    pub value: String,
-    pub lines: u32,
+pub(crate) struct ReceiptField {
+    pub(crate) label: String,
+    pub(crate) value: String,
+    pub(crate) lines: u32,
 }
 
 impl ReceiptField {
-    pub fn new(label: impl Into<String>, value: impl Into<String>, lines: u32) -> Self {
+    pub(crate) fn new(label: impl Into<String>, value: impl Into<String>, lines: u32) -> Self {
         ReceiptField {
             label: label.into(),
             value: value.into(),
@@ -186,15 +188,15 @@ impl ReceiptField {
 /// The detachable 回执 of a 督办单: a cut line with the return deadline, a
 /// title and a table of fields to fill in.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Receipt {
-    pub deadline: NaiveDate,
-    pub title: String,
-    pub fields: Vec<ReceiptField>,
+pub(crate) struct Receipt {
+    pub(crate) deadline: NaiveDate,
+    pub(crate) title: String,
+    pub(crate) fields: Vec<ReceiptField>,
 }
 
 impl Receipt {
     /// The usual fields: 办理情况, 责任人, 签字, 日期.
-    pub fn new(deadline: NaiveDate) -> Self {
+    pub(crate) fn new(deadline: NaiveDate) -> Self {
         Receipt {
             deadline,
             title: "回执".to_string(),
@@ -208,27 +210,22 @@ impl Receipt {
     }
 
     /// Put the unit's name (and its tasks, …) in a first line.
-    pub fn with_field(mut self, label: &str, value: &str) -> Self {
+    pub(crate) fn with_field(mut self, label: &str, value: &str) -> Self {
         self.fields.insert(0, ReceiptField::new(label, value, 1));
         self
     }
 
     /// The cut line's text: `（此联回执，请于2026年12月9日前反馈）`.
-    pub fn cut_line(&self) -> String {
+    pub(crate) fn cut_line(&self) -> String {
         format!("（此联回执，请于{}前反馈）", cn_date(self.deadline))
     }
-}
-
-/// A date in Arabic numerals as GB/T 9704 writes it: `2026年12月2日`.
-pub fn cn_date(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
 /// Width of a text in body characters: CJK and full-width (also ambiguous
 /// ones like “ ” —) count 1, Latin letters and digits ½, and each change
 /// between CJK and Latin/digits ¼ more (Word's and LibreOffice's automatic
 /// spacing between Asian text and numbers).
-pub fn width_in_chars(s: &str) -> f64 {
+pub(crate) fn width_in_chars(s: &str) -> f64 {
     let mut transitions = 0;
     let mut prev: Option<bool> = None;
     for c in s.chars() {

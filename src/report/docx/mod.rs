@@ -2,7 +2,9 @@
 //! 《党政机关公文格式》, over docx-rs. Layout only — which documents exist
 //! and what they say is `report/documents/`' business.
 //!
-//! ```no_run
+//! An example (crate-internal API, so not compiled as a doctest):
+//!
+//! ```ignore
 //! use chrono::NaiveDate;
 //! use duban::report::docx::{Column, DocTable, DocumentStyle, DocxBuilder, Imprint, Span};
 //!
@@ -44,7 +46,7 @@
 //! - 附件说明 and 落款 keep with the text's last lines (no 落款 alone on a
 //!   page); the 落款's office ends two characters from the right, the date
 //!   starts two characters right of it (§7.3.5.2); dates in Arabic numerals
-//!   ([`cn_date`]).
+//!   ([`crate::value::cn_date`]).
 //! - 版记 in a frame (`w:framePr`, bottom of the margin) on the page it ends
 //!   on, its rules shaded 1 pt / 0.7 pt lines (LibreOffice drops a frame
 //!   whose paragraphs have different borders); page numbers `— 1 —` in 4号
@@ -63,7 +65,7 @@
 //! Deterministic: no clock is read (core properties take the date given to
 //! [`DocxBuilder::created`], or the epoch); paragraph ids are numbered per
 //! document; zip entries have no timestamps. Files are written atomically
-//! ([`write_atomic`]).
+//! (through the store's atomic file).
 
 mod blocks;
 mod package;
@@ -83,26 +85,22 @@ use std::path::Path;
 use anyhow::Result;
 use chrono::NaiveDate;
 
-pub use blocks::{
-    cn_date, width_in_chars, Align, Color, Column, DocTable, Imprint, Receipt, ReceiptField, Row,
-    Span,
-};
-pub use package::write_atomic;
-pub use style::{DocumentStyle, FontList, FontSet};
+pub(crate) use blocks::{Color, Column, DocTable, Imprint, Receipt, Span};
+pub(crate) use style::DocumentStyle;
 
 use render::{title_lines, Block, Renderer};
 
 /// Builds one document block by block; [`DocxBuilder::to_bytes`] lays it
 /// out. Blocks appear in the order they are added.
 #[derive(Debug, Clone)]
-pub struct DocxBuilder {
+pub(crate) struct DocxBuilder {
     style: DocumentStyle,
     created: Option<NaiveDate>,
     blocks: Vec<Block>,
 }
 
 impl DocxBuilder {
-    pub fn new(style: &DocumentStyle) -> Self {
+    pub(crate) fn new(style: &DocumentStyle) -> Self {
         DocxBuilder {
             style: style.clone(),
             created: None,
@@ -111,7 +109,7 @@ impl DocxBuilder {
     }
 
     /// The date for the core properties (created/modified); unset, the epoch.
-    pub fn created(&mut self, date: NaiveDate) -> &mut Self {
+    pub(crate) fn created(&mut self, date: NaiveDate) -> &mut Self {
         self.created = Some(date);
         self
     }
@@ -123,7 +121,7 @@ impl DocxBuilder {
 
     /// 版头: the office's name in red, the 发文字号 (`四政督〔2026〕12号`) or
     /// 期号 (`第12期`) if any, the red rule, then two blank lines.
-    pub fn masthead(&mut self, office: &str, number: Option<&str>) -> &mut Self {
+    pub(crate) fn masthead(&mut self, office: &str, number: Option<&str>) -> &mut Self {
         self.push(Block::Masthead {
             office: office.to_string(),
             number: number.map(str::to_string),
@@ -132,7 +130,7 @@ impl DocxBuilder {
 
     /// The title; broken into balanced lines when it does not fit on one,
     /// or where it has `\n`.
-    pub fn title(&mut self, title: &str) -> &mut Self {
+    pub(crate) fn title(&mut self, title: &str) -> &mut Self {
         self.push(Block::Title(title_lines(title)))
     }
 
@@ -143,30 +141,33 @@ impl DocxBuilder {
     }
 
     /// 主送机关, one line below the title, flush left: `各乡镇（街道）、区直各部门：`.
-    pub fn addressee(&mut self, text: &str) -> &mut Self {
+    pub(crate) fn addressee(&mut self, text: &str) -> &mut Self {
         self.push(Block::Addressee(text.to_string()))
     }
 
     /// A body paragraph of spans (colour, bold).
-    pub fn paragraph<S: Into<Span>>(&mut self, spans: impl IntoIterator<Item = S>) -> &mut Self {
+    pub(crate) fn paragraph<S: Into<Span>>(
+        &mut self,
+        spans: impl IntoIterator<Item = S>,
+    ) -> &mut Self {
         self.push(Block::Paragraph(
             spans.into_iter().map(Into::into).collect(),
         ))
     }
 
     /// A body paragraph of plain text.
-    pub fn text(&mut self, text: &str) -> &mut Self {
+    pub(crate) fn text(&mut self, text: &str) -> &mut Self {
         self.paragraph([text])
     }
 
     /// A level-1 heading `一、总体情况` (黑体), kept with what follows.
-    pub fn heading1(&mut self, text: &str) -> &mut Self {
+    pub(crate) fn heading1(&mut self, text: &str) -> &mut Self {
         self.push(Block::Heading1(text.to_string()))
     }
 
     /// A level-2 heading `（一）…` (楷体), followed in the same paragraph by
     /// `rest` in body text (none: a heading line of its own).
-    pub fn heading2<S: Into<Span>>(
+    pub(crate) fn heading2<S: Into<Span>>(
         &mut self,
         heading: &str,
         rest: impl IntoIterator<Item = S>,
@@ -177,18 +178,19 @@ impl DocxBuilder {
         })
     }
 
-    /// An empty body line.
-    pub fn blank_line(&mut self) -> &mut Self {
+    /// An empty body line (no document uses one today).
+    #[allow(dead_code)]
+    pub(crate) fn blank_line(&mut self) -> &mut Self {
         self.push(Block::Blank)
     }
 
     /// A table across the 版心 (followed by an empty line).
-    pub fn table(&mut self, table: DocTable) -> &mut Self {
+    pub(crate) fn table(&mut self, table: DocTable) -> &mut Self {
         self.push(Block::Table(table))
     }
 
     /// 附件说明 after the body: `附件：1.名称` (numbered when several).
-    pub fn attachment_note<S: Into<String>>(
+    pub(crate) fn attachment_note<S: Into<String>>(
         &mut self,
         names: impl IntoIterator<Item = S>,
     ) -> &mut Self {
@@ -201,7 +203,7 @@ impl DocxBuilder {
 
     /// The start of an attachment: a new page, `label` (`附件` or `附件1`)
     /// at the top left in 黑体, the title centred on the third line.
-    pub fn attachment_page(&mut self, label: &str, title: &str) -> &mut Self {
+    pub(crate) fn attachment_page(&mut self, label: &str, title: &str) -> &mut Self {
         self.push(Block::AttachmentPage {
             label: label.to_string(),
             title: title.to_string(),
@@ -209,31 +211,33 @@ impl DocxBuilder {
     }
 
     /// 落款: the issuing office and the 成文日期, one line below the text.
-    pub fn signature(&mut self, office: &str, date: NaiveDate) -> &mut Self {
+    pub(crate) fn signature(&mut self, office: &str, date: NaiveDate) -> &mut Self {
         self.push(Block::Signature {
             office: office.to_string(),
             date,
         })
     }
 
-    /// What follows starts on a new page.
-    pub fn page_break(&mut self) -> &mut Self {
+    /// What follows starts on a new page (no document asks for one today).
+    #[allow(dead_code)]
+    pub(crate) fn page_break(&mut self) -> &mut Self {
         self.push(Block::PageBreak)
     }
 
     /// 版记 at the foot of the page it falls on: add it last (after any
     /// attachment), so that it ends the last page.
-    pub fn imprint(&mut self, imprint: Imprint) -> &mut Self {
+    pub(crate) fn imprint(&mut self, imprint: Imprint) -> &mut Self {
         self.push(Block::Imprint(imprint))
     }
 
     /// The detachable 回执 (cut line, title, fields to fill in).
-    pub fn receipt(&mut self, receipt: Receipt) -> &mut Self {
+    pub(crate) fn receipt(&mut self, receipt: Receipt) -> &mut Self {
         self.push(Block::Receipt(receipt))
     }
 
     /// The .docx file's bytes.
-    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+    #[cfg(test)]
+    pub(crate) fn to_bytes(&self) -> Result<Vec<u8>> {
         let out = self.clone().pack(std::io::Cursor::new(Vec::new()))?;
         Ok(out.into_inner())
     }
@@ -255,7 +259,7 @@ impl DocxBuilder {
 
     /// Write the document to `path` atomically, its bytes streamed to the
     /// file (a long 通报 is never held whole in memory as well).
-    pub fn write(self, path: &Path) -> Result<()> {
+    pub(crate) fn write(self, path: &Path) -> Result<()> {
         package::write_atomic_with(path, |w| self.pack(w).map(|_| ()))
     }
 }

@@ -161,13 +161,13 @@ pub(super) fn mark_header_rows(document: &[u8], header_rows: &[usize]) -> Result
 
 /// Write `bytes` to `path` atomically: a temporary file in the same folder,
 /// then a rename. Parent folders are created as needed.
-// TODO(store): point at the store module's atomic-write helper once it lands.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+#[cfg(test)]
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic_with(path, |w| Ok(w.write_all(bytes)?))
 }
 
 /// Write a file atomically, its bytes given by `fill` to a seekable writer.
-pub fn write_atomic_with(
+pub(crate) fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> Result<()>,
 ) -> Result<()> {
@@ -208,7 +208,7 @@ mod tests {
     #[test]
     fn the_font_table_names_each_font_once_with_its_fallbacks() {
         let fonts = FontSet {
-            heading1: super::super::FontList::new(["A&B", "黑体"]).unwrap(),
+            heading1: super::super::style::FontList::new(["A&B", "黑体"]).unwrap(),
             ..FontSet::default()
         };
         let xml = String::from_utf8(font_table(&fonts)).unwrap();

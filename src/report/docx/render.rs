@@ -17,8 +17,9 @@ use docx_rs::{
     TabValueType,
 };
 
-use super::blocks::{cn_date, width_in_chars, DocTable, Imprint, Receipt, Span};
+use super::blocks::{width_in_chars, DocTable, Imprint, Receipt, Span};
 use super::style::{self, DocumentStyle, FontList, BODY_SIZE, SMALL_SIZE, TITLE_SIZE};
+use crate::value::cn_date;
 
 /// One block of a document, in order.
 #[derive(Debug, Clone, PartialEq)]

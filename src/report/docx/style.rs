@@ -4,90 +4,90 @@
 use serde::{Deserialize, Serialize};
 
 /// A4 width and height in twips (210 × 297 mm).
-pub const PAGE_WIDTH: u32 = 11906;
+pub(crate) const PAGE_WIDTH: u32 = 11906;
 /// A4 height in twips.
-pub const PAGE_HEIGHT: u32 = 16838;
+pub(crate) const PAGE_HEIGHT: u32 = 16838;
 
 /// Margins in millimetres (GB/T 9704-2012 §5.2.1: 天头 37 mm, 订口 28 mm;
 /// the 版心 is 156 × 225 mm, so bottom 35 mm and right 26 mm).
-pub const MARGIN_TOP_MM: f64 = 37.0;
+pub(crate) const MARGIN_TOP_MM: f64 = 37.0;
 /// Bottom margin in millimetres.
-pub const MARGIN_BOTTOM_MM: f64 = 35.0;
+pub(crate) const MARGIN_BOTTOM_MM: f64 = 35.0;
 /// Left margin in millimetres.
-pub const MARGIN_LEFT_MM: f64 = 28.0;
+pub(crate) const MARGIN_LEFT_MM: f64 = 28.0;
 /// Right margin in millimetres.
-pub const MARGIN_RIGHT_MM: f64 = 26.0;
+pub(crate) const MARGIN_RIGHT_MM: f64 = 26.0;
 
 /// Lines per page and characters per line of the body (§5.2.2).
-pub const LINES_PER_PAGE: u32 = 22;
+pub(crate) const LINES_PER_PAGE: u32 = 22;
 /// Characters per body line.
-pub const CHARS_PER_LINE: u32 = 28;
+pub(crate) const CHARS_PER_LINE: u32 = 28;
 
 /// Font sizes in half-points (w:sz): 2号 22 pt, 3号 16 pt, 4号 14 pt.
-pub const TITLE_SIZE: usize = 44;
+pub(crate) const TITLE_SIZE: usize = 44;
 /// 3号: body, headings, 主送, 落款.
-pub const BODY_SIZE: usize = 32;
+pub(crate) const BODY_SIZE: usize = 32;
 /// 4号: page numbers and the 版记.
-pub const SMALL_SIZE: usize = 28;
+pub(crate) const SMALL_SIZE: usize = 28;
 
 /// Millimetres to twips, rounded.
-pub fn mm(mm: f64) -> i32 {
+pub(crate) fn mm(mm: f64) -> i32 {
     (mm * 1440.0 / 25.4).round() as i32
 }
 
 /// Margin top in twips (2098).
-pub fn margin_top() -> i32 {
+pub(crate) fn margin_top() -> i32 {
     mm(MARGIN_TOP_MM)
 }
 /// Margin bottom in twips (1984).
-pub fn margin_bottom() -> i32 {
+pub(crate) fn margin_bottom() -> i32 {
     mm(MARGIN_BOTTOM_MM)
 }
 /// Margin left in twips (1587).
-pub fn margin_left() -> i32 {
+pub(crate) fn margin_left() -> i32 {
     mm(MARGIN_LEFT_MM)
 }
 /// Margin right in twips (1474).
-pub fn margin_right() -> i32 {
+pub(crate) fn margin_right() -> i32 {
     mm(MARGIN_RIGHT_MM)
 }
 
 /// Width of the 版心 in twips (8845).
-pub fn text_width() -> i32 {
+pub(crate) fn text_width() -> i32 {
     PAGE_WIDTH as i32 - margin_left() - margin_right()
 }
 
 /// Height of the 版心 in twips (12756).
-pub fn text_height() -> i32 {
+pub(crate) fn text_height() -> i32 {
     PAGE_HEIGHT as i32 - margin_top() - margin_bottom()
 }
 
 /// The fixed line pitch: 22 lines fill the 版心 (579 twips = 28.95 pt).
 /// Rounded down so that the 22nd line still fits.
-pub fn line_pitch() -> i32 {
+pub(crate) fn line_pitch() -> i32 {
     text_height() / LINES_PER_PAGE as i32
 }
 
 /// Width of one grid character in twips (≈ 315.9): 28 fill a line.
-pub fn char_pitch() -> f64 {
+pub(crate) fn char_pitch() -> f64 {
     f64::from(text_width()) / f64::from(CHARS_PER_LINE)
 }
 
 /// `w:docGrid/@w:charSpace`: Word's character pitch is the default font
 /// size plus charSpace/4096 pt, so this makes 3号 characters 28 to a line.
-pub fn char_space() -> isize {
+pub(crate) fn char_space() -> isize {
     let pitch_pt = char_pitch() / 20.0;
     ((pitch_pt - BODY_SIZE as f64 / 2.0) * 4096.0).round() as isize
 }
 
 /// Character spacing of 3号 runs in twips (−5): 28 characters of 16 pt
 /// condensed by this fit the 版心 width without snapping to the grid.
-pub fn body_char_spacing() -> i32 {
+pub(crate) fn body_char_spacing() -> i32 {
     char_pitch().floor() as i32 - BODY_SIZE as i32 * 10
 }
 
 /// `n` body characters in twips, rounded.
-pub fn chars(n: f64) -> i32 {
+pub(crate) fn chars(n: f64) -> i32 {
     (n * char_pitch()).round() as i32
 }
 
@@ -96,7 +96,7 @@ pub fn chars(n: f64) -> i32 {
 /// `body = "仿宋"` or `body = ["仿宋_GB2312", "仿宋"]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "OneOrMany", into = "Vec<String>")]
-pub struct FontList(Vec<String>);
+pub(crate) struct FontList(Vec<String>);
 
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -125,7 +125,7 @@ impl From<FontList> for Vec<String> {
 impl FontList {
     /// A list of font names, first preferred; blank names are dropped and an
     /// empty list is an error.
-    pub fn new<S: Into<String>>(names: impl IntoIterator<Item = S>) -> Result<Self, String> {
+    pub(crate) fn new<S: Into<String>>(names: impl IntoIterator<Item = S>) -> Result<Self, String> {
         let names: Vec<String> = names
             .into_iter()
             .map(|s| s.into().trim().to_string())
@@ -142,12 +142,12 @@ impl FontList {
     }
 
     /// The preferred font: the name written in every run (w:rFonts).
-    pub fn primary(&self) -> &str {
+    pub(crate) fn primary(&self) -> &str {
         &self.0[0]
     }
 
     /// The fallbacks, written as the font table's w:altName.
-    pub fn fallbacks(&self) -> &[String] {
+    pub(crate) fn fallbacks(&self) -> &[String] {
         &self.0[1..]
     }
 }
@@ -156,22 +156,22 @@ impl FontList {
 /// fallbacks that Windows ships (仿宋, 楷体, 黑体, 宋体, 华文中宋 with Office).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct FontSet {
+pub(crate) struct FontSet {
     /// Body text, 主送, 落款, tables, 版记 (仿宋_GB2312).
-    pub body: FontList,
+    pub(crate) body: FontList,
     /// Title (方正小标宋简体).
-    pub title: FontList,
+    pub(crate) title: FontList,
     /// 发文机关标志 in the 版头 (方正小标宋简体).
-    pub masthead: FontList,
+    pub(crate) masthead: FontList,
     /// Level-1 headings `一、` (黑体).
-    pub heading1: FontList,
+    pub(crate) heading1: FontList,
     /// Level-2 headings `（一）` (楷体_GB2312).
-    pub heading2: FontList,
+    pub(crate) heading2: FontList,
     /// Page numbers (宋体).
-    pub page_number: FontList,
+    pub(crate) page_number: FontList,
     /// Optional font for Latin letters and digits (e.g. "Times New Roman");
     /// unset, they take the role's Chinese font as most 公文 templates do.
-    pub latin: Option<String>,
+    pub(crate) latin: Option<String>,
 }
 
 impl Default for FontSet {
@@ -191,7 +191,7 @@ impl Default for FontSet {
 
 impl FontSet {
     /// Every role's list, in a fixed order (for the font table).
-    pub fn all(&self) -> [&FontList; 6] {
+    pub(crate) fn all(&self) -> [&FontList; 6] {
         [
             &self.body,
             &self.title,
@@ -208,16 +208,16 @@ impl FontSet {
 /// fixed; fonts and a few sizes the standard leaves open are settable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct DocumentStyle {
-    pub fonts: FontSet,
+pub(crate) struct DocumentStyle {
+    pub(crate) fonts: FontSet,
     /// Point size of table text (the standard leaves it open; 小四 = 12).
-    pub table_pt: f64,
+    pub(crate) table_pt: f64,
     /// Largest size of the 发文机关标志 in points; a long office name is set
     /// smaller so that it fits on one line.
-    pub masthead_max_pt: f64,
+    pub(crate) masthead_max_pt: f64,
     /// Space above the 发文机关标志, in millimetres from the top of the 版心
     /// (GB/T 9704 §7.2.3: 35 mm).
-    pub masthead_space_mm: f64,
+    pub(crate) masthead_space_mm: f64,
 }
 
 impl Default for DocumentStyle {
@@ -233,13 +233,13 @@ impl Default for DocumentStyle {
 
 impl DocumentStyle {
     /// Table text size in half-points, kept within 8–22 pt.
-    pub fn table_size(&self) -> usize {
+    pub(crate) fn table_size(&self) -> usize {
         half_points(self.table_pt, 8.0, 22.0)
     }
 
     /// The 发文机关标志 size in half-points for `name`: the largest size up
     /// to `masthead_max_pt` at which the name fits the 版心 width.
-    pub fn masthead_size(&self, name: &str) -> usize {
+    pub(crate) fn masthead_size(&self, name: &str) -> usize {
         let width_chars = super::blocks::width_in_chars(name).max(1.0);
         let fit_pt = f64::from(text_width()) / 20.0 / width_chars * 0.96;
         half_points(self.masthead_max_pt.min(fit_pt.floor()), 16.0, 72.0)

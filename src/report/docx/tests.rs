@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
+use super::blocks::width_in_chars;
 use super::demo::{self, OFFICE};
 use super::render::{signature_indents, title_lines};
 use super::style::{self, DocumentStyle, FontList};
-use super::*;
 
 /// Every part of a .docx, as text.
 pub(super) fn parts(bytes: &[u8]) -> BTreeMap<String, String> {

@@ -2,12 +2,13 @@
 //! (按序时进度推进), the behind and overdue tasks of the 通报's attachment,
 //! carded tasks grouped by card colour and unit, units counted by card.
 
+#[cfg(test)]
 use crate::model::Card;
 use crate::score::{CardCounts, TaskResult, UnitResult};
 
 /// Tasks on schedule (按序时进度推进): not done, not past the deadline, and
 /// reported at or ahead of plan (lag ≤ 0).
-pub fn on_schedule<'a>(tasks: impl IntoIterator<Item = &'a TaskResult>) -> u32 {
+pub(crate) fn on_schedule<'a>(tasks: impl IntoIterator<Item = &'a TaskResult>) -> u32 {
     tasks
         .into_iter()
         .filter(|t| !t.done && !t.overdue && t.lag.is_some_and(|l| l <= 0.0))
@@ -16,7 +17,7 @@ pub fn on_schedule<'a>(tasks: impl IntoIterator<Item = &'a TaskResult>) -> u32 {
 
 /// Tasks not done that are behind plan (lag > 0) or past their deadline
 /// (滞后及逾期事项): overdue first, then the largest lag, then by id.
-pub fn behind_or_overdue(tasks: &[TaskResult]) -> Vec<&TaskResult> {
+pub(crate) fn behind_or_overdue(tasks: &[TaskResult]) -> Vec<&TaskResult> {
     let mut v: Vec<&TaskResult> = tasks
         .iter()
         .filter(|t| !t.done && (t.overdue || t.lag.is_some_and(|l| l > 0.0)))
@@ -36,23 +37,26 @@ pub fn behind_or_overdue(tasks: &[TaskResult]) -> Vec<&TaskResult> {
 
 /// The carded tasks of one colour, by lead unit.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CardGroup<'r> {
-    pub card: Card,
+#[cfg(test)]
+pub(crate) struct CardGroup<'r> {
+    pub(crate) card: Card,
     /// Each unit with its tasks of this colour; units in the order their
     /// first task comes in the alerts (the most lagging first).
-    pub units: Vec<(&'r str, Vec<&'r TaskResult>)>,
+    pub(crate) units: Vec<(&'r str, Vec<&'r TaskResult>)>,
 }
 
+#[cfg(test)]
 impl CardGroup<'_> {
     /// Tasks in the group.
-    pub fn tasks(&self) -> usize {
+    pub(crate) fn tasks(&self) -> usize {
         self.units.iter().map(|(_, t)| t.len()).sum()
     }
 }
 
 /// Carded tasks (in the order of [`super::alerts`]) grouped by colour, most
 /// severe first; colours without a task are left out.
-pub fn cards_by_colour<'r>(alerts: &[&'r TaskResult]) -> Vec<CardGroup<'r>> {
+#[cfg(test)]
+pub(crate) fn cards_by_colour<'r>(alerts: &[&'r TaskResult]) -> Vec<CardGroup<'r>> {
     let mut groups: Vec<CardGroup<'r>> = Vec::new();
     for card in [Card::Red, Card::Orange, Card::Yellow, Card::Blue] {
         let mut units: Vec<(&'r str, Vec<&'r TaskResult>)> = Vec::new();
@@ -70,7 +74,7 @@ pub fn cards_by_colour<'r>(alerts: &[&'r TaskResult]) -> Vec<CardGroup<'r>> {
 }
 
 /// Units counted by their card (the most severe of their tasks' and their own).
-pub fn unit_cards<'a>(units: impl IntoIterator<Item = &'a UnitResult>) -> CardCounts {
+pub(crate) fn unit_cards<'a>(units: impl IntoIterator<Item = &'a UnitResult>) -> CardCounts {
     let mut c = CardCounts::default();
     for u in units {
         c.add(u.card);

@@ -7,16 +7,16 @@ use crate::model::GROUP_SEP;
 use crate::score::TaskResult;
 
 /// The tasks without a group, when others have one.
-pub const NO_GROUP: &str = "（未分组）";
+pub(crate) const NO_GROUP: &str = "（未分组）";
 
 /// One group's counts.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GroupFigures {
+pub(crate) struct GroupFigures {
     /// The heading as written in the ledger (its count dropped).
-    pub name: String,
+    pub(crate) name: String,
     /// 1 for a top-level group, 2 for a group inside one.
-    pub level: u8,
-    pub counts: TaskCounts,
+    pub(crate) level: u8,
+    pub(crate) counts: TaskCounts,
 }
 
 /// A group inside a top-level one, and its tasks.
@@ -25,7 +25,7 @@ type Sub<'a> = (&'a str, Vec<&'a TaskResult>);
 /// Every group in ledger order: each top-level group with its counts, then
 /// the groups inside it (when it has more than one); tasks without a group
 /// last. Empty when the ledger has no groups.
-pub fn groups(tasks: &[TaskResult]) -> Vec<GroupFigures> {
+pub(crate) fn groups(tasks: &[TaskResult]) -> Vec<GroupFigures> {
     if tasks.iter().all(|t| t.group.is_none()) {
         return Vec::new();
     }
@@ -78,7 +78,7 @@ pub fn groups(tasks: &[TaskResult]) -> Vec<GroupFigures> {
 }
 
 /// One group's counts in a line: `事项 22，本期应报 10，已完成 3，滞后 4，逾期 1；红牌 2、黄牌 1`.
-pub fn group_line(g: &GroupFigures) -> String {
+pub(crate) fn group_line(g: &GroupFigures) -> String {
     let c = &g.counts;
     let mut s = format!(
         "事项 {}，本期应报 {}，已报 {}，已完成 {}，滞后 {}，逾期 {}",

@@ -1,14 +1,12 @@
 //! Short texts the outputs show for a value: 是/否, card and status names,
-//! rank changes, dates in Chinese, a rejected row's original cells.
-
-use chrono::NaiveDate;
+//! rank changes, a rejected row's original cells.
 
 use crate::config::Preset;
 use crate::model::{Card, Status};
 use crate::value::fmt_decimals;
 
 /// `是` or `否`.
-pub fn yes_no(b: bool) -> &'static str {
+pub(crate) fn yes_no(b: bool) -> &'static str {
     if b {
         "是"
     } else {
@@ -17,17 +15,17 @@ pub fn yes_no(b: bool) -> &'static str {
 }
 
 /// `红牌` …, empty without a card.
-pub fn card_label(c: Option<Card>) -> &'static str {
+pub(crate) fn card_label(c: Option<Card>) -> &'static str {
     c.map(Card::label).unwrap_or("")
 }
 
 /// The status as reported, `未报送` without a valid report.
-pub fn status_label(s: Option<Status>) -> &'static str {
+pub(crate) fn status_label(s: Option<Status>) -> &'static str {
     s.map(Status::label).unwrap_or("未报送")
 }
 
 /// A rank change: `↑2` (moved up), `↓1`, `—` (same, or no earlier rank).
-pub fn rank_change(ch: Option<i32>) -> String {
+pub(crate) fn rank_change(ch: Option<i32>) -> String {
     match ch {
         Some(n) if n > 0 => format!("↑{n}"),
         Some(n) if n < 0 => format!("↓{}", -n),
@@ -36,7 +34,7 @@ pub fn rank_change(ch: Option<i32>) -> String {
 }
 
 /// Where a unit stands in its category: `前三位`, `后三位（约谈）`, both, or empty.
-pub fn standing(top3: bool, bottom3: bool) -> &'static str {
+pub(crate) fn standing(top3: bool, bottom3: bool) -> &'static str {
     match (top3, bottom3) {
         (true, true) => "前三位；后三位（约谈）",
         (false, true) => "后三位（约谈）",
@@ -45,13 +43,8 @@ pub fn standing(top3: bool, bottom3: bool) -> &'static str {
     }
 }
 
-/// A date as written in Chinese text: `2023年4月10日`.
-pub fn cn_date(d: NaiveDate) -> String {
-    d.format("%Y年%-m月%-d日").to_string()
-}
-
 /// `表头：值；表头：值` of a rejected row's original cells.
-pub fn original_text(original: &[(String, String)]) -> String {
+pub(crate) fn original_text(original: &[(String, String)]) -> String {
     original
         .iter()
         .map(|(h, v)| format!("{h}：{v}"))
@@ -60,7 +53,7 @@ pub fn original_text(original: &[(String, String)]) -> String {
 }
 
 /// The card rules' name, as the overview shows it.
-pub fn preset_label(p: Preset) -> &'static str {
+pub(crate) fn preset_label(p: Preset) -> &'static str {
     match p {
         Preset::RedYellowBlue => "红黄蓝牌（red-yellow-blue）",
         Preset::YellowOrangeRed => "黄橙红牌（yellow-orange-red）",
@@ -68,19 +61,21 @@ pub fn preset_label(p: Preset) -> &'static str {
 }
 
 /// A percentage or lag as shown: rounded to one decimal.
-pub fn round1(x: f64) -> f64 {
+pub(crate) fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
 /// A weight, deduction or share as written in a formula: at most two
 /// decimals, none when whole (`40`, `0.5`).
-pub fn weight(x: f64) -> String {
+pub(crate) fn weight(x: f64) -> String {
     fmt_decimals(x, 2)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::cn_date;
+    use chrono::NaiveDate;
 
     #[test]
     fn labels_of_values() {

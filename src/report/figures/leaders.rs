@@ -5,16 +5,16 @@ use crate::score::{LeaderMark, LeaderResult};
 
 /// One leader's row.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LeaderFigures<'r> {
-    pub leader: &'r LeaderResult,
+pub(crate) struct LeaderFigures<'r> {
+    pub(crate) leader: &'r LeaderResult,
     /// Tasks done of the leader's tasks, percent with one decimal (0 without tasks).
-    pub completion: f64,
+    pub(crate) completion: f64,
     /// `红`, `蓝` or empty.
-    pub mark: &'static str,
+    pub(crate) mark: &'static str,
 }
 
 /// The mark in one character: `红`, `蓝`, or empty.
-pub fn mark_label(m: Option<LeaderMark>) -> &'static str {
+pub(crate) fn mark_label(m: Option<LeaderMark>) -> &'static str {
     match m {
         Some(LeaderMark::Red) => "红",
         Some(LeaderMark::Blue) => "蓝",
@@ -23,7 +23,7 @@ pub fn mark_label(m: Option<LeaderMark>) -> &'static str {
 }
 
 /// Every leader, in the order of `leaders` (by name).
-pub fn leaders(leaders: &[LeaderResult]) -> Vec<LeaderFigures<'_>> {
+pub(crate) fn leaders(leaders: &[LeaderResult]) -> Vec<LeaderFigures<'_>> {
     leaders
         .iter()
         .map(|l| LeaderFigures {

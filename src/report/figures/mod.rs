@@ -24,22 +24,19 @@ mod units;
 
 use chrono::NaiveDate;
 
-pub use documents::{behind_or_overdue, cards_by_colour, on_schedule, unit_cards, CardGroup};
-pub use groups::{group_line, groups, GroupFigures, NO_GROUP};
-pub use labels::{
-    card_label, cn_date, original_text, preset_label, rank_change, round1, standing, status_label,
-    weight, yes_no,
+pub(crate) use documents::{behind_or_overdue, on_schedule, unit_cards};
+pub(crate) use groups::{group_line, groups, GroupFigures};
+pub(crate) use labels::{
+    card_label, original_text, preset_label, rank_change, round1, status_label, yes_no,
 };
-pub use leaders::{leaders, mark_label, LeaderFigures};
-pub use overview::{FileCounts, Overview, Reporting, RowCheck, TaskCounts};
-pub use per_unit::{resubmit_deadline, unit_notices, UnitNotice};
-pub use scoring::{
-    card_legend, component_weights, deduction_detail, score_formula, score_legend, weighted_name,
-};
-pub use submissions::{submissions, SubmissionFigures, SubmissionState};
-pub use tasks::{alerts, days_left, reminder_label, reminders};
-pub use units::{
-    categories, progress, ranking, Category, UnitFigures, UnitProgress, NO_CATEGORY, PROGRESS_BASIS,
+pub(crate) use leaders::{leaders, LeaderFigures};
+pub(crate) use overview::{FileCounts, Overview, Reporting, RowCheck, TaskCounts};
+pub(crate) use per_unit::{resubmit_deadline, unit_notices, UnitNotice};
+pub(crate) use scoring::{card_legend, score_legend, weighted_name};
+pub(crate) use submissions::{submissions, SubmissionFigures, SubmissionState};
+pub(crate) use tasks::{alerts, days_left, reminder_label, reminders};
+pub(crate) use units::{
+    categories, progress, ranking, Category, UnitFigures, UnitProgress, PROGRESS_BASIS,
 };
 
 use crate::model::Card;
@@ -48,38 +45,38 @@ use crate::score::{Reminder, TaskResult, UnitResult};
 
 /// Every figure of a run.
 #[derive(Debug, Clone)]
-pub struct Figures<'r> {
+pub(crate) struct Figures<'r> {
     /// The run in counts.
-    pub overview: Overview<'r>,
+    pub(crate) overview: Overview<'r>,
     /// Every category by name, with its ranked units and their tasks' cards.
-    pub categories: Vec<Category<'r>>,
+    pub(crate) categories: Vec<Category<'r>>,
     /// The ranking: category, rank, name.
-    pub ranking: Vec<UnitFigures<'r>>,
+    pub(crate) ranking: Vec<UnitFigures<'r>>,
     /// Average planned against actual progress per ranked unit, over the
     /// same tasks ([`PROGRESS_BASIS`]), most lagging first.
-    pub progress: Vec<UnitProgress<'r>>,
+    pub(crate) progress: Vec<UnitProgress<'r>>,
     /// Per lead leader, by name.
-    pub leaders: Vec<LeaderFigures<'r>>,
+    pub(crate) leaders: Vec<LeaderFigures<'r>>,
     /// Carded tasks, most severe first.
-    pub alerts: Vec<&'r TaskResult>,
+    pub(crate) alerts: Vec<&'r TaskResult>,
     /// Tasks by the ledger's groups (分组), in ledger order (empty without groups).
-    pub groups: Vec<GroupFigures>,
+    pub(crate) groups: Vec<GroupFigures>,
     /// How each unit reported, by unit.
-    pub submissions: Vec<SubmissionFigures<'r>>,
+    pub(crate) submissions: Vec<SubmissionFigures<'r>>,
     /// Reminders: overdue, near the deadline, due to report.
-    pub reminders: Vec<&'r Reminder>,
+    pub(crate) reminders: Vec<&'r Reminder>,
     /// What each unit must hear of, in ledger order (units with news only).
-    pub notices: Vec<UnitNotice<'r>>,
+    pub(crate) notices: Vec<UnitNotice<'r>>,
     /// By when a unit must answer its notice: working days after the issue date.
-    pub answer_by: NaiveDate,
+    pub(crate) answer_by: NaiveDate,
     /// The card rules in words, most severe card first.
-    pub card_legend: Vec<(Card, String)>,
+    pub(crate) card_legend: Vec<(Card, String)>,
     /// The scoring rules in words.
-    pub score_legend: Vec<String>,
+    pub(crate) score_legend: Vec<String>,
 }
 
 impl<'r> Figures<'r> {
-    pub fn of(r: &'r RunResult) -> Figures<'r> {
+    pub(crate) fn of(r: &'r RunResult) -> Figures<'r> {
         let s = &r.scored;
         let m = &r.merged;
         Figures {
@@ -106,7 +103,7 @@ impl<'r> Figures<'r> {
     }
 
     /// The units to be called in (后三位 of their category), in ranking order.
-    pub fn called_in(&self) -> impl Iterator<Item = &'r UnitResult> + '_ {
+    pub(crate) fn called_in(&self) -> impl Iterator<Item = &'r UnitResult> + '_ {
         self.ranking.iter().map(|u| u.unit).filter(|u| u.bottom3)
     }
 }

@@ -6,38 +6,38 @@ use crate::score::{CardCounts, TaskResult};
 
 /// The run in counts.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Overview<'r> {
+pub(crate) struct Overview<'r> {
     /// Units in the ledger (责任单位数).
-    pub units: u32,
-    pub tasks: TaskCounts,
-    pub reporting: Reporting<'r>,
-    pub files: FileCounts,
-    pub rows: RowCheck,
+    pub(crate) units: u32,
+    pub(crate) tasks: TaskCounts,
+    pub(crate) reporting: Reporting<'r>,
+    pub(crate) files: FileCounts,
+    pub(crate) rows: RowCheck,
 }
 
 /// Tasks by state, and their cards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TaskCounts {
+pub(crate) struct TaskCounts {
     /// 重点事项数.
-    pub tasks: u32,
+    pub(crate) tasks: u32,
     /// Due this period (本期应报).
-    pub due: u32,
+    pub(crate) due: u32,
     /// With an accepted report this period (本期已报).
-    pub reported: u32,
+    pub(crate) reported: u32,
     /// 已完成 or 已落实.
-    pub done: u32,
+    pub(crate) done: u32,
     /// Past the deadline and not done (已逾期未完成).
-    pub overdue: u32,
+    pub(crate) overdue: u32,
     /// Close to the deadline (临近完成时限).
-    pub near: u32,
+    pub(crate) near: u32,
     /// Behind plan: not done and the lag above zero (滞后序时).
-    pub behind: u32,
+    pub(crate) behind: u32,
     /// Tasks per card.
-    pub cards: CardCounts,
+    pub(crate) cards: CardCounts,
 }
 
 impl TaskCounts {
-    pub fn of<'a>(tasks: impl IntoIterator<Item = &'a TaskResult>) -> TaskCounts {
+    pub(crate) fn of<'a>(tasks: impl IntoIterator<Item = &'a TaskResult>) -> TaskCounts {
         let mut c = TaskCounts::default();
         for t in tasks {
             c.tasks += 1;
@@ -55,19 +55,19 @@ impl TaskCounts {
 
 /// How the units reported (报送情况), in the order of the submissions.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Reporting<'r> {
+pub(crate) struct Reporting<'r> {
     /// Units with tasks due this period (应报单位).
-    pub due: u32,
+    pub(crate) due: u32,
     /// Units with an accepted return (已报单位).
-    pub reported: u32,
+    pub(crate) reported: u32,
     /// Units whose accepted return came after the deadline (逾期报送).
-    pub late: Vec<&'r str>,
+    pub(crate) late: Vec<&'r str>,
     /// Units with tasks due that sent no valid return (未报送).
-    pub missing: Vec<&'r str>,
+    pub(crate) missing: Vec<&'r str>,
 }
 
 impl<'r> Reporting<'r> {
-    pub fn of(submissions: impl IntoIterator<Item = &'r Submission>) -> Reporting<'r> {
+    pub(crate) fn of(submissions: impl IntoIterator<Item = &'r Submission>) -> Reporting<'r> {
         let mut f = Reporting::default();
         for s in submissions {
             if !s.due.is_empty() {
@@ -87,27 +87,27 @@ impl<'r> Reporting<'r> {
     }
 
     /// Units that reported by the deadline (按时报送).
-    pub fn on_time(&self) -> u32 {
+    pub(crate) fn on_time(&self) -> u32 {
         self.reported - self.late.len() as u32
     }
 }
 
 /// Files received, by what became of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct FileCounts {
+pub(crate) struct FileCounts {
     /// Every file found (文件总数).
-    pub total: u32,
-    pub accepted: u32,
+    pub(crate) total: u32,
+    pub(crate) accepted: u32,
     /// An older version of a newer file.
-    pub superseded: u32,
-    pub rejected: u32,
+    pub(crate) superseded: u32,
+    pub(crate) rejected: u32,
     /// Not a spreadsheet, or a temporary file.
-    pub ignored: u32,
+    pub(crate) ignored: u32,
 }
 
 impl FileCounts {
     /// `total` is the merge's count of files found.
-    pub fn of(total: u32, files: &[FileRecord]) -> FileCounts {
+    pub(crate) fn of(total: u32, files: &[FileRecord]) -> FileCounts {
         let n = |o: FileOutcome| files.iter().filter(|f| f.outcome == o).count() as u32;
         FileCounts {
             total,
@@ -121,11 +121,11 @@ impl FileCounts {
 
 /// Rows read against what became of them: read = accepted + rejected + superseded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct RowCheck {
-    pub read: u32,
-    pub accepted: u32,
-    pub rejected: u32,
-    pub superseded: u32,
+pub(crate) struct RowCheck {
+    pub(crate) read: u32,
+    pub(crate) accepted: u32,
+    pub(crate) rejected: u32,
+    pub(crate) superseded: u32,
 }
 
 impl From<Totals> for RowCheck {
@@ -141,12 +141,12 @@ impl From<Totals> for RowCheck {
 
 impl RowCheck {
     /// Every row read is accounted for.
-    pub fn balanced(&self) -> bool {
+    pub(crate) fn balanced(&self) -> bool {
         self.read == self.accepted + self.rejected + self.superseded
     }
 
     /// The check in words: `56 = 47 + 9 + 0　相符`.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         format!(
             "{} = {} + {} + {}　{}",
             self.read,

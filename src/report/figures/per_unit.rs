@@ -14,7 +14,7 @@ use crate::score::{Scored, TaskResult, UnitResult};
 /// The answer to a notice is due `resubmit_working_days` working days after
 /// the date the notice is issued on (成文日期; holidays and 调休 days from
 /// the config): never before the unit has had the notice.
-pub fn resubmit_deadline(config: &Config, issued: NaiveDate) -> NaiveDate {
+pub(crate) fn resubmit_deadline(config: &Config, issued: NaiveDate) -> NaiveDate {
     config
         .calendar()
         .add_working_days(issued, config.resubmit_working_days)
@@ -22,32 +22,32 @@ pub fn resubmit_deadline(config: &Config, issued: NaiveDate) -> NaiveDate {
 
 /// Everything one unit must hear of.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct UnitNotice<'a> {
-    pub unit: &'a str,
+pub(crate) struct UnitNotice<'a> {
+    pub(crate) unit: &'a str,
     /// The unit's own card and reasons (late/missing reports, form errors …).
-    pub unit_card: Option<(Card, &'a [String])>,
+    pub(crate) unit_card: Option<(Card, &'a [String])>,
     /// Carded tasks, most severe first (then by id).
-    pub cards: Vec<&'a TaskResult>,
+    pub(crate) cards: Vec<&'a TaskResult>,
     /// Rows sent back for the unit's own errors.
-    pub rejected: Vec<&'a RejectedRow>,
+    pub(crate) rejected: Vec<&'a RejectedRow>,
     /// Rows kept aside because their task has a defect in the office's
     /// ledger: told, not blamed (nothing to redo).
-    pub held: Vec<&'a RejectedRow>,
+    pub(crate) held: Vec<&'a RejectedRow>,
     /// Due tasks with no accepted report.
-    pub missing: Vec<&'a TaskResult>,
+    pub(crate) missing: Vec<&'a TaskResult>,
     /// The unit sent no valid form although tasks were due.
-    pub not_reported: bool,
+    pub(crate) not_reported: bool,
     /// Its files that could not be opened (damaged, encrypted, not a
     /// spreadsheet …): what it must send again. A PDF or scan beside an
     /// accepted form is not listed (it was never meant to be read).
-    pub unreadable: Vec<&'a UnreadableFile>,
-    pub late: bool,
+    pub(crate) unreadable: Vec<&'a UnreadableFile>,
+    pub(crate) late: bool,
     /// Warnings and file-level errors worth fixing.
-    pub other: Vec<&'a Issue>,
+    pub(crate) other: Vec<&'a Issue>,
 }
 
 impl UnitNotice<'_> {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.unit_card.is_none()
             && self.cards.is_empty()
             && self.rejected.is_empty()
@@ -61,7 +61,7 @@ impl UnitNotice<'_> {
 
     /// Something was rejected or left out: the unit must send its form
     /// again (otherwise it reports how it remedied its cards).
-    pub fn resubmit(&self) -> bool {
+    pub(crate) fn resubmit(&self) -> bool {
         !self.rejected.is_empty() || !self.missing.is_empty() || !self.unreadable.is_empty()
     }
 }
@@ -80,7 +80,7 @@ fn worth_telling(i: &Issue) -> bool {
 
 /// The notice of every unit of `units`, in that order, leaving out the
 /// units without anything to hear.
-pub fn unit_notices<'r>(
+pub(crate) fn unit_notices<'r>(
     units: &'r [Unit],
     scored: &'r Scored,
     merged: &'r Merged,

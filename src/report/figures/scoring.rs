@@ -9,7 +9,7 @@ use crate::score::UnitResult;
 
 /// The card rules of `preset` in words with the configured thresholds, most
 /// severe card first.
-pub fn card_legend(preset: Preset, rules: &Rules) -> Vec<(Card, String)> {
+pub(crate) fn card_legend(preset: Preset, rules: &Rules) -> Vec<(Card, String)> {
     match preset {
         Preset::RedYellowBlue => {
             let t = &rules.red_yellow_blue;
@@ -54,7 +54,7 @@ pub fn card_legend(preset: Preset, rules: &Rules) -> Vec<(Card, String)> {
 
 /// The four score components with their weights (negative weights count as 0):
 /// 进度得分, 按期完成得分, 按时报送得分, 报送质量得分.
-pub fn component_weights(w: &ScoreWeights) -> [(&'static str, f64); 4] {
+pub(crate) fn component_weights(w: &ScoreWeights) -> [(&'static str, f64); 4] {
     [
         ("进度得分", w.progress),
         ("按期完成得分", w.completion),
@@ -65,7 +65,7 @@ pub fn component_weights(w: &ScoreWeights) -> [(&'static str, f64); 4] {
 }
 
 /// A component's name with its weight: `进度得分（权重40）`.
-pub fn weighted_name(name: &str, w: &ScoreWeights) -> Option<String> {
+pub(crate) fn weighted_name(name: &str, w: &ScoreWeights) -> Option<String> {
     component_weights(w)
         .iter()
         .find(|c| c.0 == name)
@@ -84,7 +84,7 @@ fn deductions(w: &ScoreWeights) -> [(Card, f64); 4] {
 
 /// How a unit's card deduction adds up: `红牌1项×10 + 蓝牌2项×1 = 12`,
 /// plus the unit's own card (yellow-orange-red) when it has one.
-pub fn deduction_detail(w: &ScoreWeights, u: &UnitResult) -> String {
+pub(crate) fn deduction_detail(w: &ScoreWeights, u: &UnitResult) -> String {
     let c = &u.cards;
     let counts = [c.red, c.orange, c.yellow, c.blue];
     let per_card = deductions(w);
@@ -118,7 +118,7 @@ pub fn deduction_detail(w: &ScoreWeights, u: &UnitResult) -> String {
 /// The score of one unit written out with its own figures, e.g.
 /// `基础分=(74.97×40+100.00×20+100.00×20+100.00×20)÷100=89.99` and, on a
 /// second line, `得分=基础分−扣分=89.99−1=88.99`.
-pub fn score_formula(w: &ScoreWeights, u: &UnitResult) -> String {
+pub(crate) fn score_formula(w: &ScoreWeights, u: &UnitResult) -> String {
     let p = &u.parts;
     let ws = component_weights(w).map(|c| c.1);
     let vs = [p.progress, p.completion, p.reporting, p.quality];
@@ -165,7 +165,7 @@ pub fn score_formula(w: &ScoreWeights, u: &UnitResult) -> String {
 }
 
 /// The scoring rules in words, with the configured weights (under 单位排名).
-pub fn score_legend(w: &ScoreWeights) -> Vec<String> {
+pub(crate) fn score_legend(w: &ScoreWeights) -> Vec<String> {
     let ws = component_weights(w).map(|c| c.1);
     let total = weight(ws.iter().sum());
     let ws = ws.map(weight);

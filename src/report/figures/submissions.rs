@@ -7,7 +7,7 @@ use crate::model::Unit;
 
 /// How a unit reported this period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SubmissionState {
+pub(crate) enum SubmissionState {
     /// No task due, no return (无应报事项).
     NothingDue,
     /// Tasks due, no valid return (未报送).
@@ -19,7 +19,7 @@ pub enum SubmissionState {
 }
 
 impl SubmissionState {
-    pub fn of(s: &Submission) -> SubmissionState {
+    pub(crate) fn of(s: &Submission) -> SubmissionState {
         match (s.due.len(), s.reported, s.late) {
             (0, false, _) => SubmissionState::NothingDue,
             (_, false, _) => SubmissionState::Missing,
@@ -28,7 +28,7 @@ impl SubmissionState {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             SubmissionState::NothingDue => "无应报事项",
             SubmissionState::Missing => "未报送",
@@ -40,18 +40,18 @@ impl SubmissionState {
 
 /// One unit's row of 报送情况.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SubmissionFigures<'r> {
-    pub submission: &'r Submission,
+pub(crate) struct SubmissionFigures<'r> {
+    pub(crate) submission: &'r Submission,
     /// The unit's category in the ledger (empty when it is not there).
-    pub category: &'r str,
-    pub state: SubmissionState,
+    pub(crate) category: &'r str,
+    pub(crate) state: SubmissionState,
     /// (file, SHA-256) of its accepted, superseded and rejected files, in
     /// that order (the hash empty for a file not received).
-    pub hashes: Vec<(&'r str, &'r str)>,
+    pub(crate) hashes: Vec<(&'r str, &'r str)>,
 }
 
 /// Every unit's submission, in the order of `submissions` (by unit).
-pub fn submissions<'r>(
+pub(crate) fn submissions<'r>(
     ledger_units: &'r [Unit],
     submissions: impl IntoIterator<Item = &'r Submission>,
     files: &'r [FileRecord],

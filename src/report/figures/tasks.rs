@@ -5,7 +5,7 @@ use crate::model::Card;
 use crate::score::{Reminder, ReminderKind, TaskResult};
 
 /// Carded tasks, most severe first, then the largest lag, then id.
-pub fn alerts(tasks: &[TaskResult]) -> Vec<&TaskResult> {
+pub(crate) fn alerts(tasks: &[TaskResult]) -> Vec<&TaskResult> {
     let mut v: Vec<&TaskResult> = tasks.iter().filter(|t| t.card.is_some()).collect();
     v.sort_by(|a, b| {
         let sev = |t: &TaskResult| t.card.map(Card::severity).unwrap_or(0);
@@ -22,7 +22,7 @@ pub fn alerts(tasks: &[TaskResult]) -> Vec<&TaskResult> {
 }
 
 /// The kind of a reminder in words.
-pub fn reminder_label(k: ReminderKind) -> &'static str {
+pub(crate) fn reminder_label(k: ReminderKind) -> &'static str {
     match k {
         ReminderKind::Overdue => "已逾期",
         ReminderKind::NearDeadline => "临近到期",
@@ -31,7 +31,7 @@ pub fn reminder_label(k: ReminderKind) -> &'static str {
 }
 
 /// Reminders grouped: 已逾期, 临近到期, 本期应报 (in their order within a group).
-pub fn reminders(list: &[Reminder]) -> Vec<&Reminder> {
+pub(crate) fn reminders(list: &[Reminder]) -> Vec<&Reminder> {
     let group = |k: ReminderKind| match k {
         ReminderKind::Overdue => 0,
         ReminderKind::NearDeadline => 1,
@@ -43,7 +43,7 @@ pub fn reminders(list: &[Reminder]) -> Vec<&Reminder> {
 }
 
 /// Days left to a deadline in words: `逾期 3 天`, `今日到期`, `还剩 5 天`.
-pub fn days_left(days: Option<i64>) -> Option<String> {
+pub(crate) fn days_left(days: Option<i64>) -> Option<String> {
     match days? {
         d if d < 0 => Some(format!("逾期 {} 天", -d)),
         0 => Some("今日到期".to_string()),

@@ -7,7 +7,7 @@ use crate::model::Card;
 use crate::score::{CardCounts, ScoreParts, TaskResult, UnitResult};
 
 /// A task of `unit`, not due, nothing reported, no card.
-pub fn task(id: &str, unit: &str) -> TaskResult {
+pub(crate) fn task(id: &str, unit: &str) -> TaskResult {
     TaskResult {
         id: id.into(),
         title: format!("事项{id}"),
@@ -41,7 +41,7 @@ pub fn task(id: &str, unit: &str) -> TaskResult {
 }
 
 /// A carded task of `unit`.
-pub fn carded(id: &str, unit: &str, card: Card, lag: Option<f64>) -> TaskResult {
+pub(crate) fn carded(id: &str, unit: &str, card: Card, lag: Option<f64>) -> TaskResult {
     TaskResult {
         card: Some(card),
         lag,
@@ -50,7 +50,7 @@ pub fn carded(id: &str, unit: &str, card: Card, lag: Option<f64>) -> TaskResult 
 }
 
 /// A unit of `category` ranked `rank`, no card, score 80.
-pub fn unit(name: &str, category: &str, rank: u32) -> UnitResult {
+pub(crate) fn unit(name: &str, category: &str, rank: u32) -> UnitResult {
     UnitResult {
         name: name.into(),
         category: category.into(),
@@ -75,7 +75,7 @@ pub fn unit(name: &str, category: &str, rank: u32) -> UnitResult {
 }
 
 /// How `unit` reported: `due` due tasks, `missing` of them not reported.
-pub fn submission(unit: &str, due: &[&str], reported: bool, late: bool) -> Submission {
+pub(crate) fn submission(unit: &str, due: &[&str], reported: bool, late: bool) -> Submission {
     Submission {
         unit: unit.into(),
         due: due.iter().map(|s| s.to_string()).collect(),
@@ -86,7 +86,7 @@ pub fn submission(unit: &str, due: &[&str], reported: bool, late: bool) -> Submi
 }
 
 /// A received file and its outcome.
-pub fn file(rel: &str, outcome: FileOutcome) -> FileRecord {
+pub(crate) fn file(rel: &str, outcome: FileOutcome) -> FileRecord {
     FileRecord {
         file: SourceFile {
             rel: rel.into(),

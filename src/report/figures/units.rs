@@ -11,25 +11,25 @@ use crate::model::Unit;
 use crate::score::{CardCounts, TaskResult, UnitResult};
 
 /// Category of a task whose lead unit is in no category.
-pub use crate::schema::NO_CATEGORY;
+pub(crate) use crate::schema::NO_CATEGORY;
 
 /// One unit's row of the ranking.
 #[derive(Debug, Clone, PartialEq)]
-pub struct UnitFigures<'r> {
-    pub unit: &'r UnitResult,
+pub(crate) struct UnitFigures<'r> {
+    pub(crate) unit: &'r UnitResult,
     /// `前三位`, `后三位（约谈）`, or for a unit ranked 1–3 that may not be
     /// top, why (`不列前三位（逾期报送）`); empty otherwise.
-    pub standing: String,
+    pub(crate) standing: String,
     /// `↑2`, `↓1` or `—`.
-    pub rank_change: String,
+    pub(crate) rank_change: String,
     /// How the card deduction adds up (`红牌1项×10 + 蓝牌2项×1 = 12`).
-    pub deduction: String,
+    pub(crate) deduction: String,
     /// The score written out with the unit's own figures (two or three lines).
-    pub formula: String,
+    pub(crate) formula: String,
 }
 
 /// The ranking, in the order of `units` (category, rank, name).
-pub fn ranking<'r>(w: &ScoreWeights, units: &'r [UnitResult]) -> Vec<UnitFigures<'r>> {
+pub(crate) fn ranking<'r>(w: &ScoreWeights, units: &'r [UnitResult]) -> Vec<UnitFigures<'r>> {
     units
         .iter()
         .map(|u| UnitFigures {
@@ -54,18 +54,18 @@ fn standing_text(u: &UnitResult) -> String {
 
 /// A category: its units in ranking order and the cards of their tasks.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Category<'r> {
-    pub name: &'r str,
+pub(crate) struct Category<'r> {
+    pub(crate) name: &'r str,
     /// Ranked units of the category, best first.
-    pub units: Vec<&'r UnitResult>,
+    pub(crate) units: Vec<&'r UnitResult>,
     /// Cards of the tasks led by units of the category.
-    pub cards: CardCounts,
+    pub(crate) cards: CardCounts,
 }
 
 /// Every category by name: those of the ranked units, and of the tasks'
 /// lead units ([`NO_CATEGORY`] for a unit found in neither the ledger nor
 /// the ranking).
-pub fn categories<'r>(
+pub(crate) fn categories<'r>(
     ledger_units: &'r [Unit],
     units: &'r [UnitResult],
     tasks: &'r [TaskResult],
@@ -100,21 +100,21 @@ pub fn categories<'r>(
 /// A unit's average planned and actual progress (points, one decimal),
 /// both over the same tasks.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct UnitProgress<'r> {
-    pub unit: &'r str,
+pub(crate) struct UnitProgress<'r> {
+    pub(crate) unit: &'r str,
     /// Tasks averaged: done, reported this period, or due this period.
-    pub tasks: u32,
+    pub(crate) tasks: u32,
     /// Average planned progress of those tasks.
-    pub planned: f64,
+    pub(crate) planned: f64,
     /// Average actual progress of the same tasks: the reported percent; 100
     /// for a task done earlier; 0 for a due task not reported.
-    pub actual: f64,
+    pub(crate) actual: f64,
     /// `planned − actual`, one decimal.
-    pub lag: f64,
+    pub(crate) lag: f64,
 }
 
 /// What the chart's averages count (its title says so).
-pub const PROGRESS_BASIS: &str = "本期应报、已报及已完成事项平均，应报未报的按0计";
+pub(crate) const PROGRESS_BASIS: &str = "本期应报、已报及已完成事项平均，应报未报的按0计";
 
 /// A task's (planned, actual) in its unit's averages — the tasks the
 /// progress score counts: done (100 unless reported), reported, or due and
@@ -131,7 +131,7 @@ fn progress_point(t: &TaskResult) -> Option<(f64, f64)> {
 
 /// Planned against actual progress of every ranked unit, the most lagging
 /// first (then by name).
-pub fn progress<'r>(units: &'r [UnitResult], tasks: &[TaskResult]) -> Vec<UnitProgress<'r>> {
+pub(crate) fn progress<'r>(units: &'r [UnitResult], tasks: &[TaskResult]) -> Vec<UnitProgress<'r>> {
     // (planned sum, actual sum, task count) per unit.
     let mut sums: BTreeMap<&str, (f64, f64, u32)> = BTreeMap::new();
     for t in tasks {

@@ -35,9 +35,9 @@ use crate::templates::templates;
 use crate::validate::Report;
 
 /// Name of the form's data sheet.
-pub const FORM_SHEET: &str = "反馈表";
+pub(crate) const FORM_SHEET: &str = "反馈表";
 /// 0-based row of the form's header.
-pub const FORM_HEADER_ROW: u32 = 2;
+pub(crate) const FORM_HEADER_ROW: u32 = 2;
 
 /// Who fills a form column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +100,7 @@ fn form_header(key: FormField) -> String {
 }
 
 /// Fill of the answer (unlocked) cells of a form.
-pub const ANSWER_FILL: u32 = 0xFFFDE7;
+pub(crate) const ANSWER_FILL: u32 = 0xFFFDE7;
 /// Height of a form's task rows: room for three lines of handwriting-size text.
 const FORM_ROW_HEIGHT: f64 = 45.0;
 
@@ -155,18 +155,18 @@ impl FormFormats {
 }
 
 /// The form's title.
-pub fn form_title(unit: &str, period: &Period) -> String {
+pub(crate) fn form_title(unit: &str, period: &Period) -> String {
     format!("{unit}重点工作推进情况反馈表（{}）", period.label())
 }
 
 /// Write one unit's form.
-pub fn write_form(spec: &FormSpec, path: &Path) -> Result<()> {
+pub(crate) fn write_form(spec: &FormSpec, path: &Path) -> Result<()> {
     let mut wb = build_form(spec).with_context(|| format!("生成反馈表 {} 失败", path.display()))?;
     save_atomic_level(&mut wb, path, SMALL_ZIP_LEVEL)
 }
 
 /// Build the form workbook (its sheets streamed, see [`build_sheet`]).
-pub fn build_form(spec: &FormSpec) -> Result<Workbook, XlsxError> {
+pub(crate) fn build_form(spec: &FormSpec) -> Result<Workbook, XlsxError> {
     build_form_with(spec, true)
 }
 
@@ -372,7 +372,7 @@ pub(super) fn date_validation(title: &str) -> Result<DataValidation, XlsxError> 
 }
 
 /// The `填表说明` text (one cell, several lines).
-pub fn form_instructions(spec: &FormSpec) -> String {
+pub(crate) fn form_instructions(spec: &FormSpec) -> String {
     let labels: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
     let mut text = [
         "填表说明：".to_string(),
@@ -388,7 +388,7 @@ pub fn form_instructions(spec: &FormSpec) -> String {
             .to_string(),
         format!(
             "5. 请于 {} 前报送督查室；请勿改动表格结构、删除本说明或重命名工作表。",
-            spec.report_deadline.format("%Y年%-m月%-d日")
+            crate::value::cn_date(spec.report_deadline)
         ),
     ]
     .join("\n");

@@ -15,7 +15,7 @@ use crate::schema::{example, Field};
 use crate::templates::{templates, Columns};
 
 /// Sources offered in the 来源 dropdown (others may still be typed in).
-pub const SOURCES: [&str; 7] = [
+pub(crate) const SOURCES: [&str; 7] = [
     "政府工作报告",
     "领导批示",
     "会议议定",
@@ -167,7 +167,7 @@ fn ledger_sheet<F: Field>(
 }
 
 /// Build the blank master ledger in memory.
-pub fn build_ledger_template() -> Result<Workbook, XlsxError> {
+pub(crate) fn build_ledger_template() -> Result<Workbook, XlsxError> {
     let fmts = Formats::new();
     let t = templates();
     let mut wb = Workbook::new();
@@ -181,7 +181,7 @@ pub fn build_ledger_template() -> Result<Workbook, XlsxError> {
 }
 
 /// Write a blank master ledger (台账, 节点, 单位, 评价 with headers, dropdowns, one example row).
-pub fn write_ledger_template(path: &Path) -> Result<()> {
+pub(crate) fn write_ledger_template(path: &Path) -> Result<()> {
     let mut wb = build_ledger_template().context("生成台账模板失败")?;
     save_atomic(&mut wb, path)
 }

@@ -2,10 +2,10 @@
 //! period's form ([`form`]); and the blank master ledger written by `duban
 //! init` ([`ledger_template`]).
 
-pub mod form;
-pub mod ledger_template;
-pub mod set;
-pub mod signature;
+pub(crate) mod form;
+pub(crate) mod ledger_template;
+pub(crate) mod set;
+pub(crate) mod signature;
 #[cfg(test)]
 mod tests;
 
@@ -15,11 +15,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use chrono::NaiveDate;
 
-pub use form::{
-    build_form, form_instructions, form_title, write_form, ANSWER_FILL, FORM_HEADER_ROW, FORM_SHEET,
-};
-pub use ledger_template::{build_ledger_template, write_ledger_template, SOURCES};
-pub use set::{write_form_set, FormSet};
+pub(crate) use form::{write_form, ANSWER_FILL};
+pub(crate) use ledger_template::write_ledger_template;
+pub(crate) use set::write_form_set;
 
 use crate::calendar::Calendar;
 use crate::due::{DueRule, Expected};
@@ -29,29 +27,29 @@ use crate::pipeline::RunResult;
 use crate::validate::Report;
 
 /// What one unit's form holds.
-pub struct FormSpec<'a> {
-    pub unit: &'a Unit,
-    pub period: Period,
+pub(crate) struct FormSpec<'a> {
+    pub(crate) unit: &'a Unit,
+    pub(crate) period: Period,
     /// Tasks due this period, in ledger order.
-    pub tasks: Vec<&'a Task>,
+    pub(crate) tasks: Vec<&'a Task>,
     /// Effective deadlines by task id (完成时限 or derived).
-    pub deadlines: BTreeMap<String, NaiveDate>,
+    pub(crate) deadlines: BTreeMap<String, NaiveDate>,
     /// Last reports by task id, to pre-fill (next period's forms); empty for a fresh form.
-    pub prefill: BTreeMap<String, std::sync::Arc<Report>>,
+    pub(crate) prefill: BTreeMap<String, std::sync::Arc<Report>>,
     /// Which period (and round) `prefill` is from, as the instructions name
     /// it (`2026年11月（第2轮）`); empty: 上期.
-    pub prefilled_from: String,
+    pub(crate) prefilled_from: String,
     /// Reporting deadline shown in the instructions.
-    pub report_deadline: NaiveDate,
+    pub(crate) report_deadline: NaiveDate,
     /// Written into the metadata sheet (keep deterministic: pass the as-of date, not now()).
-    pub generated: String,
+    pub(crate) generated: String,
 }
 
 /// One form per unit with tasks due in `period` (`expected`, see
 /// [`crate::due`]: never a closed task; units without any are left out), in
 /// ledger order. `prefill` holds last reports by task id (empty for fresh
 /// forms); `generated` goes into the metadata (pass a date, not now()).
-pub fn form_specs<'a>(
+pub(crate) fn form_specs<'a>(
     ledger: &'a Ledger,
     period: Period,
     cal: &Calendar,
@@ -97,7 +95,7 @@ pub fn form_specs<'a>(
 
 /// Next period's forms (下期表单), pre-filled with this run's accepted
 /// reports, without the tasks closed (销号) by the end of this period.
-pub fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
+pub(crate) fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
     let next = r.period.next();
     let cal = Calendar::new(
         &r.config.holidays,
@@ -143,7 +141,7 @@ pub fn write_next_forms(r: &RunResult, dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// The specs with the period (and round) their pre-filled reports are from.
-pub fn prefilled_from<'a>(mut specs: Vec<FormSpec<'a>>, from: &str) -> Vec<FormSpec<'a>> {
+pub(crate) fn prefilled_from<'a>(mut specs: Vec<FormSpec<'a>>, from: &str) -> Vec<FormSpec<'a>> {
     for s in &mut specs {
         s.prefilled_from = from.to_string();
     }

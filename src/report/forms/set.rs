@@ -21,7 +21,8 @@ use rayon::prelude::*;
 
 use super::{write_form, FormSpec};
 use crate::ingest::{META_KEYS, META_SHEET};
-use crate::report::xlsx::{safe_file_name, UniqueNames};
+use crate::report::xlsx::names::safe_file_name;
+use crate::report::xlsx::UniqueNames;
 
 /// What writing a set of forms did.
 #[derive(Debug, Default)]

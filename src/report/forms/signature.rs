@@ -17,10 +17,10 @@ use super::FormSpec;
 use crate::report::xlsx::{Sheet, Val};
 
 /// The labels of the block, as written (and read back).
-pub const FILLER: &str = "填报人：";
-pub const PHONE: &str = "联系电话：";
-pub const FILL_DATE: &str = "填报日期：";
-pub const HEAD: &str = "单位负责人（签字）：";
+pub(crate) const FILLER: &str = "填报人：";
+pub(crate) const PHONE: &str = "联系电话：";
+pub(crate) const FILL_DATE: &str = "填报日期：";
+pub(crate) const HEAD: &str = "单位负责人（签字）：";
 
 /// Height of the block's rows (points): room to sign by hand.
 const ROW_HEIGHT: f64 = 26.0;
@@ -38,7 +38,7 @@ const SECOND_ROW: [Slot; 1] = [(HEAD, 0, 2, 3, 4)];
 /// Write the block from `row` (two rows); returns the last row written.
 /// 填报人, 联系电话 and 单位负责人 are pre-filled from the unit's last reports,
 /// else from the ledger's 单位 sheet (联系人、联系电话); the date never is.
-pub fn write(s: &mut Sheet, spec: &FormSpec, row: u32) -> Result<u32, XlsxError> {
+pub(crate) fn write(s: &mut Sheet, spec: &FormSpec, row: u32) -> Result<u32, XlsxError> {
     let label = Format::new()
         .set_font_name("宋体")
         .set_font_size(11)

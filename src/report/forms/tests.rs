@@ -1,5 +1,6 @@
 //! Forms read back: headers, locked and answer cells, validations, pre-filled rows.
 
+use super::form::{build_form, form_instructions, FORM_HEADER_ROW, FORM_SHEET};
 use super::form::{build_form_with, col_of, FORM_COLUMNS};
 use super::*;
 use crate::ingest::{FORM_VERSION, META_KEYS, META_SHEET};

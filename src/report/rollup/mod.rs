@@ -55,6 +55,7 @@ fn sheets(r: &Rollup) -> Vec<(&'static str, Builder)> {
 }
 
 /// The sheet names of a roll-up's workbook, in order.
+#[cfg(test)]
 pub fn sheet_names(r: &Rollup) -> Vec<&'static str> {
     sheets(r).into_iter().map(|s| s.0).collect()
 }

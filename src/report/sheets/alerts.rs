@@ -26,7 +26,7 @@ const COLS: [Col; 15] = [
     ("下步措施", Kind::Wrap),
 ];
 
-pub fn build(_: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+pub(crate) fn build(_: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     // Every column is one a leader reads: A3 landscape, long text wrapped.
     s.set_page(Page::WIDE);
     s.width_bounds(6.0, 40.0);

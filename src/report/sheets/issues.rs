@@ -20,7 +20,7 @@ const COLS: [Col; 9] = [
     ("原值", Kind::Wrap),
 ];
 
-pub fn build(r: &RunResult, _: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+pub(crate) fn build(r: &RunResult, _: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.set_page(Page::SHEET);
     s.width_bounds(6.0, 50.0);
     let all = r.ledger_issues.iter().chain(&r.merged.issues);

@@ -29,7 +29,7 @@ const COLS: [Col; 14] = [
 
 const NOTE: &str = "说明：督事督人、蓝红双色标注——分管事项中有红牌事项或超期未完成事项的，标“红”；分管事项均无亮牌、无超期未完成、无应报未报的，标“蓝”（略滞后于序时进度但未达亮牌标准的，不影响标蓝）。滞后序时：未完成且完成进度低于序时进度的事项。";
 
-pub fn build(_: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+pub(crate) fn build(_: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     let fmts = s.fmts;
     s.set_page(Page::SHEET);
     s.width_bounds(6.0, 50.0);

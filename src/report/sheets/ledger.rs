@@ -14,7 +14,7 @@ use crate::validate::Report;
 /// The columns, those a leader reads first: they are the printed ones
 /// ([`PRINTED`]); the unit's other answers, the ledger's other fields and
 /// where each report came from follow, on screen only.
-pub const COLS: [Col; 25] = [
+pub(crate) const COLS: [Col; 25] = [
     ("编号", Kind::Text),
     ("分组", Kind::Wrap),
     ("事项名称", Kind::Wrap),
@@ -43,14 +43,14 @@ pub const COLS: [Col; 25] = [
 ];
 
 /// The columns printed (A3 landscape): 编号 to 下步措施.
-pub const PRINTED: u16 = 17;
+pub(crate) const PRINTED: u16 = 17;
 
 /// Column of a header in 台账汇总.
-pub fn col(header: &str) -> Option<u16> {
+pub(crate) fn col(header: &str) -> Option<u16> {
     col_of(&COLS, header)
 }
 
-pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+pub(crate) fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     // The leader's columns print on A3, long text wrapped; the rest are beside them.
     s.set_page(Page::WIDE.columns(PRINTED));
     s.width_bounds(6.0, 40.0);

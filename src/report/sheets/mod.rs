@@ -11,17 +11,17 @@
 //! reads back without recalculation. Percentages are points 0–100 shown with
 //! one decimal under a `(%)` header.
 
-pub mod alerts;
-pub mod issues;
-pub mod leaders;
-pub mod ledger;
-pub mod overview;
+pub(crate) mod alerts;
+pub(crate) mod issues;
+pub(crate) mod leaders;
+pub(crate) mod ledger;
+pub(crate) mod overview;
 mod overview_charts;
-pub mod ranking;
-pub mod rejected;
-pub mod reminders;
-pub mod submissions;
-pub mod table;
+pub(crate) mod ranking;
+pub(crate) mod rejected;
+pub(crate) mod reminders;
+pub(crate) mod submissions;
+pub(crate) mod table;
 #[cfg(test)]
 mod tests;
 
@@ -36,22 +36,23 @@ use super::xlsx::{save_atomic, set_properties, Formats, Sheet};
 use crate::pipeline::RunResult;
 
 /// Writes one sheet of the run into `Sheet`.
-pub type Builder = for<'f> fn(&RunResult, &Figures, Sheet<'f>) -> Result<Worksheet, XlsxError>;
+pub(crate) type Builder =
+    for<'f> fn(&RunResult, &Figures, Sheet<'f>) -> Result<Worksheet, XlsxError>;
 
 /// One sheet of the workbook.
-pub struct SheetDef {
-    pub name: &'static str,
-    pub build: Builder,
+pub(crate) struct SheetDef {
+    pub(crate) name: &'static str,
+    pub(crate) build: Builder,
     /// Written row by row to a temporary file instead of held in memory
     /// (the sheets with a row per task, issue, rejected row or reminder).
-    pub streamed: bool,
+    pub(crate) streamed: bool,
     /// Rows are coloured by card: the printed page header says so.
-    pub card_rows: bool,
+    pub(crate) card_rows: bool,
 }
 
 /// The sheets, in workbook order (the first is the one shown on opening).
 #[rustfmt::skip]
-pub const SHEETS: [SheetDef; 9] = [
+pub(crate) const SHEETS: [SheetDef; 9] = [
     SheetDef { name: "总览",     build: overview::build,    streamed: false, card_rows: false },
     SheetDef { name: "台账汇总", build: ledger::build,      streamed: true,  card_rows: true },
     SheetDef { name: "亮牌预警", build: alerts::build,      streamed: true,  card_rows: true },
@@ -64,12 +65,13 @@ pub const SHEETS: [SheetDef; 9] = [
 ];
 
 /// The sheet names, in workbook order.
-pub fn sheet_names() -> Vec<&'static str> {
+#[cfg(test)]
+pub(crate) fn sheet_names() -> Vec<&'static str> {
     SHEETS.iter().map(|d| d.name).collect()
 }
 
 /// File name of the consolidated workbook of a run.
-pub fn summary_file_name(r: &RunResult) -> String {
+pub(crate) fn summary_file_name(r: &RunResult) -> String {
     match crate::store::layout::round_label(r.round).as_str() {
         "" => format!("汇总_{}.xlsx", r.period),
         round => format!("汇总_{}_{round}.xlsx", r.period),
@@ -77,7 +79,7 @@ pub fn summary_file_name(r: &RunResult) -> String {
 }
 
 /// Write the consolidated workbook.
-pub fn write_summary(r: &RunResult, f: &Figures, path: &Path) -> Result<()> {
+pub(crate) fn write_summary(r: &RunResult, f: &Figures, path: &Path) -> Result<()> {
     let mut wb =
         build_summary(r, f).with_context(|| format!("生成汇总表 {} 失败", path.display()))?;
     save_atomic(&mut wb, path)
@@ -85,7 +87,7 @@ pub fn write_summary(r: &RunResult, f: &Figures, path: &Path) -> Result<()> {
 
 /// Build the consolidated workbook (sheets built in parallel). The long
 /// sheets are already written to temporary files; the rest is in memory.
-pub fn build_summary(r: &RunResult, f: &Figures) -> Result<Workbook, XlsxError> {
+pub(crate) fn build_summary(r: &RunResult, f: &Figures) -> Result<Workbook, XlsxError> {
     build(r, f, true)
 }
 

@@ -89,7 +89,7 @@ impl Lines<'_, '_> {
     }
 }
 
-pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+pub(crate) fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     let fmts = s.fmts;
     s.set_page(Page::SHEET.columns(overview_charts::PRINTED));
     // A narrow gap before the charts: the key figures keep the width.

@@ -21,7 +21,7 @@ const CHART_COL: u16 = 3;
 const CHART_COLS: u16 = 8;
 const CHART_COL_WIDTH: f64 = 7.0;
 /// The printed columns: the key figures and the charts.
-pub const PRINTED: u16 = CHART_COL + CHART_COLS;
+pub(crate) const PRINTED: u16 = CHART_COL + CHART_COLS;
 /// Column of the chart data: one empty column after the printed ones.
 const C0: u16 = PRINTED + 1;
 /// Heights of the charts (pixels): both fit the leader's page beside the
@@ -31,7 +31,8 @@ const PROGRESS_CHART_PX: u32 = 490;
 /// Gap above the first chart and between the charts (pixels).
 const GAP_PX: u32 = 6;
 /// Where the charts end, in points below the top of row 1 (a pixel is ¾ point).
-pub const CHARTS_BOTTOM_PT: f64 = (GAP_PX * 2 + CARD_CHART_PX + PROGRESS_CHART_PX) as f64 * 0.75;
+pub(crate) const CHARTS_BOTTOM_PT: f64 =
+    (GAP_PX * 2 + CARD_CHART_PX + PROGRESS_CHART_PX) as f64 * 0.75;
 
 /// Units shown in the progress chart at most (the most lagging ones): one
 /// bar pair each, labels readable on paper.
@@ -78,7 +79,7 @@ struct Rows {
 }
 
 /// Write the chart data and the two charts over the chart columns.
-pub fn write(s: &mut Sheet, f: &Figures) -> Result<(), XlsxError> {
+pub(crate) fn write(s: &mut Sheet, f: &Figures) -> Result<(), XlsxError> {
     // A gap after the key figures, then the charts' columns.
     s.need_fixed(CHART_COL - 1, 1.0);
     for c in CHART_COL..PRINTED {

@@ -39,7 +39,7 @@ const COLS: [Col; 23] = [
 /// The columns printed (A3 landscape): 类别 to 单位亮牌原因.
 const PRINTED: u16 = 17;
 
-pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+pub(crate) fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     // The leader's columns on A3; the formula beside them, wide enough for one line.
     s.set_page(Page::WIDE.columns(PRINTED));
     s.width_bounds(6.0, 64.0);

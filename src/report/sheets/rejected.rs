@@ -19,7 +19,7 @@ const COLS: [Col; 9] = [
     ("原始内容（表头：值）", Kind::Wrap),
 ];
 
-pub fn build(r: &RunResult, _: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+pub(crate) fn build(r: &RunResult, _: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.set_page(Page::SHEET);
     s.width_bounds(6.0, 60.0);
     let rows = r.merged.rejected.iter().enumerate();

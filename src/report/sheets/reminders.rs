@@ -25,7 +25,7 @@ const COLS: [Col; 10] = [
     ("提示内容", Kind::Wrap),
 ];
 
-pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+pub(crate) fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.set_page(Page::SHEET);
     s.width_bounds(6.0, 50.0);
     let group = GroupCol::of(f, &COLS);

@@ -54,7 +54,7 @@ const PRINTED: u16 = 13;
 /// First column of the files' table: one empty column after the units'.
 const FILES_COL: u16 = COLS.len() as u16 + 1;
 
-pub fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
+pub(crate) fn build(r: &RunResult, f: &Figures, mut s: Sheet) -> Result<Worksheet, XlsxError> {
     s.set_page(Page::SHEET.columns(PRINTED));
     s.width_bounds(6.0, 48.0);
     table(&mut s, 0, &COLS, &f.submissions, unit_row)?;

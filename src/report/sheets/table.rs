@@ -8,14 +8,14 @@ use crate::report::figures::Figures;
 use crate::report::xlsx::{Fill, Kind, Sheet, Val};
 
 /// A column of a table: header and kind of its cells.
-pub type Col = (&'static str, Kind);
+pub(crate) type Col = (&'static str, Kind);
 
 /// Write a table: header at `header_row`, rows below, frozen header, filter,
 /// header repeated on every printed page. Returns the last row written.
 ///
 /// A streamed sheet (see [`Sheet::streaming`]) goes over the rows twice:
 /// once to size the columns, once to write.
-pub fn table<'f, R>(
+pub(crate) fn table<'f, R>(
     s: &mut Sheet<'f>,
     header_row: u32,
     cols: &[(&str, Kind)],
@@ -43,7 +43,7 @@ pub fn table<'f, R>(
 }
 
 /// Write one row of `cols.len()` values with the column kinds and a row fill.
-pub fn put_row<'v>(
+pub(crate) fn put_row<'v>(
     s: &mut Sheet,
     row: u32,
     cols: &[(&str, Kind)],
@@ -58,7 +58,7 @@ pub fn put_row<'v>(
 }
 
 /// The column of `header` in `cols`.
-pub fn col_of(cols: &[Col], header: &str) -> Option<u16> {
+pub(crate) fn col_of(cols: &[Col], header: &str) -> Option<u16> {
     cols.iter().position(|c| c.0 == header).map(|c| c as u16)
 }
 
@@ -111,7 +111,7 @@ impl GroupCol {
 }
 
 /// Empty when `v` is, else its items joined by `sep`.
-pub fn joined<'v>(v: &[String], sep: &str) -> Val<'v> {
+pub(crate) fn joined<'v>(v: &[String], sep: &str) -> Val<'v> {
     if v.is_empty() {
         Val::Empty
     } else {
@@ -120,7 +120,7 @@ pub fn joined<'v>(v: &[String], sep: &str) -> Val<'v> {
 }
 
 /// A note on the 亮牌 header cell: what the row colours mean, with the rules.
-pub fn card_note(f: &Figures) -> Note {
+pub(crate) fn card_note(f: &Figures) -> Note {
     let mut text = String::from("行底色即亮牌颜色：");
     for (c, rule) in &f.card_legend {
         text.push_str(&format!("\n{}：{}", c.label(), rule));

@@ -691,7 +691,7 @@ fn task_lists_name_the_group_only_when_the_ledger_has_groups() {
 #[test]
 fn long_text_columns_get_the_room_on_paper() {
     use crate::report::xlsx::print_check::{col_widths, row_heights};
-    use crate::report::xlsx::LINE_HEIGHT;
+    use crate::report::xlsx::sheet::LINE_HEIGHT;
     let r = fixture::fixture();
     let (_d, path) = written(&r);
     let buf = std::fs::read(&path).unwrap();

@@ -6,13 +6,14 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook};
 use crate::model::Card;
 
 /// Fill colours of the cards (clear, print-friendly tints).
-pub fn card_color(card: Card) -> Color {
+#[cfg(test)]
+pub(crate) fn card_color(card: Card) -> Color {
     Color::RGB(FILL_COLORS[Fill::Card(card).index()].unwrap_or(0xFFFFFF))
 }
 
 /// The kind of a body cell: decides number format and alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Short text, left, no wrap.
     Text,
     /// Long text, wrapped, top-aligned.
@@ -41,7 +42,7 @@ const KINDS: [Kind; 7] = [
 
 /// A row fill: none, a card colour, or a highlight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fill {
+pub(crate) enum Fill {
     None,
     Card(Card),
     /// Errors and bottom-three rows (light red, same as a red card).
@@ -62,7 +63,7 @@ impl Fill {
         }
     }
 
-    pub fn of(card: Option<Card>) -> Fill {
+    pub(crate) fn of(card: Option<Card>) -> Fill {
         card.map(Fill::Card).unwrap_or(Fill::None)
     }
 }
@@ -78,13 +79,13 @@ const FILL_COLORS: [Option<u32>; 6] = [
 
 /// Every format a duban workbook uses, created once and shared (also across threads).
 #[derive(Debug, Clone)]
-pub struct Formats {
-    pub title: Format,
-    pub subtitle: Format,
-    pub header: Format,
-    pub label: Format,
-    pub note: Format,
-    pub section: Format,
+pub(crate) struct Formats {
+    pub(crate) title: Format,
+    pub(crate) subtitle: Format,
+    pub(crate) header: Format,
+    pub(crate) label: Format,
+    pub(crate) note: Format,
+    pub(crate) section: Format,
     body: Vec<[Format; 6]>,
 }
 
@@ -95,7 +96,7 @@ impl Default for Formats {
 }
 
 impl Formats {
-    pub fn new() -> Formats {
+    pub(crate) fn new() -> Formats {
         let base = Format::new()
             .set_font_name("宋体")
             .set_font_size(11)
@@ -160,7 +161,7 @@ impl Formats {
 
     /// Give every format its number in `wb`'s style table, in a fixed order
     /// (sheets sharing the workbook's table may then be built on any thread).
-    pub fn register(&self, wb: &mut Workbook) {
+    pub(crate) fn register(&self, wb: &mut Workbook) {
         for f in [
             &self.title,
             &self.subtitle,
@@ -177,7 +178,7 @@ impl Formats {
     }
 
     /// The body format of a cell kind with a row fill.
-    pub fn cell(&self, kind: Kind, fill: Fill) -> &Format {
+    pub(crate) fn cell(&self, kind: Kind, fill: Fill) -> &Format {
         let k = KINDS.iter().position(|&x| x == kind).unwrap_or(0);
         &self.body[k][fill.index()]
     }

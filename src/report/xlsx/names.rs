@@ -6,7 +6,7 @@
 /// names (CON, PRN, AUX, NUL, CONIN$, CONOUT$, COM1–9, LPT1–9, also with ¹²³)
 /// get a `_` prefix, and the name is cut to 80 characters and 240 UTF-8 bytes.
 /// Never empty.
-pub fn safe_file_name(name: &str) -> String {
+pub(crate) fn safe_file_name(name: &str) -> String {
     const MAX_CHARS: usize = 80;
     // Room left for `_NN.xlsx` and a temporary-file prefix.
     const MAX_BYTES: usize = 240;
@@ -58,12 +58,12 @@ pub fn safe_file_name(name: &str) -> String {
 /// Hands out distinct, safe `<name>.xlsx` file names (case-insensitively
 /// distinct: `_2`, `_3` … appended on a clash).
 #[derive(Debug, Default)]
-pub struct UniqueNames {
+pub(crate) struct UniqueNames {
     used: std::collections::BTreeSet<String>,
 }
 
 impl UniqueNames {
-    pub fn xlsx(&mut self, name: &str) -> String {
+    pub(crate) fn xlsx(&mut self, name: &str) -> String {
         let base = safe_file_name(name);
         let mut file = base.clone();
         let mut k = 2;

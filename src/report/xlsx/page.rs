@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{DocProperties, Workbook, Worksheet, XlsxError};
 
 /// Fixed document properties so the same inputs give byte-identical files.
-pub fn set_properties(wb: &mut Workbook, title: &str, as_of: NaiveDate) {
+pub(crate) fn set_properties(wb: &mut Workbook, title: &str, as_of: NaiveDate) {
     let created = as_of.and_hms_opt(0, 0, 0).unwrap_or_default();
     let props = DocProperties::new()
         .set_title(title)
@@ -29,17 +29,17 @@ pub fn set_properties(wb: &mut Workbook, title: &str, as_of: NaiveDate) {
 }
 
 /// Size of the body text of every sheet, in points.
-pub const BODY_PT: f64 = 11.0;
+pub(crate) const BODY_PT: f64 = 11.0;
 
 /// Printed width of one unit of column width (one digit of the default
 /// font, as a column width is written in the file): LibreOffice draws a
 /// width of 10 as about 71 pt when the Calibri metrics are not installed
 /// (measured, converting to PDF: 7.04–7.09 pt per unit). Excel with Calibri
 /// draws it at 5.25 pt.
-pub const PT_PER_WIDTH_UNIT: f64 = 7.1;
+pub(crate) const PT_PER_WIDTH_UNIT: f64 = 7.1;
 
 /// What rust_xlsxwriter adds to every column width it writes (the cell padding).
-pub const WIDTH_PADDING: f64 = 0.7109375;
+pub(crate) const WIDTH_PADDING: f64 = 0.7109375;
 
 /// Side margins (inches): 9 mm, within what office printers can print.
 const SIDE_MARGIN_IN: f64 = 0.35;
@@ -55,14 +55,14 @@ const HEADROOM: f64 = 0.96;
 
 /// Paper sizes, as Excel numbers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Paper {
+pub(crate) enum Paper {
     A4,
     A3,
 }
 
 impl Paper {
     /// Excel's paper size number.
-    pub fn code(self) -> u8 {
+    pub(crate) fn code(self) -> u8 {
         match self {
             Paper::A4 => 9,
             Paper::A3 => 8,
@@ -70,7 +70,7 @@ impl Paper {
     }
 
     /// (short side, long side) in points.
-    pub fn size_pt(self) -> (f64, f64) {
+    pub(crate) fn size_pt(self) -> (f64, f64) {
         match self {
             Paper::A4 => (595.28, 841.89),
             Paper::A3 => (841.89, 1190.55),
@@ -80,20 +80,20 @@ impl Paper {
 
 /// How a sheet prints.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Page {
-    pub paper: Paper,
-    pub landscape: bool,
+pub(crate) struct Page {
+    pub(crate) paper: Paper,
+    pub(crate) landscape: bool,
     /// The columns `0..n` are printed; `None`: every column written.
     /// Columns to the right of them (provenance, formulas, chart data) stay
     /// in the workbook but off the paper.
-    pub print_cols: Option<u16>,
+    pub(crate) print_cols: Option<u16>,
     /// The smallest size, in points, the body text may print at.
-    pub min_pt: f64,
+    pub(crate) min_pt: f64,
 }
 
 impl Page {
     /// A4 landscape, every column, text at 9 pt or more: the default.
-    pub const SHEET: Page = Page {
+    pub(crate) const SHEET: Page = Page {
         paper: Paper::A4,
         landscape: true,
         print_cols: None,
@@ -101,20 +101,20 @@ impl Page {
     };
 
     /// A3 landscape, for the wide tables a leader reads whole.
-    pub const WIDE: Page = Page {
+    pub(crate) const WIDE: Page = Page {
         paper: Paper::A3,
         ..Page::SHEET
     };
 
     /// A unit's form: A4 landscape, text at 10 pt or more (it is filled in
     /// and signed on paper).
-    pub const FORM: Page = Page {
+    pub(crate) const FORM: Page = Page {
         min_pt: 10.0,
         ..Page::SHEET
     };
 
     /// Only the first `n` columns are printed.
-    pub const fn columns(self, n: u16) -> Page {
+    pub(crate) const fn columns(self, n: u16) -> Page {
         Page {
             print_cols: Some(n),
             ..self
@@ -122,43 +122,37 @@ impl Page {
     }
 
     /// Width of the paper between the side margins, in points.
-    pub fn printable_width_pt(&self) -> f64 {
+    pub(crate) fn printable_width_pt(&self) -> f64 {
         let (short, long) = self.paper.size_pt();
         let width = if self.landscape { long } else { short };
         width - 2.0 * SIDE_MARGIN_IN * 72.0
     }
 
-    /// Height of the paper between the top and bottom margins, in points.
-    pub fn printable_height_pt(&self) -> f64 {
-        let (short, long) = self.paper.size_pt();
-        let height = if self.landscape { short } else { long };
-        height - 2.0 * TOP_MARGIN_IN * 72.0
-    }
-
     /// The widest the printed columns may be, in units of column width as
     /// written (padding included), for the body text to print at
     /// [`Page::min_pt`] or more.
-    pub fn width_budget(&self) -> f64 {
+    pub(crate) fn width_budget(&self) -> f64 {
         let scale = self.min_pt / BODY_PT;
         self.printable_width_pt() * HEADROOM / scale / PT_PER_WIDTH_UNIT
     }
 
     /// The scale a program prints at when it fits `widths` (as written,
     /// padding included) to the page width: at most 100%.
-    pub fn fit_scale(&self, widths: &[f64]) -> f64 {
+    #[cfg(test)]
+    pub(crate) fn fit_scale(&self, widths: &[f64]) -> f64 {
         let total: f64 = widths.iter().sum::<f64>() * PT_PER_WIDTH_UNIT;
         (self.printable_width_pt() / total.max(1.0)).min(1.0)
     }
 
     /// The last printed column, given the number of columns written.
-    pub fn last_col(&self, written: u16) -> u16 {
+    pub(crate) fn last_col(&self, written: u16) -> u16 {
         self.print_cols.unwrap_or(written).max(1) - 1
     }
 
     /// Set up `ws` to print: paper, orientation, margins, one page wide,
     /// centred, page numbers in the footer, and the print area when only
     /// some of the `written` columns are printed.
-    pub fn apply(&self, ws: &mut Worksheet, written: u16) -> Result<(), XlsxError> {
+    pub(crate) fn apply(&self, ws: &mut Worksheet, written: u16) -> Result<(), XlsxError> {
         ws.set_paper_size(self.paper.code());
         if self.landscape {
             ws.set_landscape();
@@ -181,12 +175,6 @@ impl Page {
         }
         Ok(())
     }
-}
-
-/// A4, landscape, one page wide, page numbers in the footer (a sheet that
-/// does not go through [`super::Sheet`]).
-pub fn print_setup(ws: &mut Worksheet) {
-    let _ = Page::SHEET.apply(ws, 0);
 }
 
 #[cfg(test)]

@@ -13,29 +13,29 @@ use super::tests_support::part;
 
 /// How one sheet prints.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Printed {
-    pub sheet: String,
+pub(crate) struct Printed {
+    pub(crate) sheet: String,
     /// Excel's paper number (9 = A4, 8 = A3).
-    pub paper: u32,
-    pub landscape: bool,
+    pub(crate) paper: u32,
+    pub(crate) landscape: bool,
     /// The printed columns (0-based, inclusive).
-    pub cols: (u32, u32),
+    pub(crate) cols: (u32, u32),
     /// The scale the page is printed at (fit to one page wide, at most 1).
-    pub scale: f64,
+    pub(crate) scale: f64,
     /// The smallest text size of the printed columns (cells, charts), in
     /// points, before scaling.
-    pub smallest_pt: f64,
+    pub(crate) smallest_pt: f64,
 }
 
 impl Printed {
     /// The smallest text size on paper, in points.
-    pub fn printed_pt(&self) -> f64 {
+    pub(crate) fn printed_pt(&self) -> f64 {
         self.scale * self.smallest_pt
     }
 }
 
 /// Every sheet of the workbook `buf` that is not hidden, in order.
-pub fn printed(buf: &[u8]) -> Vec<Printed> {
+pub(crate) fn printed(buf: &[u8]) -> Vec<Printed> {
     let wb = part(buf, "xl/workbook.xml");
     let styles = part(buf, "xl/styles.xml");
     let fonts = font_sizes(&styles);
@@ -300,7 +300,7 @@ fn col_index(a1: &str) -> u32 {
 
 /// Every sheet of `buf` prints one page wide with its text at `min_pt` or
 /// more; returns how each prints.
-pub fn assert_readable(buf: &[u8], min_pt: f64) -> Vec<Printed> {
+pub(crate) fn assert_readable(buf: &[u8], min_pt: f64) -> Vec<Printed> {
     let sheets = printed(buf);
     assert!(!sheets.is_empty(), "no sheet");
     for p in &sheets {

@@ -5,11 +5,11 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use rust_xlsxwriter::Workbook;
 
-use crate::store::atomic::AtomicFile;
+use crate::store::atomic;
 
 /// Save `wb` to `path` atomically: write a temporary file in the same folder, then rename.
 /// Parent folders are created as needed.
-pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<()> {
+pub(crate) fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<()> {
     // Deflate level 3: saving (mostly compression) is a large part of a run's
     // time; level 6 would make the files only a little smaller.
     save_atomic_level(wb, path, 3)
@@ -19,26 +19,17 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<()> {
 /// (zlib-rs's quick deflate) takes about a third less time to save one than
 /// level 3, for files about a fifth larger (16 KB instead of 13 KB for a
 /// 50-task form); a thousand of them are written per run.
-pub const SMALL_ZIP_LEVEL: u8 = 1;
+pub(crate) const SMALL_ZIP_LEVEL: u8 = 1;
 
 /// [`save_atomic`] with an explicit deflate level (1–9).
-pub fn save_atomic_level(wb: &mut Workbook, path: &Path, level: u8) -> Result<()> {
+pub(crate) fn save_atomic_level(wb: &mut Workbook, path: &Path, level: u8) -> Result<()> {
     wb.set_zip_compression_level(level);
-    let file = AtomicFile::create(path)?;
     // Straight into the temporary file: the zipped workbook is never held
     // in memory as a whole.
-    let mut out = file.writer();
-    wb.save_to_writer(&mut out)
-        .with_context(|| format!("无法生成工作簿 {}", path.display()))?;
-    std::io::Write::flush(&mut out).with_context(|| format!("无法写入 {}", path.display()))?;
-    drop(out);
-    file.commit().with_context(|| {
-        format!(
-            "无法保存 {}（文件是否正被 Excel/WPS 打开？）",
-            path.display()
-        )
-    })?;
-    Ok(())
+    atomic::write_document(path, "Excel/WPS", |out| {
+        wb.save_to_writer(out)
+            .with_context(|| format!("无法生成工作簿 {}", path.display()))
+    })
 }
 
 #[cfg(test)]

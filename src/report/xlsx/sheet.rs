@@ -10,23 +10,23 @@ use super::value::{clip, text_width, Val};
 use crate::text::display_width;
 
 /// Height of one line of 11-point 宋体 text, in points.
-pub const LINE_HEIGHT: f64 = 14.5;
+pub(crate) const LINE_HEIGHT: f64 = 14.5;
 
 /// Narrowest column, in character widths.
-pub const MIN_WIDTH: f64 = 6.0;
+pub(crate) const MIN_WIDTH: f64 = 6.0;
 /// Widest column: longer text wraps.
-pub const MAX_WIDTH: f64 = 60.0;
+pub(crate) const MAX_WIDTH: f64 = 60.0;
 /// Narrowest a column of wrapped text is made to fit the page.
-pub const MIN_WRAP_WIDTH: f64 = 8.0;
+pub(crate) const MIN_WRAP_WIDTH: f64 = 8.0;
 /// A column of wrapped text no wider than this (nine Chinese characters:
 /// the names of units) keeps its width when the sheet is fitted to the
 /// page, when the page allows: only longer text wraps.
-pub const SHORT_WRAP_WIDTH: f64 = 19.0;
+pub(crate) const SHORT_WRAP_WIDTH: f64 = 19.0;
 
 /// A worksheet being written, tracking the width each column needs.
-pub struct Sheet<'f> {
-    pub ws: Worksheet,
-    pub fmts: &'f Formats,
+pub(crate) struct Sheet<'f> {
+    pub(crate) ws: Worksheet,
+    pub(crate) fmts: &'f Formats,
     pub(super) widths: Vec<f64>,
     /// The width each column's unwrapped cells need (numbers, dates, short
     /// text): how narrow the column may be made to fit the page.
@@ -85,7 +85,7 @@ pub(super) enum Mode {
 }
 
 impl<'f> Sheet<'f> {
-    pub fn new(name: &str, fmts: &'f Formats) -> Result<Sheet<'f>, XlsxError> {
+    pub(crate) fn new(name: &str, fmts: &'f Formats) -> Result<Sheet<'f>, XlsxError> {
         let mut ws = Worksheet::new();
         ws.set_name(name)?;
         Ok(Sheet::with(ws, fmts, Mode::Memory, None))
@@ -167,24 +167,24 @@ impl<'f> Sheet<'f> {
 
     /// How the sheet prints (default: [`Page::SHEET`]). Set it before any
     /// cell is written: it decides the column widths.
-    pub fn set_page(&mut self, page: Page) {
+    pub(crate) fn set_page(&mut self, page: Page) {
         self.page = page;
     }
 
     /// The last column printed of a sheet that writes `written` columns
     /// (merged titles and notes end there, so they print whole).
-    pub fn last_printed_col(&self, written: u16) -> u16 {
+    pub(crate) fn last_printed_col(&self, written: u16) -> u16 {
         self.page.last_col(written)
     }
 
     /// Change the width bounds applied by [`Sheet::finish`].
-    pub fn width_bounds(&mut self, min: f64, max: f64) {
+    pub(crate) fn width_bounds(&mut self, min: f64, max: f64) {
         self.min = min;
         self.max = max;
     }
 
     /// Make column `col` at least `w` wide.
-    pub fn need(&mut self, col: u16, w: f64) {
+    pub(crate) fn need(&mut self, col: u16, w: f64) {
         let c = col as usize;
         if self.widths.len() <= c {
             self.widths.resize(c + 1, 0.0);
@@ -196,7 +196,7 @@ impl<'f> Sheet<'f> {
 
     /// Make column `col` at least `w` wide, and keep it so when the sheet
     /// is fitted to the page (an unwrapped cell).
-    pub fn need_fixed(&mut self, col: u16, w: f64) {
+    pub(crate) fn need_fixed(&mut self, col: u16, w: f64) {
         self.need(col, w);
         let c = col as usize;
         if self.fixed.len() <= c {
@@ -252,7 +252,7 @@ impl<'f> Sheet<'f> {
     }
 
     /// Write a body cell.
-    pub fn put<'v>(
+    pub(crate) fn put<'v>(
         &mut self,
         row: u32,
         col: u16,
@@ -273,7 +273,7 @@ impl<'f> Sheet<'f> {
 
     /// Write a wrapped cell with an explicit format (the format wraps): its
     /// row is made tall enough, and its column may be narrowed to fit the page.
-    pub fn put_wrap_fmt<'v>(
+    pub(crate) fn put_wrap_fmt<'v>(
         &mut self,
         row: u32,
         col: u16,
@@ -290,7 +290,7 @@ impl<'f> Sheet<'f> {
     /// Remember that the wrapped cell (`row`, `col`) holds `s`, so its row
     /// is made tall enough for every line. Short text (which fits the
     /// narrowest column on one line) is skipped without measuring.
-    pub fn note_wrap(&mut self, row: u32, col: u16, s: &str) {
+    pub(crate) fn note_wrap(&mut self, row: u32, col: u16, s: &str) {
         if s.len() as f64 <= self.min && !s.contains('\n') {
             return;
         }
@@ -316,13 +316,13 @@ impl<'f> Sheet<'f> {
     }
 
     /// Make row `row` at least `h` points high.
-    pub fn min_height(&mut self, row: u32, h: f64) {
+    pub(crate) fn min_height(&mut self, row: u32, h: f64) {
         self.min_heights.push((row, h));
     }
 
     /// Write a body cell with an explicit format (not wrapped: its column
     /// keeps the width the cell needs when the sheet is fitted to the page).
-    pub fn put_fmt<'v>(
+    pub(crate) fn put_fmt<'v>(
         &mut self,
         row: u32,
         col: u16,
@@ -389,12 +389,17 @@ impl<'f> Sheet<'f> {
     }
 
     /// Write a header row; headers count toward widths (wrapped at two lines for long ones).
-    pub fn header(&mut self, row: u32, headers: &[&str]) -> Result<(), XlsxError> {
+    pub(crate) fn header(&mut self, row: u32, headers: &[&str]) -> Result<(), XlsxError> {
         self.header_at(row, 0, headers)
     }
 
     /// Write a header row starting at column `col0`.
-    pub fn header_at(&mut self, row: u32, col0: u16, headers: &[&str]) -> Result<(), XlsxError> {
+    pub(crate) fn header_at(
+        &mut self,
+        row: u32,
+        col0: u16,
+        headers: &[&str],
+    ) -> Result<(), XlsxError> {
         let fmts = self.fmts;
         let f = &fmts.header;
         if !self.is_measuring() {
@@ -412,7 +417,13 @@ impl<'f> Sheet<'f> {
     }
 
     /// Write a plain (label) string that does not count toward the widths.
-    pub fn label(&mut self, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
+    pub(crate) fn label(
+        &mut self,
+        row: u32,
+        col: u16,
+        s: &str,
+        f: &Format,
+    ) -> Result<(), XlsxError> {
         if self.is_measuring() {
             return Ok(());
         }
@@ -422,7 +433,7 @@ impl<'f> Sheet<'f> {
     }
 
     /// A table: frozen header, autofilter over the data, repeated header row when printed.
-    pub fn table_chrome(
+    pub(crate) fn table_chrome(
         &mut self,
         header_row: u32,
         ncols: u16,
@@ -438,7 +449,7 @@ impl<'f> Sheet<'f> {
 
     /// Apply the column widths (capped), the heights of rows with wrapped
     /// text, and A4 landscape, fit-to-width print setup.
-    pub fn finish(mut self) -> Worksheet {
+    pub(crate) fn finish(mut self) -> Worksheet {
         if self.mode == Mode::Measure {
             // Nothing was written: a sheet that never began writing.
             self.begin_writing();
@@ -545,7 +556,7 @@ pub(super) fn fit_to_budget(widths: &mut [f64], floors: &[f64], weights: &[f64],
 /// `body` runs twice, once to size the columns and once to write (see
 /// [`Sheet::streaming`]). Streamed worksheets are saved without a thread of
 /// their own, which is what makes many small workbooks cheaper to save.
-pub fn build_sheet<'f>(
+pub(crate) fn build_sheet<'f>(
     ws: Option<Worksheet>,
     name: &str,
     fmts: &'f Formats,

@@ -15,7 +15,7 @@ impl<'f> Sheet<'f> {
     /// (what the first pass does to `ws` directly goes to a scratch worksheet).
     /// Rows written on `ws` directly must go through [`Sheet::merge`] and
     /// [`Sheet::row_height`], so the sheet knows when a row is left.
-    pub fn streaming(
+    pub(crate) fn streaming(
         mut ws: Worksheet,
         name: &str,
         fmts: &'f Formats,
@@ -25,12 +25,12 @@ impl<'f> Sheet<'f> {
     }
 
     /// Whether this is the measuring pass of a streaming sheet.
-    pub fn is_measuring(&self) -> bool {
+    pub(crate) fn is_measuring(&self) -> bool {
         self.mode == Mode::Measure
     }
 
     /// End the measuring pass: the column widths become final.
-    pub fn begin_writing(&mut self) {
+    pub(crate) fn begin_writing(&mut self) {
         if self.mode != Mode::Measure {
             return;
         }
@@ -50,7 +50,7 @@ impl<'f> Sheet<'f> {
     }
 
     /// Merge the cells `c0..=c1` of `row` into one holding `text`.
-    pub fn merge(
+    pub(crate) fn merge(
         &mut self,
         row: u32,
         c0: u16,
@@ -70,7 +70,7 @@ impl<'f> Sheet<'f> {
     /// (a note under a table): the row is made tall enough for every line
     /// at the columns' final widths. In a streamed sheet the widths are
     /// final once writing begins, and the height is set at once.
-    pub fn merge_note(
+    pub(crate) fn merge_note(
         &mut self,
         row: u32,
         c0: u16,
@@ -103,7 +103,7 @@ impl<'f> Sheet<'f> {
 
     /// Set the height of `row` (points). Rows with wrapped text that needs
     /// more lines still get the height of those lines.
-    pub fn row_height(&mut self, row: u32, h: f64) -> Result<(), XlsxError> {
+    pub(crate) fn row_height(&mut self, row: u32, h: f64) -> Result<(), XlsxError> {
         if self.is_measuring() {
             return Ok(());
         }

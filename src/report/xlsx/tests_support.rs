@@ -3,7 +3,7 @@
 use std::io::Read;
 
 /// The text of one part of an xlsx package.
-pub fn part(buf: &[u8], name: &str) -> String {
+pub(crate) fn part(buf: &[u8], name: &str) -> String {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(buf)).unwrap();
     let mut f = z.by_name(name).unwrap_or_else(|_| panic!("no part {name}"));
     let mut s = String::new();
@@ -13,7 +13,7 @@ pub fn part(buf: &[u8], name: &str) -> String {
 
 /// A4 (paper 9), landscape, fit to one page wide (fitToWidth defaults to 1
 /// and is omitted; height 0 = as many pages as needed), footer with page numbers.
-pub fn assert_printable(xml: &str) {
+pub(crate) fn assert_printable(xml: &str) {
     let setup = xml
         .split("<pageSetup ")
         .nth(1)
@@ -28,7 +28,7 @@ pub fn assert_printable(xml: &str) {
 }
 
 /// `xl/worksheets/sheet<n>.xml`.
-pub fn sheet_xml(buf: &[u8], n: usize) -> String {
+pub(crate) fn sheet_xml(buf: &[u8], n: usize) -> String {
     part(buf, &format!("xl/worksheets/sheet{n}.xml"))
 }
 
@@ -65,7 +65,7 @@ fn element(xml: &str, tag: &str) -> Option<String> {
 /// column widths, row heights, merges, panes, filters, validations,
 /// protection, print setup and notes; rows are written once each, in
 /// order. Returns the number of rows with a set height, by sheet.
-pub fn assert_same_look(a: &[u8], b: &[u8]) -> Vec<usize> {
+pub(crate) fn assert_same_look(a: &[u8], b: &[u8]) -> Vec<usize> {
     use calamine::{Reader, Xlsx};
     let open = |x: &[u8]| Xlsx::new(std::io::Cursor::new(x.to_vec())).unwrap();
     let (mut wa, mut wb) = (open(a), open(b));

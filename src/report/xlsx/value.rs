@@ -6,15 +6,15 @@ use chrono::NaiveDate;
 use crate::text::display_width;
 
 /// Width in Excel character units needed to show `s` (widest line; CJK counts 2).
-pub fn text_width(s: &str) -> f64 {
+pub(crate) fn text_width(s: &str) -> f64 {
     s.lines().map(display_width).max().unwrap_or(0) as f64
 }
 
 /// Excel's limit on the characters of one cell.
-pub const CELL_MAX_CHARS: usize = 32_767;
+pub(crate) const CELL_MAX_CHARS: usize = 32_767;
 
 /// `s`, cut to fit one cell (with a note saying it was cut).
-pub fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn clip(s: &str) -> std::borrow::Cow<'_, str> {
     const MARK: &str = "…（内容过长，已截断）";
     // Excel counts UTF-16 units; stay well inside.
     if s.len() <= CELL_MAX_CHARS || s.encode_utf16().count() <= CELL_MAX_CHARS {
@@ -28,7 +28,7 @@ pub fn clip(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// A value for one body cell.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Val<'a> {
+pub(crate) enum Val<'a> {
     Empty,
     Str(&'a str),
     Owned(String),
@@ -39,7 +39,7 @@ pub enum Val<'a> {
 
 impl Val<'_> {
     /// The text of a text value (borrowed or owned).
-    pub fn text(&self) -> Option<&str> {
+    pub(crate) fn text(&self) -> Option<&str> {
         match self {
             Val::Str(s) => Some(s),
             Val::Owned(s) => Some(s),
