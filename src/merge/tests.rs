@@ -184,7 +184,7 @@ fn a_unit_hears_of_its_rejected_form_and_its_unreadable_files_not_of_its_scans()
         fgw.contains("已收到的报表（区发改局-3月.xlsx）被退回"),
         "{fgw}"
     );
-    assert!(fgw.contains("《区发改局(2).xlsx》（文件已损坏"), "{fgw}");
+    assert!(fgw.contains("《区发改局(2).xlsx》，但文件已损坏"), "{fgw}");
     assert!(!fgw.contains("扫描件"), "{fgw}");
     let told: Vec<&str> = m.submissions[FGW]
         .unreadable_to_tell()
@@ -193,7 +193,7 @@ fn a_unit_hears_of_its_rejected_form_and_its_unreadable_files_not_of_its_scans()
     assert_eq!(told, ["区发改局(2).xlsx"]);
     assert_eq!(m.submissions[FGW].forms_sent_back(), ["区发改局-3月.xlsx"]);
     let czj = nr(CZJ);
-    assert!(czj.contains("《区财政局.pdf》（不是 Excel 表格"), "{czj}");
+    assert!(czj.contains("《区财政局.pdf》，但不是 Excel 表格"), "{czj}");
     assert!(!czj.contains("请督促尽快报送"), "{czj}");
     // A PDF costs no quality: only the errors of the forms count.
     assert_eq!(m.submissions[CZJ].warnings, 0);
