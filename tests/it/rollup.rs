@@ -554,7 +554,8 @@ fn fill_of(path: &Path, n: usize, at: &str) -> Option<String> {
     let fills = styles.split("<fills").nth(1)?;
     let f = fills.split("<fill>").nth(fill + 1)?;
     let rgb = f.split("fgColor rgb=\"").nth(1)?.split('"').next()?;
-    Some(rgb.trim_start_matches("FF").to_string())
+    // ARGB: the first two digits are the alpha.
+    Some(rgb.get(2..).unwrap_or(rgb).to_string())
 }
 
 /// `A1`-style name of a 0-based cell.
