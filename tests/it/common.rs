@@ -113,6 +113,26 @@ pub fn one_issue<'a>(v: &'a Value, code: &str) -> &'a Value {
     found[0]
 }
 
+/// The `units[]` entry of the summary named `name` (panics when absent).
+pub fn unit<'a>(v: &'a Value, name: &str) -> &'a Value {
+    v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == name)
+        .unwrap_or_else(|| panic!("no unit {name}"))
+}
+
+/// The `tasks[]` entry of the summary with id `id` (panics when absent).
+pub fn task<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap_or_else(|| panic!("no task {id}"))
+}
+
 pub fn file_entry<'a>(v: &'a Value, path: &str) -> &'a Value {
     v["files"]
         .as_array()

@@ -5,15 +5,6 @@
 use crate::common::*;
 use serde_json::Value;
 
-fn task<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == id)
-        .unwrap_or_else(|| panic!("no task {id}"))
-}
-
 fn errors(v: &Value) -> Vec<&Value> {
     v["issues"]
         .as_array()

@@ -76,15 +76,6 @@ fn task<'a>(v: &'a Value, id: &str) -> Option<&'a Value> {
         .find(|t| t["id"] == id)
 }
 
-fn unit<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == name)
-        .unwrap_or_else(|| panic!("no unit {name}"))
-}
-
 /// The returns: each unit reports its tasks, and three of them also rows
 /// for the broken ledger rows (区住建局 nothing else).
 fn write_returns(w: &Workdir) {

@@ -173,15 +173,6 @@ fn expected_unit(y: &Year, months: &[&str], name: &str) -> Value {
     })
 }
 
-fn unit<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == name)
-        .unwrap_or_else(|| panic!("no unit {name}"))
-}
-
 fn strings(v: &Value) -> Vec<&str> {
     v.as_array()
         .unwrap()

@@ -67,24 +67,6 @@ fn form_ids(path: &Path) -> Vec<String> {
         .collect()
 }
 
-fn task<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == id)
-        .unwrap_or_else(|| panic!("no task {id}"))
-}
-
-fn unit<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == name)
-        .unwrap_or_else(|| panic!("no unit {name}"))
-}
-
 /// A 发改 form for `label` (e.g. `2023年4月`) with ZF-001 and ZF-002 only.
 fn fagai_without_zf003(label: &str) -> Form {
     let mut f = Form::new("区发展和改革局")

@@ -74,15 +74,6 @@ fn check_and_run_with(w: &Workdir, extra: &[&str]) -> Value {
     v
 }
 
-fn unit<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == name)
-        .unwrap_or_else(|| panic!("no unit {name}"))
-}
-
 fn issue_of<'a>(v: &'a Value, code: &str, unit: &str) -> &'a Value {
     let found: Vec<&Value> = issues_with(v, code)
         .into_iter()

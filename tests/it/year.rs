@@ -222,24 +222,6 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn task<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == id)
-        .unwrap_or_else(|| panic!("no task {id}"))
-}
-
-fn unit<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == name)
-        .unwrap_or_else(|| panic!("no unit {name}"))
-}
-
 fn codes_for<'a>(v: &'a Value, code: &str, task: &str) -> Vec<&'a Value> {
     issues_with(v, code)
         .into_iter()
