@@ -271,13 +271,7 @@ fn ranking(d: &mut DocxBuilder, ctx: &Ctx) {
         }
         if !bottom.is_empty() {
             let text = match rules.interview(None, true) {
-                Some(rule) => {
-                    let rv = v
-                        .clone()
-                        .set("约谈人", v.fill(&rule.conductor))
-                        .set("约谈对象", v.fill(&rule.interviewee));
-                    rv.fill(&w.called_in)
-                }
+                Some(rule) => rule.vars(&v).fill(&w.called_in),
                 None => "排名后三位。".to_string(),
             };
             d.text(&format!("{}{text}", join(&bottom)));

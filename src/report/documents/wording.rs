@@ -244,6 +244,14 @@ pub(crate) struct InterviewRule {
 }
 
 impl InterviewRule {
+    /// `v` with who conducts the 约谈 and who is called in filled in
+    /// (`约谈人`, `约谈对象`), for a sentence that names them.
+    pub(crate) fn vars(&self, v: &Vars) -> Vars {
+        v.clone()
+            .set("约谈人", v.fill(&self.conductor))
+            .set("约谈对象", v.fill(&self.interviewee))
+    }
+
     /// Whether a unit with `card`, in the bottom three or not, meets the rule.
     pub(crate) fn applies(&self, card: Option<Card>, bottom3: bool) -> bool {
         match self.when {

@@ -334,11 +334,7 @@ pub(super) fn ranking(d: &mut DocxBuilder, ctx: &SpanCtx) {
         }
         if !bottom.is_empty() {
             let text = match rules.interview(None, true) {
-                Some(rule) => v
-                    .clone()
-                    .set("约谈人", v.fill(&rule.conductor))
-                    .set("约谈对象", v.fill(&rule.interviewee))
-                    .fill(&w.called_in),
+                Some(rule) => rule.vars(&v).fill(&w.called_in),
                 None => format!("位列{}后三位。", r.span.label()),
             };
             d.text(&format!("{}{text}", join(&bottom)));
