@@ -7,11 +7,8 @@ use serde::Serialize;
 use super::model::*;
 use crate::model::{Card, Status};
 use crate::report::documents::DocumentEntry;
+use crate::score::rank::round2;
 use crate::score::LeaderMark;
-
-fn r2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
 
 /// The whole summary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -208,17 +205,17 @@ fn unit(u: &UnitRollup) -> UnitEntry {
         },
         bottom3_count: u.bottom3_count,
         interviews: u.interviews,
-        mean_score: u.mean_score.map(r2),
+        mean_score: u.mean_score.map(round2),
         rank: u.rank,
         rank_change: u.rank_change,
         annual: u.annual.as_ref().map(|a| AnnualEntry {
-            score: r2(a.score),
-            evaluation: a.evaluation.map(r2),
-            deduction: r2(a.deduction),
-            period_mean: r2(a.period_mean),
+            score: round2(a.score),
+            evaluation: a.evaluation.map(round2),
+            deduction: round2(a.deduction),
+            period_mean: round2(a.period_mean),
             periods_scored: a.periods_scored,
             evaluation_share: a.evaluation_share,
-            blended: r2(a.blended),
+            blended: round2(a.blended),
             late_periods: a.late_periods,
             unreported_periods: a.unreported_periods,
             rank: a.rank,
@@ -236,7 +233,7 @@ fn unit(u: &UnitRollup) -> UnitEntry {
                 late: p.late,
                 not_reported: p.not_reported,
                 card: p.card,
-                score: r2(p.score),
+                score: round2(p.score),
                 rank: p.rank,
                 bottom3: p.bottom3,
                 interview: p.interview,
@@ -261,15 +258,15 @@ fn task(t: &TaskRollup) -> TaskEntry {
                 due: p.due,
                 reported: p.reported,
                 status: p.status,
-                actual: p.actual.map(r2),
-                planned: p.planned.map(r2),
+                actual: p.actual.map(round2),
+                planned: p.planned.map(round2),
                 card: p.card,
                 progress: p.progress.clone(),
                 closed: p.closed,
             })
             .collect(),
         final_status: t.final_status,
-        final_actual: t.final_actual.map(r2),
+        final_actual: t.final_actual.map(round2),
         closed_period: t.closed_period.map(|p| p.to_string()),
     }
 }

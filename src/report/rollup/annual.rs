@@ -6,10 +6,11 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::{r2, sheet_title, title_row};
+use super::{sheet_title, title_row};
 use crate::report::sheets::table::{put_row, table};
 use crate::report::xlsx::{Fill, Kind, Page, Sheet, Val};
 use crate::rollup::{AnnualRules, Rollup, UnitRollup};
+use crate::score::rank::round2;
 use crate::value::fmt_decimals;
 
 /// The columns; the two deduction headers get their points per period.
@@ -99,17 +100,19 @@ fn values<'a>(u: &'a UnitRollup, rules: &AnnualRules) -> Vec<Val<'a>> {
         Val::Str(&u.category),
         rank,
         Val::Str(&u.name),
-        Val::Num(r2(a.period_mean)),
+        Val::Num(round2(a.period_mean)),
         Val::Int(a.periods_scored.into()),
-        Val::from(a.evaluation.map(r2)),
+        Val::from(a.evaluation.map(round2)),
         Val::Num(a.evaluation_share),
-        Val::Num(r2(a.blended)),
+        Val::Num(round2(a.blended)),
         Val::Int(a.late_periods.into()),
-        Val::Num(r2(f64::from(a.late_periods) * rules.deduct_late)),
+        Val::Num(round2(f64::from(a.late_periods) * rules.deduct_late)),
         Val::Int(a.unreported_periods.into()),
-        Val::Num(r2(f64::from(a.unreported_periods) * rules.deduct_unreported)),
-        Val::Num(r2(a.deduction)),
-        Val::Num(r2(a.score)),
+        Val::Num(round2(
+            f64::from(a.unreported_periods) * rules.deduct_unreported,
+        )),
+        Val::Num(round2(a.deduction)),
+        Val::Num(round2(a.score)),
         yes_no(Some(a.bottom3)),
         yes_no(a.bottom3_last_year),
         yes_no(Some(a.bottom3_two_years)),

@@ -195,8 +195,3 @@ fn tally_of(t: &crate::rollup::CardTally, c: Card) -> u32 {
         Card::Blue => t.blue,
     }
 }
-
-/// A figure as shown (2 decimals), the same the JSON gives.
-fn r2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}

@@ -7,10 +7,11 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::{card_colours, period_header, r2, sheet_title, title_row};
+use super::{card_colours, period_header, sheet_title, title_row};
 use crate::report::figures::status_label;
 use crate::report::xlsx::{Fill, Kind, Page, Sheet, Val};
 use crate::rollup::{Rollup, TaskPeriod, TaskRollup};
+use crate::score::rank::round2;
 
 /// The columns before the periods.
 const LEAD: [(&str, Kind); 4] = [
@@ -97,7 +98,7 @@ fn task_row(s: &mut Sheet, r: &Rollup, row: u32, t: &TaskRollup) -> Result<(), X
     let closed = t.closed_period.map(|p| period_header(r, &p));
     let tail = [
         Val::Str(status_label(t.final_status)),
-        Val::from(t.final_actual.map(r2)),
+        Val::from(t.final_actual.map(round2)),
         Val::from(closed),
     ];
     for (i, v) in tail.into_iter().enumerate() {
@@ -113,7 +114,7 @@ fn cell(p: Option<&TaskPeriod>) -> (Val<'static>, Kind, Fill) {
     };
     let fill = Fill::of(p.card);
     let text = match (p.reported, p.actual, p.status) {
-        (true, Some(a), _) => return (Val::Num(r2(a)), Kind::Num, fill),
+        (true, Some(a), _) => return (Val::Num(round2(a)), Kind::Num, fill),
         (true, None, Some(st)) => st.label(),
         (true, None, None) => "已报送",
         (false, ..) if p.closed => "已销号",

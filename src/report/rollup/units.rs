@@ -7,12 +7,13 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::{card_colours, r2, sheet_title, tally_of, title_row};
+use super::{card_colours, sheet_title, tally_of, title_row};
 use crate::model::Card;
 use crate::report::figures::rank_change;
 use crate::report::sheets::table::{put_row, table};
 use crate::report::xlsx::{Fill, Kind, Page, Sheet, Val};
 use crate::rollup::{Rollup, UnitRollup};
+use crate::score::rank::round2;
 
 /// The columns: fixed ones, then a column per card colour shown, then the
 /// counts and scores (年度得分 for a year).
@@ -103,9 +104,9 @@ fn values<'a>(r: &Rollup, u: &'a UnitRollup, cards: &[Card]) -> Vec<Val<'a>> {
     );
     v.push(Val::Int(u.bottom3_count.into()));
     v.push(Val::Int(u.interviews.into()));
-    v.push(Val::from(u.mean_score.map(r2)));
+    v.push(Val::from(u.mean_score.map(round2)));
     if r.span.is_year() {
-        v.push(Val::from(u.annual.as_ref().map(|a| r2(a.score))));
+        v.push(Val::from(u.annual.as_ref().map(|a| round2(a.score))));
     }
     v.push(Val::Owned(rank_change(u.rank_change)));
     v
