@@ -166,25 +166,15 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic_with(path, |w| Ok(w.write_all(bytes)?))
 }
 
-/// Write a file atomically, its bytes given by `fill` to a seekable writer.
+/// Write a file atomically, its bytes given by `fill` to a seekable writer
+/// (the store's atomic write, for Word/WPS).
 pub(crate) fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> Result<()>,
 ) -> Result<()> {
-    let file = crate::store::atomic::AtomicFile::create(path)?;
-    {
-        let mut w = file.writer();
-        fill(&mut w)
-            .and_then(|()| Ok(w.flush()?))
-            .with_context(|| format!("无法写入 {}", path.display()))?;
-    }
-    file.commit().with_context(|| {
-        format!(
-            "无法保存 {}（文件是否正被 Word/WPS 打开？）",
-            path.display()
-        )
-    })?;
-    Ok(())
+    crate::store::atomic::write_document(path, "Word/WPS", |w| {
+        fill(w).with_context(|| format!("无法写入 {}", path.display()))
+    })
 }
 
 #[cfg(test)]
